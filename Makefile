@@ -1,0 +1,33 @@
+# veedel: two set-up commands for a fresh machine (see README.md)
+#   make run    install everything and produce all reports on the embedded demo data
+#   make test   install everything and run the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install system-deps system-deps-test lab bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name veedel --display-name "Python (veedel)" >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	@scripts/install-system-deps.sh run
+
+system-deps-test:
+	@scripts/install-system-deps.sh test
+
+run: install system-deps
+	$(BIN)/veedel run
+
+test: install system-deps-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,77 @@
+"""Shared fixtures: an isolated cache folder, the demo dataset, small hand-made datasets, the real data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAMETERS = ROOT / "parameters"
+KOELN = Path(os.environ.get("VEEDEL_KOELN_DATA", ROOT.parent / "shared" / "data" / "koeln"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory):
+    """Demo data and prepared datasets go to a per-session folder, not the user's cache."""
+    folder = tmp_path_factory.mktemp("veedel-cache")
+    previous = os.environ.get("VEEDEL_CACHE")
+    os.environ["VEEDEL_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("VEEDEL_CACHE", None)
+    else:
+        os.environ["VEEDEL_CACHE"] = previous
+
+
+@pytest.fixture(scope="session")
+def demo():
+    """The embedded demo dataset, validated."""
+    from veedel_lib.dataset import load_dataset
+
+    return load_dataset("demo", PARAMETERS)
+
+
+@pytest.fixture(scope="session")
+def koeln_dir() -> Path:
+    """The city's open data folder; tests that need it skip with the reason when it is absent."""
+    if not KOELN.is_dir():
+        pytest.skip(f"Offene Daten der Stadt Köln nicht vorhanden ({KOELN}); Test braucht ../shared/data/koeln")
+    return KOELN
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write a small input file for a test (creating folders)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+UNITS_CSV = """unit_id;unit_name;stadtteil;stadtbezirk
+80201;Kalk 1;802;8
+80202;Kalk 2;Kalk;Kalk
+10101;Altstadt-Süd 1;101;1
+"""
+
+
+def statistics_rows(rows: list[tuple]) -> str:
+    """A statistics.csv text from (unit, year, variable, count) tuples."""
+    lines = ["unit;year;variable;count"] + [";".join(str(v) for v in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+VALID_ROWS = [
+    ("80201", 2023, "population", 1000), ("80201", 2023, "pop_0_5", 100),
+    ("80202", 2023, "population", 200), ("80202", 2023, "pop_0_5", 20),
+    ("10101", 2023, "population", 3000), ("10101", 2023, "pop_0_5", 150),
+]
+
+
+@pytest.fixture
+def small_data(tmp_path) -> Path:
+    """A tiny valid data folder (3 units, 2 variables, 1 year)."""
+    folder = tmp_path / "data"
+    write(folder / "units.csv", UNITS_CSV)
+    write(folder / "statistics.csv", statistics_rows(VALID_ROWS))
+    return folder
