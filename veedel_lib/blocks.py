@@ -1,0 +1,74 @@
+"""The building blocks of a report section: tables with column roles, charts and German text.
+
+Analysis code produces blocks; :mod:`veedel_lib.report` renders them. A table block declares for each
+column what it holds (a count of people with its publish threshold, a rate derived from counts, a
+difference, text), so that disclosure control and German formatting can be applied in one place
+without the analysis code having to remember them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from .figures import Chart
+
+ColumnKind = Literal["text", "count", "number", "integer", "rate", "points", "ratio", "year", "share"]
+
+
+@dataclass(frozen=True)
+class Col:
+    """How one column of a table block is shown and protected.
+
+    kind:       "count" = number of people (subject to suppression), "rate" = value in % or per mille,
+                "points" = difference of rates, "ratio" = factor, "share" = percent of a total,
+                "integer"/"number" = other figures, "year", "text".
+    unit:       "percent" or "per_1000" for rates and points, or the name of a column holding it per row.
+    threshold:  publish threshold for a count column, or the name of a column holding it per row.
+    based_on:   count columns a value is computed from; it is suppressed when any of them is.
+    """
+
+    key: str
+    header: str
+    kind: ColumnKind = "text"
+    unit: str | None = None
+    threshold: int | str | None = None
+    based_on: tuple[str, ...] = ()
+    decimals: int = 1
+
+
+@dataclass
+class TableBlock:
+    """A table for the report and, as data, for the run's table files."""
+
+    name: str
+    caption: str
+    frame: pd.DataFrame
+    columns: list[Col]
+    note: str = ""
+    total_row: str | None = None
+    """Label (in the first column) of a row that sums all other rows, for secondary suppression."""
+    total_columns: dict[str, list[str]] = field(default_factory=dict)
+    """Count column -> the count columns it is the sum of (secondary suppression across columns)."""
+
+
+@dataclass
+class TextBlock:
+    """German Markdown text (sentences, lists, notes)."""
+
+    markdown: str
+
+
+@dataclass
+class ChartBlock:
+    """A chart with the name its data file gets."""
+
+    name: str
+    chart: Chart
+    columns: list[Col] = field(default_factory=list)
+    """How the chart's data table is shown (defaults to the chart's data_columns as text/number)."""
+
+
+Block = TableBlock | TextBlock | ChartBlock

@@ -1,0 +1,122 @@
+"""Disclosure control for public reports: primary and secondary suppression of small counts.
+
+Primary suppression hides every count of people from 1 to below its publish threshold (0 is shown:
+"nobody" reveals nothing about a person, as in the city's own statistics). Secondary suppression then
+hides as few further cells as needed so that no hidden count can be recomputed from a total and the
+visible parts of that total (a row that sums the others, or a count column that sums other columns).
+Values derived from a hidden count (its rate, interval or distance to the city) are hidden too.
+
+:mod:`veedel_lib.report` calls :func:`protect` for every table and every chart's data: there is no
+other way to put a table into a report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .blocks import Col
+
+
+@dataclass
+class Protected:
+    """A table after disclosure control: values with hidden cells set to NaN, and which cells are hidden."""
+
+    frame: pd.DataFrame
+    hidden: pd.DataFrame  # same shape, True where a value was withheld
+    primary: pd.DataFrame  # True where a count was below its threshold
+
+    @property
+    def any_hidden(self) -> bool:
+        return bool(self.hidden.to_numpy().any())
+
+
+def _thresholds(frame: pd.DataFrame, column: Col) -> pd.Series:
+    if isinstance(column.threshold, str):
+        return pd.to_numeric(frame[column.threshold], errors="coerce").fillna(0)
+    return pd.Series(float(column.threshold or 0), index=frame.index)
+
+
+def primary_mask(frame: pd.DataFrame, columns: list[Col]) -> pd.DataFrame:
+    """True for each count cell from 1 to below its column's (or row's) publish threshold."""
+    mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    for column in columns:
+        if column.kind != "count" or column.key not in frame:
+            continue
+        values = pd.to_numeric(frame[column.key], errors="coerce")
+        limit = _thresholds(frame, column)
+        mask[column.key] = (values > 0) & (values < limit)
+    return mask
+
+
+def _protect_line(values: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """Secondary suppression in one additive line: parts ``values[:-1]`` sum to ``values[-1]``.
+
+    If exactly one cell of the line is hidden, it could be recomputed from the others, so the smallest
+    other cell (the least information lost) is hidden too. Returns the updated hidden flags.
+    """
+    hidden = hidden.copy()
+    if hidden.sum() == 1:
+        candidates = [i for i in range(len(values)) if not hidden[i] and np.isfinite(values[i])]
+        if candidates:
+            # Never pick a zero among the parts: hiding a known zero protects nothing.
+            nonzero = [i for i in candidates if values[i] != 0] or candidates
+            hidden[min(nonzero, key=lambda i: (values[i], i))] = True
+    return hidden
+
+
+def secondary_mask(frame: pd.DataFrame, primary: pd.DataFrame, columns: list[Col], total_row: str | None,
+                   total_columns: dict[str, list[str]]) -> pd.DataFrame:
+    """Extend the hidden cells until no hidden count can be recomputed from a total in the same table.
+
+    Additive lines are the columns (when a row labelled ``total_row`` in the first column sums the
+    other rows) and the rows (for each count column declared in ``total_columns`` as the sum of others).
+    Repeats until nothing changes, since hiding a cell in one line can expose it in another.
+    """
+    hidden = primary.copy()
+    counts = [c.key for c in columns if c.kind == "count" and c.key in frame]
+    first = columns[0].key
+    lines: list[tuple[list, list]] = []  # (row labels, column names), the last element is the total
+    if total_row is not None and total_row in set(frame[first]):
+        total_index = frame.index[frame[first] == total_row][0]
+        parts = [i for i in frame.index if i != total_index]
+        for column in counts:
+            lines.append(([*parts, total_index], [column]))
+    for total, parts in total_columns.items():
+        for index in frame.index:
+            lines.append(([index], [*parts, total]))
+    changed = True
+    while changed:
+        changed = False
+        for rows, cols in lines:
+            cells = [(r, c) for r in rows for c in cols]
+            values = np.array([pd.to_numeric(frame.at[r, c], errors="coerce") for r, c in cells], dtype=float)
+            flags = np.array([bool(hidden.at[r, c]) for r, c in cells])
+            updated = _protect_line(values, flags)
+            for (r, c), before, after in zip(cells, flags, updated):
+                if after and not before:
+                    hidden.at[r, c] = True
+                    changed = True
+    return hidden
+
+
+def protect(frame: pd.DataFrame, columns: list[Col], total_row: str | None = None,
+            total_columns: dict[str, list[str]] | None = None) -> Protected:
+    """Apply primary, secondary and derived suppression to a table; hidden values become NaN."""
+    frame = frame.reset_index(drop=True)
+    primary = primary_mask(frame, columns)
+    hidden = secondary_mask(frame, primary, columns, total_row, total_columns or {})
+    for column in columns:
+        if column.based_on and column.key in frame:
+            derived = np.zeros(len(frame), dtype=bool)
+            for source in column.based_on:
+                if source in hidden:
+                    derived |= hidden[source].to_numpy()
+            hidden[column.key] = hidden[column.key].to_numpy() | derived
+    result = frame.copy()
+    for column in hidden.columns:
+        if hidden[column].any():
+            result[column] = result[column].astype(object).where(~hidden[column], np.nan)
+    return Protected(result, hidden, primary)

@@ -1,0 +1,239 @@
+"""Figures for the reports (matplotlib/seaborn), each with the data it shows and an alternative text.
+
+Every figure function returns a :class:`Chart`: the matplotlib figure, the table of the values it
+plots (shown under the figure for screen readers and for checking) and an alternative text that states
+the finding, not just the chart type. Colours come from the Okabe-Ito palette, which stays distinct for
+the common forms of colour blindness, and area and city also differ by marker and line style, so no
+figure depends on colour alone. Axis numbers use German format.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import matplotlib
+
+matplotlib.use("Agg")  # reports are rendered headless; notebooks display the SVG through report.py
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from . import formatting as fmt  # noqa: E402
+from .catalogue import Indicator  # noqa: E402
+
+AREA_COLOUR = "#0072B2"   # Okabe-Ito blue
+CITY_COLOUR = "#D55E00"   # Okabe-Ito vermillion
+OTHER_COLOUR = "#999999"
+HIGHLIGHT_COLOUR = "#009E73"
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+"""Okabe-Ito colours, blue and vermillion first (the area and the city)."""
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 9.5,
+    "axes.labelsize": 9,
+    "axes.edgecolor": "#444444",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "svg.hashsalt": "veedel",  # stable element ids: the same data gives byte-identical SVG
+    "svg.fonttype": "path",
+    "figure.dpi": 100,
+}
+plt.rcParams.update(STYLE)
+sns.set_palette(PALETTE)
+
+
+@dataclass
+class Chart:
+    """A figure ready for a report: the figure, its data, a caption and an alternative text."""
+
+    figure: plt.Figure
+    data: pd.DataFrame
+    alt: str
+    caption: str
+    data_columns: dict[str, str] = field(default_factory=dict)
+    """Column -> German header for the data table; also lists which columns are shown."""
+
+    def svg(self) -> str:
+        """The figure as SVG text without a creation date, so identical data give identical output."""
+        buffer = io.StringIO()
+        self.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        plt.close(self.figure)
+        return buffer.getvalue()
+
+
+def german_axis(axis, decimals: int = 0, suffix: str = "") -> None:
+    """Format an axis' tick labels in German notation (decimal comma, thousands dot)."""
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, decimals) + suffix))
+
+
+def age_structure(frame: pd.DataFrame, area_name: str, year: int) -> Chart:
+    """Horizontal bars of the age groups' shares in the area and in the city.
+
+    ``frame`` has columns label (age group), area_value, city_value (percent), in display order.
+    """
+    fig, ax = plt.subplots(figsize=(6.4, 2.9))
+    positions = np.arange(len(frame))
+    height = 0.38
+    ax.barh(positions - height / 2, frame["area_value"], height, color=AREA_COLOUR, label=area_name)
+    ax.barh(positions + height / 2, frame["city_value"], height, color="white", edgecolor=CITY_COLOUR,
+            hatch="////", label="Gesamtstadt")
+    ax.set_yticks(positions, frame["label"])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"Anteil an allen Einwohner*innen {year} (%)")
+    german_axis(ax.xaxis)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right")
+    biggest = frame.assign(diff=frame["area_value"] - frame["city_value"]).sort_values("diff")
+    younger = biggest.iloc[-1]
+    alt = (f"Balkendiagramm der Altersgruppen {year}: Den größten Unterschied zur Gesamtstadt hat {area_name} "
+           f"bei der Gruppe {younger['label']} ({fmt.percent(younger['area_value'])} gegenüber "
+           f"{fmt.percent(younger['city_value'])}); "
+           f"am deutlichsten darunter liegt die Gruppe {biggest.iloc[0]['label']} "
+           f"({fmt.percent(biggest.iloc[0]['area_value'])} gegenüber {fmt.percent(biggest.iloc[0]['city_value'])}).")
+    return Chart(fig, frame, alt, f"Altersstruktur {year}: {area_name} und Gesamtstadt",
+                 {"label": "Altersgruppe", "area_value": area_name, "city_value": "Gesamtstadt"})
+
+
+def ratio_dots(comparison: pd.DataFrame, area_name: str, year: int) -> Chart:
+    """Dot plot of each indicator relative to the city (city = 100), with the area's interval.
+
+    ``comparison`` is the output of :func:`veedel_lib.comparison.compare_with_city` (non-neutral rows).
+    """
+    data = comparison.dropna(subset=["area_value", "city_value"]).copy()
+    data = data[data["city_value"] > 0]
+    data["index"] = 100 * data["area_value"] / data["city_value"]
+    data["index_low"] = 100 * data["area_ci_low"] / data["city_value"]
+    data["index_high"] = 100 * data["area_ci_high"] / data["city_value"]
+    data = data.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(6.4, 0.34 * len(data) + 0.9))
+    y = np.arange(len(data))
+    ax.errorbar(data["index"], y, xerr=[data["index"] - data["index_low"], data["index_high"] - data["index"]],
+                fmt="o", color=AREA_COLOUR, ecolor=AREA_COLOUR, elinewidth=1.2, capsize=2, label=area_name)
+    ax.axvline(100, color=CITY_COLOUR, linestyle="--", linewidth=1.2, label="Gesamtstadt = 100")
+    ax.set_yticks(y, data["label"])
+    ax.set_xlabel(f"Wert {year} im Verhältnis zur Gesamtstadt (Gesamtstadt = 100)")
+    german_axis(ax.xaxis)
+    ax.set_xlim(left=0)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right", fontsize=8)
+    worse = data[data["assessment"] == "ungünstiger"]
+    better = data[data["assessment"] == "günstiger"]
+    strongest = data.loc[data["worse_ratio"].idxmax()] if data["worse_ratio"].notna().any() else None
+    alt = (f"Punktdiagramm: {area_name} liegt {year} bei {len(worse)} von {len(data)} Indikatoren ungünstiger und "
+           f"bei {len(better)} günstiger als die Gesamtstadt.")
+    if strongest is not None and strongest["worse_ratio"] > 1:
+        alt += (f" Am weitesten ungünstiger ist {strongest['label']} mit dem "
+                f"{fmt.number(strongest['worse_ratio'], 1)}-Fachen des städtischen Werts.")
+    table = data.iloc[::-1][["label", "area_value", "city_value", "index", "unit"]]
+    return Chart(fig, table, alt, f"Soziale Lage {year}: {area_name} im Verhältnis zur Gesamtstadt",
+                 {"label": "Indikator", "area_value": area_name, "city_value": "Gesamtstadt",
+                  "index": "Gesamtstadt = 100"})
+
+
+def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: str) -> Chart:
+    """Small multiples: one panel per indicator, the area's line with its interval band and the city's line.
+
+    ``series`` is the output of :func:`veedel_lib.trends.area_series`.
+    """
+    names = {i.id: i.name for i in indicators}
+    units = {i.id: i.unit for i in indicators}
+    data = series[series["indicator"].isin(names)].dropna(subset=["value"]).copy()
+    order = [i.id for i in indicators if i.id in set(data["indicator"])]
+    columns = 3
+    rows = max(1, int(np.ceil(len(order) / columns)))
+    fig, axes = plt.subplots(rows, columns, figsize=(6.6, 1.85 * rows + 0.5), squeeze=False)
+    for ax, indicator_id in zip(axes.flat, order):
+        panel = data[data["indicator"] == indicator_id]
+        area = panel[panel["role"] == "area"].sort_values("year")
+        city = panel[panel["role"] == "city"].sort_values("year")
+        ax.fill_between(area["year"], area["ci_low"], area["ci_high"], color=AREA_COLOUR, alpha=0.18, linewidth=0)
+        ax.plot(area["year"], area["value"], color=AREA_COLOUR, marker="o", markersize=2.5, label=area_name)
+        ax.plot(city["year"], city["value"], color=CITY_COLOUR, linestyle="--", marker="s", markersize=2.2,
+                label="Gesamtstadt")
+        ax.set_title(names[indicator_id], loc="left", fontsize=8.5)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        german_axis(ax.yaxis, 1 if panel["value"].max() < 10 else 0, " %" if units[indicator_id] == "percent"
+                    else " ‰")
+        ax.tick_params(labelsize=7.5)
+        ax.set_ylim(bottom=0)
+    for ax in list(axes.flat)[len(order):]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, -0.01))
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    first, last = int(data["year"].min()), int(data["year"].max())
+    wide = data.pivot_table(index=["indicator", "year"], columns="role", values="value").reset_index()
+    alt = _trend_alt(wide, indicators, area_name, first, last)
+    table = wide.assign(label=wide["indicator"].map(names), unit=wide["indicator"].map(units))
+    table = table[["label", "year", "area", "city", "unit"]].rename(columns={"area": "area_value",
+                                                                             "city": "city_value"})
+    return Chart(fig, table, alt, f"Entwicklung {first} bis {last}: {area_name} und Gesamtstadt",
+                 {"label": "Indikator", "year": "Jahr", "area_value": area_name, "city_value": "Gesamtstadt"})
+
+
+def _trend_alt(wide: pd.DataFrame, indicators: list[Indicator], area_name: str, first: int, last: int) -> str:
+    closer, wider = [], []
+    for indicator in indicators:
+        rows = wide[wide["indicator"] == indicator.id].dropna().sort_values("year")
+        if len(rows) < 2 or indicator.direction == "neutral":
+            continue
+        gap_first = rows.iloc[0]["area"] - rows.iloc[0]["city"]
+        gap_last = rows.iloc[-1]["area"] - rows.iloc[-1]["city"]
+        (closer if abs(gap_last) < abs(gap_first) else wider).append(indicator.name)
+    text = f"Liniendiagramme {first} bis {last} für {area_name} und die Gesamtstadt."
+    if closer:
+        text += f" Der Abstand zur Gesamtstadt ist kleiner geworden bei {fmt.join(closer)}."
+    if wider:
+        text += f" Er ist größer geworden bei {fmt.join(wider)}."
+    return text
+
+
+def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight: dict[str, str],
+                    year: int, area_name: str) -> Chart:
+    """Each indicator's value in all Stadtteile as a strip of dots; the area's Stadtteile highlighted.
+
+    ``values`` has columns indicator, stadtteil (number as text), name, value; ``highlight`` maps the
+    area's Stadtteil numbers to a label ("ganz" or "teilweise").
+    """
+    names = {i.id: i.name for i in indicators}
+    data = values[values["indicator"].isin(names)].dropna(subset=["value"])
+    order = [i.id for i in indicators if i.id in set(data["indicator"])]
+    fig, ax = plt.subplots(figsize=(6.6, 0.42 * len(order) + 0.9))
+    rng = np.random.default_rng(0)  # fixed jitter: the same data give the same picture
+    for row, indicator_id in enumerate(order):
+        panel = data[data["indicator"] == indicator_id]
+        others = panel[~panel["stadtteil"].isin(highlight)]
+        mine = panel[panel["stadtteil"].isin(highlight)]
+        ax.scatter(others["value"], row + rng.uniform(-0.15, 0.15, len(others)), s=9, color=OTHER_COLOUR,
+                   alpha=0.7, label="andere Stadtteile" if row == 0 else None)
+        ax.scatter(mine["value"], np.full(len(mine), row), s=42, marker="D", color=AREA_COLOUR,
+                   edgecolor="black", linewidth=0.6, zorder=3, label=f"Stadtteile von {area_name}" if row == 0
+                   else None)
+    ax.set_yticks(range(len(order)), [names[i] for i in order])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"Wert {year} (% bzw. ‰ wie im Indikator angegeben)")
+    german_axis(ax.xaxis)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right", fontsize=8)
+    ranks = data.assign(rank=data.groupby("indicator")["value"].rank(ascending=False, method="min"))
+    mine = ranks[ranks["stadtteil"].isin(highlight)]
+    top = mine.sort_values("rank").iloc[0] if len(mine) else None
+    total = data["stadtteil"].nunique()
+    alt = f"Streudiagramm der Werte aller {total} Stadtteile {year}; die Stadtteile von {area_name} sind hervorgehoben."
+    if top is not None:
+        alt += (f" Am höchsten unter allen Stadtteilen liegt {top['name']} bei {names[top['indicator']]} "
+                f"(Rang {int(top['rank'])} von {total}).")
+    table = mine[["indicator", "name", "value", "rank"]].assign(label=lambda d: d["indicator"].map(names))
+    return Chart(fig, table[["label", "name", "value", "rank"]], alt,
+                 f"Position der Stadtteile von {area_name} unter allen Kölner Stadtteilen {year}",
+                 {"label": "Indikator", "name": "Stadtteil", "value": "Wert", "rank": "Rang (1 = höchster Wert)"})

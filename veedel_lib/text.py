@@ -1,0 +1,98 @@
+"""German sentences that state the findings of tables, so a committee member need not read the numbers.
+
+Sentences are built from the computed tables only and avoid claims the data cannot carry: a
+difference is called clear only when it is statistically significant, and trends are described as
+what happened, not why.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import formatting as fmt
+
+
+def profile_sentences(area_name: str, stadtbezirk: str, stadtteile_whole: list[str], stadtteile_part: list[str],
+                      population: float, city_population: float, year: int) -> str:
+    """Who and where: Stadtbezirk, Stadtteile, residents and their share of the city."""
+    parts = []
+    if stadtteile_whole:
+        noun = "den Stadtteil" if len(stadtteile_whole) == 1 else "die Stadtteile"
+        parts.append(f"{noun} {fmt.join(stadtteile_whole)}")
+    if stadtteile_part:
+        noun = "einen Teil des Stadtteils" if len(stadtteile_part) == 1 else "Teile der Stadtteile"
+        parts.append(f"{noun} {fmt.join(stadtteile_part)}")
+    share = 100 * population / city_population if city_population else np.nan
+    return (f"Das Sozialraumgebiet {area_name} im Stadtbezirk {stadtbezirk} umfasst {fmt.join(parts)}. "
+            f"Ende {year} lebten hier {fmt.integer(population)} Menschen, das sind {fmt.percent(share)} "
+            f"der Kölner Bevölkerung ({fmt.integer(city_population)}).")
+
+
+def comparison_sentence(row: pd.Series, area_name: str) -> str:
+    """One line on one indicator: the area's value with interval, the distance to the city, the verdict."""
+    if not np.isfinite(row["area_value"]):
+        return f"**{row['label']}:** Für {area_name} liegen keine (veröffentlichbaren) Daten vor."
+    value = fmt.rate(row["area_value"], row["unit"])
+    interval = (f"95-%-Konfidenzintervall {fmt.rate(row['area_ci_low'], row['unit'])} bis "
+                f"{fmt.rate(row['area_ci_high'], row['unit'])}")
+    city = fmt.rate(row["city_value"], row["unit"])
+    distance = fmt.points(abs(row["difference"]), row["unit"]).lstrip("+±")
+    position = "über" if row["difference"] > 0 else "unter"
+    verdict = row["assessment"]
+    if verdict == "kein deutlicher Unterschied":
+        return (f"**{row['label']}:** {value} ({interval}); kein deutlicher Unterschied zur Gesamtstadt "
+                f"({city}).")
+    text = f"**{row['label']}:** {value} ({interval}), {distance} {position} der Gesamtstadt ({city})"
+    if verdict in ("ungünstiger", "günstiger"):
+        text += f", also {verdict} als in der Stadt insgesamt"
+    return text + "."
+
+
+def comparison_summary(comparison: pd.DataFrame, area_name: str, year: int) -> str:
+    """A short paragraph: on how many indicators the area is worse or better than the city."""
+    rated = comparison[comparison["direction"] != "neutral"]
+    worse = rated[rated["assessment"] == "ungünstiger"]
+    better = rated[rated["assessment"] == "günstiger"]
+    text = (f"{year} ist die Lage in {area_name} bei {len(worse)} von {len(rated)} wertenden Indikatoren "
+            f"deutlich ungünstiger als in der Gesamtstadt")
+    text += f" und bei {len(better)} günstiger." if len(better) else "."
+    if len(worse):
+        top = worse.sort_values("worse_ratio", ascending=False).iloc[0]
+        text += (f" Am größten ist der Abstand bei {top['label']}: {fmt.rate(top['area_value'], top['unit'])} "
+                 f"gegenüber {fmt.rate(top['city_value'], top['unit'])} in der Stadt, das "
+                 f"{fmt.number(top['worse_ratio'], 1)}-Fache.")
+    return text
+
+
+def trend_sentence(row: pd.Series, area_name: str) -> str:
+    """What happened to one indicator between the first and last year, and to the gap to the city."""
+    unit = row["unit"]
+    verb = "gestiegen" if row["area_change"] > 0 else "gesunken" if row["area_change"] < 0 else "gleich geblieben"
+    text = (f"**{row['label']}:** In {area_name} von {fmt.rate(row['area_first'], unit)} ({row['first_year']}) auf "
+            f"{fmt.rate(row['area_last'], unit)} ({row['last_year']}) {verb}; in der Gesamtstadt von "
+            f"{fmt.rate(row['city_first'], unit)} auf {fmt.rate(row['city_last'], unit)}.")
+    gap_change = abs(row["gap_last"]) - abs(row["gap_first"])
+    if row["direction"] != "neutral" and np.isfinite(gap_change):
+        significant = np.isfinite(row["gap_slope_p"]) and row["gap_slope_p"] < 0.05
+        size = fmt.points(abs(gap_change), unit).lstrip("+±")
+        if abs(gap_change) < 0.05:
+            text += " Der Abstand zur Gesamtstadt ist praktisch gleich geblieben."
+        else:
+            text += (f" Der Abstand zur Gesamtstadt ist um {size} "
+                     f"{'kleiner' if gap_change < 0 else 'größer'} geworden")
+            text += "." if significant else " (kein gesicherter Trend)."
+    return text
+
+
+def need_sentences(needs: pd.DataFrame, area_name: str) -> str:
+    """The Handlungsbedarfe as a list, or a sentence saying there are none by the configured rule."""
+    if needs.empty:
+        return (f"Nach der festgelegten Regel ergibt sich aus den Indikatoren für {area_name} kein "
+                f"statistischer Handlungsbedarf. Die qualitativen Befunde unten können dennoch Bedarfe zeigen.")
+    lines = []
+    for _, row in needs.iterrows():
+        lines.append(f"- **{row['label']}** ({row['lebenslage']}): Handlungsbedarf {row['need']} – "
+                     f"{fmt.rate(row['area_value'], row['unit'])} gegenüber {fmt.rate(row['city_value'], row['unit'])} "
+                     f"in der Gesamtstadt, das {fmt.number(row['worse_ratio'], 1)}-Fache.")
+    return "\n".join(lines)
