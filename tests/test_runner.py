@@ -1,0 +1,65 @@
+"""veedel run: all areas in parallel, one failure never stops the others, manifest and portal."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from veedel_lib import runner
+from veedel_lib.config import RunConfig
+
+from conftest import PARAMETERS
+
+
+@pytest.fixture
+def broken_parameters(tmp_path):
+    """The project's parameters with one area (Buchforst/Mülheim-Süd) pointing at a unit that does not exist."""
+    target = tmp_path / "parameters"
+    shutil.copytree(PARAMETERS, target)
+    areas = target / "areas.yml"
+    areas.write_text(areas.read_text(encoding="utf-8").replace('units: ["90101"]', 'units: ["99999"]'),
+                     encoding="utf-8")
+    return target
+
+
+@pytest.mark.slow
+def test_one_broken_area_does_not_stop_the_others(tmp_path, broken_parameters):
+    config = RunConfig(formats=["html"])
+    outputs = tmp_path / "outputs"
+    seen = []
+    summary = runner.run(config, outputs=outputs, parameters=broken_parameters,
+                         areas=["kalk", "buchforst-muelheim-sued", "bilderstoeckchen"], jobs=2,
+                         progress=seen.append)
+    assert summary.exit_code == 1
+    assert len(seen) == 3
+    failed = summary.failed
+    assert [r.task.area_id for r in failed] == ["buchforst-muelheim-sued"]
+    message = runner.describe_failure(failed[0])
+    assert "Buchforst/Mülheim-Süd" in message and "sozialraumgebietsanalyse.ipynb" in message
+    assert "Zelle" in message and "99999" in message
+    for area in ("kalk", "bilderstoeckchen"):
+        assert (summary.run_dir / "reports" / area / "sozialraumgebietsanalyse.html").exists()
+    assert not (summary.run_dir / "reports" / "buchforst-muelheim-sued" / "sozialraumgebietsanalyse.html").exists()
+    assert (summary.run_dir / "reports" / "buchforst-muelheim-sued" / "sozialraumgebietsanalyse.failed.ipynb").exists()
+
+    manifest = json.loads((summary.run_dir / "manifest.json").read_text())
+    assert manifest["summary"] == {**manifest["summary"], "ok": 2, "failed": 1}
+    assert manifest["inputs"]["inputs/data/statistics.csv"]
+    assert manifest["environment"]["pandas"]
+    statuses = {e["area_id"]: e["status"] for e in manifest["reports"]}
+    assert statuses == {"kalk": "ok", "buchforst-muelheim-sued": "failed", "bilderstoeckchen": "ok"}
+    portal = (summary.run_dir / "index.html").read_text(encoding="utf-8")
+    assert "fehlgeschlagen" in portal and "reports/kalk/sozialraumgebietsanalyse.html" in portal
+
+    # repair the area and re-run only what failed, in the same run folder
+    areas = summary.run_dir / "inputs" / "parameters" / "areas.yml"
+    areas.write_text(areas.read_text(encoding="utf-8").replace('units: ["99999"]', 'units: ["90101"]'),
+                     encoding="utf-8")
+    retried = runner.run(config, outputs=outputs, retry_failed=True, jobs=1)
+    assert retried.run_dir == summary.run_dir
+    assert [r.task.area_id for r in retried.results] == ["buchforst-muelheim-sued"]
+    assert retried.exit_code == 0
+    manifest = json.loads((summary.run_dir / "manifest.json").read_text())
+    assert manifest["summary"]["failed"] == 0 and manifest["summary"]["ok"] == 3

@@ -1,0 +1,209 @@
+"""The ``veedel`` command: demo data, validation, the published figures, and report runs.
+
+Exit codes: 0 success, 1 a run finished with failed reports, 2 invalid input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from . import formatting as fmt
+from .config import DEMO, load_run_config, parameters_dir as default_parameters_dir, project_root
+from .errors import DataValidationError
+
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    console.print(f"[bold red]Fehler:[/] {message}", soft_wrap=True)
+    return code
+
+
+# ----------------------------------------------------------------------------- demo-data
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from .demo import write_demo_data
+
+    target = write_demo_data(args.directory, parameters_dir=args.parameters)
+    console.print(f"Demodaten geschrieben nach {target} (units.csv, statistics.csv)")
+    return 0
+
+
+# ----------------------------------------------------------------------------- validate
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .dataset import load_dataset
+
+    ds = load_dataset(args.directory, args.parameters, use_cache=False)
+    console.print(f"[green]Gültig:[/] {args.directory}")
+    console.print(f"  {len(ds.units)} Einheiten in {ds.units['stadtteil_nr'].nunique()} Stadtteilen, "
+                  f"Jahre {ds.years[0]} bis {ds.years[-1]}, {ds.statistics['variable'].nunique()} Variablen, "
+                  f"{fmt.integer(len(ds.statistics))} Zeilen "
+                  f"({int(ds.statistics['suppressed'].sum())} an der Quelle unterdrückt)")
+    present = set(ds.statistics["variable"])
+    for indicator in ds.catalogue.indicators:
+        missing = [v for v in indicator.numerator + indicator.denominator if v not in present]
+        if missing:
+            console.print(f"  [yellow]Indikator {indicator.id}:[/] es fehlen {', '.join(missing)}")
+    code = 0
+    for area_id, problems in ds.membership.problems.items():
+        code = 2
+        for problem in problems:
+            console.print(f"  [red]Gebiet {area_id}:[/] {problem}", soft_wrap=True)
+    return code
+
+
+# ----------------------------------------------------------------------------- shares
+
+def cmd_shares(args: argparse.Namespace) -> int:
+    from .dataset import load_dataset
+    from .programme import programme_shares
+
+    ds = load_dataset(args.data, args.parameters)
+    year = args.year or ds.latest_year
+    if year not in ds.years:
+        return _fail(f"Für {year} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]}).")
+    shares = programme_shares(ds, year)
+    table = Table(title=f"Anteil der 15 Sozialraumgebiete an der Stadt {year}")
+    for header in ("Kennzahl", "15 Gebiete", "Stadt", "Anteil", "veröffentlicht", "Abweichung"):
+        table.add_column(header, justify="left" if header == "Kennzahl" else "right")
+    for row in shares.itertuples():
+        table.add_row(row.label, fmt.integer(row.areas), fmt.integer(row.city), fmt.percent(row.share),
+                      fmt.percent(row.published_share), fmt.points(row.difference_pp, "percent", short=True))
+    console.print(table)
+    return 0
+
+
+# ----------------------------------------------------------------------------- run / analyse
+
+def _progress_printer(total: int):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=console, transient=False)
+    task = progress.add_task("Berichte", total=total)
+
+    def on_result(result) -> None:
+        mark = "[green]✓[/]" if result.status == "ok" else "[red]✗[/]"
+        progress.console.print(f"{mark} {result.task.area_name} · {result.task.notebook} "
+                               f"({fmt.number(result.duration_s, 1)} s)")
+        progress.update(task, advance=1, description=f"{result.task.area_name} · {result.task.notebook}")
+
+    return progress, on_result
+
+
+def _run(args: argparse.Namespace, config, areas: list[str] | None) -> int:
+    from . import runner
+
+    progress, on_result = _progress_printer(0)
+    with progress:
+        summary = runner.run(config, outputs=Path(args.outputs),
+                             parameters=Path(args.parameters) if args.parameters else None, areas=areas,
+                             jobs=args.jobs, retry_failed=getattr(args, "retry_failed", False),
+                             progress=on_result, on_plan=lambda tasks: progress.update(progress.task_ids[0],
+                                                                                      total=len(tasks)),
+                             command=sys.argv)
+    ok = len(summary.results) - len(summary.failed)
+    console.print(f"\nLauf {summary.run_dir.name}: {ok} Berichte fertig, {len(summary.failed)} fehlgeschlagen.")
+    console.print(f"Übersicht: {summary.run_dir / 'index.html'}")
+    for result in summary.failed:
+        console.print(f"[red]✗[/] {runner.describe_failure(result)}", soft_wrap=True)
+    return summary.exit_code
+
+
+def _config_from_args(args: argparse.Namespace):
+    config = load_run_config(args.config)
+    updates = {}
+    if args.data:
+        updates["data_dir"] = args.data
+    if args.year:
+        updates["year"] = args.year
+    if args.formats:
+        updates["formats"] = [f.strip() for f in args.formats.split(",") if f.strip()]
+    if getattr(args, "source", None):
+        updates["source"] = args.source
+    return config.model_copy(update=updates)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    config = _config_from_args(args)
+    areas = [a.strip() for a in args.areas.split(",")] if args.areas else None
+    if areas:
+        from .areas import load_areas
+
+        definitions = load_areas(default_parameters_dir(args.parameters) / "areas.yml")
+        areas = [definitions.get(a).id for a in areas]
+    return _run(args, config, areas)
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from .areas import load_areas
+
+    config = _config_from_args(args).model_copy(update={"programme_notebooks": []})
+    area = load_areas(default_parameters_dir(args.parameters) / "areas.yml").get(args.area)
+    return _run(args, config, [area.id])
+
+
+# ----------------------------------------------------------------------------- parser
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, help="Berichtsjahr (Standard: letztes Jahr in den Daten)")
+    parser.add_argument("--data", help=f"Datenordner (Standard aus run.yml, sonst '{DEMO}')")
+    parser.add_argument("--formats", help="Ausgabeformate, z. B. html,pdf")
+    parser.add_argument("--jobs", type=int, help="parallele Prozesse (Standard: Zahl der Kerne)")
+    parser.add_argument("--config", help="Laufkonfiguration (Standard: parameters/run.yml)")
+    parser.add_argument("--outputs", default=str(project_root() / "outputs"), help="Ausgabeordner")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="veedel", description="Analysen und Berichte für Lebenswerte Veedel")
+    parser.add_argument("--parameters", help="Parameterordner (Standard: parameters/ des Projekts)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo-data", help="Demodaten in einen Ordner schreiben")
+    p.add_argument("directory")
+    p.set_defaults(func=cmd_demo_data)
+
+    p = sub.add_parser("validate", help="einen Datenordner prüfen")
+    p.add_argument("directory")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("shares", help="Eckdaten des Ratsbeschlusses: Anteil der 15 Gebiete an der Stadt")
+    p.add_argument("--year", type=int)
+    p.add_argument("--data", default=DEMO)
+    p.set_defaults(func=cmd_shares)
+
+    p = sub.add_parser("run", help="alle Berichte erzeugen (parallel)")
+    _add_run_options(p)
+    p.add_argument("--areas", help="nur diese Gebiete (Kennungen, durch Komma getrennt)")
+    p.add_argument("--retry-failed", action="store_true", help="nur die Fehlschläge des letzten Laufs wiederholen")
+    p.add_argument("--source", choices=["standard", "koeln"], help="Art der Daten")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("analyse", help="die Berichte eines Gebiets erzeugen")
+    p.add_argument("area", help="Kennung, Code oder Name des Gebiets")
+    _add_run_options(p)
+    p.set_defaults(func=cmd_analyse)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except DataValidationError as exc:
+        console.print(f"[bold red]Ungültige Eingabe:[/]\n{exc}", soft_wrap=True)
+        return 2
+    except (KeyError, ValueError, FileNotFoundError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        return _fail(str(message))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Print the HTML reports to PDF with headless Chromium: A4, page numbers, one browser for all reports.
+
+Chromium comes from the Debian package ``chromium`` (the project's set-up installs it). It is driven
+through Playwright's Python API with the system browser, so nothing is downloaded at run time. If no
+browser can be started, the run still delivers HTML and says clearly why there is no PDF.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from .manifest import sha256_file
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-quic"]
+FOOTER = ('<div style="font-family: DejaVu Sans, Arial, sans-serif; font-size: 7.5pt; color: #4a4a4a; '
+          'width: 100%; padding: 0 16mm; display: flex; justify-content: space-between;">'
+          '<span class="title"></span><span>Seite <span class="pageNumber"></span> von '
+          '<span class="totalPages"></span></span></div>')
+MARGINS = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
+
+
+def chromium_path() -> str | None:
+    """Path of the Chromium executable: ``VEEDEL_CHROMIUM``, else the first one found on PATH."""
+    configured = os.environ.get("VEEDEL_CHROMIUM")
+    if configured:
+        return configured if Path(configured).exists() else None
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+class PdfPrinter:
+    """One headless browser that prints many HTML files to PDF (use as a context manager)."""
+
+    def __init__(self) -> None:
+        self._playwright = None
+        self._browser = None
+
+    def __enter__(self) -> "PdfPrinter":
+        executable = chromium_path()
+        if executable is None:
+            raise RuntimeError("Chromium nicht gefunden: bitte das Debian-Paket 'chromium' installieren "
+                               "(make run erledigt das) oder VEEDEL_CHROMIUM setzen.")
+        from playwright.sync_api import sync_playwright
+
+        self._playwright = sync_playwright().start()
+        self._browser = self._playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+
+    def print(self, html_file: Path, pdf_file: Path) -> Path:
+        """Print one HTML file to ``pdf_file`` atomically (temporary name, then rename)."""
+        page = self._browser.new_page()
+        try:
+            page.goto(Path(html_file).resolve().as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            temporary = pdf_file.with_name(f".{pdf_file.name}.partial")
+            page.pdf(path=str(temporary), format="A4", print_background=True, display_header_footer=True,
+                     header_template="<span></span>", footer_template=FOOTER, margin=MARGINS,
+                     prefer_css_page_size=False)
+            temporary.replace(pdf_file)
+        finally:
+            page.close()
+        return pdf_file
+
+
+def render_pdfs(run_dir: Path, results: list) -> dict:
+    """Print the HTML of every successful report of a run; records the PDFs in the results' outputs.
+
+    Returns a status entry for the manifest: {"status": "ok"|"unavailable"|"failed", "message": ...}.
+    """
+    jobs = []
+    for result in results:
+        html = run_dir / result.task.folder / f"{result.task.notebook}.html"
+        if html.exists():
+            jobs.append((result, html, html.with_suffix(".pdf")))
+    if not jobs:
+        return {"status": "ok", "message": "keine Berichte"}
+    try:
+        printer = PdfPrinter().__enter__()
+    except Exception as exc:  # noqa: BLE001 - no browser means HTML only, said clearly
+        message = f"PDF nicht erzeugt: {exc}"
+        print(message)
+        return {"status": "unavailable", "message": message}
+    failures = []
+    try:
+        for result, html, pdf in jobs:
+            try:
+                printer.print(html, pdf)
+                result.outputs[pdf.relative_to(run_dir).as_posix()] = sha256_file(pdf)
+            except Exception as exc:  # noqa: BLE001 - one broken page must not stop the others
+                failures.append(f"{html.name}: {exc}")
+    finally:
+        printer.__exit__(None, None, None)
+    if failures:
+        return {"status": "failed", "message": "; ".join(failures)}
+    return {"status": "ok", "message": f"{len(jobs)} PDF-Dateien"}
