@@ -154,11 +154,12 @@ def generate(parameters_dir: str | Path | None = None, effects: tuple[Effect, ..
     # --- population and age structure
     base = (st["population_2012"].to_numpy() * units["weight"].to_numpy())[:, None]
     population = base * path("population") * drift(0.004)
-    age_names = ["0_5", "6_14", "15_17", "18_24", "25_64", "65_79", "80_plus"]
+    age_names = ["0_5", "6_14", "15_17", "18_24", "25_64", "65_plus"]
+    st["share_65_plus"] = st["share_65_79"] + st["share_80_plus"]
     shares = np.stack([st[f"share_{a}"].to_numpy() for a in age_names], axis=1)
     shares = shares * np.exp(rng.normal(0.0, 0.08, shares.shape))
     # yearly relative change of each age group's share: more small children and very old people
-    ageing = np.array([0.004, 0.004, 0.0, -0.002, -0.001, 0.003, 0.006])[None, :, None] * t[None, None, :]
+    ageing = np.array([0.004, 0.004, 0.0, -0.002, -0.001, 0.004])[None, :, None] * t[None, None, :]
     age_share = np.clip(shares[:, :, None] * (1 + ageing), 1e-4, None)
     age_share /= age_share.sum(axis=1, keepdims=True)
     ages = {a: population * age_share[:, i, :] for i, a in enumerate(age_names)}
@@ -168,7 +169,7 @@ def generate(parameters_dir: str | Path | None = None, effects: tuple[Effect, ..
     age18_64 = ages["18_24"] + ages["25_64"]
     age15_64 = ages["15_17"] + age18_64
     under65 = under18 + age18_64
-    over65 = ages["65_79"] + ages["80_plus"]
+    over65 = ages["65_plus"]
 
     # relative deprivation of the Stadtteil against the city, drives the smaller benefit counts
     rel = (st["sgb2_quote_2012"].to_numpy() / 0.13)[:, None] * dep[:, None]
@@ -299,7 +300,7 @@ def _apply_effects(v: dict[str, np.ndarray], effects: tuple[Effect, ...], area_o
 def _bounded(v: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Round to whole counts, population = sum of age groups, and every part no larger than its whole."""
     r = {name: np.round(values) for name, values in v.items()}
-    ages = ["pop_0_5", "pop_6_14", "pop_15_17", "pop_18_24", "pop_25_64", "pop_65_79", "pop_80_plus"]
+    ages = ["pop_0_5", "pop_6_14", "pop_15_17", "pop_18_24", "pop_25_64", "pop_65_plus"]
     r["population"] = sum(r[a] for a in ages)
     under15 = r["pop_0_5"] + r["pop_6_14"]
     under18 = under15 + r["pop_15_17"]
@@ -313,7 +314,7 @@ def _bounded(v: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     r["unemployed"] = np.minimum(r["unemployed"], r["pop_15_17"] + r["pop_18_24"] + r["pop_25_64"])
     r["unemployed_15_24"] = np.minimum(r["unemployed_15_24"], np.minimum(r["unemployed"],
                                                                          r["pop_15_17"] + r["pop_18_24"]))
-    r["gsi_age"] = np.minimum(r["gsi_age"], r["pop_65_79"] + r["pop_80_plus"])
+    r["gsi_age"] = np.minimum(r["gsi_age"], r["pop_65_plus"])
     r["gsi_em"] = np.minimum(r["gsi_em"], r["pop_18_24"] + r["pop_25_64"])
     r["hze_cases"] = np.minimum(r["hze_cases"], under18)
     r["voters"] = np.minimum(r["voters"], r["electorate"])
