@@ -51,19 +51,36 @@ def primary_mask(frame: pd.DataFrame, columns: list[Col]) -> pd.DataFrame:
     return mask
 
 
+def _line_is_exposed(values: np.ndarray, hidden: np.ndarray) -> bool:
+    """Whether the hidden cells of an additive line can be pinned down from the visible ones.
+
+    One hidden cell is always recomputable (total minus the visible parts). Several hidden cells are
+    pinned when their known sum equals their number: since zeros are shown, every hidden cell is at
+    least 1, so each must be exactly 1 (e.g. two hidden cells summing to 2).
+    """
+    count = int(hidden.sum())
+    if count == 1:
+        return True
+    if count == 0 or hidden[-1]:
+        return False  # with the total hidden too, no exact sum of the hidden parts is known
+    return float(values[:-1][hidden[:-1]].sum()) <= count
+
+
 def _protect_line(values: np.ndarray, hidden: np.ndarray) -> np.ndarray:
     """Secondary suppression in one additive line: parts ``values[:-1]`` sum to ``values[-1]``.
 
-    If exactly one cell of the line is hidden, it could be recomputed from the others, so the smallest
-    other cell (the least information lost) is hidden too. Returns the updated hidden flags.
+    While the hidden cells could be recomputed (see :func:`_line_is_exposed`), the smallest other
+    non-zero cell (the least information lost) is hidden too. Returns the updated hidden flags.
     """
     hidden = hidden.copy()
-    if hidden.sum() == 1:
+    while _line_is_exposed(values, hidden):
         candidates = [i for i in range(len(values)) if not hidden[i] and np.isfinite(values[i])]
         if candidates:
             # Never pick a zero among the parts: hiding a known zero protects nothing.
             nonzero = [i for i in candidates if values[i] != 0] or candidates
             hidden[min(nonzero, key=lambda i: (values[i], i))] = True
+        else:
+            break
     return hidden
 
 
