@@ -257,10 +257,12 @@ def latest_run(outputs: Path) -> Path | None:
 
 def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, areas: list[str] | None = None,
         jobs: int | None = None, retry_failed: bool = False, progress=None, on_plan=None,
-        command: list[str] | None = None) -> RunSummary:
+        command: list[str] | None = None, inputs_from: Path | None = None) -> RunSummary:
     """Execute a whole run (or re-run the failures of the last one) and write manifest and portal.
 
     ``on_plan(tasks)`` is called once the tasks are known, ``progress(result)`` after each one.
+    ``inputs_from`` takes data, parameters and notebooks from an earlier run's ``inputs`` folder
+    (for ``veedel reproduce``) instead of the project.
     """
     from .portal import write_portal
 
@@ -286,7 +288,7 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
         manifest["inputs"], manifest["inputs_hash"] = current, combined_hash(current)
     else:
         parameters = Path(parameters or project_root() / "parameters")
-        notebooks_dir = project_root() / "notebooks"
+        notebooks_dir = (inputs_from / "notebooks") if inputs_from else project_root() / "notebooks"
         names = list(dict.fromkeys(config.area_notebooks + config.programme_notebooks))
         notebooks = [notebooks_dir / f"{n}.ipynb" for n in names]
         missing = [str(n) for n in notebooks if not n.exists()]
@@ -294,7 +296,11 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
             raise FileNotFoundError(f"Notebook fehlt: {', '.join(missing)}")
         outputs.mkdir(parents=True, exist_ok=True)
         staging = outputs / f".staging-{os.getpid()}-{int(time.time())}"
-        input_hashes = snapshot_inputs(staging, config.data_dir, parameters, notebooks)
+        if inputs_from:
+            shutil.copytree(inputs_from, staging / "inputs")
+            input_hashes = {f"inputs/{k}": v for k, v in hash_tree(staging / "inputs").items()}
+        else:
+            input_hashes = snapshot_inputs(staging, config.data_dir, parameters, notebooks)
         inputs_hash = combined_hash(input_hashes)
         run_dir = outputs / new_run_id(inputs_hash)
         staging.rename(run_dir)
@@ -339,3 +345,10 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
     write_manifest(run_dir, manifest)
     write_portal(run_dir, manifest)
     return RunSummary(run_dir, results)
+
+
+def run_from_inputs(config: RunConfig, inputs: Path, outputs: Path, areas: list[str] | None = None,
+                    jobs: int | None = None) -> RunSummary:
+    """Run again from an archived ``inputs`` folder (data, parameters, notebooks), into a new run folder."""
+    return run(config, outputs=outputs, areas=areas, jobs=jobs, inputs_from=inputs,
+               command=["veedel", "reproduce"])

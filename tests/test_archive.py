@@ -1,0 +1,89 @@
+"""Archives: every hash checked, a changed byte named, a re-run reproduces every table."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from veedel_lib import runner
+from veedel_lib.archive import CHECKSUMS, create_archive, reproduce, verify
+from veedel_lib.config import RunConfig
+
+from conftest import PARAMETERS
+
+
+@pytest.fixture(scope="module")
+def archived_run(tmp_path_factory):
+    outputs = tmp_path_factory.mktemp("outputs")
+    summary = runner.run(RunConfig(formats=["html"]), outputs=outputs, parameters=PARAMETERS,
+                         areas=["kalk", "bilderstoeckchen"], jobs=2)
+    assert summary.exit_code == 0
+    return summary.run_dir, create_archive(summary.run_dir)
+
+
+def _rewrite(archive, target, name_part, change):
+    """Copy a zip archive, changing the bytes of the first member whose name contains ``name_part``."""
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(target, "w") as copy:
+        done = False
+        for info in source.infolist():
+            data = source.read(info)
+            if not done and name_part in info.filename:
+                data = change(data)
+                done = True
+            copy.writestr(info, data)
+    return target
+
+
+@pytest.mark.slow
+def test_archive_contains_everything_and_verifies(archived_run):
+    run_dir, archive = archived_run
+    with zipfile.ZipFile(archive) as packed:
+        names = packed.namelist()
+    prefix = run_dir.name + "/"
+    for expected in ("manifest.json", CHECKSUMS, "environment/packages.txt", "environment/git_commit.txt",
+                     "inputs/data/statistics.csv", "inputs/parameters/indicators.yml",
+                     "inputs/notebooks/sozialraumgebietsanalyse.ipynb",
+                     "reports/kalk/sozialraumgebietsanalyse.ipynb", "reports/kalk/sozialraumgebietsanalyse.html",
+                     "reports/kalk/tables/sozialraumgebietsanalyse/soziale_lage.csv"):
+        assert prefix + expected in names
+    result = verify(archive)
+    assert result.ok, result.problems
+    assert result.checked > 20
+    assert verify(run_dir).ok
+
+
+@pytest.mark.slow
+def test_one_changed_input_byte_is_named(archived_run, tmp_path):
+    _, archive = archived_run
+
+    def flip(data: bytes) -> bytes:
+        position = len(data) // 2
+        return data[:position] + bytes([data[position] ^ 1]) + data[position + 1:]
+
+    tampered = _rewrite(archive, tmp_path / "tampered.zip", "inputs/data/statistics.csv", flip)
+    result = verify(tampered)
+    assert not result.ok
+    assert any(p.startswith("inputs/data/statistics.csv:") for p in result.problems), result.problems
+    assert len(result.problems) == 1
+
+
+@pytest.mark.slow
+def test_changed_byte_in_run_folder_is_named(archived_run, tmp_path):
+    import shutil
+
+    run_dir, _ = archived_run
+    copy = tmp_path / run_dir.name
+    shutil.copytree(run_dir, copy)
+    table = copy / "inputs" / "parameters" / "areas.yml"
+    table.write_bytes(table.read_bytes().replace(b"Kalk", b"Kalx", 1))
+    result = verify(copy)
+    assert [p.split(":")[0] for p in result.problems] == ["inputs/parameters/areas.yml"]
+
+
+@pytest.mark.slow
+def test_reproduce_gives_identical_tables(archived_run, tmp_path):
+    _, archive = archived_run
+    result = reproduce(archive, tmp_path / "again", jobs=2)
+    assert result.identical, result.differences
+    assert len(result.compared) >= 16            # 8 tables and figure data files per area
