@@ -149,6 +149,44 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return _run(args, config, [area.id])
 
 
+# ----------------------------------------------------------------------------- archive / verify / reproduce
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    from .archive import create_archive
+
+    target = create_archive(args.run_dir, args.output)
+    console.print(f"Archiv geschrieben: {target} (Prüfsumme in {target.name}.sha256)")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .archive import verify
+
+    result = verify(args.path)
+    if result.ok:
+        console.print(f"[green]In Ordnung:[/] {result.checked} Dateien geprüft, alle Prüfsummen stimmen.")
+        return 0
+    console.print(f"[bold red]{len(result.problems)} Abweichungen[/] ({result.checked} Dateien geprüft):")
+    for problem in result.problems:
+        console.print(f"  - {problem}", soft_wrap=True)
+    return 1
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    from .archive import reproduce
+
+    console.print(f"Wiederhole den Lauf aus {args.archive} ...")
+    result = reproduce(args.archive, args.outputs, args.jobs)
+    if result.identical:
+        console.print(f"[green]Identisch:[/] alle {len(result.compared)} Tabellen und Grafikdaten stimmen überein "
+                      f"(Wiederholung in {result.run_dir}).")
+        return 0
+    console.print(f"[bold red]{len(result.differences)} Unterschiede[/] in {len(result.compared)} Dateien:")
+    for difference in result.differences:
+        console.print(f"  - {difference}", soft_wrap=True)
+    return 1
+
+
 # ----------------------------------------------------------------------------- parser
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -189,6 +227,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("area", help="Kennung, Code oder Name des Gebiets")
     _add_run_options(p)
     p.set_defaults(func=cmd_analyse)
+
+    p = sub.add_parser("archive", help="einen Lauf mit Prüfsummen in eine Archivdatei packen")
+    p.add_argument("run_dir")
+    p.add_argument("--output", help="Archivdatei (Standard: outputs/<lauf>.zip)")
+    p.set_defaults(func=cmd_archive)
+
+    p = sub.add_parser("verify", help="alle Prüfsummen eines Archivs oder Laufordners prüfen")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("reproduce", help="einen archivierten Lauf wiederholen und alle Tabellen vergleichen")
+    p.add_argument("archive")
+    p.add_argument("--outputs", help="Ordner für die Wiederholung (Standard: temporär)")
+    p.add_argument("--jobs", type=int)
+    p.set_defaults(func=cmd_reproduce)
     return parser
 
 
