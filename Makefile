@@ -22,6 +22,8 @@ system-deps:
 
 system-deps-test:
 	@scripts/install-system-deps.sh test
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/a11y --no-audit --no-fund --silent; \
+	else echo "Hinweis: npm fehlt, die axe-core-Prüfungen werden übersprungen." >&2; fi
 
 run: install system-deps
 	$(BIN)/veedel run

@@ -75,3 +75,20 @@ def small_data(tmp_path) -> Path:
     write(folder / "units.csv", UNITS_CSV)
     write(folder / "statistics.csv", statistics_rows(VALID_ROWS))
     return folder
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """One run on the demo data with HTML and PDF: every notebook of parameters/run.yml, two areas.
+
+    Shared by the archive, accessibility and PDF tests (a run takes about half a minute).
+    """
+    from veedel_lib import runner
+    from veedel_lib.config import load_run_config
+
+    config = load_run_config(PARAMETERS / "run.yml").model_copy(update={"formats": ["html", "pdf"]})
+    outputs = tmp_path_factory.mktemp("outputs")
+    summary = runner.run(config, outputs=outputs, parameters=PARAMETERS, areas=["kalk", "bilderstoeckchen"],
+                         jobs=2)
+    assert summary.exit_code == 0, [runner.describe_failure(r) for r in summary.failed]
+    return summary.run_dir

@@ -6,20 +6,13 @@ import zipfile
 
 import pytest
 
-from veedel_lib import runner
 from veedel_lib.archive import CHECKSUMS, create_archive, reproduce, verify
-from veedel_lib.config import RunConfig
 
-from conftest import PARAMETERS
 
 
 @pytest.fixture(scope="module")
-def archived_run(tmp_path_factory):
-    outputs = tmp_path_factory.mktemp("outputs")
-    summary = runner.run(RunConfig(formats=["html"]), outputs=outputs, parameters=PARAMETERS,
-                         areas=["kalk", "bilderstoeckchen"], jobs=2)
-    assert summary.exit_code == 0
-    return summary.run_dir, create_archive(summary.run_dir)
+def archived_run(demo_run):
+    return demo_run, create_archive(demo_run)
 
 
 def _rewrite(archive, target, name_part, change):

@@ -78,7 +78,7 @@ def render_portal(manifest: dict) -> str:
 <dt>Daten</dt><dd>{html.escape(str(parameters.get('data_dir', '')))}</dd>
 </dl>
 </header>
-<div class="vtable-wrap">
+<div class="vtable-wrap" tabindex="0" role="region" aria-label="Tabelle: Alle Berichte dieses Laufs">
 <table class="vtable">
 <caption>Alle Berichte dieses Laufs</caption>
 <thead><tr><th scope="col">Gebiet</th><th scope="col">Bericht</th><th scope="col">Status</th>

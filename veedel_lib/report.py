@@ -81,7 +81,9 @@ def table_html(protected: Protected, columns: list[Col], caption: str, note: str
         notes.append(SUPPRESSED_NOTE)
     id_attr = f' id="{html.escape(table_id)}"' if table_id else ""
     foot = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in notes)
-    return (f'<div class="vtable-wrap"><table class="vtable"{id_attr}><caption>{html.escape(caption)}</caption>'
+    # the wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard and named
+    return (f'<div class="vtable-wrap" tabindex="0" role="region" aria-label="Tabelle: {html.escape(caption)}">'
+            f'<table class="vtable"{id_attr}><caption>{html.escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{foot}</div>")
 
 
