@@ -10,6 +10,7 @@ figure depends on colour alone. Axis numbers use German format.
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass, field
 
 import matplotlib
@@ -141,7 +142,7 @@ def ratio_dots(comparison: pd.DataFrame, area_name: str, year: int) -> Chart:
 
 
 def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: str) -> Chart:
-    """Small multiples: one panel per indicator, the area's line with its interval band and the city's line.
+    """Small multiples (seaborn): one panel per indicator, the area's line with its interval band and the city's.
 
     ``series`` is the output of :func:`veedel_lib.trends.area_series`.
     """
@@ -149,35 +150,37 @@ def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: s
     units = {i.id: i.unit for i in indicators}
     data = series[series["indicator"].isin(names)].dropna(subset=["value"]).copy()
     order = [i.id for i in indicators if i.id in set(data["indicator"])]
-    columns = 3
-    rows = max(1, int(np.ceil(len(order) / columns)))
-    fig, axes = plt.subplots(rows, columns, figsize=(6.6, 1.85 * rows + 0.5), squeeze=False)
-    for ax, indicator_id in zip(axes.flat, order):
-        panel = data[data["indicator"] == indicator_id]
-        area = panel[panel["role"] == "area"].sort_values("year")
-        city = panel[panel["role"] == "city"].sort_values("year")
+    data["Gebiet"] = np.where(data["role"] == "area", area_name, "Gesamtstadt")
+    data["panel"] = data["indicator"].map(names)
+    grid = sns.relplot(data=data, x="year", y="value", hue="Gebiet", style="Gebiet", col="panel",
+                       col_order=[names[i] for i in order], col_wrap=3, kind="line", markers=True,
+                       dashes={area_name: "", "Gesamtstadt": (4, 2)}, markersize=4,
+                       palette={area_name: AREA_COLOUR, "Gesamtstadt": CITY_COLOUR},
+                       height=1.75, aspect=1.25, facet_kws={"sharey": False, "sharex": True})
+    for indicator_id, ax in zip(order, grid.axes.flat):
+        area = data[(data["indicator"] == indicator_id) & (data["role"] == "area")].sort_values("year")
         ax.fill_between(area["year"], area["ci_low"], area["ci_high"], color=AREA_COLOUR, alpha=0.18, linewidth=0)
-        ax.plot(area["year"], area["value"], color=AREA_COLOUR, marker="o", markersize=2.5, label=area_name)
-        ax.plot(city["year"], city["value"], color=CITY_COLOUR, linestyle="--", marker="s", markersize=2.2,
-                label="Gesamtstadt")
-        ax.set_title(names[indicator_id], loc="left", fontsize=8.5)
+        ax.set_title("")
+        ax.set_title(textwrap.fill(names[indicator_id], 30), loc="left", fontsize=8.5)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-        german_axis(ax.yaxis, 1 if panel["value"].max() < 10 else 0, " %" if units[indicator_id] == "percent"
-                    else " ‰")
+        top = area["ci_high"].max() if len(area) else 0
+        german_axis(ax.yaxis, 1 if max(top, data.loc[data["indicator"] == indicator_id, "value"].max()) < 10 else 0,
+                    " %" if units[indicator_id] == "percent" else " ‰")
         ax.tick_params(labelsize=7.5)
         ax.set_ylim(bottom=0)
-    for ax in list(axes.flat)[len(order):]:
-        ax.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, -0.01))
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    sns.move_legend(grid, "lower center", ncol=2, title=None, bbox_to_anchor=(0.5, 0.0), fontsize=8)
+    figure = grid.figure
+    figure.subplots_adjust(bottom=0.12 if len(order) > 3 else 0.25, hspace=0.55, wspace=0.3)
     first, last = int(data["year"].min()), int(data["year"].max())
     wide = data.pivot_table(index=["indicator", "year"], columns="role", values="value").reset_index()
     alt = _trend_alt(wide, indicators, area_name, first, last)
     table = wide.assign(label=wide["indicator"].map(names), unit=wide["indicator"].map(units))
-    table = table[["label", "year", "area", "city", "unit"]].rename(columns={"area": "area_value",
-                                                                             "city": "city_value"})
-    return Chart(fig, table, alt, f"Entwicklung {first} bis {last}: {area_name} und Gesamtstadt",
+    table["_order"] = table["indicator"].map({i: n for n, i in enumerate(order)})
+    table = table.sort_values(["_order", "year"])[["label", "year", "area", "city", "unit"]]
+    table = table.rename(columns={"area": "area_value", "city": "city_value"}).reset_index(drop=True)
+    return Chart(figure, table, alt, f"Entwicklung {first} bis {last}: {area_name} und Gesamtstadt",
                  {"label": "Indikator", "year": "Jahr", "area_value": area_name, "city_value": "Gesamtstadt"})
 
 

@@ -26,14 +26,64 @@ CITY = "gesamtstadt"
 CITY_LABEL = "Gesamtstadt"
 
 
+def _cube(ds: Dataset) -> tuple[np.ndarray, dict[int, int], dict[str, int]]:
+    """All counts as one array years x units x variables (NaN where missing or suppressed), built once."""
+    if "cube" not in ds.cache:
+        years = ds.years
+        variables = ds.catalogue.variable_ids
+        cube = np.full((len(years), len(ds.units), len(variables)), np.nan)
+        stats = ds.statistics
+        y = pd.Index(years).get_indexer(stats["year"])
+        u = pd.Index(ds.units["unit_id"]).get_indexer(stats["unit"])
+        v = pd.Index(variables).get_indexer(stats["variable"])
+        cube[y, u, v] = stats["count"].to_numpy(dtype=float)
+        ds.cache["cube"] = (cube, {year: i for i, year in enumerate(years)},
+                            {variable: i for i, variable in enumerate(variables)})
+    return ds.cache["cube"]
+
+
 def unit_matrix(ds: Dataset, year: int) -> pd.DataFrame:
     """Counts of one year as a units x variables table (NaN where missing or suppressed at source)."""
-    cache = ds.cache.setdefault("unit_matrix", {})
-    if year not in cache:
-        rows = ds.statistics[ds.statistics["year"] == year]
-        wide = rows.pivot(index="unit", columns="variable", values="count")
-        cache[year] = wide.reindex(index=ds.units["unit_id"], columns=ds.catalogue.variable_ids)
-    return cache[year]
+    cube, year_index, _ = _cube(ds)
+    values = cube[year_index[year]] if year in year_index else np.full(cube.shape[1:], np.nan)
+    return pd.DataFrame(values, index=ds.units["unit_id"].to_numpy(), columns=ds.catalogue.variable_ids)
+
+
+def _membership(ds: Dataset, groups: Mapping[str, list[str]]) -> np.ndarray:
+    """0/1 matrix groups x units (cached per grouping)."""
+    key = tuple((name, tuple(members)) for name, members in groups.items())
+    cache = ds.cache.setdefault("membership", {})
+    if key not in cache:
+        position = {unit: i for i, unit in enumerate(ds.units["unit_id"])}
+        matrix = np.zeros((len(groups), len(position)))
+        for g, members in enumerate(groups.values()):
+            matrix[g, [position[u] for u in members]] = 1.0
+        cache[key] = matrix
+    return cache[key]
+
+
+def aggregate_years(ds: Dataset, years: list[int], groups: Mapping[str, list[str]],
+                    variables: list[str]) -> np.ndarray:
+    """Summed counts as an array years x groups x variables.
+
+    A sum is NaN when any unit of the group lacks the count (missing or suppressed at source) or when
+    the year is not in the data.
+    """
+    cube, year_index, variable_index = _cube(ds)
+    membership = _membership(ds, groups)
+    result = np.full((len(years), len(groups), len(variables)), np.nan)
+    present = [i for i, y in enumerate(years) if y in year_index]
+    if not present:
+        return result
+    known = [i for i, v in enumerate(variables) if v in variable_index]
+    block = cube[np.ix_([year_index[years[i]] for i in present], np.arange(cube.shape[1]),
+                        [variable_index[variables[i]] for i in known])]
+    sums = np.einsum("gu,yuv->ygv", membership, np.nan_to_num(block, nan=0.0))
+    unknown = np.einsum("gu,yuv->ygv", membership, np.isnan(block).astype(float)) > 0
+    sums[unknown] = np.nan
+    sums[:, membership.sum(axis=1) == 0, :] = np.nan
+    result[np.ix_(present, np.arange(len(groups)), known)] = sums
+    return result
 
 
 def area_groups(ds: Dataset, area_ids: Iterable[str] | None = None, city: bool = True) -> dict[str, list[str]]:
@@ -61,20 +111,9 @@ def aggregate(ds: Dataset, year: int, groups: Mapping[str, list[str]],
 
     A group's sum is NaN when any of its units lacks the count (missing or suppressed at source).
     """
-    matrix = unit_matrix(ds, year)
-    if variables is not None:
-        matrix = matrix[variables]
-    values = matrix.to_numpy(dtype=float)
-    position = {unit: i for i, unit in enumerate(matrix.index)}
-    membership = np.zeros((len(groups), len(position)))
-    for g, members in enumerate(groups.values()):
-        membership[g, [position[u] for u in members]] = 1.0
-    unknown = membership @ np.isnan(values).astype(float) > 0
-    sums = membership @ np.nan_to_num(values, nan=0.0)
-    sums[unknown] = np.nan
-    empty = membership.sum(axis=1) == 0
-    sums[empty, :] = np.nan
-    return pd.DataFrame(sums, index=pd.Index(list(groups), name="group"), columns=matrix.columns)
+    variables = list(variables) if variables is not None else ds.catalogue.variable_ids
+    sums = aggregate_years(ds, [year], groups, variables)[0]
+    return pd.DataFrame(sums, index=pd.Index(list(groups), name="group"), columns=variables)
 
 
 def data_year(ds: Dataset, indicator: Indicator, year: int) -> int | None:
@@ -114,6 +153,41 @@ def confidence_interval(numerator: np.ndarray, denominator: np.ndarray, bounded:
     return low, high
 
 
+def _indicator_frame(ds: Dataset, indicator: Indicator, years: list[int], groups: Mapping[str, list[str]],
+                     level: float) -> pd.DataFrame:
+    """Rates of one indicator for several report years and groups (rows: year-major, then groups)."""
+    used = [data_year(ds, indicator, y) for y in years]
+    variables = indicator.numerator + indicator.denominator
+    lookup = sorted({u for u in used if u is not None})
+    sums = aggregate_years(ds, lookup, groups, variables) if lookup else None
+    n_num = len(indicator.numerator)
+    numerator = np.full((len(years), len(groups)), np.nan)
+    denominator = np.full((len(years), len(groups)), np.nan)
+    for i, used_year in enumerate(used):
+        if used_year is None:
+            continue
+        block = sums[lookup.index(used_year)]
+        parts, whole = block[:, :n_num], block[:, n_num:]
+        numerator[i] = np.where(np.isnan(parts).any(axis=1), np.nan, parts.sum(axis=1))
+        denominator[i] = np.where(np.isnan(whole).any(axis=1), np.nan, whole.sum(axis=1))
+    numerator, denominator = numerator.ravel(), denominator.ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(denominator > 0, numerator / denominator, np.nan)
+    low, high = confidence_interval(numerator, denominator, indicator.bounded, level)
+    count = len(groups)
+    return pd.DataFrame({
+        "group": list(groups) * len(years),
+        "indicator": indicator.id,
+        "year": np.repeat(years, count),
+        "data_year": pd.array(np.repeat([u if u is not None else pd.NA for u in used], count), dtype="Int64"),
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": value * indicator.scale,
+        "ci_low": low * indicator.scale,
+        "ci_high": high * indicator.scale,
+    })
+
+
 def indicator_values(ds: Dataset, year: int, groups: Mapping[str, list[str]],
                      indicators: Iterable[Indicator] | None = None, level: float = 0.95) -> pd.DataFrame:
     """Rates with confidence intervals per group and indicator for one report year (long table).
@@ -121,39 +195,23 @@ def indicator_values(ds: Dataset, year: int, groups: Mapping[str, list[str]],
     Columns: group, indicator, year, data_year, numerator, denominator, value (in the indicator's unit,
     % or per mille), ci_low, ci_high. Rows with no data have NaN values.
     """
-    frames = []
-    for indicator in indicators if indicators is not None else ds.catalogue.indicators:
-        used_year = data_year(ds, indicator, year)
-        if used_year is None:
-            numerator = denominator = np.full(len(groups), np.nan)
-        else:
-            counts = aggregate(ds, used_year, groups, indicator.numerator + indicator.denominator)
-            numerator = counts[indicator.numerator].sum(axis=1, min_count=len(indicator.numerator)).to_numpy()
-            denominator = counts[indicator.denominator].sum(axis=1,
-                                                            min_count=len(indicator.denominator)).to_numpy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            value = np.where(denominator > 0, numerator / denominator, np.nan)
-        low, high = confidence_interval(numerator, denominator, indicator.bounded, level)
-        frames.append(pd.DataFrame({
-            "group": list(groups),
-            "indicator": indicator.id,
-            "year": year,
-            "data_year": used_year if used_year is not None else pd.NA,
-            "numerator": numerator,
-            "denominator": denominator,
-            "value": value * indicator.scale,
-            "ci_low": low * indicator.scale,
-            "ci_high": high * indicator.scale,
-        }))
-    return pd.concat(frames, ignore_index=True)
+    selected = list(indicators) if indicators is not None else ds.catalogue.indicators
+    return pd.concat([_indicator_frame(ds, i, [year], groups, level) for i in selected], ignore_index=True)
 
 
 def indicator_series(ds: Dataset, groups: Mapping[str, list[str]], indicators: Iterable[Indicator] | None = None,
                      years: Iterable[int] | None = None, level: float = 0.95) -> pd.DataFrame:
-    """:func:`indicator_values` for several years stacked (for trend figures and models)."""
+    """Rates for several years (for trend figures and models), one row per year, group and indicator.
+
+    ``latest_available`` indicators (elections) appear only in years with their own data: a series
+    shows what was measured, not the carried-forward value.
+    """
     selected = list(indicators) if indicators is not None else ds.catalogue.indicators
-    frames = [indicator_values(ds, y, groups, selected, level) for y in (years or ds.years)]
+    years = list(years) if years is not None else ds.years
+    frames = [_indicator_frame(ds, i, years, groups, level) for i in selected]
     series = pd.concat(frames, ignore_index=True)
-    # latest_available indicators repeat the last election in later years; a series shows real data years only
     repeated = series["data_year"].notna() & (series["data_year"] != series["year"])
-    return series[~repeated].reset_index(drop=True)
+    series = series[~repeated.fillna(False).to_numpy(dtype=bool)]
+    order = {i.id: n for n, i in enumerate(selected)}
+    return series.sort_values(["year", "indicator"], key=lambda c: c.map(order) if c.name == "indicator" else c,
+                              kind="stable").reset_index(drop=True)
