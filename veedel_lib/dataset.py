@@ -106,6 +106,10 @@ def ensure_demo_data(parameters: Path) -> Path:
     return target
 
 
+_IN_MEMORY: dict[str, Dataset] = {}
+"""Datasets already loaded in this process, by the key of their input bytes (warm kernels reuse them)."""
+
+
 def _prepared_key(files: list[Path], years: tuple[int, int] | None) -> str:
     """Cache key of a validated dataset: the bytes of every input and parameter file plus versions."""
     from importlib import metadata
@@ -139,11 +143,16 @@ def load_dataset(data_dir: str | Path = DEMO, parameters_dir: str | Path | None 
     if use_cache:
         key = _prepared_key([units_file, *statistics_files, *parameter_files], years)
         cache_file = demo_cache_dir() / "prepared" / f"{key}.pkl"
+        if key in _IN_MEMORY:
+            dataset = _IN_MEMORY[key]
+            dataset.data_dir = folder
+            return dataset
         if cache_file.exists():
             try:
                 with open(cache_file, "rb") as handle:
                     dataset = pickle.load(handle)
                 dataset.data_dir = folder
+                _IN_MEMORY[key] = dataset
                 return dataset
             except Exception:  # a damaged or incompatible cache file is simply rebuilt
                 cache_file.unlink(missing_ok=True)
@@ -158,6 +167,7 @@ def load_dataset(data_dir: str | Path = DEMO, parameters_dir: str | Path | None 
     dataset = Dataset(units, statistics, catalogue, areas, membership, folder,
                       [units_file, *statistics_files], notes)
     if cache_file is not None:
+        _IN_MEMORY[key] = dataset
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.partial")
         with open(temporary, "wb") as handle:

@@ -74,34 +74,71 @@ class PdfPrinter:
         return pdf_file
 
 
-def render_pdfs(run_dir: Path, results: list) -> dict:
-    """Print the HTML of every successful report of a run; records the PDFs in the results' outputs.
+class BackgroundPrinter:
+    """Prints reports to PDF in a thread while the notebooks of the run are still executing.
 
-    Returns a status entry for the manifest: {"status": "ok"|"unavailable"|"failed", "message": ...}.
+    One browser serves the whole run. ``submit`` queues a finished report; ``close`` waits for the queue
+    to drain and returns the status entry for the manifest. Without a browser every report stays HTML-only
+    and the status says why.
     """
-    jobs = []
-    for result in results:
-        html = run_dir / result.task.folder / f"{result.task.notebook}.html"
+
+    def __init__(self, run_dir: Path):
+        import queue
+        import threading
+
+        self.run_dir = run_dir
+        self.queue: queue.Queue = queue.Queue()
+        self.failures: list[str] = []
+        self.printed = 0
+        self.unavailable: str | None = None
+        self.thread = threading.Thread(target=self._work, name="veedel-pdf", daemon=True)
+        self.thread.start()
+
+    def submit(self, result) -> None:
+        """Queue the HTML of a successful report (``result`` is a runner TaskResult)."""
+        html = self.run_dir / result.task.folder / f"{result.task.notebook}.html"
         if html.exists():
-            jobs.append((result, html, html.with_suffix(".pdf")))
-    if not jobs:
-        return {"status": "ok", "message": "keine Berichte"}
-    try:
-        printer = PdfPrinter().__enter__()
-    except Exception as exc:  # noqa: BLE001 - no browser means HTML only, said clearly
-        message = f"PDF nicht erzeugt: {exc}"
-        print(message)
-        return {"status": "unavailable", "message": message}
-    failures = []
-    try:
-        for result, html, pdf in jobs:
-            try:
-                printer.print(html, pdf)
-                result.outputs[pdf.relative_to(run_dir).as_posix()] = sha256_file(pdf)
-            except Exception as exc:  # noqa: BLE001 - one broken page must not stop the others
-                failures.append(f"{html.name}: {exc}")
-    finally:
-        printer.__exit__(None, None, None)
-    if failures:
-        return {"status": "failed", "message": "; ".join(failures)}
-    return {"status": "ok", "message": f"{len(jobs)} PDF-Dateien"}
+            self.queue.put((result, html, html.with_suffix(".pdf")))
+
+    def _work(self) -> None:
+        try:
+            printer = PdfPrinter().__enter__()
+        except Exception as exc:  # noqa: BLE001 - no browser means HTML only, said clearly
+            self.unavailable = f"PDF nicht erzeugt: {exc}"
+            printer = None
+        try:
+            while True:
+                job = self.queue.get()
+                if job is None:
+                    break
+                if printer is None:
+                    continue
+                result, html, pdf = job
+                try:
+                    printer.print(html, pdf)
+                    result.outputs[pdf.relative_to(self.run_dir).as_posix()] = sha256_file(pdf)
+                    self.printed += 1
+                except Exception as exc:  # noqa: BLE001 - one broken page must not stop the others
+                    self.failures.append(f"{html.name}: {exc}")
+        finally:
+            if printer is not None:
+                printer.__exit__(None, None, None)
+
+    def close(self) -> dict:
+        """Wait until every queued report is printed; the status entry for the manifest."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.unavailable:
+            print(self.unavailable)
+            return {"status": "unavailable", "message": self.unavailable}
+        if self.failures:
+            return {"status": "failed", "message": "; ".join(self.failures)}
+        return {"status": "ok", "message": f"{self.printed} PDF-Dateien"}
+
+
+def render_pdfs(run_dir: Path, results: list) -> dict:
+    """Print the HTML of every successful report of a run (see :class:`BackgroundPrinter`)."""
+    printer = BackgroundPrinter(run_dir)
+    for result in results:
+        printer.submit(result)
+    return printer.close()

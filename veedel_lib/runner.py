@@ -146,6 +146,7 @@ def execute_task(task: Task, run_dir: str, formats: list[str]) -> TaskResult:
     """Run one notebook with papermill and publish its HTML; never raises (failures become results)."""
     import papermill as pm
 
+    from . import engine
     from .publish import export_html
 
     start = time.perf_counter()
@@ -163,7 +164,7 @@ def execute_task(task: Task, run_dir: str, formats: list[str]) -> TaskResult:
         parameters = {k: v for k, v in task.parameters.items() if k in wanted}
         pm.execute_notebook(str(source), str(partial), parameters=parameters, kernel_name="veedel",
                             cwd=str(source.parent), progress_bar=False, log_output=False,
-                            report_mode=False)
+                            report_mode=False, engine_name=engine.register())
         partial.replace(target)
         outputs = {}
         if "html" in formats or "pdf" in formats:
@@ -328,11 +329,20 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
         }
     if on_plan is not None:
         on_plan(tasks)
-    results = _execute_all(tasks, run_dir, formats, jobs, progress)
+    printer = None
     if "pdf" in formats:
-        from .pdf import render_pdfs
+        from .pdf import BackgroundPrinter
 
-        manifest["pdf"] = render_pdfs(run_dir, [r for r in results if r.status == "ok"])
+        printer = BackgroundPrinter(run_dir)
+
+    def finished(result: TaskResult) -> None:
+        if printer is not None and result.status == "ok":
+            printer.submit(result)
+        progress(result)
+
+    results = _execute_all(tasks, run_dir, formats, jobs, finished)
+    if printer is not None:
+        manifest["pdf"] = printer.close()
     by_key = {f"{e['area_id'] or PROGRAMME}/{e['notebook']}": e for e in manifest["reports"]}
     for result in results:
         by_key[result.task.key] = _report_entry(result)

@@ -1,0 +1,77 @@
+"""A papermill engine that keeps one warm kernel per worker process.
+
+Papermill normally starts a new kernel for every notebook, and every notebook then imports pandas,
+statsmodels, matplotlib and the library again: seconds per report that do no analysis. ``veedel run``
+executes notebooks in a few worker processes; with this engine each worker starts its kernel once and
+runs all its notebooks in it. Before each notebook the kernel's namespace is cleared (``%reset -f``),
+so no variable of one area can leak into the next report; imported modules (and the library's
+in-memory dataset cache, keyed by the bytes of the input files) stay loaded. A kernel that died is
+replaced by a fresh one. Papermill still parameterises, executes and records every notebook.
+"""
+
+from __future__ import annotations
+
+import logging
+from multiprocessing import util
+
+from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import Engine, papermill_engines
+
+ENGINE_NAME = "veedel-warm"
+logger = logging.getLogger("papermill")
+
+_kernel_manager = None
+
+
+def _shutdown() -> None:
+    """Stop the worker's kernel (registered to run when the worker process exits)."""
+    global _kernel_manager
+    if _kernel_manager is not None:
+        try:
+            run_sync(_kernel_manager.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - the process is ending anyway
+            pass
+        _kernel_manager = None
+
+
+class WarmKernelEngine(Engine):
+    """Executes notebooks in a kernel that outlives a single notebook (one per process)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, **kwargs):
+        global _kernel_manager
+        if _kernel_manager is not None and not run_sync(_kernel_manager.is_alive)():
+            _kernel_manager = None
+        client = PapermillNotebookClient(nb_man, km=_kernel_manager, kernel_name=kernel_name,
+                                         timeout=execution_timeout, startup_timeout=start_timeout, log=logger,
+                                         log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+        first = _kernel_manager is None
+        try:
+            if not first:
+                cls._reset(client)
+            client.execute(cleanup_kc=False)
+        finally:
+            if client.km is not None and _kernel_manager is None:
+                _kernel_manager = client.km
+                util.Finalize(None, _shutdown, exitpriority=10)
+            if client.kc is not None:
+                client.kc.stop_channels()
+        return nb_man.nb
+
+    @staticmethod
+    def _reset(client: PapermillNotebookClient) -> None:
+        """Clear the user namespace left by the previous notebook before the next one starts."""
+        client.kc = client.km.client()
+        client.kc.start_channels()
+        run_sync(client.kc.wait_for_ready)(timeout=60)
+        run_sync(client.kc.execute_interactive)("%reset -f", store_history=False, timeout=60,
+                                                output_hook=lambda msg: None)
+
+
+def register() -> str:
+    """Make the engine known to papermill (idempotent); returns its name."""
+    if ENGINE_NAME not in papermill_engines._engines:
+        papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+    return ENGINE_NAME
