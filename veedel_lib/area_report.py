@@ -167,7 +167,6 @@ class AreaAnalysis:
         ]))
         blocks.append(TableBlock("soziale_lage", f"Soziale Lage {self.year} im Vergleich zur Gesamtstadt", rated, [
             Col("label", "Indikator"),
-            Col("lebenslage", "Lebenslage"),
             Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold"),
             Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
             Col("area_ci_low", "KI unten", "rate", unit="unit", based_on=("area_numerator",)),

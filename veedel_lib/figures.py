@@ -126,7 +126,8 @@ def ratio_dots(comparison: pd.DataFrame, area_name: str, year: int) -> Chart:
     german_axis(ax.xaxis)
     ax.set_xlim(left=0)
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (0.34 * len(data) + 0.9)), ncol=2,
+              fontsize=8)
     worse = data[data["assessment"] == "ungünstiger"]
     better = data[data["assessment"] == "günstiger"]
     strongest = data.loc[data["worse_ratio"].idxmax()] if data["worse_ratio"].notna().any() else None
@@ -227,7 +228,8 @@ def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight
     ax.set_xlabel(f"Wert {year} (% bzw. ‰ wie im Indikator angegeben)")
     german_axis(ax.xaxis)
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (0.42 * len(order) + 0.9)), ncol=2,
+              fontsize=8)
     ranks = data.assign(rank=data.groupby("indicator")["value"].rank(ascending=False, method="min"))
     mine = ranks[ranks["stadtteil"].isin(highlight)]
     top = mine.sort_values("rank").iloc[0] if len(mine) else None

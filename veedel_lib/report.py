@@ -132,8 +132,8 @@ class Report:
                 ("Erstellt am", info.get("date"))]
         items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows if v)
         heading = f"{info.get('report', 'Bericht')}: {info.get('area', '')}".rstrip(": ")
-        markup = (f'<header class="report-title"><h1>{html.escape(heading)}</h1>'
-                  f'<dl class="title-facts">{items}</dl></header>')
+        markup = (f'<header class="report-title"><p class="kicker">Stadt Köln · Lebenswerte Veedel</p>'
+                  f'<h1>{html.escape(heading)}</h1><dl class="title-facts">{items}</dl></header>')
         display(HTML(markup), metadata={"veedel": {"title": {k: str(v) for k, v in info.items()}}})
 
     def table(self, block: TableBlock) -> Protected:
