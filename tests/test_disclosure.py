@@ -121,3 +121,27 @@ def test_report_shows_dot_with_footnote_and_stores_empty_cell(tmp_path):
     stored = pd.read_csv(tmp_path / "probe.csv")
     assert stored["count"].isna().tolist() == [True, False, True, False]
     assert "2" not in stored["count"].astype(str).tolist()
+
+
+def test_a_chart_cannot_be_published_around_disclosure_control(tmp_path):
+    """A figure drawn from unprotected data is refused; drawn from masked data it is shown."""
+    import matplotlib.pyplot as plt
+    import pytest
+
+    from veedel_lib.blocks import ChartBlock
+    from veedel_lib.disclosure import DisclosureError, masked
+    from veedel_lib.figures import Chart
+
+    data = _frame({"A": 2, "B": 40})
+    columns = [Col("label", "Gruppe"), Col("count", "Anzahl", "count", threshold=3, show=False),
+               Col("rate", "Quote", "rate", unit="percent", based_on=("count",))]
+    report = Report(tmp_path)
+    report._display_html = lambda markup: setattr(report, "last", markup)
+    leaking = Chart(plt.figure(), data, "Diagramm", "Probe", {"label": "Gruppe", "rate": "Quote"})
+    with pytest.raises(DisclosureError, match="Zeile 1"):
+        report.chart(ChartBlock("probe", leaking, columns))
+    safe = Chart(plt.figure(), masked(data, columns), "Diagramm", "Probe", {"label": "Gruppe", "rate": "Quote"})
+    report.chart(ChartBlock("probe", safe, columns))
+    assert "•" in report.last and "Anzahl" not in report.last       # hidden count column never shown
+    stored = pd.read_csv(tmp_path / "probe.csv")
+    assert list(stored.columns) == ["label", "rate"] and stored["rate"].isna().tolist() == [True, False]

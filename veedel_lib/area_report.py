@@ -17,6 +17,7 @@ from . import figures, text
 from . import formatting as fmt
 from .blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from .comparison import compare_with_city, handlungsbedarfe
+from .disclosure import masked
 from .config import AnalysisSettings, DEMO, load_run_config, parameters_dir as default_parameters_dir
 from .dataset import Dataset, load_dataset
 from .indicators import CITY, aggregate, area_groups, indicator_values, stadtteil_groups
@@ -143,7 +144,15 @@ class AreaAnalysis:
         present = [i for i in AGE_INDICATORS if i in comparison.index]
         frame = comparison.loc[present].reset_index()
         frame = self._with_thresholds(frame)
-        chart = figures.age_structure(frame[["label", "area_value", "city_value"]], self.area.name, self.year)
+        chart_columns = [
+            Col("label", "Altersgruppe"),
+            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
+            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
+            Col("city_value", "Gesamtstadt", "rate", unit="unit"),
+        ]
+        public = masked(frame[["label", "area_numerator", "threshold", "area_value", "city_value", "unit"]],
+                        chart_columns)
+        chart = figures.age_structure(public, self.area.name, self.year)
         table = TableBlock("altersstruktur", f"Altersstruktur {self.year}", frame, [
             Col("label", "Altersgruppe"),
             Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold"),
@@ -151,19 +160,23 @@ class AreaAnalysis:
             Col("city_value", "Anteil Gesamtstadt", "rate", unit="unit"),
             Col("difference", "Abstand", "points", unit="unit", based_on=("area_numerator",)),
         ])
-        return [ChartBlock("altersstruktur_grafik", chart), table]
+        return [ChartBlock("altersstruktur_grafik", chart, chart_columns), table]
 
     def social_situation(self) -> list[Block]:
         """All rated indicators against the city, with intervals, verdicts and a figure."""
         comparison = self._with_thresholds(self.comparison())
         rated = comparison[comparison["direction"] != "neutral"]
         blocks: list[Block] = [TextBlock(text.comparison_summary(rated, self.area.name, self.year))]
-        chart = figures.ratio_dots(rated, self.area.name, self.year)
+        value_columns = [Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False)] + [
+            Col(key, key, "rate", based_on=("area_numerator",)) for key in ("area_value", "area_ci_low",
+                                                                           "area_ci_high", "difference")]
+        chart = figures.ratio_dots(masked(rated, value_columns), self.area.name, self.year)
         blocks.append(ChartBlock("soziale_lage_grafik", chart, [
             Col("label", "Indikator"),
-            Col("area_value", self.area.name, "rate", unit="unit"),
+            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
+            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
-            Col("index", "Gesamtstadt = 100", "number", decimals=0),
+            Col("index", "Gesamtstadt = 100", "number", decimals=0, based_on=("area_numerator",)),
         ]))
         blocks.append(TableBlock("soziale_lage", f"Soziale Lage {self.year} im Vergleich zur Gesamtstadt", rated, [
             Col("label", "Indikator"),
@@ -199,12 +212,16 @@ class AreaAnalysis:
         first = self.settings.trend_start_year or self.ds.years[0]
         years = [y for y in self.ds.years if first <= y <= self.year]
         series = area_series(self.ds, self.area_id, indicators, years, self.level)
+        series["threshold"] = series["indicator"].map({i.id: self.ds.catalogue.threshold(i) for i in indicators})
+        series = masked(series, [Col("numerator", "Anzahl", "count", threshold="threshold", show=False)] + [
+            Col(key, key, "rate", based_on=("numerator",)) for key in ("value", "ci_low", "ci_high")])
         chart = figures.trend_panels(series, indicators, self.area.name)
         table = trend_table(series, indicators, self.level)
         lines = [f"- {text.trend_sentence(row, self.area.name)}" for _, row in table.iterrows()]
         return [ChartBlock("entwicklung_grafik", chart, [
             Col("label", "Indikator"), Col("year", "Jahr", "year"),
-            Col("area_value", self.area.name, "rate", unit="unit"),
+            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
+            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
         ]), TextBlock("\n".join(lines))]
 
@@ -215,6 +232,9 @@ class AreaAnalysis:
         values = indicator_values(self.ds, self.year, groups, indicators, self.level)
         values = values.rename(columns={"group": "stadtteil"})
         values["name"] = values["stadtteil"].astype(int).map(STADTTEILE)
+        values["threshold"] = values["indicator"].map({i.id: self.ds.catalogue.threshold(i) for i in indicators})
+        values = masked(values, [Col("numerator", "Anzahl", "count", threshold="threshold", show=False),
+                                 Col("value", "Wert", "rate", based_on=("numerator",))])
         area = self.area
         highlight = {str(n): "ganz" for n in area.stadtteile}
         highlight.update({str(p.stadtteil): "teilweise" for p in area.partial})
@@ -223,7 +243,9 @@ class AreaAnalysis:
                 "dargestellt.") if area.partial else ""
         blocks: list[Block] = [ChartBlock("stadtteile_grafik", chart, [
             Col("label", "Indikator"), Col("name", "Stadtteil"),
-            Col("value", "Wert", "number"), Col("rank", "Rang", "integer"),
+            Col("numerator", "Anzahl", "count", threshold="threshold", show=False),
+            Col("value", "Wert", "number", based_on=("numerator",)),
+            Col("rank", "Rang", "integer", based_on=("numerator",)),
         ])]
         if note:
             blocks.append(TextBlock(note))

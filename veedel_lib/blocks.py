@@ -37,6 +37,9 @@ class Col:
     threshold: int | str | None = None
     based_on: tuple[str, ...] = ()
     decimals: int = 1
+    show: bool = True
+    """False for columns that only serve disclosure control (counts behind shown rates): never displayed
+    and never written to the table files."""
 
 
 @dataclass

@@ -137,3 +137,31 @@ def protect(frame: pd.DataFrame, columns: list[Col], total_row: str | None = Non
         if hidden[column].any():
             result[column] = result[column].astype(object).where(~hidden[column], np.nan)
     return Protected(result, hidden, primary)
+
+
+class DisclosureError(ValueError):
+    """A figure would show values that disclosure control must hide: it may not be published."""
+
+
+def masked(frame: pd.DataFrame, columns: list[Col]) -> pd.DataFrame:
+    """The frame with every shown value hidden by disclosure control set to NaN (for drawing figures).
+
+    Columns declared ``show=False`` (the counts behind rates) keep their values: they are never
+    displayed or written, and the report needs them to mark the hidden cells again.
+    """
+    result = protect(frame, columns).frame
+    for column in columns:
+        if not column.show and column.key in frame.columns:
+            result[column.key] = frame[column.key].to_numpy()
+    return result
+
+
+def leaks(original: pd.DataFrame, protected: Protected, columns: list[Col]) -> list[str]:
+    """Shown cells that disclosure control hides but ``original`` still holds (what a figure would leak)."""
+    found = []
+    for column in columns:
+        if not column.show or column.key not in original.columns:
+            continue
+        exposed = protected.hidden[column.key].to_numpy() & original[column.key].notna().to_numpy()
+        found += [f"Zeile {i + 1}, {column.header}" for i in np.flatnonzero(exposed)]
+    return found

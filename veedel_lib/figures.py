@@ -101,7 +101,7 @@ def age_structure(frame: pd.DataFrame, area_name: str, year: int) -> Chart:
            f"{fmt.percent(younger['city_value'])}); "
            f"am deutlichsten darunter liegt die Gruppe {biggest.iloc[0]['label']} "
            f"({fmt.percent(biggest.iloc[0]['area_value'])} gegenüber {fmt.percent(biggest.iloc[0]['city_value'])}).")
-    return Chart(fig, frame, alt, f"Altersstruktur {year}: {area_name} und Gesamtstadt",
+    return Chart(fig, frame.reset_index(drop=True), alt, f"Altersstruktur {year}: {area_name} und Gesamtstadt",
                  {"label": "Altersgruppe", "area_value": area_name, "city_value": "Gesamtstadt"})
 
 
@@ -136,7 +136,9 @@ def ratio_dots(comparison: pd.DataFrame, area_name: str, year: int) -> Chart:
     if strongest is not None and strongest["worse_ratio"] > 1:
         alt += (f" Am weitesten ungünstiger ist {strongest['label']} mit dem "
                 f"{fmt.number(strongest['worse_ratio'], 1)}-Fachen des städtischen Werts.")
-    table = data.iloc[::-1][["label", "area_value", "city_value", "index", "unit"]]
+    kept = [c for c in ("label", "area_value", "city_value", "index", "unit", "area_numerator", "threshold")
+            if c in data.columns]
+    table = data.iloc[::-1][kept].reset_index(drop=True)
     return Chart(fig, table, alt, f"Soziale Lage {year}: {area_name} im Verhältnis zur Gesamtstadt",
                  {"label": "Indikator", "area_value": area_name, "city_value": "Gesamtstadt",
                   "index": "Gesamtstadt = 100"})
@@ -178,8 +180,18 @@ def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: s
     wide = data.pivot_table(index=["indicator", "year"], columns="role", values="value").reset_index()
     alt = _trend_alt(wide, indicators, area_name, first, last)
     table = wide.assign(label=wide["indicator"].map(names), unit=wide["indicator"].map(units))
+    extra = []
+    if "numerator" in data.columns:
+        counts = data[data["role"] == "area"].set_index(["indicator", "year"])
+        table["area_numerator"] = [counts["numerator"].get((i, y), np.nan)
+                                   for i, y in zip(table["indicator"], table["year"])]
+        extra.append("area_numerator")
+    if "threshold" in data.columns:
+        thresholds = data.groupby("indicator")["threshold"].first()
+        table["threshold"] = table["indicator"].map(thresholds)
+        extra.append("threshold")
     table["_order"] = table["indicator"].map({i: n for n, i in enumerate(order)})
-    table = table.sort_values(["_order", "year"])[["label", "year", "area", "city", "unit"]]
+    table = table.sort_values(["_order", "year"])[["label", "year", "area", "city", "unit", *extra]]
     table = table.rename(columns={"area": "area_value", "city": "city_value"}).reset_index(drop=True)
     return Chart(figure, table, alt, f"Entwicklung {first} bis {last}: {area_name} und Gesamtstadt",
                  {"label": "Indikator", "year": "Jahr", "area_value": area_name, "city_value": "Gesamtstadt"})
@@ -238,7 +250,45 @@ def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight
     if top is not None:
         alt += (f" Am höchsten unter allen Stadtteilen liegt {top['name']} bei {names[top['indicator']]} "
                 f"(Rang {int(top['rank'])} von {total}).")
-    table = mine[["indicator", "name", "value", "rank"]].assign(label=lambda d: d["indicator"].map(names))
-    return Chart(fig, table[["label", "name", "value", "rank"]], alt,
+    kept = ["label", "name", "value", "rank"] + [c for c in ("numerator", "threshold") if c in mine.columns]
+    table = mine.assign(label=mine["indicator"].map(names))[kept].reset_index(drop=True)
+    return Chart(fig, table, alt,
                  f"Position der Stadtteile von {area_name} unter allen Kölner Stadtteilen {year}",
                  {"label": "Indikator", "name": "Stadtteil", "value": "Wert", "rank": "Rang (1 = höchster Wert)"})
+
+
+def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) -> Chart:
+    """All areas x key indicators as a table of colours: each cell the area's value relative to the city.
+
+    ``frame`` has a column ``area`` (names, the city in the row labelled "Gesamtstadt") and one column per
+    indicator id with the value. Every cell is annotated with its value, so colour is never the only cue.
+    """
+    ids = [i.id for i in indicators]
+    names = {i.id: i.name for i in indicators}
+    data = frame.set_index("area")[ids]
+    city = data.loc["Gesamtstadt"]
+    areas = data.drop(index="Gesamtstadt")
+    ratio = areas.divide(city) * 100
+    for indicator in indicators:
+        if indicator.direction == "higher_is_better":
+            ratio[indicator.id] = 100 * city[indicator.id] / areas[indicator.id]
+    labels = areas.map(lambda v: fmt.number(v, 1))
+    fig, ax = plt.subplots(figsize=(7.0, 0.33 * len(areas) + 2.2))
+    palette = sns.diverging_palette(240, 25, s=80, l=55, as_cmap=True)
+    sns.heatmap(np.log2(ratio.astype(float) / 100), ax=ax, cmap=palette, center=0, vmin=-1.5, vmax=1.5,
+                annot=labels.to_numpy(), fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.5, linecolor="white",
+                cbar_kws={"label": "ungünstiger als die Stadt → (log. Verhältnis)", "shrink": 0.6})
+    ax.set_xticklabels([textwrap.fill(names[i], 16) for i in ids], rotation=0, fontsize=6.5)
+    ax.set_yticklabels(areas.index, fontsize=7)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(length=0)
+    ax.xaxis.tick_top()
+    worst = ratio.stack().astype(float).idxmax()
+    alt = (f"Farbtabelle {year}: Werte der 15 Sozialraumgebiete je Indikator, eingefärbt nach dem Verhältnis zur "
+           f"Gesamtstadt (blau günstiger, orange ungünstiger; jede Zelle nennt den Wert). Am weitesten über dem "
+           f"städtischen Wert liegt {worst[0]} bei {names[worst[1]]} "
+           f"({fmt.number(ratio.loc[worst], 0)} % des städtischen Werts).")
+    table = frame[frame["area"] != "Gesamtstadt"].drop(columns=["area_id"], errors="ignore").reset_index(drop=True)
+    return Chart(fig, table, alt, f"Die 15 Sozialraumgebiete im Vergleich zur Gesamtstadt {year}",
+                 {"area": "Gebiet", **{i: names[i] for i in ids}})

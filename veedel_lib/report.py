@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import formatting as fmt
 from .blocks import Block, ChartBlock, Col, TableBlock, TextBlock
-from .disclosure import Protected, protect
+from .disclosure import DisclosureError, Protected, leaks, protect
 
 SUPPRESSED_MARK = "•"
 SUPPRESSED_NOTE = ("• = nicht veröffentlicht: Zahl unter der Veröffentlichungsschwelle oder aus solchen Zahlen "
@@ -61,7 +61,7 @@ def table_html(protected: Protected, columns: list[Col], caption: str, note: str
                table_id: str | None = None) -> str:
     """An accessible HTML table: caption, column headers with scope, the first column as row headers."""
     frame, hidden = protected.frame, protected.hidden
-    shown = [c for c in columns if c.key in frame.columns]
+    shown = [c for c in columns if c.key in frame.columns and c.show]
     head = "".join(f'<th scope="col">{html.escape(c.header)}</th>' for c in shown)
     body = []
     for index, row in frame.iterrows():
@@ -89,7 +89,7 @@ def table_html(protected: Protected, columns: list[Col], caption: str, note: str
 
 def public_data(protected: Protected, columns: list[Col]) -> pd.DataFrame:
     """The values a report shows, as data: hidden cells empty, column names kept, rows in report order."""
-    keys = [c.key for c in columns if c.key in protected.frame.columns]
+    keys = [c.key for c in columns if c.key in protected.frame.columns and c.show]
     return protected.frame[keys]
 
 
@@ -151,6 +151,10 @@ class Report:
         columns = block.columns or [Col(k, h, "text" if chart.data[k].dtype == object else "number")
                                     for k, h in chart.data_columns.items()]
         protected = protect(chart.data, columns)
+        exposed = leaks(chart.data.reset_index(drop=True), protected, columns)
+        if exposed:
+            raise DisclosureError(f"Abbildung „{chart.caption}“ zeigt Werte, die geheim zu halten sind "
+                                  f"({', '.join(exposed[:5])}); Daten vor dem Zeichnen mit disclosure.masked schützen.")
         svg = chart.svg()
         self.figure_count += 1
         number = self.figure_count
