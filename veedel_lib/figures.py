@@ -278,7 +278,7 @@ def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) ->
     sns.heatmap(np.log2(ratio.astype(float) / 100), ax=ax, cmap=palette, center=0, vmin=-1.5, vmax=1.5,
                 annot=labels.to_numpy(), fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.5, linecolor="white",
                 cbar_kws={"label": "ungünstiger als die Stadt → (log. Verhältnis)", "shrink": 0.6})
-    ax.set_xticklabels([textwrap.fill(names[i], 16) for i in ids], rotation=0, fontsize=6.5)
+    ax.set_xticklabels([names[i] for i in ids], rotation=40, ha="left", rotation_mode="anchor", fontsize=7)
     ax.set_yticklabels(areas.index, fontsize=7)
     ax.set_xlabel("")
     ax.set_ylabel("")

@@ -53,6 +53,14 @@ def format_cell(value: object, row: pd.Series, column: Col) -> str:
     return fmt.number(value, column.decimals)
 
 
+_GENDER_STAR = re.compile(r"(?<=\w)\*(?=\w)")
+
+
+def escape_gender_star(markdown: str) -> str:
+    """Escape the asterisk inside words ("Bürger*innen") so Markdown does not read it as emphasis."""
+    return _GENDER_STAR.sub(r"\\*", markdown)
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -80,6 +88,8 @@ def table_html(protected: Protected, columns: list[Col], caption: str, note: str
     if protected.any_hidden:
         notes.append(SUPPRESSED_NOTE)
     id_attr = f' id="{html.escape(table_id)}"' if table_id else ""
+    if len(shown) > 7:
+        id_attr += ' data-wide="true"'
     foot = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in notes)
     # the wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard and named
     return (f'<div class="vtable-wrap" tabindex="0" role="region" aria-label="Tabelle: {html.escape(caption)}">'
@@ -172,7 +182,7 @@ class Report:
         return protected
 
     def text(self, block: TextBlock) -> None:
-        self._display_markdown(block.markdown)
+        self._display_markdown(escape_gender_star(block.markdown))
 
     def show(self, blocks: Block | list[Block]) -> None:
         """Render one block or a list of blocks in order."""
