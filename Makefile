@@ -31,5 +31,9 @@ run: install system-deps
 test: install system-deps-test
 	$(BIN)/python -m pytest
 
+bench: install system-deps
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/bench.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info

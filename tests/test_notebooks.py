@@ -42,3 +42,28 @@ def test_area_notebook_runs_and_publishes(tmp_path):
     assert 'alt="' in html
     tables = {p.name for p in (tmp_path / "tables").iterdir()}
     assert {"soziale_lage.csv", "altersstruktur.csv", "entwicklung_grafik.csv"} <= tables
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_shows_the_sections_the_floor_computes(path):
+    """The benchmark floor (veedel_lib.floor) computes exactly what each notebook shows."""
+    from veedel_lib.floor import REPORTS
+
+    nb = nbformat.read(path, as_version=4)
+    content = REPORTS.get(path.stem)
+    assert content is not None, f"{path.stem} fehlt in veedel_lib.floor.REPORTS"
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    shown = re.findall(rf"report\.show\({content.variable}\.(\w+)\(", source)
+    assert tuple(shown) == content.sections
+
+
+@pytest.mark.slow
+def test_floor_computes_every_report(demo):
+    from veedel_lib.config import load_run_config
+    from veedel_lib.floor import compute_all
+
+    config = load_run_config(PARAMETERS / "run.yml")
+    sizes = compute_all(demo, config, demo.latest_year, areas=["kalk"])
+    assert set(sizes) == {f"kalk/{n}" for n in config.area_notebooks} | \
+        {f"programm/{n}" for n in config.programme_notebooks}
+    assert all(size > 10_000 for size in sizes.values())

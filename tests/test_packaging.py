@@ -17,7 +17,8 @@ def _requirement(text: str) -> tuple[str, str]:
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    expected = dict(_requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["test"])
+    extras = [r for group in project["optional-dependencies"].values() for r in group]
+    expected = dict(_requirement(r) for r in project["dependencies"] + extras)
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
     listed = {}
     for entry in environment["dependencies"]:
