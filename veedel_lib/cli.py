@@ -58,6 +58,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return code
 
 
+# ----------------------------------------------------------------------------- import
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .catalogue import load_catalogue
+    from .wide_import import import_wide_table
+
+    catalogue = load_catalogue(default_parameters_dir(args.parameters) / "indicators.yml")
+    summary = import_wide_table(args.table, args.mapping, args.out, catalogue, sheet=args.sheet)
+    console.print(f"[green]Eingelesen:[/] {summary.source}")
+    console.print(f"  {summary.units} Einheiten, Jahre {fmt.join([str(y) for y in summary.years])}, "
+                  f"{len(summary.variables)} Variablen ({', '.join(summary.variables)}), "
+                  f"{fmt.integer(summary.rows)} Werte, davon {summary.suppressed} an der Quelle unterdrückt (*)")
+    console.print(f"  geschrieben: {summary.written}")
+    if summary.units_written:
+        console.print(f"  Einheiten (die 86 Stadtteile): {summary.units_written}")
+    if summary.missing_for_indicators:
+        console.print(f"  Für {len(summary.missing_for_indicators)} Indikatoren fehlen noch Daten im Ordner:")
+        for indicator, gaps in summary.missing_for_indicators.items():
+            console.print(f"    {indicator}: {', '.join(gaps)}", soft_wrap=True)
+    else:
+        console.print("  Alle Indikatoren des Katalogs haben Daten für alle Jahre.")
+    return 0
+
+
 # ----------------------------------------------------------------------------- shares
 
 def cmd_shares(args: argparse.Namespace) -> int:
@@ -210,6 +234,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="einen Datenordner prüfen")
     p.add_argument("directory")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("import", help="eine breite Tabelle (Spalte je Variable und Jahr) in die Langform übernehmen")
+    p.add_argument("table", help="CSV- oder XLSX-Datei, eine Zeile je Stadtteil oder Einheit")
+    p.add_argument("--mapping", required=True, help="Zuordnungsdatei (YAML): Spalte -> Variable, Jahr")
+    p.add_argument("--out", required=True, help="Datenordner, in den statistics_<name>.csv geschrieben wird")
+    p.add_argument("--sheet", help="Tabellenblatt (XLSX)")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("shares", help="Eckdaten des Ratsbeschlusses: Anteil der 15 Gebiete an der Stadt")
     p.add_argument("--year", type=int)
