@@ -31,6 +31,12 @@ run: install system-deps
 test: install system-deps-test
 	$(BIN)/python -m pytest
 
+lab: install
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	@# outputs are stripped from notebooks on every commit (git filter of nbstripout in .git/config)
+	@if [ -d .git ]; then $(BIN)/nbstripout --install; fi
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OPTIONS)
+
 bench: install system-deps
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench.py

@@ -2,23 +2,65 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from conftest import PARAMETERS, ROOT
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# VEEDEL_NOTEBOOKS_DIR lets the test below point this module at deliberately broken notebooks.
+NOTEBOOK_DIR = Path(os.environ.get("VEEDEL_NOTEBOOKS_DIR", ROOT / "notebooks"))
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_committed_notebook_is_clean_and_parameterised(path):
+    from veedel_lib.notebook_rules import notebook_problems
+
+    problems = notebook_problems(path)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_notebook_with_outputs_or_without_parameters_cell_fails_the_suite(tmp_path):
+    """The check above is real: run it on broken copies of a committed notebook and it fails, naming why."""
+    good = nbformat.read(ROOT / "notebooks" / "sozialraumgebietsanalyse.ipynb", as_version=4)
+    with_outputs = nbformat.from_dict(good)
+    cell = next(c for c in with_outputs.cells if c.cell_type == "code" and "report.show" in c.source)
+    cell.outputs = [nbformat.v4.new_output("stream", text="Kalk: 28,1 %")]
+    cell.execution_count = 7
+    nbformat.write(with_outputs, tmp_path / "mit_ausgaben.ipynb")
+    without_parameters = nbformat.from_dict(good)
+    for cell in without_parameters.cells:
+        cell.metadata["tags"] = [t for t in cell.metadata.get("tags", []) if t != "parameters"]
+    nbformat.write(without_parameters, tmp_path / "ohne_parameter.ipynb")
+    nbformat.write(good, tmp_path / "in_ordnung.ipynb")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(Path(__file__)),
+         "-k", "committed_notebook_is_clean"],
+        env={**os.environ, "VEEDEL_NOTEBOOKS_DIR": str(tmp_path)}, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1, result.stdout
+    assert "2 failed, 1 passed" in result.stdout
+    assert "mit_ausgaben.ipynb, Zelle" in result.stdout and "enthält Ausgaben" in result.stdout
+    assert "ohne_parameter.ipynb: keine Zelle mit dem Tag 'parameters'" in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_top_to_bottom_with_its_defaults(path, tmp_path):
+    """As in JupyterLab: open the notebook in notebooks/, its own kernel, no parameters injected, Run All."""
+    from nbclient import NotebookClient
+
     nb = nbformat.read(path, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(not c.outputs and c.execution_count is None for c in code), "Notebook enthält Ausgaben"
-    assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
-    assert nb.metadata["kernelspec"]["name"] == "veedel"
+    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    assert sum(len(c.outputs) for c in nb.cells if c.cell_type == "code") >= 3
 
 
 @pytest.mark.slow
