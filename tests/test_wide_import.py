@@ -132,3 +132,26 @@ def test_a_second_table_for_the_same_year_and_variable_is_a_duplicate(tmp_path):
     # re-importing the same file replaces its own output instead of clashing with it
     summary = import_wide_table(first, mapping, tmp_path / "out", CATALOGUE)
     assert summary.years == [2022, 2023]
+
+
+def test_an_area_report_runs_on_imported_stadtteil_data_with_missing_variables(tmp_path):
+    """Planners' own tables rarely hold every variable: the report says what is missing instead of failing."""
+    from veedel_lib.area_report import AreaAnalysis
+    from veedel_lib.config import RunConfig
+    from veedel_lib.dataset import load_dataset
+    from veedel_lib.floor import compute_report
+
+    rows = [_row(f"{number} / {name}", 5_000 + 37 * i, "*" if number == 101 else 300 + 5 * i)
+            for i, (number, name) in enumerate(STADTTEILE.items())]
+    mapping = tmp_path / "zuordnung.yml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    import_wide_table(_wide_csv(tmp_path / "t.csv", rows=rows), mapping, tmp_path / "daten", CATALOGUE)
+    ds = load_dataset(tmp_path / "daten", PARAMETERS, use_cache=False)
+    assert compute_report(ds, "sozialraumgebietsanalyse", "kalk", 2023, RunConfig()) > 10_000
+
+    comparison = AreaAnalysis.open("kalk", year=2023, dataset=ds).comparison().set_index("indicator")
+    # Altstadt-Süd withheld its SGB II count: Kalk has a value, the city has none, nothing is invented
+    assert comparison.loc["sgb2_quote", "area_value"] > 0
+    assert pd.isna(comparison.loc["sgb2_quote", "city_value"])
+    assert comparison.loc["sgb2_quote", "assessment"] == "nicht berechenbar"
+    assert comparison.loc["hze_rate", "assessment"] == "nicht berechenbar"     # no variable at all

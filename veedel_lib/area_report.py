@@ -128,8 +128,12 @@ class AreaAnalysis:
             Col("share", "Anteil an der Stadt", "share", based_on=("area",)),
         ]))
         units = self.ds.unit_ids(area.id)
-        composition = (f"Das Gebiet wird aus {len(units)} statistischen Einheiten gebildet "
-                       f"({'Stadtteile' if self.ds.stadtteil_level else 'Stadtviertel bzw. statistische Bezirke'}).")
+        if self.ds.stadtteil_level:
+            composition = ("Die Daten liegen je Stadtteil vor; das Gebiet wird aus "
+                           f"{'einem Stadtteil' if len(units) == 1 else f'{len(units)} Stadtteilen'} gebildet.")
+        else:
+            composition = (f"Das Gebiet wird aus {'einer statistischen Einheit' if len(units) == 1 else f'{len(units)} statistischen Einheiten'} "
+                           "(Stadtviertel bzw. statistische Bezirke) gebildet.")
         notes = membership.notes.get(area.id, [])
         if notes:
             composition += "\n\n" + "\n".join(f"> **Hinweis zur Abgrenzung:** {n}" for n in notes)
@@ -215,6 +219,8 @@ class AreaAnalysis:
         series["threshold"] = series["indicator"].map({i.id: self.ds.catalogue.threshold(i) for i in indicators})
         series = masked(series, [Col("numerator", "Anzahl", "count", threshold="threshold", show=False)] + [
             Col(key, key, "rate", based_on=("numerator",)) for key in ("value", "ci_low", "ci_high")])
+        if series.loc[series["role"] == "area", "value"].notna().sum() == 0:
+            return [TextBlock(f"Für die Zeitreihen liegen für {self.area.name} keine (veröffentlichbaren) Daten vor.")]
         chart = figures.trend_panels(series, indicators, self.area.name)
         table = trend_table(series, indicators, self.level)
         lines = [f"- {text.trend_sentence(row, self.area.name)}" for _, row in table.iterrows()]

@@ -22,9 +22,10 @@ REST = "rest"
 
 def _p_value(indicator: Indicator, area_num: float, area_den: float, rest_num: float, rest_den: float) -> float:
     """Two-sided p-value for "area rate equals rest-of-city rate" (score tests from statsmodels)."""
-    values = np.array([area_num, area_den, rest_num, rest_den], dtype=float)
-    if not np.all(np.isfinite(values)) or area_den <= 0 or rest_den <= 0:
+    values = np.array([np.nan if pd.isna(v) else v for v in (area_num, area_den, rest_num, rest_den)], dtype=float)
+    if not np.all(np.isfinite(values)) or values[1] <= 0 or values[3] <= 0:
         return np.nan
+    area_num, area_den, rest_num, rest_den = values
     if indicator.bounded:
         if area_num in (0, area_den) and rest_num in (0, rest_den) and area_num / area_den == rest_num / rest_den:
             return 1.0
@@ -78,7 +79,10 @@ def compare_with_city(ds: Dataset, area_id: str, year: int, indicators: list[Ind
     groups = area_groups(ds, [area.id])
     members = set(groups[area.id])
     groups[REST] = [u for u in groups[CITY] if u not in members]
-    values = indicator_values(ds, year, groups, selected, level).set_index(["indicator", "group"])
+    values = indicator_values(ds, year, groups, selected, level)
+    # a row mixing the nullable data_year with floats would turn NaN into pd.NA; keep the floats plain
+    values["data_year"] = values["data_year"].astype(object)
+    values = values.set_index(["indicator", "group"])
     rows = []
     for indicator in selected:
         a, c, r = (values.loc[(indicator.id, g)] for g in (area.id, CITY, REST))

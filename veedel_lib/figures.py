@@ -178,6 +178,7 @@ def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: s
     figure.subplots_adjust(bottom=0.12 if len(order) > 3 else 0.25, hspace=0.55, wspace=0.3)
     first, last = int(data["year"].min()), int(data["year"].max())
     wide = data.pivot_table(index=["indicator", "year"], columns="role", values="value").reset_index()
+    wide = wide.reindex(columns=["indicator", "year", "area", "city"])  # a role without any value stays, empty
     alt = _trend_alt(wide, indicators, area_name, first, last)
     table = wide.assign(label=wide["indicator"].map(names), unit=wide["indicator"].map(units))
     extra = []

@@ -36,6 +36,10 @@ def comparison_sentence(row: pd.Series, area_name: str) -> str:
     value = fmt.rate(row["area_value"], row["unit"])
     interval = (f"95-%-Konfidenzintervall {fmt.rate(row['area_ci_low'], row['unit'])} bis "
                 f"{fmt.rate(row['area_ci_high'], row['unit'])}")
+    if not np.isfinite(row["city_value"]):
+        return (f"**{row['label']}:** {value} ({interval}). Ein Vergleich mit der Gesamtstadt ist nicht möglich, "
+                "weil der städtische Wert nicht vollständig vorliegt (fehlende oder an der Quelle "
+                "geheim gehaltene Werte einzelner Einheiten).")
     city = fmt.rate(row["city_value"], row["unit"])
     distance = fmt.points(abs(row["difference"]), row["unit"]).lstrip("+±")
     position = "über" if row["difference"] > 0 else "unter"
@@ -51,10 +55,10 @@ def comparison_sentence(row: pd.Series, area_name: str) -> str:
 
 def comparison_summary(comparison: pd.DataFrame, area_name: str, year: int) -> str:
     """A short paragraph: on how many indicators the area is worse or better than the city."""
-    rated = comparison[comparison["direction"] != "neutral"]
+    rated = comparison[(comparison["direction"] != "neutral") & comparison["p_value"].notna()]
     worse = rated[rated["assessment"] == "ungünstiger"]
     better = rated[rated["assessment"] == "günstiger"]
-    text = (f"{year} ist die Lage in {area_name} bei {len(worse)} von {len(rated)} wertenden Indikatoren "
+    text = (f"{year} ist die Lage in {area_name} bei {len(worse)} von {len(rated)} wertenden Indikatoren mit Vergleichswerten "
             f"deutlich ungünstiger als in der Gesamtstadt")
     text += f" und bei {len(better)} günstiger." if len(better) else "."
     if len(worse):
