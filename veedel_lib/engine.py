@@ -12,8 +12,12 @@ replaced by a fresh one. Papermill still parameterises, executes and records eve
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 from multiprocessing import util
 
+from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, papermill_engines
@@ -22,17 +26,32 @@ ENGINE_NAME = "veedel-warm"
 logger = logging.getLogger("papermill")
 
 _kernel_manager = None
+_socket_dir: str | None = None
+
+
+def _new_kernel_manager(kernel_name: str) -> AsyncKernelManager:
+    """A kernel manager using IPC sockets in a private temporary folder instead of TCP ports.
+
+    The kernel is then reachable only through the local file system (no plain-text TCP traffic,
+    no warning about it in every run), and the socket files never land in the notebook's folder.
+    """
+    global _socket_dir
+    _socket_dir = _socket_dir or tempfile.mkdtemp(prefix="veedel-kernel-")
+    return AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(_socket_dir, "kernel"))
 
 
 def _shutdown() -> None:
-    """Stop the worker's kernel (registered to run when the worker process exits)."""
-    global _kernel_manager
+    """Stop the worker's kernel and remove its sockets (registered to run when the worker process exits)."""
+    global _kernel_manager, _socket_dir
     if _kernel_manager is not None:
         try:
             run_sync(_kernel_manager.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - the process is ending anyway
             pass
         _kernel_manager = None
+    if _socket_dir is not None:
+        shutil.rmtree(_socket_dir, ignore_errors=True)
+        _socket_dir = None
 
 
 class WarmKernelEngine(Engine):
@@ -44,7 +63,8 @@ class WarmKernelEngine(Engine):
         global _kernel_manager
         if _kernel_manager is not None and not run_sync(_kernel_manager.is_alive)():
             _kernel_manager = None
-        client = PapermillNotebookClient(nb_man, km=_kernel_manager, kernel_name=kernel_name,
+        km = _kernel_manager or _new_kernel_manager(kernel_name)
+        client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name,
                                          timeout=execution_timeout, startup_timeout=start_timeout, log=logger,
                                          log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
         first = _kernel_manager is None
