@@ -293,3 +293,73 @@ def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) ->
     table = frame[frame["area"] != "Gesamtstadt"].drop(columns=["area_id"], errors="ignore").reset_index(drop=True)
     return Chart(fig, table, alt, f"Die 15 Sozialraumgebiete im Vergleich zur Gesamtstadt {year}",
                  {"area": "Gebiet", **{i: names[i] for i in ids}})
+
+
+def status_dynamics_scatter(data: pd.DataFrame, status_thresholds: list[float], status_labels: list[str],
+                            dynamics_thresholds: list[float], dynamics_labels: list[str], year: int,
+                            base_year: int) -> Chart:
+    """Social index: each Stadtteil's status index (x) against its dynamics index (y), in SD units.
+
+    ``data`` has columns label ("802 Kalk"), status_index, dynamics_index, status_label, dynamics_label,
+    coverage ("ganz" / "teilweise" for Stadtteile of a Sozialraumgebiet, "" otherwise) and areas (names).
+    The programme's Stadtteile differ from the others by marker shape, size, fill and a number label, not
+    by colour alone; dotted lines mark the class thresholds, whose class names stand at the margins.
+    """
+    shown = data.dropna(subset=["status_index", "dynamics_index"])
+    others = shown[shown["coverage"] == ""]
+    whole = shown[shown["coverage"] == "ganz"]
+    part = shown[shown["coverage"] == "teilweise"]
+    fig, ax = plt.subplots(figsize=(6.6, 5.0))
+    ax.scatter(others["status_index"], others["dynamics_index"], s=14, color=OTHER_COLOUR, alpha=0.75,
+               label="andere Stadtteile")
+    ax.scatter(whole["status_index"], whole["dynamics_index"], s=44, marker="D", color=AREA_COLOUR,
+               edgecolor="black", linewidth=0.6, zorder=3, label="Stadtteil in einem Sozialraumgebiet")
+    ax.scatter(part["status_index"], part["dynamics_index"], s=44, marker="D", facecolor="white",
+               edgecolor=AREA_COLOUR, linewidth=1.4, zorder=3, label="Stadtteil teilweise in einem Sozialraumgebiet")
+    for _, row in pd.concat([whole, part]).iterrows():
+        ax.annotate(str(row["label"]).split(" ")[0], (row["status_index"], row["dynamics_index"]),
+                    xytext=(3, 3), textcoords="offset points", fontsize=6.5, color="#222222")
+    for t in status_thresholds:
+        ax.axvline(t, color="#555555", linestyle=":", linewidth=1)
+    for t in dynamics_thresholds:
+        ax.axhline(t, color="#555555", linestyle=":", linewidth=1)
+    low = min(shown["status_index"].min(), status_thresholds[0]) - 0.4
+    high = max(shown["status_index"].max(), status_thresholds[-1]) + 0.4
+    bottom = min(shown["dynamics_index"].min(), dynamics_thresholds[0]) - 0.4
+    top = max(shown["dynamics_index"].max(), dynamics_thresholds[-1]) + 0.4
+    ax.set_xlim(low, high)
+    ax.set_ylim(bottom, top)
+    edges = [low, *status_thresholds, high]
+    for label, (a, b) in zip(status_labels, zip(edges, edges[1:])):
+        ax.text((a + b) / 2, 1.01, label, transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=7,
+                color="#333333")
+    edges = [bottom, *dynamics_thresholds, top]
+    for label, (a, b) in zip(dynamics_labels, zip(edges, edges[1:])):
+        ax.text(1.01, (a + b) / 2, label, transform=ax.get_yaxis_transform(), ha="left", va="center", fontsize=7,
+                rotation=90, color="#333333")
+    ax.set_xlabel("Status-Index (höher = stärkere Benachteiligung, in Standardabweichungen)")
+    ax.set_ylabel(f"Dynamik-Index {base_year}–{year} (höher = ungünstigere Entwicklung)")
+    german_axis(ax.xaxis, 1)
+    german_axis(ax.yaxis, 1)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7.5)
+    middle = sum(t < 0 for t in status_thresholds)
+    weak = status_labels[middle + 1:]
+    falling = dynamics_labels[sum(t < 0 for t in dynamics_thresholds) + 1:]
+    programme = shown[shown["coverage"] != ""]
+    weak_all = shown[shown["status_label"].isin(weak)]
+    weak_programme = programme[programme["status_label"].isin(weak)]
+    both = weak_programme[weak_programme["dynamics_label"].isin(falling)]
+    alt = (f"Streudiagramm des Status-Index gegen den Dynamik-Index der {len(shown)} bewerteten Kölner Stadtteile "
+           f"{year} (Dynamik {base_year} bis {year}). {len(weak_programme)} der {len(programme)} Stadtteile, die ganz "
+           f"oder teilweise zu einem Sozialraumgebiet gehören, haben einen Status "
+           f"{fmt.join([f'„{w}“' for w in weak], 'oder')}; "
+           f"in der ganzen Stadt sind es {len(weak_all)} von {len(shown)}.")
+    if len(weak_programme):
+        alt += (f" {len(both)} von ihnen entwickeln sich zugleich "
+                f"{fmt.join([f'„{w}“' for w in falling], 'oder')}"
+                + (f" ({fmt.join(both['label'].tolist())})." if 0 < len(both) <= 6 else "."))
+    table = data[["label", "status_index", "status_label", "dynamics_index", "dynamics_label", "areas"]]
+    return Chart(fig, table.reset_index(drop=True), alt,
+                 f"Sozialindex {year}: Status und Dynamik ({base_year} bis {year}) aller Stadtteile",
+                 {"label": "Stadtteil", "status_index": "Status-Index", "status_label": "Status",
+                  "dynamics_index": "Dynamik-Index", "dynamics_label": "Dynamik", "areas": "Sozialraumgebiet"})

@@ -39,6 +39,12 @@ def _programme(ds: Dataset, area_id: str | None, year: int, config: RunConfig):
     return ProgrammeReport.open(year, dataset=ds, baseline_year=config.baseline_year)
 
 
+def _sozialindex(ds: Dataset, area_id: str | None, year: int, config: RunConfig):
+    from .sozialindex_report import SozialindexReport
+
+    return SozialindexReport.open(year, dataset=ds)
+
+
 REPORTS: dict[str, ReportContent] = {
     "sozialraumgebietsanalyse": ReportContent(
         "area", _area_analysis,
@@ -47,6 +53,8 @@ REPORTS: dict[str, ReportContent] = {
     "jahresbericht": ReportContent(
         "programme", _programme, ("published_figures", "areas_side_by_side", "development", "method_notes"),
         "programme"),
+    "sozialindex": ReportContent(
+        "programme", _sozialindex, ("method", "status_dynamics", "class_table", "areas", "method_notes"), "index"),
 }
 
 

@@ -1,0 +1,199 @@
+"""Sozialindex: z-standardisation, status and dynamics indices and classes, by hand and on the demo data."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import PARAMETERS, ROOT
+
+from veedel_lib.errors import DataValidationError
+from veedel_lib.sozialindex import (ClassScheme, SozialindexMethod, classify, class_codes, compute_sozialindex,
+                                    fit_reference, load_sozialindex_config)
+
+STATUS = {"thresholds": [-1.0, 1.0, 1.5], "classes": [
+    {"code": "1", "label": "hoch"}, {"code": "2", "label": "mittel"},
+    {"code": "3", "label": "niedrig"}, {"code": "4", "label": "sehr niedrig"}]}
+DYNAMICS = {"thresholds": [-1.0, 1.0], "classes": [
+    {"code": "+", "label": "positiv"}, {"code": "±", "label": "stabil"}, {"code": "-", "label": "negativ"}]}
+
+
+def method(**changes) -> SozialindexMethod:
+    settings = {"label": "Test", "indicators": [{"id": "x1"}, {"id": "x2", "sign": -1}],
+                "status_classes": STATUS, "dynamics_classes": DYNAMICS}
+    return SozialindexMethod.model_validate({**settings, **changes})
+
+
+# Four Stadtteile, two indicators; x1 higher = worse, x2 higher = better (sign -1).
+#   x1 = 10, 20, 30, 40: mean 25, population SD sqrt(125) = 11,180  -> z1 = -3/√5, -1/√5, 1/√5, 3/√5
+#                                                                       = -1,3416 -0,4472 0,4472 1,3416
+#   -x2 = -80, -70, -70, -60: mean -70, population SD sqrt(50) = 7,071 -> z2 = -√2, 0, 0, √2
+#   sum = -2,7558 -0,4472 0,4472 2,7558; its population SD = sqrt((2·7,5947 + 2·0,2) / 4) = 1,97417
+#   status index = sum / 1,97417 = -1,3960 -0,2265 0,2265 1,3960
+#   classes at -1 / +1 / +1,5:  A hoch (-1,40 < -1), B and C mittel, D niedrig (1 < 1,40 <= 1,5)
+VALUES = pd.DataFrame({"x1": [10.0, 20, 30, 40], "x2": [80.0, 70, 70, 60]}, index=list("ABCD"))
+SIGNS = {"x1": 1, "x2": -1}
+Z1 = np.array([-3, -1, 1, 3]) / math.sqrt(5)
+Z2 = np.array([-1, 0, 0, 1]) * math.sqrt(2)
+INDEX = np.array([-1.39595, -0.22653, 0.22653, 1.39595])
+
+
+def test_hand_computed_z_values_and_status_index():
+    reference = fit_reference(VALUES, SIGNS, method())
+    scored = reference.score(VALUES)
+    assert np.allclose(scored["x1"], Z1)
+    assert np.allclose(scored["x2"], Z2)
+    assert np.allclose(scored["combined"], Z1 + Z2)
+    assert np.allclose(scored["index"], INDEX, atol=1e-5)
+    assert reference.sds["x1"] == pytest.approx(math.sqrt(125))
+    assert reference.combined_sd == pytest.approx(1.97417, abs=1e-5)
+    positions = classify(scored["index"], ClassScheme.model_validate(STATUS))
+    codes, labels = class_codes(positions, ClassScheme.model_validate(STATUS))
+    assert list(labels) == ["hoch", "mittel", "mittel", "niedrig"]
+    assert list(codes) == ["1", "2", "2", "3"]
+
+
+def test_mean_and_sum_give_the_same_restandardised_index_but_not_without_restandardising():
+    by_sum = fit_reference(VALUES, SIGNS, method(combine="sum")).score(VALUES)["index"]
+    by_mean = fit_reference(VALUES, SIGNS, method(combine="mean")).score(VALUES)["index"]
+    raw_mean = fit_reference(VALUES, SIGNS, method(combine="mean", restandardise=False)).score(VALUES)["index"]
+    assert np.allclose(by_sum, by_mean)
+    # without restandardising, the index is the plain mean of the z-values: D = (3/√5 + √2) / 2 = 1,3779
+    assert raw_mean["D"] == pytest.approx((3 / math.sqrt(5) + math.sqrt(2)) / 2)
+
+
+def test_sample_sd_and_population_weights_change_the_scale():
+    # ddof = 1: SD of x1 = sqrt(500 / 3) = 12,910, so z1(D) = 15 / 12,910 = 1,1619
+    sample = fit_reference(VALUES, SIGNS, method(ddof=1)).score(VALUES)
+    assert sample.at["D", "x1"] == pytest.approx(15 / math.sqrt(500 / 3))
+    # weights 1, 1, 1, 3: weighted mean of x1 = (10 + 20 + 30 + 120) / 6 = 30, so z1(C) = 0
+    weights = pd.Series([1.0, 1, 1, 3], index=VALUES.index)
+    weighted = fit_reference(VALUES, SIGNS, method(weighting="population"), weights).score(VALUES)
+    assert weighted.at["C", "x1"] == pytest.approx(0)
+    assert np.average(weighted["x1"], weights=weights) == pytest.approx(0)
+    # "none" ignores any weights passed in
+    ignored = fit_reference(VALUES, SIGNS, method(), weights).score(VALUES)
+    assert np.allclose(ignored["x1"], Z1)
+
+
+def test_classes_follow_the_configured_thresholds():
+    index = pd.Series(INDEX, index=list("ABCD"))
+    narrow = ClassScheme.model_validate({**STATUS, "thresholds": [-1.0, 1.0, 1.3]})
+    wide = ClassScheme.model_validate({**STATUS, "thresholds": [-1.5, 1.5, 2.0]})
+    assert class_codes(classify(index, narrow), narrow)[1].tolist() == ["hoch", "mittel", "mittel", "sehr niedrig"]
+    assert class_codes(classify(index, wide), wide)[1].tolist() == ["mittel"] * 4
+
+
+def test_a_value_on_a_threshold_belongs_to_the_class_nearer_to_zero():
+    scheme = ClassScheme.model_validate(STATUS)
+    values = pd.Series([-1.0000001, -1.0, 1.0, 1.0000001, 1.5, 1.5000001, np.nan])
+    labels = class_codes(classify(values, scheme), scheme)[1].tolist()
+    assert labels == ["hoch", "mittel", "mittel", "niedrig", "niedrig", "sehr niedrig", ""]
+    assert scheme.middle == 1
+
+
+def test_class_scheme_must_be_consistent():
+    with pytest.raises(ValueError, match="aufsteigend"):
+        ClassScheme.model_validate({**STATUS, "thresholds": [1.0, -1.0, 1.5]})
+    with pytest.raises(ValueError, match="3 Grenzen brauchen 4 Klassen"):
+        ClassScheme.model_validate({**STATUS, "classes": STATUS["classes"][:3]})
+
+
+def test_config_errors_name_line_and_key(tmp_path, demo):
+    text = (PARAMETERS / "sozialindex.yml").read_text(encoding="utf-8")
+    broken = text.replace("- {id: gsi_age_quote}", "- {id: gsi_age_quote_typo}").replace(
+        "- {id: transfer_quote}", "- {id: foreigners_share}")
+    path = tmp_path / "sozialindex.yml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load_sozialindex_config(path, demo.catalogue)
+    problems = caught.value.problems
+    reasons = " | ".join(p.reason for p in problems)
+    assert len(problems) == 2
+    assert "'gsi_age_quote_typo' steht nicht im Katalog" in reasons
+    assert "'foreigners_share' ist im Katalog neutral" in reasons
+    line = next(i for i, l in enumerate(broken.splitlines(), 1) if "gsi_age_quote_typo" in l)
+    assert any(p.row == line for p in problems)
+
+
+@pytest.fixture(scope="module")
+def config(demo):
+    return load_sozialindex_config(PARAMETERS / "sozialindex.yml", demo.catalogue)
+
+
+def test_berlin_method_on_demo_data_is_standardised_over_exactly_the_qualifying_stadtteile(demo, config):
+    berlin = config.methods["berlin"]
+    index = compute_sozialindex(demo, demo.latest_year, berlin, "berlin")
+    table = index.qualifying
+    assert len(index.table) == 86 and len(table) == 86
+    assert index.base_year == demo.latest_year - 2
+    for indicator in berlin.status_ids:
+        z = table[f"z_{indicator}"]
+        assert z.mean() == pytest.approx(0, abs=1e-9) and z.std(ddof=0) == pytest.approx(1)
+        # the z-value is the Stadtteil's rate (from summed counts) standardised, higher = worse
+        value = table[f"value_{indicator}"]
+        assert np.allclose(z, (value - value.mean()) / value.std(ddof=0))
+    assert table["status_index"].std(ddof=0) == pytest.approx(1)
+    assert np.allclose(table["status_index"], table["status_combined"] / table["status_combined"].std(ddof=0))
+    counts = table["status_label"].value_counts()
+    assert counts.sum() == 86 and counts["mittel"] > counts.drop("mittel").max()
+    assert set(table["combined_code"].str[0]) <= {"1", "2", "3", "4"}
+    assert (table["combined_code"] == table["status_code"] + table["dynamics_code"]).all()
+
+
+def test_exclusions_and_minimum_population_take_stadtteile_out_of_the_reference(demo, config):
+    koeln = config.methods["koeln"]
+    smallest = demo.units.groupby("stadtteil_nr").size()  # any Stadtteil will do for the exclusion
+    excluded = int(smallest.index[0])
+    changed = koeln.model_copy(update={"excluded_stadtteile": [excluded]})
+    index = compute_sozialindex(demo, demo.latest_year, changed)
+    assert len(index.qualifying) == 85
+    assert index.table.at[str(excluded), "reason"] == "von der Bewertung ausgenommen"
+    assert index.table.at[str(excluded), "status_label"] == ""
+    assert index.qualifying["z_sgb2_quote"].mean() == pytest.approx(0, abs=1e-9)
+    population = index.table["population"]
+    limit = float(population.sort_values().iloc[2]) + 1  # the three smallest fall below it
+    small = compute_sozialindex(demo, demo.latest_year, koeln.model_copy(update={"min_population": limit}))
+    assert len(small.qualifying) == 83
+    assert small.table["reason"].str.startswith("weniger als").sum() == 3
+
+
+def test_the_built_in_sgb2_effect_shows_as_positive_dynamics_of_hoehenberg_vingst(demo, config):
+    """The demo data lower Höhenberg/Vingst's SGB II quota by 2 points from 2021: the 4-year dynamics see it."""
+    from veedel_lib.sozialindex import area_scores
+
+    index = compute_sozialindex(demo, demo.latest_year, config.methods["koeln"], "koeln")
+    assert index.base_year == 2020
+    scores = area_scores(demo, index).set_index("area_id")
+    assert scores.at["hoehenberg-vingst", "dynamics_label"] == "positiv"
+    assert scores.at["hoehenberg-vingst", "dynamics_index"] < -1
+    assert index.table.at["803", "change_sgb2_quote"] < -1.5
+    # the 15 areas lie on the disadvantaged side of the Stadtteile's scale
+    assert (scores["status_index"] > 0).sum() >= 12
+
+
+def test_report_sections_render_with_areas_and_protected_z_values(demo):
+    from veedel_lib.floor import REPORTS, _SilentReport
+    from veedel_lib.sozialindex_report import GUARD, SozialindexReport, class_ranges
+
+    report = SozialindexReport.open(dataset=demo)
+    silent = _SilentReport()
+    for section in REPORTS["sozialindex"].sections:
+        silent.show(getattr(report, section)())
+    assert silent.characters > 50_000
+    parts = report.areas()[2].frame
+    assert set(parts["area_id"]) == set(demo.areas.ids)
+    partial = set(parts.loc[parts["coverage"] == "teilweise", "name"])
+    assert partial == {"Seeberg", "Mülheim", "Holweide", "Stammheim", "Porz", "Zündorf"}  # as in DESIGN.md
+    assert len(parts) == sum(len(a.stadtteil_numbers) for a in demo.areas.areas)
+    frame = report.stadtteil_frame()
+    assert frame[GUARD].sum() != 1          # never a single withheld row (z-values of a column sum to zero)
+    ranges = class_ranges(report.method_settings.status_classes)
+    assert ranges == ["unter -1,0", "ab -1,0 bis +1,0", "über +1,0 bis +1,5", "über +1,5"]
+    chart = report.status_dynamics()[1].chart
+    assert "Sozialraumgebiet" in chart.alt and "86" in chart.alt
