@@ -8,8 +8,11 @@ Three ways to produce the same reports, run alternately (a, b, c, a, b, c, ...):
   (c) the floor: the same tables and figures computed by the library in one plain Python process,
       without notebooks, HTML documents or PDF.
 
-For each: wall time, CPU time (user + system of the whole process tree) and peak memory (largest sum of
-the resident set sizes of the process tree, sampled every 0.1 s). Then the scale series: the analysis
+For each: wall time, CPU time (user + system of the whole process tree) and peak memory of the process
+tree, sampled every 0.1 s: the largest sum of the proportional set sizes (PSS: each page counted once,
+shared pages split among the processes sharing them — the memory the run really occupies), and for
+comparison the largest plain sum of resident set sizes (RSS, which counts shared libraries, forked
+workers' copy-on-write pages and Chromium's shared memory once per process). Then the scale series: the analysis
 report for all 86 Stadtteile as areas. Results go to stdout and ``benchmarks/results.md``.
 
 Usage: python benchmarks/bench.py [--rounds 2] [--skip-naive] [--skip-scale]
@@ -44,6 +47,7 @@ class TreeMonitor:
     def __init__(self, pid: int):
         self.root = psutil.Process(pid)
         self.peak = 0
+        self.peak_rss = 0
         self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -54,15 +58,18 @@ class TreeMonitor:
                 processes = [self.root] + self.root.children(recursive=True)
             except psutil.NoSuchProcess:
                 break
-            total = 0
+            total = total_rss = 0
             for process in processes:
                 try:
-                    total += process.memory_info().rss
+                    memory = process.memory_full_info()
+                    total += getattr(memory, "pss", memory.rss)
+                    total_rss += memory.rss
                     times = process.cpu_times()
                     self.cpu[process.pid] = times.user + times.system + times.children_user + times.children_system
                 except psutil.Error:
                     pass
             self.peak = max(self.peak, total)
+            self.peak_rss = max(self.peak_rss, total_rss)
             self._stop.wait(0.1)
 
     def __enter__(self) -> "TreeMonitor":
@@ -87,7 +94,8 @@ def measure(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> di
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     if process.returncode != 0:
         print(stderr[-3000:], file=sys.stderr)
-    return {"wall_s": wall, "cpu_s": cpu, "peak_mib": monitor.peak / 2**20, "exit": process.returncode}
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mib": monitor.peak / 2**20, "peak_rss_sum_mib": monitor.peak_rss / 2**20,
+            "exit": process.returncode}
 
 
 def naive_script(work: Path, data_dir: Path, areas: list[str], area_notebooks: list[str],
@@ -211,17 +219,19 @@ def write_results(results: dict, median, reports: int, areas: int, scale: dict |
         f"({psutil.virtual_memory().total / 2**30:.0f} GiB RAM), {areas} areas, {reports} reports "
         f"(HTML and PDF), median of {max(len(v) for v in results.values())} alternating rounds.",
         "",
-        "| variant | wall time (s) | CPU time (s) | peak memory (MiB) |",
-        "|---|---:|---:|---:|",
+        "| variant | wall time (s) | CPU time (s) | peak memory, PSS (MiB) | peak RSS sum (MiB) |",
+        "|---|---:|---:|---:|---:|",
     ]
     names = {"a": "(a) naive: papermill CLI + nbconvert + chromium per report",
              "b": "(b) veedel run (defaults)", "c": "(c) floor: library in one process, no notebooks"}
     for key in "abc":
         if results[key]:
             lines.append(f"| {names[key]} | {median(key, 'wall_s'):.1f} | {median(key, 'cpu_s'):.1f} | "
-                         f"{median(key, 'peak_mib'):.0f} |")
+                         f"{median(key, 'peak_mib'):.0f} | {median(key, 'peak_rss_sum_mib'):.0f} |")
     lines += ["", f"- (a)/(b) = {a / b:.2f}" if results['a'] else "- (a) skipped",
-              f"- (b)/(c) = {b / c:.2f}", ""]
+              f"- (b)/(c) = {b / c:.2f}",
+              "- peak memory: largest sum of PSS over the process tree (shared pages counted once); the RSS "
+              "sum counts shared pages once per process and overstates what the run occupies", ""]
     if scale:
         lines += ["## Scale series: analysis report only", "",
                   "| areas | reports | wall time (s) | time per report (s) | peak memory (MiB) |",
