@@ -197,3 +197,89 @@ def test_report_sections_render_with_areas_and_protected_z_values(demo):
     assert ranges == ["unter -1,0", "ab -1,0 bis +1,0", "über +1,0 bis +1,5", "über +1,5"]
     chart = report.status_dynamics()[1].chart
     assert "Sozialraumgebiet" in chart.alt and "86" in chart.alt
+
+
+# ----------------------------------------------------------------------------- Themenbewertung
+
+def _rows(*rows):
+    """A minimal indicator table as ThemeAssessment.table() gives it."""
+    columns = ["label", "direction", "unit", "p_value", "assessment", "worse_ratio", "area_value", "city_value",
+               "trend", "need"]
+    return pd.DataFrame([dict(zip(columns, r)) for r in rows])
+
+
+def test_relative_trend_reads_the_gap_by_direction_and_significance():
+    from veedel_lib.themenbewertung import relative_trend
+
+    assert relative_trend("higher_is_worse", -0.5, 0.01, 0.05) == "verbessert gegenüber der Stadt"
+    assert relative_trend("higher_is_worse", 0.5, 0.01, 0.05) == "verschlechtert gegenüber der Stadt"
+    assert relative_trend("higher_is_better", 0.5, 0.01, 0.05) == "verbessert gegenüber der Stadt"
+    assert relative_trend("higher_is_worse", -0.5, 0.2, 0.05) == "ohne gesicherten Trend"
+    assert relative_trend("higher_is_worse", np.nan, np.nan, 0.05) == "nicht berechenbar"
+
+
+def test_verdict_counts_clearly_worse_indicators_and_the_direction_of_the_gap():
+    from veedel_lib.themenbewertung import verdict
+
+    worse = ("A-Quote", "higher_is_worse", "percent", 0.001, "ungünstiger", 2.0, 20.0, 10.0,
+             "verschlechtert gegenüber der Stadt", "deutlich erhöht")
+    also = ("B-Quote", "higher_is_worse", "percent", 0.001, "ungünstiger", 1.3, 13.0, 10.0,
+            "verschlechtert gegenüber der Stadt", "erhöht")
+    same = ("C-Quote", "higher_is_worse", "percent", 0.4, "kein deutlicher Unterschied", 1.05, 10.5, 10.0,
+            "ohne gesicherten Trend", "")
+    context = ("Kontext", "neutral", "percent", 0.001, "höher", np.nan, 30.0, 20.0, "Abstand wächst", "")
+    text = verdict(_rows(worse, also, context), "Kinderarmut", "Kalk", 2024, 2020)
+    assert text.startswith("**Die Daten stützen den Handlungsbedarf:** 2 von 2 Indikatoren liegen")
+    assert "A-Quote: 20,0 % gegenüber 10,0 %, das 2,0-Fache" in text
+    assert "bei 0 Indikatoren gesichert verbessert und bei 2 gesichert verschlechtert" in text
+    assert "Der Abstand wächst" in text
+    assert "„deutlich erhöht“ bei A-Quote und „erhöht“ bei B-Quote" in text
+    partly = verdict(_rows(worse, same, same), "Kinderarmut", "Kalk", 2024, 2020)
+    assert partly.startswith("**Die Daten stützen den Handlungsbedarf nur teilweise:** 1 von 3 Indikatoren liegt")
+    none = verdict(_rows(same), "Kinderarmut", "Kalk", 2024, 2020)
+    assert none.startswith("**Die Daten zeigen keinen besonderen Handlungsbedarf:** 0 von 1")
+    assert "keine wertenden Indikatoren" in verdict(_rows(context), "Kinderarmut", "Kalk", 2024, 2020)
+
+
+def test_theme_assessment_on_demo_data_sees_the_built_in_effect(demo):
+    """Höhenberg/Vingst: SGB II quota 2 points lower from 2021, so its gap to the city narrows since 2020."""
+    from veedel_lib.floor import REPORTS, _SilentReport
+    from veedel_lib.themenbewertung import ThemeAssessment
+
+    assessment = ThemeAssessment.open("hoehenberg-vingst", "SGB-II-Bezug", ["sgb2_quote", "unemployment_share"],
+                                      dataset=demo)
+    table = assessment.table().set_index("indicator")
+    assert assessment.years == [demo.latest_year - 4 + i for i in range(5)]
+    assert table.at["sgb2_quote", "assessment"] == "ungünstiger"
+    assert table.at["sgb2_quote", "trend"] == "verbessert gegenüber der Stadt"
+    assert table.at["sgb2_quote", "gap_slope"] < 0
+    silent = _SilentReport()
+    for section in REPORTS["themenbewertung"].sections:
+        silent.show(getattr(assessment, section)())
+    assert silent.characters > 5_000
+    with pytest.raises(ValueError, match="Unbekannte Indikatoren für die Themenbewertung: kinderarmut"):
+        ThemeAssessment.open("kalk", "Kinderarmut", ["kinderarmut"], dataset=demo)
+
+
+@pytest.mark.slow
+def test_themenbewertung_runs_with_its_defaults_and_prints_on_one_page(tmp_path):
+    import papermill as pm
+
+    from veedel_lib.pdf import PdfPrinter, chromium_path
+    from veedel_lib.publish import export_html
+
+    executed = tmp_path / "themenbewertung.ipynb"
+    pm.execute_notebook(str(ROOT / "notebooks" / "themenbewertung.ipynb"), str(executed),
+                        parameters={"parameters_dir": str(PARAMETERS)}, kernel_name="veedel",
+                        cwd=str(ROOT / "notebooks"), progress_bar=False)
+    html = export_html(executed, tmp_path / "themenbewertung.html")
+    text = html.read_text(encoding="utf-8")
+    assert "Themenbewertung „Kinderarmut“: Kalk" in text and "Die Daten stützen den Handlungsbedarf" in text
+    assert 'class="toc"' not in text          # no table of contents: it would force a page break
+    if chromium_path() is None or shutil.which("pdfinfo") is None:
+        pytest.skip("Chromium oder pdfinfo (poppler-utils) fehlt: Seitenzahl der PDF nicht prüfbar")
+    pdf = tmp_path / "themenbewertung.pdf"
+    with PdfPrinter() as printer:
+        printer.print(html, pdf)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1" in info

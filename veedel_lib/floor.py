@@ -45,6 +45,12 @@ def _sozialindex(ds: Dataset, area_id: str | None, year: int, config: RunConfig)
     return SozialindexReport.open(year, dataset=ds)
 
 
+def _themenbewertung(ds: Dataset, area_id: str | None, year: int, config: RunConfig):
+    from .themenbewertung import ThemeAssessment
+
+    return ThemeAssessment.open(area_id or ds.areas.ids[0], year=year, dataset=ds)
+
+
 REPORTS: dict[str, ReportContent] = {
     "sozialraumgebietsanalyse": ReportContent(
         "area", _area_analysis,
@@ -55,6 +61,9 @@ REPORTS: dict[str, ReportContent] = {
         "programme"),
     "sozialindex": ReportContent(
         "programme", _sozialindex, ("method", "status_dynamics", "class_table", "areas", "method_notes"), "index"),
+    # run on demand by planners (one theme, one area), not by every "veedel run"
+    "themenbewertung": ReportContent(
+        "area", _themenbewertung, ("verdict", "indicator_table", "development", "method_notes"), "assessment"),
 }
 
 
