@@ -144,10 +144,11 @@ def ratio_dots(comparison: pd.DataFrame, area_name: str, year: int) -> Chart:
                   "index": "Gesamtstadt = 100"})
 
 
-def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: str) -> Chart:
+def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: str,
+                 col_wrap: int = 3) -> Chart:
     """Small multiples (seaborn): one panel per indicator, the area's line with its interval band and the city's.
 
-    ``series`` is the output of :func:`veedel_lib.trends.area_series`.
+    ``series`` is the output of :func:`veedel_lib.trends.area_series`; ``col_wrap`` panels per row.
     """
     names = {i.id: i.name for i in indicators}
     units = {i.id: i.unit for i in indicators}
@@ -156,7 +157,7 @@ def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: s
     data["Gebiet"] = np.where(data["role"] == "area", area_name, "Gesamtstadt")
     data["panel"] = data["indicator"].map(names)
     grid = sns.relplot(data=data, x="year", y="value", hue="Gebiet", style="Gebiet", col="panel",
-                       col_order=[names[i] for i in order], col_wrap=3, kind="line", markers=True,
+                       col_order=[names[i] for i in order], col_wrap=col_wrap, kind="line", markers=True,
                        dashes={area_name: "", "Gesamtstadt": (4, 2)}, markersize=4,
                        palette={area_name: AREA_COLOUR, "Gesamtstadt": CITY_COLOUR},
                        height=1.75, aspect=1.25, facet_kws={"sharey": False, "sharex": True})
@@ -175,7 +176,7 @@ def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: s
         ax.set_ylim(bottom=0)
     sns.move_legend(grid, "lower center", ncol=2, title=None, bbox_to_anchor=(0.5, 0.0), fontsize=8)
     figure = grid.figure
-    figure.subplots_adjust(bottom=0.12 if len(order) > 3 else 0.25, hspace=0.55, wspace=0.3)
+    figure.subplots_adjust(bottom=0.12 if len(order) > col_wrap else 0.25, hspace=0.55, wspace=0.3)
     first, last = int(data["year"].min()), int(data["year"].max())
     wide = data.pivot_table(index=["indicator", "year"], columns="role", values="value").reset_index()
     wide = wide.reindex(columns=["indicator", "year", "area", "city"])  # a role without any value stays, empty

@@ -63,7 +63,7 @@ REPORTS: dict[str, ReportContent] = {
         "programme", _sozialindex, ("method", "status_dynamics", "class_table", "areas", "method_notes"), "index"),
     # run on demand by planners (one theme, one area), not by every "veedel run"
     "themenbewertung": ReportContent(
-        "area", _themenbewertung, ("verdict", "indicator_table", "development", "method_notes"), "assessment"),
+        "area", _themenbewertung, ("verdict", "indicator_table", "development"), "assessment"),
 }
 
 

@@ -37,7 +37,7 @@ for a trend line (at least :data:`veedel_lib.trends.MIN_YEARS_FOR_TREND` points)
 
 
 def relative_trend(direction: str, slope: float, p_value: float, alpha: float) -> str:
-    """The gap's development in words: improving or worsening against the city, or no clear trend.
+    """The gap's development in words: "verbessert" or "verschlechtert" (against the city), or no clear trend.
 
     ``slope`` is the yearly change of (area - city) in the indicator's unit. For "higher is worse" a
     falling gap is an improvement; for "higher is better" a rising one; neutral indicators are described.
@@ -45,11 +45,11 @@ def relative_trend(direction: str, slope: float, p_value: float, alpha: float) -
     if not (np.isfinite(slope) and np.isfinite(p_value)):
         return "nicht berechenbar"
     if p_value >= alpha or slope == 0:
-        return "ohne gesicherten Trend"
+        return "kein gesicherter Trend"
     if direction == "neutral":
         return "Abstand wächst" if slope > 0 else "Abstand schrumpft"
     improving = (slope < 0) == (direction == "higher_is_worse")
-    return "verbessert gegenüber der Stadt" if improving else "verschlechtert gegenüber der Stadt"
+    return "verbessert" if improving else "verschlechtert"
 
 
 def verdict(table: pd.DataFrame, theme: str, area_name: str, year: int, first_year: int) -> str:
@@ -85,9 +85,9 @@ def verdict(table: pd.DataFrame, theme: str, area_name: str, year: int, first_ye
                  + (f", das {fmt.number(top['worse_ratio'], 1)}-Fache)" if top["worse_ratio"] >= 1.1 else ")"))
     text += "."
     trends = rated["trend"]
-    up = int((trends == "verbessert gegenüber der Stadt").sum())
-    down = int((trends == "verschlechtert gegenüber der Stadt").sum())
-    unclear = int(trends.isin(["ohne gesicherten Trend"]).sum())
+    up = int((trends == "verbessert").sum())
+    down = int((trends == "verschlechtert").sum())
+    unclear = int((trends == "kein gesicherter Trend").sum())
     if up + down + unclear:
         text += (f" Seit {first_year} hat sich die Lage gegenüber der Stadt bei {up} Indikator{'en' if up != 1 else ''} "
                  f"gesichert verbessert und bei {down} gesichert verschlechtert"
@@ -203,31 +203,28 @@ class ThemeAssessment:
                            self.table(), [
             Col("label", "Indikator"),
             Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
-            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
+            Col("area_value", "Gebiet", "rate", unit="unit", based_on=("area_numerator",)),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
             Col("difference", "Abstand", "points", unit="unit", based_on=("area_numerator",)),
             Col("comparison", "Vergleich"),
-            Col("trend", f"Entwicklung {first}–{self.year}"),
+            Col("trend", f"Lage gegenüber der Stadt {first}–{self.year}"),
         ], note=f"„Deutlich“: statistisch gesichert (Test gegen die übrige Stadt, "
                 f"{fmt.number((1 - self.settings.confidence_level) * 100, 0)}-%-Niveau). Entwicklung: Trend des "
-                f"Abstands zur Gesamtstadt {first} bis {self.year} (lineare Regression mit robusten Standardfehlern).")]
+                f"Abstands zur Gesamtstadt {first} bis {self.year} (lineare Regression mit robusten Standardfehlern). "
+                "Grundlage ist allein die Statistik; die Einschätzung der Akteur*innen vor Ort und der Fachämter "
+                "ergänzt sie.")]
 
     def development(self) -> list[Block]:
         """A compact figure: the chosen indicators over the last years, area against city."""
         series = self.series()
         if series.loc[series["role"] == "area", "value"].notna().sum() == 0:
             return [TextBlock(f"Für die Entwicklung liegen für {self.area.name} keine (veröffentlichbaren) Daten vor.")]
-        chart = figures.trend_panels(series, self.indicators, self.area.name)
+        # one row of panels for up to five indicators keeps the assessment on one printed page
+        chart = figures.trend_panels(series, self.indicators, self.area.name,
+                                     col_wrap=max(3, min(len(self.indicators), 5)))
         return [ChartBlock("themenbewertung_grafik", chart, [
             Col("label", "Indikator"), Col("year", "Jahr", "year"),
             Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
             Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
         ])]
-
-    def method_notes(self) -> list[Block]:
-        """One short paragraph: what the assessment rests on and what it cannot say."""
-        return [TextBlock(
-            "Die Bewertung beruht allein auf der Statistik (Quoten aus summierten Zählwerten, Tests wie in der "
-            "Sozialraumgebietsanalyse); sie ersetzt nicht die Einschätzung der Akteur*innen vor Ort und der "
-            "Fachämter. Zahlen unter der Veröffentlichungsschwelle sind durch „•“ ersetzt.")]
