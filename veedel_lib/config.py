@@ -32,6 +32,19 @@ class HandlungsbedarfRule(BaseModel):
     """The difference to the rest of the city must be significant at this level."""
 
 
+class EvaluationSettings(BaseModel):
+    """How the evaluation estimates each area's development against the rest of the city."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicators: list[str] = []
+    """Indicators evaluated; empty means all non-neutral ones with yearly data."""
+    placebo_draws: int = Field(400, ge=100, le=5000)
+    """Placebo areas per estimate for the randomisation interval."""
+    small_count_limit: int = Field(200, ge=0)
+    """Mean yearly count in the area below which the count model (Poisson) is shown as well."""
+
+
 class AnalysisSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -41,6 +54,7 @@ class AnalysisSettings(BaseModel):
     key_indicators: list[str] = []
     """Indicators shown in trend figures and the Stadtteil ranking; empty means all non-neutral ones."""
     handlungsbedarf: HandlungsbedarfRule = HandlungsbedarfRule()
+    evaluation: EvaluationSettings = EvaluationSettings()
 
 
 class RunConfig(BaseModel):

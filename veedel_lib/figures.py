@@ -364,3 +364,47 @@ def status_dynamics_scatter(data: pd.DataFrame, status_thresholds: list[float], 
                  f"Sozialindex {year}: Status und Dynamik ({base_year} bis {year}) aller Stadtteile",
                  {"label": "Stadtteil", "status_index": "Status-Index", "status_label": "Status",
                   "dynamics_index": "Dynamik-Index", "dynamics_label": "Dynamik", "areas": "Sozialraumgebiet"})
+
+
+def event_study_panels(events: pd.DataFrame, indicators: list[Indicator], area_name: str,
+                       baseline_year: int) -> Chart:
+    """Small multiples: per indicator the area's departure from its own path in each year after the baseline.
+
+    ``events`` has columns indicator, year, estimate, ci_low, ci_high (points; the baseline year is 0).
+    A zero line marks "developed like the rest of the city"; the band is the 95 % interval.
+    """
+    names = {i.id: i.name for i in indicators}
+    units = {i.id: i.unit for i in indicators}
+    order = [i.id for i in indicators if i.id in set(events["indicator"])]
+    columns = min(3, max(1, len(order)))
+    rows = int(np.ceil(len(order) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(2.3 * columns + 0.6, 1.9 * rows + 0.6), squeeze=False)
+    for ax in axes.flat[len(order):]:
+        ax.set_visible(False)
+    for indicator_id, ax in zip(order, axes.flat):
+        data = events[events["indicator"] == indicator_id].sort_values("year")
+        ax.axhline(0, color=CITY_COLOUR, linestyle="--", linewidth=1)
+        ax.fill_between(data["year"], data["ci_low"], data["ci_high"], color=AREA_COLOUR, alpha=0.18, linewidth=0)
+        ax.plot(data["year"], data["estimate"], marker="o", markersize=3.5, color=AREA_COLOUR)
+        ax.axvline(baseline_year, color="#444444", linewidth=0.8, linestyle=":")
+        ax.set_title(textwrap.fill(names[indicator_id], 30), loc="left", fontsize=8.5)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        german_axis(ax.yaxis, 1, " Pp." if units[indicator_id] == "percent" else " ‰-Pkt.")
+        ax.tick_params(labelsize=7.5)
+    fig.suptitle(f"Abweichung vom eigenen Verlauf gegenüber der übrigen Stadt (Basisjahr {baseline_year} = 0)",
+                 fontsize=8.5, x=0.02, ha="left")
+    fig.tight_layout()
+    last = events[events["year"] == events["year"].max()]
+    clear = last[(last["ci_low"] > 0) | (last["ci_high"] < 0)]
+    alt = (f"Kleine Diagramme je Indikator: Abweichung von {area_name} gegenüber der übrigen Stadt in den Jahren "
+           f"nach {baseline_year}. Im letzten Jahr liegt die Abweichung bei {len(clear)} von {len(order)} "
+           "Indikatoren außerhalb dessen, was Zufall erklären könnte")
+    alt += (": " + ", ".join(f"{names[r.indicator]} {fmt.points(r.estimate, units[r.indicator], short=True)}"
+                             for r in clear.itertuples()) + ".") if len(clear) else "."
+    table = events.assign(label=events["indicator"].map(names), unit=events["indicator"].map(units))
+    table["_order"] = table["indicator"].map({i: n for n, i in enumerate(order)})
+    table = table.sort_values(["_order", "year"])[["label", "year", "estimate", "ci_low", "ci_high", "unit"]]
+    return Chart(fig, table.reset_index(drop=True), alt,
+                 f"Entwicklung von {area_name} seit {baseline_year} im Vergleich zur übrigen Stadt",
+                 {"label": "Indikator", "year": "Jahr", "estimate": "Abweichung", "ci_low": "Intervall unten",
+                  "ci_high": "Intervall oben"})

@@ -1,0 +1,132 @@
+"""Evaluation: a built-in effect is recovered, no effect gives an interval around zero, the fast projection
+equals the full regression, and the German reading does not overclaim."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from conftest import PARAMETERS
+from veedel_lib import demo as demo_module
+from veedel_lib import evaluation
+from veedel_lib.dataset import load_dataset
+
+AREA = "hoehenberg-vingst"
+BASELINE = 2020
+
+
+@pytest.fixture(scope="module")
+def no_effect(tmp_path_factory):
+    """Demo data generated without any built-in effect (same seed, same levels)."""
+    folder = demo_module.write_demo_data(tmp_path_factory.mktemp("no-effect") / "data", PARAMETERS, effects=())
+    return load_dataset(folder, PARAMETERS)
+
+
+def _evaluate(ds, indicator_ids, area=AREA):
+    indicators = [ds.catalogue.indicator(i) for i in indicator_ids]
+    return evaluation.evaluate(ds, area, indicators, BASELINE, ds.latest_year).set_index("indicator")
+
+
+def test_built_in_effect_is_recovered_within_its_interval(demo):
+    """The demo has the SGB II quota of Höhenberg/Vingst falling 2 pp faster than the city from 2021."""
+    effect = next(e for e in demo_module.DEFAULT_EFFECTS if e.area_id == AREA)
+    assert effect.change_pp == -2.0
+    row = _evaluate(demo, [effect.indicator])["estimate ci_low ci_high p_value".split()].loc[effect.indicator]
+    assert row["ci_low"] <= effect.change_pp <= row["ci_high"]
+    assert row["ci_high"] < 0, "the interval must exclude zero for a 2-pp effect"
+    assert row["estimate"] == pytest.approx(effect.change_pp, abs=0.3)
+    assert row["p_value"] < 0.05
+
+
+def test_no_built_in_effect_gives_an_interval_covering_zero(no_effect):
+    row = _evaluate(no_effect, ["sgb2_quote"]).loc["sgb2_quote"]
+    assert row["ci_low"] < 0 < row["ci_high"]
+    assert abs(row["estimate"]) < 0.5
+    assert row["p_value"] > 0.05
+
+
+def test_an_effect_in_one_area_does_not_leak_into_the_others(demo, no_effect):
+    """The other programme areas are no comparison group: Kalk's estimate is the same whether or not
+    Höhenberg/Vingst has its built-in effect."""
+    with_effect = _evaluate(demo, ["sgb2_quote"], area="kalk").loc["sgb2_quote"]
+    without = _evaluate(no_effect, ["sgb2_quote"], area="kalk").loc["sgb2_quote"]
+    assert with_effect["estimate"] == pytest.approx(without["estimate"], abs=0.01)
+
+
+def test_no_area_shows_a_sizeable_effect_without_one_built_in(no_effect):
+    """Without a built-in effect every area's estimate is small next to 2 pp, and intervals cover zero for
+    nearly all of them (at a 95 % level about one in twenty may miss by chance)."""
+    indicator = [no_effect.catalogue.indicator("sgb2_quote")]
+    rows = pd.concat([evaluation.evaluate(no_effect, area, indicator, BASELINE, no_effect.latest_year)
+                      for area in no_effect.areas.ids])
+    assert rows["estimate"].abs().max() < 0.3
+    covering = ((rows["ci_low"] < 0) & (rows["ci_high"] > 0)).sum()
+    assert covering >= len(rows) - 3
+
+
+def test_projection_equals_the_full_weighted_regression(demo):
+    """Frisch-Waugh-Lovell: the fast residualised fit gives the same coefficient and clustered standard error
+    as statsmodels WLS with every fixed effect as a column."""
+    panel = evaluation.unit_panel(demo, demo.catalogue.indicator("sgb2_quote"), AREA, BASELINE)
+    frame = panel.frame
+    treatment = evaluation._treatment(frame, BASELINE)
+    fast = evaluation._Projection(frame, BASELINE).fit(treatment, 0.95)
+    design = np.column_stack([treatment, evaluation._fixed_effects(frame, BASELINE)])
+    groups = pd.factorize(frame["stadtteil"])[0]
+    full = sm.WLS(frame["rate"].to_numpy(), design, weights=frame["denominator"].to_numpy(dtype=float)).fit(
+        cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False})
+    assert fast.params[0] == pytest.approx(full.params[0], rel=1e-6)
+    # CRV1 small-sample factor with the model's real number of parameters (its rank)
+    n, k, g = len(frame), np.linalg.matrix_rank(design), groups.max() + 1
+    corrected = full.bse[0] * np.sqrt(g / (g - 1) * (n - 1) / (n - k))
+    assert fast.bse[0] == pytest.approx(corrected, rel=1e-4)
+
+
+def test_difference_in_differences_by_hand_on_a_two_period_panel():
+    """Without trends to separate (two years), the weighted estimate is the textbook 2x2 difference:
+    (area after - area before) - (rest after - rest before), each a pooled rate."""
+    rows = []
+    rates = {"a": (30.0, 27.0), "b": (20.0, 19.0), "c": (10.0, 10.5), "d": (12.0, 12.5), "e": (15.0, 14.0)}
+    for unit, (before, after) in rates.items():
+        for year, rate in ((2020, before), (2021, after)):
+            rows.append({"unit": unit, "year": year, "numerator": rate * 10, "denominator": 1000.0,
+                         "rate": rate, "treated": unit in ("a", "b"), "post": year > 2020, "stadtteil": unit})
+    frame = pd.DataFrame(rows)
+    design = np.column_stack([evaluation._treatment(frame, 2020),
+                              pd.get_dummies(frame["unit"], dtype=float).to_numpy(),
+                              pd.get_dummies(frame["year"], dtype=float).to_numpy()[:, 1:]])
+    fit = sm.WLS(frame["rate"].to_numpy(), design, weights=frame["denominator"].to_numpy()).fit()
+    by_hand = ((27 + 19) / 2 - (30 + 20) / 2) - ((10.5 + 12.5 + 14) / 3 - (10 + 12 + 15) / 3)
+    assert fit.params[0] == pytest.approx(by_hand)
+    assert by_hand == pytest.approx(-2.0)
+
+
+def test_reading_says_no_more_than_the_interval_supports(demo, no_effect):
+    with_effect = _evaluate(demo, ["sgb2_quote"]).reset_index().iloc[0]
+    text = evaluation.reading(with_effect, "Höhenberg/Vingst", BASELINE)
+    assert "stärker gesunken" in text and "günstigere Entwicklung" in text
+    assert "nicht ableiten" in text, "a difference in development is no proof that the programme caused it"
+    assert "," in text.split("Intervall:")[1].split(")")[0], "German decimal comma"
+
+    without = _evaluate(no_effect, ["sgb2_quote"]).reset_index().iloc[0]
+    text = evaluation.reading(without, "Höhenberg/Vingst", BASELINE)
+    assert "nicht von Zufall unterscheiden" in text
+    assert "günstigere Entwicklung als" not in text
+
+
+def test_indicators_without_enough_years_are_marked_not_evaluable(demo):
+    result = evaluation.evaluate(demo, AREA, [demo.catalogue.indicator("sgb2_quote")], demo.latest_year,
+                                 demo.latest_year)
+    assert result.loc[0, "status"] == "nicht auswertbar"
+    assert "nicht auswertbar" in evaluation.reading(result.iloc[0], "Höhenberg/Vingst", demo.latest_year)
+
+
+def test_gap_closure_is_the_share_of_the_baseline_gap_closed(demo):
+    table = evaluation.gap_closure(demo, AREA, [demo.catalogue.indicator("sgb2_quote")], BASELINE,
+                                   demo.latest_year).iloc[0]
+    assert table["gap_then"] == pytest.approx(table["area_then"] - table["city_then"])
+    assert table["gap_now"] == pytest.approx(table["area_now"] - table["city_now"])
+    assert table["gap_closed"] == pytest.approx(100 * (1 - table["gap_now"] / table["gap_then"]))
+    assert table["gap_closed"] > 0, "the built-in effect narrows the gap to the city"
