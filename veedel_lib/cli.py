@@ -30,7 +30,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     from .demo import write_demo_data
 
     target = write_demo_data(args.directory, parameters_dir=args.parameters)
-    console.print(f"Demodaten geschrieben nach {target} (units.csv, statistics.csv)")
+    console.print(f"Demodaten geschrieben nach {target} (units.csv, statistics.csv, dokumentation/*.xlsx)")
     return 0
 
 
@@ -51,11 +51,31 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if missing:
             console.print(f"  [yellow]Indikator {indicator.id}:[/] es fehlen {', '.join(missing)}")
     code = 0
+    if (Path(args.directory) / "dokumentation").is_dir():
+        from .kernprozess import load_documentation
+
+        doc = load_documentation(args.directory, args.parameters)
+        console.print(f"  Dokumentation der Kernprozesse: {len(doc.files)} Gebiete, {fmt.integer(len(doc.themes))} "
+                      f"Themen, {fmt.integer(len(doc.projects))} Projekte, {fmt.integer(len(doc.meetings))} Sitzungen")
     for area_id, problems in ds.membership.problems.items():
         code = 2
         for problem in problems:
             console.print(f"  [red]Gebiet {area_id}:[/] {problem}", soft_wrap=True)
     return code
+
+
+# ----------------------------------------------------------------------------- template
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .doc_templates import write_templates
+
+    paths = write_templates(args.directory, args.parameters, args.areas)
+    console.print(f"{len(paths)} Vorlagen für die Dokumentation der Kernprozesse geschrieben nach {args.directory}:")
+    for path in paths:
+        console.print(f"  {path.name}")
+    console.print("Ausgefüllt gehören sie als dokumentation/<Gebiet>.xlsx in den Datenordner; "
+                  "[bold]veedel validate <Datenordner>[/] prüft sie.")
+    return 0
 
 
 # ----------------------------------------------------------------------------- import
@@ -234,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="einen Datenordner prüfen")
     p.add_argument("directory")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("template", help="Excel-Vorlagen für die Dokumentation der Kernprozesse schreiben")
+    p.add_argument("directory")
+    p.add_argument("--areas", nargs="+", help="nur diese Gebiete (Standard: alle 15)")
+    p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("import", help="eine breite Tabelle (Spalte je Variable und Jahr) in die Langform übernehmen")
     p.add_argument("table", help="CSV- oder XLSX-Datei, eine Zeile je Stadtteil oder Einheit")

@@ -94,11 +94,12 @@ def demo_cache_dir() -> Path:
 
 def ensure_demo_data(parameters: Path) -> Path:
     """Generate the demo data into the cache once per generator version and parameters; returns its folder."""
-    from . import demo
+    from . import demo, demo_documentation, doc_templates, kernprozess
 
     fingerprint = hashlib.sha256()
-    fingerprint.update(Path(demo.__file__).read_bytes())
-    for name in ("areas.yml", "indicators.yml"):
+    for module in (demo, demo_documentation, doc_templates, kernprozess):
+        fingerprint.update(Path(module.__file__).read_bytes())
+    for name in ("areas.yml", "indicators.yml", "kernprozess.yml"):
         fingerprint.update((parameters / name).read_bytes())
     target = demo_cache_dir() / f"demo-{fingerprint.hexdigest()[:12]}"
     if not (target / ".demo").exists():

@@ -340,7 +340,8 @@ def _to_long(v: dict[str, np.ndarray], units: pd.DataFrame, catalogue) -> pd.Dat
 
 def write_demo_data(target: str | Path, parameters_dir: str | Path | None = None,
                     effects: tuple[Effect, ...] = DEFAULT_EFFECTS, seed: int = SEED) -> Path:
-    """Write ``units.csv`` and ``statistics.csv`` (semicolon, UTF-8) plus a ``.demo`` marker to ``target``.
+    """Write ``units.csv``, ``statistics.csv`` (semicolon, UTF-8), the Kernprozess documentation
+    (``dokumentation/<area>.xlsx``) and a ``.demo`` marker to ``target``.
 
     Writes into a temporary folder first and renames it, so a half-written demo folder never looks complete.
     """
@@ -350,6 +351,7 @@ def write_demo_data(target: str | Path, parameters_dir: str | Path | None = None
     staging.mkdir(parents=True, exist_ok=True)
     units.to_csv(staging / "units.csv", sep=";", index=False, encoding="utf-8")
     statistics.to_csv(staging / "statistics.csv", sep=";", index=False, encoding="utf-8")
+    write_demo_documentation(staging, parameters_dir, last_year=YEARS[-1], seed=seed)
     (staging / ".demo").write_text(json.dumps({
         "generator": "veedel_lib.demo", "seed": seed, "years": [YEARS[0], YEARS[-1]],
         "effects": [asdict(e) for e in effects],
