@@ -463,8 +463,10 @@ def _sum_parts(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     values = summary.reindex(pd.MultiIndex.from_frame(totals[["unit", "year", "variable"]]))
     totals["count"] = np.where(values["suppressed"].to_numpy(), "*",
                                [f"{v:.0f}" if float(v).is_integer() else repr(float(v)) for v in values["value"]])
-    totals["count_col"] = np.where(values["parts"].to_numpy() > 1,
-                                   [f"{c} (Summe)" for c in totals["variable_col"]], totals["count_col"])
+    # A sum in a wide table is located at all its columns ("A + B"); in a long table the column is "zahl".
+    wide = (totals["count_col"] == totals["variable_col"]).to_numpy() & (values["parts"].to_numpy() > 1)
+    totals["count_col"] = np.where(wide, [" + ".join(source.parts.get(v, [])) for v in totals["variable"]],
+                                   totals["count_col"])
     return totals[_CELL_COLUMNS], problems
 
 
@@ -615,15 +617,15 @@ def convert_koeln(source_dir: str | Path, target_dir: str | Path, parameters_dir
     mapping = load_mapping(mapping_path)
     catalogue = load_catalogue(parameters / "indicators.yml")
     problems = _catalogue_problems(mapping, catalogue, mapping_path)
+    if problems:
+        raise DataValidationError(problems)
     units_frame, units = _units_table()
     sources, missing = read_sources(source_dir, mapping, mapping_path)
     if not sources:
-        problems.append(Problem(str(source_dir), None, None,
-                                f"keine der in {MAPPING_FILE} genannten Dateien gefunden ({', '.join(missing)})"))
+        raise DataValidationError([Problem(str(source_dir), None, None, f"keine der in {MAPPING_FILE} genannten "
+                                                                      f"Dateien gefunden ({', '.join(missing)})")])
     for source in sources:
         problems += source.problems
-    if problems:
-        raise DataValidationError(problems)
     problems += _validate_parts(sources, catalogue, units)
     summed = []
     for source in sources:
