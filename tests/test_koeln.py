@@ -155,6 +155,12 @@ def test_portal_file_with_bom_quotes_totals_and_suppressed_values(tmp_path):
     assert set(ds.units["unit_id"]) == {str(n) for n in ds.units["stadtteil_nr"]} and len(ds.units) == 86
     check = summary.total_checks.iloc[0]
     assert np.isnan(check["stadtteile"]) and check["stadt"] == 30000  # a suppressed part: no sum claimed
+    # Statistics already in the target folder are checked together with the converted ones.
+    write(target / "statistics_eigene.csv", "unit;year;variable;count\n101;2012;population;27000\n")
+    with pytest.raises(DataValidationError) as error:
+        convert_koeln(source, target, PARAMETERS)
+    assert {("statistics_eigene.csv", 2, "unit"), (POPULATION_FILE, 4, "raum_id")} <= set(problems_of(error))
+    assert "doppelter Eintrag" in str(error.value)
 
 
 def test_portal_problems_name_file_row_and_column(tmp_path):
@@ -302,6 +308,12 @@ def test_mapping_problems_point_into_the_mapping_file(tmp_path):
         convert_koeln(source, tmp_path / "data", parameters_with(tmp_path / "b", absent))
     assert problems_of(error) == [("koeln_mapping.yml", 14, "profile.variables.unemployed")]
     assert "Spalte 'Gibt es nicht' steht nicht in profil.csv" in str(error.value)
+    no_reference = PROFILE_MAPPING.format(portal="fehlt.csv").replace('"SGBII-Quote"', '"SGB-II-Quote 2011"')
+    with pytest.raises(DataValidationError) as error:
+        convert_koeln(source, tmp_path / "data", parameters_with(tmp_path / "c", no_reference))
+    found = problems_of(error)
+    assert ("koeln_mapping.yml", 16, "profile.reference.sgb2_quote") in found
+    assert ("profil.csv", 1, "SGBII-Quote") in found  # the column the mapping no longer accounts for
 
 
 DATENKATALOG_MAPPING = """

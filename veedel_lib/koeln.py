@@ -36,7 +36,7 @@ from .errors import DataValidationError, Problem
 from .readers import RawTable, parse_numbers, read_table
 from .reference import STADTTEILE, stadtteil_number
 from .validation import validate_statistics, validate_units
-from .wide_import import _atomic_csv, stadtteil_units
+from .wide_import import _atomic_csv, _existing_statistics, stadtteil_units
 from .yamlfiles import load_yaml, parse_model, problem_at
 
 MAPPING_FILE = "koeln_mapping.yml"
@@ -278,8 +278,9 @@ def _zeile_problems(table: RawTable, part_of: dict[str, str], ignore: list[str])
     first = frame.drop_duplicates("zeile")
     for position, zeile in zip(first.index, first["zeile"]):
         if zeile not in part_of and not _ignored(zeile, ignore):
-            problems.append(table.problem(position, "zeile", f"Zeile '{zeile}' ist in {MAPPING_FILE} weder "
-                                                             "einer Variable zugeordnet noch unter 'ignore' aufgeführt"))
+            problems.append(table.problem(
+                position, "zeile",
+                f"Zeile '{zeile}' ist in {MAPPING_FILE} weder einer Variable zugeordnet noch unter 'ignore' aufgeführt"))
     if "tabelle" in frame.columns:
         tables = frame[frame["zeile"].isin(list(part_of))].groupby("zeile")["tabelle"].unique()
         for zeile, names in tables.items():
@@ -344,8 +345,13 @@ def _wide_source(table: RawTable, kind: str, key: str, variables: dict[str, list
 def read_profile(path: str | Path, mapping: ProfileMapping, mapping_path: Path) -> Source:
     """Read the wide Stadtteil profile (one row per Stadtteil, one reference year) into source parts."""
     table = read_table(path)
-    return _wide_source(table, "profile", mapping.key, mapping.variables, mapping.ignore,
-                        list(mapping.reference.values()), None, mapping.year, mapping_path, "profile")
+    source = _wide_source(table, "profile", mapping.key, mapping.variables, mapping.ignore,
+                          list(mapping.reference.values()), None, mapping.year, mapping_path, "profile")
+    _, node = load_yaml(mapping_path)
+    source.problems += [problem_at(mapping_path, node, ("profile", "reference", indicator),
+                                   f"Spalte '{column}' steht nicht in {Path(path).name}")
+                        for indicator, column in mapping.reference.items() if column not in table.frame.columns]
+    return source
 
 
 def read_datenkatalog(path: str | Path, mapping: DatenkatalogMapping, mapping_path: Path) -> Source:
@@ -417,7 +423,9 @@ class _Tags:
         return Problem(path, problem.row, columns.get(problem.column, problem.column), reason, problem.sheet)
 
 
-def _validate(tables: list[RawTable], tags: _Tags, catalogue: Catalogue, units: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:
+def _validate(tables: list[RawTable], tags: _Tags, catalogue: Catalogue,
+              units: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The project's validator on tagged tables; problems moved back to the original files and columns."""
     try:
         return validate_statistics(tables, catalogue, units), []
     except DataValidationError as error:
@@ -453,7 +461,8 @@ def _sum_parts(source: Source) -> tuple[pd.DataFrame, list[Problem]]:
     expected = {v: len(p) for v, p in source.parts.items()}
     for (unit, year, variable), row in summary.iterrows():
         if row["parts"] < expected.get(variable, 1):
-            have = set(cells.loc[(cells["unit"] == unit) & (cells["year"] == year) & (cells["variable"] == variable), "part"])
+            same = (cells["unit"] == unit) & (cells["year"] == year) & (cells["variable"] == variable)
+            have = set(cells.loc[same, "part"])
             lacking = [p for p in source.parts[variable] if p not in have]
             where = first.loc[(unit, year, variable)]
             problems.append(Problem(str(source.path), int(where["row"]), where["variable_col"],
@@ -539,7 +548,8 @@ def _total_checks(sources: list[Source], statistics: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows, columns=["file", "variable", "year", "stadtteile", "stadt", "units", "difference"])
 
 
-def _resolve_overlaps(summed: list[tuple[Source, pd.DataFrame]]) -> tuple[list[tuple[Source, pd.DataFrame]], pd.DataFrame]:
+def _resolve_overlaps(summed: list[tuple[Source, pd.DataFrame]]
+                      ) -> tuple[list[tuple[Source, pd.DataFrame]], pd.DataFrame]:
     """Earlier sources win: a later file contributes only variable/years no earlier file delivered.
 
     Overlapping values are compared (numbers of equal and different Stadtteil values), so a
@@ -567,7 +577,8 @@ def _resolve_overlaps(summed: list[tuple[Source, pd.DataFrame]]) -> tuple[list[t
                                                  "max_abs_difference"])
 
 
-def _coverage(statistics: pd.DataFrame, catalogue: Catalogue) -> tuple[dict[str, list[int]], dict[str, list[int]], dict[str, list[str]]]:
+def _coverage(statistics: pd.DataFrame, catalogue: Catalogue
+              ) -> tuple[dict[str, list[int]], dict[str, list[int]], dict[str, list[str]]]:
     """Years per variable, years in which each indicator has all its variables, and what the others lack."""
     present = {v: sorted(int(y) for y in g.unique()) for v, g in statistics.groupby("variable")["year"]}
     computable, lacking = {}, {}
@@ -604,7 +615,8 @@ def read_sources(source_dir: Path, mapping: KoelnMapping, mapping_path: Path) ->
     return sources, missing
 
 
-def convert_koeln(source_dir: str | Path, target_dir: str | Path, parameters_dir: str | Path | None = None) -> KoelnSummary:
+def convert_koeln(source_dir: str | Path, target_dir: str | Path,
+                  parameters_dir: str | Path | None = None) -> KoelnSummary:
     """Write a project data folder (units.csv + statistics_koeln.csv) from the city's files in ``source_dir``.
 
     Reads the files named in ``koeln_mapping.yml`` that are present, validates every part where it stands
@@ -638,6 +650,8 @@ def convert_koeln(source_dir: str | Path, target_dir: str | Path, parameters_dir
     tags = _Tags()
     tables = [tags.table(group, source) for source, cells in kept
               for _, group in cells.groupby(["variable_col", "count_col"], sort=False)]
+    # Statistics already in the target folder are loaded together with ours: checked together here.
+    tables += _existing_statistics(target_dir, target_dir / STATISTICS_FILE)
     statistics, problems = _validate(tables, tags, catalogue, units)
     if problems:
         raise DataValidationError(problems)
