@@ -44,19 +44,23 @@ def test_residents_of_the_86_stadtteile_add_up_to_the_city_total_in_every_year(k
         assert not in_year["suppressed"].any()
         assert in_year["count"].sum() == city[year], year
     summary, _ = converted
-    checks = summary.total_checks[summary.total_checks["variable"] == "population"]
-    assert list(checks["year"]) == years and (checks["difference"] == 0).all()
+    checks = summary.total_checks
+    checks = checks[(checks["variable"] == "population") & (checks["raum"] == "Stadt Köln")]
+    assert list(checks["year"]) == years and (checks["difference"] == 0).all() and (checks["units"] == 86).all()
 
 
-def test_age_groups_and_origin_add_up_to_the_city_totals(converted):
-    """Every population variable of the portal file sums exactly to the city row; SGB II does not (see docs)."""
+def test_every_variable_adds_up_to_the_city_and_stadtbezirk_totals(converted):
+    """Population variables sum exactly to the city and all 9 Stadtbezirke; SGB II only to the Stadtbezirke."""
     summary, _ = converted
     checks = summary.total_checks
     population = checks[checks["file"] == POPULATION_FILE]
-    assert len(population) == 9 * 8 and (population["difference"] == 0).all()
+    assert len(population) == 9 * 8 * 10 and (population["difference"] == 0).all()
     sgb2 = checks[checks["variable"] == "sgb2_recipients"]
-    # The Bundesagentur's city total includes persons without a Stadtteil address: the Stadtteile sum is lower.
-    assert len(sgb2) == 8 and (sgb2["difference"] < 0).all() and (sgb2["difference"] > -0.02 * sgb2["stadt"]).all()
+    bezirke, city = sgb2[sgb2["raum"] != "Stadt Köln"], sgb2[sgb2["raum"] == "Stadt Köln"]
+    assert len(bezirke) == 9 * 8 and (bezirke["difference"] == 0).all()
+    # The Bundesagentur's city total includes persons with no Stadtteil (and no Stadtbezirk): 0.4 to 1.2 % more.
+    assert len(city) == 8 and (city["difference"] < 0).all() and (city["difference"] > -0.013 * city["total"]).all()
+    assert dict(zip(city["year"], city["difference"]))[2011] == -1148
 
 
 def test_sgb2_quote_of_our_engine_against_the_citys_published_quote_2011(koeln_dir, converted):
@@ -103,6 +107,7 @@ def test_real_conversion_reports_what_it_can_and_cannot_compute(converted):
     assert len(summary.overlaps) == 8 and (summary.overlaps["different"] == 0).all()
     assert (summary.overlaps["equal"] == 86).all()
     assert "Nicht berechenbar" in summary.text()
+    assert "Nebenwohnung" in summary.ignored[POPULATION_FILE] and "Wahlbeteiligung" in summary.ignored[PROFILE_FILE]
     assert ds.years == list(range(2005, 2013))
 
 
@@ -154,7 +159,7 @@ def test_portal_file_with_bom_quotes_totals_and_suppressed_values(tmp_path):
         "101;2012;population;27494", "802;2012;population;*"]
     assert set(ds.units["unit_id"]) == {str(n) for n in ds.units["stadtteil_nr"]} and len(ds.units) == 86
     check = summary.total_checks.iloc[0]
-    assert np.isnan(check["stadtteile"]) and check["stadt"] == 30000  # a suppressed part: no sum claimed
+    assert np.isnan(check["stadtteile"]) and check["total"] == 30000  # a suppressed part: no sum claimed
     # Statistics already in the target folder are checked together with the converted ones.
     write(target / "statistics_eigene.csv", "unit;year;variable;count\n101;2012;population;27000\n")
     with pytest.raises(DataValidationError) as error:

@@ -34,7 +34,7 @@ from .catalogue import Catalogue, load_catalogue
 from .config import parameters_dir as default_parameters_dir
 from .errors import DataValidationError, Problem
 from .readers import RawTable, parse_numbers, read_table
-from .reference import STADTTEILE, stadtteil_number
+from .reference import STADTBEZIRKE, STADTTEILE, stadtteil_number
 from .validation import validate_statistics, validate_units
 from .wide_import import _atomic_csv, _existing_statistics, stadtteil_units
 from .yamlfiles import load_yaml, parse_model, problem_at
@@ -280,7 +280,8 @@ def _zeile_problems(table: RawTable, part_of: dict[str, str], ignore: list[str])
         if zeile not in part_of and not _ignored(zeile, ignore):
             problems.append(table.problem(
                 position, "zeile",
-                f"Zeile '{zeile}' ist in {MAPPING_FILE} weder einer Variable zugeordnet noch unter 'ignore' aufgeführt"))
+                f"Zeile '{zeile}' ist in {MAPPING_FILE} weder einer Variable zugeordnet "
+                "noch unter 'ignore' aufgeführt"))
     if "tabelle" in frame.columns:
         tables = frame[frame["zeile"].isin(list(part_of))].groupby("zeile")["tabelle"].unique()
         for zeile, names in tables.items():
@@ -499,6 +500,8 @@ class KoelnSummary:
     total_checks: pd.DataFrame
     overlaps: pd.DataFrame
     skipped: dict[str, dict[str, int]]
+    ignored: dict[str, list[str]] = field(default_factory=dict)
+    """Per file, the zeile texts or columns left out on purpose ('ignore' in the mapping)."""
 
     def text(self) -> str:
         """A German summary for the console."""
@@ -515,8 +518,8 @@ class KoelnSummary:
         lines += [f"  {i}: {', '.join(v)}" for i, v in self.not_computable.items()]
         if len(self.total_checks):
             bad = self.total_checks[self.total_checks["difference"].abs() > 0]
-            lines.append(f"Summenkontrolle Stadtteile = Gesamtstadt: {len(self.total_checks) - len(bad)} von "
-                         f"{len(self.total_checks)} Variablen/Jahren stimmen exakt")
+            lines.append(f"Summenkontrolle (Summe der Stadtteile = Wert der Stadt bzw. des Stadtbezirks): "
+                         f"{len(self.total_checks) - len(bad)} von {len(self.total_checks)} stimmen exakt")
         return "\n".join(lines)
 
 
@@ -532,20 +535,30 @@ def _units_table() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _total_checks(sources: list[Source], statistics: pd.DataFrame) -> pd.DataFrame:
-    """Per variable and year: sum over the Stadtteile against the city's own total of the same file."""
+    """Per file, area (city, Stadtbezirk), variable and year: sum over its Stadtteile against the file's own total.
+
+    ``stadtteile`` is NaN when a Stadtteil value is suppressed, ``total`` NaN when the total is suppressed.
+    """
     rows = []
+    bezirk = statistics["unit"].astype(int) // 100
     for source in sources:
         if source.totals.empty:
             continue
-        city = source.totals[(source.totals["ebene"] == "stadt")]
-        city = city.groupby(["variable", "year"]).agg(stadt=("count", "sum"), suppressed=("suppressed", "any"))
-        for (variable, year), row in city.iterrows():
-            part = statistics[(statistics["variable"] == variable) & (statistics["year"] == int(year))]
-            stadtteile = part["count"].sum(min_count=1) if not part["suppressed"].any() else np.nan
-            rows.append({"file": source.path.name, "variable": variable, "year": int(year),
-                         "stadtteile": stadtteile, "stadt": row["stadt"], "units": int(part["unit"].nunique()),
-                         "difference": stadtteile - row["stadt"]})
-    return pd.DataFrame(rows, columns=["file", "variable", "year", "stadtteile", "stadt", "units", "difference"])
+        totals = source.totals.groupby(["ebene", "raum_nr", "variable", "year"]).agg(
+            total=("count", "sum"), suppressed=("suppressed", "any"))
+        for (ebene, raum_nr, variable, year), row in totals.iterrows():
+            inside = (statistics["variable"] == variable) & (statistics["year"] == int(year))
+            if ebene == "stadtbezirk":
+                inside &= bezirk == raum_nr
+            part = statistics[inside]
+            stadtteile = np.nan if part["suppressed"].any() else part["count"].sum(min_count=1)
+            total = np.nan if row["suppressed"] else row["total"]
+            rows.append({"file": source.path.name,
+                         "raum": "Stadt Köln" if ebene == "stadt" else f"Stadtbezirk {raum_nr} ({STADTBEZIRKE[raum_nr]})",
+                         "variable": variable, "year": int(year), "stadtteile": stadtteile, "total": total,
+                         "units": int(part["unit"].nunique()), "difference": stadtteile - total})
+    return pd.DataFrame(rows, columns=["file", "raum", "variable", "year", "stadtteile", "total", "units",
+                                       "difference"])
 
 
 def _resolve_overlaps(summed: list[tuple[Source, pd.DataFrame]]
@@ -667,4 +680,5 @@ def convert_koeln(source_dir: str | Path, target_dir: str | Path,
                         int(statistics["unit"].nunique()), sorted(int(y) for y in statistics["year"].unique()),
                         variables, len(long), int(statistics["suppressed"].sum()), indicators, lacking,
                         _total_checks(sources, statistics), overlaps,
-                        {s.path.name: s.skipped for s in sources if s.skipped})
+                        {s.path.name: s.skipped for s in sources if s.skipped},
+                        {s.path.name: s.ignored for s in sources if s.ignored})
