@@ -553,8 +553,8 @@ def _total_checks(sources: list[Source], statistics: pd.DataFrame) -> pd.DataFra
             part = statistics[inside]
             stadtteile = np.nan if part["suppressed"].any() else part["count"].sum(min_count=1)
             total = np.nan if row["suppressed"] else row["total"]
-            rows.append({"file": source.path.name,
-                         "raum": "Stadt Köln" if ebene == "stadt" else f"Stadtbezirk {raum_nr} ({STADTBEZIRKE[raum_nr]})",
+            raum = "Stadt Köln" if ebene == "stadt" else f"Stadtbezirk {raum_nr} ({STADTBEZIRKE[raum_nr]})"
+            rows.append({"file": source.path.name, "raum": raum,
                          "variable": variable, "year": int(year), "stadtteile": stadtteile, "total": total,
                          "units": int(part["unit"].nunique()), "difference": stadtteile - total})
     return pd.DataFrame(rows, columns=["file", "raum", "variable", "year", "stadtteile", "total", "units",
