@@ -130,3 +130,67 @@ def test_gap_closure_is_the_share_of_the_baseline_gap_closed(demo):
     assert table["gap_now"] == pytest.approx(table["area_now"] - table["city_now"])
     assert table["gap_closed"] == pytest.approx(100 * (1 - table["gap_now"] / table["gap_then"]))
     assert table["gap_closed"] > 0, "the built-in effect narrows the gap to the city"
+
+
+# ----------------------------------------------------------------------------- report content
+
+def _texts(blocks) -> str:
+    """Everything a report would show from these blocks, as one string (tables as their full frames)."""
+    from veedel_lib.blocks import ChartBlock, TableBlock, TextBlock
+
+    parts = []
+    for block in blocks:
+        if isinstance(block, TextBlock):
+            parts.append(block.markdown)
+        elif isinstance(block, TableBlock):
+            parts.append(block.frame.to_csv())
+        elif isinstance(block, ChartBlock):
+            parts.append(block.chart.data.to_csv() + block.chart.alt)
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def area_evaluation(demo):
+    from veedel_lib.evaluation_report import Evaluation
+
+    return Evaluation.open(AREA, baseline_year=BASELINE, dataset=demo, parameters_dir=PARAMETERS)
+
+
+def test_evaluation_report_sections(area_evaluation):
+    overview = area_evaluation.overview()
+    table = overview[0].frame.set_index("indicator")
+    assert table.loc["sgb2_quote", "verdict"] == "günstiger als die übrige Stadt"
+    assert "nicht ableiten" in overview[1].markdown
+    controlling = _texts(area_evaluation.controlling())
+    assert "Zielvereinbarung 2024" in controlling and "vereinbarten Zielen" in controlling
+    kernprozess = area_evaluation.kernprozess_indicators()[0].frame
+    assert {"y2020", "y2024"} <= set(kernprozess.columns)
+    assert area_evaluation.development()[0].chart.data["label"].nunique() == len(area_evaluation.indicators)
+
+
+def test_free_text_never_reaches_a_report(area_evaluation, demo):
+    """The demo documentation has titles "Thema 2023-4" and project names "Projekt 2022-1" in its free-text
+    columns: no evaluation or Jahresbericht section may show them."""
+    from veedel_lib.programme_report import ProgrammeReport
+
+    programme = ProgrammeReport.open(dataset=demo, parameters_dir=PARAMETERS)
+    shown = _texts(area_evaluation.kernprozess_indicators() + area_evaluation.controlling()
+                   + programme.kernprozesse() + programme.controlling() + programme.themes_by_field())
+    assert "Kernprozessindikatoren" in shown or "Themen" in shown
+    assert "Thema 20" not in shown and "Projekt 20" not in shown
+
+
+def test_jahresbericht_totals_are_sums_and_ratios_of_sums(demo):
+    from veedel_lib.programme_report import ProgrammeReport
+
+    programme = ProgrammeReport.open(dataset=demo, parameters_dir=PARAMETERS)
+    table = programme.kernprozesse()[0].frame.set_index("area")
+    areas, total = table.drop(index="Alle Gebiete"), table.loc["Alle Gebiete"]
+    assert len(areas) == 15
+    assert total["themen_erkannt"] == areas["themen_erkannt"].sum()
+    kp = programme._kernprozesse()
+    values = kp.values[kp.values["year"] == programme.year].pivot(index="area_id", columns="indicator",
+                                                                    values="value")
+    expected = 100 * values["themen_weitergegeben"].sum() / values["themen_erkannt"].sum()
+    assert total["anteil_weitergegeben"] == pytest.approx(expected)
+    assert total["anteil_weitergegeben"] != pytest.approx(areas["anteil_weitergegeben"].mean())

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .figures import Chart
 
-ColumnKind = Literal["text", "count", "number", "integer", "rate", "points", "ratio", "year", "share"]
+ColumnKind = Literal["text", "count", "number", "integer", "rate", "points", "ratio", "year", "share", "measure"]
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,8 @@ class Col:
 
     kind:       "count" = number of people (subject to suppression), "rate" = value in % or per mille,
                 "points" = difference of rates, "ratio" = factor, "share" = percent of a total,
-                "integer"/"number" = other figures, "year", "text".
+                "integer"/"number" = other figures, "measure" = a documented figure in the unit named per
+                row by ``unit`` (Anzahl, Personen, EUR, Prozent), "year", "text".
     unit:       "percent" or "per_1000" for rates and points, or the name of a column holding it per row.
     threshold:  publish threshold for a count column, or the name of a column holding it per row.
     based_on:   count columns a value is computed from; it is suppressed when any of them is.

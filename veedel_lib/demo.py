@@ -27,6 +27,7 @@ import pandas as pd
 from .areas import load_areas
 from .catalogue import load_catalogue
 from .config import parameters_dir as default_parameters_dir
+from .demo_documentation import write_demo_documentation
 from .reference import STADTBEZIRKE, STADTTEILE
 
 SEED = 20191212  # the date of the council decision on the 15 areas

@@ -29,7 +29,7 @@ supports: a difference in development is not proof that the programme caused it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,13 @@ class Panel:
     treated_units: list[str]
     indicator: Indicator
     baseline_year: int
+    _projections: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def projection(self) -> "_Projection":
+        """The fixed-effects projection of the whole panel, built once (effect and event study share it)."""
+        if "all" not in self._projections:
+            self._projections["all"] = _Projection(self.frame, self.baseline_year)
+        return self._projections["all"]
 
 
 def unit_panel(ds: Dataset, indicator: Indicator, area_id: str, baseline_year: int,
@@ -182,7 +189,7 @@ def did_effect(panel: Panel, level: float = 0.95, draws: int = PLACEBO_DRAWS, se
     control_units = int(frame.loc[~treated_mask, "unit"].nunique())
     if not treated_units or not control_units or not frame["post"].any() or frame["post"].all():
         return Effect(*([np.nan] * 7), treated_units, control_units, 0)
-    projection = _Projection(frame, panel.baseline_year)
+    projection = panel.projection()
     fit = projection.fit(_treatment(frame, panel.baseline_year), level)
     estimate = float(fit.params[0])
     cluster_low, cluster_high = (float(v) for v in fit.conf_int(1 - level)[0])
@@ -278,7 +285,7 @@ def event_study(panel: Panel, level: float = 0.95) -> pd.DataFrame:
         return pd.DataFrame(columns=["year", "estimate", "ci_low", "ci_high"])
     treated = frame["treated"].to_numpy()
     columns = np.column_stack([(treated & (frame["year"].to_numpy() == y)).astype(float) for y in years])
-    fit = _Projection(frame, panel.baseline_year).fit(columns, level)
+    fit = panel.projection().fit(columns, level)
     interval = fit.conf_int(1 - level)
     rows = [{"year": panel.baseline_year, "estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0}]
     rows += [{"year": y, "estimate": float(fit.params[i]), "ci_low": float(interval[i][0]),
@@ -289,14 +296,19 @@ def event_study(panel: Panel, level: float = 0.95) -> pd.DataFrame:
 def count_model(panel: Panel, level: float = 0.95) -> tuple[float, float, float, float]:
     """Poisson model of the counts with log(denominator) offset: rate ratio, interval and p-value.
 
-    Unit and year effects (proportional changes are the Poisson model's nature, so no level-scaled
-    years are needed), cluster-robust errors. The rate ratio says by which factor the area's rate after
+    Group and year effects (a group = the units of one Stadtteil inside or outside the area; proportional
+    changes are the Poisson model's nature, so no level-scaled years are needed), errors clustered by
+    Stadtteil. The rate ratio says by which factor the area's rate after
     the baseline differs from what the rest of the city's development would have led to (1 = none).
     """
-    frame = panel.frame
-    if not frame["treated"].any() or not frame["post"].any():
+    if not panel.frame["treated"].any() or not panel.frame["post"].any():
         return np.nan, np.nan, np.nan, np.nan
-    units = pd.get_dummies(frame["unit"], dtype=float).to_numpy()
+    # units of one Stadtteil on the same side are pooled: sums of Poisson counts are Poisson, and a few
+    # dozen groups instead of hundreds of unit dummies make the fit fast; clusters are Stadtteile anyway
+    frame = (panel.frame.assign(group=panel.frame["stadtteil"].astype(str) + "/" + panel.frame["treated"].astype(str))
+             .groupby(["group", "stadtteil", "treated", "year"], as_index=False)[["numerator", "denominator"]].sum())
+    frame["post"] = frame["year"] > panel.baseline_year
+    units = pd.get_dummies(frame["group"], dtype=float).to_numpy()
     years = pd.get_dummies(frame["year"], dtype=float).to_numpy()[:, 1:]
     design = np.column_stack([_treatment(frame, panel.baseline_year), units, years])
     model = sm.GLM(frame["numerator"].to_numpy(), design, family=sm.families.Poisson(),

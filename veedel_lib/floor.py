@@ -39,6 +39,12 @@ def _programme(ds: Dataset, area_id: str | None, year: int, config: RunConfig):
     return ProgrammeReport.open(year, dataset=ds, baseline_year=config.baseline_year)
 
 
+def _evaluation(ds: Dataset, area_id: str | None, year: int, config: RunConfig):
+    from .evaluation_report import Evaluation
+
+    return Evaluation.open(area_id, year=year, baseline_year=config.baseline_year, dataset=ds)
+
+
 def _sozialindex(ds: Dataset, area_id: str | None, year: int, config: RunConfig):
     from .sozialindex_report import SozialindexReport
 
@@ -56,8 +62,12 @@ REPORTS: dict[str, ReportContent] = {
         "area", _area_analysis,
         ("profile", "age_structure", "social_situation", "context", "trends", "stadtteil_position", "needs",
          "qualitative", "method_notes"), "analysis"),
+    "evaluation": ReportContent(
+        "area", _evaluation, ("overview", "development", "goal_attainment", "kernprozess_indicators", "controlling",
+                              "method_notes"), "evaluation"),
     "jahresbericht": ReportContent(
-        "programme", _programme, ("published_figures", "areas_side_by_side", "development", "method_notes"),
+        "programme", _programme, ("published_figures", "areas_side_by_side", "development", "kernprozesse",
+                                  "controlling", "themes_by_field", "method_notes"),
         "programme"),
     "sozialindex": ReportContent(
         "programme", _sozialindex, ("method", "status_dynamics", "class_table", "areas", "method_notes"), "index"),

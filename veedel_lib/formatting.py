@@ -69,6 +69,17 @@ def points(value: float | None, unit: str, decimals: int = 1, short: bool = Fals
     return f"{number(value, decimals, signed=True)} {word}"
 
 
+def measure(value: float | None, unit: str, decimals: int = 1) -> str:
+    """A documented figure in its own unit: "Prozent" as "75,0 %", "EUR" as "41.200 €", counts as integers."""
+    if _missing(value):
+        return MISSING
+    if unit == "Prozent":
+        return percent(value, decimals)
+    if unit == "EUR":
+        return f"{integer(value)}\u00a0€"
+    return integer(value)
+
+
 def date(value: _dt.date | _dt.datetime | str) -> str:
     """A date as dd.mm.yyyy; accepts ISO strings."""
     if isinstance(value, str):

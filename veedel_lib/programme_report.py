@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import figures
 from . import formatting as fmt
+from . import kernprozess_report as kpr
 from .blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from .config import DEMO, AnalysisSettings, load_run_config, parameters_dir as default_parameters_dir
 from .dataset import Dataset, load_dataset
@@ -33,6 +34,7 @@ class ProgrammeReport:
     year: int
     settings: AnalysisSettings
     baseline_year: int
+    parameters: Path | None = None
 
     @classmethod
     def open(cls, year: int | None = None, data_dir: str | Path = DEMO, parameters_dir: str | Path | None = None,
@@ -45,7 +47,7 @@ class ProgrammeReport:
         if chosen not in ds.years:
             raise ValueError(f"Für {chosen} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]})")
         ds.membership.check()
-        return cls(ds, chosen, config.analysis, int(baseline_year or config.baseline_year))
+        return cls(ds, chosen, config.analysis, int(baseline_year or config.baseline_year), parameters)
 
     def key_indicators(self):
         if self.settings.key_indicators:
@@ -156,12 +158,49 @@ class ProgrammeReport:
             Col("area_value", "15 Sozialraumgebiete", "rate", unit="unit"),
             Col("city_value", "übrige Stadt", "rate", unit="unit")]), TextBlock("\n".join(lines))]
 
+    # ------------------------------------------------------------------ Kernprozesse
+    def _kernprozesse(self) -> kpr.Kernprozesse | None:
+        key = ("kernprozesse", "programme")
+        if key not in self.ds.cache:
+            ids = self.ds.areas.ids
+            self.ds.cache[key] = kpr.load_kernprozesse(self.ds.data_dir, default_parameters_dir(self.parameters),
+                                                       ids, ids)
+        return self.ds.cache[key]
+
+    def _area_names(self) -> dict[str, str]:
+        return {a.id: a.name for a in self.ds.areas.areas}
+
+    def kernprozesse(self) -> list[Block]:
+        """Kernprozessindikatoren of all 15 areas in the report year and of the programme over the years."""
+        kp = self._kernprozesse()
+        if kp is None:
+            return kpr.missing_documentation()
+        return (kpr.programme_indicator_table(kp, self.year, self._area_names())
+                + kpr.programme_development(kp, self.year))
+
+    def controlling(self) -> list[Block]:
+        """Traffic lights of the Zielvereinbarung for all 15 areas in the report year."""
+        kp = self._kernprozesse()
+        if kp is None:
+            return kpr.missing_documentation()
+        return kpr.programme_controlling(kp, self.year, self._area_names())
+
+    def themes_by_field(self) -> list[Block]:
+        """Themes and projects of all areas by field of action in the report year."""
+        kp = self._kernprozesse()
+        if kp is None:
+            return kpr.missing_documentation()
+        return kpr.by_field(kp, self.year)
+
     def method_notes(self) -> list[Block]:
         lines = [
             "- **Programmgebiete:** die 15 Sozialraumgebiete nach Ratsbeschluss vom 12.12.2019, gebildet aus "
             "statistischen Einheiten (parameters/areas.yml).",
             "- **Berechnung:** Quoten aus summierten Zählwerten; die „übrige Stadt“ ist die Stadt ohne die 15 Gebiete.",
             "- **Geheimhaltung:** Zahlen unter der Veröffentlichungsschwelle sind durch „•“ ersetzt.",
+            "- **Kernprozesse:** aus der Dokumentation der Sozialraumkoordination (Themen, Projekte, Gremien); "
+            "Ziele aus der Zielvereinbarung (parameters/targets.yml). Freitext und Personenangaben erscheinen "
+            "nie im Bericht.",
         ]
         lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
         return [TextBlock("\n".join(lines))]

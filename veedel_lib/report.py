@@ -50,6 +50,8 @@ def format_cell(value: object, row: pd.Series, column: Col) -> str:
         return fmt.percent(value, column.decimals)
     if column.kind == "ratio":
         return fmt.number(value, 2)
+    if column.kind == "measure":
+        return fmt.measure(value, str(row[column.unit]) if column.unit in row else "Anzahl", column.decimals)
     return fmt.number(value, column.decimals)
 
 
