@@ -290,3 +290,20 @@ def test_themenbewertung_runs_through_papermill_and_prints_on_one_page(tmp_path,
         printer.print(html, pdf)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "Pages:           1" in info
+
+
+def test_fallback_method_when_the_data_lack_an_indicator(demo):
+    """Data without unemployment counts (like the city's open data) get the configured fallback method,
+    and the report says which indicators were missing; an explicitly chosen method is never replaced."""
+    import dataclasses
+
+    from veedel_lib.sozialindex_report import SozialindexReport
+
+    lacking = dataclasses.replace(demo, statistics=demo.statistics[demo.statistics["variable"] != "unemployed"],
+                                  cache={})
+    report = SozialindexReport.open(dataset=lacking, parameters_dir=PARAMETERS)
+    assert report.method_id == "offene_daten"
+    assert "Arbeitslosenanteil" in report.notes[0]
+    assert "Arbeitslosenanteil" in report.method()[0].markdown
+    full = SozialindexReport.open(dataset=demo, parameters_dir=PARAMETERS)
+    assert full.method_id == "koeln" and full.notes == []

@@ -155,6 +155,8 @@ def _run(args: argparse.Namespace, config, areas: list[str] | None) -> int:
     ok = len(summary.results) - len(summary.failed)
     console.print(f"\nLauf {summary.run_dir.name}: {ok} Berichte fertig, {len(summary.failed)} fehlgeschlagen.")
     console.print(f"Übersicht: {summary.run_dir / 'index.html'}")
+    for note in runner.read_manifest(summary.run_dir).get("notes", []):
+        console.print(f"[yellow]Hinweis:[/] {note}", soft_wrap=True)
     for result in summary.failed:
         console.print(f"[red]✗[/] {runner.describe_failure(result)}", soft_wrap=True)
     return summary.exit_code

@@ -62,13 +62,27 @@ def new_run_id(inputs_hash: str, now: _dt.datetime | None = None) -> str:
 
 # ----------------------------------------------------------------------------- inputs
 
-def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: list[Path]) -> dict[str, str]:
-    """Copy data, parameters and notebooks into ``staging/inputs``; returns their hashes (relative paths)."""
+def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: list[Path],
+                    source: str = "standard") -> dict[str, str]:
+    """Copy data, parameters and notebooks into ``staging/inputs``; returns their hashes (relative paths).
+
+    With ``source="koeln"`` the city's open-data files in ``data_dir`` are copied to ``inputs/source``
+    and converted into the project's long form in ``inputs/data`` (koeln_mapping.yml), so the run can be
+    repeated from its archive without the original folder.
+    """
     from .demo import write_demo_data
 
     inputs = staging / "inputs"
     data_target = inputs / "data"
-    if data_dir == DEMO:
+    if source == "koeln":
+        from .koeln import convert_koeln
+
+        summary = convert_koeln(data_dir, data_target, parameters)
+        (inputs / "source").mkdir(parents=True, exist_ok=True)
+        for path in summary.files_read:
+            shutil.copy2(path, inputs / "source" / Path(path).name)
+        (inputs / "source" / "umwandlung.txt").write_text(summary.text() + "\n", encoding="utf-8")
+    elif data_dir == DEMO:
         write_demo_data(data_target, parameters_dir=parameters)
     else:
         source = Path(data_dir)
@@ -318,7 +332,7 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
             shutil.copytree(inputs_from, staging / "inputs")
             input_hashes = {f"inputs/{k}": v for k, v in hash_tree(staging / "inputs").items()}
         else:
-            input_hashes = snapshot_inputs(staging, config.data_dir, parameters, notebooks)
+            input_hashes = snapshot_inputs(staging, config.data_dir, parameters, notebooks, config.source)
         inputs_hash = combined_hash(input_hashes)
         run_dir = outputs / new_run_id(inputs_hash)
         staging.rename(run_dir)
@@ -329,6 +343,13 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
                              f"{dataset.years[-1]})")
         selected = [dataset.areas.get(a).id for a in areas] if areas else dataset.areas.ids
         names_by_id = {a.id: a.name for a in dataset.areas.areas}
+        skipped = []
+        if dataset.latest_year <= config.baseline_year and "evaluation" in config.area_notebooks:
+            # an evaluation needs years after the baseline (the city's open data end in 2012)
+            skipped.append(f"Evaluation übersprungen: die Daten enden {dataset.latest_year}, das Basisjahr ist "
+                           f"{config.baseline_year}")
+            config = config.model_copy(update={"area_notebooks": [n for n in config.area_notebooks
+                                                                  if n != "evaluation"]})
         tasks = plan(config, run_dir, selected, year, names_by_id)
         manifest = {
             "run_id": run_dir.name,
@@ -342,6 +363,7 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
             "inputs_hash": inputs_hash,
             "environment": package_versions(),
             "git_commit": git_commit(project_root()),
+            "notes": skipped,
             "reports": [],
         }
     if on_plan is not None:

@@ -147,14 +147,30 @@ class SozialindexFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     method: str
+    fallback: str | None = None
+    """Method used when the data lack an indicator of ``method`` (the report says so)."""
     methods: dict[str, SozialindexMethod] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _active_known(self) -> "SozialindexFile":
-        if self.method not in self.methods:
-            raise ValueError(f"Verfahren '{self.method}' ist unter methods nicht beschrieben "
-                             f"(vorhanden: {', '.join(self.methods)})")
+        for chosen in (self.method, self.fallback):
+            if chosen is not None and chosen not in self.methods:
+                raise ValueError(f"Verfahren '{chosen}' ist unter methods nicht beschrieben "
+                                 f"(vorhanden: {', '.join(self.methods)})")
         return self
+
+
+def missing_indicators(ds: Dataset, year: int, method: SozialindexMethod) -> list[str]:
+    """Indicators of ``method`` that the data cannot give for ``year`` or its dynamics base year."""
+    present = ds.statistics.groupby("year")["variable"].unique().map(set)
+    missing = []
+    for indicator_id, when in [(i, year) for i in method.status_ids] + \
+            [(i, year - method.dynamics_years) for i in method.dynamics_ids]:
+        indicator = ds.catalogue.indicator(indicator_id)
+        years = [y for y in present.index if y <= when] if indicator.latest_available else [when]
+        if not any(set(indicator.numerator + indicator.denominator) <= present.get(y, set()) for y in years):
+            missing.append(indicator_id)
+    return list(dict.fromkeys(missing))
 
 
 def load_sozialindex_config(path: str | Path, catalogue: Catalogue) -> SozialindexFile:

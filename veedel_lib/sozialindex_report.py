@@ -9,7 +9,7 @@ a choropleth map (``veedel_lib.maps``), so a map section can be added without to
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ from . import formatting as fmt
 from .blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from .config import DEMO, parameters_dir as default_parameters_dir
 from .dataset import Dataset, load_dataset
-from .sozialindex import (FILE_NAME, ClassScheme, Sozialindex, SozialindexFile, area_scores, area_stadtteile,
+from .sozialindex import (FILE_NAME, missing_indicators, ClassScheme, Sozialindex, SozialindexFile, area_scores, area_stadtteile,
                           compute_sozialindex, load_sozialindex_config)
 
 PROGRAMME = "programm"
@@ -78,6 +78,7 @@ class SozialindexReport:
     config: SozialindexFile
     method_id: str
     index: Sozialindex
+    notes: list[str] = field(default_factory=list)
 
     @classmethod
     def open(cls, year: int | None = None, data_dir: str | Path = DEMO, parameters_dir: str | Path | None = None,
@@ -92,10 +93,18 @@ class SozialindexReport:
         method_id = method or config.method
         if method_id not in config.methods:
             raise ValueError(f"Unbekanntes Verfahren '{method_id}' (vorhanden: {', '.join(config.methods)})")
+        notes = []
+        lacking = missing_indicators(ds, chosen, config.methods[method_id])
+        if lacking and method is None and config.fallback:
+            names = [ds.catalogue.indicator(i).name for i in lacking]
+            notes.append(f"Den Daten fehlen für das eingestellte Verfahren „{config.methods[method_id].label}“ "
+                         f"die Indikatoren {fmt.join(names)} (im Jahr {chosen} oder im Vergleichsjahr der Dynamik). "
+                         f"Verwendet wird deshalb „{config.methods[config.fallback].label}“.")
+            method_id = config.fallback
         key = ("sozialindex", method_id, chosen, repr(config.methods[method_id]))
         if key not in ds.cache:
             ds.cache[key] = compute_sozialindex(ds, chosen, config.methods[method_id], method_id)
-        return cls(ds, chosen, config, method_id, ds.cache[key])
+        return cls(ds, chosen, config, method_id, ds.cache[key], notes)
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -170,7 +179,7 @@ class SozialindexReport:
         weighting = ("ungewichtet, jeder Stadtteil zählt gleich" if m.weighting == "none"
                      else "nach Einwohnerzahl gewichtet")
         combine = "Summe" if m.combine == "sum" else "Mittelwert"
-        lines = [
+        lines = [f"**Hinweis:** {note}\n" for note in self.notes] + [
             f"Verfahren: **{m.label}**. {m.description}",
             "",
             f"- Jeder Indikator wird je Stadtteil aus summierten Zählwerten berechnet und über die "
