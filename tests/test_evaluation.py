@@ -66,6 +66,7 @@ def test_no_area_shows_a_sizeable_effect_without_one_built_in(no_effect):
     assert covering >= len(rows) - 3
 
 
+@pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")
 def test_projection_equals_the_full_weighted_regression(demo):
     """Frisch-Waugh-Lovell: the fast residualised fit gives the same coefficient and clustered standard error
     as statsmodels WLS with every fixed effect as a column."""

@@ -78,6 +78,24 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------- fetch-open-data
+
+def cmd_fetch_open_data(args: argparse.Namespace) -> int:
+    from .opendata import OfflineError, fetch
+
+    try:
+        downloaded, failed = fetch(args.directory, args.parameters, args.base_url)
+    except OfflineError as exc:
+        return _fail(str(exc))
+    for item in downloaded:
+        console.print(f"[green]✓[/] {item.path.name} ({fmt.integer(item.size)} Bytes) von {item.url}")
+    for text in failed:
+        console.print(f"[red]✗[/] {text}", soft_wrap=True)
+    console.print(f"{len(downloaded)} Dateien in {args.directory}. Weiter mit: veedel run --source koeln "
+                  f"--data {args.directory}")
+    return 2 if failed else 0
+
+
 # ----------------------------------------------------------------------------- import
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -261,6 +279,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("directory")
     p.add_argument("--areas", nargs="+", help="nur diese Gebiete (Standard: alle 15)")
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("fetch-open-data", help="die offenen Daten der Stadt Köln vom Portal laden")
+    p.add_argument("directory")
+    p.add_argument("--base-url", help="Dateien von dieser Adresse statt vom Portal holen (Spiegel)")
+    p.set_defaults(func=cmd_fetch_open_data)
 
     p = sub.add_parser("import", help="eine breite Tabelle (Spalte je Variable und Jahr) in die Langform übernehmen")
     p.add_argument("table", help="CSV- oder XLSX-Datei, eine Zeile je Stadtteil oder Einheit")
