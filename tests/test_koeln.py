@@ -368,3 +368,21 @@ def test_datenkatalog_layout(tmp_path):
     found = problems_of(error)
     assert ("datenkatalog.csv", 2, "S_JAHR") in found
     assert ("datenkatalog.csv", 3, "A0025A") in found
+
+
+def test_jahresbericht_on_real_data_says_which_figures_it_cannot_compute(converted):
+    """Of the council's seven figures, real open data (2012) support the residents' share; each other row
+    names what is missing, in words a committee reads (labels, not variable ids)."""
+    from veedel_lib.programme_report import ProgrammeReport
+
+    _, dataset = converted
+    report = ProgrammeReport.open(0, dataset=dataset, parameters_dir=PARAMETERS)
+    table, text = report.published_figures()
+    rows = table.frame.set_index("figure")
+    assert report.year == 2012
+    assert rows.loc["residents", "share"] == pytest.approx(30.3, abs=0.05) and rows.loc["residents", "note"] == ""
+    assert rows.loc["single_parents", "note"] == ("nicht berechenbar für 2012: Haushalte von Alleinerziehenden "
+                                                 "nur für 2011")
+    assert "Grundsicherung im Alter" in rows.loc["gsi_age", "note"] and "gsi_age" not in rows.loc["gsi_age", "note"]
+    assert rows.drop(index="residents")["share"].isna().all()
+    assert "6 der 7 Kennzahlen" in text.markdown

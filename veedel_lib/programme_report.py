@@ -66,14 +66,23 @@ class ProgrammeReport:
     def published_figures(self) -> list[Block]:
         """The table of the council resolution: the 15 areas' share of the city, recomputed for the year."""
         shares = programme_shares(self.ds, self.year)
-        present = set(self.ds.statistics["variable"])
-        missing = {}
+        statistics = self.ds.statistics
+        present = set(statistics["variable"])
+        in_year = set(statistics.loc[statistics["year"] == self.year, "variable"])
+        missing, notes = {}, {}
         for figure in self.ds.catalogue.programme_figures:
             absent = [v for v in figure.variables if v not in present]
+            other_years = [v for v in figure.variables if v in present and v not in in_year]
+            label = [self.ds.catalogue.variable(v).label for v in absent + other_years]
             if absent:
                 missing[figure.id] = absent
-        shares["note"] = shares["figure"].map(
-            lambda f: f"nicht berechenbar: keine Daten zu {fmt.join(missing[f])}" if f in missing else "")
+                notes[figure.id] = f"nicht berechenbar: keine Daten zu {fmt.join(label)}"
+            elif other_years:
+                years = sorted(int(y) for y in statistics.loc[statistics["variable"].isin(other_years), "year"].unique())
+                missing[figure.id] = other_years
+                notes[figure.id] = (f"nicht berechenbar für {self.year}: {fmt.join(label)} nur für "
+                                    f"{fmt.join([str(y) for y in years])}")
+        shares["note"] = shares["figure"].map(lambda f: notes.get(f, ""))
         shares["threshold"] = 5
         table = TableBlock("eckdaten", f"Anteil der 15 Sozialraumgebiete an der Gesamtstadt {self.year}", shares, [
             Col("label", "Kennzahl"),
