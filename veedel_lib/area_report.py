@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import figures, text
+from . import figures, maps, text
 from . import formatting as fmt
 from .blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from .comparison import compare_with_city, handlungsbedarfe
@@ -255,7 +255,19 @@ class AreaAnalysis:
         ])]
         if note:
             blocks.append(TextBlock(note))
+        blocks += self._map(values, indicators, set(highlight))
         return blocks
+
+    def _map(self, values: pd.DataFrame, indicators, outline: set[str]) -> list[Block]:
+        """A map of the first key indicator with values, the area's Stadtteile outlined (when boundaries exist)."""
+        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo)
+        shown = [i for i in indicators if values.loc[values["indicator"] == i.id, "value"].notna().any()]
+        if boundaries is None or not shown:
+            return []
+        chart = maps.indicator_map(self.ds, shown[0], self.year, boundaries, outline, self.area.name)
+        return [ChartBlock("stadtteile_karte", chart, [
+            Col("label", "Stadtteil"), Col("value", "Wert", "number"), Col("class", "Klasse"),
+            Col("in_area", "im Gebiet")])]
 
     def needs(self) -> list[Block]:
         """Handlungsbedarfe by the configured rule."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import figures
+from . import figures, maps
 from . import formatting as fmt
 from . import kernprozess_report as kpr
 from .blocks import Block, ChartBlock, Col, TableBlock, TextBlock
@@ -134,7 +134,22 @@ class ProgrammeReport:
             blocks.append(TableBlock(f"gebiete_im_vergleich_{number}",
                                      f"{lebenslage}: die 15 Sozialraumgebiete {self.year}", frame, part,
                                      note="Gesamtstadt zum Vergleich in der letzten Zeile."))
-        return blocks
+        return blocks + self._map(indicators)
+
+    def _programme_stadtteile(self) -> set[str]:
+        """Numbers of the Stadtteile wholly or partly in any of the 15 areas."""
+        return {str(n) for a in self.ds.areas.areas for n in [*a.stadtteile, *(p.stadtteil for p in a.partial)]}
+
+    def _map(self, indicators) -> list[Block]:
+        """The first key indicator per Stadtteil on a map, the programme areas' Stadtteile outlined."""
+        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo)
+        if boundaries is None or not indicators:
+            return []
+        chart = maps.indicator_map(self.ds, indicators[0], self.year, boundaries, self._programme_stadtteile(),
+                                   "Stadtteile der 15 Gebiete")
+        return [ChartBlock("stadtteile_karte", chart, [
+            Col("label", "Stadtteil"), Col("value", "Wert", "number"), Col("class", "Klasse"),
+            Col("in_area", "in einem Gebiet")])]
 
     def development(self) -> list[Block]:
         """The programme areas together against the rest of the city, over all years."""

@@ -82,6 +82,8 @@ def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: l
         for path in summary.files_read:
             shutil.copy2(path, inputs / "source" / Path(path).name)
         (inputs / "source" / "umwandlung.txt").write_text(summary.text() + "\n", encoding="utf-8")
+        for boundaries in sorted(Path(data_dir).glob("*stadtteile*.geojson")):  # for the maps
+            shutil.copy2(boundaries, data_target / boundaries.name)
     elif data_dir == DEMO:
         write_demo_data(data_target, parameters_dir=parameters)
     else:

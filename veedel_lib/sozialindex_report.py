@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import figures
+from . import figures, maps
 from . import formatting as fmt
 from .blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from .config import DEMO, parameters_dir as default_parameters_dir
@@ -316,7 +316,24 @@ class SozialindexReport:
             Col("dynamics_label", "Dynamik"),
             Col("combined_code", "Klasse"),
         ], note="„teilweise“: nur ein Teil des Stadtteils gehört zum Gebiet; die Klasse gilt für den ganzen Stadtteil.")
-        return [TextBlock(text), area_table, parts_table]
+        return [TextBlock(text), area_table, parts_table] + self._map()
+
+    def _map(self) -> list[Block]:
+        """Status classes of all Stadtteile on a map, the Stadtteile of the 15 areas outlined."""
+        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo)
+        if boundaries is None:
+            return []
+        frame = self.map_frame()
+        categories = [c.label for c in self.method_settings.status_classes.classes]
+        frame = pd.DataFrame({"stadtteil": frame["nr"].astype(str), "name": frame["name"],
+                              "value": frame["status_index"], "category": frame["status_label"]})
+        outline = {str(n) for a in self.ds.areas.areas for n in [*a.stadtteile, *(p.stadtteil for p in a.partial)]}
+        chart = maps.choropleth(frame, boundaries, title=f"Status der Stadtteile {self.year}", unit="index",
+                                outline=outline, area_name="Stadtteile der 15 Gebiete",
+                                categories=categories)
+        return [ChartBlock("status_karte", chart, [
+            Col("label", "Stadtteil"), Col("value", "Statusindex", "number"), Col("class", "Statusklasse"),
+            Col("in_area", "in einem Gebiet")])]
 
     def method_notes(self) -> list[Block]:
         """Sources, limits, and how robust the classes are against the other configured method(s)."""
