@@ -63,3 +63,25 @@ def test_one_broken_area_does_not_stop_the_others(tmp_path, broken_parameters):
     assert retried.exit_code == 0
     manifest = json.loads((summary.run_dir / "manifest.json").read_text())
     assert manifest["summary"]["failed"] == 0 and manifest["summary"]["ok"] == 3
+
+
+def test_notebooks_by_scope_reads_the_notebooks_metadata():
+    area, programme = runner.notebooks_by_scope(["themenbewertung", "jahresbericht", "evaluation"])
+    assert area == ["themenbewertung", "evaluation"] and programme == ["jahresbericht"]
+    with pytest.raises(FileNotFoundError, match="vorhanden: .*sozialindex"):
+        runner.notebooks_by_scope(["themenbewertungen"])
+
+
+@pytest.mark.slow
+def test_veedel_run_publishes_an_on_demand_notebook(tmp_path):
+    """The Themenbewertung is not in run.yml; ``veedel run --notebooks`` publishes it like any report."""
+    from veedel_lib.cli import main
+
+    code = main(["run", "--notebooks", "themenbewertung", "--areas", "kalk", "--formats", "html",
+                 "--outputs", str(tmp_path)])
+    assert code == 0
+    (run_dir,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    html = (run_dir / "reports" / "kalk" / "themenbewertung.html").read_text(encoding="utf-8")
+    assert "Themenbewertung" in html and "Kinderarmut" in html
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert [(e["area_id"], e["notebook"]) for e in manifest["reports"]] == [("kalk", "themenbewertung")]

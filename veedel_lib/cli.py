@@ -191,6 +191,11 @@ def _config_from_args(args: argparse.Namespace):
         updates["formats"] = [f.strip() for f in args.formats.split(",") if f.strip()]
     if getattr(args, "source", None):
         updates["source"] = args.source
+    if getattr(args, "notebooks", None):
+        from .runner import notebooks_by_scope
+
+        names = [n.strip().removesuffix(".ipynb") for n in args.notebooks.split(",") if n.strip()]
+        updates["area_notebooks"], updates["programme_notebooks"] = notebooks_by_scope(names)
     return config.model_copy(update=updates)
 
 
@@ -260,6 +265,8 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, help="parallele Prozesse (Standard: Zahl der Kerne)")
     parser.add_argument("--config", help="Laufkonfiguration (Standard: parameters/run.yml)")
     parser.add_argument("--outputs", default=str(project_root() / "outputs"), help="Ausgabeordner")
+    parser.add_argument("--notebooks", help="nur diese Notebooks, durch Komma getrennt (auch solche, die nicht in "
+                                            "run.yml stehen, z. B. themenbewertung)")
 
 
 def build_parser() -> argparse.ArgumentParser:

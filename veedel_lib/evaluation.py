@@ -395,9 +395,10 @@ def reading(row: pd.Series, area_name: str, baseline_year: int, level: float = 0
     direction = "stärker gestiegen" if row["estimate"] > 0 else "stärker gesunken"
     covers_zero = not (row["ci_low"] > 0 or row["ci_high"] < 0)
     if covers_zero:
-        text = (f"**{label}:** Seit {baseline_year} hat sich der Wert in {area_name} um {size} anders entwickelt "
-                f"als in der übrigen Stadt ({interval}). Dieser Unterschied lässt sich nicht von Zufall "
-                "unterscheiden; die Daten zeigen also weder eine günstigere noch eine ungünstigere Entwicklung.")
+        difference = fmt.points(row["estimate"], unit, short=True)
+        text = (f"**{label}:** Seit {baseline_year} weicht die Entwicklung in {area_name} um {difference} von der "
+                f"übrigen Stadt ab ({interval}). Dieser Unterschied lässt sich nicht von Zufall unterscheiden; die "
+                "Daten zeigen also weder eine günstigere noch eine ungünstigere Entwicklung.")
     else:
         favourable = (row["estimate"] < 0) == (row["direction"] == "higher_is_worse")
         judgement = ("Das spricht für eine günstigere Entwicklung als in der übrigen Stadt" if favourable

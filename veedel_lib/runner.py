@@ -109,6 +109,24 @@ def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: l
 
 # ----------------------------------------------------------------------------- planning
 
+def notebooks_by_scope(names: list[str], notebooks_dir: Path | None = None) -> tuple[list[str], list[str]]:
+    """Split notebook names into per-area and once-per-run ones by their metadata (``veedel.scope``).
+
+    Lets ``veedel run --notebooks`` run any project notebook, also one not listed in run.yml (the
+    Themenbewertung is run on demand). An unknown name raises FileNotFoundError listing the notebooks.
+    """
+    folder = notebooks_dir or project_root() / "notebooks"
+    area, programme = [], []
+    for name in names:
+        path = folder / f"{name}.ipynb"
+        if not path.exists():
+            known = ", ".join(sorted(p.stem for p in folder.glob("*.ipynb")))
+            raise FileNotFoundError(f"Notebook '{name}' gibt es nicht (vorhanden: {known})")
+        scope = nbformat.read(path, as_version=4).metadata.get("veedel", {}).get("scope", "area")
+        (programme if scope == "programme" else area).append(name)
+    return area, programme
+
+
 def plan(config: RunConfig, run_dir: Path, area_ids: list[str], year: int, area_names: dict[str, str]) -> list[Task]:
     """The tasks of a run: each area notebook per area, then each programme notebook once."""
     inputs = run_dir / "inputs"
