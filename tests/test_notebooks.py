@@ -87,6 +87,28 @@ def test_area_notebook_runs_and_publishes(tmp_path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_section_headings_follow_the_title_in_order(path):
+    """The report title is h1, so the notebook's sections start at h2 and never skip a level (WCAG 1.3.1)."""
+    levels = [len(m) for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"
+              for m in re.findall(r"^(#+) ", c.source, re.M)]
+    assert levels and levels[0] == 2, levels
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+
+
+def test_table_of_contents_lists_sections_once_numbered():
+    from veedel_lib.publish import add_table_of_contents
+
+    body = ('<header class="report-title"><h1>Bericht</h1></header>'
+            '<h2 id="a">1. Profil<a class="anchor-link" href="#a">¶</a></h2><h2 id="b">2. Lage</h2>')
+    html = add_table_of_contents(body)
+    assert '<ol class="numbered"><li><a href="#a">1. Profil</a></li><li><a href="#b">2. Lage</a></li></ol>' in html
+    assert "anchor-link" not in html
+    unnumbered = add_table_of_contents('<header></header><h2 id="a">Profil</h2>')
+    assert "<ol><li>" in unnumbered and "numbered" not in unnumbered
+    assert "<nav" not in add_table_of_contents(body, include=False)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_shows_the_sections_the_floor_computes(path):
     """The benchmark floor (veedel_lib.floor) computes exactly what each notebook shows."""
     from veedel_lib.floor import REPORTS

@@ -193,8 +193,10 @@ class AreaAnalysis:
             Col("assessment", "Bewertung"),
         ], note="KI: 95-%-Konfidenzintervall. Abstand in Prozent- bzw. Promillepunkten. \"Deutlich\" heißt: "
                 "statistisch gesichert (Test gegen die übrige Stadt, 5-%-Niveau)."))
-        lines = [f"- {text.comparison_sentence(row, self.area.name)}" for _, row in rated.iterrows()]
-        blocks.append(TextBlock("\n".join(lines)))
+        has_value = rated["area_value"].notna()
+        lines = [f"- {text.comparison_sentence(row, self.area.name)}" for _, row in rated[has_value].iterrows()]
+        missing = text.missing_sentence(list(rated.loc[~has_value, "label"]), self.area.name)
+        blocks.append(TextBlock("\n".join(lines + ([f"- {missing}"] if missing else []))))
         return blocks
 
     def context(self) -> list[Block]:

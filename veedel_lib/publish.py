@@ -57,15 +57,23 @@ def _strip_tags(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", markup)).strip()
 
 
-def add_table_of_contents(body: str) -> str:
-    """Insert a linked table of contents of all h2 sections after the title block."""
+_NUMBERED = re.compile(r"^\d+\.\s")
+
+
+def add_table_of_contents(body: str, include: bool = True) -> str:
+    """Insert a linked table of contents of all h2 sections after the title block.
+
+    Sections whose headings already carry their number ("1. Profil") are listed without a second,
+    generated number. ``include=False`` (one-page reports) only removes the heading anchor links.
+    """
     body = _ANCHOR.sub("", body)
     entries = [(anchor, _strip_tags(text)) for anchor, text in _HEADING.findall(body)]
-    if not entries:
+    if not entries or not include:
         return body
     items = "".join(f'<li><a href="#{html.escape(a)}">{html.escape(t)}</a></li>' for a, t in entries)
+    numbered = ' class="numbered"' if all(_NUMBERED.match(text) for _, text in entries) else ""
     nav = (f'<nav class="toc" aria-labelledby="inhaltsverzeichnis"><h2 id="inhaltsverzeichnis">Inhalt</h2>'
-           f"<ol>{items}</ol></nav>")
+           f"<ol{numbered}>{items}</ol></nav>")
     marker = "</header>"
     position = body.find(marker)
     if position < 0:
@@ -86,7 +94,8 @@ def render_html(nb: nbformat.NotebookNode, footer: str | None = None) -> str:
                              + (f" am {title['date']}" if title.get("date") else "") + "."),
     }}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return add_table_of_contents(body)
+    wants_toc = nb.metadata.get("veedel", {}).get("toc", True)
+    return add_table_of_contents(body, include=wants_toc)
 
 
 def export_html(notebook: str | Path | nbformat.NotebookNode, target: str | Path, footer: str | None = None) -> Path:

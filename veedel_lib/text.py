@@ -53,6 +53,16 @@ def comparison_sentence(row: pd.Series, area_name: str) -> str:
     return text + "."
 
 
+def missing_sentence(labels: list[str], area_name: str) -> str:
+    """One sentence naming every indicator without a (publishable) value, instead of one line each."""
+    if not labels:
+        return ""
+    if len(labels) == 1:
+        return f"**{labels[0]}:** Für {area_name} liegen keine (veröffentlichbaren) Daten vor."
+    return (f"**Ohne Werte:** Für {fmt.join(labels)} liegen für {area_name} keine (veröffentlichbaren) "
+            f"Daten vor.")
+
+
 def comparison_summary(comparison: pd.DataFrame, area_name: str, year: int) -> str:
     """A short paragraph: on how many indicators the area is worse or better than the city."""
     rated = comparison[(comparison["direction"] != "neutral") & comparison["p_value"].notna()]
