@@ -377,12 +377,17 @@ def test_jahresbericht_on_real_data_says_which_figures_it_cannot_compute(convert
 
     _, dataset = converted
     report = ProgrammeReport.open(0, dataset=dataset, parameters_dir=PARAMETERS)
-    table, text = report.published_figures()
+    table, text, remarks = report.published_figures()
     rows = table.frame.set_index("figure")
     assert report.year == 2012
     assert rows.loc["residents", "share"] == pytest.approx(30.3, abs=0.05) and rows.loc["residents", "note"] == ""
-    assert rows.loc["single_parents", "note"] == ("nicht berechenbar für 2012: Haushalte von Alleinerziehenden "
-                                                 "nur für 2011")
-    assert "Grundsicherung im Alter" in rows.loc["gsi_age", "note"] and "gsi_age" not in rows.loc["gsi_age", "note"]
+    assert rows.loc["single_parents", "reason"] == "nicht für 2012: Haushalte von Alleinerziehenden nur für 2011"
+    assert rows.loc["single_parents", "note"].startswith("nicht berechenbar (Anm. ")
+    assert "Grundsicherung im Alter" in rows.loc["gsi_age", "reason"] and "gsi_age" not in rows.loc["gsi_age", "reason"]
     assert rows.drop(index="residents")["share"].isna().all()
     assert "6 der 7 Kennzahlen" in text.markdown
+    # one remark per row that cannot be computed, numbered as in the table
+    assert remarks.markdown.count("- **Anm. ") == 6
+    number = rows.loc["single_parents", "note"].split("Anm. ")[1].rstrip(")")
+    assert (f"**Anm. {number} – {rows.loc['single_parents', 'label']}:** nicht für 2012: Haushalte von "
+            "Alleinerziehenden nur für 2011.") in remarks.markdown

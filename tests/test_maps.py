@@ -85,6 +85,21 @@ def test_choropleth_classes_outline_suppression_and_alt_text():
     assert "schematische Karte" in chart.caption
 
 
+def test_stadtteile_only_partly_in_the_area_are_outlined_dashed():
+    layout = maps.demo_layout()
+    values = {str(n): float(i) for i, n in enumerate(sorted(STADTTEILE))}
+    chart = maps.choropleth(_frame(values), layout, title="Test", outline={"601"}, partial={"602"},
+                            area_name="Blumenberg/Chorweiler/Seeberg-Nord")
+    data = chart.data.set_index("label")
+    assert data.loc["601 Merkenich", "in_area"] == "ja" and data.loc["602 Fühlingen", "in_area"] == "teilweise"
+    outlines = [p for p in chart.figure.axes[0].patches if isinstance(p, PathPatch) and p.get_linewidth() == 1.5]
+    dashed = [p for p in outlines if p.get_linestyle() not in ("-", "solid")]
+    assert len(outlines) == 2 and len(dashed) == 1
+    assert "Fühlingen (nur teilweise, gestrichelt)" in chart.alt and "Merkenich:" in chart.alt
+    legend = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
+    assert "Stadtteil nur teilweise im Gebiet" in legend
+
+
 def test_indicator_map_hides_values_on_small_counts(demo):
     """A value whose count is under the indicator's threshold is hatched, never coloured."""
     indicator = demo.catalogue.indicator("asylblg_quote")

@@ -24,3 +24,27 @@ def test_every_report_has_a4_pdf_with_page_numbers(demo_run):
         assert f"Seite 1 von {pages}" in text and f"Seite {pages} von {pages}" in text
         assert "import " not in text and "report.show" not in text
         assert " %" in text
+
+
+@pytest.mark.slow
+def test_no_table_or_figure_is_wider_than_the_printed_page(demo_run):
+    """Laid out at the A4 text width, every table and figure of every report fits: nothing is cut off."""
+    from veedel_lib.pdf import chromium_path, overflowing_elements
+
+    if chromium_path() is None:
+        pytest.skip("Chromium fehlt: apt-get install chromium (make test erledigt das)")
+    files = sorted(p for p in demo_run.rglob("*.html") if p.name != "index.html")
+    assert {f: cut for f, cut in overflowing_elements(files).items() if cut} == {}
+
+
+@pytest.mark.slow
+def test_overflow_check_finds_a_table_wider_than_the_page(tmp_path):
+    from veedel_lib.pdf import chromium_path, overflowing_elements
+
+    if chromium_path() is None:
+        pytest.skip("Chromium fehlt")
+    page = tmp_path / "wide.html"
+    cells = "".join(f"<td style='white-space:nowrap'>{n:,} Einwohner*innen</td>" for n in range(100000, 100012))
+    page.write_text(f"<html lang='de'><body><table><caption>Zu breit</caption><tr>{cells}</tr></table>"
+                    "<table><caption>Passt</caption><tr><td>1</td></tr></table></body></html>")
+    assert overflowing_elements([page]) == {str(page): ["Zu breit"]}

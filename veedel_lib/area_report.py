@@ -257,16 +257,21 @@ class AreaAnalysis:
         ])]
         if note:
             blocks.append(TextBlock(note))
-        blocks += self._map(values, indicators, set(highlight))
+        blocks += self._map(values, indicators, {n for n, kind in highlight.items() if kind == "ganz"},
+                            {n for n, kind in highlight.items() if kind == "teilweise"})
         return blocks
 
-    def _map(self, values: pd.DataFrame, indicators, outline: set[str]) -> list[Block]:
-        """A map of the first key indicator with values, the area's Stadtteile outlined (when boundaries exist)."""
+    def _map(self, values: pd.DataFrame, indicators, outline: set[str], partial: set[str]) -> list[Block]:
+        """A map of the first key indicator with values, the area's Stadtteile outlined (when boundaries exist).
+
+        Stadtteile only partly in the area are outlined dashed: the map shows the whole Stadtteil's value.
+        """
         boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo)
         shown = [i for i in indicators if values.loc[values["indicator"] == i.id, "value"].notna().any()]
         if boundaries is None or not shown:
             return []
-        chart = maps.indicator_map(self.ds, shown[0], self.year, boundaries, outline, self.area.name)
+        chart = maps.indicator_map(self.ds, shown[0], self.year, boundaries, outline, self.area.name,
+                                   partial=partial)
         return [ChartBlock("stadtteile_karte", chart, [
             Col("label", "Stadtteil"), Col("value", "Wert", "number"), Col("class", "Klasse"),
             Col("in_area", "im Gebiet")])]
@@ -292,7 +297,8 @@ class AreaAnalysis:
 
     def method_notes(self) -> list[Block]:
         """Sources and how to read the figures."""
-        sources = sorted({i.source for i in self.ds.catalogue.indicators})
+        present = set(self.ds.statistics["variable"])
+        sources = [i.source for i in self.ds.catalogue.indicators if set(i.numerator) <= present]
         lines = [
             "- **Berechnung:** Alle Quoten sind aus summierten Zählwerten der statistischen Einheiten berechnet "
             "(erst zählen, dann teilen); Quoten werden nie gemittelt.",
@@ -303,7 +309,7 @@ class AreaAnalysis:
             "die übrige Stadt (ohne das Gebiet).",
             "- **Geheimhaltung:** Zahlen unter der Veröffentlichungsschwelle eines Indikators sind durch „•“ "
             "ersetzt, ebenso Werte, aus denen sie sich zurückrechnen ließen.",
-            f"- **Quellen:** {fmt.join(sources, 'sowie')}.",
+            f"- **Quellen:** {text.sources_sentence(sources)}.",
         ]
         lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
         return [TextBlock("\n".join(lines))]

@@ -99,6 +99,12 @@ class AreaDefinitions:
     def ids(self) -> list[str]:
         return [a.id for a in self.areas]
 
+    def programme_stadtteile(self) -> tuple[set[str], set[str]]:
+        """Numbers (as text) of the Stadtteile wholly in some area, and of those only partly in any area."""
+        whole = {str(n) for area in self.areas for n in area.stadtteile}
+        partial = {str(p.stadtteil) for area in self.areas for p in area.partial} - whole
+        return whole, partial
+
     def problem(self, index: int, key: tuple, reason: str) -> Problem:
         return problem_at(self.path, self._node, ("areas", index, *key), reason)
 

@@ -171,7 +171,8 @@ def _run(args: argparse.Namespace, config, areas: list[str] | None) -> int:
                                                                                       total=len(tasks)),
                              command=sys.argv)
     ok = len(summary.results) - len(summary.failed)
-    console.print(f"\nLauf {summary.run_dir.name}: {ok} Berichte fertig, {len(summary.failed)} fehlgeschlagen.")
+    reports = "Bericht" if ok == 1 else "Berichte"
+    console.print(f"\nLauf {summary.run_dir.name}: {ok} {reports} fertig, {len(summary.failed)} fehlgeschlagen.")
     console.print(f"Übersicht: {summary.run_dir / 'index.html'}")
     for note in runner.read_manifest(summary.run_dir).get("notes", []):
         console.print(f"[yellow]Hinweis:[/] {note}", soft_wrap=True)

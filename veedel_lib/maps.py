@@ -201,15 +201,17 @@ def _breaks(values: np.ndarray, classes: int) -> np.ndarray:
 
 def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit: str = "percent",
                outline: set[str] | None = None, area_name: str = "", classes: int = CLASSES,
-               categories: list[str] | None = None) -> Chart:
+               categories: list[str] | None = None, partial: set[str] | None = None) -> Chart:
     """A map of Stadtteile coloured by ``frame["value"]`` (or by ``frame["category"]`` in ``categories`` order).
 
     ``frame`` has one row per Stadtteil: ``stadtteil`` (number as text), ``name``, ``value`` (NaN where
     missing) and optionally ``suppressed`` (hidden by disclosure control: hatched, never coloured).
-    ``outline`` are the Stadtteile of the area (outlined and numbered); ``unit`` is "percent",
+    ``outline`` are the Stadtteile of the area (outlined and numbered), ``partial`` those that belong to it
+    only in part (outlined dashed, so the map does not claim the whole Stadtteil); ``unit`` is "percent",
     "per_1000" or "index" for the legend.
     """
-    outline = set(outline or ())
+    partial = set(partial or ()) - set(outline or ())
+    outline = set(outline or ()) | partial
     frame = frame.copy()
     frame["stadtteil"] = frame["stadtteil"].astype(str)
     if "suppressed" not in frame:
@@ -243,7 +245,8 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
     for number in sorted(outline & set(boundaries.rings)):
         for ring in boundaries.rings[number]:  # a white halo keeps the black outline visible on dark classes
             ax.add_patch(PathPatch(MplPath(ring), facecolor="none", edgecolor="#ffffff", linewidth=3.4))
-            ax.add_patch(PathPatch(MplPath(ring), facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=1.5))
+            ax.add_patch(PathPatch(MplPath(ring), facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=1.5,
+                                   linestyle=(0, (3, 2)) if number in partial else "solid"))
         x, y = boundaries.centre(number)
         ax.annotate(number, (x, y), ha="center", va="center", fontsize=7,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
@@ -260,16 +263,20 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
     if outline:
         handles.append(Patch(facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=1.8,
                              label=f"{area_name or 'Gebiet'} (Zahl = Stadtteilnummer)"))
+    if partial:
+        handles.append(Patch(facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=1.5, linestyle=(0, (3, 2)),
+                             label="Stadtteil nur teilweise im Gebiet"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=7.5, frameon=False,
               title=_unit_title(unit) if categories is None else "Klasse", title_fontsize=7.5)
     ax.set_title(title, loc="left", fontsize=9)
     fig.tight_layout()
 
-    table = frame.assign(in_area=np.where(frame["stadtteil"].isin(outline), "ja", "nein"))
+    table = frame.assign(in_area=np.where(frame["stadtteil"].isin(partial), "teilweise",
+                                          np.where(frame["stadtteil"].isin(outline), "ja", "nein")))
     table["label"] = table["stadtteil"] + " " + table["name"]
     table = table.sort_values(["in_area", "stadtteil"], ascending=[False, True])
     return Chart(fig, table[["label", "value", "class", "in_area"]].reset_index(drop=True),
-                 _alt(frame, title, outline, area_name, categories is not None, unit),
+                 _alt(frame, title, outline, area_name, categories is not None, unit, partial),
                  f"Karte: {title}" + (" (schematische Karte: Zellen um die Mittelpunkte der Stadtteile, keine echten "
                                       "Grenzen)" if boundaries.schematic else ""), {"label": "Stadtteil", "value": "Wert", "class": "Klasse", "in_area": "im Gebiet"})
 
@@ -287,7 +294,7 @@ def _unit_title(unit: str) -> str:
 
 
 def _alt(frame: pd.DataFrame, title: str, outline: set[str], area_name: str, categorical: bool,
-         unit: str = "percent") -> str:
+         unit: str = "percent", partial: set[str] | None = None) -> str:
     """Alternative text: where the highest values are and in which classes the area's Stadtteile lie."""
     shown = frame[~frame["suppressed"] & frame["value"].notna()] if not categorical else frame
     text = f"Karte der Kölner Stadtteile: {title}."
@@ -297,15 +304,17 @@ def _alt(frame: pd.DataFrame, title: str, outline: set[str], area_name: str, cat
                                                           for name, value in zip(top["name"], top["value"])]) + "."
     if outline:
         own = frame[frame["stadtteil"].isin(outline)]
+        partial = partial or set()
         text += (f" {area_name or 'Das Gebiet'} (umrandet): "
-                 + fmt.join([f"{name}: {kind}" for name, kind in zip(own["name"], own["class"])]) + ".")
+                 + fmt.join([f"{name}{' (nur teilweise, gestrichelt)' if number in partial else ''}: {kind}"
+                             for number, name, kind in zip(own["stadtteil"], own["name"], own["class"])]) + ".")
     if frame["suppressed"].any():
         text += f" {int(frame['suppressed'].sum())} Stadtteile sind aus Datenschutzgründen schraffiert."
     return text
 
 
 def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set[str] | None = None,
-                  area_name: str = "", title: str | None = None) -> Chart:
+                  area_name: str = "", title: str | None = None, partial: set[str] | None = None) -> Chart:
     """A map of one catalogue indicator per Stadtteil in ``year``; values on small counts are suppressed.
 
     The values pass the same disclosure control as every table (counts under the indicator's publish
@@ -324,4 +333,4 @@ def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set
     frame["suppressed"] = protected["value"].isna().to_numpy() & values["value"].notna().to_numpy()
     frame["name"] = [STADTTEILE.get(int(s), s) for s in frame["stadtteil"]]
     return choropleth(frame, boundaries, title=title or f"{indicator.name} {year} nach Stadtteilen",
-                      unit=indicator.unit, outline=outline, area_name=area_name)
+                      unit=indicator.unit, outline=outline, area_name=area_name, partial=partial)

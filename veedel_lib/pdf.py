@@ -74,6 +74,42 @@ class PdfPrinter:
         return pdf_file
 
 
+# A4 width minus the left and right margins, in CSS pixels (96 per inch): the width the report is laid out in.
+PRINT_WIDTH_PX = round((210 - 16 - 16) / 25.4 * 96)
+_OVERFLOW_JS = """() => {
+  const limit = document.documentElement.clientWidth + 1;
+  const named = el => (el.querySelector('caption') || el.closest('figure')?.querySelector('figcaption') || el)
+      .textContent.trim().slice(0, 80);
+  return [...document.querySelectorAll('table, figure img, pre')]
+    .filter(el => el.getBoundingClientRect().right > limit || el.scrollWidth > el.clientWidth + 1)
+    .map(named);
+}"""
+
+
+def overflowing_elements(html_files: list[Path]) -> dict[str, list[str]]:
+    """Tables and figures wider than the printed page, per HTML file (empty lists: nothing is cut off).
+
+    Each file is laid out for print at the width of the PDF's A4 text area, the layout the PDF gets.
+    """
+    executable = chromium_path()
+    if executable is None:
+        raise RuntimeError("Chromium nicht gefunden: bitte das Debian-Paket 'chromium' installieren.")
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, list[str]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+            page.emulate_media(media="print")
+            for path in html_files:
+                page.goto(Path(path).resolve().as_uri(), wait_until="load")
+                results[str(path)] = page.evaluate(_OVERFLOW_JS)
+        finally:
+            browser.close()
+    return results
+
+
 class BackgroundPrinter:
     """Prints reports to PDF in a thread while the notebooks of the run are still executing.
 

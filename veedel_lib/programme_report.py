@@ -76,13 +76,17 @@ class ProgrammeReport:
             label = [self.ds.catalogue.variable(v).label for v in absent + other_years]
             if absent:
                 missing[figure.id] = absent
-                notes[figure.id] = f"nicht berechenbar: keine Daten zu {fmt.join(label)}"
+                notes[figure.id] = f"keine Daten zu {fmt.join(label)}"
             elif other_years:
                 years = sorted(int(y) for y in statistics.loc[statistics["variable"].isin(other_years), "year"].unique())
                 missing[figure.id] = other_years
-                notes[figure.id] = (f"nicht berechenbar für {self.year}: {fmt.join(label)} nur für "
+                notes[figure.id] = (f"nicht für {self.year}: {fmt.join(label)} nur für "
                                     f"{fmt.join([str(y) for y in years])}")
-        shares["note"] = shares["figure"].map(lambda f: notes.get(f, ""))
+        # the table says which rows cannot be computed; the reasons are long, so they follow as numbered remarks
+        shares["reason"] = shares["figure"].map(lambda f: notes.get(f, ""))
+        numbers = {f: i for i, f in enumerate([f for f in shares["figure"] if f in notes], start=1)}
+        shares["note"] = shares["figure"].map(lambda f: f"nicht berechenbar (Anm. {numbers[f]})" if f in numbers
+                                              else "")
         shares["threshold"] = 5
         table = TableBlock("eckdaten", f"Anteil der 15 Sozialraumgebiete an der Gesamtstadt {self.year}", shares, [
             Col("label", "Kennzahl"),
@@ -100,10 +104,14 @@ class ProgrammeReport:
             top = rest.loc[rest["share"].idxmax()]
             lines.append(f"Am stärksten überrepräsentiert sind die Gebiete bei „{top['label']}“: "
                          f"{fmt.percent(top['share'])} der Stadt entfallen auf sie.")
+        blocks: list[Block] = [table]
         if missing:
             lines.append(f"{len(missing)} der {len(shares)} Kennzahlen lassen sich mit diesen Daten nicht berechnen; "
-                         f"die Tabelle nennt jeweils die fehlenden Angaben.")
-        return [table, TextBlock(" ".join(line for line in lines if line))]
+                         f"die Anmerkungen nennen jeweils die fehlenden Angaben.")
+            remarks = shares[shares["figure"].isin(numbers)]
+            blocks.append(TextBlock("\n".join(f"- **Anm. {numbers[r.figure]} – {r.label}:** {r.reason}."
+                                              for r in remarks.itertuples())))
+        return blocks[:1] + [TextBlock(" ".join(line for line in lines if line))] + blocks[1:]
 
     def areas_side_by_side(self) -> list[Block]:
         """All 15 areas and the city on the key indicators, as a table and an index chart."""
@@ -136,17 +144,14 @@ class ProgrammeReport:
                                      note="Gesamtstadt zum Vergleich in der letzten Zeile."))
         return blocks + self._map(indicators)
 
-    def _programme_stadtteile(self) -> set[str]:
-        """Numbers of the Stadtteile wholly or partly in any of the 15 areas."""
-        return {str(n) for a in self.ds.areas.areas for n in [*a.stadtteile, *(p.stadtteil for p in a.partial)]}
-
     def _map(self, indicators) -> list[Block]:
         """The first key indicator per Stadtteil on a map, the programme areas' Stadtteile outlined."""
         boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo)
         if boundaries is None or not indicators:
             return []
-        chart = maps.indicator_map(self.ds, indicators[0], self.year, boundaries, self._programme_stadtteile(),
-                                   "Stadtteile der 15 Gebiete")
+        whole, partial = self.ds.areas.programme_stadtteile()
+        chart = maps.indicator_map(self.ds, indicators[0], self.year, boundaries, whole,
+                                   "Stadtteile der 15 Gebiete", partial=partial)
         return [ChartBlock("stadtteile_karte", chart, [
             Col("label", "Stadtteil"), Col("value", "Wert", "number"), Col("class", "Klasse"),
             Col("in_area", "in einem Gebiet")])]

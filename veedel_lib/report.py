@@ -67,12 +67,17 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def _breakable(value: str) -> str:
+    """Escaped cell text that may wrap after a slash ("Blumenberg/Chorweiler"), not inside a word."""
+    return html.escape(value).replace("/", "/<wbr>")
+
+
 def table_html(protected: Protected, columns: list[Col], caption: str, note: str = "",
                table_id: str | None = None) -> str:
     """An accessible HTML table: caption, column headers with scope, the first column as row headers."""
     frame, hidden = protected.frame, protected.hidden
     shown = [c for c in columns if c.key in frame.columns and c.show]
-    head = "".join(f'<th scope="col">{html.escape(c.header)}</th>' for c in shown)
+    head = "".join(f'<th scope="col">{_breakable(c.header)}</th>' for c in shown)
     body = []
     for index, row in frame.iterrows():
         cells = []
@@ -80,7 +85,7 @@ def table_html(protected: Protected, columns: list[Col], caption: str, note: str
             if bool(hidden.at[index, column.key]):
                 text = f'<abbr title="geheim gehalten">{SUPPRESSED_MARK}</abbr>'
             else:
-                text = html.escape(format_cell(row[column.key], row, column))
+                text = _breakable(format_cell(row[column.key], row, column))
             css = ' class="num"' if column.kind != "text" else ""
             tag = "th" if position == 0 else "td"
             scope = ' scope="row"' if position == 0 else ""
@@ -90,7 +95,7 @@ def table_html(protected: Protected, columns: list[Col], caption: str, note: str
     if protected.any_hidden:
         notes.append(SUPPRESSED_NOTE)
     id_attr = f' id="{html.escape(table_id)}"' if table_id else ""
-    if len(shown) > 7:
+    if len(shown) >= 7:
         id_attr += ' data-wide="true"'
     foot = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in notes)
     # the wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard and named

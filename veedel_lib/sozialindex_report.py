@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import figures, maps
+from . import figures, maps, text
 from . import formatting as fmt
 from .blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from .config import DEMO, parameters_dir as default_parameters_dir
@@ -327,10 +327,10 @@ class SozialindexReport:
         categories = [c.label for c in self.method_settings.status_classes.classes]
         frame = pd.DataFrame({"stadtteil": frame["nr"].astype(str), "name": frame["name"],
                               "value": frame["status_index"], "category": frame["status_label"]})
-        outline = {str(n) for a in self.ds.areas.areas for n in [*a.stadtteile, *(p.stadtteil for p in a.partial)]}
+        whole, partial = self.ds.areas.programme_stadtteile()
         chart = maps.choropleth(frame, boundaries, title=f"Status der Stadtteile {self.year}", unit="index",
-                                outline=outline, area_name="Stadtteile der 15 Gebiete",
-                                categories=categories)
+                                outline=whole, area_name="Stadtteile der 15 Gebiete",
+                                categories=categories, partial=partial)
         return [ChartBlock("status_karte", chart, [
             Col("label", "Stadtteil"), Col("value", "Statusindex", "number"), Col("class", "Statusklasse"),
             Col("in_area", "in einem Gebiet")])]
@@ -345,7 +345,7 @@ class SozialindexReport:
             "abweichen; der Gebietswert steht in der Tabelle der Sozialraumgebiete.",
             "- **Dynamik:** Veränderungen über wenige Jahre schwanken in kleinen Stadtteilen stärker; eine einzelne "
             "„negative“ Dynamik ist ein Hinweis, kein Befund.",
-            f"- **Quellen:** {fmt.join(sources, 'sowie')}.",
+            f"- **Quellen:** {text.sources_sentence(sources)}.",
         ]
         for other_id, other in self.config.methods.items():
             if other_id == self.method_id:

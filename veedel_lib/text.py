@@ -63,6 +63,12 @@ def missing_sentence(labels: list[str], area_name: str) -> str:
             f"Daten vor.")
 
 
+def sources_sentence(sources: list[str]) -> str:
+    """The data sources as one list: entries naming several sources ("A; B") are split, duplicates dropped."""
+    names = sorted({part.strip() for source in sources for part in str(source).split(";") if part.strip()})
+    return "; ".join(names)
+
+
 def comparison_summary(comparison: pd.DataFrame, area_name: str, year: int) -> str:
     """A short paragraph: on how many indicators the area is worse or better than the city."""
     rated = comparison[(comparison["direction"] != "neutral") & comparison["p_value"].notna()]
