@@ -145,3 +145,38 @@ def test_a_chart_cannot_be_published_around_disclosure_control(tmp_path):
     assert "•" in report.last and "Anzahl" not in report.last       # hidden count column never shown
     stored = pd.read_csv(tmp_path / "probe.csv")
     assert list(stored.columns) == ["label", "rate"] and stored["rate"].isna().tolist() == [True, False]
+
+
+def test_masked_values_stay_numbers_for_figures():
+    """Figures draw from masked frames: hidden cells are NaN in a float column, never objects."""
+    from veedel_lib.disclosure import masked
+
+    frame = _frame({"A": 2, "B": 40, "C": 1})
+    frame["ci_low"], frame["ci_high"] = frame["rate"] - 0.01, frame["rate"] + 0.01
+    columns = [Col("count", "Anzahl", "count", threshold=3, show=False)] + [
+        Col(key, key, "rate", based_on=("count",)) for key in ("rate", "ci_low", "ci_high")]
+    result = masked(frame, columns)
+    for key in ("rate", "ci_low", "ci_high"):
+        assert result[key].dtype == np.float64, key
+        assert result[key].isna().tolist() == [True, False, True]
+    assert result["count"].tolist() == [2, 40, 1]                   # kept for marking, never shown
+
+
+def test_an_area_of_one_small_stadtteil_gets_its_trends(demo, tmp_path):
+    """The 86-Stadtteile series failed here: trends of a small Stadtteil with hidden years (Libur, 708)."""
+    import shutil
+
+    import yaml
+
+    from conftest import PARAMETERS
+    from veedel_lib.area_report import AreaAnalysis
+    from veedel_lib.blocks import ChartBlock
+
+    parameters = tmp_path / "parameters"
+    shutil.copytree(PARAMETERS, parameters)
+    areas = {"areas": [{"id": "st-708", "code": "ST708", "name": "Libur", "stadtbezirk": 7, "stadtteile": [708]}]}
+    (parameters / "areas.yml").write_text(yaml.safe_dump(areas, allow_unicode=True), encoding="utf-8")
+    analysis = AreaAnalysis.open("st-708", data_dir=demo.data_dir, parameters_dir=parameters)
+    blocks = analysis.trends()
+    chart = next(b for b in blocks if isinstance(b, ChartBlock))
+    assert chart.chart.data.shape[0] > 0

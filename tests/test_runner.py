@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 
+import nbformat
 import pytest
 
 from veedel_lib import runner
 from veedel_lib.config import RunConfig
 
-from conftest import PARAMETERS
+from conftest import PARAMETERS, ROOT
 
 
 @pytest.fixture
@@ -30,8 +31,8 @@ def test_one_broken_area_does_not_stop_the_others(tmp_path, broken_parameters):
     outputs = tmp_path / "outputs"
     seen = []
     summary = runner.run(config, outputs=outputs, parameters=broken_parameters,
-                         areas=["kalk", "buchforst-muelheim-sued", "bilderstoeckchen"], jobs=2,
-                         progress=seen.append)
+                         areas=["kalk", "buchforst-muelheim-sued", "bilderstoeckchen"], jobs=1,
+                         progress=seen.append)  # one worker: Buchforst runs in the kernel kalk warmed up
     assert summary.exit_code == 1
     assert len(seen) == 3
     failed = summary.failed
@@ -39,6 +40,11 @@ def test_one_broken_area_does_not_stop_the_others(tmp_path, broken_parameters):
     message = runner.describe_failure(failed[0])
     assert "Buchforst/Mülheim-Süd" in message and "sozialraumgebietsanalyse.ipynb" in message
     assert "Zelle" in message and "99999" in message
+    # the cell's position in the notebook as committed (not the warm kernel's execution count)
+    cells = nbformat.read(str(ROOT / "notebooks" / "sozialraumgebietsanalyse.ipynb"), as_version=4).cells
+    failing = failed[0].error["cell_source"]
+    expected = next(i for i, c in enumerate(cells, start=1) if c.source.strip().startswith(failing))
+    assert failed[0].error["cell"] == expected and f"Zelle {expected} ({failing})" in message
     for area in ("kalk", "bilderstoeckchen"):
         assert (summary.run_dir / "reports" / area / "sozialraumgebietsanalyse.html").exists()
     assert not (summary.run_dir / "reports" / "buchforst-muelheim-sued" / "sozialraumgebietsanalyse.html").exists()

@@ -151,8 +151,13 @@ def masked(frame: pd.DataFrame, columns: list[Col]) -> pd.DataFrame:
     """
     result = protect(frame, columns).frame
     for column in columns:
-        if not column.show and column.key in frame.columns:
+        if column.key not in frame.columns:
+            continue
+        if not column.show:
             result[column.key] = frame[column.key].to_numpy()
+        elif pd.api.types.is_numeric_dtype(frame[column.key]):
+            # hiding goes through an object column; figures need numbers (NaN where hidden) again
+            result[column.key] = pd.to_numeric(result[column.key]).astype(float)
     return result
 
 

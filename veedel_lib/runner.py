@@ -163,13 +163,29 @@ def notebook_parameters(path: Path) -> set[str]:
     return names
 
 
-def _failure(exc: BaseException) -> dict:
+def _cell_number(cell_index: int, notebook: Path | None) -> int:
+    """The failing cell's position (from 1) in the notebook as the planner sees it in JupyterLab.
+
+    ``cell_index`` counts the executed copy, in which papermill inserted its injected-parameters cell
+    after the ``parameters`` cell. The kernel's execution count is no use here: a warm kernel keeps
+    counting across the reports it runs.
+    """
+    number = cell_index + 1
+    if notebook is not None and notebook.exists():
+        cells = nbformat.read(str(notebook), as_version=4).cells
+        tagged = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
+        if tagged and cell_index > tagged[0]:
+            number -= 1
+    return number
+
+
+def _failure(exc: BaseException, notebook: Path | None = None) -> dict:
     """Area-independent description of why a notebook failed: cell number, its first line, the error."""
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
         source = (exc.source or "").strip().splitlines()
-        return {"cell": exc.exec_count, "cell_index": exc.cell_index,
+        return {"cell": _cell_number(exc.cell_index, notebook), "cell_index": exc.cell_index,
                 "cell_source": source[0] if source else "", "error": exc.ename,
                 "message": (exc.evalue or "").strip()}
     return {"cell": None, "cell_index": None, "cell_source": "", "error": type(exc).__name__,
@@ -210,7 +226,7 @@ def execute_task(task: Task, run_dir: str, formats: list[str]) -> TaskResult:
     except BaseException as exc:  # noqa: BLE001 - a failing notebook must never stop the run
         if partial.exists():
             partial.replace(failed)
-        result = TaskResult(task, "failed", time.perf_counter() - start, error=_failure(exc))
+        result = TaskResult(task, "failed", time.perf_counter() - start, error=_failure(exc, source))
         if failed.exists():
             result.outputs[failed.relative_to(run_path).as_posix()] = sha256_file(failed)
         return result
