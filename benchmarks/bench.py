@@ -15,7 +15,13 @@ comparison the largest plain sum of resident set sizes (RSS, which counts shared
 workers' copy-on-write pages and Chromium's shared memory once per process). Then the scale series: the analysis
 report for all 86 Stadtteile as areas. Results go to stdout and ``benchmarks/results.md``.
 
-Usage: python benchmarks/bench.py [--rounds 2] [--skip-naive] [--skip-scale]
+Every measurement records the exit code; a variant or scale run with failed reports is flagged in the
+results, since its time would not be the time of a complete run.
+
+Usage: python benchmarks/bench.py [--rounds 2] [--skip-naive] [--skip-scale] [--scale-only]
+
+``--scale-only`` re-measures the scale series alone and keeps the runs (a), (b), (c) of the last
+``results.md``, each section with its own date.
 """
 
 from __future__ import annotations
@@ -135,6 +141,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--scale-only", action="store_true",
+                        help="only the scale series; keep the runs of the last results.md")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -156,7 +164,10 @@ def main() -> None:
     floor_script.write_text(FLOOR)
 
     results: dict[str, list[dict]] = {"a": [], "b": [], "c": []}
-    for round_number in range(args.rounds):
+    runs_measured = f"{_dt.datetime.now():%Y-%m-%d %H:%M}"
+    if args.scale_only:
+        results, runs_measured = previous_runs()
+    for round_number in range(0 if args.scale_only else args.rounds):
         if not args.skip_naive:
             target = work / f"naive-{round_number}"
             script = naive_script(target, data_dir, areas, config.area_notebooks, config.programme_notebooks, year)
@@ -175,7 +186,7 @@ def main() -> None:
         return statistics.median(values) if values else float("nan")
 
     scale = None if args.skip_scale else scale_series(work, data_dir, env, config)
-    write_results(results, median, reports, len(areas), scale)
+    write_results(results, median, reports, len(areas), scale, runs_measured)
     shutil.rmtree(cache, ignore_errors=True)
 
 
@@ -210,12 +221,30 @@ def scale_series(work: Path, data_dir: Path, env: dict, config) -> dict:
     return series
 
 
-def write_results(results: dict, median, reports: int, areas: int, scale: dict | None) -> None:
+RESULTS = ROOT / "benchmarks" / "results.md"
+
+
+def previous_runs() -> tuple[dict, str]:
+    """The raw runs (a), (b), (c) and their date from the last ``results.md``."""
+    import re
+
+    text = RESULTS.read_text(encoding="utf-8")
+    raw = json.loads(text.split("```json", 1)[1].split("```", 1)[0])
+    found = re.search(r"Measured (\d{4}-\d{2}-\d{2} \d{2}:\d{2})", text)
+    return raw["runs"], raw.get("runs_measured") or (found.group(1) if found else "unknown")
+
+
+def _failed(rows: list[dict]) -> int:
+    return sum(1 for row in rows if row.get("exit") != 0)
+
+
+def write_results(results: dict, median, reports: int, areas: int, scale: dict | None,
+                  runs_measured: str) -> None:
     a, b, c = (median(k, "wall_s") for k in "abc")
     lines = [
         "# Benchmark: full programme run on the demo data",
         "",
-        f"Measured {_dt.datetime.now():%Y-%m-%d %H:%M} on {os.cpu_count()} cores "
+        f"Measured {runs_measured} on {os.cpu_count()} cores "
         f"({psutil.virtual_memory().total / 2**30:.0f} GiB RAM), {areas} areas, {reports} reports "
         f"(HTML and PDF), median of {max(len(v) for v in results.values())} alternating rounds.",
         "",
@@ -228,21 +257,28 @@ def write_results(results: dict, median, reports: int, areas: int, scale: dict |
         if results[key]:
             lines.append(f"| {names[key]} | {median(key, 'wall_s'):.1f} | {median(key, 'cpu_s'):.1f} | "
                          f"{median(key, 'peak_mib'):.0f} | {median(key, 'peak_rss_sum_mib'):.0f} |")
+    broken = {key: _failed(rows) for key, rows in results.items() if _failed(rows)}
+    if broken:
+        lines += ["", "**Not comparable: runs with failed reports: " +
+                  ", ".join(f"({key}) {count}" for key, count in broken.items()) + "**"]
     lines += ["", f"- (a)/(b) = {a / b:.2f}" if results['a'] else "- (a) skipped",
               f"- (b)/(c) = {b / c:.2f}",
               "- peak memory: largest sum of PSS over the process tree (shared pages counted once); the RSS "
               "sum counts shared pages once per process and overstates what the run occupies", ""]
     if scale:
         lines += ["## Scale series: analysis report only", "",
-                  "| areas | reports | wall time (s) | time per report (s) | peak memory (MiB) |",
-                  "|---:|---:|---:|---:|---:|"]
+                  f"Measured {_dt.datetime.now():%Y-%m-%d %H:%M}.", "",
+                  "| areas | reports | all reports ok | wall time (s) | time per report (s) | peak memory (MiB) |",
+                  "|---:|---:|:---:|---:|---:|---:|"]
         for label, row in scale.items():
-            lines.append(f"| {label} | {row['reports']} | {row['wall_s']:.1f} | {row['per_report_s']:.2f} | "
+            ok = "yes" if row["exit"] == 0 else "**no** (exit %d)" % row["exit"]
+            lines.append(f"| {label} | {row['reports']} | {ok} | {row['wall_s']:.1f} | {row['per_report_s']:.2f} | "
                          f"{row['peak_mib']:.0f} |")
         lines.append("")
-    lines += ["Raw measurements:", "", "```json", json.dumps({"runs": results, "scale": scale}, indent=1), "```", ""]
+    raw = {"runs_measured": runs_measured, "runs": results, "scale": scale}
+    lines += ["Raw measurements:", "", "```json", json.dumps(raw, indent=1), "```", ""]
     text = "\n".join(lines)
-    (ROOT / "benchmarks" / "results.md").write_text(text, encoding="utf-8")
+    RESULTS.write_text(text, encoding="utf-8")
     print(text)
 
 
