@@ -69,17 +69,15 @@ class ProgrammeReport:
         statistics = self.ds.statistics
         present = set(statistics["variable"])
         in_year = set(statistics.loc[statistics["year"] == self.year, "variable"])
-        missing, notes = {}, {}
+        notes = {}
         for figure in self.ds.catalogue.programme_figures:
             absent = [v for v in figure.variables if v not in present]
             other_years = [v for v in figure.variables if v in present and v not in in_year]
             label = [self.ds.catalogue.variable(v).label for v in absent + other_years]
             if absent:
-                missing[figure.id] = absent
                 notes[figure.id] = f"keine Daten zu {fmt.join(label)}"
             elif other_years:
                 years = sorted(int(y) for y in statistics.loc[statistics["variable"].isin(other_years), "year"].unique())
-                missing[figure.id] = other_years
                 notes[figure.id] = (f"nicht für {self.year}: {fmt.join(label)} nur für "
                                     f"{fmt.join([str(y) for y in years])}")
         # the table says which rows cannot be computed; the reasons are long, so they follow as numbered remarks
@@ -104,14 +102,13 @@ class ProgrammeReport:
             top = rest.loc[rest["share"].idxmax()]
             lines.append(f"Am stärksten überrepräsentiert sind die Gebiete bei „{top['label']}“: "
                          f"{fmt.percent(top['share'])} der Stadt entfallen auf sie.")
-        blocks: list[Block] = [table]
-        if missing:
-            lines.append(f"{len(missing)} der {len(shares)} Kennzahlen lassen sich mit diesen Daten nicht berechnen; "
+        remarks: list[Block] = []
+        if notes:
+            lines.append(f"{len(notes)} der {len(shares)} Kennzahlen lassen sich mit diesen Daten nicht berechnen; "
                          f"die Anmerkungen nennen jeweils die fehlenden Angaben.")
-            remarks = shares[shares["figure"].isin(numbers)]
-            blocks.append(TextBlock("\n".join(f"- **Anm. {numbers[r.figure]} – {r.label}:** {r.reason}."
-                                              for r in remarks.itertuples())))
-        return blocks[:1] + [TextBlock(" ".join(line for line in lines if line))] + blocks[1:]
+            remarks.append(TextBlock("\n".join(f"- **Anm. {numbers[r.figure]} – {r.label}:** {r.reason}."
+                                               for r in shares[shares["figure"].isin(numbers)].itertuples())))
+        return [table, TextBlock(" ".join(line for line in lines if line))] + remarks
 
     def areas_side_by_side(self) -> list[Block]:
         """All 15 areas and the city on the key indicators, as a table and an index chart."""

@@ -32,7 +32,7 @@ def profile_sentences(area_name: str, stadtbezirk: str, stadtteile_whole: list[s
 def comparison_sentence(row: pd.Series, area_name: str) -> str:
     """One line on one indicator: the area's value with interval, the distance to the city, the verdict."""
     if not np.isfinite(row["area_value"]):
-        return f"**{row['label']}:** Für {area_name} liegen keine (veröffentlichbaren) Daten vor."
+        return missing_sentence([row["label"]], area_name)
     value = fmt.rate(row["area_value"], row["unit"])
     interval = (f"95-%-Konfidenzintervall {fmt.rate(row['area_ci_low'], row['unit'])} bis "
                 f"{fmt.rate(row['area_ci_high'], row['unit'])}")
