@@ -127,9 +127,9 @@ def naive_script(work: Path, data_dir: Path, areas: list[str], area_notebooks: l
 
 FLOOR = r'''
 import os, sys, time
-from veedel_lib.config import load_run_config
-from veedel_lib.dataset import load_dataset
-from veedel_lib import floor
+from veedel_lib.params.run_config import load_run_config
+from veedel_lib.inputs.dataset import load_dataset
+from veedel_lib.run import floor
 config = load_run_config(sys.argv[2])
 ds = load_dataset(sys.argv[1], None)
 floor.compute_all(ds, config, int(sys.argv[3]))
@@ -146,8 +146,8 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from veedel_lib.config import load_run_config
-    from veedel_lib.dataset import load_dataset
+    from veedel_lib.inputs.dataset import load_dataset
+    from veedel_lib.params.run_config import load_run_config
 
     cache = Path(tempfile.mkdtemp(prefix="veedel-bench-cache-"))
     env = {"VEEDEL_CACHE": str(cache)}
@@ -194,7 +194,7 @@ def scale_series(work: Path, data_dir: Path, env: dict, config) -> dict:
     """Analysis reports for all 86 Stadtteile as areas, against the 15 areas; time per report."""
     import yaml
 
-    from veedel_lib.reference import STADTTEILE
+    from veedel_lib.params.reference import STADTTEILE
 
     parameters = work / "parameters-86"
     shutil.copytree(ROOT / "parameters", parameters)

@@ -28,9 +28,10 @@ def isolated_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def demo():
     """The embedded demo dataset, validated."""
-    from veedel_lib.dataset import load_dataset
+    from veedel_lib.demo.generator import ensure_demo_data
+    from veedel_lib.inputs.dataset import load_dataset
 
-    return load_dataset("demo", PARAMETERS)
+    return load_dataset("demo", PARAMETERS, demo=ensure_demo_data)
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +84,8 @@ def demo_run(tmp_path_factory):
 
     Shared by the archive, accessibility and PDF tests (a run takes about half a minute).
     """
-    from veedel_lib import runner
-    from veedel_lib.config import load_run_config
+    from veedel_lib.params.run_config import load_run_config
+    from veedel_lib.run import runner
 
     config = load_run_config(PARAMETERS / "run.yml").model_copy(update={"formats": ["html", "pdf"]})
     outputs = tmp_path_factory.mktemp("outputs")

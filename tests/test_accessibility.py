@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from veedel_lib.accessibility import axe_script, check_html
-from veedel_lib.pdf import chromium_path
+from veedel_lib.publish.accessibility import axe_script, check_html
+from veedel_lib.publish.pdf import chromium_path
 
 
 @pytest.mark.slow

@@ -6,8 +6,7 @@ import zipfile
 
 import pytest
 
-from veedel_lib.archive import CHECKSUMS, create_archive, reproduce, verify
-
+from veedel_lib.run.archive import CHECKSUMS, create_archive, reproduce, verify
 
 
 @pytest.fixture(scope="module")

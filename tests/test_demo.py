@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
 import pandas as pd
 import pytest
-
-from veedel_lib import demo
-from veedel_lib.indicators import aggregate, area_groups, indicator_values
-from veedel_lib.programme import programme_shares
-from veedel_lib.reference import STADTBEZIRKE, STADTTEILE
-
 from conftest import PARAMETERS
+
+from veedel_lib.analysis.indicators import aggregate, area_groups, indicator_values
+from veedel_lib.analysis.programme import programme_shares
+from veedel_lib.demo import generator as demo
+from veedel_lib.params.reference import STADTBEZIRKE, STADTTEILE
 
 
 def _digest(frame: pd.DataFrame) -> str:

@@ -7,9 +7,9 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from veedel_lib.blocks import Col, TableBlock
-from veedel_lib.disclosure import protect
-from veedel_lib.report import Report, table_html
+from veedel_lib.render.blocks import Col, TableBlock
+from veedel_lib.render.disclosure import protect
+from veedel_lib.render.report import Report
 
 COLUMNS = [Col("label", "Gruppe"), Col("count", "Anzahl", "count", threshold=3),
            Col("rate", "Quote", "rate", unit="percent", based_on=("count",))]
@@ -128,9 +128,10 @@ def test_a_chart_cannot_be_published_around_disclosure_control(tmp_path):
     import matplotlib.pyplot as plt
     import pytest
 
-    from veedel_lib.blocks import ChartBlock
-    from veedel_lib.disclosure import DisclosureError, masked
-    from veedel_lib.figures import Chart
+    from veedel_lib.render.blocks import ChartBlock
+    from veedel_lib.errors import DisclosureError
+    from veedel_lib.render.disclosure import masked
+    from veedel_lib.render.figures import Chart
 
     data = _frame({"A": 2, "B": 40})
     columns = [Col("label", "Gruppe"), Col("count", "Anzahl", "count", threshold=3, show=False),
@@ -149,7 +150,7 @@ def test_a_chart_cannot_be_published_around_disclosure_control(tmp_path):
 
 def test_masked_values_stay_numbers_for_figures():
     """Figures draw from masked frames: hidden cells are NaN in a float column, never objects."""
-    from veedel_lib.disclosure import masked
+    from veedel_lib.render.disclosure import masked
 
     frame = _frame({"A": 2, "B": 40, "C": 1})
     frame["ci_low"], frame["ci_high"] = frame["rate"] - 0.01, frame["rate"] + 0.01
@@ -167,10 +168,10 @@ def test_an_area_of_one_small_stadtteil_gets_its_trends(demo, tmp_path):
     import shutil
 
     import yaml
-
     from conftest import PARAMETERS
-    from veedel_lib.area_report import AreaAnalysis
-    from veedel_lib.blocks import ChartBlock
+
+    from veedel_lib.render.blocks import ChartBlock
+    from veedel_lib.reports.sozialraumgebietsanalyse import AreaAnalysis
 
     parameters = tmp_path / "parameters"
     shutil.copytree(PARAMETERS, parameters)

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-
 from conftest import PARAMETERS
-from veedel_lib import demo as demo_module
-from veedel_lib import evaluation
-from veedel_lib.dataset import load_dataset
+
+from veedel_lib.analysis import evaluation
+from veedel_lib.demo import generator as demo_module
+from veedel_lib.inputs.dataset import load_dataset
 
 AREA = "hoehenberg-vingst"
 BASELINE = 2020
@@ -137,7 +137,7 @@ def test_gap_closure_is_the_share_of_the_baseline_gap_closed(demo):
 
 def _texts(blocks) -> str:
     """Everything a report would show from these blocks, as one string (tables as their full frames)."""
-    from veedel_lib.blocks import ChartBlock, TableBlock, TextBlock
+    from veedel_lib.render.blocks import ChartBlock, TableBlock, TextBlock
 
     parts = []
     for block in blocks:
@@ -152,7 +152,7 @@ def _texts(blocks) -> str:
 
 @pytest.fixture(scope="module")
 def area_evaluation(demo):
-    from veedel_lib.evaluation_report import Evaluation
+    from veedel_lib.reports.evaluation import Evaluation
 
     return Evaluation.open(AREA, baseline_year=BASELINE, dataset=demo, parameters_dir=PARAMETERS)
 
@@ -172,7 +172,7 @@ def test_evaluation_report_sections(area_evaluation):
 def test_free_text_never_reaches_a_report(area_evaluation, demo):
     """The demo documentation has titles "Thema 2023-4" and project names "Projekt 2022-1" in its free-text
     columns: no evaluation or Jahresbericht section may show them."""
-    from veedel_lib.programme_report import ProgrammeReport
+    from veedel_lib.reports.jahresbericht import ProgrammeReport
 
     programme = ProgrammeReport.open(dataset=demo, parameters_dir=PARAMETERS)
     shown = _texts(area_evaluation.kernprozess_indicators() + area_evaluation.controlling()
@@ -182,7 +182,7 @@ def test_free_text_never_reaches_a_report(area_evaluation, demo):
 
 
 def test_jahresbericht_totals_are_sums_and_ratios_of_sums(demo):
-    from veedel_lib.programme_report import ProgrammeReport
+    from veedel_lib.reports.jahresbericht import ProgrammeReport
 
     programme = ProgrammeReport.open(dataset=demo, parameters_dir=PARAMETERS)
     table = programme.kernprozesse()[0].frame.set_index("area")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import PARAMETERS, statistics_rows, write
 from statsmodels.stats.proportion import proportion_confint
 
-from veedel_lib.dataset import load_dataset
-from veedel_lib.indicators import aggregate, confidence_interval, indicator_values
-
-from conftest import PARAMETERS, statistics_rows, write
+from veedel_lib.analysis.indicators import aggregate, confidence_interval, indicator_values
+from veedel_lib.inputs.dataset import load_dataset
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ import subprocess
 
 import openpyxl
 import pytest
-
 from conftest import PARAMETERS, write
-from veedel_lib import controlling, kernprozess
-from veedel_lib.demo_documentation import write_demo_documentation
-from veedel_lib.doc_templates import HELP_SHEET, write_templates
+
+from veedel_lib.demo.documentation import write_demo_documentation
 from veedel_lib.errors import DataValidationError
+from veedel_lib.kernprozess import controlling
+from veedel_lib import kernprozess
+from veedel_lib.kernprozess.templates import HELP_SHEET, write_templates
 
 PRIVATE_KEYS = {"title", "name", "contact", "note"}
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import PARAMETERS, write
-from veedel_lib.dataset import load_dataset
+
+from veedel_lib.analysis.indicators import indicator_values, stadtteil_groups
 from veedel_lib.errors import DataValidationError
-from veedel_lib.indicators import indicator_values, stadtteil_groups
-from veedel_lib.koeln import convert_koeln, load_mapping, portal_frame, profile_reference
+from veedel_lib.inputs.dataset import load_dataset
+from veedel_lib.inputs.koeln import convert_koeln, load_mapping, portal_frame, profile_reference
 
 POPULATION_FILE = "koeln_bevoelkerung_stadtteile_2005-2012.csv"
 PROFILE_FILE = "koeln_stadtteildaten_2011.csv"
@@ -373,7 +373,7 @@ def test_datenkatalog_layout(tmp_path):
 def test_jahresbericht_on_real_data_says_which_figures_it_cannot_compute(converted):
     """Of the council's seven figures, real open data (2012) support the residents' share; each other row
     names what is missing, in words a committee reads (labels, not variable ids)."""
-    from veedel_lib.programme_report import ProgrammeReport
+    from veedel_lib.reports.jahresbericht import ProgrammeReport
 
     _, dataset = converted
     report = ProgrammeReport.open(0, dataset=dataset, parameters_dir=PARAMETERS)

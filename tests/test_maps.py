@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from matplotlib.patches import PathPatch
 
-from veedel_lib import maps
 from veedel_lib.errors import DataValidationError
-from veedel_lib.reference import STADTTEILE
+from veedel_lib.params.reference import STADTTEILE
+from veedel_lib.render import maps
 
 
 def test_demo_layout_tiles_the_city_with_one_cell_per_stadtteil():
@@ -106,7 +106,7 @@ def test_indicator_map_hides_values_on_small_counts(demo):
     year = demo.latest_year
     chart = maps.indicator_map(demo, indicator, year, maps.demo_layout(), {"802"}, "Kalk")
     data = chart.data
-    from veedel_lib.indicators import indicator_values, stadtteil_groups
+    from veedel_lib.analysis.indicators import indicator_values, stadtteil_groups
 
     values = indicator_values(demo, year, stadtteil_groups(demo), [indicator]).set_index("group")
     small = values.index[values["numerator"] < demo.catalogue.threshold(indicator)].astype(str)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import PARAMETERS, ROOT
 
 # VEEDEL_NOTEBOOKS_DIR lets the test below point this module at deliberately broken notebooks.
@@ -20,7 +19,7 @@ NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_committed_notebook_is_clean_and_parameterised(path):
-    from veedel_lib.notebook_rules import notebook_problems
+    from veedel_lib.reports.notebooks import notebook_problems
 
     problems = notebook_problems(path)
     assert not problems, "\n".join(problems)
@@ -67,7 +66,7 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(path, tmp_path):
 def test_area_notebook_runs_and_publishes(tmp_path):
     import papermill as pm
 
-    from veedel_lib.publish import export_html
+    from veedel_lib.publish.html import export_html
 
     executed = tmp_path / "kalk.ipynb"
     pm.execute_notebook(str(ROOT / "notebooks" / "sozialraumgebietsanalyse.ipynb"), str(executed),
@@ -96,7 +95,7 @@ def test_section_headings_follow_the_title_in_order(path):
 
 
 def test_table_of_contents_lists_sections_once_numbered():
-    from veedel_lib.publish import add_table_of_contents
+    from veedel_lib.publish.html import add_table_of_contents
 
     body = ('<header class="report-title"><h1>Bericht</h1></header>'
             '<h2 id="a">1. Profil<a class="anchor-link" href="#a">¶</a></h2><h2 id="b">2. Lage</h2>')
@@ -110,12 +109,12 @@ def test_table_of_contents_lists_sections_once_numbered():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_shows_the_sections_the_floor_computes(path):
-    """The benchmark floor (veedel_lib.floor) computes exactly what each notebook shows."""
-    from veedel_lib.floor import REPORTS
+    """The benchmark floor (veedel_lib.run.floor) computes exactly what each notebook shows."""
+    from veedel_lib.run.floor import REPORTS
 
     nb = nbformat.read(path, as_version=4)
     content = REPORTS.get(path.stem)
-    assert content is not None, f"{path.stem} fehlt in veedel_lib.floor.REPORTS"
+    assert content is not None, f"{path.stem} fehlt in veedel_lib.run.floor.REPORTS"
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     shown = re.findall(rf"report\.show\({content.variable}\.(\w+)\(", source)
     assert tuple(shown) == content.sections
@@ -123,8 +122,8 @@ def test_notebook_shows_the_sections_the_floor_computes(path):
 
 @pytest.mark.slow
 def test_floor_computes_every_report(demo):
-    from veedel_lib.config import load_run_config
-    from veedel_lib.floor import compute_all
+    from veedel_lib.params.run_config import load_run_config
+    from veedel_lib.run.floor import compute_all
 
     config = load_run_config(PARAMETERS / "run.yml")
     sizes = compute_all(demo, config, demo.latest_year, areas=["kalk"])

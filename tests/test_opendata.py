@@ -8,10 +8,10 @@ import http.server
 import threading
 
 import pytest
-
 from conftest import PARAMETERS
-from veedel_lib import opendata
+
 from veedel_lib.cli import main
+from veedel_lib.inputs import opendata
 
 
 @pytest.fixture
@@ -65,8 +65,8 @@ def test_offline_gives_one_clear_message(tmp_path, capsys):
 
 def test_fetched_files_convert_for_a_koeln_run(portal, tmp_path):
     """What fetch-open-data writes is exactly what the Cologne readers expect."""
-    from veedel_lib.dataset import load_dataset
-    from veedel_lib.koeln import convert_koeln
+    from veedel_lib.inputs.dataset import load_dataset
+    from veedel_lib.inputs.koeln import convert_koeln
 
     base_url, _ = portal
     opendata.fetch(tmp_path / "raw", PARAMETERS, base_url=base_url)

@@ -29,7 +29,7 @@ def test_every_report_has_a4_pdf_with_page_numbers(demo_run):
 @pytest.mark.slow
 def test_no_table_or_figure_is_wider_than_the_printed_page(demo_run):
     """Laid out at the A4 text width, every table and figure of every report fits: nothing is cut off."""
-    from veedel_lib.pdf import chromium_path, overflowing_elements
+    from veedel_lib.publish.pdf import chromium_path, overflowing_elements
 
     if chromium_path() is None:
         pytest.skip("Chromium fehlt: apt-get install chromium (make test erledigt das)")
@@ -39,7 +39,7 @@ def test_no_table_or_figure_is_wider_than_the_printed_page(demo_run):
 
 @pytest.mark.slow
 def test_overflow_check_finds_a_table_wider_than_the_page(tmp_path):
-    from veedel_lib.pdf import chromium_path, overflowing_elements
+    from veedel_lib.publish.pdf import chromium_path, overflowing_elements
 
     if chromium_path() is None:
         pytest.skip("Chromium fehlt")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import PARAMETERS, UNITS_CSV, write
 from openpyxl import Workbook
 
-from veedel_lib.dataset import load_dataset
-from veedel_lib.readers import detect_decimal, parse_numbers, read_table
-
-from conftest import PARAMETERS, UNITS_CSV, write
+from veedel_lib.inputs.dataset import load_dataset
+from veedel_lib.inputs.readers import detect_decimal, parse_numbers, read_table
 
 
 @pytest.mark.parametrize("encoding,sep", [("utf-8", ";"), ("utf-8-sig", ";"), ("utf-8-sig", ","), ("utf-8", "\t")])

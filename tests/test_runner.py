@@ -7,11 +7,10 @@ import shutil
 
 import nbformat
 import pytest
-
-from veedel_lib import runner
-from veedel_lib.config import RunConfig
-
 from conftest import PARAMETERS, ROOT
+
+from veedel_lib.params.run_config import RunConfig
+from veedel_lib.run import runner
 
 
 @pytest.fixture

@@ -9,12 +9,18 @@ import subprocess
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import PARAMETERS, ROOT
 
+from veedel_lib.analysis.sozialindex import (
+    ClassScheme,
+    SozialindexMethod,
+    class_codes,
+    classify,
+    compute_sozialindex,
+    fit_reference,
+    load_sozialindex_config,
+)
 from veedel_lib.errors import DataValidationError
-from veedel_lib.sozialindex import (ClassScheme, SozialindexMethod, classify, class_codes, compute_sozialindex,
-                                    fit_reference, load_sozialindex_config)
 
 STATUS = {"thresholds": [-1.0, 1.0, 1.5], "classes": [
     {"code": "1", "label": "hoch"}, {"code": "2", "label": "mittel"},
@@ -165,7 +171,7 @@ def test_exclusions_and_minimum_population_take_stadtteile_out_of_the_reference(
 
 def test_the_built_in_sgb2_effect_shows_as_positive_dynamics_of_hoehenberg_vingst(demo, config):
     """The demo data lower Höhenberg/Vingst's SGB II quota by 2 points from 2021: the 4-year dynamics see it."""
-    from veedel_lib.sozialindex import area_scores
+    from veedel_lib.analysis.sozialindex import area_scores
 
     index = compute_sozialindex(demo, demo.latest_year, config.methods["koeln"], "koeln")
     assert index.base_year == 2020
@@ -178,8 +184,8 @@ def test_the_built_in_sgb2_effect_shows_as_positive_dynamics_of_hoehenberg_vings
 
 
 def test_report_sections_render_with_areas_and_protected_z_values(demo):
-    from veedel_lib.floor import REPORTS, _SilentReport
-    from veedel_lib.sozialindex_report import GUARD, SozialindexReport, class_ranges
+    from veedel_lib.reports.sozialindex import GUARD, SozialindexReport, class_ranges
+    from veedel_lib.run.floor import REPORTS, _SilentReport
 
     report = SozialindexReport.open(dataset=demo)
     silent = _SilentReport()
@@ -209,7 +215,7 @@ def _rows(*rows):
 
 
 def test_relative_trend_reads_the_gap_by_direction_and_significance():
-    from veedel_lib.themenbewertung import relative_trend
+    from veedel_lib.reports.themenbewertung import relative_trend
 
     assert relative_trend("higher_is_worse", -0.5, 0.01, 0.05) == "verbessert"
     assert relative_trend("higher_is_worse", 0.5, 0.01, 0.05) == "verschlechtert"
@@ -219,7 +225,7 @@ def test_relative_trend_reads_the_gap_by_direction_and_significance():
 
 
 def test_verdict_counts_clearly_worse_indicators_and_the_direction_of_the_gap():
-    from veedel_lib.themenbewertung import verdict
+    from veedel_lib.reports.themenbewertung import verdict
 
     worse = ("A-Quote", "higher_is_worse", "percent", 0.001, "ungünstiger", 2.0, 20.0, 10.0,
              "verschlechtert", "deutlich erhöht")
@@ -243,8 +249,8 @@ def test_verdict_counts_clearly_worse_indicators_and_the_direction_of_the_gap():
 
 def test_theme_assessment_on_demo_data_sees_the_built_in_effect(demo):
     """Höhenberg/Vingst: SGB II quota 2 points lower from 2021, so its gap to the city narrows since 2020."""
-    from veedel_lib.floor import REPORTS, _SilentReport
-    from veedel_lib.themenbewertung import ThemeAssessment
+    from veedel_lib.reports.themenbewertung import ThemeAssessment
+    from veedel_lib.run.floor import REPORTS, _SilentReport
 
     assessment = ThemeAssessment.open("hoehenberg-vingst", "SGB-II-Bezug", ["sgb2_quote", "unemployment_share"],
                                       dataset=demo)
@@ -272,8 +278,8 @@ def test_theme_assessment_on_demo_data_sees_the_built_in_effect(demo):
 def test_themenbewertung_runs_through_papermill_and_prints_on_one_page(tmp_path, parameters, heading):
     import papermill as pm
 
-    from veedel_lib.pdf import PdfPrinter, chromium_path
-    from veedel_lib.publish import export_html
+    from veedel_lib.publish.html import export_html
+    from veedel_lib.publish.pdf import PdfPrinter, chromium_path
 
     executed = tmp_path / "themenbewertung.ipynb"
     pm.execute_notebook(str(ROOT / "notebooks" / "themenbewertung.ipynb"), str(executed),
@@ -297,7 +303,7 @@ def test_fallback_method_when_the_data_lack_an_indicator(demo):
     and the report says which indicators were missing; an explicitly chosen method is never replaced."""
     import dataclasses
 
-    from veedel_lib.sozialindex_report import SozialindexReport
+    from veedel_lib.reports.sozialindex import SozialindexReport
 
     lacking = dataclasses.replace(demo, statistics=demo.statistics[demo.statistics["variable"] != "unemployed"],
                                   cache={})

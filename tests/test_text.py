@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from veedel_lib import text
+from veedel_lib.render import text
 
 
 def test_indicators_without_values_are_named_in_one_sentence():

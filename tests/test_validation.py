@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from veedel_lib.dataset import load_dataset
-from veedel_lib.errors import DataValidationError
-
 from conftest import PARAMETERS, UNITS_CSV, VALID_ROWS, statistics_rows, write
+
+from veedel_lib.errors import DataValidationError
+from veedel_lib.demo.generator import ensure_demo_data
+from veedel_lib.inputs.dataset import load_dataset
 
 
 def problems_of(folder, parameters=PARAMETERS):
@@ -131,7 +131,7 @@ def test_unknown_unit_in_areas_yml_fails_only_that_area(tmp_path, demo):
     areas = parameters / "areas.yml"
     areas.write_text(areas.read_text(encoding="utf-8").replace('units: ["90101"]', 'units: ["99999"]'),
                      encoding="utf-8")
-    ds = load_dataset("demo", parameters, use_cache=False)
+    ds = load_dataset("demo", parameters, use_cache=False, demo=ensure_demo_data)
     with pytest.raises(DataValidationError) as caught:
         ds.unit_ids("buchforst-muelheim-sued")
     problem = caught.value.problems[0]
@@ -148,6 +148,6 @@ def test_catalogue_error_names_line_and_key(tmp_path):
     catalogue.write_text(text, encoding="utf-8")
     line = next(i for i, l in enumerate(text.splitlines(), 1) if "sgb2_recipent" in l)
     with pytest.raises(DataValidationError) as caught:
-        load_dataset("demo", parameters, use_cache=False)
+        load_dataset("demo", parameters, use_cache=False, demo=ensure_demo_data)
     problem = caught.value.problems[0]
     assert problem.row == line and "sgb2_recipent" in problem.reason

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import PARAMETERS
-from veedel_lib import formatting as fmt
-from veedel_lib.catalogue import load_catalogue
+
 from veedel_lib.errors import DataValidationError
-from veedel_lib.reference import STADTTEILE
-from veedel_lib.wide_import import import_wide_table
+from veedel_lib.inputs.wide_import import import_wide_table
+from veedel_lib.params.catalogue import load_catalogue
+from veedel_lib.params.reference import STADTTEILE
+from veedel_lib.render import formatting as fmt
 
 CATALOGUE = load_catalogue(PARAMETERS / "indicators.yml")
 
@@ -71,8 +71,8 @@ def test_a_wide_stadtteil_table_becomes_long_form_and_validates(tmp_path):
     assert "sgb2_quote" not in summary.missing_for_indicators
     assert "unemployed (ganz)" in summary.missing_for_indicators["unemployment_share"]
 
-    from veedel_lib.dataset import load_dataset
-    from veedel_lib.indicators import indicator_values, stadtteil_groups
+    from veedel_lib.analysis.indicators import indicator_values, stadtteil_groups
+    from veedel_lib.inputs.dataset import load_dataset
 
     ds = load_dataset(out, PARAMETERS, use_cache=False)
     values = indicator_values(ds, 2023, stadtteil_groups(ds), [ds.catalogue.indicator("sgb2_quote")])
@@ -136,10 +136,10 @@ def test_a_second_table_for_the_same_year_and_variable_is_a_duplicate(tmp_path):
 
 def test_an_area_report_runs_on_imported_stadtteil_data_with_missing_variables(tmp_path):
     """Planners' own tables rarely hold every variable: the report says what is missing instead of failing."""
-    from veedel_lib.area_report import AreaAnalysis
-    from veedel_lib.config import RunConfig
-    from veedel_lib.dataset import load_dataset
-    from veedel_lib.floor import compute_report
+    from veedel_lib.inputs.dataset import load_dataset
+    from veedel_lib.params.run_config import RunConfig
+    from veedel_lib.reports.sozialraumgebietsanalyse import AreaAnalysis
+    from veedel_lib.run.floor import compute_report
 
     rows = [_row(f"{number} / {name}", 5_000 + 37 * i, "*" if number == 101 else 300 + 5 * i)
             for i, (number, name) in enumerate(STADTTEILE.items())]

@@ -12,9 +12,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from . import formatting as fmt
-from .config import DEMO, load_run_config, parameters_dir as default_parameters_dir, project_root
 from .errors import DataValidationError
+from .params.run_config import DEMO, load_run_config, project_root
+from .params.run_config import parameters_dir as default_parameters_dir
+from .render import formatting as fmt
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 
@@ -27,7 +28,7 @@ def _fail(message: str, code: int = 2) -> int:
 # ----------------------------------------------------------------------------- demo-data
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from .demo import write_demo_data
+    from .demo.generator import write_demo_data
 
     target = write_demo_data(args.directory, parameters_dir=args.parameters)
     console.print(f"Demodaten geschrieben nach {target} (units.csv, statistics.csv, dokumentation/*.xlsx)")
@@ -37,9 +38,10 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- validate
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .dataset import load_dataset
+    from .demo.generator import ensure_demo_data
+    from .inputs.dataset import load_dataset
 
-    ds = load_dataset(args.directory, args.parameters, use_cache=False)
+    ds = load_dataset(args.directory, args.parameters, use_cache=False, demo=ensure_demo_data)
     console.print(f"[green]Gültig:[/] {args.directory}")
     console.print(f"  {len(ds.units)} Einheiten in {ds.units['stadtteil_nr'].nunique()} Stadtteilen, "
                   f"Jahre {ds.years[0]} bis {ds.years[-1]}, {ds.statistics['variable'].nunique()} Variablen, "
@@ -51,10 +53,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if missing:
             console.print(f"  [yellow]Indikator {indicator.id}:[/] es fehlen {', '.join(missing)}")
     code = 0
-    if (Path(args.directory) / "dokumentation").is_dir():
-        from .kernprozess import load_documentation
+    if (ds.data_dir / "dokumentation").is_dir():
+        from .kernprozess.documentation import load_documentation
 
-        doc = load_documentation(args.directory, args.parameters)
+        doc = load_documentation(ds.data_dir, args.parameters)
         console.print(f"  Dokumentation der Kernprozesse: {len(doc.files)} Gebiete, {fmt.integer(len(doc.themes))} "
                       f"Themen, {fmt.integer(len(doc.projects))} Projekte, {fmt.integer(len(doc.meetings))} Sitzungen")
     for area_id, problems in ds.membership.problems.items():
@@ -67,7 +69,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- template
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from .doc_templates import write_templates
+    from .kernprozess.templates import write_templates
 
     paths = write_templates(args.directory, args.parameters, args.areas)
     console.print(f"{len(paths)} Vorlagen für die Dokumentation der Kernprozesse geschrieben nach {args.directory}:")
@@ -81,7 +83,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- fetch-open-data
 
 def cmd_fetch_open_data(args: argparse.Namespace) -> int:
-    from .opendata import OfflineError, fetch
+    from .inputs.opendata import OfflineError, fetch
 
     try:
         downloaded, failed = fetch(args.directory, args.parameters, args.base_url)
@@ -99,8 +101,8 @@ def cmd_fetch_open_data(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- import
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .catalogue import load_catalogue
-    from .wide_import import import_wide_table
+    from .inputs.wide_import import import_wide_table
+    from .params.catalogue import load_catalogue
 
     catalogue = load_catalogue(default_parameters_dir(args.parameters) / "indicators.yml")
     summary = import_wide_table(args.table, args.mapping, args.out, catalogue, sheet=args.sheet)
@@ -123,10 +125,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- shares
 
 def cmd_shares(args: argparse.Namespace) -> int:
-    from .dataset import load_dataset
-    from .programme import programme_shares
+    from .analysis.programme import programme_shares
+    from .demo.generator import ensure_demo_data
+    from .inputs.dataset import load_dataset
 
-    ds = load_dataset(args.data, args.parameters)
+    ds = load_dataset(args.data, args.parameters, demo=ensure_demo_data)
     year = args.year or ds.latest_year
     if year not in ds.years:
         return _fail(f"Für {year} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]}).")
@@ -160,7 +163,7 @@ def _progress_printer(total: int):
 
 
 def _run(args: argparse.Namespace, config, areas: list[str] | None) -> int:
-    from . import runner
+    from .run import runner
 
     progress, on_result = _progress_printer(0)
     with progress:
@@ -193,7 +196,7 @@ def _config_from_args(args: argparse.Namespace):
     if getattr(args, "source", None):
         updates["source"] = args.source
     if getattr(args, "notebooks", None):
-        from .runner import notebooks_by_scope
+        from .run.runner import notebooks_by_scope
 
         names = [n.strip().removesuffix(".ipynb") for n in args.notebooks.split(",") if n.strip()]
         updates["area_notebooks"], updates["programme_notebooks"] = notebooks_by_scope(names)
@@ -204,7 +207,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = _config_from_args(args)
     areas = [a.strip() for a in args.areas.split(",")] if args.areas else None
     if areas:
-        from .areas import load_areas
+        from .params.areas import load_areas
 
         definitions = load_areas(default_parameters_dir(args.parameters) / "areas.yml")
         areas = [definitions.get(a).id for a in areas]
@@ -212,7 +215,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
-    from .areas import load_areas
+    from .params.areas import load_areas
 
     config = _config_from_args(args).model_copy(update={"programme_notebooks": []})
     area = load_areas(default_parameters_dir(args.parameters) / "areas.yml").get(args.area)
@@ -222,7 +225,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- archive / verify / reproduce
 
 def cmd_archive(args: argparse.Namespace) -> int:
-    from .archive import create_archive
+    from .run.archive import create_archive
 
     target = create_archive(args.run_dir, args.output)
     console.print(f"Archiv geschrieben: {target} (Prüfsumme in {target.name}.sha256)")
@@ -230,7 +233,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .archive import verify
+    from .run.archive import verify
 
     result = verify(args.path)
     if result.ok:
@@ -243,7 +246,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
-    from .archive import reproduce
+    from .run.archive import reproduce
 
     console.print(f"Wiederhole den Lauf aus {args.archive} ...")
     result = reproduce(args.archive, args.outputs, args.jobs)

@@ -1,4 +1,11 @@
-"""The one error type for invalid input, and the problem records it carries.
+"""The errors a user can do something about, under one base class, and the problem records they carry.
+
+:class:`VeedelError` is the base of every error that is the user's to fix: bad input data
+(:class:`DataValidationError`), a parameter or option that does not fit (:class:`ConfigurationError`),
+data that do not support a computation (:class:`AnalysisError`), a figure that would break disclosure
+control (:class:`DisclosureError`), a missing network (:class:`OfflineError`), a missing program such as
+Chromium (:class:`ToolMissingError`) and a damaged archive (:class:`IntegrityError`). The command line
+shows these as one German message with exit code 2; every other exception is a bug and surfaces as one.
 
 Every reader and validator collects *all* problems it finds and raises a single
 :class:`DataValidationError` at the end, so a planner fixes a file in one pass instead of one
@@ -39,7 +46,35 @@ class Problem:
         return f"{self.location()}: {self.reason}"
 
 
-class DataValidationError(ValueError):
+class VeedelError(Exception):
+    """Base of every error that the user can fix (input, parameters, environment); its text is German."""
+
+
+class ConfigurationError(VeedelError):
+    """A parameter, option or configuration value that does not fit (unknown area, year without data)."""
+
+
+class AnalysisError(VeedelError):
+    """The data are valid but do not support a computation (no qualifying Stadtteil, no spread)."""
+
+
+class DisclosureError(VeedelError):
+    """A figure or table would show values that disclosure control must hide: it may not be published."""
+
+
+class OfflineError(VeedelError):
+    """The network (the city's open-data portal) cannot be reached."""
+
+
+class ToolMissingError(VeedelError):
+    """A program the project uses (Chromium, axe-core) is not installed."""
+
+
+class IntegrityError(VeedelError):
+    """An archive or run folder does not match its checksums."""
+
+
+class DataValidationError(VeedelError):
     """Raised when input does not meet its schema; lists every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem]):

@@ -1,0 +1,120 @@
+"""Compare an area with the city: values, intervals, a test of difference, and the Handlungsbedarfe.
+
+The test compares the area with the *rest of the city* (city minus area), because the city total
+contains the area itself and two overlapping groups cannot be tested as independent samples. The
+reports show the distance to the city as a whole, which is what committees ask about.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import test_proportions_2indep
+from statsmodels.stats.rates import test_poisson_2indep
+
+from ..inputs.dataset import Dataset
+from ..params.catalogue import Indicator
+from ..params.run_config import HandlungsbedarfRule
+from .indicators import CITY, area_groups, indicator_values
+
+REST = "rest"
+
+
+def _p_value(indicator: Indicator, area_num: float, area_den: float, rest_num: float, rest_den: float) -> float:
+    """Two-sided p-value for "area rate equals rest-of-city rate" (score tests from statsmodels)."""
+    values = np.array([np.nan if pd.isna(v) else v for v in (area_num, area_den, rest_num, rest_den)], dtype=float)
+    if not np.all(np.isfinite(values)) or values[1] <= 0 or values[3] <= 0:
+        return np.nan
+    area_num, area_den, rest_num, rest_den = values
+    if indicator.bounded:
+        if area_num in (0, area_den) and rest_num in (0, rest_den) and area_num / area_den == rest_num / rest_den:
+            return 1.0
+        return float(test_proportions_2indep(area_num, area_den, rest_num, rest_den, method="score").pvalue)
+    return float(test_poisson_2indep(area_num, area_den, rest_num, rest_den, method="score").pvalue)
+
+
+def worse_ratio(indicator: Indicator, area_value: float, city_value: float) -> float:
+    """How many times worse the area is than the city (>1 = worse), by the indicator's direction.
+
+    NaN for neutral indicators and where a value is missing or zero.
+    """
+    if indicator.direction == "neutral" or not (area_value > 0 and city_value > 0):
+        return np.nan
+    ratio = area_value / city_value
+    return ratio if indicator.direction == "higher_is_worse" else 1 / ratio
+
+
+def assess(indicator: Indicator, difference: float, p_value: float, alpha: float) -> str:
+    """German verdict on the difference to the city: favourable, unfavourable, higher, lower or no clear difference."""
+    if not np.isfinite(difference) or not np.isfinite(p_value):
+        return "nicht berechenbar"
+    if p_value >= alpha or difference == 0:
+        return "kein deutlicher Unterschied"
+    if indicator.direction == "neutral":
+        return "höher" if difference > 0 else "niedriger"
+    worse = (difference > 0) == (indicator.direction == "higher_is_worse")
+    return "ungünstiger" if worse else "günstiger"
+
+
+def need_level(ratio: float, p_value: float, rule: HandlungsbedarfRule) -> str:
+    """Handlungsbedarf for one indicator: "deutlich erhöht", "erhöht" or "" (none)."""
+    if not (np.isfinite(ratio) and np.isfinite(p_value)) or p_value >= rule.significance:
+        return ""
+    if ratio >= rule.high_ratio:
+        return "deutlich erhöht"
+    if ratio >= rule.elevated_ratio:
+        return "erhöht"
+    return ""
+
+
+def compare_with_city(ds: Dataset, area_id: str, year: int, indicators: list[Indicator] | None = None,
+                      level: float = 0.95, rule: HandlungsbedarfRule | None = None) -> pd.DataFrame:
+    """One row per indicator: area and city value with intervals, distance, test, verdict, Handlungsbedarf.
+
+    Distances are in the indicator's unit points (percentage points for percent indicators).
+    """
+    rule = rule or HandlungsbedarfRule()
+    area = ds.areas.get(area_id)
+    selected = indicators if indicators is not None else ds.catalogue.indicators
+    groups = area_groups(ds, [area.id])
+    members = set(groups[area.id])
+    groups[REST] = [u for u in groups[CITY] if u not in members]
+    values = indicator_values(ds, year, groups, selected, level)
+    # a row mixing the nullable data_year with floats would turn NaN into pd.NA; keep the floats plain
+    values["data_year"] = values["data_year"].astype(object)
+    values = values.set_index(["indicator", "group"])
+    rows = []
+    for indicator in selected:
+        a, c, r = (values.loc[(indicator.id, g)] for g in (area.id, CITY, REST))
+        p_value = _p_value(indicator, a["numerator"], a["denominator"], r["numerator"], r["denominator"])
+        difference = a["value"] - c["value"]
+        ratio = worse_ratio(indicator, a["value"], c["value"])
+        rows.append({
+            "indicator": indicator.id,
+            "label": indicator.name,
+            "lebenslage": indicator.lebenslage,
+            "direction": indicator.direction,
+            "unit": indicator.unit,
+            "data_year": a["data_year"],
+            "area_numerator": a["numerator"],
+            "area_denominator": a["denominator"],
+            "area_value": a["value"],
+            "area_ci_low": a["ci_low"],
+            "area_ci_high": a["ci_high"],
+            "city_numerator": c["numerator"],
+            "city_denominator": c["denominator"],
+            "city_value": c["value"],
+            "difference": difference,
+            "p_value": p_value,
+            "worse_ratio": ratio,
+            "assessment": assess(indicator, difference, p_value, 1 - level),
+            "need": need_level(ratio, p_value, rule),
+        })
+    return pd.DataFrame(rows)
+
+
+def handlungsbedarfe(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The flagged rows of a comparison, strongest first."""
+    flagged = comparison[comparison["need"] != ""].copy()
+    flagged["_order"] = flagged["need"].map({"deutlich erhöht": 0, "erhöht": 1})
+    return flagged.sort_values(["_order", "worse_ratio"], ascending=[True, False]).drop(columns="_order")

@@ -1,0 +1,217 @@
+"""The indicator engine: sum counts over units into areas and the city, then compute rates.
+
+The rule that matters: counts are aggregated first (unit -> Stadtteil / Sozialraumgebiet -> city) and
+only then divided. A rate is never averaged over units or areas, because units differ in size. A sum is
+only as good as its parts: if any unit's count is missing or suppressed at source, the group's sum is
+unknown (NaN) rather than silently too small.
+
+Confidence intervals treat the counts as the outcome of a random process (the usual "superpopulation"
+reading of full counts): Wilson intervals for shares, exact Poisson intervals for rates that are not
+shares (moves per 1,000 residents), both from statsmodels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.rates import confint_poisson
+
+from ..inputs.dataset import Dataset
+from ..params.catalogue import Indicator
+
+CITY = "gesamtstadt"
+CITY_LABEL = "Gesamtstadt"
+
+
+def _cube(ds: Dataset) -> tuple[np.ndarray, dict[int, int], dict[str, int]]:
+    """All counts as one array years x units x variables (NaN where missing or suppressed), built once."""
+    if "cube" not in ds.cache:
+        years = ds.years
+        variables = ds.catalogue.variable_ids
+        cube = np.full((len(years), len(ds.units), len(variables)), np.nan)
+        stats = ds.statistics
+        y = pd.Index(years).get_indexer(stats["year"])
+        u = pd.Index(ds.units["unit_id"]).get_indexer(stats["unit"])
+        v = pd.Index(variables).get_indexer(stats["variable"])
+        cube[y, u, v] = stats["count"].to_numpy(dtype=float)
+        ds.cache["cube"] = (cube, {year: i for i, year in enumerate(years)},
+                            {variable: i for i, variable in enumerate(variables)})
+    return ds.cache["cube"]
+
+
+def unit_matrix(ds: Dataset, year: int) -> pd.DataFrame:
+    """Counts of one year as a units x variables table (NaN where missing or suppressed at source)."""
+    cube, year_index, _ = _cube(ds)
+    values = cube[year_index[year]] if year in year_index else np.full(cube.shape[1:], np.nan)
+    return pd.DataFrame(values, index=ds.units["unit_id"].to_numpy(), columns=ds.catalogue.variable_ids)
+
+
+def _membership(ds: Dataset, groups: Mapping[str, list[str]]) -> np.ndarray:
+    """0/1 matrix groups x units (cached per grouping)."""
+    key = tuple((name, tuple(members)) for name, members in groups.items())
+    cache = ds.cache.setdefault("membership", {})
+    if key not in cache:
+        position = {unit: i for i, unit in enumerate(ds.units["unit_id"])}
+        matrix = np.zeros((len(groups), len(position)))
+        for g, members in enumerate(groups.values()):
+            matrix[g, [position[u] for u in members]] = 1.0
+        cache[key] = matrix
+    return cache[key]
+
+
+def aggregate_years(ds: Dataset, years: list[int], groups: Mapping[str, list[str]],
+                    variables: list[str]) -> np.ndarray:
+    """Summed counts as an array years x groups x variables.
+
+    A sum is NaN when any unit of the group lacks the count (missing or suppressed at source) or when
+    the year is not in the data.
+    """
+    cube, year_index, variable_index = _cube(ds)
+    membership = _membership(ds, groups)
+    result = np.full((len(years), len(groups), len(variables)), np.nan)
+    present = [i for i, y in enumerate(years) if y in year_index]
+    if not present:
+        return result
+    known = [i for i, v in enumerate(variables) if v in variable_index]
+    block = cube[np.ix_([year_index[years[i]] for i in present], np.arange(cube.shape[1]),
+                        [variable_index[variables[i]] for i in known])]
+    sums = np.einsum("gu,yuv->ygv", membership, np.nan_to_num(block, nan=0.0))
+    unknown = np.einsum("gu,yuv->ygv", membership, np.isnan(block).astype(float)) > 0
+    sums[unknown] = np.nan
+    sums[:, membership.sum(axis=1) == 0, :] = np.nan
+    result[np.ix_(present, np.arange(len(groups)), known)] = sums
+    return result
+
+
+def area_groups(ds: Dataset, area_ids: Iterable[str] | None = None, city: bool = True) -> dict[str, list[str]]:
+    """Units per Sozialraumgebiet (all areas by default), plus the whole city under :data:`CITY`."""
+    ids = list(area_ids) if area_ids is not None else ds.areas.ids
+    groups = {ds.areas.get(a).id: ds.membership.units_of(ds.areas.get(a).id) for a in ids}
+    if city:
+        groups[CITY] = list(ds.units["unit_id"])
+    return groups
+
+
+def programme_group(ds: Dataset) -> list[str]:
+    """All units in any of the areas (the programme as a whole)."""
+    return ds.membership.all_units()
+
+
+def stadtteil_groups(ds: Dataset) -> dict[str, list[str]]:
+    """Units per Stadtteil, keyed by the official number as text ("101")."""
+    return {str(nr): list(group["unit_id"]) for nr, group in ds.units.groupby("stadtteil_nr")}
+
+
+def aggregate(ds: Dataset, year: int, groups: Mapping[str, list[str]],
+              variables: list[str] | None = None) -> pd.DataFrame:
+    """Summed counts per group for one year (groups x variables).
+
+    A group's sum is NaN when any of its units lacks the count (missing or suppressed at source).
+    """
+    variables = list(variables) if variables is not None else ds.catalogue.variable_ids
+    sums = aggregate_years(ds, [year], groups, variables)[0]
+    return pd.DataFrame(sums, index=pd.Index(list(groups), name="group"), columns=variables)
+
+
+def data_year(ds: Dataset, indicator: Indicator, year: int) -> int | None:
+    """The year whose counts an indicator uses for report year ``year``.
+
+    Usually ``year`` itself; for ``latest_available`` indicators (elections) the latest year up to
+    ``year`` with data for all its variables. None when there are no data at all.
+    """
+    variables = set(indicator.numerator + indicator.denominator)
+    cache = ds.cache.setdefault("years_with", {})
+    key = tuple(sorted(variables))
+    if key not in cache:
+        present = ds.statistics[ds.statistics["variable"].isin(variables)]
+        complete = present.groupby("year")["variable"].nunique()
+        cache[key] = sorted(int(y) for y in complete[complete == len(variables)].index)
+    years = cache[key]
+    if not indicator.latest_available:
+        return year if year in years else None
+    earlier = [y for y in years if y <= year]
+    return earlier[-1] if earlier else None
+
+
+def confidence_interval(numerator: np.ndarray, denominator: np.ndarray, bounded: bool,
+                        level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Interval for numerator/denominator as a proportion: Wilson for shares, exact Poisson otherwise."""
+    numerator = np.asarray(numerator, dtype=float)
+    denominator = np.asarray(denominator, dtype=float)
+    low = np.full(numerator.shape, np.nan)
+    high = np.full(numerator.shape, np.nan)
+    ok = np.isfinite(numerator) & np.isfinite(denominator) & (denominator > 0)
+    if ok.any():
+        if bounded:
+            lo, hi = proportion_confint(numerator[ok], denominator[ok], alpha=1 - level, method="wilson")
+        else:
+            lo, hi = confint_poisson(numerator[ok], denominator[ok], method="exact-c", alpha=1 - level)
+        low[ok], high[ok] = lo, hi
+    return low, high
+
+
+def _indicator_frame(ds: Dataset, indicator: Indicator, years: list[int], groups: Mapping[str, list[str]],
+                     level: float) -> pd.DataFrame:
+    """Rates of one indicator for several report years and groups (rows: year-major, then groups)."""
+    used = [data_year(ds, indicator, y) for y in years]
+    variables = indicator.numerator + indicator.denominator
+    lookup = sorted({u for u in used if u is not None})
+    sums = aggregate_years(ds, lookup, groups, variables) if lookup else None
+    n_num = len(indicator.numerator)
+    numerator = np.full((len(years), len(groups)), np.nan)
+    denominator = np.full((len(years), len(groups)), np.nan)
+    for i, used_year in enumerate(used):
+        if used_year is None:
+            continue
+        block = sums[lookup.index(used_year)]
+        parts, whole = block[:, :n_num], block[:, n_num:]
+        numerator[i] = np.where(np.isnan(parts).any(axis=1), np.nan, parts.sum(axis=1))
+        denominator[i] = np.where(np.isnan(whole).any(axis=1), np.nan, whole.sum(axis=1))
+    numerator, denominator = numerator.ravel(), denominator.ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(denominator > 0, numerator / denominator, np.nan)
+    low, high = confidence_interval(numerator, denominator, indicator.bounded, level)
+    count = len(groups)
+    return pd.DataFrame({
+        "group": list(groups) * len(years),
+        "indicator": indicator.id,
+        "year": np.repeat(years, count),
+        "data_year": pd.array(np.repeat([u if u is not None else pd.NA for u in used], count), dtype="Int64"),
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": value * indicator.scale,
+        "ci_low": low * indicator.scale,
+        "ci_high": high * indicator.scale,
+    })
+
+
+def indicator_values(ds: Dataset, year: int, groups: Mapping[str, list[str]],
+                     indicators: Iterable[Indicator] | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Rates with confidence intervals per group and indicator for one report year (long table).
+
+    Columns: group, indicator, year, data_year, numerator, denominator, value (in the indicator's unit,
+    % or per mille), ci_low, ci_high. Rows with no data have NaN values.
+    """
+    selected = list(indicators) if indicators is not None else ds.catalogue.indicators
+    return pd.concat([_indicator_frame(ds, i, [year], groups, level) for i in selected], ignore_index=True)
+
+
+def indicator_series(ds: Dataset, groups: Mapping[str, list[str]], indicators: Iterable[Indicator] | None = None,
+                     years: Iterable[int] | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Rates for several years (for trend figures and models), one row per year, group and indicator.
+
+    ``latest_available`` indicators (elections) appear only in years with their own data: a series
+    shows what was measured, not the carried-forward value.
+    """
+    selected = list(indicators) if indicators is not None else ds.catalogue.indicators
+    years = list(years) if years is not None else ds.years
+    frames = [_indicator_frame(ds, i, years, groups, level) for i in selected]
+    series = pd.concat(frames, ignore_index=True)
+    repeated = series["data_year"].notna() & (series["data_year"] != series["year"])
+    series = series[~repeated.fillna(False).to_numpy(dtype=bool)]
+    order = {i.id: n for n, i in enumerate(selected)}
+    return series.sort_values(["year", "indicator"], key=lambda c: c.map(order) if c.name == "indicator" else c,
+                              kind="stable").reset_index(drop=True)

@@ -1,0 +1,174 @@
+"""The indicator catalogue (``parameters/indicators.yml``): variables, indicators, published figures.
+
+A *variable* is a count that the statistics deliver per statistical unit and year (residents aged
+6-14, SGB II recipients, ...). An *indicator* is a rate built from summed variables: the sum of its
+numerator variables over the sum of its denominator variables. Both sums are taken over all units of
+an area first; rates are never averaged (see :mod:`veedel_lib.indicators`). The *programme figures*
+are the shares of the 15 areas in the city total that the council resolution publishes.
+
+Adding an indicator needs only a new entry in the YAML file: the reports list every indicator of the
+catalogue.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..errors import DataValidationError
+from .yamlfiles import load_yaml, parse_model, problem_at
+
+DEFAULT_PUBLISH_THRESHOLD = 3
+"""Counts from 1 to below this are not published unless a variable sets its own threshold."""
+
+Direction = Literal["higher_is_worse", "higher_is_better", "neutral"]
+RateUnit = Literal["percent", "per_1000"]
+
+LEBENSLAGEN = (
+    "Bevölkerung",
+    "Gesundheit",
+    "Bildung",
+    "Erwerbstätigkeit",
+    "Einkommen und materieller Lebensstandard",
+    "Soziale, gesellschaftliche und politische Einbindung",
+    "Wohnen",
+    "Umwelt und Mobilität",
+)
+"""The Lebenslagen that structure the analysis (as in the city's Lebenslagenbericht), plus population."""
+
+_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class Variable(BaseModel):
+    """A count delivered per statistical unit and year."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+    source: str
+    publish_threshold: int = Field(DEFAULT_PUBLISH_THRESHOLD, ge=1)
+
+
+class Indicator(BaseModel):
+    """A rate: summed numerator variables over summed denominator variables."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+    short_label: str | None = None
+    description: str = ""
+    lebenslage: str
+    numerator: list[str] = Field(min_length=1)
+    denominator: list[str] = Field(min_length=1)
+    direction: Direction
+    unit: RateUnit = "percent"
+    source: str
+    publish_threshold: int | None = Field(None, ge=1)
+    bounded: bool = True
+    """True when the numerator counts a subset of the denominator, so the rate cannot exceed 100 %."""
+    latest_available: bool = False
+    """True for figures collected only in some years (elections): a year uses the latest data up to it."""
+
+    @field_validator("lebenslage")
+    @classmethod
+    def _known_lebenslage(cls, value: str) -> str:
+        if value not in LEBENSLAGEN:
+            raise ValueError(f"unbekannte Lebenslage {value!r}, erlaubt: {', '.join(LEBENSLAGEN)}")
+        return value
+
+    @property
+    def name(self) -> str:
+        """The label to use in narrow tables and figure panels."""
+        return self.short_label or self.label
+
+    @property
+    def scale(self) -> float:
+        """Factor from a proportion to the indicator's unit (100 for percent, 1000 for per mille)."""
+        return 100.0 if self.unit == "percent" else 1000.0
+
+
+class ProgrammeFigure(BaseModel):
+    """One line of the published-figures table: the 15 areas' share of a city-wide count."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+    variables: list[str] = Field(min_length=1)
+    published_share: float = Field(ge=0, le=100)
+    """Share in percent as published in the council resolution (DESIGN.md)."""
+
+
+class Catalogue(BaseModel):
+    """The whole catalogue as read from YAML, with cross-references checked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    variables: list[Variable]
+    indicators: list[Indicator]
+    programme_figures: list[ProgrammeFigure] = []
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Catalogue":
+        for kind, items in (("Variable", self.variables), ("Indikator", self.indicators),
+                            ("Kennzahl", self.programme_figures)):
+            seen: set[str] = set()
+            for item in items:
+                if item.id in seen:
+                    raise ValueError(f"{kind} '{item.id}' ist doppelt definiert")
+                seen.add(item.id)
+        return self
+
+    def variable(self, variable_id: str) -> Variable:
+        return next(v for v in self.variables if v.id == variable_id)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(f"Indikator '{indicator_id}' steht nicht im Katalog")
+
+    @property
+    def variable_ids(self) -> list[str]:
+        return [v.id for v in self.variables]
+
+    def threshold(self, indicator: Indicator) -> int:
+        """Smallest publishable count for an indicator: its own, else the strictest of its numerator variables."""
+        if indicator.publish_threshold is not None:
+            return indicator.publish_threshold
+        return max(self.variable(v).publish_threshold for v in indicator.numerator)
+
+    def by_lebenslage(self) -> dict[str, list[Indicator]]:
+        """Indicators grouped by Lebenslage, in the catalogue's order of Lebenslagen."""
+        groups: dict[str, list[Indicator]] = {}
+        for lebenslage in LEBENSLAGEN:
+            members = [i for i in self.indicators if i.lebenslage == lebenslage]
+            if members:
+                groups[lebenslage] = members
+        return groups
+
+
+def load_catalogue(path: str | Path) -> Catalogue:
+    """Read and check ``indicators.yml``; unknown variables in indicators or figures are errors with line numbers."""
+    catalogue = parse_model(path, Catalogue)
+    _, node = load_yaml(path)
+    known = set(catalogue.variable_ids)
+    problems = []
+    for i, indicator in enumerate(catalogue.indicators):
+        for part in ("numerator", "denominator"):
+            for j, variable in enumerate(getattr(indicator, part)):
+                if variable not in known:
+                    problems.append(problem_at(path, node, ("indicators", i, part, j),
+                                               f"unbekannte Variable '{variable}' in Indikator '{indicator.id}'"))
+    for i, figure in enumerate(catalogue.programme_figures):
+        for j, variable in enumerate(figure.variables):
+            if variable not in known:
+                problems.append(problem_at(path, node, ("programme_figures", i, "variables", j),
+                                           f"unbekannte Variable '{variable}' in Kennzahl '{figure.id}'"))
+    if problems:
+        raise DataValidationError(problems)
+    return catalogue

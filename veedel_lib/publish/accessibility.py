@@ -1,0 +1,56 @@
+"""Accessibility checks of the generated HTML reports with axe-core in headless Chromium.
+
+The reports aim at BITV 2.0 / WCAG 2.1 AA as far as a generated report can. axe-core (npm package,
+installed by ``make test`` into ``tests/a11y/node_modules``) runs inside the page; violations of impact
+"serious" or "critical" fail the check. Used by the tests and by ``veedel accessibility RUN_DIR``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..params.run_config import project_root
+from .pdf import BROWSER_ARGS, chromium_path
+
+BLOCKING = ("serious", "critical")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def axe_script() -> Path | None:
+    """Path of ``axe.min.js``: ``VEEDEL_AXE`` or the project's ``tests/a11y/node_modules``."""
+    configured = os.environ.get("VEEDEL_AXE")
+    candidates = [Path(configured)] if configured else []
+    candidates.append(project_root() / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js")
+    return next((c for c in candidates if c.exists()), None)
+
+
+def check_html(files: list[Path], impacts: tuple[str, ...] = BLOCKING) -> dict[str, list[dict]]:
+    """Run axe-core on each HTML file; returns file -> violations with the given impacts (empty = clean).
+
+    Each violation is reduced to id, impact, help text and the first affected elements.
+    """
+    script, executable = axe_script(), chromium_path()
+    if script is None or executable is None:
+        raise RuntimeError("axe-core oder Chromium fehlt (npm install --prefix tests/a11y; apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, list[dict]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+        try:
+            for path in files:
+                page = browser.new_page()
+                page.goto(Path(path).resolve().as_uri(), wait_until="load")
+                page.add_script_tag(path=str(script))
+                report = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                                       WCAG_TAGS)
+                page.close()
+                results[str(path)] = [
+                    {"id": v["id"], "impact": v["impact"], "help": v["help"],
+                     "nodes": [n["target"] for n in v["nodes"][:3]]}
+                    for v in report["violations"] if v["impact"] in impacts
+                ]
+        finally:
+            browser.close()
+    return results

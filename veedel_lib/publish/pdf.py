@@ -1,0 +1,179 @@
+"""Print the HTML reports to PDF with headless Chromium: A4, page numbers, one browser for all reports.
+
+Chromium comes from the Debian package ``chromium`` (the project's set-up installs it). It is driven
+through Playwright's Python API with the system browser, so nothing is downloaded at run time. If no
+browser can be started, the run still delivers HTML and says clearly why there is no PDF.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from ..files import atomic_path, sha256_file
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-quic"]
+FOOTER = ('<div style="font-family: DejaVu Sans, Arial, sans-serif; font-size: 7.5pt; color: #4a4a4a; '
+          'width: 100%; padding: 0 16mm; display: flex; justify-content: space-between;">'
+          '<span class="title"></span><span>Seite <span class="pageNumber"></span> von '
+          '<span class="totalPages"></span></span></div>')
+MARGINS = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
+
+
+def chromium_path() -> str | None:
+    """Path of the Chromium executable: ``VEEDEL_CHROMIUM``, else the first one found on PATH."""
+    configured = os.environ.get("VEEDEL_CHROMIUM")
+    if configured:
+        return configured if Path(configured).exists() else None
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+class PdfPrinter:
+    """One headless browser that prints many HTML files to PDF (use as a context manager)."""
+
+    def __init__(self) -> None:
+        self._playwright = None
+        self._browser = None
+
+    def __enter__(self) -> "PdfPrinter":
+        executable = chromium_path()
+        if executable is None:
+            raise RuntimeError("Chromium nicht gefunden: bitte das Debian-Paket 'chromium' installieren "
+                               "(make run erledigt das) oder VEEDEL_CHROMIUM setzen.")
+        from playwright.sync_api import sync_playwright
+
+        self._playwright = sync_playwright().start()
+        self._browser = self._playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+
+    def print(self, html_file: Path, pdf_file: Path) -> Path:
+        """Print one HTML file to ``pdf_file`` atomically (temporary name, then rename)."""
+        page = self._browser.new_page()
+        try:
+            page.goto(Path(html_file).resolve().as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            with atomic_path(pdf_file) as temporary:
+                page.pdf(path=str(temporary), format="A4", print_background=True, display_header_footer=True,
+                         header_template="<span></span>", footer_template=FOOTER, margin=MARGINS,
+                         prefer_css_page_size=False)
+        finally:
+            page.close()
+        return pdf_file
+
+
+# A4 width minus the left and right margins, in CSS pixels (96 per inch): the width the report is laid out in.
+PRINT_WIDTH_PX = round((210 - 16 - 16) / 25.4 * 96)
+_OVERFLOW_JS = """() => {
+  const limit = document.documentElement.clientWidth + 1;
+  const named = el => (el.querySelector('caption') || el.closest('figure')?.querySelector('figcaption') || el)
+      .textContent.trim().slice(0, 80);
+  return [...document.querySelectorAll('table, figure img, pre')]
+    .filter(el => el.getBoundingClientRect().right > limit || el.scrollWidth > el.clientWidth + 1)
+    .map(named);
+}"""
+
+
+def overflowing_elements(html_files: list[Path]) -> dict[str, list[str]]:
+    """Tables and figures wider than the printed page, per HTML file (empty lists: nothing is cut off).
+
+    Each file is laid out for print at the width of the PDF's A4 text area, the layout the PDF gets.
+    """
+    executable = chromium_path()
+    if executable is None:
+        raise RuntimeError("Chromium nicht gefunden: bitte das Debian-Paket 'chromium' installieren.")
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, list[str]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+            page.emulate_media(media="print")
+            for path in html_files:
+                page.goto(Path(path).resolve().as_uri(), wait_until="load")
+                results[str(path)] = page.evaluate(_OVERFLOW_JS)
+        finally:
+            browser.close()
+    return results
+
+
+class BackgroundPrinter:
+    """Prints reports to PDF in a thread while the notebooks of the run are still executing.
+
+    One browser serves the whole run. ``submit`` queues a finished report; ``close`` waits for the queue
+    to drain and returns the status entry for the manifest. Without a browser every report stays HTML-only
+    and the status says why.
+    """
+
+    def __init__(self, run_dir: Path):
+        import queue
+        import threading
+
+        self.run_dir = run_dir
+        self.queue: queue.Queue = queue.Queue()
+        self.failures: list[str] = []
+        self.printed = 0
+        self.unavailable: str | None = None
+        self.thread = threading.Thread(target=self._work, name="veedel-pdf", daemon=True)
+        self.thread.start()
+
+    def submit(self, result) -> None:
+        """Queue the HTML of a successful report (``result`` is a runner TaskResult)."""
+        html = self.run_dir / result.task.folder / f"{result.task.notebook}.html"
+        if html.exists():
+            self.queue.put((result, html, html.with_suffix(".pdf")))
+
+    def _work(self) -> None:
+        try:
+            printer = PdfPrinter().__enter__()
+        except Exception as exc:  # noqa: BLE001 - no browser means HTML only, said clearly
+            self.unavailable = f"PDF nicht erzeugt: {exc}"
+            printer = None
+        try:
+            while True:
+                job = self.queue.get()
+                if job is None:
+                    break
+                if printer is None:
+                    continue
+                result, html, pdf = job
+                try:
+                    printer.print(html, pdf)
+                    result.outputs[pdf.relative_to(self.run_dir).as_posix()] = sha256_file(pdf)
+                    self.printed += 1
+                except Exception as exc:  # noqa: BLE001 - one broken page must not stop the others
+                    self.failures.append(f"{html.name}: {exc}")
+        finally:
+            if printer is not None:
+                printer.__exit__(None, None, None)
+
+    def close(self) -> dict:
+        """Wait until every queued report is printed; the status entry for the manifest."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.unavailable:
+            print(self.unavailable)
+            return {"status": "unavailable", "message": self.unavailable}
+        if self.failures:
+            return {"status": "failed", "message": "; ".join(self.failures)}
+        return {"status": "ok", "message": f"{self.printed} PDF-Dateien"}
+
+
+def render_pdfs(run_dir: Path, results: list) -> dict:
+    """Print the HTML of every successful report of a run (see :class:`BackgroundPrinter`)."""
+    printer = BackgroundPrinter(run_dir)
+    for result in results:
+        printer.submit(result)
+    return printer.close()

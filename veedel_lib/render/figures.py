@@ -1,0 +1,419 @@
+"""Figures for the reports (matplotlib/seaborn), each with the data it shows and an alternative text.
+
+Every figure function returns a :class:`Chart`: the matplotlib figure, the table of the values it
+plots (shown under the figure for screen readers and for checking) and an alternative text that states
+the finding, not just the chart type. Colours come from the Okabe-Ito palette, which stays distinct for
+the common forms of colour blindness, and area and city also differ by marker and line style, so no
+figure depends on colour alone. Axis numbers use German format.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from dataclasses import dataclass, field
+
+import matplotlib
+
+matplotlib.use("Agg")  # reports are rendered headless; notebooks display the SVG through report.py
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from ..params.catalogue import Indicator  # noqa: E402
+from . import formatting as fmt  # noqa: E402
+
+AREA_COLOUR = "#0072B2"   # Okabe-Ito blue
+CITY_COLOUR = "#D55E00"   # Okabe-Ito vermillion
+OTHER_COLOUR = "#999999"
+HIGHLIGHT_COLOUR = "#009E73"
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+"""Okabe-Ito colours, blue and vermillion first (the area and the city)."""
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 9.5,
+    "axes.labelsize": 9,
+    "axes.edgecolor": "#444444",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "svg.hashsalt": "veedel",  # stable element ids: the same data gives byte-identical SVG
+    "svg.fonttype": "path",
+    "figure.dpi": 100,
+}
+plt.rcParams.update(STYLE)
+sns.set_palette(PALETTE)
+
+
+@dataclass
+class Chart:
+    """A figure ready for a report: the figure, its data, a caption and an alternative text."""
+
+    figure: plt.Figure
+    data: pd.DataFrame
+    alt: str
+    caption: str
+    data_columns: dict[str, str] = field(default_factory=dict)
+    """Column -> German header for the data table; also lists which columns are shown."""
+    _svg: str | None = field(default=None, repr=False, compare=False)
+
+    def svg(self) -> str:
+        """The figure as SVG text without a creation date, so identical data give identical output.
+
+        Rendered once: the figure is then closed and emptied, because a warm kernel draws hundreds of
+        reports and matplotlib keeps closed figures' artists alive through reference cycles (measured:
+        about 10 MiB more memory per report before this).
+        """
+        if self._svg is None:
+            buffer = io.StringIO()
+            self.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+            plt.close(self.figure)
+            self.figure.clear()
+            self._svg = buffer.getvalue()
+        return self._svg
+
+
+def german_axis(axis, decimals: int = 0, suffix: str = "") -> None:
+    """Format an axis' tick labels in German notation (decimal comma, thousands dot)."""
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, decimals) + suffix))
+
+
+def age_structure(frame: pd.DataFrame, area_name: str, year: int) -> Chart:
+    """Horizontal bars of the age groups' shares in the area and in the city.
+
+    ``frame`` has columns label (age group), area_value, city_value (percent), in display order.
+    """
+    fig, ax = plt.subplots(figsize=(6.4, 2.9))
+    positions = np.arange(len(frame))
+    height = 0.38
+    ax.barh(positions - height / 2, frame["area_value"], height, color=AREA_COLOUR, label=area_name)
+    ax.barh(positions + height / 2, frame["city_value"], height, color="white", edgecolor=CITY_COLOUR,
+            hatch="////", label="Gesamtstadt")
+    ax.set_yticks(positions, frame["label"])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"Anteil an allen Einwohner*innen {year} (%)")
+    german_axis(ax.xaxis)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right")
+    biggest = frame.assign(diff=frame["area_value"] - frame["city_value"]).sort_values("diff")
+    younger = biggest.iloc[-1]
+    alt = (f"Balkendiagramm der Altersgruppen {year}: Den größten Unterschied zur Gesamtstadt hat {area_name} "
+           f"bei der Gruppe {younger['label']} ({fmt.percent(younger['area_value'])} gegenüber "
+           f"{fmt.percent(younger['city_value'])}); "
+           f"am deutlichsten darunter liegt die Gruppe {biggest.iloc[0]['label']} "
+           f"({fmt.percent(biggest.iloc[0]['area_value'])} gegenüber {fmt.percent(biggest.iloc[0]['city_value'])}).")
+    return Chart(fig, frame.reset_index(drop=True), alt, f"Altersstruktur {year}: {area_name} und Gesamtstadt",
+                 {"label": "Altersgruppe", "area_value": area_name, "city_value": "Gesamtstadt"})
+
+
+def ratio_dots(comparison: pd.DataFrame, area_name: str, year: int) -> Chart:
+    """Dot plot of each indicator relative to the city (city = 100), with the area's interval.
+
+    ``comparison`` is the output of :func:`veedel_lib.comparison.compare_with_city` (non-neutral rows).
+    """
+    data = comparison.dropna(subset=["area_value", "city_value"]).copy()
+    data = data[data["city_value"] > 0]
+    data["index"] = 100 * data["area_value"] / data["city_value"]
+    data["index_low"] = 100 * data["area_ci_low"] / data["city_value"]
+    data["index_high"] = 100 * data["area_ci_high"] / data["city_value"]
+    data = data.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(6.4, 0.34 * len(data) + 0.9))
+    y = np.arange(len(data))
+    ax.errorbar(data["index"], y, xerr=[data["index"] - data["index_low"], data["index_high"] - data["index"]],
+                fmt="o", color=AREA_COLOUR, ecolor=AREA_COLOUR, elinewidth=1.2, capsize=2, label=area_name)
+    ax.axvline(100, color=CITY_COLOUR, linestyle="--", linewidth=1.2, label="Gesamtstadt = 100")
+    ax.set_yticks(y, data["label"])
+    ax.set_xlabel(f"Wert {year} im Verhältnis zur Gesamtstadt (Gesamtstadt = 100)")
+    german_axis(ax.xaxis)
+    ax.set_xlim(left=0)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (0.34 * len(data) + 0.9)), ncol=2,
+              fontsize=8)
+    worse = data[data["assessment"] == "ungünstiger"]
+    better = data[data["assessment"] == "günstiger"]
+    strongest = data.loc[data["worse_ratio"].idxmax()] if data["worse_ratio"].notna().any() else None
+    alt = (f"Punktdiagramm: {area_name} liegt {year} bei {len(worse)} von {len(data)} Indikatoren ungünstiger und "
+           f"bei {len(better)} günstiger als die Gesamtstadt.")
+    if strongest is not None and strongest["worse_ratio"] > 1:
+        alt += (f" Am weitesten ungünstiger ist {strongest['label']} mit dem "
+                f"{fmt.number(strongest['worse_ratio'], 1)}-Fachen des städtischen Werts.")
+    kept = [c for c in ("label", "area_value", "city_value", "index", "unit", "area_numerator", "threshold")
+            if c in data.columns]
+    table = data.iloc[::-1][kept].reset_index(drop=True)
+    return Chart(fig, table, alt, f"Soziale Lage {year}: {area_name} im Verhältnis zur Gesamtstadt",
+                 {"label": "Indikator", "area_value": area_name, "city_value": "Gesamtstadt",
+                  "index": "Gesamtstadt = 100"})
+
+
+def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: str,
+                 col_wrap: int = 3) -> Chart:
+    """Small multiples (seaborn): one panel per indicator, the area's line with its interval band and the city's.
+
+    ``series`` is the output of :func:`veedel_lib.trends.area_series`; ``col_wrap`` panels per row.
+    """
+    names = {i.id: i.name for i in indicators}
+    units = {i.id: i.unit for i in indicators}
+    data = series[series["indicator"].isin(names)].dropna(subset=["value"]).copy()
+    order = [i.id for i in indicators if i.id in set(data["indicator"])]
+    data["Gebiet"] = np.where(data["role"] == "area", area_name, "Gesamtstadt")
+    data["panel"] = data["indicator"].map(names)
+    grid = sns.relplot(data=data, x="year", y="value", hue="Gebiet", style="Gebiet", col="panel",
+                       col_order=[names[i] for i in order], col_wrap=col_wrap, kind="line", markers=True,
+                       dashes={area_name: "", "Gesamtstadt": (4, 2)}, markersize=4,
+                       palette={area_name: AREA_COLOUR, "Gesamtstadt": CITY_COLOUR},
+                       height=1.75, aspect=1.25, facet_kws={"sharey": False, "sharex": True})
+    for indicator_id, ax in zip(order, grid.axes.flat):
+        area = data[(data["indicator"] == indicator_id) & (data["role"] == "area")].sort_values("year")
+        ax.fill_between(area["year"], area["ci_low"], area["ci_high"], color=AREA_COLOUR, alpha=0.18, linewidth=0)
+        ax.set_title("")
+        ax.set_title(textwrap.fill(names[indicator_id], 30), loc="left", fontsize=8.5)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        top = area["ci_high"].max() if len(area) else 0
+        german_axis(ax.yaxis, 1 if max(top, data.loc[data["indicator"] == indicator_id, "value"].max()) < 10 else 0,
+                    " %" if units[indicator_id] == "percent" else " ‰")
+        ax.tick_params(labelsize=7.5)
+        ax.set_ylim(bottom=0)
+    sns.move_legend(grid, "lower center", ncol=2, title=None, bbox_to_anchor=(0.5, 0.0), fontsize=8)
+    figure = grid.figure
+    figure.subplots_adjust(bottom=0.12 if len(order) > col_wrap else 0.25, hspace=0.55, wspace=0.3)
+    first, last = int(data["year"].min()), int(data["year"].max())
+    wide = data.pivot_table(index=["indicator", "year"], columns="role", values="value").reset_index()
+    wide = wide.reindex(columns=["indicator", "year", "area", "city"])  # a role without any value stays, empty
+    alt = _trend_alt(wide, indicators, area_name, first, last)
+    table = wide.assign(label=wide["indicator"].map(names), unit=wide["indicator"].map(units))
+    extra = []
+    if "numerator" in data.columns:
+        counts = data[data["role"] == "area"].set_index(["indicator", "year"])
+        table["area_numerator"] = [counts["numerator"].get((i, y), np.nan)
+                                   for i, y in zip(table["indicator"], table["year"])]
+        extra.append("area_numerator")
+    if "threshold" in data.columns:
+        thresholds = data.groupby("indicator")["threshold"].first()
+        table["threshold"] = table["indicator"].map(thresholds)
+        extra.append("threshold")
+    table["_order"] = table["indicator"].map({i: n for n, i in enumerate(order)})
+    table = table.sort_values(["_order", "year"])[["label", "year", "area", "city", "unit", *extra]]
+    table = table.rename(columns={"area": "area_value", "city": "city_value"}).reset_index(drop=True)
+    return Chart(figure, table, alt, f"Entwicklung {first} bis {last}: {area_name} und Gesamtstadt",
+                 {"label": "Indikator", "year": "Jahr", "area_value": area_name, "city_value": "Gesamtstadt"})
+
+
+def _trend_alt(wide: pd.DataFrame, indicators: list[Indicator], area_name: str, first: int, last: int) -> str:
+    closer, wider = [], []
+    for indicator in indicators:
+        rows = wide[wide["indicator"] == indicator.id].dropna().sort_values("year")
+        if len(rows) < 2 or indicator.direction == "neutral":
+            continue
+        gap_first = rows.iloc[0]["area"] - rows.iloc[0]["city"]
+        gap_last = rows.iloc[-1]["area"] - rows.iloc[-1]["city"]
+        (closer if abs(gap_last) < abs(gap_first) else wider).append(indicator.name)
+    text = f"Liniendiagramme {first} bis {last} für {area_name} und die Gesamtstadt."
+    if closer:
+        text += f" Der Abstand zur Gesamtstadt ist kleiner geworden bei {fmt.join(closer)}."
+    if wider:
+        text += f" Er ist größer geworden bei {fmt.join(wider)}."
+    return text
+
+
+def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight: dict[str, str],
+                    year: int, area_name: str) -> Chart:
+    """Each indicator's value in all Stadtteile as a strip of dots; the area's Stadtteile highlighted.
+
+    ``values`` has columns indicator, stadtteil (number as text), name, value; ``highlight`` maps the
+    area's Stadtteil numbers to a label ("ganz" or "teilweise").
+    """
+    names = {i.id: i.name for i in indicators}
+    data = values[values["indicator"].isin(names)].dropna(subset=["value"])
+    order = [i.id for i in indicators if i.id in set(data["indicator"])]
+    fig, ax = plt.subplots(figsize=(6.6, 0.42 * len(order) + 0.9))
+    rng = np.random.default_rng(0)  # fixed jitter: the same data give the same picture
+    for row, indicator_id in enumerate(order):
+        panel = data[data["indicator"] == indicator_id]
+        others = panel[~panel["stadtteil"].isin(highlight)]
+        mine = panel[panel["stadtteil"].isin(highlight)]
+        ax.scatter(others["value"], row + rng.uniform(-0.15, 0.15, len(others)), s=9, color=OTHER_COLOUR,
+                   alpha=0.7, label="andere Stadtteile" if row == 0 else None)
+        ax.scatter(mine["value"], np.full(len(mine), row), s=42, marker="D", color=AREA_COLOUR,
+                   edgecolor="black", linewidth=0.6, zorder=3, label=f"Stadtteile von {area_name}" if row == 0
+                   else None)
+    ax.set_yticks(range(len(order)), [names[i] for i in order])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"Wert {year} (% bzw. ‰ wie im Indikator angegeben)")
+    german_axis(ax.xaxis)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (0.42 * len(order) + 0.9)), ncol=2,
+              fontsize=8)
+    ranks = data.assign(rank=data.groupby("indicator")["value"].rank(ascending=False, method="min"))
+    mine = ranks[ranks["stadtteil"].isin(highlight)]
+    top = mine.sort_values("rank").iloc[0] if len(mine) else None
+    total = data["stadtteil"].nunique()
+    alt = f"Streudiagramm der Werte aller {total} Stadtteile {year}; die Stadtteile von {area_name} sind hervorgehoben."
+    if top is not None:
+        alt += (f" Am höchsten unter allen Stadtteilen liegt {top['name']} bei {names[top['indicator']]} "
+                f"(Rang {int(top['rank'])} von {total}).")
+    kept = ["label", "name", "value", "rank"] + [c for c in ("numerator", "threshold") if c in mine.columns]
+    table = mine.assign(label=mine["indicator"].map(names))[kept].reset_index(drop=True)
+    return Chart(fig, table, alt,
+                 f"Position der Stadtteile von {area_name} unter allen Kölner Stadtteilen {year}",
+                 {"label": "Indikator", "name": "Stadtteil", "value": "Wert", "rank": "Rang (1 = höchster Wert)"})
+
+
+def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) -> Chart:
+    """All areas x key indicators as a table of colours: each cell the area's value relative to the city.
+
+    ``frame`` has a column ``area`` (names, the city in the row labelled "Gesamtstadt") and one column per
+    indicator id with the value. Every cell is annotated with its value, so colour is never the only cue.
+    """
+    ids = [i.id for i in indicators]
+    names = {i.id: i.name for i in indicators}
+    data = frame.set_index("area")[ids]
+    city = data.loc["Gesamtstadt"]
+    areas = data.drop(index="Gesamtstadt")
+    ratio = areas.divide(city) * 100
+    for indicator in indicators:
+        if indicator.direction == "higher_is_better":
+            ratio[indicator.id] = 100 * city[indicator.id] / areas[indicator.id]
+    labels = areas.map(lambda v: fmt.number(v, 1))
+    fig, ax = plt.subplots(figsize=(7.0, 0.33 * len(areas) + 2.2))
+    palette = sns.diverging_palette(240, 25, s=80, l=55, as_cmap=True)
+    sns.heatmap(np.log2(ratio.astype(float) / 100), ax=ax, cmap=palette, center=0, vmin=-1.5, vmax=1.5,
+                annot=labels.to_numpy(), fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.5, linecolor="white",
+                cbar_kws={"label": "ungünstiger als die Stadt → (log. Verhältnis)", "shrink": 0.6})
+    ax.set_xticklabels([names[i] for i in ids], rotation=40, ha="left", rotation_mode="anchor", fontsize=7)
+    ax.set_yticklabels(areas.index, fontsize=7)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(length=0)
+    ax.xaxis.tick_top()
+    worst = ratio.stack().astype(float).idxmax()
+    alt = (f"Farbtabelle {year}: Werte der 15 Sozialraumgebiete je Indikator, eingefärbt nach dem Verhältnis zur "
+           f"Gesamtstadt (blau günstiger, orange ungünstiger; jede Zelle nennt den Wert). Am weitesten über dem "
+           f"städtischen Wert liegt {worst[0]} bei {names[worst[1]]} "
+           f"({fmt.number(ratio.loc[worst], 0)} % des städtischen Werts).")
+    table = frame[frame["area"] != "Gesamtstadt"].drop(columns=["area_id"], errors="ignore").reset_index(drop=True)
+    return Chart(fig, table, alt, f"Die 15 Sozialraumgebiete im Vergleich zur Gesamtstadt {year}",
+                 {"area": "Gebiet", **{i: names[i] for i in ids}})
+
+
+def status_dynamics_scatter(data: pd.DataFrame, status_thresholds: list[float], status_labels: list[str],
+                            dynamics_thresholds: list[float], dynamics_labels: list[str], year: int,
+                            base_year: int) -> Chart:
+    """Social index: each Stadtteil's status index (x) against its dynamics index (y), in SD units.
+
+    ``data`` has columns label ("802 Kalk"), status_index, dynamics_index, status_label, dynamics_label,
+    coverage ("ganz" / "teilweise" for Stadtteile of a Sozialraumgebiet, "" otherwise) and areas (names).
+    The programme's Stadtteile differ from the others by marker shape, size, fill and a number label, not
+    by colour alone; dotted lines mark the class thresholds, whose class names stand at the margins.
+    """
+    shown = data.dropna(subset=["status_index", "dynamics_index"])
+    others = shown[shown["coverage"] == ""]
+    whole = shown[shown["coverage"] == "ganz"]
+    part = shown[shown["coverage"] == "teilweise"]
+    fig, ax = plt.subplots(figsize=(6.6, 5.0))
+    ax.scatter(others["status_index"], others["dynamics_index"], s=14, color=OTHER_COLOUR, alpha=0.75,
+               label="andere Stadtteile")
+    ax.scatter(whole["status_index"], whole["dynamics_index"], s=44, marker="D", color=AREA_COLOUR,
+               edgecolor="black", linewidth=0.6, zorder=3, label="Stadtteil in einem Sozialraumgebiet")
+    ax.scatter(part["status_index"], part["dynamics_index"], s=44, marker="D", facecolor="white",
+               edgecolor=AREA_COLOUR, linewidth=1.4, zorder=3, label="Stadtteil teilweise in einem Sozialraumgebiet")
+    for _, row in pd.concat([whole, part]).iterrows():
+        ax.annotate(str(row["label"]).split(" ")[0], (row["status_index"], row["dynamics_index"]),
+                    xytext=(3, 3), textcoords="offset points", fontsize=6.5, color="#222222")
+    for t in status_thresholds:
+        ax.axvline(t, color="#555555", linestyle=":", linewidth=1)
+    for t in dynamics_thresholds:
+        ax.axhline(t, color="#555555", linestyle=":", linewidth=1)
+    low = min(shown["status_index"].min(), status_thresholds[0]) - 0.4
+    high = max(shown["status_index"].max(), status_thresholds[-1]) + 0.4
+    bottom = min(shown["dynamics_index"].min(), dynamics_thresholds[0]) - 0.4
+    top = max(shown["dynamics_index"].max(), dynamics_thresholds[-1]) + 0.4
+    ax.set_xlim(low, high)
+    ax.set_ylim(bottom, top)
+    edges = [low, *status_thresholds, high]
+    for label, (a, b) in zip(status_labels, zip(edges, edges[1:])):
+        ax.text((a + b) / 2, 1.01, label, transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=7,
+                color="#333333")
+    edges = [bottom, *dynamics_thresholds, top]
+    for label, (a, b) in zip(dynamics_labels, zip(edges, edges[1:])):
+        ax.text(1.01, (a + b) / 2, label, transform=ax.get_yaxis_transform(), ha="left", va="center", fontsize=7,
+                rotation=90, color="#333333")
+    ax.set_xlabel("Status-Index (höher = stärkere Benachteiligung, in Standardabweichungen)")
+    ax.set_ylabel(f"Dynamik-Index {base_year}–{year} (höher = ungünstigere Entwicklung)")
+    german_axis(ax.xaxis, 1)
+    german_axis(ax.yaxis, 1)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7.5)
+    middle = sum(t < 0 for t in status_thresholds)
+    weak = status_labels[middle + 1:]
+    falling = dynamics_labels[sum(t < 0 for t in dynamics_thresholds) + 1:]
+    programme = shown[shown["coverage"] != ""]
+    weak_all = shown[shown["status_label"].isin(weak)]
+    weak_programme = programme[programme["status_label"].isin(weak)]
+    both = weak_programme[weak_programme["dynamics_label"].isin(falling)]
+    alt = (f"Streudiagramm des Status-Index gegen den Dynamik-Index der {len(shown)} bewerteten Kölner Stadtteile "
+           f"{year} (Dynamik {base_year} bis {year}). {len(weak_programme)} der {len(programme)} Stadtteile, die ganz "
+           f"oder teilweise zu einem Sozialraumgebiet gehören, haben einen Status "
+           f"{fmt.join([f'„{w}“' for w in weak], 'oder')}; "
+           f"in der ganzen Stadt sind es {len(weak_all)} von {len(shown)}.")
+    if len(weak_programme):
+        alt += (f" {len(both)} von ihnen entwickeln sich zugleich "
+                f"{fmt.join([f'„{w}“' for w in falling], 'oder')}"
+                + (f" ({fmt.join(both['label'].tolist())})." if 0 < len(both) <= 6 else "."))
+    table = data[["label", "status_index", "status_label", "dynamics_index", "dynamics_label", "areas"]]
+    return Chart(fig, table.reset_index(drop=True), alt,
+                 f"Sozialindex {year}: Status und Dynamik ({base_year} bis {year}) aller Stadtteile",
+                 {"label": "Stadtteil", "status_index": "Status-Index", "status_label": "Status",
+                  "dynamics_index": "Dynamik-Index", "dynamics_label": "Dynamik", "areas": "Sozialraumgebiet"})
+
+
+def event_study_panels(events: pd.DataFrame, indicators: list[Indicator], area_name: str,
+                       baseline_year: int) -> Chart:
+    """Small multiples: per indicator the area's departure from its own path in each year after the baseline.
+
+    ``events`` has columns indicator, year, estimate, ci_low, ci_high (points; the baseline year is 0).
+    A zero line marks "developed like the rest of the city"; the band is the 95 % interval.
+    """
+    names = {i.id: i.name for i in indicators}
+    units = {i.id: i.unit for i in indicators}
+    order = [i.id for i in indicators if i.id in set(events["indicator"])]
+    columns = min(3, max(1, len(order)))
+    rows = int(np.ceil(len(order) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(2.3 * columns + 0.6, 1.9 * rows + 0.6), squeeze=False)
+    for ax in axes.flat[len(order):]:
+        ax.set_visible(False)
+    for indicator_id, ax in zip(order, axes.flat):
+        data = events[events["indicator"] == indicator_id].sort_values("year")
+        ax.axhline(0, color=CITY_COLOUR, linestyle="--", linewidth=1)
+        ax.fill_between(data["year"], data["ci_low"], data["ci_high"], color=AREA_COLOUR, alpha=0.18, linewidth=0)
+        ax.plot(data["year"], data["estimate"], marker="o", markersize=3.5, color=AREA_COLOUR)
+        ax.axvline(baseline_year, color="#444444", linewidth=0.8, linestyle=":")
+        ax.set_title(textwrap.fill(names[indicator_id], 30), loc="left", fontsize=8.5)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        german_axis(ax.yaxis, 1, " Pp." if units[indicator_id] == "percent" else " ‰-Pkt.")
+        ax.tick_params(labelsize=7.5)
+    fig.suptitle(f"Abweichung vom eigenen Verlauf gegenüber der übrigen Stadt (Basisjahr {baseline_year} = 0)",
+                 fontsize=8.5, x=0.02, ha="left")
+    fig.tight_layout()
+    last = events[events["year"] == events["year"].max()]
+    clear = last[(last["ci_low"] > 0) | (last["ci_high"] < 0)]
+    alt = (f"Kleine Diagramme je Indikator: Abweichung von {area_name} gegenüber der übrigen Stadt in den Jahren "
+           f"nach {baseline_year}. Im letzten Jahr liegt die Abweichung bei {len(clear)} von {len(order)} "
+           "Indikatoren außerhalb dessen, was Zufall erklären könnte")
+    alt += (": " + ", ".join(f"{names[r.indicator]} {fmt.points(r.estimate, units[r.indicator], short=True)}"
+                             for r in clear.itertuples()) + ".") if len(clear) else "."
+    table = events.assign(label=events["indicator"].map(names), unit=events["indicator"].map(units))
+    table["_order"] = table["indicator"].map({i: n for n, i in enumerate(order)})
+    table = table.sort_values(["_order", "year"])[["label", "year", "estimate", "ci_low", "ci_high", "unit"]]
+    return Chart(fig, table.reset_index(drop=True), alt,
+                 f"Entwicklung von {area_name} seit {baseline_year} im Vergleich zur übrigen Stadt",
+                 {"label": "Indikator", "year": "Jahr", "estimate": "Abweichung", "ci_low": "Intervall unten",
+                  "ci_high": "Intervall oben"})

@@ -1,0 +1,204 @@
+"""Render report blocks in a notebook: accessible HTML tables, figures with alt text and data, German text.
+
+This is the single door to the report: every table and every chart's data passes through
+:func:`veedel_lib.disclosure.protect` here, is formatted in German here, and is written as a data
+file (CSV) here when the run asks for table files. A notebook shows content only via :class:`Report`.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DisclosureError
+from ..files import atomic_path
+from . import formatting as fmt
+from .blocks import Block, ChartBlock, Col, TableBlock, TextBlock
+from .disclosure import Protected, leaks, protect
+
+SUPPRESSED_MARK = "•"
+SUPPRESSED_NOTE = ("• = nicht veröffentlicht: Zahl unter der Veröffentlichungsschwelle oder aus solchen Zahlen "
+                   "zurückrechenbar (Geheimhaltung).")
+
+
+def _unit_of(row: pd.Series, column: Col) -> str:
+    if column.unit in ("percent", "per_1000"):
+        return column.unit
+    if column.unit and column.unit in row:
+        return str(row[column.unit])
+    return "percent"
+
+
+def format_cell(value: object, row: pd.Series, column: Col) -> str:
+    """One cell as German text according to its column's kind."""
+    if column.kind == "text":
+        return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return fmt.MISSING
+    if column.kind in ("count", "integer"):
+        return fmt.integer(value)
+    if column.kind == "year":
+        return str(int(value))
+    if column.kind == "rate":
+        return fmt.rate(value, _unit_of(row, column), column.decimals)
+    if column.kind == "points":
+        return fmt.points(value, _unit_of(row, column), column.decimals, short=True)
+    if column.kind == "share":
+        return fmt.percent(value, column.decimals)
+    if column.kind == "ratio":
+        return fmt.number(value, 2)
+    if column.kind == "measure":
+        return fmt.measure(value, str(row[column.unit]) if column.unit in row else "Anzahl", column.decimals)
+    return fmt.number(value, column.decimals)
+
+
+_GENDER_STAR = re.compile(r"(?<=\w)\*(?=\w)")
+
+
+def escape_gender_star(markdown: str) -> str:
+    """Escape the asterisk inside words ("Bürger*innen") so Markdown does not read it as emphasis."""
+    return _GENDER_STAR.sub(r"\\*", markdown)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _breakable(value: str) -> str:
+    """Escaped cell text that may wrap after a slash ("Blumenberg/Chorweiler"), not inside a word."""
+    return html.escape(value).replace("/", "/<wbr>")
+
+
+def table_html(protected: Protected, columns: list[Col], caption: str, note: str = "",
+               table_id: str | None = None) -> str:
+    """An accessible HTML table: caption, column headers with scope, the first column as row headers."""
+    frame, hidden = protected.frame, protected.hidden
+    shown = [c for c in columns if c.key in frame.columns and c.show]
+    head = "".join(f'<th scope="col">{_breakable(c.header)}</th>' for c in shown)
+    body = []
+    for index, row in frame.iterrows():
+        cells = []
+        for position, column in enumerate(shown):
+            if bool(hidden.at[index, column.key]):
+                text = f'<abbr title="geheim gehalten">{SUPPRESSED_MARK}</abbr>'
+            else:
+                text = _breakable(format_cell(row[column.key], row, column))
+            css = ' class="num"' if column.kind != "text" else ""
+            tag = "th" if position == 0 else "td"
+            scope = ' scope="row"' if position == 0 else ""
+            cells.append(f"<{tag}{scope}{css}>{text}</{tag}>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    notes = [note] if note else []
+    if protected.any_hidden:
+        notes.append(SUPPRESSED_NOTE)
+    id_attr = f' id="{html.escape(table_id)}"' if table_id else ""
+    if len(shown) >= 7:
+        id_attr += ' data-wide="true"'
+    foot = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in notes)
+    # the wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard and named
+    return (f'<div class="vtable-wrap" tabindex="0" role="region" aria-label="Tabelle: {html.escape(caption)}">'
+            f'<table class="vtable"{id_attr}><caption>{html.escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{foot}</div>")
+
+
+def public_data(protected: Protected, columns: list[Col]) -> pd.DataFrame:
+    """The values a report shows, as data: hidden cells empty, column names kept, rows in report order."""
+    keys = [c.key for c in columns if c.key in protected.frame.columns and c.show]
+    return protected.frame[keys]
+
+
+class Report:
+    """Shows blocks in a notebook and writes their public data to ``tables_dir`` (if given)."""
+
+    def __init__(self, tables_dir: str | Path | None = None):
+        self.tables_dir = Path(tables_dir) if tables_dir else None
+        if self.tables_dir:
+            self.tables_dir.mkdir(parents=True, exist_ok=True)
+        self.figure_count = 0
+        self.table_count = 0
+
+    # -------------------------------------------------------------- output
+    def _display_html(self, markup: str) -> None:
+        from IPython.display import HTML, display
+
+        display(HTML(markup))
+
+    def _display_markdown(self, markdown: str) -> None:
+        from IPython.display import Markdown, display
+
+        display(Markdown(markdown))
+
+    def _write(self, name: str, frame: pd.DataFrame) -> None:
+        if self.tables_dir is None:
+            return
+        with atomic_path(self.tables_dir / f"{name}.csv") as temporary:
+            frame.to_csv(temporary, index=False, float_format="%.10g", lineterminator="\n")
+
+    # -------------------------------------------------------------- blocks
+    def title(self, info: dict) -> None:
+        """The report's title block; its data also travels in the output metadata for the HTML title page."""
+        from IPython.display import HTML, display
+
+        rows = [("Sozialraumgebiet", info.get("area")), ("Stadtbezirk", info.get("stadtbezirk")),
+                ("Berichtsjahr", info.get("year")), ("Datenstand", info.get("data_status")),
+                ("Erstellt am", info.get("date"))]
+        items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows if v)
+        heading = f"{info.get('report', 'Bericht')}: {info.get('area', '')}".rstrip(": ")
+        markup = (f'<header class="report-title"><p class="kicker">Stadt Köln · Lebenswerte Veedel</p>'
+                  f'<h1>{html.escape(heading)}</h1><dl class="title-facts">{items}</dl></header>')
+        display(HTML(markup), metadata={"veedel": {"title": {k: str(v) for k, v in info.items()}}})
+
+    def table(self, block: TableBlock) -> Protected:
+        """Protect, format, show and store one table."""
+        protected = protect(block.frame, block.columns, block.total_row, block.total_columns)
+        self.table_count += 1
+        self._display_html(table_html(protected, block.columns, block.caption, block.note,
+                                      f"tabelle-{_slug(block.name)}"))
+        self._write(block.name, public_data(protected, block.columns))
+        return protected
+
+    def chart(self, block: ChartBlock) -> Protected:
+        """Show a figure with its alt text and caption, and its (protected) data as a collapsible table."""
+        chart = block.chart
+        columns = block.columns or [Col(k, h, "text" if chart.data[k].dtype == object else "number")
+                                    for k, h in chart.data_columns.items()]
+        protected = protect(chart.data, columns)
+        exposed = leaks(chart.data.reset_index(drop=True), protected, columns)
+        if exposed:
+            raise DisclosureError(f"Abbildung „{chart.caption}“ zeigt Werte, die geheim zu halten sind "
+                                  f"({', '.join(exposed[:5])}); Daten vor dem Zeichnen mit disclosure.masked schützen.")
+        svg = chart.svg()
+        self.figure_count += 1
+        number = self.figure_count
+        encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        data_table = table_html(protected, columns, f"Daten zu Abbildung {number}: {chart.caption}")
+        markup = (
+            f'<figure class="chart" id="abbildung-{number}">'
+            f'<img src="data:image/svg+xml;base64,{encoded}" alt="{html.escape(chart.alt)}" />'
+            f"<figcaption>Abbildung {number}: {html.escape(chart.caption)}</figcaption>"
+            f'<details class="chart-data"><summary>Daten zu Abbildung {number} als Tabelle</summary>'
+            f"{data_table}</details></figure>"
+        )
+        self._display_html(markup)
+        self._write(block.name, public_data(protected, columns))
+        return protected
+
+    def text(self, block: TextBlock) -> None:
+        self._display_markdown(escape_gender_star(block.markdown))
+
+    def show(self, blocks: Block | list[Block]) -> None:
+        """Render one block or a list of blocks in order."""
+        for block in blocks if isinstance(blocks, list) else [blocks]:
+            if isinstance(block, TableBlock):
+                self.table(block)
+            elif isinstance(block, ChartBlock):
+                self.chart(block)
+            elif isinstance(block, TextBlock):
+                self.text(block)
+            else:
+                raise TypeError(f"Unbekannter Berichtsbaustein: {type(block).__name__}")

@@ -1,0 +1,237 @@
+"""Content of the Sozialraumgebietsevaluation: one area, its development since the baseline year.
+
+The sections: the estimated effects with their intervals and readings (:mod:`veedel_lib.evaluation`),
+the year-by-year development as a figure, the goal attainment (how much of the gap to the city was
+closed), the Kernprozessindikatoren and the Programmcontrolling against the Zielvereinbarung
+(:mod:`veedel_lib.kernprozess_report`), and notes on the method. Each section returns report blocks
+for ``Report.show``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.evaluation import evaluate, event_study, gap_closure, reading, unit_panel
+from ..demo.generator import ensure_demo_data
+from ..inputs.dataset import Dataset, load_dataset
+from ..params.catalogue import Indicator
+from ..params.reference import STADTBEZIRKE
+from ..params.run_config import DEMO, AnalysisSettings, load_run_config
+from ..params.run_config import parameters_dir as default_parameters_dir
+from ..render import figures
+from ..render import formatting as fmt
+from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
+from . import kernprozess_blocks as kpr
+
+DEFAULT_BASELINE = 2020
+"""Programme start of the 15 areas (council decision of 12.12.2019): the default baseline year."""
+
+
+@dataclass
+class Evaluation:
+    """The evaluation of one area: effects since the baseline, goal attainment, Kernprozesse, controlling."""
+
+    ds: Dataset
+    area_id: str
+    year: int
+    baseline_year: int
+    settings: AnalysisSettings
+    indicators: list[Indicator]
+    parameters: Path
+
+    @classmethod
+    def open(cls, area_id: str = "hoehenberg-vingst", year: int | None = None, baseline_year: int = DEFAULT_BASELINE,
+             data_dir: str | Path = DEMO, parameters_dir: str | Path | None = None,
+             dataset: Dataset | None = None) -> "Evaluation":
+        """Load (or reuse) the dataset; ``year`` 0/None = latest year with data."""
+        parameters = default_parameters_dir(parameters_dir)
+        ds = dataset or load_dataset(data_dir, parameters, demo=ensure_demo_data)
+        run_file = parameters / "run.yml"
+        settings = load_run_config(run_file if run_file.exists() else None).analysis
+        area = ds.areas.get(area_id)
+        chosen = int(year) if year else ds.latest_year
+        if chosen not in ds.years:
+            raise ValueError(f"Für {chosen} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]})")
+        baseline = int(baseline_year)
+        if not ds.years[0] < baseline < chosen:
+            raise ValueError(f"Das Basisjahr {baseline} muss nach dem ersten Datenjahr {ds.years[0]} und vor dem "
+                             f"Berichtsjahr {chosen} liegen")
+        ids = settings.evaluation.indicators or [i.id for i in ds.catalogue.indicators
+                                                 if i.direction != "neutral" and not i.latest_available]
+        known = {i.id for i in ds.catalogue.indicators}
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise ValueError(f"run.yml analysis.evaluation.indicators: unbekannt {', '.join(unknown)}")
+        return cls(ds, area.id, chosen, baseline, settings, [ds.catalogue.indicator(i) for i in ids], parameters)
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def area(self):
+        return self.ds.areas.get(self.area_id)
+
+    @property
+    def level(self) -> float:
+        return self.settings.confidence_level
+
+    def results(self) -> pd.DataFrame:
+        """The effects table of :func:`veedel_lib.evaluation.evaluate`, computed once per dataset."""
+        key = ("evaluation", self.area_id, self.year, self.baseline_year, tuple(i.id for i in self.indicators))
+        if key not in self.ds.cache:
+            settings = self.settings.evaluation
+            result = evaluate(self.ds, self.area_id, self.indicators, self.baseline_year, self.year, self.level,
+                              settings.small_count_limit, settings.placebo_draws)
+            result["threshold"] = result["indicator"].map({i.id: self.ds.catalogue.threshold(i)
+                                                           for i in self.indicators})
+            self.ds.cache[key] = result
+        return self.ds.cache[key]
+
+    def kernprozesse(self) -> kpr.Kernprozesse | None:
+        key = ("kernprozesse", self.area_id)
+        if key not in self.ds.cache:
+            self.ds.cache[key] = kpr.load_kernprozesse(self.ds.data_dir, self.parameters, [self.area_id],
+                                                       self.ds.areas.ids)
+        return self.ds.cache[key]
+
+    # ------------------------------------------------------------------ sections
+    def title(self) -> dict:
+        area = self.area
+        status = f"Daten {self.ds.years[0]} bis {self.ds.years[-1]}, Basisjahr {self.baseline_year}"
+        if self.ds.is_demo:
+            status += " (Demodaten, keine amtlichen Werte)"
+        return {"report": "Evaluation", "area": area.name, "area_id": area.id, "code": area.code,
+                "stadtbezirk": f"{area.stadtbezirk} {STADTBEZIRKE[area.stadtbezirk]}", "year": self.year,
+                "date": fmt.date(_dt.date.today()), "data_status": status}
+
+    def overview(self) -> list[Block]:
+        """Per indicator: the estimated difference in development against the rest of the city, with interval."""
+        results = self.results()
+        gaps = gap_closure(self.ds, self.area_id, self.indicators, self.baseline_year, self.year, self.level)
+        frame = results.merge(gaps[["indicator", "area_then", "area_now"]], on="indicator", how="left")
+        frame["verdict"] = [self._verdict(row) for _, row in frame.iterrows()]
+        for column in ("estimate", "ci_low", "ci_high", "area_count_min"):
+            if column not in frame:
+                frame[column] = np.nan
+        sentences = [reading(row, self.area.name, self.baseline_year, self.level) for _, row in results.iterrows()]
+        percent = fmt.number(self.level * 100, 0)
+        table = TableBlock("evaluation", f"Entwicklung von {self.area.name} seit {self.baseline_year} im Vergleich "
+                                         "zur übrigen Stadt", frame, [
+            Col("label", "Indikator"),
+            Col("area_count_min", "kleinste Jahreszahl im Gebiet", "count", threshold="threshold", show=False),
+            Col("area_then", f"Gebiet {self.baseline_year}", "rate", unit="unit"),
+            Col("area_now", f"Gebiet {self.year}", "rate", unit="unit"),
+            Col("estimate", "Unterschied der Entwicklung", "points", unit="unit", based_on=("area_count_min",)),
+            Col("ci_low", f"{percent}-%-Intervall von", "points", unit="unit", based_on=("area_count_min",)),
+            Col("ci_high", "bis", "points", unit="unit", based_on=("area_count_min",)),
+            Col("verdict", "Einordnung"),
+        ], note="Unterschied der Entwicklung: wie viel stärker (+) oder schwächer (–) sich der Wert des Gebiets seit "
+                "dem Basisjahr verändert hat als nach dem Verlauf der übrigen Stadt (ohne die anderen "
+                "Programmgebiete) zu erwarten war, in Prozentpunkten (Pp.) bzw. Promillepunkten.")
+        return [table, TextBlock("\n\n".join(sentences))]
+
+    @staticmethod
+    def _verdict(row: pd.Series) -> str:
+        if row.get("status") != "ok" or not np.isfinite(row.get("estimate", np.nan)):
+            return "nicht auswertbar"
+        if row["ci_low"] <= 0 <= row["ci_high"]:
+            return "kein gesicherter Unterschied"
+        if row["direction"] == "neutral":
+            return "gesichert höher" if row["estimate"] > 0 else "gesichert niedriger"
+        favourable = (row["estimate"] < 0) == (row["direction"] == "higher_is_worse")
+        return "günstiger als die übrige Stadt" if favourable else "ungünstiger als die übrige Stadt"
+
+    def development(self) -> list[Block]:
+        """The departure from the area's own path in each year after the baseline (event study)."""
+        results = self.results().set_index("indicator")
+        events = []
+        for indicator in self.indicators:
+            if results.loc[indicator.id, "status"] != "ok":
+                continue
+            panel = unit_panel(self.ds, indicator, self.area_id, self.baseline_year, self.year)
+            events.append(event_study(panel, self.level).assign(indicator=indicator.id))
+        if not events:
+            return [TextBlock("Für keinen Indikator liegen genug Jahre vor und nach dem Basisjahr vor.")]
+        events = pd.concat(events, ignore_index=True)
+        chart = figures.event_study_panels(events, self.indicators, self.area.name, self.baseline_year)
+        return [ChartBlock("evaluation_verlauf", chart, [
+            Col("label", "Indikator"), Col("year", "Jahr", "year"),
+            Col("estimate", "Abweichung", "points", unit="unit"),
+            Col("ci_low", "Intervall von", "points", unit="unit"),
+            Col("ci_high", "bis", "points", unit="unit"),
+        ])]
+
+    def goal_attainment(self) -> list[Block]:
+        """How much of the unfavourable gap to the city at the baseline has been closed since."""
+        gaps = gap_closure(self.ds, self.area_id, self.indicators, self.baseline_year, self.year, self.level)
+        gaps["threshold"] = gaps["indicator"].map({i.id: self.ds.catalogue.threshold(i) for i in self.indicators})
+        closing = gaps[np.isfinite(gaps["gap_closed"])]
+        if len(closing):
+            best = closing.sort_values("gap_closed", ascending=False).iloc[0]
+            narrowed = int((closing["gap_closed"] > 0).sum())
+            text = (f"Bei {narrowed} von {len(closing)} Indikatoren, bei denen {self.area.name} {self.baseline_year} "
+                    f"ungünstiger lag als die Gesamtstadt, ist der Abstand bis {self.year} kleiner geworden; am "
+                    f"stärksten bei {best['label']} ({fmt.number(best['gap_closed'], 0)} % des Abstands "
+                    "geschlossen). Ein kleinerer Abstand allein belegt keine Wirkung des Programms; die Schätzung "
+                    "oben berücksichtigt den Verlauf der übrigen Stadt.")
+        else:
+            text = f"{self.area.name} lag {self.baseline_year} bei keinem Indikator ungünstiger als die Gesamtstadt."
+        return [TextBlock(text), TableBlock("zielerreichung", f"Abstand zur Gesamtstadt {self.baseline_year} und "
+                                                              f"{self.year}", gaps, [
+            Col("label", "Indikator"),
+            Col("area_then", f"Gebiet {self.baseline_year}", "rate", unit="unit"),
+            Col("city_then", f"Stadt {self.baseline_year}", "rate", unit="unit"),
+            Col("area_now", f"Gebiet {self.year}", "rate", unit="unit"),
+            Col("city_now", f"Stadt {self.year}", "rate", unit="unit"),
+            Col("gap_then", f"Abstand {self.baseline_year}", "points", unit="unit"),
+            Col("gap_now", f"Abstand {self.year}", "points", unit="unit"),
+            Col("gap_closed", "Abstand geschlossen", "share", decimals=0),
+        ], note="Abstand geschlossen: Anteil des ungünstigen Abstands im Basisjahr, der bis zum Berichtsjahr "
+                "aufgeholt wurde (negativ: der Abstand ist gewachsen); nur wo das Gebiet im Basisjahr "
+                "ungünstiger lag.")]
+
+    def kernprozess_indicators(self) -> list[Block]:
+        """The Kernprozessindikatoren of the area per documented year."""
+        kp = self.kernprozesse()
+        if kp is None:
+            return kpr.missing_documentation(self.area.name)
+        return kpr.area_indicator_table(kp, self.area_id, self.area.name, self.year)
+
+    def controlling(self) -> list[Block]:
+        """Target vs actual of the Zielvereinbarung in the report year, with traffic lights."""
+        kp = self.kernprozesse()
+        if kp is None:
+            return kpr.missing_documentation(self.area.name)
+        return kpr.area_controlling(kp, self.area_id, self.area.name, self.year)
+
+    def method_notes(self) -> list[Block]:
+        """How the effects were estimated and how (not) to read them."""
+        settings = self.settings.evaluation
+        percent = fmt.number(self.level * 100, 0)
+        lines = [
+            f"- **Vergleich:** Für jede statistische Einheit und jedes Jahr wird der Wert aus den Zählwerten berechnet. "
+            f"Ein Regressionsmodell (gewichtete kleinste Quadrate, Gewicht = Bezugsbevölkerung) trennt, was in der "
+            f"ganzen Stadt geschah (Jahreseffekte, auch proportional zum Niveau), was jede Einheit ohnehin "
+            f"unterscheidet und wie sie sich vor {self.baseline_year + 1} entwickelte (eigener Trend), von der "
+            f"Abweichung des Gebiets danach (Differenz-von-Differenzen-Ansatz). Vergleichsgruppe ist die übrige Stadt "
+            f"ohne die anderen Programmgebiete.",
+            f"- **Intervall:** Das {percent}-%-Intervall stammt aus {settings.placebo_draws} Placebo-Gebieten aus "
+            "ganzen Stadtteilen außerhalb der Programmgebiete (Randomisierungsinferenz, an das Niveau des Gebiets "
+            "angepasst): So groß werden „Effekte“ allein durch die gewöhnliche Streuung zwischen Stadtteilen. "
+            "Zum Vergleich wird intern auch ein nach Stadtteilen geclustertes robustes Intervall berechnet.",
+            "- **Vorsicht:** Ein gesicherter Unterschied zeigt, dass sich das Gebiet anders entwickelt hat als die "
+            "übrige Stadt. Ob das Programm die Ursache ist, lässt sich daraus allein nicht ableiten: Auch andere "
+            "Entwicklungen im Gebiet (Neubau, Zuzug, andere Förderprogramme) können dahinterstehen.",
+            f"- **Kleine Zahlen:** Wo im Gebiet im Mittel weniger als {settings.small_count_limit} Fälle im Jahr "
+            "gezählt werden, kommt ein Zählmodell (Poisson mit der Bevölkerung als Offset) hinzu; es gibt den "
+            "Faktor an, um den die Quote nach dem Basisjahr vom erwarteten Verlauf abweicht.",
+            "- **Vortrend:** Das Modell wird zusätzlich so geschätzt, als hätte das Programm drei Jahre vor dem "
+            "Basisjahr begonnen. Zeigt sich schon da ein „Effekt“, ist die Schätzung mit Vorsicht zu lesen.",
+            "- **Kernprozesse:** Grundlage ist die Dokumentation der Sozialraumkoordination; Ziele aus der "
+            "Zielvereinbarung (`parameters/targets.yml`). Freitext und Personenangaben erscheinen nie im Bericht.",
+        ]
+        lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
+        return [TextBlock("\n".join(lines))]

@@ -1,0 +1,241 @@
+"""The content of the Jahresbericht: the whole programme, all 15 areas side by side, one section per method.
+
+Like :mod:`veedel_lib.area_report`, every section returns report blocks; the notebook only shows them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..analysis.indicators import CITY, area_groups, indicator_series, indicator_values, programme_group
+from ..analysis.programme import programme_shares
+from ..demo.generator import ensure_demo_data
+from ..inputs.dataset import Dataset, load_dataset
+from ..params.run_config import DEMO, AnalysisSettings, load_run_config
+from ..params.run_config import parameters_dir as default_parameters_dir
+from ..render import figures, maps
+from ..render import formatting as fmt
+from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
+from ..render.disclosure import masked
+from . import kernprozess_blocks as kpr
+
+PROGRAMME = "programm"
+REST = "uebrige_stadt"
+
+
+@dataclass
+class ProgrammeReport:
+    """Everything the Jahresbericht of one year needs."""
+
+    ds: Dataset
+    year: int
+    settings: AnalysisSettings
+    baseline_year: int
+    parameters: Path | None = None
+
+    @classmethod
+    def open(cls, year: int | None = None, data_dir: str | Path = DEMO, parameters_dir: str | Path | None = None,
+             dataset: Dataset | None = None, baseline_year: int | None = None) -> "ProgrammeReport":
+        parameters = default_parameters_dir(parameters_dir)
+        ds = dataset or load_dataset(data_dir, parameters, demo=ensure_demo_data)
+        run_file = parameters / "run.yml"
+        config = load_run_config(run_file if run_file.exists() else None)
+        chosen = int(year) if year else ds.latest_year
+        if chosen not in ds.years:
+            raise ValueError(f"Für {chosen} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]})")
+        ds.membership.check()
+        return cls(ds, chosen, config.analysis, int(baseline_year or config.baseline_year), parameters)
+
+    def key_indicators(self):
+        if self.settings.key_indicators:
+            return [self.ds.catalogue.indicator(i) for i in self.settings.key_indicators]
+        return [i for i in self.ds.catalogue.indicators if i.direction != "neutral"]
+
+    def title(self) -> dict:
+        status = f"Daten {self.ds.years[0]} bis {self.ds.years[-1]}, Stand 31.12.{self.year}"
+        if self.ds.is_demo:
+            status += " (Demodaten, keine amtlichen Werte)"
+        return {"report": "Jahresbericht", "area": "Alle 15 Sozialraumgebiete", "area_id": PROGRAMME,
+                "stadtbezirk": "alle Stadtbezirke", "year": self.year, "date": fmt.date(_dt.date.today()),
+                "data_status": status}
+
+    # ------------------------------------------------------------------ sections
+    def published_figures(self) -> list[Block]:
+        """The table of the council resolution: the 15 areas' share of the city, recomputed for the year."""
+        shares = programme_shares(self.ds, self.year)
+        statistics = self.ds.statistics
+        present = set(statistics["variable"])
+        in_year = set(statistics.loc[statistics["year"] == self.year, "variable"])
+        notes = {}
+        for figure in self.ds.catalogue.programme_figures:
+            absent = [v for v in figure.variables if v not in present]
+            other_years = [v for v in figure.variables if v in present and v not in in_year]
+            label = [self.ds.catalogue.variable(v).label for v in absent + other_years]
+            if absent:
+                notes[figure.id] = f"keine Daten zu {fmt.join(label)}"
+            elif other_years:
+                years = sorted(int(y) for y in statistics.loc[statistics["variable"].isin(other_years), "year"].unique())
+                notes[figure.id] = (f"nicht für {self.year}: {fmt.join(label)} nur für "
+                                    f"{fmt.join([str(y) for y in years])}")
+        # the table says which rows cannot be computed; the reasons are long, so they follow as numbered remarks
+        shares["reason"] = shares["figure"].map(lambda f: notes.get(f, ""))
+        numbers = {f: i for i, f in enumerate([f for f in shares["figure"] if f in notes], start=1)}
+        shares["note"] = shares["figure"].map(lambda f: f"nicht berechenbar (Anm. {numbers[f]})" if f in numbers
+                                              else "")
+        shares["threshold"] = 5
+        table = TableBlock("eckdaten", f"Anteil der 15 Sozialraumgebiete an der Gesamtstadt {self.year}", shares, [
+            Col("label", "Kennzahl"),
+            Col("areas", "15 Gebiete", "count", threshold="threshold"),
+            Col("city", "Gesamtstadt", "count", threshold="threshold"),
+            Col("share", f"Anteil {self.year}", "share", based_on=("areas",)),
+            Col("published_share", "laut Ratsbeschluss", "share"),
+            Col("note", "Hinweis"),
+        ], note="Ratsbeschluss: Anteile der 15 Sozialraumgebiete an der Stadt zum Zeitpunkt der Beschlussfassung.")
+        computed = shares.dropna(subset=["share"])
+        lines = [f"In den 15 Sozialraumgebieten leben {fmt.percent(computed.iloc[0]['share'])} der Kölner*innen."
+                 if len(computed) and computed.iloc[0]["figure"] == "residents" else ""]
+        if len(computed) > 1:
+            rest = computed.iloc[1:]
+            top = rest.loc[rest["share"].idxmax()]
+            lines.append(f"Am stärksten überrepräsentiert sind die Gebiete bei „{top['label']}“: "
+                         f"{fmt.percent(top['share'])} der Stadt entfallen auf sie.")
+        remarks: list[Block] = []
+        if notes:
+            lines.append(f"{len(notes)} der {len(shares)} Kennzahlen lassen sich mit diesen Daten nicht berechnen; "
+                         f"die Anmerkungen nennen jeweils die fehlenden Angaben.")
+            remarks.append(TextBlock("\n".join(f"- **Anm. {numbers[r.figure]} – {r.label}:** {r.reason}."
+                                               for r in shares[shares["figure"].isin(numbers)].itertuples())))
+        return [table, TextBlock(" ".join(line for line in lines if line))] + remarks
+
+    def areas_side_by_side(self) -> list[Block]:
+        """All 15 areas and the city on the key indicators, as a table and an index chart."""
+        indicators = self.key_indicators()
+        groups = area_groups(self.ds)
+        values = indicator_values(self.ds, self.year, groups, indicators, self.settings.confidence_level)
+        names = {a.id: a.name for a in self.ds.areas.areas} | {CITY: "Gesamtstadt"}
+        wide = values.pivot(index="group", columns="indicator", values="value").reindex(list(groups))
+        wide = wide[[i.id for i in indicators]]
+        frame = wide.reset_index().rename(columns={"group": "area_id"})
+        frame.insert(0, "area", frame["area_id"].map(names))
+        counts = values.pivot(index="group", columns="indicator", values="numerator").reindex(list(groups))
+        columns = [Col("area", "Gebiet")]
+        for indicator in indicators:
+            frame[f"n_{indicator.id}"] = counts[indicator.id].to_numpy()
+            frame[f"t_{indicator.id}"] = self.ds.catalogue.threshold(indicator)
+            columns.append(Col(indicator.id, indicator.name, "rate", unit=indicator.unit,
+                               based_on=(f"n_{indicator.id}",)))
+        # the counts behind the rates are not shown, but they decide what may be shown
+        columns += [Col(f"n_{i.id}", f"Anzahl {i.name}", "count", threshold=f"t_{i.id}", show=False)
+                    for i in indicators]
+        chart = figures.area_heatmap(masked(frame, columns), indicators, self.year)
+        blocks: list[Block] = [ChartBlock("gebiete_grafik", chart, columns)]
+        # one table per Lebenslage, so that no table is too wide for a printed page
+        for number, (lebenslage, members) in enumerate(_by_lebenslage(indicators).items(), start=1):
+            keys = {i.id for i in members}
+            part = [columns[0]] + [c for c in columns[1:] if c.key in keys or c.key.removeprefix("n_") in keys]
+            blocks.append(TableBlock(f"gebiete_im_vergleich_{number}",
+                                     f"{lebenslage}: die 15 Sozialraumgebiete {self.year}", frame, part,
+                                     note="Gesamtstadt zum Vergleich in der letzten Zeile."))
+        return blocks + self._map(indicators)
+
+    def _map(self, indicators) -> list[Block]:
+        """The first key indicator per Stadtteil on a map, the programme areas' Stadtteile outlined."""
+        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo)
+        if boundaries is None or not indicators:
+            return []
+        whole, partial = self.ds.areas.programme_stadtteile()
+        chart = maps.indicator_map(self.ds, indicators[0], self.year, boundaries, whole,
+                                   "Stadtteile der 15 Gebiete", partial=partial)
+        return [ChartBlock("stadtteile_karte", chart, [
+            Col("label", "Stadtteil"), Col("value", "Wert", "number"), Col("class", "Klasse"),
+            Col("in_area", "in einem Gebiet")])]
+
+    def development(self) -> list[Block]:
+        """The programme areas together against the rest of the city, over all years."""
+        indicators = self.key_indicators()
+        members = programme_group(self.ds)
+        groups = {PROGRAMME: members, REST: [u for u in self.ds.units["unit_id"] if u not in set(members)]}
+        series = indicator_series(self.ds, groups, indicators, [y for y in self.ds.years if y <= self.year],
+                                  self.settings.confidence_level)
+        series["role"] = np.where(series["group"] == PROGRAMME, "area", "city")
+        chart = figures.trend_panels(series, indicators, "15 Sozialraumgebiete")
+        chart.caption = f"Entwicklung {chart.data['year'].min()} bis {self.year}: 15 Sozialraumgebiete und übrige Stadt"
+        chart.alt = chart.alt.replace("Gesamtstadt", "übrige Stadt")
+        chart.data_columns = {"label": "Indikator", "year": "Jahr", "area_value": "15 Sozialraumgebiete",
+                              "city_value": "übrige Stadt"}
+        base = self.baseline_year if self.baseline_year in self.ds.years else self.ds.years[0]
+        lines = []
+        for indicator in indicators:
+            rows = series[series["indicator"] == indicator.id].pivot(index="year", columns="role", values="value")
+            if base in rows.index and self.year in rows.index and rows.notna().all(axis=None):
+                gap_then = rows.at[base, "area"] - rows.at[base, "city"]
+                gap_now = rows.at[self.year, "area"] - rows.at[self.year, "city"]
+                change = abs(gap_now) - abs(gap_then)
+                word = "verringert" if change < 0 else "vergrößert"
+                lines.append(f"- **{indicator.name}:** Abstand der Programmgebiete zur übrigen Stadt {base}: "
+                             f"{fmt.points(gap_then, indicator.unit)}, {self.year}: "
+                             f"{fmt.points(gap_now, indicator.unit)} – {word} um "
+                             f"{fmt.points(abs(change), indicator.unit).lstrip('+±')}.")
+        return [ChartBlock("entwicklung_grafik", chart, [
+            Col("label", "Indikator"), Col("year", "Jahr", "year"),
+            Col("area_value", "15 Sozialraumgebiete", "rate", unit="unit"),
+            Col("city_value", "übrige Stadt", "rate", unit="unit")]), TextBlock("\n".join(lines))]
+
+    # ------------------------------------------------------------------ Kernprozesse
+    def _kernprozesse(self) -> kpr.Kernprozesse | None:
+        key = ("kernprozesse", "programme")
+        if key not in self.ds.cache:
+            ids = self.ds.areas.ids
+            self.ds.cache[key] = kpr.load_kernprozesse(self.ds.data_dir, default_parameters_dir(self.parameters),
+                                                       ids, ids)
+        return self.ds.cache[key]
+
+    def _area_names(self) -> dict[str, str]:
+        return {a.id: a.name for a in self.ds.areas.areas}
+
+    def kernprozesse(self) -> list[Block]:
+        """Kernprozessindikatoren of all 15 areas in the report year and of the programme over the years."""
+        kp = self._kernprozesse()
+        if kp is None:
+            return kpr.missing_documentation()
+        return (kpr.programme_indicator_table(kp, self.year, self._area_names())
+                + kpr.programme_development(kp, self.year))
+
+    def controlling(self) -> list[Block]:
+        """Traffic lights of the Zielvereinbarung for all 15 areas in the report year."""
+        kp = self._kernprozesse()
+        if kp is None:
+            return kpr.missing_documentation()
+        return kpr.programme_controlling(kp, self.year, self._area_names())
+
+    def themes_by_field(self) -> list[Block]:
+        """Themes and projects of all areas by field of action in the report year."""
+        kp = self._kernprozesse()
+        if kp is None:
+            return kpr.missing_documentation()
+        return kpr.by_field(kp, self.year)
+
+    def method_notes(self) -> list[Block]:
+        lines = [
+            "- **Programmgebiete:** die 15 Sozialraumgebiete nach Ratsbeschluss vom 12.12.2019, gebildet aus "
+            "statistischen Einheiten (parameters/areas.yml).",
+            "- **Berechnung:** Quoten aus summierten Zählwerten; die „übrige Stadt“ ist die Stadt ohne die 15 Gebiete.",
+            "- **Geheimhaltung:** Zahlen unter der Veröffentlichungsschwelle sind durch „•“ ersetzt.",
+            "- **Kernprozesse:** aus der Dokumentation der Sozialraumkoordination (Themen, Projekte, Gremien); "
+            "Ziele aus der Zielvereinbarung (parameters/targets.yml). Freitext und Personenangaben erscheinen "
+            "nie im Bericht.",
+        ]
+        lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
+        return [TextBlock("\n".join(lines))]
+
+
+def _by_lebenslage(indicators) -> dict[str, list]:
+    """Indicators grouped by Lebenslage, keeping their order."""
+    groups: dict[str, list] = {}
+    for indicator in indicators:
+        groups.setdefault(indicator.lebenslage, []).append(indicator)
+    return groups

@@ -1,0 +1,375 @@
+"""The content of the report "Sozialindex": status and dynamics of all Stadtteile, and where the 15 areas stand.
+
+Like :mod:`veedel_lib.area_report`, every section returns report blocks; the notebook only shows them.
+The computation is in :mod:`veedel_lib.sozialindex`; the method and its thresholds come from
+``parameters/sozialindex.yml``. :meth:`SozialindexReport.map_frame` gives the classes per Stadtteil for
+a choropleth map (``veedel_lib.maps``), so a map section can be added without touching the computation.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..analysis.sozialindex import (
+    FILE_NAME,
+    ClassScheme,
+    Sozialindex,
+    SozialindexFile,
+    area_scores,
+    area_stadtteile,
+    compute_sozialindex,
+    load_sozialindex_config,
+    missing_indicators,
+)
+from ..demo.generator import ensure_demo_data
+from ..inputs.dataset import Dataset, load_dataset
+from ..params.run_config import DEMO
+from ..params.run_config import parameters_dir as default_parameters_dir
+from ..render import figures, maps, text
+from ..render import formatting as fmt
+from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
+
+PROGRAMME = "programm"
+GUARD = "_z_guard"
+"""Hidden helper column: 1 in rows whose single z-values must not be published (threshold 2 hides it)."""
+
+
+def quoted(labels: list[str]) -> str:
+    """Class names in German quotes, joined with "oder": „niedrig“ oder „sehr niedrig“."""
+    return fmt.join([f"„{label}“" for label in labels], "oder")
+
+
+def class_ranges(scheme: ClassScheme) -> list[str]:
+    """The range of each class in words, following the rule "on a threshold = the class nearer to zero"."""
+    def bound(t: float) -> str:
+        return fmt.number(t, 1, signed=True)
+
+    ranges = []
+    edges = [None, *scheme.thresholds, None]
+    for lower, upper in zip(edges, edges[1:]):
+        parts = []
+        if lower is not None:
+            parts.append(f"ab {bound(lower)}" if lower < 0 else f"über {bound(lower)}")
+        if upper is not None:
+            parts.append(f"unter {bound(upper)}" if upper < 0 else f"bis {bound(upper)}")
+        ranges.append(" ".join(parts))
+    return ranges
+
+
+def z_guard(counts: pd.DataFrame, thresholds: dict[str, int], qualifies: pd.Series) -> pd.Series:
+    """1 for rows whose single z-values must be withheld, else 0 (the index itself stays public).
+
+    A row is withheld when any of its index counts lies from 1 to below its publish threshold: its
+    z-value would give the small count back. Then all z-values of the row are withheld (the index and
+    the other z-values would give the missing one back), and because the z-values of a column sum to
+    zero over the qualifying Stadtteile, a single withheld row could be recomputed from the others:
+    then the row with the next smallest count relative to its threshold is withheld too.
+    """
+    relative = pd.DataFrame({c: counts[c] / thresholds[c] for c in counts.columns})
+    small = ((counts > 0) & (relative < 1)).any(axis=1) & qualifies
+    guard = small.astype(int)
+    if int(guard.sum()) == 1:
+        candidates = relative[qualifies & ~small].min(axis=1).dropna()
+        if len(candidates):
+            guard[candidates.idxmin()] = 1
+    return guard
+
+
+@dataclass
+class SozialindexReport:
+    """Everything the report "Sozialindex" of one year needs."""
+
+    ds: Dataset
+    year: int
+    config: SozialindexFile
+    method_id: str
+    index: Sozialindex
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, year: int | None = None, data_dir: str | Path = DEMO, parameters_dir: str | Path | None = None,
+             dataset: Dataset | None = None, method: str | None = None) -> "SozialindexReport":
+        """Load (or reuse) the dataset and ``sozialindex.yml``; ``year`` 0/None = latest, ``method`` None = configured."""
+        parameters = default_parameters_dir(parameters_dir)
+        ds = dataset or load_dataset(data_dir, parameters, demo=ensure_demo_data)
+        config = load_sozialindex_config(parameters / FILE_NAME, ds.catalogue)
+        chosen = int(year) if year else ds.latest_year
+        if chosen not in ds.years:
+            raise ValueError(f"Für {chosen} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]})")
+        method_id = method or config.method
+        if method_id not in config.methods:
+            raise ValueError(f"Unbekanntes Verfahren '{method_id}' (vorhanden: {', '.join(config.methods)})")
+        notes = []
+        lacking = missing_indicators(ds, chosen, config.methods[method_id])
+        if lacking and method is None and config.fallback:
+            names = [ds.catalogue.indicator(i).name for i in lacking]
+            notes.append(f"Den Daten fehlen für das eingestellte Verfahren „{config.methods[method_id].label}“ "
+                         f"die Indikatoren {fmt.join(names)} (im Jahr {chosen} oder im Vergleichsjahr der Dynamik). "
+                         f"Verwendet wird deshalb „{config.methods[config.fallback].label}“.")
+            method_id = config.fallback
+        key = ("sozialindex", method_id, chosen, repr(config.methods[method_id]))
+        if key not in ds.cache:
+            ds.cache[key] = compute_sozialindex(ds, chosen, config.methods[method_id], method_id)
+        return cls(ds, chosen, config, method_id, ds.cache[key], notes)
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def method_settings(self):
+        return self.index.method
+
+    def _indicators(self):
+        return [self.ds.catalogue.indicator(i) for i in self.method_settings.status_ids]
+
+    def _thresholds(self) -> dict[str, int]:
+        return {f"n_{i.id}": self.ds.catalogue.threshold(i) for i in self._indicators()}
+
+    def _areas_of_stadtteile(self) -> dict[str, str]:
+        """Stadtteil number -> names of the areas it belongs to (wholly or in part)."""
+        names: dict[str, list[str]] = {}
+        for area in self.ds.areas.areas:
+            for number in area.stadtteil_numbers:
+                names.setdefault(str(number), []).append(area.name)
+        return {k: "; ".join(v) for k, v in names.items()}
+
+    def _coverage(self) -> dict[str, str]:
+        """Stadtteil number -> "ganz" if wholly in an area, else "teilweise" if partly in one."""
+        coverage: dict[str, str] = {}
+        for area in self.ds.areas.areas:
+            for number in area.stadtteile:
+                coverage[str(number)] = "ganz"
+            for part in area.partial:
+                coverage.setdefault(str(part.stadtteil), "teilweise")
+        return coverage
+
+    def stadtteil_frame(self) -> pd.DataFrame:
+        """The index table in report order (most disadvantaged first), with areas and the z-guard."""
+        table = self.index.table.copy()
+        table["areas"] = table.index.map(self._areas_of_stadtteile()).fillna("")
+        table["coverage"] = table.index.map(self._coverage()).fillna("")
+        counts = table[[f"n_{i}" for i in self.method_settings.status_ids]]
+        table[GUARD] = z_guard(counts, self._thresholds(), table["qualifies"])
+        table = table.sort_values(["qualifies", "status_index"], ascending=[False, False], na_position="last")
+        return table.reset_index()
+
+    def map_frame(self) -> pd.DataFrame:
+        """Per Stadtteil (number as int): status/dynamics index, class code and label, combined class.
+
+        For a choropleth of the status classes (e.g. with ``veedel_lib.maps``); no counts, nothing to protect.
+        """
+        table = self.index.table
+        return table[["nr", "name", "status_index", "status_code", "status_label", "dynamics_index",
+                      "dynamics_code", "dynamics_label", "combined_code"]].reset_index(drop=True)
+
+    def _weak_labels(self) -> list[str]:
+        scheme = self.method_settings.status_classes
+        return [c.label for c in scheme.classes[scheme.middle + 1:]]
+
+    def _falling_labels(self) -> list[str]:
+        scheme = self.method_settings.dynamics_classes
+        return [c.label for c in scheme.classes[scheme.middle + 1:]]
+
+    # ------------------------------------------------------------------ sections
+    def title(self) -> dict:
+        status = f"Daten {self.ds.years[0]} bis {self.ds.years[-1]}, Stand 31.12.{self.year}"
+        if self.ds.is_demo:
+            status += " (Demodaten, keine amtlichen Werte)"
+        return {"report": "Sozialindex", "area": "Alle Kölner Stadtteile", "area_id": PROGRAMME,
+                "stadtbezirk": "alle Stadtbezirke", "year": self.year, "date": fmt.date(_dt.date.today()),
+                "data_status": status}
+
+    def method(self) -> list[Block]:
+        """The method in words, its indicators with direction and spread, and the class thresholds."""
+        m = self.method_settings
+        index = self.index
+        signs = m.signs(self.ds.catalogue)
+        weighting = ("ungewichtet, jeder Stadtteil zählt gleich" if m.weighting == "none"
+                     else "nach Einwohnerzahl gewichtet")
+        combine = "Summe" if m.combine == "sum" else "Mittelwert"
+        lines = [f"**Hinweis:** {note}\n" for note in self.notes] + [
+            f"Verfahren: **{m.label}**. {m.description}",
+            "",
+            f"- Jeder Indikator wird je Stadtteil aus summierten Zählwerten berechnet und über die "
+            f"{len(index.qualifying)} bewerteten Stadtteile z-standardisiert ({weighting}; Standardabweichung "
+            f"{'der Grundgesamtheit' if m.ddof == 0 else 'der Stichprobe'}). Ein positiver z-Wert heißt: "
+            f"ungünstiger als der durchschnittliche Stadtteil.",
+            f"- **Status-Index {self.year}:** {combine} der z-Werte"
+            + (", erneut standardisiert." if m.restandardise else " (nicht erneut standardisiert)."),
+            f"- **Dynamik-Index:** dieselben Schritte für die Veränderung der Indikatorwerte von "
+            f"{index.base_year} bis {self.year} ({m.dynamics_years} Jahre).",
+            f"- Bewertet werden Stadtteile mit mindestens {fmt.integer(m.min_population)} Einwohner*innen"
+            + (f", ohne die ausgenommenen Stadtteile {fmt.join(map(str, m.excluded_stadtteile))}"
+               if m.excluded_stadtteile else "") + " und mit Werten für alle Indikatoren.",
+        ]
+        rows = []
+        for indicator in self._indicators():
+            key = indicator.id
+            rows.append({
+                "label": indicator.name,
+                "direction": "höher = ungünstiger" if signs[key] == 1 else "höher = günstiger",
+                "dynamics": "ja" if key in m.dynamics_ids else "nein",
+                "mean": signs[key] * index.status.means[key],
+                "sd": index.status.sds[key],
+                "unit": indicator.unit,
+            })
+        indicators = TableBlock("indikatoren", f"Indexindikatoren {self.year}", pd.DataFrame(rows), [
+            Col("label", "Indikator"),
+            Col("direction", "Richtung"),
+            Col("dynamics", "zählt zur Dynamik"),
+            Col("mean", "Mittelwert der Stadtteile", "rate", unit="unit"),
+            Col("sd", "Standardabweichung (Punkte)", "number"),
+        ], note="Mittelwert und Standardabweichung über die bewerteten Stadtteile (Grundlage der z-Werte).")
+        classes = []
+        for kind, scheme in (("Status", m.status_classes), ("Dynamik", m.dynamics_classes)):
+            for option, text in zip(scheme.classes, class_ranges(scheme)):
+                classes.append({"kind": kind, "label": option.label, "code": option.code, "range": text})
+        class_table = TableBlock("klassen", "Klassen nach Standardabweichungen", pd.DataFrame(classes), [
+            Col("kind", "Index"), Col("label", "Klasse"), Col("code", "Kennung"), Col("range", "Indexwert"),
+        ], note="Die Gesamtklasse verbindet die Kennung des Status mit der der Dynamik, z. B. „2-“ = mittlerer "
+                "Status, negative Dynamik.")
+        return [TextBlock("\n".join(lines)), indicators, class_table]
+
+    def status_dynamics(self) -> list[Block]:
+        """All Stadtteile: indices and classes, a scatter of status against dynamics, and the z-values."""
+        frame = self.stadtteil_frame()
+        m = self.method_settings
+        guard = [Col(GUARD, "Schutz", "count", threshold=2, show=False)]
+        qualifying = frame[frame["qualifies"]]
+        weak = qualifying[qualifying["status_label"].isin(self._weak_labels())]
+        falling = qualifying[qualifying["dynamics_label"].isin(self._falling_labels())]
+        both = weak[weak["dynamics_label"].isin(self._falling_labels())]
+        in_programme = weak[weak["coverage"] != ""]
+        summary = (f"{self.year} sind {len(qualifying)} von {len(frame)} Stadtteilen bewertet. "
+                   f"{len(weak)} haben einen Status {quoted(self._weak_labels())}, "
+                   f"{len(in_programme)} davon gehören ganz oder teilweise zu einem der 15 Sozialraumgebiete. "
+                   f"{len(falling)} Stadtteile entwickeln sich seit {self.index.base_year} "
+                   f"{quoted(self._falling_labels())}, {len(both)} davon bei bereits ungünstigem Status"
+                   + (f" ({fmt.join(both['label'].tolist())})." if 0 < len(both) <= 8 else "."))
+        unrated = frame[~frame["qualifies"]]
+        if len(unrated):
+            summary += " Nicht bewertet: " + "; ".join(f"{r['label']} ({r['reason']})" for _, r in unrated.iterrows()) + "."
+        chart = figures.status_dynamics_scatter(
+            frame, m.status_classes.thresholds, [c.label for c in m.status_classes.classes],
+            m.dynamics_classes.thresholds, [c.label for c in m.dynamics_classes.classes], self.year,
+            self.index.base_year)
+        chart_block = ChartBlock("sozialindex_grafik", chart, [
+            Col("label", "Stadtteil"),
+            Col("status_index", "Status-Index", "number", decimals=2),
+            Col("status_label", "Status"),
+            Col("dynamics_index", "Dynamik-Index", "number", decimals=2),
+            Col("dynamics_label", "Dynamik"),
+            Col("areas", "Sozialraumgebiet"),
+        ])
+        main = TableBlock("sozialindex", f"Sozialindex {self.year}: alle Stadtteile", frame, [
+            Col("label", "Stadtteil"),
+            Col("status_index", "Status-Index", "number", decimals=2),
+            Col("status_label", "Status"),
+            Col("dynamics_index", f"Dynamik-Index {self.index.base_year}–{self.year}", "number", decimals=2),
+            Col("dynamics_label", "Dynamik"),
+            Col("combined_code", "Klasse"),
+            Col("areas", "Sozialraumgebiet"),
+        ], note="Sortiert vom höchsten Status-Index (stärkste Benachteiligung) an. Stadtteile, die nur teilweise "
+                "zu einem Sozialraumgebiet gehören, sind mit ihren Werten für den ganzen Stadtteil aufgeführt.")
+        z_columns = [Col("label", "Stadtteil")] + [
+            Col(f"z_{i.id}", i.name, "number", decimals=2, based_on=(GUARD,)) for i in self._indicators()]
+        z_table = TableBlock("sozialindex_z_werte", f"z-Werte der Indexindikatoren {self.year}", frame,
+                             z_columns + guard,
+                             note="z-Wert: Abstand vom Mittelwert der Stadtteile in Standardabweichungen, positiv = "
+                                  "ungünstiger. Einzelne z-Werte von Stadtteilen mit sehr kleinen Fallzahlen sind "
+                                  "nicht veröffentlicht; ihr Index ist es.")
+        return [TextBlock(summary), chart_block, main, z_table]
+
+    def class_table(self) -> list[Block]:
+        """How many Stadtteile fall into each combination of status and dynamics class."""
+        cross = self.index.crosstab()
+        frame = cross.reset_index().rename(columns={"status_label": "status"})
+        frame.columns.name = None
+        frame["total"] = cross.sum(axis=1).to_numpy()
+        total = {"status": "zusammen", **{c: int(cross[c].sum()) for c in cross.columns}, "total": int(cross.to_numpy().sum())}
+        frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+        columns = [Col("status", "Status \\ Dynamik")] + [
+            Col(c, c, "integer") for c in cross.columns] + [Col("total", "zusammen", "integer")]
+        largest = cross.stack().idxmax()
+        text = (f"Die meisten Stadtteile ({int(cross.stack().max())}) haben den Status „{largest[0]}“ und die "
+                f"Dynamik „{largest[1]}“. Die Tabelle zählt Stadtteile, nicht Menschen.")
+        return [TableBlock("klassen_kreuztabelle", f"Stadtteile nach Status und Dynamik {self.year}", frame, columns,
+                           note="Nur bewertete Stadtteile mit Status und Dynamik."), TextBlock(text)]
+
+    def areas(self) -> list[Block]:
+        """Each Sozialraumgebiet on the Stadtteile's scale, and the classes of its Stadtteile."""
+        scores = area_scores(self.ds, self.index)
+        parts = area_stadtteile(self.ds, self.index)
+        weak = self._weak_labels()
+        weak_areas = scores[scores["status_label"].isin(weak)]
+        falling = weak_areas[weak_areas["dynamics_label"].isin(self._falling_labels())]
+        text = (f"Als Ganzes auf der Skala der Stadtteile eingeordnet, haben {len(weak_areas)} der {len(scores)} "
+                f"Sozialraumgebiete {self.year} einen Status {quoted(weak)}")
+        text += (f"; bei {len(falling)} von ihnen ist auch die Dynamik {quoted(self._falling_labels())} "
+                 f"({fmt.join(falling['name'].tolist())})." if len(falling) else ".")
+        area_table = TableBlock("sozialraumgebiete", f"Die 15 Sozialraumgebiete im Sozialindex {self.year}", scores, [
+            Col("name", "Sozialraumgebiet"),
+            Col("status_index", "Status-Index", "number", decimals=2),
+            Col("status_label", "Status"),
+            Col("dynamics_index", f"Dynamik-Index {self.index.base_year}–{self.year}", "number", decimals=2),
+            Col("dynamics_label", "Dynamik"),
+            Col("combined_code", "Klasse"),
+        ], note="Werte der Gebiete aus ihren summierten Zählwerten, standardisiert mit Mittelwert und "
+                "Standardabweichung der Stadtteile; die Gebiete verändern die Skala nicht.")
+        parts_table = TableBlock("stadtteile_der_gebiete", f"Stadtteile der Sozialraumgebiete {self.year}", parts, [
+            Col("area", "Sozialraumgebiet"),
+            Col("name", "Stadtteil"),
+            Col("coverage", "gehört zum Gebiet"),
+            Col("status_label", "Status"),
+            Col("dynamics_label", "Dynamik"),
+            Col("combined_code", "Klasse"),
+        ], note="„teilweise“: nur ein Teil des Stadtteils gehört zum Gebiet; die Klasse gilt für den ganzen Stadtteil.")
+        return [TextBlock(text), area_table, parts_table] + self._map()
+
+    def _map(self) -> list[Block]:
+        """Status classes of all Stadtteile on a map, the Stadtteile of the 15 areas outlined."""
+        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo)
+        if boundaries is None:
+            return []
+        frame = self.map_frame()
+        categories = [c.label for c in self.method_settings.status_classes.classes]
+        frame = pd.DataFrame({"stadtteil": frame["nr"].astype(str), "name": frame["name"],
+                              "value": frame["status_index"], "category": frame["status_label"]})
+        whole, partial = self.ds.areas.programme_stadtteile()
+        chart = maps.choropleth(frame, boundaries, title=f"Status der Stadtteile {self.year}", unit="index",
+                                outline=whole, area_name="Stadtteile der 15 Gebiete",
+                                categories=categories, partial=partial)
+        return [ChartBlock("status_karte", chart, [
+            Col("label", "Stadtteil"), Col("value", "Statusindex", "number"), Col("class", "Statusklasse"),
+            Col("in_area", "in einem Gebiet")])]
+
+    def method_notes(self) -> list[Block]:
+        """Sources, limits, and how robust the classes are against the other configured method(s)."""
+        sources = sorted({i.source for i in self._indicators()})
+        lines = [
+            "- **Lesart:** Der Index ordnet Stadtteile relativ zueinander ein. Ein „mittlerer“ Status heißt nicht, "
+            "dass es keine Benachteiligung gibt, und eine Klasse sagt nichts über einzelne Straßenzüge.",
+            "- **Teilgebiete:** Sozialraumgebiete, die Stadtteile nur teilweise umfassen, können vom Stadtteilwert "
+            "abweichen; der Gebietswert steht in der Tabelle der Sozialraumgebiete.",
+            "- **Dynamik:** Veränderungen über wenige Jahre schwanken in kleinen Stadtteilen stärker; eine einzelne "
+            "„negative“ Dynamik ist ein Hinweis, kein Befund.",
+            f"- **Quellen:** {text.sources_sentence(sources)}.",
+        ]
+        for other_id, other in self.config.methods.items():
+            if other_id == self.method_id:
+                continue
+            try:
+                alternative = compute_sozialindex(self.ds, self.year, other, other_id)
+            except ValueError as exc:
+                lines.append(f"- **Vergleich mit „{other.label}“:** nicht berechenbar ({exc}).")
+                continue
+            mine = self.index.table["status_label"]
+            theirs = alternative.table["status_label"].reindex(mine.index)
+            rated = (mine != "") & (theirs != "")
+            same = int((mine[rated] == theirs[rated]).sum())
+            lines.append(f"- **Vergleich mit „{other.label}“:** {same} von {int(rated.sum())} Stadtteilen erhalten "
+                         f"dort dieselbe Statusklasse.")
+        lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
+        return [TextBlock("\n".join(lines))]

@@ -1,0 +1,327 @@
+"""The content of the Sozialraumgebietsanalyse: one method per report section, each returning blocks.
+
+The notebook stays thin: it opens an :class:`AreaAnalysis` and shows one section per cell. All numbers,
+sentences and figures come from here, so the same content can be produced without a notebook (the
+benchmark's floor and the tests do exactly that).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..analysis.comparison import compare_with_city, handlungsbedarfe
+from ..analysis.indicators import CITY, aggregate, area_groups, indicator_values, stadtteil_groups
+from ..analysis.trends import area_series, trend_table
+from ..demo.generator import ensure_demo_data
+from ..inputs.dataset import Dataset, load_dataset
+from ..params.reference import STADTBEZIRKE, STADTTEILE
+from ..params.run_config import DEMO, AnalysisSettings, load_run_config
+from ..params.run_config import parameters_dir as default_parameters_dir
+from ..render import figures, maps, text
+from ..render import formatting as fmt
+from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
+from ..render.disclosure import masked
+
+AGE_INDICATORS = ["share_0_5", "share_6_14", "share_15_17", "share_18_64", "share_65_plus"]
+
+
+@dataclass
+class AreaAnalysis:
+    """Everything the Sozialraumgebietsanalyse of one area and year needs, computed on demand."""
+
+    ds: Dataset
+    area_id: str
+    year: int
+    settings: AnalysisSettings
+
+    @classmethod
+    def open(cls, area_id: str, year: int | None = None, data_dir: str | Path = DEMO,
+             parameters_dir: str | Path | None = None, dataset: Dataset | None = None) -> "AreaAnalysis":
+        """Load (or reuse) the dataset and settings; ``year`` None means the latest year in the data."""
+        parameters = default_parameters_dir(parameters_dir)
+        ds = dataset or load_dataset(data_dir, parameters, demo=ensure_demo_data)
+        run_file = parameters / "run.yml"
+        settings = load_run_config(run_file if run_file.exists() else None).analysis
+        area = ds.areas.get(area_id)
+        chosen = int(year) if year else ds.latest_year
+        if chosen not in ds.years:
+            raise ValueError(f"Für {chosen} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]})")
+        return cls(ds, area.id, chosen, settings)
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def area(self):
+        return self.ds.areas.get(self.area_id)
+
+    @property
+    def level(self) -> float:
+        return self.settings.confidence_level
+
+    def _rated_indicators(self):
+        return [i for i in self.ds.catalogue.indicators if i.direction != "neutral"]
+
+    def key_indicators(self):
+        """Indicators for trends and Stadtteil positions: the configured ones, else all non-neutral ones."""
+        if self.settings.key_indicators:
+            return [self.ds.catalogue.indicator(i) for i in self.settings.key_indicators]
+        return self._rated_indicators()
+
+    def comparison(self) -> pd.DataFrame:
+        """All indicators of the area against the city (cached)."""
+        key = ("comparison", self.area_id, self.year)
+        if key not in self.ds.cache:
+            self.ds.cache[key] = compare_with_city(self.ds, self.area_id, self.year, level=self.level,
+                                                   rule=self.settings.handlungsbedarf)
+        return self.ds.cache[key]
+
+    def _with_thresholds(self, frame: pd.DataFrame) -> pd.DataFrame:
+        thresholds = {i.id: self.ds.catalogue.threshold(i) for i in self.ds.catalogue.indicators}
+        return frame.assign(threshold=frame["indicator"].map(thresholds))
+
+    # ------------------------------------------------------------------ sections
+    def title(self) -> dict:
+        """Data for the title block and the HTML title page."""
+        area = self.area
+        return {
+            "report": "Sozialraumgebietsanalyse",
+            "area": area.name,
+            "area_id": area.id,
+            "code": area.code,
+            "stadtbezirk": f"{area.stadtbezirk} {STADTBEZIRKE[area.stadtbezirk]}",
+            "year": self.year,
+            "date": fmt.date(_dt.date.today()),
+            "data_status": self.data_status(),
+        }
+
+    def data_status(self) -> str:
+        """One line on the data: years covered, and whether they are demo data."""
+        status = f"Daten {self.ds.years[0]} bis {self.ds.years[-1]}, Stand 31.12.{self.year}"
+        if self.ds.is_demo:
+            status += " (Demodaten, keine amtlichen Werte)"
+        return status
+
+    def profile(self) -> list[Block]:
+        """Where the area is, who lives there, which units it is built from."""
+        area = self.area
+        membership = self.ds.membership
+        partial = membership.partial_stadtteile.get(area.id, [])
+        part_names = [p["name"] for p in partial if p["counted"] != "none"]
+        groups = area_groups(self.ds, [area.id])
+        counts = aggregate(self.ds, self.year, groups, ["population", "households"])
+        population = counts.at[area.id, "population"]
+        city_population = counts.at[CITY, "population"]
+        blocks: list[Block] = [TextBlock(text.profile_sentences(
+            area.name, STADTBEZIRKE[area.stadtbezirk], [STADTTEILE[n] for n in area.stadtteile], part_names,
+            population, city_population, self.year))]
+        rows = [
+            ("Einwohner*innen", counts.at[area.id, "population"], counts.at[CITY, "population"]),
+            ("Haushalte", counts.at[area.id, "households"], counts.at[CITY, "households"]),
+        ]
+        frame = pd.DataFrame(rows, columns=["label", "area", "city"])
+        frame["share"] = 100 * frame["area"] / frame["city"]
+        blocks.append(TableBlock("profil", f"Eckdaten {area.name} {self.year}", frame, [
+            Col("label", "Merkmal"),
+            Col("area", area.name, "count", threshold=5),
+            Col("city", "Gesamtstadt", "count", threshold=5),
+            Col("share", "Anteil an der Stadt", "share", based_on=("area",)),
+        ]))
+        units = self.ds.unit_ids(area.id)
+        if self.ds.stadtteil_level:
+            composition = ("Die Daten liegen je Stadtteil vor; das Gebiet wird aus "
+                           f"{'einem Stadtteil' if len(units) == 1 else f'{len(units)} Stadtteilen'} gebildet.")
+        else:
+            composition = (f"Das Gebiet wird aus {'einer statistischen Einheit' if len(units) == 1 else f'{len(units)} statistischen Einheiten'} "
+                           "(Stadtviertel bzw. statistische Bezirke) gebildet.")
+        notes = membership.notes.get(area.id, [])
+        if notes:
+            composition += "\n\n" + "\n".join(f"> **Hinweis zur Abgrenzung:** {n}" for n in notes)
+        if area.note:
+            composition += f"\n\n{area.note}"
+        blocks.append(TextBlock(composition))
+        return blocks
+
+    def age_structure(self) -> list[Block]:
+        """Shares of the age groups in the area and the city."""
+        comparison = self.comparison().set_index("indicator")
+        present = [i for i in AGE_INDICATORS if i in comparison.index]
+        frame = comparison.loc[present].reset_index()
+        frame = self._with_thresholds(frame)
+        chart_columns = [
+            Col("label", "Altersgruppe"),
+            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
+            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
+            Col("city_value", "Gesamtstadt", "rate", unit="unit"),
+        ]
+        public = masked(frame[["label", "area_numerator", "threshold", "area_value", "city_value", "unit"]],
+                        chart_columns)
+        chart = figures.age_structure(public, self.area.name, self.year)
+        table = TableBlock("altersstruktur", f"Altersstruktur {self.year}", frame, [
+            Col("label", "Altersgruppe"),
+            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold"),
+            Col("area_value", f"Anteil {self.area.name}", "rate", unit="unit", based_on=("area_numerator",)),
+            Col("city_value", "Anteil Gesamtstadt", "rate", unit="unit"),
+            Col("difference", "Abstand", "points", unit="unit", based_on=("area_numerator",)),
+        ])
+        return [ChartBlock("altersstruktur_grafik", chart, chart_columns), table]
+
+    def social_situation(self) -> list[Block]:
+        """All rated indicators against the city, with intervals, verdicts and a figure."""
+        comparison = self._with_thresholds(self.comparison())
+        rated = comparison[comparison["direction"] != "neutral"]
+        blocks: list[Block] = [TextBlock(text.comparison_summary(rated, self.area.name, self.year))]
+        value_columns = [Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False)] + [
+            Col(key, key, "rate", based_on=("area_numerator",)) for key in ("area_value", "area_ci_low",
+                                                                           "area_ci_high", "difference")]
+        chart = figures.ratio_dots(masked(rated, value_columns), self.area.name, self.year)
+        blocks.append(ChartBlock("soziale_lage_grafik", chart, [
+            Col("label", "Indikator"),
+            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
+            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
+            Col("city_value", "Gesamtstadt", "rate", unit="unit"),
+            Col("index", "Gesamtstadt = 100", "number", decimals=0, based_on=("area_numerator",)),
+        ]))
+        blocks.append(TableBlock("soziale_lage", f"Soziale Lage {self.year} im Vergleich zur Gesamtstadt", rated, [
+            Col("label", "Indikator"),
+            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold"),
+            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
+            Col("area_ci_low", "KI unten", "rate", unit="unit", based_on=("area_numerator",)),
+            Col("area_ci_high", "KI oben", "rate", unit="unit", based_on=("area_numerator",)),
+            Col("city_value", "Gesamtstadt", "rate", unit="unit"),
+            Col("difference", "Abstand", "points", unit="unit", based_on=("area_numerator",)),
+            Col("assessment", "Bewertung"),
+        ], note="KI: 95-%-Konfidenzintervall. Abstand in Prozent- bzw. Promillepunkten. \"Deutlich\" heißt: "
+                "statistisch gesichert (Test gegen die übrige Stadt, 5-%-Niveau)."))
+        has_value = rated["area_value"].notna()
+        lines = [f"- {text.comparison_sentence(row, self.area.name)}" for _, row in rated[has_value].iterrows()]
+        missing = text.missing_sentence(list(rated.loc[~has_value, "label"]), self.area.name)
+        blocks.append(TextBlock("\n".join(lines + ([f"- {missing}"] if missing else []))))
+        return blocks
+
+    def context(self) -> list[Block]:
+        """Neutral context indicators (origin, households, moves): described, not rated."""
+        comparison = self._with_thresholds(self.comparison())
+        neutral = comparison[(comparison["direction"] == "neutral") & ~comparison["indicator"].isin(AGE_INDICATORS)]
+        return [TableBlock("kontext", f"Kontextindikatoren {self.year}", neutral, [
+            Col("label", "Indikator"),
+            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold"),
+            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
+            Col("city_value", "Gesamtstadt", "rate", unit="unit"),
+            Col("difference", "Abstand", "points", unit="unit", based_on=("area_numerator",)),
+        ], note="Kontextindikatoren beschreiben die Bevölkerung; sie werden nicht als günstig oder ungünstig "
+                "bewertet.")]
+
+    def trends(self) -> list[Block]:
+        """Development of the key indicators over all years, area against city."""
+        indicators = self.key_indicators()
+        first = self.settings.trend_start_year or self.ds.years[0]
+        years = [y for y in self.ds.years if first <= y <= self.year]
+        series = area_series(self.ds, self.area_id, indicators, years, self.level)
+        series["threshold"] = series["indicator"].map({i.id: self.ds.catalogue.threshold(i) for i in indicators})
+        series = masked(series, [Col("numerator", "Anzahl", "count", threshold="threshold", show=False)] + [
+            Col(key, key, "rate", based_on=("numerator",)) for key in ("value", "ci_low", "ci_high")])
+        if series.loc[series["role"] == "area", "value"].notna().sum() == 0:
+            return [TextBlock(f"Für die Zeitreihen liegen für {self.area.name} keine (veröffentlichbaren) Daten vor.")]
+        chart = figures.trend_panels(series, indicators, self.area.name)
+        table = trend_table(series, indicators, self.level)
+        lines = [f"- {text.trend_sentence(row, self.area.name)}" for _, row in table.iterrows()]
+        return [ChartBlock("entwicklung_grafik", chart, [
+            Col("label", "Indikator"), Col("year", "Jahr", "year"),
+            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
+            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
+            Col("city_value", "Gesamtstadt", "rate", unit="unit"),
+        ]), TextBlock("\n".join(lines))]
+
+    def stadtteil_position(self) -> list[Block]:
+        """Where the area's Stadtteile stand among all of Cologne's Stadtteile."""
+        indicators = self.key_indicators()
+        groups = stadtteil_groups(self.ds)
+        values = indicator_values(self.ds, self.year, groups, indicators, self.level)
+        values = values.rename(columns={"group": "stadtteil"})
+        values["name"] = values["stadtteil"].astype(int).map(STADTTEILE)
+        values["threshold"] = values["indicator"].map({i.id: self.ds.catalogue.threshold(i) for i in indicators})
+        values = masked(values, [Col("numerator", "Anzahl", "count", threshold="threshold", show=False),
+                                 Col("value", "Wert", "rate", based_on=("numerator",))])
+        area = self.area
+        highlight = {str(n): "ganz" for n in area.stadtteile}
+        highlight.update({str(p.stadtteil): "teilweise" for p in area.partial})
+        chart = figures.stadtteil_strip(values, indicators, highlight, self.year, area.name)
+        note = ("Stadtteile, die nur teilweise zum Gebiet gehören, sind mit ihrem Wert für den ganzen Stadtteil "
+                "dargestellt.") if area.partial else ""
+        blocks: list[Block] = [ChartBlock("stadtteile_grafik", chart, [
+            Col("label", "Indikator"), Col("name", "Stadtteil"),
+            Col("numerator", "Anzahl", "count", threshold="threshold", show=False),
+            Col("value", "Wert", "number", based_on=("numerator",)),
+            Col("rank", "Rang", "integer", based_on=("numerator",)),
+        ])]
+        if note:
+            blocks.append(TextBlock(note))
+        blocks += self._map(values, indicators, {n for n, kind in highlight.items() if kind == "ganz"},
+                            {n for n, kind in highlight.items() if kind == "teilweise"})
+        return blocks
+
+    def _map(self, values: pd.DataFrame, indicators, outline: set[str], partial: set[str]) -> list[Block]:
+        """A map of the first key indicator with values, the area's Stadtteile outlined (when boundaries exist).
+
+        Stadtteile only partly in the area are outlined dashed: the map shows the whole Stadtteil's value.
+        """
+        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo)
+        shown = [i for i in indicators if values.loc[values["indicator"] == i.id, "value"].notna().any()]
+        if boundaries is None or not shown:
+            return []
+        chart = maps.indicator_map(self.ds, shown[0], self.year, boundaries, outline, self.area.name,
+                                   partial=partial)
+        return [ChartBlock("stadtteile_karte", chart, [
+            Col("label", "Stadtteil"), Col("value", "Wert", "number"), Col("class", "Klasse"),
+            Col("in_area", "im Gebiet")])]
+
+    def needs(self) -> list[Block]:
+        """Handlungsbedarfe by the configured rule."""
+        rule = self.settings.handlungsbedarf
+        needs = handlungsbedarfe(self.comparison())
+        intro = (f"Als Handlungsbedarf gilt hier ein Indikator, bei dem {self.area.name} statistisch gesichert "
+                 f"mindestens das {fmt.number(rule.elevated_ratio, 2)}-Fache des städtischen Werts erreicht "
+                 f"(„erhöht“) oder das {fmt.number(rule.high_ratio, 2)}-Fache („deutlich erhöht“); bei "
+                 f"Indikatoren, bei denen höhere Werte günstig sind, entsprechend umgekehrt.")
+        return [TextBlock(intro), TextBlock(text.need_sentences(needs, self.area.name))]
+
+    def qualitative(self, notes_dir: str | Path | None = None) -> list[Block]:
+        """The qualitative findings (Fachgespräche, Rückmeldungen der Fachämter) from the area's Markdown file."""
+        folder = Path(notes_dir) if notes_dir else default_parameters_dir() / "qualitative"
+        path = folder / f"{self.area_id}.md"
+        if not path.exists():
+            return [TextBlock(f"Für {self.area.name} sind noch keine qualitativen Befunde hinterlegt "
+                              f"(Datei `qualitative/{self.area_id}.md` im Ordner parameters).")]
+        return [TextBlock(_demote_headings(path.read_text(encoding="utf-8")))]
+
+    def method_notes(self) -> list[Block]:
+        """Sources and how to read the figures."""
+        present = set(self.ds.statistics["variable"])
+        sources = [i.source for i in self.ds.catalogue.indicators if set(i.numerator) <= present]
+        lines = [
+            "- **Berechnung:** Alle Quoten sind aus summierten Zählwerten der statistischen Einheiten berechnet "
+            "(erst zählen, dann teilen); Quoten werden nie gemittelt.",
+            f"- **Unsicherheit:** Die Intervalle sind {fmt.number(self.level * 100, 0)}-%-Konfidenzintervalle "
+            "(Wilson bzw. exakt nach Poisson). Sie zeigen, wie stark ein Wert allein durch Zufall schwanken "
+            "könnte; kleine Gebiete haben breitere Intervalle.",
+            "- **Vergleich:** Ob ein Unterschied zur Gesamtstadt deutlich ist, prüft ein Test des Gebiets gegen "
+            "die übrige Stadt (ohne das Gebiet).",
+            "- **Geheimhaltung:** Zahlen unter der Veröffentlichungsschwelle eines Indikators sind durch „•“ "
+            "ersetzt, ebenso Werte, aus denen sie sich zurückrechnen ließen.",
+            f"- **Quellen:** {text.sources_sentence(sources)}.",
+        ]
+        lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
+        return [TextBlock("\n".join(lines))]
+
+
+def _demote_headings(markdown: str) -> str:
+    """Shift Markdown headings down two levels so included files fit under the section heading (##)."""
+    lines = []
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            line = "##" + line
+        lines.append(line)
+    return "\n".join(lines)

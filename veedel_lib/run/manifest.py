@@ -1,0 +1,70 @@
+"""The run manifest: what went in (inputs, parameters, versions), what came out (reports with hashes).
+
+``manifest.json`` sits in every run folder. It is the basis of :mod:`veedel_lib.archive` (verify,
+reproduce) and of the portal page. All hashes are SHA-256 of file bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from ..files import PARTIAL, atomic_write_text, sha256_file
+
+MANIFEST = "manifest.json"
+PACKAGES = ("veedel", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill",
+            "nbconvert", "nbclient", "nbformat", "ipykernel", "openpyxl", "PyYAML", "babel", "pandera",
+            "pydantic", "playwright")
+
+
+def hash_tree(root: str | Path) -> dict[str, str]:
+    """SHA-256 of every file under ``root`` (relative POSIX paths, sorted), skipping temporary files."""
+    root = Path(root)
+    return {p.relative_to(root).as_posix(): sha256_file(p) for p in sorted(root.rglob("*"))
+            if p.is_file() and PARTIAL not in p.name}
+
+
+def combined_hash(hashes: dict[str, str]) -> str:
+    """One hash over a name -> hash mapping (order-independent)."""
+    digest = hashlib.sha256()
+    for name in sorted(hashes):
+        digest.update(f"{name}\0{hashes[name]}\n".encode())
+    return digest.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that shape the results, plus Python and the platform."""
+    versions = {"python": sys.version.split()[0], "platform": platform.platform()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "nicht installiert"
+    return versions
+
+
+def git_commit(path: str | Path) -> str | None:
+    """The project's git commit (with "-dirty" if there are uncommitted changes), None outside git."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=path, capture_output=True, text=True,
+                                check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=path,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return commit + ("-dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def write_manifest(run_dir: Path, manifest: dict) -> Path:
+    """Write ``manifest.json`` atomically (sorted keys, UTF-8, stable formatting)."""
+    return atomic_write_text(run_dir / MANIFEST,
+                             json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def read_manifest(run_dir: Path) -> dict:
+    return json.loads((Path(run_dir) / MANIFEST).read_text(encoding="utf-8"))
