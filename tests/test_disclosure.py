@@ -128,8 +128,8 @@ def test_a_chart_cannot_be_published_around_disclosure_control(tmp_path):
     import matplotlib.pyplot as plt
     import pytest
 
-    from veedel_lib.render.blocks import ChartBlock
     from veedel_lib.errors import DisclosureError
+    from veedel_lib.render.blocks import ChartBlock
     from veedel_lib.render.disclosure import masked
     from veedel_lib.render.figures import Chart
 

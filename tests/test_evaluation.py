@@ -12,6 +12,7 @@ from conftest import PARAMETERS
 from veedel_lib.analysis import evaluation
 from veedel_lib.demo import generator as demo_module
 from veedel_lib.inputs.dataset import load_dataset
+from veedel_lib.render.text import evaluation_reading
 
 AREA = "hoehenberg-vingst"
 BASELINE = 2020
@@ -106,13 +107,13 @@ def test_difference_in_differences_by_hand_on_a_two_period_panel():
 
 def test_reading_says_no_more_than_the_interval_supports(demo, no_effect):
     with_effect = _evaluate(demo, ["sgb2_quote"]).reset_index().iloc[0]
-    text = evaluation.reading(with_effect, "Höhenberg/Vingst", BASELINE)
+    text = evaluation_reading(with_effect, "Höhenberg/Vingst", BASELINE)
     assert "stärker gesunken" in text and "günstigere Entwicklung" in text
     assert "nicht ableiten" in text, "a difference in development is no proof that the programme caused it"
     assert "," in text.split("Intervall:")[1].split(")")[0], "German decimal comma"
 
     without = _evaluate(no_effect, ["sgb2_quote"]).reset_index().iloc[0]
-    text = evaluation.reading(without, "Höhenberg/Vingst", BASELINE)
+    text = evaluation_reading(without, "Höhenberg/Vingst", BASELINE)
     assert "nicht von Zufall unterscheiden" in text
     assert "günstigere Entwicklung als" not in text
 
@@ -121,7 +122,7 @@ def test_indicators_without_enough_years_are_marked_not_evaluable(demo):
     result = evaluation.evaluate(demo, AREA, [demo.catalogue.indicator("sgb2_quote")], demo.latest_year,
                                  demo.latest_year)
     assert result.loc[0, "status"] == "nicht auswertbar"
-    assert "nicht auswertbar" in evaluation.reading(result.iloc[0], "Höhenberg/Vingst", demo.latest_year)
+    assert "nicht auswertbar" in evaluation_reading(result.iloc[0], "Höhenberg/Vingst", demo.latest_year)
 
 
 def test_gap_closure_is_the_share_of_the_baseline_gap_closed(demo):

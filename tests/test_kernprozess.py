@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from conftest import PARAMETERS, write
 
+from veedel_lib import kernprozess
 from veedel_lib.demo.documentation import write_demo_documentation
 from veedel_lib.errors import DataValidationError
 from veedel_lib.kernprozess import controlling
-from veedel_lib import kernprozess
 from veedel_lib.kernprozess.templates import HELP_SHEET, write_templates
 
 PRIVATE_KEYS = {"title", "name", "contact", "note"}

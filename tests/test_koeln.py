@@ -376,7 +376,7 @@ def test_jahresbericht_on_real_data_says_which_figures_it_cannot_compute(convert
     from veedel_lib.reports.jahresbericht import ProgrammeReport
 
     _, dataset = converted
-    report = ProgrammeReport.open(0, dataset=dataset, parameters_dir=PARAMETERS)
+    report = ProgrammeReport.open(year=0, dataset=dataset, parameters_dir=PARAMETERS)
     table, text, remarks = report.published_figures()
     rows = table.frame.set_index("figure")
     assert report.year == 2012

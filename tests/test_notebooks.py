@@ -108,16 +108,46 @@ def test_table_of_contents_lists_sections_once_numbered():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_shows_the_sections_the_floor_computes(path):
-    """The benchmark floor (veedel_lib.run.floor) computes exactly what each notebook shows."""
-    from veedel_lib.run.floor import REPORTS
+def test_notebook_shows_the_sections_of_its_registry_entry(path):
+    """Every notebook has a registry entry, and shows exactly that entry's sections in order (the floor computes
+    those sections, so floor and notebook agree)."""
+    from veedel_lib.reports import registry
 
-    nb = nbformat.read(path, as_version=4)
-    content = REPORTS.get(path.stem)
-    assert content is not None, f"{path.stem} fehlt in veedel_lib.run.floor.REPORTS"
-    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    content = registry.BY_NOTEBOOK.get(path.stem)
+    assert content is not None, f"{path.stem} fehlt in veedel_lib.reports.registry.REPORTS"
+    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
     shown = re.findall(rf"report\.show\({content.variable}\.(\w+)\(", source)
     assert tuple(shown) == content.sections
+    assert tuple(registry.shown_sections(path, content.variable)) == content.sections
+
+
+def test_every_registry_entry_has_its_notebook_and_module():
+    """An entry without a notebook (or a content module named like the notebook) is an error."""
+    import importlib
+
+    from veedel_lib.reports import registry
+    from veedel_lib.reports.base import ReportContent
+
+    for cls in registry.REPORTS:
+        assert (ROOT / "notebooks" / f"{cls.notebook}.ipynb").exists(), f"Notebook {cls.notebook}.ipynb fehlt"
+        module = importlib.import_module(f"veedel_lib.reports.{cls.notebook}")
+        assert getattr(module, cls.__name__) is cls, f"{cls.__name__} steht nicht in reports/{cls.notebook}.py"
+        assert cls.scope in ("area", "bezirk", "programme") and cls.sections and cls.report
+        for section in cls.sections:  # a section is the class's own method, never a shared attribute
+            assert callable(getattr(cls, section, None)) and not hasattr(ReportContent, section), section
+
+
+def test_shown_sections_finds_a_notebook_that_differs_from_its_entry(tmp_path):
+    """The check reads the notebook's show calls: a notebook that skips a section differs from its entry."""
+    from veedel_lib.reports import registry
+
+    nb = nbformat.read(ROOT / "notebooks" / "sozialindex.ipynb", as_version=4)
+    nb.cells = [c for c in nb.cells if "index.class_table()" not in c.source]
+    changed = tmp_path / "sozialindex.ipynb"
+    nbformat.write(nb, changed)
+    cls = registry.get("sozialindex")
+    assert "class_table" not in registry.shown_sections(changed, cls.variable)
+    assert tuple(registry.shown_sections(changed, cls.variable)) != cls.sections
 
 
 @pytest.mark.slow
@@ -127,6 +157,9 @@ def test_floor_computes_every_report(demo):
 
     config = load_run_config(PARAMETERS / "run.yml")
     sizes = compute_all(demo, config, demo.latest_year, areas=["kalk"])
-    assert set(sizes) == {f"kalk/{n}" for n in config.area_notebooks} | \
-        {f"programm/{n}" for n in config.programme_notebooks}
+    from veedel_lib.reports import registry
+
+    reports = [registry.get(n) for n in config.reports]
+    assert set(sizes) == {f"kalk/{c.notebook}" for c in reports if c.scope == "area"} | \
+        {f"programm/{c.notebook}" for c in reports if c.scope == "programme"}
     assert all(size > 10_000 for size in sizes.values())

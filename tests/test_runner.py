@@ -26,7 +26,7 @@ def broken_parameters(tmp_path):
 
 @pytest.mark.slow
 def test_one_broken_area_does_not_stop_the_others(tmp_path, broken_parameters):
-    config = RunConfig(formats=["html"])
+    config = RunConfig(reports=["sozialraumgebietsanalyse"], formats=["html"])
     outputs = tmp_path / "outputs"
     seen = []
     summary = runner.run(config, outputs=outputs, parameters=broken_parameters,
@@ -70,11 +70,17 @@ def test_one_broken_area_does_not_stop_the_others(tmp_path, broken_parameters):
     assert manifest["summary"]["failed"] == 0 and manifest["summary"]["ok"] == 3
 
 
-def test_notebooks_by_scope_reads_the_notebooks_metadata():
-    area, programme = runner.notebooks_by_scope(["themenbewertung", "jahresbericht", "evaluation"])
-    assert area == ["themenbewertung", "evaluation"] and programme == ["jahresbericht"]
-    with pytest.raises(FileNotFoundError, match="vorhanden: .*sozialindex"):
-        runner.notebooks_by_scope(["themenbewertungen"])
+def test_run_planning_takes_each_reports_scope_from_the_registry(tmp_path):
+    from veedel_lib.errors import ConfigurationError
+    from veedel_lib.params.run_config import RunConfig
+
+    config = RunConfig(reports=["themenbewertung", "jahresbericht", "evaluation"])
+    tasks = runner.plan(config, tmp_path, ["kalk", "bilderstoeckchen"], 2024, {"kalk": "Kalk", "bilderstoeckchen": "B"})
+    assert [t.key for t in tasks] == ["kalk/themenbewertung", "kalk/evaluation", "bilderstoeckchen/themenbewertung",
+                                      "bilderstoeckchen/evaluation", "programm/jahresbericht"]
+    assert "themenbewertung" not in [c.notebook for c in runner.run_reports(RunConfig())]  # on demand only
+    with pytest.raises(ConfigurationError, match="vorhanden: .*sozialindex"):
+        runner.run_reports(RunConfig(reports=["themenbewertungen"]))
 
 
 @pytest.mark.slow

@@ -20,7 +20,7 @@ from veedel_lib.analysis.sozialindex import (
     fit_reference,
     load_sozialindex_config,
 )
-from veedel_lib.errors import DataValidationError
+from veedel_lib.errors import ConfigurationError, DataValidationError
 
 STATUS = {"thresholds": [-1.0, 1.0, 1.5], "classes": [
     {"code": "1", "label": "hoch"}, {"code": "2", "label": "mittel"},
@@ -185,11 +185,11 @@ def test_the_built_in_sgb2_effect_shows_as_positive_dynamics_of_hoehenberg_vings
 
 def test_report_sections_render_with_areas_and_protected_z_values(demo):
     from veedel_lib.reports.sozialindex import GUARD, SozialindexReport, class_ranges
-    from veedel_lib.run.floor import REPORTS, _SilentReport
+    from veedel_lib.run.floor import SilentReport
 
     report = SozialindexReport.open(dataset=demo)
-    silent = _SilentReport()
-    for section in REPORTS["sozialindex"].sections:
+    silent = SilentReport()
+    for section in report.sections:
         silent.show(getattr(report, section)())
     assert silent.characters > 50_000
     parts = report.areas()[2].frame
@@ -250,21 +250,21 @@ def test_verdict_counts_clearly_worse_indicators_and_the_direction_of_the_gap():
 def test_theme_assessment_on_demo_data_sees_the_built_in_effect(demo):
     """Höhenberg/Vingst: SGB II quota 2 points lower from 2021, so its gap to the city narrows since 2020."""
     from veedel_lib.reports.themenbewertung import ThemeAssessment
-    from veedel_lib.run.floor import REPORTS, _SilentReport
+    from veedel_lib.run.floor import SilentReport
 
-    assessment = ThemeAssessment.open("hoehenberg-vingst", "SGB-II-Bezug", ["sgb2_quote", "unemployment_share"],
-                                      dataset=demo)
+    assessment = ThemeAssessment.open("hoehenberg-vingst", theme="SGB-II-Bezug",
+                                      indicators=["sgb2_quote", "unemployment_share"], dataset=demo)
     table = assessment.table().set_index("indicator")
     assert assessment.years == [demo.latest_year - 4 + i for i in range(5)]
     assert table.at["sgb2_quote", "assessment"] == "ungünstiger"
     assert table.at["sgb2_quote", "trend"] == "verbessert"
     assert table.at["sgb2_quote", "gap_slope"] < 0
-    silent = _SilentReport()
-    for section in REPORTS["themenbewertung"].sections:
+    silent = SilentReport()
+    for section in assessment.sections:
         silent.show(getattr(assessment, section)())
     assert silent.characters > 5_000
-    with pytest.raises(ValueError, match="Unbekannte Indikatoren für die Themenbewertung: kinderarmut"):
-        ThemeAssessment.open("kalk", "Kinderarmut", ["kinderarmut"], dataset=demo)
+    with pytest.raises(ConfigurationError, match="Unbekannte Indikatoren für die Themenbewertung: kinderarmut"):
+        ThemeAssessment.open("kalk", theme="Kinderarmut", indicators=["kinderarmut"], dataset=demo)
 
 
 @pytest.mark.slow

@@ -7,8 +7,8 @@ import shutil
 import pytest
 from conftest import PARAMETERS, UNITS_CSV, VALID_ROWS, statistics_rows, write
 
-from veedel_lib.errors import DataValidationError
 from veedel_lib.demo.generator import ensure_demo_data
+from veedel_lib.errors import DataValidationError
 from veedel_lib.inputs.dataset import load_dataset
 
 

@@ -196,10 +196,10 @@ def _config_from_args(args: argparse.Namespace):
     if getattr(args, "source", None):
         updates["source"] = args.source
     if getattr(args, "notebooks", None):
-        from .run.runner import notebooks_by_scope
+        from .reports import registry
 
         names = [n.strip().removesuffix(".ipynb") for n in args.notebooks.split(",") if n.strip()]
-        updates["area_notebooks"], updates["programme_notebooks"] = notebooks_by_scope(names)
+        updates["reports"] = [registry.get(n).notebook for n in names]
     return config.model_copy(update=updates)
 
 
@@ -216,8 +216,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_analyse(args: argparse.Namespace) -> int:
     from .params.areas import load_areas
+    from .run.runner import run_reports
 
-    config = _config_from_args(args).model_copy(update={"programme_notebooks": []})
+    config = _config_from_args(args)
+    config = config.model_copy(update={"reports": [c.notebook for c in run_reports(config) if c.scope == "area"]})
     area = load_areas(default_parameters_dir(args.parameters) / "areas.yml").get(args.area)
     return _run(args, config, [area.id])
 

@@ -15,9 +15,7 @@ from statsmodels.stats.rates import test_poisson_2indep
 from ..inputs.dataset import Dataset
 from ..params.catalogue import Indicator
 from ..params.run_config import HandlungsbedarfRule
-from .indicators import CITY, area_groups, indicator_values
-
-REST = "rest"
+from .indicators import CITY, REST, area_groups, indicator_values, rest_of
 
 
 def _p_value(indicator: Indicator, area_num: float, area_den: float, rest_num: float, rest_den: float) -> float:
@@ -52,8 +50,7 @@ def assess(indicator: Indicator, difference: float, p_value: float, alpha: float
         return "kein deutlicher Unterschied"
     if indicator.direction == "neutral":
         return "höher" if difference > 0 else "niedriger"
-    worse = (difference > 0) == (indicator.direction == "higher_is_worse")
-    return "ungünstiger" if worse else "günstiger"
+    return "günstiger" if indicator.favourable(difference) else "ungünstiger"
 
 
 def need_level(ratio: float, p_value: float, rule: HandlungsbedarfRule) -> str:
@@ -77,8 +74,7 @@ def compare_with_city(ds: Dataset, area_id: str, year: int, indicators: list[Ind
     area = ds.areas.get(area_id)
     selected = indicators if indicators is not None else ds.catalogue.indicators
     groups = area_groups(ds, [area.id])
-    members = set(groups[area.id])
-    groups[REST] = [u for u in groups[CITY] if u not in members]
+    groups[REST] = rest_of(ds, groups[area.id])
     values = indicator_values(ds, year, groups, selected, level)
     # a row mixing the nullable data_year with floats would turn NaN into pd.NA; keep the floats plain
     values["data_year"] = values["data_year"].astype(object)

@@ -37,7 +37,6 @@ import statsmodels.api as sm
 
 from ..inputs.dataset import Dataset
 from ..params.catalogue import Indicator
-from ..render import formatting as fmt
 from .indicators import CITY, area_groups, indicator_values
 
 PLACEBO_DRAWS = 400
@@ -337,7 +336,7 @@ def gap_closure(ds: Dataset, area_id: str, indicators: list[Indicator], baseline
             return values.get((when, group), pd.Series(dtype=float)).get(indicator.id, np.nan)
         gap_then = value(baseline_year, area) - value(baseline_year, CITY)
         gap_now = value(year, area) - value(year, CITY)
-        unfavourable = (gap_then > 0) == (indicator.direction == "higher_is_worse") and gap_then != 0
+        unfavourable = indicator.favourable(gap_then) is False  # the area lay worse than the city
         closed = 100 * (1 - gap_now / gap_then) if unfavourable and np.isfinite(gap_now) else np.nan
         table.append({"indicator": indicator.id, "label": indicator.name, "unit": indicator.unit,
                       "area_then": value(baseline_year, area), "city_then": value(baseline_year, CITY),
@@ -378,40 +377,3 @@ def evaluate(ds: Dataset, area_id: str, indicators: list[Indicator], baseline_ye
                     "pre_trend_p": slope_p})
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-# ----------------------------------------------------------------------------- reading
-
-def reading(row: pd.Series, area_name: str, baseline_year: int, level: float = 0.95) -> str:
-    """A plain-German reading of one effect that says what the data show and no more."""
-    label = row["label"]
-    if row.get("status") != "ok" or not np.isfinite(row.get("estimate", np.nan)):
-        return (f"**{label}:** Mit den vorliegenden Daten nicht auswertbar (zu wenige Jahre vor oder nach "
-                f"{baseline_year} oder keine Daten für das Gebiet).")
-    unit = row["unit"]
-    size = fmt.points(abs(row["estimate"]), unit, short=False).lstrip("+±")
-    interval = (f"{int(round(100 * level))}-%-Intervall: {fmt.points(row['ci_low'], unit, short=True)} bis "
-                f"{fmt.points(row['ci_high'], unit, short=True)}")
-    direction = "stärker gestiegen" if row["estimate"] > 0 else "stärker gesunken"
-    covers_zero = not (row["ci_low"] > 0 or row["ci_high"] < 0)
-    if covers_zero:
-        difference = fmt.points(row["estimate"], unit, short=True)
-        text = (f"**{label}:** Seit {baseline_year} weicht die Entwicklung in {area_name} um {difference} von der "
-                f"übrigen Stadt ab ({interval}). Dieser Unterschied lässt sich nicht von Zufall unterscheiden; die "
-                "Daten zeigen also weder eine günstigere noch eine ungünstigere Entwicklung.")
-    else:
-        favourable = (row["estimate"] < 0) == (row["direction"] == "higher_is_worse")
-        judgement = ("Das spricht für eine günstigere Entwicklung als in der übrigen Stadt" if favourable
-                     else "Das spricht für eine ungünstigere Entwicklung als in der übrigen Stadt")
-        if row["direction"] == "neutral":
-            judgement = "Der Unterschied ist gesichert; der Indikator wird nicht als günstig oder ungünstig bewertet"
-        text = (f"**{label}:** Seit {baseline_year} ist der Wert in {area_name} um {size} {direction} als in "
-                f"der übrigen Stadt ({interval}). {judgement}; ob sie auf das Programm zurückgeht, lässt sich "
-                "daraus allein nicht ableiten.")
-    if np.isfinite(row.get("pre_trend_p", np.nan)) and row["pre_trend_p"] < 0.05:
-        text += (" *Vorsicht:* Schon vor dem Basisjahr haben sich Gebiet und übrige Stadt unterschiedlich "
-                 "entwickelt; die Schätzung kann diesen Trend fortschreiben.")
-    if np.isfinite(row.get("rate_ratio", np.nan)):
-        text += (f" Zählmodell für kleine Zahlen: Faktor {fmt.number(row['rate_ratio'], 2)} "
-                 f"({fmt.number(row['rate_ratio_low'], 2)} bis {fmt.number(row['rate_ratio_high'], 2)}).")
-    return text

@@ -24,6 +24,8 @@ from ..params.catalogue import Indicator
 
 CITY = "gesamtstadt"
 CITY_LABEL = "Gesamtstadt"
+REST = "uebrige_stadt"
+"""Group name of the rest of the city: the whole city without the units of the group it is compared with."""
 
 
 def _cube(ds: Dataset) -> tuple[np.ndarray, dict[int, int], dict[str, int]]:
@@ -98,6 +100,12 @@ def area_groups(ds: Dataset, area_ids: Iterable[str] | None = None, city: bool =
 def programme_group(ds: Dataset) -> list[str]:
     """All units in any of the areas (the programme as a whole)."""
     return ds.membership.all_units()
+
+
+def rest_of(ds: Dataset, members: Iterable[str]) -> list[str]:
+    """The units of the city that are not in ``members`` (the rest of the city for a comparison)."""
+    excluded = set(members)
+    return [u for u in ds.units["unit_id"] if u not in excluded]
 
 
 def stadtteil_groups(ds: Dataset) -> dict[str, list[str]]:

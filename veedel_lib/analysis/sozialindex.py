@@ -39,7 +39,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from statsmodels.stats.weightstats import DescrStatsW
 
-from ..errors import DataValidationError
+from ..errors import AnalysisError, DataValidationError
 from ..inputs.dataset import Dataset
 from ..params.catalogue import Catalogue
 from ..params.reference import STADTBEZIRKE, STADTTEILE
@@ -248,7 +248,7 @@ def fit_reference(values: pd.DataFrame, signs: dict[str, int], method: Sozialind
     ``values`` has one column per indicator; ``weights`` (residents) only with ``weighting: population``.
     """
     if values.empty:
-        raise ValueError("Kein Stadtteil erfüllt die Bedingungen des Sozialindex (Einwohnerzahl, vollständige Werte)")
+        raise AnalysisError("Kein Stadtteil erfüllt die Bedingungen des Sozialindex (Einwohnerzahl, vollständige Werte)")
     signed_signs = pd.Series(signs, dtype=float)[list(values.columns)]
     signed = values * signed_signs
     use = weights if method.weighting == "population" else None
@@ -257,7 +257,7 @@ def fit_reference(values: pd.DataFrame, signs: dict[str, int], method: Sozialind
     sds = pd.Series({c: s[1] for c, s in stats.items()})
     flat = [c for c in sds.index if not sds[c] > 0]
     if flat:
-        raise ValueError(f"Indikator ohne Streuung zwischen den Stadtteilen, keine Standardisierung möglich: "
+        raise AnalysisError(f"Indikator ohne Streuung zwischen den Stadtteilen, keine Standardisierung möglich: "
                          f"{', '.join(flat)}")
     reference = Reference(signed_signs, means, sds, method.combine, 0.0, 1.0)
     combined = reference.combined(reference.zscores(values))
@@ -334,7 +334,7 @@ def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, metho
     """Status and dynamics index of every Stadtteil for ``year`` (see the module docstring for the steps)."""
     base_year = year - method.dynamics_years
     if base_year not in ds.years:
-        raise ValueError(f"Für die Dynamik über {method.dynamics_years} Jahre fehlen die Daten von {base_year} "
+        raise AnalysisError(f"Für die Dynamik über {method.dynamics_years} Jahre fehlen die Daten von {base_year} "
                          f"(vorhanden: {ds.years[0]} bis {ds.years[-1]})")
     groups = stadtteil_groups(ds)
     signs = method.signs(ds.catalogue)

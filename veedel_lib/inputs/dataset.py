@@ -93,7 +93,7 @@ def input_files(data_dir: Path) -> tuple[Path, list[Path]]:
 DemoSource = Callable[[Path], Path]
 """Writes (or finds) the demo data for a parameters folder and returns its data folder.
 
-The loader does not know how demo data are made: the caller hands it :func:`veedel_lib.demo.ensure_demo_data`,
+The loader does not know how demo data are made: the caller hands it :func:`veedel_lib.demo.generator.ensure_demo_data`,
 so the generator (a later stage) is never imported by the loader."""
 
 

@@ -1,7 +1,7 @@
 """Download the City of Cologne's open-data files named in ``parameters/koeln_sources.yml``.
 
 ``veedel fetch-open-data DIR`` fetches each file into DIR under the name the Cologne readers expect
-(:mod:`veedel_lib.koeln`). Each file is written to a temporary name first and renamed when complete,
+(:mod:`veedel_lib.inputs.koeln`). Each file is written to a temporary name first and renamed when complete,
 so an interrupted download never leaves a truncated file that looks complete. Without a network
 connection the command says so in one clear message naming the address it could not reach.
 """

@@ -1,6 +1,6 @@
 """Read tabular input (CSV or XLSX) into text columns that remember their spreadsheet row numbers.
 
-Readers do not interpret values beyond text: typing and checks happen in :mod:`veedel_lib.validation`,
+Readers do not interpret values beyond text: typing and checks happen in :mod:`veedel_lib.inputs.validation`,
 which needs the original row numbers to name the place of every problem. CSV files may be UTF-8 with
 or without BOM (Windows-1252 is accepted as a fallback, because the city's older exports use it),
 separated by ``;``, ``,`` or tabs, with decimal comma or decimal point; the convention is detected

@@ -1,6 +1,6 @@
 """Schemas and validators for the input tables: statistical units and statistics in long form.
 
-Each validator takes :class:`~veedel_lib.readers.RawTable` objects (text cells with row numbers), types
+Each validator takes :class:`~veedel_lib.inputs.readers.RawTable` objects (text cells with row numbers), types
 them, checks them against a pandera schema plus the cross-table rules, and either returns a typed
 DataFrame or raises one :class:`~veedel_lib.errors.DataValidationError` listing every problem: missing
 or unknown columns, wrong types, unknown units or variables, negative counts, numerators above their

@@ -120,7 +120,7 @@ def controlling_table(values: pd.DataFrame, targets: TargetsConfig, kernprozess:
                       area_ids: list[str] | None = None, years: list[int] | None = None) -> pd.DataFrame:
     """Target vs actual for every agreed (area, year, indicator).
 
-    ``values`` is :func:`veedel_lib.kernprozess.compute_indicators` output. Columns: area_id, year,
+    ``values`` is :func:`veedel_lib.kernprozess.indicators.compute_indicators` output. Columns: area_id, year,
     indicator, label, process, unit, direction, threshold (publish threshold of the values), target,
     actual, attainment (%), light (state key), symbol, verdict. Years without documentation have no
     actual value ("keine Angabe"), never a silent zero.

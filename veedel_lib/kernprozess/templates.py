@@ -1,6 +1,6 @@
 """Excel templates for the Kernprozess documentation: one workbook per area, ready to fill in.
 
-Each workbook has the sheets of :data:`veedel_lib.kernprozess.SHEETS` with a bold, frozen header row,
+Each workbook has the sheets of :data:`veedel_lib.kernprozess.schema.SHEETS` with a bold, frozen header row,
 drop-down lists for the fixed vocabularies (kept on a hidden sheet "Listen"), date and whole-number
 validation, sensible column widths and the area column already filled in, plus a sheet "Erläuterungen"
 that explains every column in German. The same writer produces the demo documentation, so the demo

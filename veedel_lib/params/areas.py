@@ -19,6 +19,9 @@ from ..errors import DataValidationError, Problem
 from .reference import STADTBEZIRKE, STADTTEILE
 from .yamlfiles import load_yaml, parse_model, problem_at
 
+PROGRAMME_ID = "programm"
+"""Pseudo area id (and run folder name) of the programme as a whole: the reports once per run."""
+
 
 class PartialStadtteil(BaseModel):
     """A Stadtteil of which the area covers only a part."""

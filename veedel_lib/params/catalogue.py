@@ -3,7 +3,7 @@
 A *variable* is a count that the statistics deliver per statistical unit and year (residents aged
 6-14, SGB II recipients, ...). An *indicator* is a rate built from summed variables: the sum of its
 numerator variables over the sum of its denominator variables. Both sums are taken over all units of
-an area first; rates are never averaged (see :mod:`veedel_lib.indicators`). The *programme figures*
+an area first; rates are never averaged (see :mod:`veedel_lib.analysis.indicators`). The *programme figures*
 are the shares of the 15 areas in the city total that the council resolution publishes.
 
 Adding an indicator needs only a new entry in the YAML file: the reports list every indicator of the
@@ -39,6 +39,17 @@ LEBENSLAGEN = (
 """The Lebenslagen that structure the analysis (as in the city's Lebenslagenbericht), plus population."""
 
 _ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+def is_favourable(direction: str, change: float) -> bool | None:
+    """Whether a change (or a difference to the city) of ``change`` points is favourable.
+
+    By the indicator's direction: a fall is favourable where higher is worse, a rise where higher is
+    better. None for neutral indicators and for a change of zero or NaN (nothing to judge).
+    """
+    if direction == "neutral" or not change or change != change:
+        return None
+    return bool((change < 0) == (direction == "higher_is_worse"))
 
 
 class Variable(BaseModel):
@@ -84,6 +95,10 @@ class Indicator(BaseModel):
     def name(self) -> str:
         """The label to use in narrow tables and figure panels."""
         return self.short_label or self.label
+
+    def favourable(self, change: float) -> bool | None:
+        """Whether a change of ``change`` points is favourable for this indicator (see :func:`is_favourable`)."""
+        return is_favourable(self.direction, change)
 
     @property
     def scale(self) -> float:
@@ -131,6 +146,10 @@ class Catalogue(BaseModel):
             if indicator.id == indicator_id:
                 return indicator
         raise KeyError(f"Indikator '{indicator_id}' steht nicht im Katalog")
+
+    def rated(self) -> list[Indicator]:
+        """The indicators that are judged favourable or unfavourable (all but the neutral ones), in order."""
+        return [i for i in self.indicators if i.direction != "neutral"]
 
     @property
     def variable_ids(self) -> list[str]:

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .yamlfiles import parse_model
 
@@ -67,11 +67,23 @@ class RunConfig(BaseModel):
     year: int | None = None
     """Report year; None means the latest year in the data."""
     baseline_year: int = 2020
-    area_notebooks: list[str] = ["sozialraumgebietsanalyse"]
-    programme_notebooks: list[str] = []
+    reports: list[str] | None = None
+    """Notebooks (reports) of a run; None = every report that is not on demand. Each report's scope (per
+    area, per Stadtbezirk, once) comes from the report registry, not from here."""
     formats: list[Literal["html", "pdf"]] = ["html", "pdf"]
     jobs: int | None = None
     analysis: AnalysisSettings = AnalysisSettings()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_notebook_lists(cls, data: object) -> object:
+        """Accept the lists of earlier versions (``area_notebooks``, ``programme_notebooks``) as ``reports``:
+        archived runs keep their run.yml."""
+        if isinstance(data, dict) and ("area_notebooks" in data or "programme_notebooks" in data):
+            data = dict(data)
+            legacy = list(data.pop("area_notebooks", None) or []) + list(data.pop("programme_notebooks", None) or [])
+            data.setdefault("reports", legacy)
+        return data
 
 
 def project_root() -> Path:

@@ -2,7 +2,7 @@
 
 HTML: no code cells, no prompts, no error or log output, one self-contained file (figures embedded as
 data URIs, CSS inline, no scripts, nothing loaded from the network), ``lang="de"``, a title block and a
-table of contents. PDF is printed from that HTML by Chromium (see :mod:`veedel_lib.pdf`).
+table of contents. PDF is printed from that HTML by Chromium (see :mod:`veedel_lib.publish.pdf`).
 Every file is written to a temporary name and renamed at the end, so an interrupted run never leaves a
 half-written report that looks complete.
 """
@@ -24,7 +24,7 @@ REMOVE_TAGS = {"remove_cell", "parameters", "injected-parameters"}
 
 
 def notebook_title(nb: nbformat.NotebookNode) -> dict:
-    """The title data a notebook put into its outputs' metadata (see :meth:`veedel_lib.report.Report.title`)."""
+    """The title data a notebook put into its outputs' metadata (see :meth:`veedel_lib.render.report.Report.title`)."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             title = output.get("metadata", {}).get("veedel", {}).get("title")
@@ -88,7 +88,7 @@ def render_html(nb: nbformat.NotebookNode, footer: str | None = None) -> str:
                              + (f" am {title['date']}" if title.get("date") else "") + "."),
     }}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    wants_toc = nb.metadata.get("veedel", {}).get("toc", True)
+    wants_toc = str(title.get("toc", nb.metadata.get("veedel", {}).get("toc", True))) not in ("False", "false")
     return add_table_of_contents(body, include=wants_toc)
 
 

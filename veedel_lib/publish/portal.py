@@ -7,15 +7,8 @@ from pathlib import Path
 
 from ..files import atomic_write_text
 from ..render import formatting as fmt
+from ..reports.registry import title_of
 from .html import TEMPLATES
-
-NOTEBOOK_TITLES = {
-    "sozialraumgebietsanalyse": "Sozialraumgebietsanalyse",
-    "evaluation": "Evaluation",
-    "jahresbericht": "Jahresbericht",
-    "sozialindex": "Sozialindex",
-    "themenbewertung": "Themenbewertung",
-}
 
 
 def _links(entry: dict) -> str:
@@ -27,7 +20,7 @@ def _links(entry: dict) -> str:
         else:
             label = {".html": "HTML", ".pdf": "PDF", ".ipynb": "Notebook"}.get(suffix)
         if label:
-            name = NOTEBOOK_TITLES.get(entry["notebook"], entry["notebook"])
+            name = title_of(entry["notebook"])
             links.append(f'<a href="{html.escape(path)}">{label}<span class="visually-hidden"> '
                          f'{html.escape(name)} {html.escape(entry["area_name"])}</span></a>')
     return " · ".join(links) or "–"
@@ -46,7 +39,7 @@ def render_portal(manifest: dict) -> str:
     parameters = manifest.get("parameters", {})
     rows = []
     for entry in manifest.get("reports", []):
-        title = NOTEBOOK_TITLES.get(entry["notebook"], entry["notebook"])
+        title = title_of(entry["notebook"])
         rows.append(f"<tr><th scope=\"row\">{html.escape(entry['area_name'])}</th><td>{html.escape(title)}</td>"
                     f"<td>{_status(entry)}</td><td class=\"num\">{fmt.number(entry['duration_s'], 1)} s</td>"
                     f"<td>{_links(entry)}</td></tr>")

@@ -1,6 +1,6 @@
 """The building blocks of a report section: tables with column roles, charts and German text.
 
-Analysis code produces blocks; :mod:`veedel_lib.report` renders them. A table block declares for each
+Analysis code produces blocks; :mod:`veedel_lib.render.report` renders them. A table block declares for each
 column what it holds (a count of people with its publish threshold, a rate derived from counts, a
 difference, text), so that disclosure control and German formatting can be applied in one place
 without the analysis code having to remember them.
@@ -73,6 +73,33 @@ class ChartBlock:
     chart: Chart
     columns: list[Col] = field(default_factory=list)
     """How the chart's data table is shown (defaults to the chart's data_columns as text/number)."""
+
+
+@dataclass(frozen=True)
+class ReportTitle:
+    """The title block of a report: what it is, for which place and year, on which data."""
+
+    report: str
+    area: str
+    area_id: str
+    year: int
+    date: str
+    data_status: str
+    stadtbezirk: str = ""
+    code: str = ""
+    notebook: str = ""
+    toc: bool = True
+    """False for one-page reports (no table of contents in HTML and PDF)."""
+
+    def facts(self) -> list[tuple[str, str]]:
+        """The facts under the heading, as (label, value) pairs with a value."""
+        rows = [("Sozialraumgebiet", self.area), ("Stadtbezirk", self.stadtbezirk), ("Berichtsjahr", str(self.year)),
+                ("Datenstand", self.data_status), ("Erstellt am", self.date)]
+        return [(label, value) for label, value in rows if value]
+
+    @property
+    def heading(self) -> str:
+        return f"{self.report}: {self.area}".rstrip(": ")
 
 
 Block = TableBlock | TextBlock | ChartBlock

@@ -6,7 +6,7 @@ hides as few further cells as needed so that no hidden count can be recomputed f
 visible parts of that total (a row that sums the others, or a count column that sums other columns).
 Values derived from a hidden count (its rate, interval or distance to the city) are hidden too.
 
-:mod:`veedel_lib.report` calls :func:`protect` for every table and every chart's data: there is no
+:mod:`veedel_lib.render.report` calls :func:`protect` for every table and every chart's data: there is no
 other way to put a table into a report.
 """
 

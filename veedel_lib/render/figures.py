@@ -117,7 +117,7 @@ def age_structure(frame: pd.DataFrame, area_name: str, year: int) -> Chart:
 def ratio_dots(comparison: pd.DataFrame, area_name: str, year: int) -> Chart:
     """Dot plot of each indicator relative to the city (city = 100), with the area's interval.
 
-    ``comparison`` is the output of :func:`veedel_lib.comparison.compare_with_city` (non-neutral rows).
+    ``comparison`` is the output of :func:`veedel_lib.analysis.comparison.compare_with_city` (non-neutral rows).
     """
     data = comparison.dropna(subset=["area_value", "city_value"]).copy()
     data = data[data["city_value"] > 0]
@@ -157,7 +157,7 @@ def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: s
                  col_wrap: int = 3) -> Chart:
     """Small multiples (seaborn): one panel per indicator, the area's line with its interval band and the city's.
 
-    ``series`` is the output of :func:`veedel_lib.trends.area_series`; ``col_wrap`` panels per row.
+    ``series`` is the output of :func:`veedel_lib.analysis.trends.area_series`; ``col_wrap`` panels per row.
     """
     names = {i.id: i.name for i in indicators}
     units = {i.id: i.unit for i in indicators}
@@ -380,7 +380,7 @@ def event_study_panels(events: pd.DataFrame, indicators: list[Indicator], area_n
     """Small multiples: per indicator the area's departure from its own path in each year after the baseline.
 
     ``events`` has columns indicator, year, estimate, ci_low, ci_high (points; the baseline year is 0).
-    A zero line marks "developed like the rest of the city"; the band is the 95 % interval.
+    A zero line marks "developed like the rest of the city"; the band is the interval at the report's confidence level.
     """
     names = {i.id: i.name for i in indicators}
     units = {i.id: i.unit for i in indicators}

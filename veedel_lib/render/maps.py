@@ -10,7 +10,7 @@ A choropleth is drawn with matplotlib alone. Colours run from light to dark with
 whose lightness rises steadily, so classes stay apart in black-and-white print and for colour-blind
 readers); the area's Stadtteile are outlined in black and numbered; suppressed values are hatched and
 missing ones light grey; the legend names each class range in German number format. Each map comes
-as a :class:`~veedel_lib.figures.Chart` with its data table and an alternative text stating where the
+as a :class:`~veedel_lib.render.figures.Chart` with its data table and an alternative text stating where the
 highest values are and where the area lies.
 """
 

@@ -1,7 +1,7 @@
 """Render report blocks in a notebook: accessible HTML tables, figures with alt text and data, German text.
 
 This is the single door to the report: every table and every chart's data passes through
-:func:`veedel_lib.disclosure.protect` here, is formatted in German here, and is written as a data
+:func:`veedel_lib.render.disclosure.protect` here, is formatted in German here, and is written as a data
 file (CSV) here when the run asks for table files. A notebook shows content only via :class:`Report`.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ import pandas as pd
 from ..errors import DisclosureError
 from ..files import atomic_path
 from . import formatting as fmt
-from .blocks import Block, ChartBlock, Col, TableBlock, TextBlock
+from .blocks import Block, ChartBlock, Col, ReportTitle, TableBlock, TextBlock
 from .disclosure import Protected, leaks, protect
 
 SUPPRESSED_MARK = "•"
@@ -112,6 +113,18 @@ def public_data(protected: Protected, columns: list[Col]) -> pd.DataFrame:
     return protected.frame[keys]
 
 
+def title_html(title: ReportTitle) -> str:
+    """The title block: kicker, heading and the facts of the report, escaped."""
+    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in title.facts())
+    return (f'<header class="report-title"><p class="kicker">Stadt Köln · Lebenswerte Veedel</p>'
+            f'<h1>{html.escape(title.heading)}</h1><dl class="title-facts">{items}</dl></header>')
+
+
+def title_metadata(title: ReportTitle) -> dict[str, str]:
+    """The title as output metadata (text values), read back by the HTML export for page title and contents."""
+    return {key: str(value) for key, value in asdict(title).items()}
+
+
 class Report:
     """Shows blocks in a notebook and writes their public data to ``tables_dir`` (if given)."""
 
@@ -140,18 +153,11 @@ class Report:
             frame.to_csv(temporary, index=False, float_format="%.10g", lineterminator="\n")
 
     # -------------------------------------------------------------- blocks
-    def title(self, info: dict) -> None:
+    def title(self, title: ReportTitle) -> None:
         """The report's title block; its data also travels in the output metadata for the HTML title page."""
         from IPython.display import HTML, display
 
-        rows = [("Sozialraumgebiet", info.get("area")), ("Stadtbezirk", info.get("stadtbezirk")),
-                ("Berichtsjahr", info.get("year")), ("Datenstand", info.get("data_status")),
-                ("Erstellt am", info.get("date"))]
-        items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in rows if v)
-        heading = f"{info.get('report', 'Bericht')}: {info.get('area', '')}".rstrip(": ")
-        markup = (f'<header class="report-title"><p class="kicker">Stadt Köln · Lebenswerte Veedel</p>'
-                  f'<h1>{html.escape(heading)}</h1><dl class="title-facts">{items}</dl></header>')
-        display(HTML(markup), metadata={"veedel": {"title": {k: str(v) for k, v in info.items()}}})
+        display(HTML(title_html(title)), metadata={"veedel": {"title": title_metadata(title)}})
 
     def table(self, block: TableBlock) -> Protected:
         """Protect, format, show and store one table."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..params.catalogue import is_favourable
 from . import formatting as fmt
 
 
@@ -29,12 +30,12 @@ def profile_sentences(area_name: str, stadtbezirk: str, stadtteile_whole: list[s
             f"der Kölner Bevölkerung ({fmt.integer(city_population)}).")
 
 
-def comparison_sentence(row: pd.Series, area_name: str) -> str:
-    """One line on one indicator: the area's value with interval, the distance to the city, the verdict."""
+def comparison_sentence(row: pd.Series, area_name: str, level: float = 0.95) -> str:
+    """One line on one indicator: the area's value with interval (at ``level``), the distance to the city, the verdict."""
     if not np.isfinite(row["area_value"]):
         return missing_sentence([row["label"]], area_name)
     value = fmt.rate(row["area_value"], row["unit"])
-    interval = (f"95-%-Konfidenzintervall {fmt.rate(row['area_ci_low'], row['unit'])} bis "
+    interval = (f"{fmt.number(level * 100, 0)}-%-Konfidenzintervall {fmt.rate(row['area_ci_low'], row['unit'])} bis "
                 f"{fmt.rate(row['area_ci_high'], row['unit'])}")
     if not np.isfinite(row["city_value"]):
         return (f"**{row['label']}:** {value} ({interval}). Ein Vergleich mit der Gesamtstadt ist nicht möglich, "
@@ -116,3 +117,39 @@ def need_sentences(needs: pd.DataFrame, area_name: str) -> str:
                      f"{fmt.rate(row['area_value'], row['unit'])} gegenüber {fmt.rate(row['city_value'], row['unit'])} "
                      f"in der Gesamtstadt, das {fmt.number(row['worse_ratio'], 1)}-Fache.")
     return "\n".join(lines)
+
+
+def evaluation_reading(row: pd.Series, area_name: str, baseline_year: int, level: float = 0.95) -> str:
+    """A plain-German reading of one evaluation effect (a row of ``analysis.evaluation.evaluate``) that says
+    what the data show and no more."""
+    label = row["label"]
+    if row.get("status") != "ok" or not np.isfinite(row.get("estimate", np.nan)):
+        return (f"**{label}:** Mit den vorliegenden Daten nicht auswertbar (zu wenige Jahre vor oder nach "
+                f"{baseline_year} oder keine Daten für das Gebiet).")
+    unit = row["unit"]
+    size = fmt.points(abs(row["estimate"]), unit, short=False).lstrip("+±")
+    interval = (f"{int(round(100 * level))}-%-Intervall: {fmt.points(row['ci_low'], unit, short=True)} bis "
+                f"{fmt.points(row['ci_high'], unit, short=True)}")
+    direction = "stärker gestiegen" if row["estimate"] > 0 else "stärker gesunken"
+    covers_zero = not (row["ci_low"] > 0 or row["ci_high"] < 0)
+    if covers_zero:
+        difference = fmt.points(row["estimate"], unit, short=True)
+        text = (f"**{label}:** Seit {baseline_year} weicht die Entwicklung in {area_name} um {difference} von der "
+                f"übrigen Stadt ab ({interval}). Dieser Unterschied lässt sich nicht von Zufall unterscheiden; die "
+                "Daten zeigen also weder eine günstigere noch eine ungünstigere Entwicklung.")
+    else:
+        favourable = is_favourable(row["direction"], row["estimate"])
+        judgement = ("Das spricht für eine günstigere Entwicklung als in der übrigen Stadt" if favourable
+                     else "Das spricht für eine ungünstigere Entwicklung als in der übrigen Stadt")
+        if row["direction"] == "neutral":
+            judgement = "Der Unterschied ist gesichert; der Indikator wird nicht als günstig oder ungünstig bewertet"
+        text = (f"**{label}:** Seit {baseline_year} ist der Wert in {area_name} um {size} {direction} als in "
+                f"der übrigen Stadt ({interval}). {judgement}; ob sie auf das Programm zurückgeht, lässt sich "
+                "daraus allein nicht ableiten.")
+    if np.isfinite(row.get("pre_trend_p", np.nan)) and row["pre_trend_p"] < 0.05:
+        text += (" *Vorsicht:* Schon vor dem Basisjahr haben sich Gebiet und übrige Stadt unterschiedlich "
+                 "entwickelt; die Schätzung kann diesen Trend fortschreiben.")
+    if np.isfinite(row.get("rate_ratio", np.nan)):
+        text += (f" Zählmodell für kleine Zahlen: Faktor {fmt.number(row['rate_ratio'], 2)} "
+                 f"({fmt.number(row['rate_ratio_low'], 2)} bis {fmt.number(row['rate_ratio_high'], 2)}).")
+    return text

@@ -1,122 +1,85 @@
 """Content of the Sozialraumgebietsevaluation: one area, its development since the baseline year.
 
-The sections: the estimated effects with their intervals and readings (:mod:`veedel_lib.evaluation`),
+The sections: the estimated effects with their intervals and readings (:mod:`veedel_lib.analysis.evaluation`),
 the year-by-year development as a figure, the goal attainment (how much of the gap to the city was
 closed), the Kernprozessindikatoren and the Programmcontrolling against the Zielvereinbarung
-(:mod:`veedel_lib.kernprozess_report`), and notes on the method. Each section returns report blocks
+(:mod:`veedel_lib.reports.kernprozess_blocks`), and notes on the method. Each section returns report blocks
 for ``Report.show``.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from ..analysis.evaluation import evaluate, event_study, gap_closure, reading, unit_panel
-from ..demo.generator import ensure_demo_data
-from ..inputs.dataset import Dataset, load_dataset
-from ..params.catalogue import Indicator
-from ..params.reference import STADTBEZIRKE
-from ..params.run_config import DEMO, AnalysisSettings, load_run_config
-from ..params.run_config import parameters_dir as default_parameters_dir
+from ..analysis.evaluation import evaluate, event_study, gap_closure, unit_panel
+from ..errors import ConfigurationError
+from ..kernprozess import Kernprozesse, load_kernprozesse
+from ..params.catalogue import Indicator, is_favourable
 from ..render import figures
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
+from ..render.text import evaluation_reading
 from . import kernprozess_blocks as kpr
-
-DEFAULT_BASELINE = 2020
-"""Programme start of the 15 areas (council decision of 12.12.2019): the default baseline year."""
+from .base import ReportContent
 
 
-@dataclass
-class Evaluation:
+class Evaluation(ReportContent):
     """The evaluation of one area: effects since the baseline, goal attainment, Kernprozesse, controlling."""
 
-    ds: Dataset
-    area_id: str
-    year: int
-    baseline_year: int
-    settings: AnalysisSettings
-    indicators: list[Indicator]
-    parameters: Path
+    notebook = "evaluation"
+    report = "Evaluation"
+    scope = "area"
+    variable = "evaluation"
+    needs_baseline = True
+    sections = ("overview", "development", "goal_attainment", "kernprozess_indicators", "controlling",
+                "method_notes")
 
-    @classmethod
-    def open(cls, area_id: str = "hoehenberg-vingst", year: int | None = None, baseline_year: int = DEFAULT_BASELINE,
-             data_dir: str | Path = DEMO, parameters_dir: str | Path | None = None,
-             dataset: Dataset | None = None) -> "Evaluation":
-        """Load (or reuse) the dataset; ``year`` 0/None = latest year with data."""
-        parameters = default_parameters_dir(parameters_dir)
-        ds = dataset or load_dataset(data_dir, parameters, demo=ensure_demo_data)
-        run_file = parameters / "run.yml"
-        settings = load_run_config(run_file if run_file.exists() else None).analysis
-        area = ds.areas.get(area_id)
-        chosen = int(year) if year else ds.latest_year
-        if chosen not in ds.years:
-            raise ValueError(f"Für {chosen} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]})")
-        baseline = int(baseline_year)
-        if not ds.years[0] < baseline < chosen:
-            raise ValueError(f"Das Basisjahr {baseline} muss nach dem ersten Datenjahr {ds.years[0]} und vor dem "
-                             f"Berichtsjahr {chosen} liegen")
-        ids = settings.evaluation.indicators or [i.id for i in ds.catalogue.indicators
-                                                 if i.direction != "neutral" and not i.latest_available]
-        known = {i.id for i in ds.catalogue.indicators}
+    def configure(self, **options) -> None:
+        """The evaluated indicators: ``analysis.evaluation.indicators`` of run.yml, else all rated yearly ones."""
+        super().configure(**options)
+        ids = self.settings.evaluation.indicators or [i.id for i in self.ds.catalogue.rated()
+                                                      if not i.latest_available]
+        known = {i.id for i in self.ds.catalogue.indicators}
         unknown = [i for i in ids if i not in known]
         if unknown:
-            raise ValueError(f"run.yml analysis.evaluation.indicators: unbekannt {', '.join(unknown)}")
-        return cls(ds, area.id, chosen, baseline, settings, [ds.catalogue.indicator(i) for i in ids], parameters)
+            raise ConfigurationError(f"run.yml analysis.evaluation.indicators: unbekannt {', '.join(unknown)}")
+        self.indicators: list[Indicator] = [self.ds.catalogue.indicator(i) for i in ids]
 
     # ------------------------------------------------------------------ helpers
-    @property
-    def area(self):
-        return self.ds.areas.get(self.area_id)
-
-    @property
-    def level(self) -> float:
-        return self.settings.confidence_level
-
     def results(self) -> pd.DataFrame:
-        """The effects table of :func:`veedel_lib.evaluation.evaluate`, computed once per dataset."""
-        key = ("evaluation", self.area_id, self.year, self.baseline_year, tuple(i.id for i in self.indicators))
-        if key not in self.ds.cache:
+        """The effects table of :func:`veedel_lib.analysis.evaluation.evaluate`, computed once."""
+        def compute() -> pd.DataFrame:
             settings = self.settings.evaluation
             result = evaluate(self.ds, self.area_id, self.indicators, self.baseline_year, self.year, self.level,
                               settings.small_count_limit, settings.placebo_draws)
             result["threshold"] = result["indicator"].map({i.id: self.ds.catalogue.threshold(i)
                                                            for i in self.indicators})
-            self.ds.cache[key] = result
-        return self.ds.cache[key]
+            return result
 
-    def kernprozesse(self) -> kpr.Kernprozesse | None:
-        key = ("kernprozesse", self.area_id)
-        if key not in self.ds.cache:
-            self.ds.cache[key] = kpr.load_kernprozesse(self.ds.data_dir, self.parameters, [self.area_id],
-                                                       self.ds.areas.ids)
-        return self.ds.cache[key]
+        return self.memo("results", compute, tuple(i.id for i in self.indicators))
+
+    def gaps(self) -> pd.DataFrame:
+        """Distance to the city at the baseline and now (see :func:`~veedel_lib.analysis.evaluation.gap_closure`)."""
+        return self.memo("gaps", lambda: gap_closure(self.ds, self.area_id, self.indicators, self.baseline_year,
+                                                     self.year, self.level), tuple(i.id for i in self.indicators))
+
+    def kernprozesse(self) -> Kernprozesse | None:
+        """The Kernprozess documentation, indicators and controlling of the area (None without documentation)."""
+        return self.memo("kernprozesse", lambda: load_kernprozesse(self.ds.data_dir, self.parameters, [self.area_id],
+                                                                   self.ds.areas.ids))
 
     # ------------------------------------------------------------------ sections
-    def title(self) -> dict:
-        area = self.area
-        status = f"Daten {self.ds.years[0]} bis {self.ds.years[-1]}, Basisjahr {self.baseline_year}"
-        if self.ds.is_demo:
-            status += " (Demodaten, keine amtlichen Werte)"
-        return {"report": "Evaluation", "area": area.name, "area_id": area.id, "code": area.code,
-                "stadtbezirk": f"{area.stadtbezirk} {STADTBEZIRKE[area.stadtbezirk]}", "year": self.year,
-                "date": fmt.date(_dt.date.today()), "data_status": status}
-
     def overview(self) -> list[Block]:
         """Per indicator: the estimated difference in development against the rest of the city, with interval."""
         results = self.results()
-        gaps = gap_closure(self.ds, self.area_id, self.indicators, self.baseline_year, self.year, self.level)
+        gaps = self.gaps().copy()
         frame = results.merge(gaps[["indicator", "area_then", "area_now"]], on="indicator", how="left")
         frame["verdict"] = [self._verdict(row) for _, row in frame.iterrows()]
         for column in ("estimate", "ci_low", "ci_high", "area_count_min"):
             if column not in frame:
                 frame[column] = np.nan
-        sentences = [reading(row, self.area.name, self.baseline_year, self.level) for _, row in results.iterrows()]
+        sentences = [evaluation_reading(row, self.area.name, self.baseline_year, self.level) for _, row in results.iterrows()]
         percent = fmt.number(self.level * 100, 0)
         table = TableBlock("evaluation", f"Entwicklung von {self.area.name} seit {self.baseline_year} im Vergleich "
                                          "zur übrigen Stadt", frame, [
@@ -141,7 +104,7 @@ class Evaluation:
             return "kein gesicherter Unterschied"
         if row["direction"] == "neutral":
             return "gesichert höher" if row["estimate"] > 0 else "gesichert niedriger"
-        favourable = (row["estimate"] < 0) == (row["direction"] == "higher_is_worse")
+        favourable = is_favourable(row["direction"], row["estimate"])
         return "günstiger als die übrige Stadt" if favourable else "ungünstiger als die übrige Stadt"
 
     def development(self) -> list[Block]:
@@ -166,7 +129,7 @@ class Evaluation:
 
     def goal_attainment(self) -> list[Block]:
         """How much of the unfavourable gap to the city at the baseline has been closed since."""
-        gaps = gap_closure(self.ds, self.area_id, self.indicators, self.baseline_year, self.year, self.level)
+        gaps = self.gaps().copy()
         gaps["threshold"] = gaps["indicator"].map({i.id: self.ds.catalogue.threshold(i) for i in self.indicators})
         closing = gaps[np.isfinite(gaps["gap_closed"])]
         if len(closing):

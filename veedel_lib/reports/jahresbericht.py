@@ -1,67 +1,37 @@
 """The content of the Jahresbericht: the whole programme, all 15 areas side by side, one section per method.
 
-Like :mod:`veedel_lib.area_report`, every section returns report blocks; the notebook only shows them.
+Like :mod:`veedel_lib.reports.sozialraumgebietsanalyse`, every section returns report blocks; the notebook
+only shows them.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 
-from ..analysis.indicators import CITY, area_groups, indicator_series, indicator_values, programme_group
+from ..analysis.indicators import CITY, REST, area_groups, indicator_series, indicator_values, programme_group, rest_of
 from ..analysis.programme import programme_shares
-from ..demo.generator import ensure_demo_data
-from ..inputs.dataset import Dataset, load_dataset
-from ..params.run_config import DEMO, AnalysisSettings, load_run_config
-from ..params.run_config import parameters_dir as default_parameters_dir
+from ..kernprozess import Kernprozesse, load_kernprozesse
+from ..params.areas import PROGRAMME_ID
 from ..render import figures, maps
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked
 from . import kernprozess_blocks as kpr
-
-PROGRAMME = "programm"
-REST = "uebrige_stadt"
+from .base import ReportContent
 
 
-@dataclass
-class ProgrammeReport:
+class ProgrammeReport(ReportContent):
     """Everything the Jahresbericht of one year needs."""
 
-    ds: Dataset
-    year: int
-    settings: AnalysisSettings
-    baseline_year: int
-    parameters: Path | None = None
+    notebook = "jahresbericht"
+    report = "Jahresbericht"
+    scope = "programme"
+    variable = "programme"
+    sections = ("published_figures", "areas_side_by_side", "development", "kernprozesse", "controlling",
+                "themes_by_field", "method_notes")
 
-    @classmethod
-    def open(cls, year: int | None = None, data_dir: str | Path = DEMO, parameters_dir: str | Path | None = None,
-             dataset: Dataset | None = None, baseline_year: int | None = None) -> "ProgrammeReport":
-        parameters = default_parameters_dir(parameters_dir)
-        ds = dataset or load_dataset(data_dir, parameters, demo=ensure_demo_data)
-        run_file = parameters / "run.yml"
-        config = load_run_config(run_file if run_file.exists() else None)
-        chosen = int(year) if year else ds.latest_year
-        if chosen not in ds.years:
-            raise ValueError(f"Für {chosen} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]})")
-        ds.membership.check()
-        return cls(ds, chosen, config.analysis, int(baseline_year or config.baseline_year), parameters)
-
-    def key_indicators(self):
-        if self.settings.key_indicators:
-            return [self.ds.catalogue.indicator(i) for i in self.settings.key_indicators]
-        return [i for i in self.ds.catalogue.indicators if i.direction != "neutral"]
-
-    def title(self) -> dict:
-        status = f"Daten {self.ds.years[0]} bis {self.ds.years[-1]}, Stand 31.12.{self.year}"
-        if self.ds.is_demo:
-            status += " (Demodaten, keine amtlichen Werte)"
-        return {"report": "Jahresbericht", "area": "Alle 15 Sozialraumgebiete", "area_id": PROGRAMME,
-                "stadtbezirk": "alle Stadtbezirke", "year": self.year, "date": fmt.date(_dt.date.today()),
-                "data_status": status}
+    def place_name(self) -> str:
+        return "Alle 15 Sozialraumgebiete"
 
     # ------------------------------------------------------------------ sections
     def published_figures(self) -> list[Block]:
@@ -158,10 +128,10 @@ class ProgrammeReport:
         """The programme areas together against the rest of the city, over all years."""
         indicators = self.key_indicators()
         members = programme_group(self.ds)
-        groups = {PROGRAMME: members, REST: [u for u in self.ds.units["unit_id"] if u not in set(members)]}
+        groups = {PROGRAMME_ID: members, REST: rest_of(self.ds, members)}
         series = indicator_series(self.ds, groups, indicators, [y for y in self.ds.years if y <= self.year],
                                   self.settings.confidence_level)
-        series["role"] = np.where(series["group"] == PROGRAMME, "area", "city")
+        series["role"] = np.where(series["group"] == PROGRAMME_ID, "area", "city")
         chart = figures.trend_panels(series, indicators, "15 Sozialraumgebiete")
         chart.caption = f"Entwicklung {chart.data['year'].min()} bis {self.year}: 15 Sozialraumgebiete und übrige Stadt"
         chart.alt = chart.alt.replace("Gesamtstadt", "übrige Stadt")
@@ -186,13 +156,10 @@ class ProgrammeReport:
             Col("city_value", "übrige Stadt", "rate", unit="unit")]), TextBlock("\n".join(lines))]
 
     # ------------------------------------------------------------------ Kernprozesse
-    def _kernprozesse(self) -> kpr.Kernprozesse | None:
-        key = ("kernprozesse", "programme")
-        if key not in self.ds.cache:
-            ids = self.ds.areas.ids
-            self.ds.cache[key] = kpr.load_kernprozesse(self.ds.data_dir, default_parameters_dir(self.parameters),
-                                                       ids, ids)
-        return self.ds.cache[key]
+    def _kernprozesse(self) -> Kernprozesse | None:
+        """Documentation, indicators and controlling of all areas (None without documentation)."""
+        ids = self.ds.areas.ids
+        return self.memo("kernprozesse", lambda: load_kernprozesse(self.ds.data_dir, self.parameters, ids, ids))
 
     def _area_names(self) -> dict[str, str]:
         return {a.id: a.name for a in self.ds.areas.areas}

@@ -1,16 +1,12 @@
 """The content of the report "Sozialindex": status and dynamics of all Stadtteile, and where the 15 areas stand.
 
-Like :mod:`veedel_lib.area_report`, every section returns report blocks; the notebook only shows them.
-The computation is in :mod:`veedel_lib.sozialindex`; the method and its thresholds come from
-``parameters/sozialindex.yml``. :meth:`SozialindexReport.map_frame` gives the classes per Stadtteil for
-a choropleth map (``veedel_lib.maps``), so a map section can be added without touching the computation.
+Like :mod:`veedel_lib.reports.sozialraumgebietsanalyse`, every section returns report blocks; the notebook
+only shows them. The computation is in :mod:`veedel_lib.analysis.sozialindex`; the method and its thresholds
+come from ``parameters/sozialindex.yml``. :meth:`SozialindexReport.map_frame` gives the classes per Stadtteil
+for a choropleth map (:mod:`veedel_lib.render.maps`).
 """
 
 from __future__ import annotations
-
-import datetime as _dt
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -25,15 +21,12 @@ from ..analysis.sozialindex import (
     load_sozialindex_config,
     missing_indicators,
 )
-from ..demo.generator import ensure_demo_data
-from ..inputs.dataset import Dataset, load_dataset
-from ..params.run_config import DEMO
-from ..params.run_config import parameters_dir as default_parameters_dir
+from ..errors import AnalysisError, ConfigurationError
 from ..render import figures, maps, text
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
+from .base import ReportContent
 
-PROGRAMME = "programm"
 GUARD = "_z_guard"
 """Hidden helper column: 1 in rows whose single z-values must not be published (threshold 2 hides it)."""
 
@@ -79,42 +72,40 @@ def z_guard(counts: pd.DataFrame, thresholds: dict[str, int], qualifies: pd.Seri
     return guard
 
 
-@dataclass
-class SozialindexReport:
+class SozialindexReport(ReportContent):
     """Everything the report "Sozialindex" of one year needs."""
 
-    ds: Dataset
-    year: int
-    config: SozialindexFile
-    method_id: str
-    index: Sozialindex
-    notes: list[str] = field(default_factory=list)
+    notebook = "sozialindex"
+    report = "Sozialindex"
+    scope = "programme"
+    variable = "index"
+    sections = ("method", "status_dynamics", "class_table", "areas", "method_notes")
 
-    @classmethod
-    def open(cls, year: int | None = None, data_dir: str | Path = DEMO, parameters_dir: str | Path | None = None,
-             dataset: Dataset | None = None, method: str | None = None) -> "SozialindexReport":
-        """Load (or reuse) the dataset and ``sozialindex.yml``; ``year`` 0/None = latest, ``method`` None = configured."""
-        parameters = default_parameters_dir(parameters_dir)
-        ds = dataset or load_dataset(data_dir, parameters, demo=ensure_demo_data)
-        config = load_sozialindex_config(parameters / FILE_NAME, ds.catalogue)
-        chosen = int(year) if year else ds.latest_year
-        if chosen not in ds.years:
-            raise ValueError(f"Für {chosen} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]})")
+    def configure(self, method: str | None = None, **options) -> None:
+        """``method``: a method of ``sozialindex.yml`` (None or "": the configured one, with its fallback)."""
+        super().configure(**options)
+        ds, chosen = self.ds, self.year
+        config = load_sozialindex_config(self.parameters / FILE_NAME, ds.catalogue)
         method_id = method or config.method
         if method_id not in config.methods:
-            raise ValueError(f"Unbekanntes Verfahren '{method_id}' (vorhanden: {', '.join(config.methods)})")
+            raise ConfigurationError(f"Unbekanntes Verfahren '{method_id}' (vorhanden: {', '.join(config.methods)})")
         notes = []
         lacking = missing_indicators(ds, chosen, config.methods[method_id])
-        if lacking and method is None and config.fallback:
+        if lacking and not method and config.fallback:
             names = [ds.catalogue.indicator(i).name for i in lacking]
             notes.append(f"Den Daten fehlen für das eingestellte Verfahren „{config.methods[method_id].label}“ "
                          f"die Indikatoren {fmt.join(names)} (im Jahr {chosen} oder im Vergleichsjahr der Dynamik). "
                          f"Verwendet wird deshalb „{config.methods[config.fallback].label}“.")
             method_id = config.fallback
-        key = ("sozialindex", method_id, chosen, repr(config.methods[method_id]))
-        if key not in ds.cache:
-            ds.cache[key] = compute_sozialindex(ds, chosen, config.methods[method_id], method_id)
-        return cls(ds, chosen, config, method_id, ds.cache[key], notes)
+        self.config: SozialindexFile = config
+        self.method_id = method_id
+        self.notes: list[str] = notes
+        settings = config.methods[method_id]
+        self.index: Sozialindex = self.memo("sozialindex", lambda: compute_sozialindex(ds, chosen, settings, method_id),
+                                            method_id, repr(settings))
+
+    def place_name(self) -> str:
+        return "Alle Kölner Stadtteile"
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -158,7 +149,7 @@ class SozialindexReport:
     def map_frame(self) -> pd.DataFrame:
         """Per Stadtteil (number as int): status/dynamics index, class code and label, combined class.
 
-        For a choropleth of the status classes (e.g. with ``veedel_lib.maps``); no counts, nothing to protect.
+        For a choropleth of the status classes (e.g. with ``veedel_lib.render.maps``); no counts, nothing to protect.
         """
         table = self.index.table
         return table[["nr", "name", "status_index", "status_code", "status_label", "dynamics_index",
@@ -173,14 +164,6 @@ class SozialindexReport:
         return [c.label for c in scheme.classes[scheme.middle + 1:]]
 
     # ------------------------------------------------------------------ sections
-    def title(self) -> dict:
-        status = f"Daten {self.ds.years[0]} bis {self.ds.years[-1]}, Stand 31.12.{self.year}"
-        if self.ds.is_demo:
-            status += " (Demodaten, keine amtlichen Werte)"
-        return {"report": "Sozialindex", "area": "Alle Kölner Stadtteile", "area_id": PROGRAMME,
-                "stadtbezirk": "alle Stadtbezirke", "year": self.year, "date": fmt.date(_dt.date.today()),
-                "data_status": status}
-
     def method(self) -> list[Block]:
         """The method in words, its indicators with direction and spread, and the class thresholds."""
         m = self.method_settings
@@ -224,8 +207,8 @@ class SozialindexReport:
         ], note="Mittelwert und Standardabweichung über die bewerteten Stadtteile (Grundlage der z-Werte).")
         classes = []
         for kind, scheme in (("Status", m.status_classes), ("Dynamik", m.dynamics_classes)):
-            for option, text in zip(scheme.classes, class_ranges(scheme)):
-                classes.append({"kind": kind, "label": option.label, "code": option.code, "range": text})
+            for option, words in zip(scheme.classes, class_ranges(scheme)):
+                classes.append({"kind": kind, "label": option.label, "code": option.code, "range": words})
         class_table = TableBlock("klassen", "Klassen nach Standardabweichungen", pd.DataFrame(classes), [
             Col("kind", "Index"), Col("label", "Klasse"), Col("code", "Kennung"), Col("range", "Indexwert"),
         ], note="Die Gesamtklasse verbindet die Kennung des Status mit der der Dynamik, z. B. „2-“ = mittlerer "
@@ -362,7 +345,7 @@ class SozialindexReport:
                 continue
             try:
                 alternative = compute_sozialindex(self.ds, self.year, other, other_id)
-            except ValueError as exc:
+            except AnalysisError as exc:
                 lines.append(f"- **Vergleich mit „{other.label}“:** nicht berechenbar ({exc}).")
                 continue
             mine = self.index.table["status_label"]

@@ -7,8 +7,6 @@ benchmark's floor and the tests do exactly that).
 
 from __future__ import annotations
 
-import datetime as _dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -16,94 +14,38 @@ import pandas as pd
 from ..analysis.comparison import compare_with_city, handlungsbedarfe
 from ..analysis.indicators import CITY, aggregate, area_groups, indicator_values, stadtteil_groups
 from ..analysis.trends import area_series, trend_table
-from ..demo.generator import ensure_demo_data
-from ..inputs.dataset import Dataset, load_dataset
 from ..params.reference import STADTBEZIRKE, STADTTEILE
-from ..params.run_config import DEMO, AnalysisSettings, load_run_config
 from ..params.run_config import parameters_dir as default_parameters_dir
 from ..render import figures, maps, text
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked
+from .base import ReportContent
 
 AGE_INDICATORS = ["share_0_5", "share_6_14", "share_15_17", "share_18_64", "share_65_plus"]
 
 
-@dataclass
-class AreaAnalysis:
+class AreaAnalysis(ReportContent):
     """Everything the Sozialraumgebietsanalyse of one area and year needs, computed on demand."""
 
-    ds: Dataset
-    area_id: str
-    year: int
-    settings: AnalysisSettings
-
-    @classmethod
-    def open(cls, area_id: str, year: int | None = None, data_dir: str | Path = DEMO,
-             parameters_dir: str | Path | None = None, dataset: Dataset | None = None) -> "AreaAnalysis":
-        """Load (or reuse) the dataset and settings; ``year`` None means the latest year in the data."""
-        parameters = default_parameters_dir(parameters_dir)
-        ds = dataset or load_dataset(data_dir, parameters, demo=ensure_demo_data)
-        run_file = parameters / "run.yml"
-        settings = load_run_config(run_file if run_file.exists() else None).analysis
-        area = ds.areas.get(area_id)
-        chosen = int(year) if year else ds.latest_year
-        if chosen not in ds.years:
-            raise ValueError(f"Für {chosen} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]})")
-        return cls(ds, area.id, chosen, settings)
+    notebook = "sozialraumgebietsanalyse"
+    report = "Sozialraumgebietsanalyse"
+    scope = "area"
+    variable = "analysis"
+    sections = ("profile", "age_structure", "social_situation", "context", "trends", "stadtteil_position", "needs",
+                "qualitative", "method_notes")
 
     # ------------------------------------------------------------------ helpers
-    @property
-    def area(self):
-        return self.ds.areas.get(self.area_id)
-
-    @property
-    def level(self) -> float:
-        return self.settings.confidence_level
-
-    def _rated_indicators(self):
-        return [i for i in self.ds.catalogue.indicators if i.direction != "neutral"]
-
-    def key_indicators(self):
-        """Indicators for trends and Stadtteil positions: the configured ones, else all non-neutral ones."""
-        if self.settings.key_indicators:
-            return [self.ds.catalogue.indicator(i) for i in self.settings.key_indicators]
-        return self._rated_indicators()
-
     def comparison(self) -> pd.DataFrame:
-        """All indicators of the area against the city (cached)."""
-        key = ("comparison", self.area_id, self.year)
-        if key not in self.ds.cache:
-            self.ds.cache[key] = compare_with_city(self.ds, self.area_id, self.year, level=self.level,
-                                                   rule=self.settings.handlungsbedarf)
-        return self.ds.cache[key]
+        """All indicators of the area against the city (computed once)."""
+        return self.memo("comparison", lambda: compare_with_city(
+            self.ds, self.area_id, self.year, level=self.level, rule=self.settings.handlungsbedarf))
 
     def _with_thresholds(self, frame: pd.DataFrame) -> pd.DataFrame:
         thresholds = {i.id: self.ds.catalogue.threshold(i) for i in self.ds.catalogue.indicators}
         return frame.assign(threshold=frame["indicator"].map(thresholds))
 
     # ------------------------------------------------------------------ sections
-    def title(self) -> dict:
-        """Data for the title block and the HTML title page."""
-        area = self.area
-        return {
-            "report": "Sozialraumgebietsanalyse",
-            "area": area.name,
-            "area_id": area.id,
-            "code": area.code,
-            "stadtbezirk": f"{area.stadtbezirk} {STADTBEZIRKE[area.stadtbezirk]}",
-            "year": self.year,
-            "date": fmt.date(_dt.date.today()),
-            "data_status": self.data_status(),
-        }
-
-    def data_status(self) -> str:
-        """One line on the data: years covered, and whether they are demo data."""
-        status = f"Daten {self.ds.years[0]} bis {self.ds.years[-1]}, Stand 31.12.{self.year}"
-        if self.ds.is_demo:
-            status += " (Demodaten, keine amtlichen Werte)"
-        return status
-
     def profile(self) -> list[Block]:
         """Where the area is, who lives there, which units it is built from."""
         area = self.area
@@ -193,10 +135,11 @@ class AreaAnalysis:
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
             Col("difference", "Abstand", "points", unit="unit", based_on=("area_numerator",)),
             Col("assessment", "Bewertung"),
-        ], note="KI: 95-%-Konfidenzintervall. Abstand in Prozent- bzw. Promillepunkten. \"Deutlich\" heißt: "
-                "statistisch gesichert (Test gegen die übrige Stadt, 5-%-Niveau)."))
+        ], note=f"KI: {self.level_text}-Konfidenzintervall. Abstand in Prozent- bzw. Promillepunkten. \"Deutlich\" "
+                f"heißt: statistisch gesichert (Test gegen die übrige Stadt, "
+                f"{fmt.number(self.settings.handlungsbedarf.significance * 100, 0)}-%-Niveau)."))
         has_value = rated["area_value"].notna()
-        lines = [f"- {text.comparison_sentence(row, self.area.name)}" for _, row in rated[has_value].iterrows()]
+        lines = [f"- {text.comparison_sentence(row, self.area.name, self.level)}" for _, row in rated[has_value].iterrows()]
         missing = text.missing_sentence(list(rated.loc[~has_value, "label"]), self.area.name)
         blocks.append(TextBlock("\n".join(lines + ([f"- {missing}"] if missing else []))))
         return blocks

@@ -3,39 +3,33 @@
 A Sozialraumkoordinator*in passes a theme to Sozialplanung (say "Kinderarmut in Kalk"); Sozialplanung
 answers quickly whether the statistics support a need for action. For each indicator the planner
 chose for the theme, the content here gives the area's value against the city (with the test of
-:mod:`veedel_lib.comparison`), the development of the gap over the last years (the HAC trend of
-:mod:`veedel_lib.trends`), and one integrated German verdict built only from those results.
+:mod:`veedel_lib.analysis.comparison`), the development of the gap over the last years (the HAC trend of
+:mod:`veedel_lib.analysis.trends`), and one integrated German verdict built only from those results.
 It is run on demand (notebook ``themenbewertung``), not by every ``veedel run``.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from ..analysis.comparison import compare_with_city
 from ..analysis.trends import MIN_YEARS_FOR_TREND, area_series, trend_table
-from ..demo.generator import ensure_demo_data
-from ..inputs.dataset import Dataset, load_dataset
-from ..params.catalogue import Indicator
-from ..params.reference import STADTBEZIRKE
-from ..params.run_config import DEMO, AnalysisSettings, load_run_config
-from ..params.run_config import parameters_dir as default_parameters_dir
+from ..errors import ConfigurationError
+from ..params.catalogue import Indicator, is_favourable
 from ..render import figures
 from ..render import formatting as fmt
-from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
+from ..render.blocks import Block, ChartBlock, Col, ReportTitle, TableBlock, TextBlock
 from ..render.disclosure import masked
+from .base import ReportContent
 
-DEFAULT_AREA = "kalk"
 DEFAULT_THEME = "Kinderarmut"
 DEFAULT_INDICATORS = ("sgb2_children_quote", "sgb2_quote", "hze_rate")
 TREND_YEARS = 5
 """Years of the recent development (report year included): short enough to be "current", long enough
-for a trend line (at least :data:`veedel_lib.trends.MIN_YEARS_FOR_TREND` points)."""
+for a trend line (at least :data:`veedel_lib.analysis.trends.MIN_YEARS_FOR_TREND` points)."""
 
 
 def relative_trend(direction: str, slope: float, p_value: float, alpha: float) -> str:
@@ -50,8 +44,7 @@ def relative_trend(direction: str, slope: float, p_value: float, alpha: float) -
         return "kein gesicherter Trend"
     if direction == "neutral":
         return "Abstand wächst" if slope > 0 else "Abstand schrumpft"
-    improving = (slope < 0) == (direction == "higher_is_worse")
-    return "verbessert" if improving else "verschlechtert"
+    return "verbessert" if is_favourable(direction, slope) else "verschlechtert"
 
 
 def verdict(table: pd.DataFrame, theme: str, area_name: str, year: int, first_year: int) -> str:
@@ -106,48 +99,35 @@ def verdict(table: pd.DataFrame, theme: str, area_name: str, year: int, first_ye
     return text
 
 
-@dataclass
-class ThemeAssessment:
+class ThemeAssessment(ReportContent):
     """The short-term integrated assessment of one theme in one area and year."""
 
-    ds: Dataset
-    area_id: str
-    theme: str
-    indicators: list[Indicator]
-    year: int
-    settings: AnalysisSettings
-    trend_years: int = TREND_YEARS
+    notebook = "themenbewertung"
+    report = "Themenbewertung"
+    scope = "area"
+    variable = "assessment"
+    on_demand = True
+    toc = False
+    sections = ("verdict", "indicator_table", "development")
 
-    @classmethod
-    def open(cls, area_id: str = DEFAULT_AREA, theme: str = DEFAULT_THEME, indicators: list[str] | None = None,
-             year: int | None = None, data_dir: str | Path = DEMO, parameters_dir: str | Path | None = None,
-             dataset: Dataset | None = None, trend_years: int = TREND_YEARS) -> "ThemeAssessment":
-        """Load (or reuse) the dataset; ``indicators`` are ids from indicators.yml, ``year`` 0/None = latest."""
-        parameters = default_parameters_dir(parameters_dir)
-        ds = dataset or load_dataset(data_dir, parameters, demo=ensure_demo_data)
-        run_file = parameters / "run.yml"
-        settings = load_run_config(run_file if run_file.exists() else None).analysis
-        area = ds.areas.get(area_id)
-        chosen = int(year) if year else ds.latest_year
-        if chosen not in ds.years:
-            raise ValueError(f"Für {chosen} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]})")
+    def configure(self, theme: str = DEFAULT_THEME, indicators: list[str] | tuple[str, ...] | None = None,
+                  trend_years: int = TREND_YEARS, **options) -> None:
+        """``theme``: its title in the report; ``indicators``: ids from indicators.yml; ``trend_years``: years
+        of the recent development (at least :data:`~veedel_lib.analysis.trends.MIN_YEARS_FOR_TREND`)."""
+        super().configure(**options)
         ids = list(indicators or DEFAULT_INDICATORS)
-        known = {i.id for i in ds.catalogue.indicators}
+        known = {i.id for i in self.ds.catalogue.indicators}
         unknown = [i for i in ids if i not in known]
         if unknown:
-            raise ValueError(f"Unbekannte Indikatoren für die Themenbewertung: {', '.join(unknown)}. "
-                             f"Gültig sind die ids aus parameters/indicators.yml: {', '.join(sorted(known))}")
-        if not ids:
-            raise ValueError("Die Themenbewertung braucht mindestens einen Indikator")
+            raise ConfigurationError(f"Unbekannte Indikatoren für die Themenbewertung: {', '.join(unknown)}. "
+                                     f"Gültig sind die ids aus parameters/indicators.yml: {', '.join(sorted(known))}")
         if trend_years < MIN_YEARS_FOR_TREND:
-            raise ValueError(f"Für einen Trend sind mindestens {MIN_YEARS_FOR_TREND} Jahre nötig")
-        return cls(ds, area.id, theme, [ds.catalogue.indicator(i) for i in ids], chosen, settings, trend_years)
+            raise ConfigurationError(f"Für einen Trend sind mindestens {MIN_YEARS_FOR_TREND} Jahre nötig")
+        self.theme = theme
+        self.indicators: list[Indicator] = [self.ds.catalogue.indicator(i) for i in ids]
+        self.trend_years = trend_years
 
     # ------------------------------------------------------------------ helpers
-    @property
-    def area(self):
-        return self.ds.areas.get(self.area_id)
-
     @property
     def years(self) -> list[int]:
         """The years of the recent development: up to ``trend_years`` years ending with the report year."""
@@ -158,13 +138,13 @@ class ThemeAssessment:
 
     def series(self) -> pd.DataFrame:
         """Area and city values of the chosen indicators over :attr:`years`, small counts masked."""
-        key = ("theme_series", self.area_id, self.year, tuple(i.id for i in self.indicators), self.trend_years)
-        if key not in self.ds.cache:
-            series = area_series(self.ds, self.area_id, self.indicators, self.years, self.settings.confidence_level)
+        def compute() -> pd.DataFrame:
+            series = area_series(self.ds, self.area_id, self.indicators, self.years, self.level)
             series["threshold"] = series["indicator"].map(self._thresholds())
-            self.ds.cache[key] = masked(series, [Col("numerator", "Anzahl", "count", threshold="threshold", show=False)]
-                                        + [Col(k, k, "rate", based_on=("numerator",)) for k in ("value", "ci_low", "ci_high")])
-        return self.ds.cache[key]
+            return masked(series, [Col("numerator", "Anzahl", "count", threshold="threshold", show=False)]
+                          + [Col(k, k, "rate", based_on=("numerator",)) for k in ("value", "ci_low", "ci_high")])
+
+        return self.memo("series", compute, tuple(i.id for i in self.indicators), self.trend_years)
 
     def table(self) -> pd.DataFrame:
         """One row per indicator: comparison with the city (value, distance, test) and the gap's trend."""
@@ -185,14 +165,8 @@ class ThemeAssessment:
         return frame
 
     # ------------------------------------------------------------------ sections
-    def title(self) -> dict:
-        area = self.area
-        status = f"Daten {self.ds.years[0]} bis {self.ds.years[-1]}, Stand 31.12.{self.year}"
-        if self.ds.is_demo:
-            status += " (Demodaten, keine amtlichen Werte)"
-        return {"report": f"Themenbewertung „{self.theme}“", "area": area.name, "area_id": area.id,
-                "code": area.code, "stadtbezirk": f"{area.stadtbezirk} {STADTBEZIRKE[area.stadtbezirk]}",
-                "year": self.year, "date": fmt.date(_dt.date.today()), "data_status": status}
+    def title(self) -> ReportTitle:
+        return replace(super().title(), report=f"Themenbewertung „{self.theme}“")
 
     def verdict(self) -> list[Block]:
         """The integrated assessment in a few German sentences."""

@@ -180,6 +180,13 @@ def _describe_difference(name: str, old: bytes, new: bytes) -> str:
         return f"{name}: Inhalt verschieden"
 
 
+def recorded_reports(parameters: dict) -> list[str]:
+    """The reports a manifest's run parameters name (also in the two lists that earlier versions wrote)."""
+    if "reports" in parameters:
+        return list(parameters["reports"])
+    return list(parameters.get("area_notebooks", [])) + list(parameters.get("programme_notebooks", []))
+
+
 def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int | None = None) -> Comparison:
     """Re-run an archived run from its own inputs and compare every table and figure data file.
 
@@ -207,8 +214,7 @@ def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int 
     parameters = manifest["parameters"]
     config = RunConfig(data_dir=str(inputs / "data"), year=parameters["year"],
                        baseline_year=parameters.get("baseline_year", 2020),
-                       area_notebooks=parameters["area_notebooks"],
-                       programme_notebooks=parameters["programme_notebooks"], formats=[])
+                       reports=recorded_reports(parameters), formats=[])
     summary = run_from_inputs(config, inputs, Path(outputs) if outputs else work / "outputs",
                               areas=parameters["areas"], jobs=jobs)
     result = Comparison(run_dir=summary.run_dir)

@@ -1,6 +1,6 @@
 """The run manifest: what went in (inputs, parameters, versions), what came out (reports with hashes).
 
-``manifest.json`` sits in every run folder. It is the basis of :mod:`veedel_lib.archive` (verify,
+``manifest.json`` sits in every run folder. It is the basis of :mod:`veedel_lib.run.archive` (verify,
 reproduce) and of the portal page. All hashes are SHA-256 of file bytes.
 """
 

@@ -22,11 +22,11 @@ from pathlib import Path
 import nbformat
 
 from ..inputs.dataset import input_files, load_dataset
+from ..params.areas import PROGRAMME_ID
 from ..params.run_config import DEMO, RunConfig, project_root
+from ..reports import registry
+from ..reports.base import ReportContent
 from .manifest import combined_hash, git_commit, hash_tree, package_versions, read_manifest, sha256_file, write_manifest
-
-PROGRAMME = "programm"
-"""Folder and pseudo area id of the programme-wide reports (Jahresbericht, Sozialindex)."""
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Task:
 
     @property
     def key(self) -> str:
-        return f"{self.area_id or PROGRAMME}/{self.notebook}"
+        return f"{self.area_id or PROGRAMME_ID}/{self.notebook}"
 
 
 @dataclass
@@ -108,40 +108,31 @@ def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: l
 
 # ----------------------------------------------------------------------------- planning
 
-def notebooks_by_scope(names: list[str], notebooks_dir: Path | None = None) -> tuple[list[str], list[str]]:
-    """Split notebook names into per-area and once-per-run ones by their metadata (``veedel.scope``).
-
-    Lets ``veedel run --notebooks`` run any project notebook, also one not listed in run.yml (the
-    Themenbewertung is run on demand). An unknown name raises FileNotFoundError listing the notebooks.
-    """
-    folder = notebooks_dir or project_root() / "notebooks"
-    area, programme = [], []
-    for name in names:
-        path = folder / f"{name}.ipynb"
-        if not path.exists():
-            known = ", ".join(sorted(p.stem for p in folder.glob("*.ipynb")))
-            raise FileNotFoundError(f"Notebook '{name}' gibt es nicht (vorhanden: {known})")
-        scope = nbformat.read(path, as_version=4).metadata.get("veedel", {}).get("scope", "area")
-        (programme if scope == "programme" else area).append(name)
-    return area, programme
+def run_reports(config: RunConfig) -> list[type[ReportContent]]:
+    """The report classes a run executes: ``reports`` of the configuration, else every report not on demand."""
+    return [registry.get(name) for name in (config.reports or registry.default_notebooks())]
 
 
 def plan(config: RunConfig, run_dir: Path, area_ids: list[str], year: int, area_names: dict[str, str]) -> list[Task]:
-    """The tasks of a run: each area notebook per area, then each programme notebook once."""
+    """The tasks of a run: each per-area report per area, then each programme-wide report once."""
     inputs = run_dir / "inputs"
     common = {"year": year, "data_dir": str(inputs / "data"), "parameters_dir": str(inputs / "parameters"),
               "baseline_year": config.baseline_year}
+    reports = run_reports(config)
     tasks = []
     for area_id in area_ids:
-        for notebook in config.area_notebooks:
+        for cls in reports:
+            if cls.scope != "area":
+                continue
             folder = f"reports/{area_id}"
-            tasks.append(Task(notebook, area_id, area_names[area_id],
-                              {**common, "area_id": area_id, "tables_dir": str(run_dir / folder / "tables" / notebook)},
-                              folder))
-    for notebook in config.programme_notebooks:
-        folder = f"reports/{PROGRAMME}"
-        tasks.append(Task(notebook, None, "Gesamtprogramm",
-                          {**common, "tables_dir": str(run_dir / folder / "tables" / notebook)}, folder))
+            tasks.append(Task(cls.notebook, area_id, area_names[area_id],
+                              {**common, "area_id": area_id,
+                               "tables_dir": str(run_dir / folder / "tables" / cls.notebook)}, folder))
+    for cls in reports:
+        if cls.scope == "programme":
+            folder = f"reports/{PROGRAMME_ID}"
+            tasks.append(Task(cls.notebook, None, "Gesamtprogramm",
+                              {**common, "tables_dir": str(run_dir / folder / "tables" / cls.notebook)}, folder))
     return tasks
 
 
@@ -356,7 +347,7 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
     else:
         parameters = Path(parameters or project_root() / "parameters")
         notebooks_dir = (inputs_from / "notebooks") if inputs_from else project_root() / "notebooks"
-        names = list(dict.fromkeys(config.area_notebooks + config.programme_notebooks))
+        names = [cls.notebook for cls in run_reports(config)]
         notebooks = [notebooks_dir / f"{n}.ipynb" for n in names]
         missing = [str(n) for n in notebooks if not n.exists()]
         if missing:
@@ -379,12 +370,13 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
         selected = [dataset.areas.get(a).id for a in areas] if areas else dataset.areas.ids
         names_by_id = {a.id: a.name for a in dataset.areas.areas}
         skipped = []
-        if dataset.latest_year <= config.baseline_year and "evaluation" in config.area_notebooks:
+        if dataset.latest_year <= config.baseline_year:
             # an evaluation needs years after the baseline (the city's open data end in 2012)
-            skipped.append(f"Evaluation übersprungen: die Daten enden {dataset.latest_year}, das Basisjahr ist "
-                           f"{config.baseline_year}")
-            config = config.model_copy(update={"area_notebooks": [n for n in config.area_notebooks
-                                                                  if n != "evaluation"]})
+            for cls in [c for c in run_reports(config) if c.needs_baseline]:
+                skipped.append(f"{cls.report} übersprungen: die Daten enden {dataset.latest_year}, das Basisjahr "
+                               f"ist {config.baseline_year}")
+            names = [n for n in names if not registry.get(n).needs_baseline]
+            config = config.model_copy(update={"reports": names})
         tasks = plan(config, run_dir, selected, year, names_by_id)
         manifest = {
             "run_id": run_dir.name,
@@ -392,8 +384,7 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
             "command": command or [],
             "parameters": {"data_dir": config.data_dir, "source": config.source, "year": year,
                            "baseline_year": config.baseline_year, "areas": selected,
-                           "area_notebooks": config.area_notebooks,
-                           "programme_notebooks": config.programme_notebooks, "formats": formats, "jobs": jobs},
+                           "reports": names, "formats": formats, "jobs": jobs},
             "inputs": input_hashes,
             "inputs_hash": inputs_hash,
             "environment": package_versions(),
@@ -417,7 +408,7 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
     results = _execute_all(tasks, run_dir, formats, jobs, finished)
     if printer is not None:
         manifest["pdf"] = printer.close()
-    by_key = {f"{e['area_id'] or PROGRAMME}/{e['notebook']}": e for e in manifest["reports"]}
+    by_key = {f"{e['area_id'] or PROGRAMME_ID}/{e['notebook']}": e for e in manifest["reports"]}
     for result in results:
         by_key[result.task.key] = _report_entry(result)
     manifest["reports"] = list(by_key.values())

@@ -1,0 +1,240 @@
+"""The one contract of every report: a content class per notebook, opened, titled and cached the same way.
+
+A report is one notebook in ``notebooks/``, one content class here (a subclass of :class:`ReportContent`)
+and one line in :mod:`veedel_lib.reports.registry`. The class declares its notebook, its scope (one report
+per Sozialraumgebiet, per Stadtbezirk or once per run), whether it runs only on demand, its title and its
+sections (the methods the notebook shows, in order). Every class is opened the same way::
+
+    analysis = AreaAnalysis.open("kalk", year=2024, data_dir="demo")
+    jahresbericht = ProgrammeReport.open(year=2024)
+
+:meth:`ReportContent.open` loads the dataset (or reuses a given one), reads the run configuration of the
+parameters folder and checks area, year and baseline once, with German messages; report-specific options
+(a theme, a method) are keyword arguments that the class checks in :meth:`ReportContent.configure`.
+Results that take time are kept with :meth:`ReportContent.memo`, under a key that contains everything they
+depend on: the input bytes (through the dataset), the parameter files, area, year, baseline and options.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Literal, TypeVar
+
+from ..demo import ensure_demo_data
+from ..errors import ConfigurationError
+from ..inputs.dataset import Dataset, load_dataset
+from ..kernprozess import DOCUMENTATION_FOLDER
+from ..params.areas import PROGRAMME_ID, Area
+from ..params.catalogue import Indicator
+from ..params.reference import STADTBEZIRKE
+from ..params.run_config import DEMO, AnalysisSettings, RunConfig, load_run_config, parameters_dir
+from ..render import formatting as fmt
+from ..render.blocks import ReportTitle
+
+Scope = Literal["area", "bezirk", "programme"]
+"""One report per Sozialraumgebiet, per Stadtbezirk with programme areas, or once per run."""
+
+DEFAULT_AREA = "kalk"
+"""The area a per-area report opens when none is given (the same in every notebook's parameters)."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What every report of one run stands on: the dataset, the run configuration, the place and the years."""
+
+    ds: Dataset
+    config: RunConfig
+    parameters: Path
+    area_id: str | None
+    year: int
+    baseline_year: int
+    fingerprint: str
+    """Hash of the parameter files and the Kernprozess documentation: part of every memo key."""
+
+
+def _fingerprint(parameters: Path, data_dir: Path) -> str:
+    """SHA-256 over the bytes of the parameter files and documentation workbooks a report may read.
+
+    The dataset's cache key already covers the statistics, indicators.yml and areas.yml; this adds what
+    it does not (run.yml, targets.yml, kernprozess.yml, sozialindex.yml, qualitative findings, workbooks),
+    so an edited file is never answered from a stale memo in a warm kernel.
+    """
+    digest = hashlib.sha256(str(data_dir).encode())
+    files = sorted(p for p in parameters.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml", ".md"))
+    documentation = data_dir / DOCUMENTATION_FOLDER
+    if documentation.is_dir():
+        files += sorted(documentation.glob("*.xlsx"))
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def report_year(ds: Dataset, year: int | None) -> int:
+    """The report year: ``year``, or the latest year in the data for 0/None; an error names the years there are."""
+    chosen = int(year) if year else ds.latest_year
+    if chosen not in ds.years:
+        raise ConfigurationError(f"Für {chosen} liegen keine Daten vor (vorhanden: {ds.years[0]} bis "
+                                 f"{ds.years[-1]}).")
+    return chosen
+
+
+def data_status(ds: Dataset, year: int, baseline_year: int | None = None) -> str:
+    """One line on the data of a report: years covered, reference date or baseline, demo data or not."""
+    status = f"Daten {ds.years[0]} bis {ds.years[-1]}, " + (
+        f"Basisjahr {baseline_year}" if baseline_year is not None else f"Stand 31.12.{year}")
+    if ds.is_demo:
+        status += " (Demodaten, keine amtlichen Werte)"
+    return status
+
+
+class ReportContent:
+    """Base class of every report's content: declared parts, the shared :meth:`open`, title and memo.
+
+    Subclasses set the class attributes and implement one method per entry of :attr:`sections`, each
+    returning a list of report blocks for ``Report.show``.
+    """
+
+    notebook: ClassVar[str]
+    """File name of the notebook in ``notebooks/`` (without ``.ipynb``)."""
+    report: ClassVar[str]
+    """Title of the report as committees read it ("Sozialraumgebietsanalyse")."""
+    scope: ClassVar[Scope]
+    sections: ClassVar[tuple[str, ...]]
+    """The methods the notebook shows, in order (checked against the notebook by a test)."""
+    variable: ClassVar[str]
+    """The notebook's name for the content object (``analysis`` in ``report.show(analysis.profile())``)."""
+    on_demand: ClassVar[bool] = False
+    """True for reports a planner asks for (Themenbewertung): not part of a default ``veedel run``."""
+    needs_baseline: ClassVar[bool] = False
+    """True when the report needs years before and after the baseline (it is skipped otherwise)."""
+    toc: ClassVar[bool] = True
+    """False for one-page reports, which get no table of contents."""
+
+    def __init__(self, basis: ReportContext, **options: Any):
+        self.basis = basis
+        self.ds = basis.ds
+        self.year = basis.year
+        self.baseline_year = basis.baseline_year
+        self.parameters = basis.parameters
+        self.configure(**options)
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls: type[T], area_id: str | int | None = None, year: int | None = 0, baseline_year: int | None = None,
+             data_dir: str | Path = DEMO, parameters_dir: str | Path | None = None, dataset: Dataset | None = None,
+             **options: Any) -> T:
+        """Open the report for an area (or Stadtbezirk) and year; the same parameters for every report.
+
+        ``area_id``: id, code or name of the Sozialraumgebiet (per-area reports; default :data:`DEFAULT_AREA`),
+        the number of the Stadtbezirk (per-Bezirk reports), None for programme-wide reports. ``year`` 0/None:
+        the latest year in the data. ``baseline_year`` None: the one of ``run.yml``. ``data_dir`` "demo": the
+        embedded demo data. ``dataset``: an already loaded dataset (the runner and the floor pass one).
+        Further keyword ``options`` are the report's own (see its :meth:`configure`).
+        """
+        parameters = parameters_dir_of(parameters_dir)
+        ds = dataset if dataset is not None else load_dataset(data_dir, parameters, demo=ensure_demo_data)
+        run_file = parameters / "run.yml"
+        config = load_run_config(run_file if run_file.exists() else None)
+        chosen = report_year(ds, year)
+        place = cls._place(ds, area_id)
+        baseline = int(baseline_year or config.baseline_year)
+        if cls.needs_baseline and not ds.years[0] < baseline < chosen:
+            raise ConfigurationError(f"Das Basisjahr {baseline} muss nach dem ersten Datenjahr {ds.years[0]} und "
+                                     f"vor dem Berichtsjahr {chosen} liegen.")
+        basis = ReportContext(ds, config, parameters, place, chosen, baseline, _fingerprint(parameters, ds.data_dir))
+        return cls(basis, **options)
+
+    @classmethod
+    def _place(cls, ds: Dataset, area_id: str | int | None) -> str | None:
+        """The checked id of the report's place: an area id, a Stadtbezirk number as text, or None."""
+        if cls.scope == "programme":
+            if area_id not in (None, "", PROGRAMME_ID):
+                raise ConfigurationError(f"Der Bericht „{cls.report}“ gilt für das ganze Programm, nicht für "
+                                         f"ein Gebiet ('{area_id}').")
+            ds.membership.check()
+            return None
+        if cls.scope == "bezirk":
+            number = str(area_id or "").strip()
+            if not number.isdigit() or int(number) not in STADTBEZIRKE:
+                raise ConfigurationError(f"Unbekannter Stadtbezirk '{area_id}' (1 bis 9).")
+            return number
+        return ds.areas.get(str(area_id or DEFAULT_AREA)).id
+
+    def configure(self, **options: Any) -> None:
+        """Take the report's own options; the base class has none and refuses any (German message)."""
+        if options:
+            raise ConfigurationError(f"Der Bericht „{self.report}“ kennt die Angaben {', '.join(sorted(options))} "
+                                     "nicht.")
+
+    # ------------------------------------------------------------------ shared helpers
+    @property
+    def settings(self) -> AnalysisSettings:
+        return self.basis.config.analysis
+
+    @property
+    def level(self) -> float:
+        """The configured confidence level (e.g. 0.95)."""
+        return self.settings.confidence_level
+
+    @property
+    def level_text(self) -> str:
+        """The confidence level as report text: "95-%"."""
+        return f"{fmt.number(self.level * 100, 0)}-%"
+
+    @property
+    def area_id(self) -> str | None:
+        return self.basis.area_id
+
+    @property
+    def area(self) -> Area:
+        """The report's Sozialraumgebiet (per-area reports)."""
+        return self.ds.areas.get(self.basis.area_id)
+
+    def key_indicators(self) -> list[Indicator]:
+        """Indicators for trends and rankings: the configured ones, else all rated (non-neutral) ones."""
+        if self.settings.key_indicators:
+            return [self.ds.catalogue.indicator(i) for i in self.settings.key_indicators]
+        return self.ds.catalogue.rated()
+
+    def memo(self, name: str, compute: Callable[[], T], *key: Hashable) -> T:
+        """``compute()`` once per dataset for this report, place, years, parameter files and ``key``."""
+        basis = self.basis
+        full = (type(self).__name__, name, basis.area_id, basis.year, basis.baseline_year, basis.fingerprint, *key)
+        store = self.ds.cache.setdefault("memo", {})
+        if full not in store:
+            store[full] = compute()
+        return store[full]
+
+    # ------------------------------------------------------------------ title
+    def place_name(self) -> str:
+        """What the title names as the report's place (an area's name by default)."""
+        return self.area.name
+
+    def title(self) -> ReportTitle:
+        """The title block and HTML title page of the report."""
+        if self.scope == "area":
+            area = self.area
+            place = {"area": area.name, "area_id": area.id, "code": area.code,
+                     "stadtbezirk": f"{area.stadtbezirk} {STADTBEZIRKE[area.stadtbezirk]}"}
+        elif self.scope == "bezirk":
+            number = int(self.area_id)
+            place = {"area": self.place_name(), "area_id": f"bezirk-{number}",
+                     "stadtbezirk": f"{number} {STADTBEZIRKE[number]}"}
+        else:
+            place = {"area": self.place_name(), "area_id": PROGRAMME_ID, "stadtbezirk": "alle Stadtbezirke"}
+        return ReportTitle(report=self.report, year=self.year, date=fmt.date(_dt.date.today()),
+                           data_status=self.data_status(), notebook=self.notebook, toc=self.toc, **place)
+
+    def data_status(self) -> str:
+        return data_status(self.ds, self.year, self.baseline_year if self.needs_baseline else None)
+
+
+def parameters_dir_of(path: str | Path | None) -> Path:
+    """The parameters folder of a report: the given one, else the project's ``parameters/``."""
+    return parameters_dir(path or None)

@@ -1,0 +1,65 @@
+"""The one list of reports. Run planning, the floor, the portal's titles and the notebook checks read it.
+
+Adding a report = one notebook in ``notebooks/``, one module here in ``reports/`` with its content class
+(a :class:`~veedel_lib.reports.base.ReportContent`), and one line in :data:`REPORTS`.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nbformat
+
+from ..errors import ConfigurationError
+from .base import ReportContent
+from .evaluation import Evaluation
+from .jahresbericht import ProgrammeReport
+from .sozialindex import SozialindexReport
+from .sozialraumgebietsanalyse import AreaAnalysis
+from .themenbewertung import ThemeAssessment
+
+REPORTS: tuple[type[ReportContent], ...] = (
+    AreaAnalysis,
+    Evaluation,
+    ProgrammeReport,
+    SozialindexReport,
+    ThemeAssessment,
+)
+"""Every report, in the order a run lists them (per-area reports first)."""
+
+BY_NOTEBOOK: dict[str, type[ReportContent]] = {cls.notebook: cls for cls in REPORTS}
+
+
+def get(notebook: str) -> type[ReportContent]:
+    """The content class of a notebook (name with or without ``.ipynb``); a German error lists the reports."""
+    name = notebook.removesuffix(".ipynb")
+    if name not in BY_NOTEBOOK:
+        raise ConfigurationError(f"Bericht '{name}' gibt es nicht (vorhanden: {', '.join(sorted(BY_NOTEBOOK))}).")
+    return BY_NOTEBOOK[name]
+
+
+def default_notebooks() -> list[str]:
+    """The reports of a plain ``veedel run``: every report that is not on demand."""
+    return [cls.notebook for cls in REPORTS if not cls.on_demand]
+
+
+def title_of(notebook: str) -> str:
+    """The report's title for lists and links ("Sozialraumgebietsanalyse"); the name itself if unknown."""
+    cls = BY_NOTEBOOK.get(notebook)
+    return cls.report if cls is not None else notebook
+
+
+def shown_sections(path: str | Path, variable: str) -> list[str]:
+    """The sections a notebook shows, in order: ``report.show(<variable>.<section>(...))`` in its code cells."""
+    sections = []
+    for cell in nbformat.read(str(path), as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "show"
+                    and node.args and isinstance(node.args[0], ast.Call)
+                    and isinstance(node.args[0].func, ast.Attribute)
+                    and isinstance(node.args[0].func.value, ast.Name) and node.args[0].func.value.id == variable):
+                sections.append(node.args[0].func.attr)
+    return sections
