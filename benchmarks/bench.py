@@ -159,7 +159,11 @@ def main() -> None:
     ds = load_dataset(data_dir, ROOT / "parameters")
     year = ds.latest_year
     areas = ds.areas.ids
-    reports = len(areas) * len(config.area_notebooks) + len(config.programme_notebooks)
+    from veedel_lib.run.runner import run_reports
+
+    area_notebooks = [c.notebook for c in run_reports(config) if c.scope == "area"]
+    programme_notebooks = [c.notebook for c in run_reports(config) if c.scope == "programme"]
+    reports = len(areas) * len(area_notebooks) + len(programme_notebooks)
     floor_script = work / "floor.py"
     floor_script.write_text(FLOOR)
 
@@ -170,7 +174,7 @@ def main() -> None:
     for round_number in range(0 if args.scale_only else args.rounds):
         if not args.skip_naive:
             target = work / f"naive-{round_number}"
-            script = naive_script(target, data_dir, areas, config.area_notebooks, config.programme_notebooks, year)
+            script = naive_script(target, data_dir, areas, area_notebooks, programme_notebooks, year)
             results["a"].append(measure(["bash", str(script)], env))
             print(f"round {round_number + 1} (a) naive: {results['a'][-1]}", flush=True)
         outputs = work / f"run-{round_number}"
@@ -202,7 +206,7 @@ def scale_series(work: Path, data_dir: Path, env: dict, config) -> dict:
              for n, name in STADTTEILE.items()]
     (parameters / "areas.yml").write_text(yaml.safe_dump({"areas": areas}, allow_unicode=True, sort_keys=False))
     run_yml = yaml.safe_load((parameters / "run.yml").read_text())
-    run_yml.update({"area_notebooks": ["sozialraumgebietsanalyse"], "programme_notebooks": []})
+    run_yml.update({"reports": ["sozialraumgebietsanalyse"]})
     (parameters / "run.yml").write_text(yaml.safe_dump(run_yml, allow_unicode=True))
     series = {}
     for label, parameter_dir, count in (("15", ROOT / "parameters", 15), ("86", parameters, 86)):
@@ -210,7 +214,7 @@ def scale_series(work: Path, data_dir: Path, env: dict, config) -> dict:
         if label == "15":
             config_file = work / "run-15.yml"
             base = yaml.safe_load((ROOT / "parameters" / "run.yml").read_text())
-            base.update({"area_notebooks": ["sozialraumgebietsanalyse"], "programme_notebooks": []})
+            base.update({"reports": ["sozialraumgebietsanalyse"]})
             config_file.write_text(yaml.safe_dump(base, allow_unicode=True))
         result = measure([str(BIN / "veedel"), "--parameters", str(parameter_dir), "run", "--data", str(data_dir),
                           "--config", str(config_file), "--outputs", str(work / f"scale-{label}")], env)

@@ -1,6 +1,8 @@
 """The ``veedel`` command: demo data, validation, the published figures, and report runs.
 
-Exit codes: 0 success, 1 a run finished with failed reports, 2 invalid input or usage.
+Exit codes: 0 success; 2 a problem the user can fix (any VeedelError: input, parameters, options, a missing
+program), shown as one German message; 1 a run that finished with failed reports, or a bug in veedel, which
+surfaces as a Python traceback instead of being dressed up as a user error.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from .errors import DataValidationError
+from .errors import DataValidationError, VeedelError
 from .params.run_config import DEMO, load_run_config, project_root
 from .params.run_config import parameters_dir as default_parameters_dir
 from .render import formatting as fmt
@@ -21,7 +24,7 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 
 
 def _fail(message: str, code: int = 2) -> int:
-    console.print(f"[bold red]Fehler:[/] {message}", soft_wrap=True)
+    console.print(f"[bold red]Fehler:[/] {escape(message)}", soft_wrap=True)
     return code
 
 
@@ -83,12 +86,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- fetch-open-data
 
 def cmd_fetch_open_data(args: argparse.Namespace) -> int:
-    from .inputs.opendata import OfflineError, fetch
+    from .inputs.opendata import fetch
 
-    try:
-        downloaded, failed = fetch(args.directory, args.parameters, args.base_url)
-    except OfflineError as exc:
-        return _fail(str(exc))
+    downloaded, failed = fetch(args.directory, args.parameters, args.base_url)
     for item in downloaded:
         console.print(f"[green]✓[/] {item.path.name} ({fmt.integer(item.size)} Bytes) von {item.url}")
     for text in failed:
@@ -345,11 +345,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except DataValidationError as exc:
-        console.print(f"[bold red]Ungültige Eingabe:[/]\n{exc}", soft_wrap=True)
+        console.print(f"[bold red]Ungültige Eingabe:[/]\n{escape(str(exc))}", soft_wrap=True)
         return 2
-    except (KeyError, ValueError, FileNotFoundError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        return _fail(str(message))
+    except VeedelError as exc:
+        return _fail(str(exc))
+    # every other exception is a bug in veedel: it surfaces with its traceback (exit code 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.sandwich_covariance import cov_cluster
 
 from ..inputs.dataset import Dataset
 from ..params.catalogue import Indicator
@@ -141,23 +143,41 @@ class _Projection:
     def __call__(self, columns: np.ndarray) -> np.ndarray:
         return columns - self.fixed @ (self._inverse @ (self._weighted.T @ columns))
 
-    def fit(self, treatments: np.ndarray, level: float):
+    def fit(self, treatments: np.ndarray, level: float) -> "ClusteredFit":
         """statsmodels WLS of the residualised rate on residualised treatment columns, clustered by Stadtteil.
 
-        Units of one Stadtteil share its local shocks, so they are one cluster. The standard errors use the
-        degrees of freedom of the full model (fixed effects included).
+        Units of one Stadtteil share its local shocks, so they are one cluster. The cluster-robust covariance
+        (statsmodels' ``cov_cluster`` with its small-sample factor) is rescaled to the degrees of freedom of
+        the full model: the factor counts the fixed effects too, not only the treatment columns.
         """
         columns = self(treatments)
         observations, count = len(self.rate), columns.shape[1]
-        model = sm.WLS(self.rate, columns, weights=self.weights)
-        model.df_resid = float(observations - self.rank - count)
-        fit = model.fit(cov_type="cluster", cov_kwds={"groups": self.groups})
-        # statsmodels' small-sample factor counted only the treatment columns; the fixed effects count too
-        results = fit._results  # the wrapper would keep the new matrix to itself
-        results.cov_params_default = results.cov_params_default * (observations - count) / (
+        fit = sm.WLS(self.rate, columns, weights=self.weights).fit()
+        covariance = cov_cluster(fit, self.groups, use_correction=True) * (observations - count) / (
             observations - self.rank - count)
-        results._cache.clear()  # standard errors, intervals and p-values were cached from the old matrix
-        return fit
+        return ClusteredFit(np.asarray(fit.params, dtype=float), np.atleast_2d(covariance))
+
+
+@dataclass(frozen=True)
+class ClusteredFit:
+    """Coefficients with a cluster-robust covariance; intervals and p-values from the normal distribution
+    (as statsmodels reports cluster-robust results)."""
+
+    params: np.ndarray
+    covariance: np.ndarray
+
+    @property
+    def bse(self) -> np.ndarray:
+        return np.sqrt(np.diag(self.covariance))
+
+    @property
+    def pvalues(self) -> np.ndarray:
+        return stats.norm.sf(np.abs(self.params / self.bse)) * 2
+
+    def conf_int(self, alpha: float = 0.05) -> np.ndarray:
+        """Rows of (low, high) per coefficient."""
+        q = stats.norm.ppf(1 - alpha / 2)
+        return np.column_stack([self.params - q * self.bse, self.params + q * self.bse])
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..errors import ConfigurationError
 from ..params.run_config import parameters_dir as default_parameters_dir
 from ..params.yamlfiles import parse_model
 
@@ -194,7 +195,7 @@ class KernprozessConfig(BaseModel):
         for spec in self.indicators:
             if spec.id == indicator_id:
                 return spec
-        raise KeyError(f"Unbekannter Kernprozessindikator '{indicator_id}'")
+        raise ConfigurationError(f"Unbekannter Kernprozessindikator '{indicator_id}' (parameters/kernprozess.yml)")
 
     def threshold(self, spec: IndicatorSpec) -> int:
         """Publish threshold of an indicator's values: the person threshold for persons, else 0."""

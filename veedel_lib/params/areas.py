@@ -15,7 +15,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..errors import DataValidationError, Problem
+from ..errors import ConfigurationError, DataValidationError, Problem
 from .reference import STADTBEZIRKE, STADTTEILE
 from .yamlfiles import load_yaml, parse_model, problem_at
 
@@ -96,7 +96,7 @@ class AreaDefinitions:
         for area in self.areas:
             if area_id in (area.id, area.code, area.name) or area_id in area.other_names:
                 return area
-        raise KeyError(f"Unbekanntes Sozialraumgebiet '{area_id}'. Gültig: {', '.join(self.ids)}")
+        raise ConfigurationError(f"Unbekanntes Sozialraumgebiet '{area_id}'. Gültig: {', '.join(self.ids)}")
 
     @property
     def ids(self) -> list[str]:

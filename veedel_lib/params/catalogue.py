@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..errors import DataValidationError
+from ..errors import ConfigurationError, DataValidationError
 from .yamlfiles import load_yaml, parse_model, problem_at
 
 DEFAULT_PUBLISH_THRESHOLD = 3
@@ -145,7 +145,7 @@ class Catalogue(BaseModel):
         for indicator in self.indicators:
             if indicator.id == indicator_id:
                 return indicator
-        raise KeyError(f"Indikator '{indicator_id}' steht nicht im Katalog")
+        raise ConfigurationError(f"Indikator '{indicator_id}' steht nicht im Katalog (parameters/indicators.yml)")
 
     def rated(self) -> list[Indicator]:
         """The indicators that are judged favourable or unfavourable (all but the neutral ones), in order."""

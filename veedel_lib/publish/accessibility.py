@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..errors import ToolMissingError
 from ..params.run_config import project_root
 from .pdf import BROWSER_ARGS, chromium_path
 
@@ -32,7 +33,7 @@ def check_html(files: list[Path], impacts: tuple[str, ...] = BLOCKING) -> dict[s
     """
     script, executable = axe_script(), chromium_path()
     if script is None or executable is None:
-        raise RuntimeError("axe-core oder Chromium fehlt (npm install --prefix tests/a11y; apt-get install chromium)")
+        raise ToolMissingError("axe-core oder Chromium fehlt (npm install --prefix tests/a11y; apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     results: dict[str, list[dict]] = {}

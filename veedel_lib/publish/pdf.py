@@ -11,6 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ..errors import ToolMissingError
 from ..files import atomic_path, sha256_file
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -44,7 +45,7 @@ class PdfPrinter:
     def __enter__(self) -> "PdfPrinter":
         executable = chromium_path()
         if executable is None:
-            raise RuntimeError("Chromium nicht gefunden: bitte das Debian-Paket 'chromium' installieren "
+            raise ToolMissingError("Chromium nicht gefunden: bitte das Debian-Paket 'chromium' installieren "
                                "(make run erledigt das) oder VEEDEL_CHROMIUM setzen.")
         from playwright.sync_api import sync_playwright
 
@@ -92,7 +93,7 @@ def overflowing_elements(html_files: list[Path]) -> dict[str, list[str]]:
     """
     executable = chromium_path()
     if executable is None:
-        raise RuntimeError("Chromium nicht gefunden: bitte das Debian-Paket 'chromium' installieren.")
+        raise ToolMissingError("Chromium nicht gefunden: bitte das Debian-Paket 'chromium' installieren.")
     from playwright.sync_api import sync_playwright
 
     results: dict[str, list[str]] = {}

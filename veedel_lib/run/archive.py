@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import IntegrityError
 from ..files import PARTIAL, atomic_path, atomic_write_text, sha256_file
 from .manifest import MANIFEST, read_manifest
 
@@ -199,7 +200,7 @@ def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int 
     archive = Path(archive)
     check = verify(archive)
     if not check.ok:
-        raise ValueError("Archiv ist beschädigt: " + "; ".join(check.problems))
+        raise IntegrityError("Archiv ist beschädigt: " + "; ".join(check.problems))
     source = _Source(archive)
     import json
 

@@ -91,7 +91,11 @@ class WarmKernelEngine(Engine):
 
 
 def register() -> str:
-    """Make the engine known to papermill (idempotent); returns its name."""
-    if ENGINE_NAME not in papermill_engines._engines:
-        papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+    """Make the engine known to papermill; returns its name.
+
+    The installed package declares the engine under papermill's ``papermill.engine`` entry point, so
+    papermill finds it by itself; registering it again through papermill's public ``register`` (it only
+    sets the name) also covers a library run from a source folder without installation.
+    """
+    papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
     return ENGINE_NAME

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..errors import ConfigurationError
 from ..inputs.dataset import input_files, load_dataset
 from ..params.areas import PROGRAMME_ID
 from ..params.run_config import DEMO, RunConfig, project_root
@@ -331,7 +332,7 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
     if retry_failed:
         run_dir = latest_run(outputs)
         if run_dir is None:
-            raise FileNotFoundError(f"Kein früherer Lauf unter {outputs} gefunden")
+            raise ConfigurationError(f"Kein früherer Lauf unter {outputs} gefunden")
         manifest = read_manifest(run_dir)
         tasks = [_task_from_entry(e) for e in manifest["reports"] if e["status"] != "ok"]
         formats = manifest["parameters"]["formats"]
@@ -351,7 +352,7 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
         notebooks = [notebooks_dir / f"{n}.ipynb" for n in names]
         missing = [str(n) for n in notebooks if not n.exists()]
         if missing:
-            raise FileNotFoundError(f"Notebook fehlt: {', '.join(missing)}")
+            raise ConfigurationError(f"Notebook fehlt: {', '.join(missing)}")
         outputs.mkdir(parents=True, exist_ok=True)
         staging = outputs / f".staging-{os.getpid()}-{int(time.time())}"
         if inputs_from:
@@ -365,8 +366,8 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
         dataset = load_dataset(run_dir / "inputs" / "data", run_dir / "inputs" / "parameters")
         year = config.year or dataset.latest_year
         if year not in dataset.years:
-            raise ValueError(f"Für {year} liegen keine Daten vor (vorhanden: {dataset.years[0]} bis "
-                             f"{dataset.years[-1]})")
+            raise ConfigurationError(f"Für {year} liegen keine Daten vor (vorhanden: {dataset.years[0]} bis "
+                                     f"{dataset.years[-1]}).")
         selected = [dataset.areas.get(a).id for a in areas] if areas else dataset.areas.ids
         names_by_id = {a.id: a.name for a in dataset.areas.areas}
         skipped = []
