@@ -130,9 +130,7 @@ def cmd_shares(args: argparse.Namespace) -> int:
     from .inputs.dataset import load_dataset
 
     ds = load_dataset(args.data, args.parameters, demo=ensure_demo_data)
-    year = args.year or ds.latest_year
-    if year not in ds.years:
-        return _fail(f"Für {year} liegen keine Daten vor (vorhanden: {ds.years[0]} bis {ds.years[-1]}).")
+    year = ds.report_year(args.year)
     shares = programme_shares(ds, year)
     table = Table(title=f"Anteil der 15 Sozialraumgebiete an der Stadt {year}")
     for header in ("Kennzahl", "15 Gebiete", "Stadt", "Anteil", "veröffentlicht", "Abweichung"):

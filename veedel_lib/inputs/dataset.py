@@ -52,6 +52,14 @@ class Dataset:
     def latest_year(self) -> int:
         return self.years[-1]
 
+    def report_year(self, year: int | None) -> int:
+        """The report year: ``year``, or the latest year in the data for 0/None; an error names the years there are."""
+        chosen = int(year) if year else self.latest_year
+        if chosen not in self.years:
+            raise ConfigurationError(f"Für {chosen} liegen keine Daten vor (vorhanden: {self.years[0]} bis "
+                                     f"{self.years[-1]}).")
+        return chosen
+
     @property
     def is_demo(self) -> bool:
         return (self.data_dir / ".demo").exists()

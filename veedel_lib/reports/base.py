@@ -75,15 +75,6 @@ def _fingerprint(parameters: Path, data_dir: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def report_year(ds: Dataset, year: int | None) -> int:
-    """The report year: ``year``, or the latest year in the data for 0/None; an error names the years there are."""
-    chosen = int(year) if year else ds.latest_year
-    if chosen not in ds.years:
-        raise ConfigurationError(f"Für {chosen} liegen keine Daten vor (vorhanden: {ds.years[0]} bis "
-                                 f"{ds.years[-1]}).")
-    return chosen
-
-
 def data_status(ds: Dataset, year: int, baseline_year: int | None = None) -> str:
     """One line on the data of a report: years covered, reference date or baseline, demo data or not."""
     status = f"Daten {ds.years[0]} bis {ds.years[-1]}, " + (
@@ -141,7 +132,7 @@ class ReportContent:
         ds = dataset if dataset is not None else load_dataset(data_dir, parameters, demo=ensure_demo_data)
         run_file = parameters / "run.yml"
         config = load_run_config(run_file if run_file.exists() else None)
-        chosen = report_year(ds, year)
+        chosen = ds.report_year(year)
         place = cls._place(ds, area_id)
         baseline = int(baseline_year or config.baseline_year)
         if cls.needs_baseline and not ds.years[0] < baseline < chosen:

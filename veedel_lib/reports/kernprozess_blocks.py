@@ -129,9 +129,20 @@ def programme_indicator_table(kp: Kernprozesse, year: int, area_names: dict[str,
     frame = wide[chosen].reindex(list(area_names)).reset_index()
     frame.insert(0, "area", frame["area_id"].map(area_names))
     frame = pd.concat([frame, pd.DataFrame([{"area": TOTAL, **{i: totals[i] for i in chosen}}])], ignore_index=True)
+    columns = [Col("area", "Sozialraumgebiet")] + _measure_columns(frame, kp, chosen)
+    return [TableBlock("kernprozessindikatoren_gebiete", f"Kernprozessindikatoren der 15 Gebiete {year}", frame,
+                       columns, note="Themen: im Jahr erkannte sozialräumliche Themen, davon der Anteil, der an die Sozialplanung "
+                            "weitergegeben wurde; neue Projekte mit Beginn im Jahr und ihre bewilligten Mittel; Sitzungen "
+                            "von Netzwerken und Gremien und die Teilnahmen daran. Anteile der Gesamtzeile aus den "
+                            "summierten Zahlen aller Gebiete berechnet.")]
+
+
+def _measure_columns(frame: pd.DataFrame, kp: Kernprozesse, indicators: list[str]) -> list[Col]:
+    """Columns for Kernprozessindikatoren side by side: each value in its unit, and for persons the hidden
+    count that decides its disclosure (unit, threshold and count columns are added to ``frame``)."""
     labels = kp.labels
-    columns = [Col("area", "Sozialraumgebiet")]
-    for indicator in chosen:
+    columns = []
+    for indicator in indicators:
         unit = labels.loc[indicator, "unit"]
         frame[f"unit_{indicator}"] = unit
         frame[f"threshold_{indicator}"] = int(labels.loc[indicator, "threshold"])
@@ -139,11 +150,7 @@ def programme_indicator_table(kp: Kernprozesse, year: int, area_names: dict[str,
         header = SHORT_HEADERS.get(indicator, labels.loc[indicator, "label"])
         columns += [Col(f"n_{indicator}", header, "count", threshold=f"threshold_{indicator}", show=False),
                     Col(indicator, header, "measure", unit=f"unit_{indicator}", based_on=(f"n_{indicator}",))]
-    return [TableBlock("kernprozessindikatoren_gebiete", f"Kernprozessindikatoren der 15 Gebiete {year}", frame,
-                       columns, note="Themen: im Jahr erkannte sozialräumliche Themen, davon der Anteil, der an die Sozialplanung "
-                            "weitergegeben wurde; neue Projekte mit Beginn im Jahr und ihre bewilligten Mittel; Sitzungen "
-                            "von Netzwerken und Gremien und die Teilnahmen daran. Anteile der Gesamtzeile aus den "
-                            "summierten Zahlen aller Gebiete berechnet.")]
+    return columns
 
 
 def _programme_totals(kp: Kernprozesse, year: int) -> dict[str, float]:
@@ -229,15 +236,6 @@ def programme_development(kp: Kernprozesse, year: int) -> list[Block]:
         totals = _programme_totals(kp, y)
         rows.append({"year": y, **{i: totals[i] for i in PROGRAMME_INDICATORS}})
     frame = pd.DataFrame(rows)
-    labels = kp.labels
-    columns = [Col("year", "Jahr", "year")]
-    for indicator in PROGRAMME_INDICATORS:
-        unit = labels.loc[indicator, "unit"]
-        frame[f"unit_{indicator}"] = unit
-        frame[f"threshold_{indicator}"] = int(labels.loc[indicator, "threshold"])
-        frame[f"n_{indicator}"] = frame[indicator] if unit == "Personen" else np.nan
-        header = SHORT_HEADERS.get(indicator, labels.loc[indicator, "label"])
-        columns += [Col(f"n_{indicator}", header, "count", threshold=f"threshold_{indicator}", show=False),
-                    Col(indicator, header, "measure", unit=f"unit_{indicator}", based_on=(f"n_{indicator}",))]
+    columns = [Col("year", "Jahr", "year")] + _measure_columns(frame, kp, list(PROGRAMME_INDICATORS))
     return [TableBlock("kernprozesse_entwicklung", f"Kernprozessindikatoren aller Gebiete {years[0]} bis {years[-1]}",
                        frame, columns)]

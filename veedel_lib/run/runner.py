@@ -364,10 +364,7 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
         run_dir = outputs / new_run_id(inputs_hash)
         staging.rename(run_dir)
         dataset = load_dataset(run_dir / "inputs" / "data", run_dir / "inputs" / "parameters")
-        year = config.year or dataset.latest_year
-        if year not in dataset.years:
-            raise ConfigurationError(f"Für {year} liegen keine Daten vor (vorhanden: {dataset.years[0]} bis "
-                                     f"{dataset.years[-1]}).")
+        year = dataset.report_year(config.year)
         selected = [dataset.areas.get(a).id for a in areas] if areas else dataset.areas.ids
         names_by_id = {a.id: a.name for a in dataset.areas.areas}
         skipped = []
