@@ -105,12 +105,14 @@ def compare_with_city(ds: Dataset, area_id: str, year: int, indicators: list[Ind
             "worse_ratio": ratio,
             "assessment": assess(indicator, difference, p_value, 1 - level),
             "need": need_level(ratio, p_value, rule),
+            "threshold": a["threshold"],
+            "denominator_threshold": a["denominator_threshold"],
         })
     return pd.DataFrame(rows)
 
 
 def handlungsbedarfe(comparison: pd.DataFrame) -> pd.DataFrame:
     """The flagged rows of a comparison, strongest first."""
-    flagged = comparison[comparison["need"] != ""].copy()
+    flagged = comparison[comparison["need"].fillna("") != ""].copy()  # NaN: withheld by disclosure control
     flagged["_order"] = flagged["need"].map({"deutlich erhöht": 0, "erhöht": 1})
     return flagged.sort_values(["_order", "worse_ratio"], ascending=[True, False]).drop(columns="_order")

@@ -341,7 +341,11 @@ def count_model(panel: Panel, level: float = 0.95) -> tuple[float, float, float,
 
 def gap_closure(ds: Dataset, area_id: str, indicators: list[Indicator], baseline_year: int, year: int,
                 level: float = 0.95) -> pd.DataFrame:
-    """Distance to the city at the baseline and now (points), and the share of an unfavourable gap closed (%)."""
+    """Distance to the city at the baseline and now (points), and the share of an unfavourable gap closed (%).
+
+    With the area's counts then and now (``numerator_then`` ... ``denominator_now``) and their publish thresholds,
+    which decide what of it may be published.
+    """
     groups = area_groups(ds, [area_id])
     area = ds.areas.get(area_id).id
     rows = []
@@ -349,11 +353,16 @@ def gap_closure(ds: Dataset, area_id: str, indicators: list[Indicator], baseline
         values = indicator_values(ds, when, groups, indicators, level)
         values["when"] = when
         rows.append(values)
-    values = pd.concat(rows).pivot_table(index="indicator", columns=["when", "group"], values="value")
+    long = pd.concat(rows)
+    values = long.pivot_table(index="indicator", columns=["when", "group"], values="value")
+    counts = long[long["group"] == area].set_index(["indicator", "when"])[["numerator", "denominator"]]
     table = []
     for indicator in indicators:
         def value(when, group):
             return values.get((when, group), pd.Series(dtype=float)).get(indicator.id, np.nan)
+
+        def count(kind, when):
+            return counts[kind].get((indicator.id, when), np.nan)
         gap_then = value(baseline_year, area) - value(baseline_year, CITY)
         gap_now = value(year, area) - value(year, CITY)
         unfavourable = indicator.favourable(gap_then) is False  # the area lay worse than the city
@@ -361,7 +370,12 @@ def gap_closure(ds: Dataset, area_id: str, indicators: list[Indicator], baseline
         table.append({"indicator": indicator.id, "label": indicator.name, "unit": indicator.unit,
                       "area_then": value(baseline_year, area), "city_then": value(baseline_year, CITY),
                       "area_now": value(year, area), "city_now": value(year, CITY),
-                      "gap_then": gap_then, "gap_now": gap_now, "gap_closed": closed})
+                      "gap_then": gap_then, "gap_now": gap_now, "gap_closed": closed,
+                      "numerator_then": count("numerator", baseline_year),
+                      "denominator_then": count("denominator", baseline_year),
+                      "numerator_now": count("numerator", year), "denominator_now": count("denominator", year),
+                      "threshold": ds.catalogue.threshold(indicator),
+                      "denominator_threshold": ds.catalogue.denominator_threshold(indicator)})
     return pd.DataFrame(table)
 
 
@@ -375,15 +389,20 @@ def evaluate(ds: Dataset, area_id: str, indicators: list[Indicator], baseline_ye
         frame = panel.frame
         pre_years = frame.loc[~frame["post"], "year"].nunique()
         post_years = frame.loc[frame["post"], "year"].nunique()
+        area_sums = frame[frame["treated"]].groupby("year")[["numerator", "denominator"]].sum()
         row = {"indicator": indicator.id, "label": indicator.name, "unit": indicator.unit,
-               "direction": indicator.direction, "pre_years": pre_years, "post_years": post_years}
+               "direction": indicator.direction, "pre_years": pre_years, "post_years": post_years,
+               # the smallest yearly counts of the area: every estimate rests on them (disclosure control)
+               "area_count_min": float(area_sums["numerator"].min()) if len(area_sums) else np.nan,
+               "area_denominator_min": float(area_sums["denominator"].min()) if len(area_sums) else np.nan,
+               "threshold": ds.catalogue.threshold(indicator),
+               "denominator_threshold": ds.catalogue.denominator_threshold(indicator)}
         if indicator.latest_available or pre_years < 2 or post_years < 1 or not frame["treated"].any():
             row["status"] = "nicht auswertbar"
             rows.append(row)
             continue
         effect = did_effect(panel, level, draws)
-        area_numerators = frame[frame["treated"]].groupby("year")["numerator"].sum()
-        mean_count = float(area_numerators.mean())
+        mean_count = float(area_sums["numerator"].mean())
         ratio, ratio_low, ratio_high, ratio_p = count_model(panel, level) if mean_count < small_count_limit \
             else (np.nan,) * 4
         slope, slope_p = pre_trend(panel)
@@ -391,8 +410,7 @@ def evaluate(ds: Dataset, area_id: str, indicators: list[Indicator], baseline_ye
                     "p_value": effect.p_value, "cluster_ci_low": effect.cluster_ci_low,
                     "cluster_ci_high": effect.cluster_ci_high, "cluster_p_value": effect.cluster_p_value,
                     "treated_units": effect.treated_units, "control_units": effect.control_units,
-                    "placebos": effect.placebos, "area_count_min": float(area_numerators.min()),
-                    "area_count_mean": mean_count, "rate_ratio": ratio, "rate_ratio_low": ratio_low,
+                    "placebos": effect.placebos, "area_count_mean": mean_count, "rate_ratio": ratio, "rate_ratio_low": ratio_low,
                     "rate_ratio_high": ratio_high, "rate_ratio_p": ratio_p, "pre_trend": slope,
                     "pre_trend_p": slope_p})
         rows.append(row)

@@ -193,6 +193,8 @@ def _indicator_frame(ds: Dataset, indicator: Indicator, years: list[int], groups
         "value": value * indicator.scale,
         "ci_low": low * indicator.scale,
         "ci_high": high * indicator.scale,
+        "threshold": ds.catalogue.threshold(indicator),
+        "denominator_threshold": ds.catalogue.denominator_threshold(indicator),
     })
 
 
@@ -201,7 +203,8 @@ def indicator_values(ds: Dataset, year: int, groups: Mapping[str, list[str]],
     """Rates with confidence intervals per group and indicator for one report year (long table).
 
     Columns: group, indicator, year, data_year, numerator, denominator, value (in the indicator's unit,
-    % or per mille), ci_low, ci_high. Rows with no data have NaN values.
+    % or per mille), ci_low, ci_high, and the publish thresholds of numerator and denominator (``threshold``,
+    ``denominator_threshold``) that disclosure control needs. Rows with no data have NaN values.
     """
     selected = list(indicators) if indicators is not None else ds.catalogue.indicators
     return pd.concat([_indicator_frame(ds, i, [year], groups, level) for i in selected], ignore_index=True)

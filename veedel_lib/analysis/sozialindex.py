@@ -321,12 +321,13 @@ class Sozialindex:
         return table.reindex(index=rows, columns=columns, fill_value=0)
 
 
-def _values(ds: Dataset, year: int, groups: dict[str, list[str]], ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Indicator values and numerator counts (groups x indicators) for one year."""
+def _values(ds: Dataset, year: int, groups: dict[str, list[str]], ids: list[str],
+            field: str = "numerator") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Indicator values and the counts in ``field`` (numerator or denominator), groups x indicators, for one year."""
     indicators = [ds.catalogue.indicator(i) for i in ids]
     long = indicator_values(ds, year, groups, indicators)
     values = long.pivot(index="group", columns="indicator", values="value").reindex(index=list(groups), columns=ids)
-    counts = long.pivot(index="group", columns="indicator", values="numerator").reindex(index=list(groups), columns=ids)
+    counts = long.pivot(index="group", columns="indicator", values=field).reindex(index=list(groups), columns=ids)
     return values, counts
 
 
@@ -405,12 +406,14 @@ def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, metho
 def area_scores(ds: Dataset, index: Sozialindex, area_ids: list[str] | None = None) -> pd.DataFrame:
     """The Sozialraumgebiete placed on the Stadtteile's scale (values from their summed counts).
 
-    One row per area: area_id, name, value_/n_ per indicator, status_index and class, dynamics_index
+    One row per area: area_id, name, value_/n_/d_ (value, numerator, denominator) per indicator, status_index
+    and class, dynamics_index
     and class, combined code. The areas do not enter the means and standard deviations.
     """
     method = index.method
     groups = area_groups(ds, area_ids, city=False)
     values, counts = _values(ds, index.year, groups, method.status_ids)
+    _, denominators = _values(ds, index.year, groups, method.status_ids, "denominator")
     before, _ = _values(ds, index.base_year, groups, method.dynamics_ids)
     status = index.status.score(values)
     frame = pd.DataFrame({"area_id": list(groups), "name": [ds.areas.get(a).name for a in groups]},
@@ -418,6 +421,7 @@ def area_scores(ds: Dataset, index: Sozialindex, area_ids: list[str] | None = No
     for i in method.status_ids:
         frame[f"value_{i}"] = values[i]
         frame[f"n_{i}"] = counts[i]
+        frame[f"d_{i}"] = denominators[i]
     frame["status_index"] = status["index"]
     frame["status_class"] = classify(frame["status_index"], method.status_classes)
     frame["status_code"], frame["status_label"] = class_codes(frame["status_class"], method.status_classes)

@@ -41,8 +41,17 @@ def linear_trend(years: np.ndarray, values: np.ndarray, level: float = 0.95) -> 
             "p_value": float(fit.pvalues[1])}
 
 
+TREND_COLUMNS = ["indicator", "label", "direction", "unit", "first_year", "last_year", "area_first", "area_last",
+                 "city_first", "city_last", "area_change", "city_change", "gap_first", "gap_last", "gap_slope",
+                 "gap_slope_ci_low", "gap_slope_ci_high", "gap_slope_p"]
+
+
 def trend_table(series: pd.DataFrame, indicators: list[Indicator], level: float = 0.95) -> pd.DataFrame:
-    """Per indicator: first and last year, area and city values then and now, change of the gap, gap trend."""
+    """Per indicator: first and last year, area and city values then and now, change of the gap, gap trend.
+
+    Indicators without a (published) value of the area are left out; with none at all the table is empty but
+    keeps its columns (a tiny area whose every value is withheld).
+    """
     rows = []
     for indicator in indicators:
         data = series[series["indicator"] == indicator.id]
@@ -72,4 +81,4 @@ def trend_table(series: pd.DataFrame, indicators: list[Indicator], level: float 
             "gap_slope_ci_high": trend["ci_high"],
             "gap_slope_p": trend["p_value"],
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=TREND_COLUMNS)

@@ -161,6 +161,15 @@ class Catalogue(BaseModel):
             return indicator.publish_threshold
         return max(self.variable(v).publish_threshold for v in indicator.numerator)
 
+    def denominator_threshold(self, indicator: Indicator) -> int:
+        """Smallest publishable denominator of an indicator: the strictest threshold of its denominator variables.
+
+        A rate on a denominator of 2 people (0 of 2, 1 of 2) tells about those people as much as the count does,
+        and an interval around it gives the denominator away; so rates whose denominator lies from 1 to below
+        this threshold are withheld too.
+        """
+        return max(self.variable(v).publish_threshold for v in indicator.denominator)
+
     def by_lebenslage(self) -> dict[str, list[Indicator]]:
         """Indicators grouped by Lebenslage, in the catalogue's order of Lebenslagen."""
         groups: dict[str, list[Indicator]] = {}

@@ -139,6 +139,42 @@ def protect(frame: pd.DataFrame, columns: list[Col], total_row: str | None = Non
     return Protected(result, hidden, primary)
 
 
+def rate_basis(prefix: str | None = "area", header: str = "Anzahl im Gebiet", show: bool = False) -> list[Col]:
+    """The two counts behind a rate, as disclosure columns: the numerator (threshold in column ``threshold``) and
+    the denominator (threshold in ``denominator_threshold``, never shown).
+
+    Every value computed from a rate (the rate, its interval, distances, ratios, verdicts) is declared
+    ``based_on`` :func:`basis` of the same prefix, so it is withheld when either count is too small: a rate of
+    1 of 2 people describes those people, and an interval around 0 of 2 gives the 2 away.
+    """
+    return count_pair(*basis(prefix), header=header, show=show)
+
+
+def count_pair(numerator: str, denominator: str, header: str = "Anzahl", show: bool = False) -> list[Col]:
+    """Disclosure columns for a numerator and a denominator count with their thresholds (see :func:`rate_basis`)."""
+    return [Col(numerator, header, "count", threshold="threshold", show=show),
+            Col(denominator, "Bezugsgröße", "count", threshold="denominator_threshold", show=False)]
+
+
+def basis(prefix: str | None = "area") -> tuple[str, str]:
+    """Names of the numerator and denominator columns (``area_numerator``, ``area_denominator``; no prefix:
+    ``numerator``, ``denominator`` as in indicator tables)."""
+    start = f"{prefix}_" if prefix else ""
+    return f"{start}numerator", f"{start}denominator"
+
+
+COMPARISON_DERIVED = ("area_value", "area_ci_low", "area_ci_high", "difference", "worse_ratio", "p_value")
+"""Columns of a comparison with the city (analysis.comparison) computed from the area's counts."""
+
+
+def public_comparison(comparison: pd.DataFrame) -> pd.DataFrame:
+    """A comparison with the city as it may be published: every value, verdict and Handlungsbedarf computed
+    from an area count below its threshold is NaN (for sentences and figures; tables declare the same)."""
+    columns = rate_basis() + [Col(key, key, "number", based_on=basis()) for key in COMPARISON_DERIVED] + [
+        Col(key, key, "text", based_on=basis()) for key in ("assessment", "need")]
+    return masked(comparison, [c for c in columns if c.key in comparison.columns])
+
+
 def masked(frame: pd.DataFrame, columns: list[Col]) -> pd.DataFrame:
     """The frame with every shown value hidden by disclosure control set to NaN (for drawing figures).
 

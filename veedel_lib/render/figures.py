@@ -145,8 +145,8 @@ def ratio_dots(comparison: pd.DataFrame, area_name: str, year: int) -> Chart:
     if strongest is not None and strongest["worse_ratio"] > 1:
         alt += (f" Am weitesten ungünstiger ist {strongest['label']} mit dem "
                 f"{fmt.number(strongest['worse_ratio'], 1)}-Fachen des städtischen Werts.")
-    kept = [c for c in ("label", "area_value", "city_value", "index", "unit", "area_numerator", "threshold")
-            if c in data.columns]
+    kept = [c for c in ("label", "area_value", "city_value", "index", "unit", "area_numerator", "area_denominator",
+                        "threshold", "denominator_threshold") if c in data.columns]
     table = data.iloc[::-1][kept].reset_index(drop=True)
     return Chart(fig, table, alt, f"Soziale Lage {year}: {area_name} im Verhältnis zur Gesamtstadt",
                  {"label": "Indikator", "area_value": area_name, "city_value": "Gesamtstadt",
@@ -192,15 +192,16 @@ def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: s
     alt = _trend_alt(wide, indicators, area_name, first, last)
     table = wide.assign(label=wide["indicator"].map(names), unit=wide["indicator"].map(units))
     extra = []
-    if "numerator" in data.columns:
-        counts = data[data["role"] == "area"].set_index(["indicator", "year"])
-        table["area_numerator"] = [counts["numerator"].get((i, y), np.nan)
-                                   for i, y in zip(table["indicator"], table["year"])]
-        extra.append("area_numerator")
-    if "threshold" in data.columns:
-        thresholds = data.groupby("indicator")["threshold"].first()
-        table["threshold"] = table["indicator"].map(thresholds)
-        extra.append("threshold")
+    counts = data[data["role"] == "area"].set_index(["indicator", "year"])
+    for count in ("numerator", "denominator"):  # the area's counts behind each value, for disclosure control
+        if count in data.columns:
+            table[f"area_{count}"] = [counts[count].get((i, y), np.nan)
+                                      for i, y in zip(table["indicator"], table["year"])]
+            extra.append(f"area_{count}")
+    for threshold in ("threshold", "denominator_threshold"):
+        if threshold in data.columns:
+            table[threshold] = table["indicator"].map(data.groupby("indicator")[threshold].first())
+            extra.append(threshold)
     table["_order"] = table["indicator"].map({i: n for n, i in enumerate(order)})
     table = table.sort_values(["_order", "year"])[["label", "year", "area", "city", "unit", *extra]]
     table = table.rename(columns={"area": "area_value", "city": "city_value"}).reset_index(drop=True)
@@ -261,7 +262,8 @@ def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight
     if top is not None:
         alt += (f" Am höchsten unter allen Stadtteilen liegt {top['name']} bei {names[top['indicator']]} "
                 f"(Rang {int(top['rank'])} von {total}).")
-    kept = ["label", "name", "value", "rank"] + [c for c in ("numerator", "threshold") if c in mine.columns]
+    kept = ["label", "name", "value", "rank"] + [c for c in ("numerator", "denominator", "threshold",
+                                                             "denominator_threshold") if c in mine.columns]
     table = mine.assign(label=mine["indicator"].map(names))[kept].reset_index(drop=True)
     return Chart(fig, table, alt,
                  f"Position der Stadtteile von {area_name} unter allen Kölner Stadtteilen {year}",

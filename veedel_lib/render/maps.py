@@ -27,8 +27,12 @@ import pandas as pd
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
+from ..analysis.indicators import indicator_values, stadtteil_groups
 from ..errors import DataValidationError, Problem
+from ..params.reference import STADTTEILE
 from . import formatting as fmt
+from .blocks import Col
+from .disclosure import basis, masked, rate_basis
 from .figures import Chart
 
 HATCH = "////"
@@ -155,8 +159,6 @@ def demo_layout(numbers: list[str] | None = None) -> Boundaries:
     Stadtteile (cells are still computed from all 86, so they keep their shape).
     """
     from scipy.spatial import ConvexHull, Voronoi
-
-    from ..params.reference import STADTTEILE
 
     centres = _centres()
     points = project(centres["lon"].to_numpy(), centres["lat"].to_numpy())
@@ -320,15 +322,8 @@ def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set
     The values pass the same disclosure control as every table (counts under the indicator's publish
     threshold hide the value, which the map then hatches).
     """
-    from ..analysis.indicators import indicator_values, stadtteil_groups
-    from ..params.reference import STADTTEILE
-    from .blocks import Col
-    from .disclosure import masked
-
     values = indicator_values(ds, year, stadtteil_groups(ds), [indicator])
-    values["threshold"] = ds.catalogue.threshold(indicator)
-    protected = masked(values, [Col("numerator", "Anzahl", "count", threshold="threshold", show=False),
-                                Col("value", "Wert", "rate", based_on=("numerator",))])
+    protected = masked(values, rate_basis(None) + [Col("value", "Wert", "rate", based_on=basis(None))])
     frame = pd.DataFrame({"stadtteil": values["group"].astype(str), "value": protected["value"].to_numpy()})
     frame["suppressed"] = protected["value"].isna().to_numpy() & values["value"].notna().to_numpy()
     frame["name"] = [STADTTEILE.get(int(s), s) for s in frame["stadtteil"]]

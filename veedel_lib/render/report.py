@@ -107,10 +107,26 @@ def table_html(protected: Protected, columns: list[Col], caption: str, note: str
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{foot}</div>")
 
 
+SHOWN_DECIMALS = {"count": 0, "integer": 0, "year": 0, "ratio": 2}
+"""Decimals of the kinds whose shown precision does not come from the column's ``decimals``."""
+
+
 def public_data(protected: Protected, columns: list[Col]) -> pd.DataFrame:
-    """The values a report shows, as data: hidden cells empty, column names kept, rows in report order."""
-    keys = [c.key for c in columns if c.key in protected.frame.columns and c.show]
-    return protected.frame[keys]
+    """The values a report shows, as data: hidden cells empty, column names kept, rows in report order.
+
+    Numbers carry the precision the report shows (a rate with one decimal, a count as a whole number): the
+    data file publishes what the page publishes, no more. Unrounded values would let a reader recompute
+    withheld counts from published totals (a rate to ten digits gives its denominator away).
+    """
+    shown = [c for c in columns if c.key in protected.frame.columns and c.show]
+    data = protected.frame[[c.key for c in shown]].copy()
+    for column in shown:
+        if column.kind == "text":
+            continue
+        values = pd.to_numeric(data[column.key], errors="coerce")
+        if values.notna().any() or data[column.key].isna().all():
+            data[column.key] = values.round(SHOWN_DECIMALS.get(column.kind, column.decimals))
+    return data
 
 
 def title_html(title: ReportTitle) -> str:

@@ -13,10 +13,17 @@ import pandas as pd
 from ..params.catalogue import is_favourable
 from . import formatting as fmt
 
+WITHHELD = "nicht veröffentlicht (Geheimhaltung: Zahl unter der Veröffentlichungsschwelle)"
+"""What a sentence says instead of a number that disclosure control withholds."""
+
 
 def profile_sentences(area_name: str, stadtbezirk: str, stadtteile_whole: list[str], stadtteile_part: list[str],
-                      population: float, city_population: float, year: int) -> str:
-    """Who and where: Stadtbezirk, Stadtteile, residents and their share of the city."""
+                      population: float, city_population: float, year: int, withheld: bool = False) -> str:
+    """Who and where: Stadtbezirk, Stadtteile, residents and their share of the city.
+
+    ``population`` is the published value (NaN when withheld by disclosure control, then ``withheld`` is True,
+    or when the data lack it).
+    """
     parts = []
     if stadtteile_whole:
         noun = "den Stadtteil" if len(stadtteile_whole) == 1 else "die Stadtteile"
@@ -24,10 +31,14 @@ def profile_sentences(area_name: str, stadtbezirk: str, stadtteile_whole: list[s
     if stadtteile_part:
         noun = "einen Teil des Stadtteils" if len(stadtteile_part) == 1 else "Teile der Stadtteile"
         parts.append(f"{noun} {fmt.join(stadtteile_part)}")
+    where = f"Das Sozialraumgebiet {area_name} im Stadtbezirk {stadtbezirk} umfasst {fmt.join(parts)}. "
+    if withheld:
+        return where + f"Die Zahl der Einwohner*innen Ende {year} ist {WITHHELD}."
+    if not np.isfinite(population):
+        return where + f"Für Ende {year} liegt keine Einwohnerzahl vor."
     share = 100 * population / city_population if city_population else np.nan
-    return (f"Das Sozialraumgebiet {area_name} im Stadtbezirk {stadtbezirk} umfasst {fmt.join(parts)}. "
-            f"Ende {year} lebten hier {fmt.integer(population)} Menschen, das sind {fmt.percent(share)} "
-            f"der Kölner Bevölkerung ({fmt.integer(city_population)}).")
+    return where + (f"Ende {year} lebten hier {fmt.integer(population)} Menschen, das sind {fmt.percent(share)} "
+                    f"der Kölner Bevölkerung ({fmt.integer(city_population)}).")
 
 
 def comparison_sentence(row: pd.Series, area_name: str, level: float = 0.95) -> str:
@@ -119,10 +130,14 @@ def need_sentences(needs: pd.DataFrame, area_name: str) -> str:
     return "\n".join(lines)
 
 
-def evaluation_reading(row: pd.Series, area_name: str, baseline_year: int, level: float = 0.95) -> str:
-    """A plain-German reading of one evaluation effect (a row of ``analysis.evaluation.evaluate``) that says
-    what the data show and no more."""
+def evaluation_reading(row: pd.Series, area_name: str, baseline_year: int, level: float = 0.95,
+                       withheld: bool = False) -> str:
+    """A plain-German reading of one evaluation effect (a row of ``analysis.evaluation.evaluate``, as published:
+    ``withheld`` when disclosure control hides its numbers) that says what the data show and no more."""
     label = row["label"]
+    if withheld:
+        return (f"**{label}:** Die Zahlen von {area_name} sind zu klein, um das Ergebnis zu veröffentlichen "
+                "(Geheimhaltung).")
     if row.get("status") != "ok" or not np.isfinite(row.get("estimate", np.nan)):
         return (f"**{label}:** Mit den vorliegenden Daten nicht auswertbar (zu wenige Jahre vor oder nach "
                 f"{baseline_year} oder keine Daten für das Gebiet).")

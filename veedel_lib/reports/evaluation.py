@@ -19,9 +19,21 @@ from ..params.catalogue import Indicator, is_favourable
 from ..render import figures
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
+from ..render.disclosure import count_pair, masked
 from ..render.text import evaluation_reading
 from . import kernprozess_blocks as kpr
 from .base import ReportContent
+
+COUNTS = [Col("area_count_min", "kleinste Jahreszahl im Gebiet", "count", threshold="threshold", show=False),
+          Col("area_denominator_min", "kleinste Bezugsgröße im Gebiet", "count", threshold="denominator_threshold",
+              show=False)]
+"""The area's smallest yearly counts: every estimate rests on them, so they decide what may be published."""
+COUNT_KEYS = ("area_count_min", "area_denominator_min")
+THEN = ("numerator_then", "denominator_then")
+NOW = ("numerator_now", "denominator_now")
+ESTIMATES = ("estimate", "ci_low", "ci_high", "p_value", "cluster_ci_low", "cluster_ci_high", "cluster_p_value",
+             "rate_ratio", "rate_ratio_low", "rate_ratio_high", "rate_ratio_p", "pre_trend", "pre_trend_p")
+"""Every number of the evaluation computed from the area's counts."""
 
 
 class Evaluation(ReportContent):
@@ -49,20 +61,38 @@ class Evaluation(ReportContent):
     # ------------------------------------------------------------------ helpers
     def results(self) -> pd.DataFrame:
         """The effects table of :func:`veedel_lib.analysis.evaluation.evaluate`, computed once."""
-        def compute() -> pd.DataFrame:
-            settings = self.settings.evaluation
-            result = evaluate(self.ds, self.area_id, self.indicators, self.baseline_year, self.year, self.level,
-                              settings.small_count_limit, settings.placebo_draws)
-            result["threshold"] = result["indicator"].map({i.id: self.ds.catalogue.threshold(i)
-                                                           for i in self.indicators})
-            return result
-
-        return self.memo("results", compute, tuple(i.id for i in self.indicators))
+        settings = self.settings.evaluation
+        return self.memo("results", lambda: evaluate(self.ds, self.area_id, self.indicators, self.baseline_year,
+                                                     self.year, self.level, settings.small_count_limit,
+                                                     settings.placebo_draws), tuple(i.id for i in self.indicators))
 
     def gaps(self) -> pd.DataFrame:
         """Distance to the city at the baseline and now (see :func:`~veedel_lib.analysis.evaluation.gap_closure`)."""
         return self.memo("gaps", lambda: gap_closure(self.ds, self.area_id, self.indicators, self.baseline_year,
                                                      self.year, self.level), tuple(i.id for i in self.indicators))
+
+    def table(self) -> pd.DataFrame:
+        """Effects and the area's values then and now in one frame, one row per indicator."""
+        def compute() -> pd.DataFrame:
+            gaps = self.gaps()
+            frame = self.results().merge(gaps[["indicator", "area_then", "area_now", *THEN, *NOW]], on="indicator",
+                                         how="left")
+            for column in ESTIMATES:
+                if column not in frame:
+                    frame[column] = np.nan
+            frame["verdict"] = [self._verdict(row) for _, row in frame.iterrows()]
+            return frame
+
+        return self.memo("table", compute, tuple(i.id for i in self.indicators))
+
+    def public(self) -> pd.DataFrame:
+        """:meth:`table` as it may be published: estimates on small area counts and the values and verdicts
+        derived from them withheld (NaN); sentences use only this."""
+        columns = [*COUNTS, *count_pair(*THEN), *count_pair(*NOW),
+                   *[Col(k, k, "number", based_on=COUNT_KEYS) for k in ESTIMATES],
+                   Col("verdict", "Einordnung", based_on=COUNT_KEYS),
+                   Col("area_then", "then", "rate", based_on=THEN), Col("area_now", "now", "rate", based_on=NOW)]
+        return self.memo("public", lambda: masked(self.table(), columns), tuple(i.id for i in self.indicators))
 
     def kernprozesse(self) -> Kernprozesse | None:
         """The Kernprozess documentation, indicators and controlling of the area (None without documentation)."""
@@ -72,25 +102,19 @@ class Evaluation(ReportContent):
     # ------------------------------------------------------------------ sections
     def overview(self) -> list[Block]:
         """Per indicator: the estimated difference in development against the rest of the city, with interval."""
-        results = self.results()
-        gaps = self.gaps().copy()
-        frame = results.merge(gaps[["indicator", "area_then", "area_now"]], on="indicator", how="left")
-        frame["verdict"] = [self._verdict(row) for _, row in frame.iterrows()]
-        for column in ("estimate", "ci_low", "ci_high", "area_count_min"):
-            if column not in frame:
-                frame[column] = np.nan
-        sentences = [evaluation_reading(row, self.area.name, self.baseline_year, self.level) for _, row in results.iterrows()]
-        percent = fmt.number(self.level * 100, 0)
+        public = self.public()
+        withheld = public["estimate"].isna() & self.table()["estimate"].notna()
+        sentences = [evaluation_reading(row, self.area.name, self.baseline_year, self.level, withheld=hidden)
+                     for (_, row), hidden in zip(public.iterrows(), withheld)]
         table = TableBlock("evaluation", f"Entwicklung von {self.area.name} seit {self.baseline_year} im Vergleich "
-                                         "zur übrigen Stadt", frame, [
-            Col("label", "Indikator"),
-            Col("area_count_min", "kleinste Jahreszahl im Gebiet", "count", threshold="threshold", show=False),
-            Col("area_then", f"Gebiet {self.baseline_year}", "rate", unit="unit"),
-            Col("area_now", f"Gebiet {self.year}", "rate", unit="unit"),
-            Col("estimate", "Unterschied der Entwicklung", "points", unit="unit", based_on=("area_count_min",)),
-            Col("ci_low", f"{percent}-%-Intervall von", "points", unit="unit", based_on=("area_count_min",)),
-            Col("ci_high", "bis", "points", unit="unit", based_on=("area_count_min",)),
-            Col("verdict", "Einordnung"),
+                                         "zur übrigen Stadt", self.table(), [
+            Col("label", "Indikator"), *COUNTS, *count_pair(*THEN), *count_pair(*NOW),
+            Col("area_then", f"Gebiet {self.baseline_year}", "rate", unit="unit", based_on=THEN),
+            Col("area_now", f"Gebiet {self.year}", "rate", unit="unit", based_on=NOW),
+            Col("estimate", "Unterschied der Entwicklung", "points", unit="unit", based_on=COUNT_KEYS),
+            Col("ci_low", f"{self.level_text}-Intervall von", "points", unit="unit", based_on=COUNT_KEYS),
+            Col("ci_high", "bis", "points", unit="unit", based_on=COUNT_KEYS),
+            Col("verdict", "Einordnung", based_on=COUNT_KEYS),
         ], note="Unterschied der Entwicklung: wie viel stärker (+) oder schwächer (–) sich der Wert des Gebiets seit "
                 "dem Basisjahr verändert hat als nach dem Verlauf der übrigen Stadt (ohne die anderen "
                 "Programmgebiete) zu erwarten war, in Prozentpunkten (Pp.) bzw. Promillepunkten.")
@@ -109,29 +133,44 @@ class Evaluation(ReportContent):
 
     def development(self) -> list[Block]:
         """The departure from the area's own path in each year after the baseline (event study)."""
-        results = self.results().set_index("indicator")
+        table = self.table().set_index("indicator")
         events = []
         for indicator in self.indicators:
-            if results.loc[indicator.id, "status"] != "ok":
+            if table.loc[indicator.id, "status"] != "ok":
                 continue
             panel = unit_panel(self.ds, indicator, self.area_id, self.baseline_year, self.year)
             events.append(event_study(panel, self.level).assign(indicator=indicator.id))
         if not events:
             return [TextBlock("Für keinen Indikator liegen genug Jahre vor und nach dem Basisjahr vor.")]
         events = pd.concat(events, ignore_index=True)
-        chart = figures.event_study_panels(events, self.indicators, self.area.name, self.baseline_year)
-        return [ChartBlock("evaluation_verlauf", chart, [
-            Col("label", "Indikator"), Col("year", "Jahr", "year"),
-            Col("estimate", "Abweichung", "points", unit="unit"),
-            Col("ci_low", "Intervall von", "points", unit="unit"),
-            Col("ci_high", "bis", "points", unit="unit"),
-        ])]
+        events = events.join(table[list(COUNT_KEYS) + ["threshold", "denominator_threshold"]], on="indicator")
+        columns = [Col("label", "Indikator"), Col("year", "Jahr", "year"), *COUNTS,
+                   Col("estimate", "Abweichung", "points", unit="unit", based_on=COUNT_KEYS),
+                   Col("ci_low", "Intervall von", "points", unit="unit", based_on=COUNT_KEYS),
+                   Col("ci_high", "bis", "points", unit="unit", based_on=COUNT_KEYS)]
+        shown = masked(events, columns)
+        if shown["estimate"].notna().sum() == 0:
+            return [TextBlock(f"Die Zahlen von {self.area.name} sind zu klein, um den Verlauf zu veröffentlichen "
+                              "(Geheimhaltung).")]
+        chart = figures.event_study_panels(shown.dropna(subset=["estimate"]), self.indicators, self.area.name,
+                                           self.baseline_year)
+        return [ChartBlock("evaluation_verlauf", chart, columns)]
 
     def goal_attainment(self) -> list[Block]:
         """How much of the unfavourable gap to the city at the baseline has been closed since."""
-        gaps = self.gaps().copy()
-        gaps["threshold"] = gaps["indicator"].map({i.id: self.ds.catalogue.threshold(i) for i in self.indicators})
-        closing = gaps[np.isfinite(gaps["gap_closed"])]
+        gaps = self.gaps()
+        columns = [
+            Col("label", "Indikator"), *count_pair(*THEN), *count_pair(*NOW),
+            Col("area_then", f"Gebiet {self.baseline_year}", "rate", unit="unit", based_on=THEN),
+            Col("city_then", f"Stadt {self.baseline_year}", "rate", unit="unit"),
+            Col("area_now", f"Gebiet {self.year}", "rate", unit="unit", based_on=NOW),
+            Col("city_now", f"Stadt {self.year}", "rate", unit="unit"),
+            Col("gap_then", f"Abstand {self.baseline_year}", "points", unit="unit", based_on=THEN),
+            Col("gap_now", f"Abstand {self.year}", "points", unit="unit", based_on=NOW),
+            Col("gap_closed", "Abstand geschlossen", "share", decimals=0, based_on=THEN + NOW),
+        ]
+        public = masked(gaps, columns)
+        closing = public[np.isfinite(public["gap_closed"].astype(float))]
         if len(closing):
             best = closing.sort_values("gap_closed", ascending=False).iloc[0]
             narrowed = int((closing["gap_closed"] > 0).sum())
@@ -140,21 +179,16 @@ class Evaluation(ReportContent):
                     f"stärksten bei {best['label']} ({fmt.number(best['gap_closed'], 0)} % des Abstands "
                     "geschlossen). Ein kleinerer Abstand allein belegt keine Wirkung des Programms; die Schätzung "
                     "oben berücksichtigt den Verlauf der übrigen Stadt.")
-        else:
+        elif public["gap_then"].notna().any():
             text = f"{self.area.name} lag {self.baseline_year} bei keinem Indikator ungünstiger als die Gesamtstadt."
+        else:
+            text = (f"Für {self.area.name} sind die Zahlen zu klein, um die Abstände zur Gesamtstadt zu "
+                    "veröffentlichen (Geheimhaltung).")
         return [TextBlock(text), TableBlock("zielerreichung", f"Abstand zur Gesamtstadt {self.baseline_year} und "
-                                                              f"{self.year}", gaps, [
-            Col("label", "Indikator"),
-            Col("area_then", f"Gebiet {self.baseline_year}", "rate", unit="unit"),
-            Col("city_then", f"Stadt {self.baseline_year}", "rate", unit="unit"),
-            Col("area_now", f"Gebiet {self.year}", "rate", unit="unit"),
-            Col("city_now", f"Stadt {self.year}", "rate", unit="unit"),
-            Col("gap_then", f"Abstand {self.baseline_year}", "points", unit="unit"),
-            Col("gap_now", f"Abstand {self.year}", "points", unit="unit"),
-            Col("gap_closed", "Abstand geschlossen", "share", decimals=0),
-        ], note="Abstand geschlossen: Anteil des ungünstigen Abstands im Basisjahr, der bis zum Berichtsjahr "
-                "aufgeholt wurde (negativ: der Abstand ist gewachsen); nur wo das Gebiet im Basisjahr "
-                "ungünstiger lag.")]
+                                                              f"{self.year}", gaps, columns,
+                                            note="Abstand geschlossen: Anteil des ungünstigen Abstands im Basisjahr, "
+                                                 "der bis zum Berichtsjahr aufgeholt wurde (negativ: der Abstand ist "
+                                                 "gewachsen); nur wo das Gebiet im Basisjahr ungünstiger lag.")]
 
     def kernprozess_indicators(self) -> list[Block]:
         """The Kernprozessindikatoren of the area per documented year."""

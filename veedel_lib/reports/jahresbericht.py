@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..analysis.indicators import CITY, REST, area_groups, indicator_series, indicator_values, programme_group, rest_of
+from ..analysis.indicators import (
+    CITY,
+    REST,
+    aggregate,
+    area_groups,
+    indicator_series,
+    indicator_values,
+    programme_group,
+    rest_of,
+)
 from ..analysis.programme import programme_shares
 from ..kernprozess import Kernprozesse, load_kernprozesse
 from ..params.areas import PROGRAMME_ID
@@ -18,6 +27,9 @@ from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked
 from . import kernprozess_blocks as kpr
 from .base import ReportContent
+
+GUARD = "_differencing_guard"
+"""Hidden helper column: 1 where the 15 areas' sum could give back a withheld area count (threshold 2 hides it)."""
 
 
 class ProgrammeReport(ReportContent):
@@ -56,16 +68,25 @@ class ProgrammeReport(ReportContent):
         numbers = {f: i for i, f in enumerate([f for f in shares["figure"] if f in notes], start=1)}
         shares["note"] = shares["figure"].map(lambda f: f"nicht berechenbar (Anm. {numbers[f]})" if f in numbers
                                               else "")
-        shares["threshold"] = 5
-        table = TableBlock("eckdaten", f"Anteil der 15 Sozialraumgebiete an der Gesamtstadt {self.year}", shares, [
+        catalogue = self.ds.catalogue
+        shares["threshold"] = [max(catalogue.variable(v).publish_threshold for v in f.variables)
+                               for f in catalogue.programme_figures]
+        shares[GUARD] = self._differencing_guard()
+        columns = [
             Col("label", "Kennzahl"),
-            Col("areas", "15 Gebiete", "count", threshold="threshold"),
+            Col(GUARD, "Schutz", "count", threshold=2, show=False),
+            Col("areas", "15 Gebiete", "count", threshold="threshold", based_on=(GUARD,)),
             Col("city", "Gesamtstadt", "count", threshold="threshold"),
             Col("share", f"Anteil {self.year}", "share", based_on=("areas",)),
             Col("published_share", "laut Ratsbeschluss", "share"),
             Col("note", "Hinweis"),
-        ], note="Ratsbeschluss: Anteile der 15 Sozialraumgebiete an der Stadt zum Zeitpunkt der Beschlussfassung.")
-        computed = shares.dropna(subset=["share"])
+        ]
+        table = TableBlock("eckdaten", f"Anteil der 15 Sozialraumgebiete an der Gesamtstadt {self.year}", shares,
+                           columns, note="Ratsbeschluss: Anteile der 15 Sozialraumgebiete an der Stadt zum Zeitpunkt "
+                                         "der Beschlussfassung. Die Summe der 15 Gebiete ist geheim gehalten, wo ein "
+                                         "Gebiet eine Zahl unter der Veröffentlichungsschwelle hat: sie ließe sich "
+                                         "sonst aus den Zahlen der anderen Gebiete zurückrechnen.")
+        computed = masked(shares, columns).dropna(subset=["share"])
         lines = [f"In den 15 Sozialraumgebieten leben {fmt.percent(computed.iloc[0]['share'])} der Kölner*innen."
                  if len(computed) and computed.iloc[0]["figure"] == "residents" else ""]
         if len(computed) > 1:
@@ -81,6 +102,23 @@ class ProgrammeReport(ReportContent):
                                                for r in shares[shares["figure"].isin(numbers)].itertuples())))
         return [table, TextBlock(" ".join(line for line in lines if line))] + remarks
 
+    def _differencing_guard(self) -> list[int]:
+        """Per programme figure 1 where the 15 areas' sum must be withheld, else 0.
+
+        Each area's report publishes its own counts; the sum of all 15 minus the other 14 would give back an
+        area's count that its own report withholds. So the sum is withheld when any area has a count of the
+        figure's variables from 1 to below the variable's threshold.
+        """
+        catalogue = self.ds.catalogue
+        variables = sorted({v for f in catalogue.programme_figures for v in f.variables})
+        per_area = aggregate(self.ds, self.year, area_groups(self.ds, city=False), variables)
+        guard = []
+        for figure in catalogue.programme_figures:
+            small = [((per_area[v] > 0) & (per_area[v] < catalogue.variable(v).publish_threshold)).any()
+                     for v in figure.variables]
+            guard.append(int(any(small)))
+        return guard
+
     def areas_side_by_side(self) -> list[Block]:
         """All 15 areas and the city on the key indicators, as a table and an index chart."""
         indicators = self.key_indicators()
@@ -92,21 +130,27 @@ class ProgrammeReport(ReportContent):
         frame = wide.reset_index().rename(columns={"group": "area_id"})
         frame.insert(0, "area", frame["area_id"].map(names))
         counts = values.pivot(index="group", columns="indicator", values="numerator").reindex(list(groups))
+        denominators = values.pivot(index="group", columns="indicator", values="denominator").reindex(list(groups))
         columns = [Col("area", "Gebiet")]
         for indicator in indicators:
             frame[f"n_{indicator.id}"] = counts[indicator.id].to_numpy()
+            frame[f"d_{indicator.id}"] = denominators[indicator.id].to_numpy()
             frame[f"t_{indicator.id}"] = self.ds.catalogue.threshold(indicator)
+            frame[f"td_{indicator.id}"] = self.ds.catalogue.denominator_threshold(indicator)
             columns.append(Col(indicator.id, indicator.name, "rate", unit=indicator.unit,
-                               based_on=(f"n_{indicator.id}",)))
+                               based_on=(f"n_{indicator.id}", f"d_{indicator.id}")))
         # the counts behind the rates are not shown, but they decide what may be shown
         columns += [Col(f"n_{i.id}", f"Anzahl {i.name}", "count", threshold=f"t_{i.id}", show=False)
+                    for i in indicators]
+        columns += [Col(f"d_{i.id}", f"Bezugsgröße {i.name}", "count", threshold=f"td_{i.id}", show=False)
                     for i in indicators]
         chart = figures.area_heatmap(masked(frame, columns), indicators, self.year)
         blocks: list[Block] = [ChartBlock("gebiete_grafik", chart, columns)]
         # one table per Lebenslage, so that no table is too wide for a printed page
         for number, (lebenslage, members) in enumerate(_by_lebenslage(indicators).items(), start=1):
             keys = {i.id for i in members}
-            part = [columns[0]] + [c for c in columns[1:] if c.key in keys or c.key.removeprefix("n_") in keys]
+            part = [columns[0]] + [c for c in columns[1:] if c.key in keys
+                                   or c.key.removeprefix("n_") in keys or c.key.removeprefix("d_") in keys]
             blocks.append(TableBlock(f"gebiete_im_vergleich_{number}",
                                      f"{lebenslage}: die 15 Sozialraumgebiete {self.year}", frame, part,
                                      note="Gesamtstadt zum Vergleich in der letzten Zeile."))

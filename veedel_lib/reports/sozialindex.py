@@ -25,10 +25,16 @@ from ..errors import AnalysisError, ConfigurationError
 from ..render import figures, maps, text
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
+from ..render.disclosure import masked
 from .base import ReportContent
 
 GUARD = "_z_guard"
 """Hidden helper column: 1 in rows whose single z-values must not be published (threshold 2 hides it)."""
+AREA_COLUMNS = [Col(GUARD, "Schutz", "count", threshold=2, show=False)] + [
+    Col(key, key, "number" if key.endswith("index") else "text", based_on=(GUARD,))
+    for key in ("status_index", "status_label", "status_code", "dynamics_index", "dynamics_label", "dynamics_code",
+                "combined_code")]
+"""What of an area's place in the index is withheld when its counts are small (for sentences and tables)."""
 
 
 def quoted(labels: list[str]) -> str:
@@ -284,6 +290,8 @@ class SozialindexReport(ReportContent):
     def areas(self) -> list[Block]:
         """Each Sozialraumgebiet on the Stadtteile's scale, and the classes of its Stadtteile."""
         scores = area_scores(self.ds, self.index)
+        scores[GUARD] = self._area_guard(scores)
+        scores = masked(scores, AREA_COLUMNS)
         parts = area_stadtteile(self.ds, self.index)
         weak = self._weak_labels()
         weak_areas = scores[scores["status_label"].isin(weak)]
@@ -293,14 +301,17 @@ class SozialindexReport(ReportContent):
         text += (f"; bei {len(falling)} von ihnen ist auch die Dynamik {quoted(self._falling_labels())} "
                  f"({fmt.join(falling['name'].tolist())})." if len(falling) else ".")
         area_table = TableBlock("sozialraumgebiete", f"Die 15 Sozialraumgebiete im Sozialindex {self.year}", scores, [
+            Col(GUARD, "Schutz", "count", threshold=2, show=False),
             Col("name", "Sozialraumgebiet"),
-            Col("status_index", "Status-Index", "number", decimals=2),
-            Col("status_label", "Status"),
-            Col("dynamics_index", f"Dynamik-Index {self.index.base_year}–{self.year}", "number", decimals=2),
-            Col("dynamics_label", "Dynamik"),
-            Col("combined_code", "Klasse"),
+            Col("status_index", "Status-Index", "number", decimals=2, based_on=(GUARD,)),
+            Col("status_label", "Status", based_on=(GUARD,)),
+            Col("dynamics_index", f"Dynamik-Index {self.index.base_year}–{self.year}", "number", decimals=2,
+                based_on=(GUARD,)),
+            Col("dynamics_label", "Dynamik", based_on=(GUARD,)),
+            Col("combined_code", "Klasse", based_on=(GUARD,)),
         ], note="Werte der Gebiete aus ihren summierten Zählwerten, standardisiert mit Mittelwert und "
-                "Standardabweichung der Stadtteile; die Gebiete verändern die Skala nicht.")
+                "Standardabweichung der Stadtteile; die Gebiete verändern die Skala nicht. Gebiete mit Zahlen unter "
+                "der Veröffentlichungsschwelle erhalten keinen veröffentlichten Wert.")
         parts_table = TableBlock("stadtteile_der_gebiete", f"Stadtteile der Sozialraumgebiete {self.year}", parts, [
             Col("area", "Sozialraumgebiet"),
             Col("name", "Stadtteil"),
@@ -310,6 +321,16 @@ class SozialindexReport(ReportContent):
             Col("combined_code", "Klasse"),
         ], note="„teilweise“: nur ein Teil des Stadtteils gehört zum Gebiet; die Klasse gilt für den ganzen Stadtteil.")
         return [TextBlock(text), area_table, parts_table] + self._map()
+
+    def _area_guard(self, scores: pd.DataFrame) -> pd.Series:
+        """1 for areas whose index rests on a count from 1 to below its threshold (numerator or denominator)."""
+        small = pd.Series(False, index=scores.index)
+        for indicator in self._indicators():
+            for prefix, threshold in (("n_", self.ds.catalogue.threshold(indicator)),
+                                      ("d_", self.ds.catalogue.denominator_threshold(indicator))):
+                counts = scores[f"{prefix}{indicator.id}"]
+                small |= (counts > 0) & (counts < threshold)
+        return small.astype(int)
 
     def _map(self) -> list[Block]:
         """Status classes of all Stadtteile on a map, the Stadtteile of the 15 areas outlined."""

@@ -19,7 +19,7 @@ from ..params.run_config import parameters_dir as default_parameters_dir
 from ..render import figures, maps, text
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
-from ..render.disclosure import masked
+from ..render.disclosure import basis, masked, public_comparison, rate_basis
 from .base import ReportContent
 
 AGE_INDICATORS = ["share_0_5", "share_6_14", "share_15_17", "share_18_64", "share_65_plus"]
@@ -37,13 +37,22 @@ class AreaAnalysis(ReportContent):
 
     # ------------------------------------------------------------------ helpers
     def comparison(self) -> pd.DataFrame:
-        """All indicators of the area against the city (computed once)."""
+        """All indicators of the area against the city (computed once); raw, for tables that protect themselves."""
         return self.memo("comparison", lambda: compare_with_city(
             self.ds, self.area_id, self.year, level=self.level, rule=self.settings.handlungsbedarf))
 
-    def _with_thresholds(self, frame: pd.DataFrame) -> pd.DataFrame:
-        thresholds = {i.id: self.ds.catalogue.threshold(i) for i in self.ds.catalogue.indicators}
-        return frame.assign(threshold=frame["indicator"].map(thresholds))
+    def public(self) -> pd.DataFrame:
+        """The comparison as it may be published (values on small counts withheld): sentences and figures use it."""
+        return self.memo("public", lambda: public_comparison(self.comparison()))
+
+    def _rate_columns(self, value_header: str, *, with_interval: bool = False) -> list[Col]:
+        """Table columns of area rates: count shown, denominator hidden, every derived value protected by both."""
+        columns = [rate_basis(show=True)[0], rate_basis()[1],
+                   Col("area_value", value_header, "rate", unit="unit", based_on=basis())]
+        if with_interval:
+            columns += [Col("area_ci_low", "KI unten", "rate", unit="unit", based_on=basis()),
+                        Col("area_ci_high", "KI oben", "rate", unit="unit", based_on=basis())]
+        return columns
 
     # ------------------------------------------------------------------ sections
     def profile(self) -> list[Block]:
@@ -54,23 +63,27 @@ class AreaAnalysis(ReportContent):
         part_names = [p["name"] for p in partial if p["counted"] != "none"]
         groups = area_groups(self.ds, [area.id])
         counts = aggregate(self.ds, self.year, groups, ["population", "households"])
-        population = counts.at[area.id, "population"]
-        city_population = counts.at[CITY, "population"]
+        catalogue = self.ds.catalogue
+        rows = [
+            ("Einwohner*innen", counts.at[area.id, "population"], counts.at[CITY, "population"],
+             catalogue.variable("population").publish_threshold),
+            ("Haushalte", counts.at[area.id, "households"], counts.at[CITY, "households"],
+             catalogue.variable("households").publish_threshold),
+        ]
+        frame = pd.DataFrame(rows, columns=["label", "area", "city", "threshold"])
+        frame["share"] = 100 * frame["area"] / frame["city"]
+        columns = [
+            Col("label", "Merkmal"),
+            Col("area", area.name, "count", threshold="threshold"),
+            Col("city", "Gesamtstadt", "count", threshold="threshold"),
+            Col("share", "Anteil an der Stadt", "share", based_on=("area",)),
+        ]
+        public = masked(frame, columns)
         blocks: list[Block] = [TextBlock(text.profile_sentences(
             area.name, STADTBEZIRKE[area.stadtbezirk], [STADTTEILE[n] for n in area.stadtteile], part_names,
-            population, city_population, self.year))]
-        rows = [
-            ("Einwohner*innen", counts.at[area.id, "population"], counts.at[CITY, "population"]),
-            ("Haushalte", counts.at[area.id, "households"], counts.at[CITY, "households"]),
-        ]
-        frame = pd.DataFrame(rows, columns=["label", "area", "city"])
-        frame["share"] = 100 * frame["area"] / frame["city"]
-        blocks.append(TableBlock("profil", f"Eckdaten {area.name} {self.year}", frame, [
-            Col("label", "Merkmal"),
-            Col("area", area.name, "count", threshold=5),
-            Col("city", "Gesamtstadt", "count", threshold=5),
-            Col("share", "Anteil an der Stadt", "share", based_on=("area",)),
-        ]))
+            public.at[0, "area"], public.at[0, "city"], self.year,
+            withheld=pd.isna(public.at[0, "area"]) and pd.notna(frame.at[0, "area"])))]
+        blocks.append(TableBlock("profil", f"Eckdaten {area.name} {self.year}", frame, columns))
         units = self.ds.unit_ids(area.id)
         if self.ds.stadtteil_level:
             composition = ("Die Daten liegen je Stadtteil vor; das Gebiet wird aus "
@@ -91,69 +104,61 @@ class AreaAnalysis(ReportContent):
         comparison = self.comparison().set_index("indicator")
         present = [i for i in AGE_INDICATORS if i in comparison.index]
         frame = comparison.loc[present].reset_index()
-        frame = self._with_thresholds(frame)
         chart_columns = [
-            Col("label", "Altersgruppe"),
-            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
-            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
+            Col("label", "Altersgruppe"), *rate_basis(),
+            Col("area_value", self.area.name, "rate", unit="unit", based_on=basis()),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
         ]
-        public = masked(frame[["label", "area_numerator", "threshold", "area_value", "city_value", "unit"]],
-                        chart_columns)
+        public = masked(frame[["label", *basis(), "threshold", "denominator_threshold", "area_value", "city_value",
+                               "unit"]], chart_columns)
         chart = figures.age_structure(public, self.area.name, self.year)
         table = TableBlock("altersstruktur", f"Altersstruktur {self.year}", frame, [
             Col("label", "Altersgruppe"),
-            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold"),
-            Col("area_value", f"Anteil {self.area.name}", "rate", unit="unit", based_on=("area_numerator",)),
+            *self._rate_columns(f"Anteil {self.area.name}"),
             Col("city_value", "Anteil Gesamtstadt", "rate", unit="unit"),
-            Col("difference", "Abstand", "points", unit="unit", based_on=("area_numerator",)),
+            Col("difference", "Abstand", "points", unit="unit", based_on=basis()),
         ])
         return [ChartBlock("altersstruktur_grafik", chart, chart_columns), table]
 
     def social_situation(self) -> list[Block]:
         """All rated indicators against the city, with intervals, verdicts and a figure."""
-        comparison = self._with_thresholds(self.comparison())
+        comparison = self.comparison()
         rated = comparison[comparison["direction"] != "neutral"]
-        blocks: list[Block] = [TextBlock(text.comparison_summary(rated, self.area.name, self.year))]
-        value_columns = [Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False)] + [
-            Col(key, key, "rate", based_on=("area_numerator",)) for key in ("area_value", "area_ci_low",
-                                                                           "area_ci_high", "difference")]
-        chart = figures.ratio_dots(masked(rated, value_columns), self.area.name, self.year)
+        public = self.public()
+        public_rated = public[public["direction"] != "neutral"]
+        blocks: list[Block] = [TextBlock(text.comparison_summary(public_rated, self.area.name, self.year))]
+        chart = figures.ratio_dots(public_rated, self.area.name, self.year)
         blocks.append(ChartBlock("soziale_lage_grafik", chart, [
-            Col("label", "Indikator"),
-            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
-            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
+            Col("label", "Indikator"), *rate_basis(),
+            Col("area_value", self.area.name, "rate", unit="unit", based_on=basis()),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
-            Col("index", "Gesamtstadt = 100", "number", decimals=0, based_on=("area_numerator",)),
+            Col("index", "Gesamtstadt = 100", "number", decimals=0, based_on=basis()),
         ]))
         blocks.append(TableBlock("soziale_lage", f"Soziale Lage {self.year} im Vergleich zur Gesamtstadt", rated, [
             Col("label", "Indikator"),
-            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold"),
-            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
-            Col("area_ci_low", "KI unten", "rate", unit="unit", based_on=("area_numerator",)),
-            Col("area_ci_high", "KI oben", "rate", unit="unit", based_on=("area_numerator",)),
+            *self._rate_columns(self.area.name, with_interval=True),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
-            Col("difference", "Abstand", "points", unit="unit", based_on=("area_numerator",)),
-            Col("assessment", "Bewertung"),
+            Col("difference", "Abstand", "points", unit="unit", based_on=basis()),
+            Col("assessment", "Bewertung", based_on=basis()),
         ], note=f"KI: {self.level_text}-Konfidenzintervall. Abstand in Prozent- bzw. Promillepunkten. \"Deutlich\" "
                 f"heißt: statistisch gesichert (Test gegen die übrige Stadt, "
                 f"{fmt.number(self.settings.handlungsbedarf.significance * 100, 0)}-%-Niveau)."))
-        has_value = rated["area_value"].notna()
-        lines = [f"- {text.comparison_sentence(row, self.area.name, self.level)}" for _, row in rated[has_value].iterrows()]
-        missing = text.missing_sentence(list(rated.loc[~has_value, "label"]), self.area.name)
+        has_value = public_rated["area_value"].notna()
+        lines = [f"- {text.comparison_sentence(row, self.area.name, self.level)}"
+                 for _, row in public_rated[has_value].iterrows()]
+        missing = text.missing_sentence(list(public_rated.loc[~has_value, "label"]), self.area.name)
         blocks.append(TextBlock("\n".join(lines + ([f"- {missing}"] if missing else []))))
         return blocks
 
     def context(self) -> list[Block]:
         """Neutral context indicators (origin, households, moves): described, not rated."""
-        comparison = self._with_thresholds(self.comparison())
+        comparison = self.comparison()
         neutral = comparison[(comparison["direction"] == "neutral") & ~comparison["indicator"].isin(AGE_INDICATORS)]
         return [TableBlock("kontext", f"Kontextindikatoren {self.year}", neutral, [
             Col("label", "Indikator"),
-            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold"),
-            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
+            *self._rate_columns(self.area.name),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
-            Col("difference", "Abstand", "points", unit="unit", based_on=("area_numerator",)),
+            Col("difference", "Abstand", "points", unit="unit", based_on=basis()),
         ], note="Kontextindikatoren beschreiben die Bevölkerung; sie werden nicht als günstig oder ungünstig "
                 "bewertet.")]
 
@@ -163,18 +168,16 @@ class AreaAnalysis(ReportContent):
         first = self.settings.trend_start_year or self.ds.years[0]
         years = [y for y in self.ds.years if first <= y <= self.year]
         series = area_series(self.ds, self.area_id, indicators, years, self.level)
-        series["threshold"] = series["indicator"].map({i.id: self.ds.catalogue.threshold(i) for i in indicators})
-        series = masked(series, [Col("numerator", "Anzahl", "count", threshold="threshold", show=False)] + [
-            Col(key, key, "rate", based_on=("numerator",)) for key in ("value", "ci_low", "ci_high")])
+        series = masked(series, rate_basis(None) + [
+            Col(key, key, "rate", based_on=basis(None)) for key in ("value", "ci_low", "ci_high")])
         if series.loc[series["role"] == "area", "value"].notna().sum() == 0:
             return [TextBlock(f"Für die Zeitreihen liegen für {self.area.name} keine (veröffentlichbaren) Daten vor.")]
         chart = figures.trend_panels(series, indicators, self.area.name)
         table = trend_table(series, indicators, self.level)
         lines = [f"- {text.trend_sentence(row, self.area.name)}" for _, row in table.iterrows()]
         return [ChartBlock("entwicklung_grafik", chart, [
-            Col("label", "Indikator"), Col("year", "Jahr", "year"),
-            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
-            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
+            Col("label", "Indikator"), Col("year", "Jahr", "year"), *rate_basis(),
+            Col("area_value", self.area.name, "rate", unit="unit", based_on=basis()),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
         ]), TextBlock("\n".join(lines))]
 
@@ -185,9 +188,7 @@ class AreaAnalysis(ReportContent):
         values = indicator_values(self.ds, self.year, groups, indicators, self.level)
         values = values.rename(columns={"group": "stadtteil"})
         values["name"] = values["stadtteil"].astype(int).map(STADTTEILE)
-        values["threshold"] = values["indicator"].map({i.id: self.ds.catalogue.threshold(i) for i in indicators})
-        values = masked(values, [Col("numerator", "Anzahl", "count", threshold="threshold", show=False),
-                                 Col("value", "Wert", "rate", based_on=("numerator",))])
+        values = masked(values, rate_basis(None) + [Col("value", "Wert", "rate", based_on=basis(None))])
         area = self.area
         highlight = {str(n): "ganz" for n in area.stadtteile}
         highlight.update({str(p.stadtteil): "teilweise" for p in area.partial})
@@ -195,10 +196,9 @@ class AreaAnalysis(ReportContent):
         note = ("Stadtteile, die nur teilweise zum Gebiet gehören, sind mit ihrem Wert für den ganzen Stadtteil "
                 "dargestellt.") if area.partial else ""
         blocks: list[Block] = [ChartBlock("stadtteile_grafik", chart, [
-            Col("label", "Indikator"), Col("name", "Stadtteil"),
-            Col("numerator", "Anzahl", "count", threshold="threshold", show=False),
-            Col("value", "Wert", "number", based_on=("numerator",)),
-            Col("rank", "Rang", "integer", based_on=("numerator",)),
+            Col("label", "Indikator"), Col("name", "Stadtteil"), *rate_basis(None, "Anzahl"),
+            Col("value", "Wert", "number", based_on=basis(None)),
+            Col("rank", "Rang", "integer", based_on=basis(None)),
         ])]
         if note:
             blocks.append(TextBlock(note))
@@ -224,7 +224,7 @@ class AreaAnalysis(ReportContent):
     def needs(self) -> list[Block]:
         """Handlungsbedarfe by the configured rule."""
         rule = self.settings.handlungsbedarf
-        needs = handlungsbedarfe(self.comparison())
+        needs = handlungsbedarfe(self.public())
         intro = (f"Als Handlungsbedarf gilt hier ein Indikator, bei dem {self.area.name} statistisch gesichert "
                  f"mindestens das {fmt.number(rule.elevated_ratio, 2)}-Fache des städtischen Werts erreicht "
                  f"(„erhöht“) oder das {fmt.number(rule.high_ratio, 2)}-Fache („deutlich erhöht“); bei "

@@ -22,7 +22,7 @@ from ..params.catalogue import Indicator, is_favourable
 from ..render import figures
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, ReportTitle, TableBlock, TextBlock
-from ..render.disclosure import masked
+from ..render.disclosure import basis, masked, public_comparison, rate_basis
 from .base import ReportContent
 
 DEFAULT_THEME = "Kinderarmut"
@@ -133,27 +133,26 @@ class ThemeAssessment(ReportContent):
         """The years of the recent development: up to ``trend_years`` years ending with the report year."""
         return [y for y in self.ds.years if self.year - self.trend_years < y <= self.year]
 
-    def _thresholds(self) -> dict[str, int]:
-        return {i.id: self.ds.catalogue.threshold(i) for i in self.indicators}
-
     def series(self) -> pd.DataFrame:
         """Area and city values of the chosen indicators over :attr:`years`, small counts masked."""
         def compute() -> pd.DataFrame:
             series = area_series(self.ds, self.area_id, self.indicators, self.years, self.level)
-            series["threshold"] = series["indicator"].map(self._thresholds())
-            return masked(series, [Col("numerator", "Anzahl", "count", threshold="threshold", show=False)]
-                          + [Col(k, k, "rate", based_on=("numerator",)) for k in ("value", "ci_low", "ci_high")])
+            return masked(series, rate_basis(None) + [Col(k, k, "rate", based_on=basis(None))
+                                                      for k in ("value", "ci_low", "ci_high")])
 
         return self.memo("series", compute, tuple(i.id for i in self.indicators), self.trend_years)
 
     def table(self) -> pd.DataFrame:
-        """One row per indicator: comparison with the city (value, distance, test) and the gap's trend."""
-        level = self.settings.confidence_level
+        """One row per indicator as it may be published: comparison with the city (value, distance, test; withheld
+        on small counts) and the gap's trend (from the protected series)."""
+        return self.memo("table", self._table, tuple(i.id for i in self.indicators), self.trend_years)
+
+    def _table(self) -> pd.DataFrame:
+        level = self.level
         comparison = compare_with_city(self.ds, self.area_id, self.year, self.indicators, level=level,
                                        rule=self.settings.handlungsbedarf)
         trends = trend_table(self.series(), self.indicators, level).set_index("indicator")
-        frame = comparison.copy()
-        frame["threshold"] = frame["indicator"].map(self._thresholds())
+        frame = public_comparison(comparison)
         for column in ("first_year", "gap_first", "gap_last", "gap_slope", "gap_slope_p"):
             frame[column] = frame["indicator"].map(trends[column]) if len(trends) else np.nan
         alpha = 1 - level
@@ -177,12 +176,11 @@ class ThemeAssessment(ReportContent):
         first = self.years[0]
         return [TableBlock("themenbewertung", f"{self.theme}: {self.area.name} und Gesamtstadt {self.year}",
                            self.table(), [
-            Col("label", "Indikator"),
-            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
-            Col("area_value", "Gebiet", "rate", unit="unit", based_on=("area_numerator",)),
+            Col("label", "Indikator"), *rate_basis(),
+            Col("area_value", "Gebiet", "rate", unit="unit", based_on=basis()),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
-            Col("difference", "Abstand", "points", unit="unit", based_on=("area_numerator",)),
-            Col("comparison", "Vergleich"),
+            Col("difference", "Abstand", "points", unit="unit", based_on=basis()),
+            Col("comparison", "Vergleich", based_on=basis()),
             Col("trend", f"Lage gegenüber der Stadt {first}–{self.year}"),
         ], note=f"„Deutlich“: statistisch gesichert (Test gegen die übrige Stadt, "
                 f"{fmt.number((1 - self.settings.confidence_level) * 100, 0)}-%-Niveau). Entwicklung: Trend des "
@@ -199,8 +197,7 @@ class ThemeAssessment(ReportContent):
         chart = figures.trend_panels(series, self.indicators, self.area.name,
                                      col_wrap=max(3, min(len(self.indicators), 5)))
         return [ChartBlock("themenbewertung_grafik", chart, [
-            Col("label", "Indikator"), Col("year", "Jahr", "year"),
-            Col("area_numerator", "Anzahl im Gebiet", "count", threshold="threshold", show=False),
-            Col("area_value", self.area.name, "rate", unit="unit", based_on=("area_numerator",)),
+            Col("label", "Indikator"), Col("year", "Jahr", "year"), *rate_basis(),
+            Col("area_value", self.area.name, "rate", unit="unit", based_on=basis()),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
         ])]
