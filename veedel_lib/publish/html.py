@@ -18,6 +18,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
 from ..files import atomic_write_text
+from ..render.markup import CONTENT_SECURITY_POLICY, escape
 
 TEMPLATES = Path(__file__).parent / "templates"
 REMOVE_TAGS = {"remove_cell", "parameters", "injected-parameters"}
@@ -64,7 +65,7 @@ def add_table_of_contents(body: str, include: bool = True) -> str:
     entries = [(anchor, _strip_tags(text)) for anchor, text in _HEADING.findall(body)]
     if not entries or not include:
         return body
-    items = "".join(f'<li><a href="#{html.escape(a)}">{html.escape(t)}</a></li>' for a, t in entries)
+    items = "".join(f'<li><a href="#{escape(a)}">{escape(t)}</a></li>' for a, t in entries)
     numbered = ' class="numbered"' if all(_NUMBERED.match(text) for _, text in entries) else ""
     nav = (f'<nav class="toc" aria-labelledby="inhaltsverzeichnis"><h2 id="inhaltsverzeichnis">Inhalt</h2>'
            f"<ol{numbered}>{items}</ol></nav>")
@@ -83,6 +84,7 @@ def render_html(nb: nbformat.NotebookNode, footer: str | None = None) -> str:
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     resources = {"veedel": {
         "document_title": document_title or "Bericht",
+        "csp": CONTENT_SECURITY_POLICY,
         "css": css,
         "footer": footer or ("Stadt Köln – Lebenswerte Veedel. Erstellt mit veedel"
                              + (f" am {title['date']}" if title.get("date") else "") + "."),

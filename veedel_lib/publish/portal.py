@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from ..files import atomic_write_text
 from ..render import formatting as fmt
+from ..render.markup import CONTENT_SECURITY_POLICY, escape
 from ..reports.registry import title_of
 from .html import TEMPLATES
 
@@ -21,8 +21,8 @@ def _links(entry: dict) -> str:
             label = {".html": "HTML", ".pdf": "PDF", ".ipynb": "Notebook"}.get(suffix)
         if label:
             name = title_of(entry["notebook"])
-            links.append(f'<a href="{html.escape(path)}">{label}<span class="visually-hidden"> '
-                         f'{html.escape(name)} {html.escape(entry["area_name"])}</span></a>')
+            links.append(f'<a href="{escape(path)}">{label}<span class="visually-hidden"> '
+                         f'{escape(name)} {escape(entry["area_name"])}</span></a>')
     return " · ".join(links) or "–"
 
 
@@ -31,7 +31,7 @@ def _status(entry: dict) -> str:
         return "fertig"
     error = entry.get("error") or {}
     cell = f"Zelle {error['cell']}: " if error.get("cell") else ""
-    return f"<strong>fehlgeschlagen</strong> – {html.escape(cell + error.get('error', '') + ': ' + error.get('message', ''))}"
+    return f"<strong>fehlgeschlagen</strong> – {escape(cell + error.get('error', '') + ': ' + error.get('message', ''))}"
 
 
 def render_portal(manifest: dict) -> str:
@@ -40,7 +40,7 @@ def render_portal(manifest: dict) -> str:
     rows = []
     for entry in manifest.get("reports", []):
         title = title_of(entry["notebook"])
-        rows.append(f"<tr><th scope=\"row\">{html.escape(entry['area_name'])}</th><td>{html.escape(title)}</td>"
+        rows.append(f"<tr><th scope=\"row\">{escape(entry['area_name'])}</th><td>{escape(title)}</td>"
                     f"<td>{_status(entry)}</td><td class=\"num\">{fmt.number(entry['duration_s'], 1)} s</td>"
                     f"<td>{_links(entry)}</td></tr>")
     summary = manifest.get("summary", {})
@@ -48,14 +48,15 @@ def render_portal(manifest: dict) -> str:
     created_text = f"{fmt.date(created)} {created[11:16]} Uhr" if created else ""
     pdf = manifest.get("pdf", {})
     pdf_note = "" if not pdf or pdf.get("status") == "ok" else \
-        f'<p class="table-note">PDF: {html.escape(pdf.get("message", ""))}</p>'
+        f'<p class="table-note">PDF: {escape(pdf.get("message", ""))}</p>'
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     return f"""<!DOCTYPE html>
 <html lang="de">
 <head>
 <meta charset="utf-8" />
+<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}" />
 <meta name="viewport" content="width=device-width, initial-scale=1.0" />
-<title>Lebenswerte Veedel – Berichte {html.escape(str(parameters.get('year', '')))}</title>
+<title>Lebenswerte Veedel – Berichte {escape(str(parameters.get('year', '')))}</title>
 <style>{css}
 .visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }}
 </style>
@@ -64,12 +65,12 @@ def render_portal(manifest: dict) -> str:
 <main id="inhalt">
 <header class="report-title">
 <p class="kicker">Stadt Köln · Lebenswerte Veedel</p>
-<h1>Berichte des Laufs {html.escape(manifest.get('run_id', ''))}</h1>
+<h1>Berichte des Laufs {escape(manifest.get('run_id', ''))}</h1>
 <dl class="title-facts">
-<dt>Berichtsjahr</dt><dd>{html.escape(str(parameters.get('year', '')))}</dd>
-<dt>Erstellt</dt><dd>{html.escape(created_text)}</dd>
+<dt>Berichtsjahr</dt><dd>{escape(str(parameters.get('year', '')))}</dd>
+<dt>Erstellt</dt><dd>{escape(created_text)}</dd>
 <dt>Ergebnis</dt><dd>{summary.get('ok', 0)} fertig, {summary.get('failed', 0)} fehlgeschlagen</dd>
-<dt>Daten</dt><dd>{html.escape(str(parameters.get('data_dir', '')))}</dd>
+<dt>Daten</dt><dd>{escape(str(parameters.get('data_dir', '')))}</dd>
 </dl>
 </header>
 <div class="vtable-wrap" tabindex="0" role="region" aria-label="Tabelle: Alle Berichte dieses Laufs">

@@ -8,7 +8,6 @@ file (CSV) here when the run asks for table files. A notebook shows content only
 from __future__ import annotations
 
 import base64
-import html
 import re
 from dataclasses import asdict
 from pathlib import Path
@@ -21,6 +20,7 @@ from ..files import atomic_path
 from . import formatting as fmt
 from .blocks import Block, ChartBlock, Col, ReportTitle, TableBlock, TextBlock
 from .disclosure import Protected, leaks, protect
+from .markup import escape, markdown_html
 
 SUPPRESSED_MARK = "•"
 SUPPRESSED_NOTE = ("• = nicht veröffentlicht: Zahl unter der Veröffentlichungsschwelle oder aus solchen Zahlen "
@@ -72,7 +72,7 @@ def _slug(text: str) -> str:
 
 def _breakable(value: str) -> str:
     """Escaped cell text that may wrap after a slash ("Blumenberg/Chorweiler"), not inside a word."""
-    return html.escape(value).replace("/", "/<wbr>")
+    return escape(value).replace("/", "/<wbr>")
 
 
 def table_html(protected: Protected, columns: list[Col], caption: str, note: str = "",
@@ -97,13 +97,13 @@ def table_html(protected: Protected, columns: list[Col], caption: str, note: str
     notes = [note] if note else []
     if protected.any_hidden:
         notes.append(SUPPRESSED_NOTE)
-    id_attr = f' id="{html.escape(table_id)}"' if table_id else ""
+    id_attr = f' id="{escape(table_id)}"' if table_id else ""
     if len(shown) >= 7:
         id_attr += ' data-wide="true"'
-    foot = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in notes)
+    foot = "".join(f'<p class="table-note">{escape(n)}</p>' for n in notes)
     # the wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard and named
-    return (f'<div class="vtable-wrap" tabindex="0" role="region" aria-label="Tabelle: {html.escape(caption)}">'
-            f'<table class="vtable"{id_attr}><caption>{html.escape(caption)}</caption>'
+    return (f'<div class="vtable-wrap" tabindex="0" role="region" aria-label="Tabelle: {escape(caption)}">'
+            f'<table class="vtable"{id_attr}><caption>{escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{foot}</div>")
 
 
@@ -131,9 +131,9 @@ def public_data(protected: Protected, columns: list[Col]) -> pd.DataFrame:
 
 def title_html(title: ReportTitle) -> str:
     """The title block: kicker, heading and the facts of the report, escaped."""
-    items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in title.facts())
+    items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in title.facts())
     return (f'<header class="report-title"><p class="kicker">Stadt Köln · Lebenswerte Veedel</p>'
-            f'<h1>{html.escape(title.heading)}</h1><dl class="title-facts">{items}</dl></header>')
+            f'<h1>{escape(title.heading)}</h1><dl class="title-facts">{items}</dl></header>')
 
 
 def title_metadata(title: ReportTitle) -> dict[str, str]:
@@ -156,11 +156,6 @@ class Report:
         from IPython.display import HTML, display
 
         display(HTML(markup))
-
-    def _display_markdown(self, markdown: str) -> None:
-        from IPython.display import Markdown, display
-
-        display(Markdown(markdown))
 
     def _write(self, name: str, frame: pd.DataFrame) -> None:
         if self.tables_dir is None:
@@ -201,8 +196,8 @@ class Report:
         data_table = table_html(protected, columns, f"Daten zu Abbildung {number}: {chart.caption}")
         markup = (
             f'<figure class="chart" id="abbildung-{number}">'
-            f'<img src="data:image/svg+xml;base64,{encoded}" alt="{html.escape(chart.alt)}" />'
-            f"<figcaption>Abbildung {number}: {html.escape(chart.caption)}</figcaption>"
+            f'<img src="data:image/svg+xml;base64,{encoded}" alt="{escape(chart.alt)}" />'
+            f"<figcaption>Abbildung {number}: {escape(chart.caption)}</figcaption>"
             f'<details class="chart-data"><summary>Daten zu Abbildung {number} als Tabelle</summary>'
             f"{data_table}</details></figure>"
         )
@@ -211,7 +206,8 @@ class Report:
         return protected
 
     def text(self, block: TextBlock) -> None:
-        self._display_markdown(escape_gender_star(block.markdown))
+        """German Markdown as safe HTML (raw HTML in the text is shown, never run; see :mod:`.markup`)."""
+        self._display_html(f'<div class="text-block">{markdown_html(escape_gender_star(block.markdown))}</div>')
 
     def show(self, blocks: Block | list[Block]) -> None:
         """Render one block or a list of blocks in order."""

@@ -26,9 +26,6 @@ class SilentReport(Report):
     def _display_html(self, markup: str) -> None:
         self.characters += len(markup)
 
-    def _display_markdown(self, markdown: str) -> None:
-        self.characters += len(markdown)
-
     def title(self, title: ReportTitle) -> None:
         self.characters += len(title_html(title))
 
