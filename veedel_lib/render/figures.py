@@ -74,7 +74,7 @@ class Chart:
         """
         if self._svg is None:
             buffer = io.StringIO()
-            self.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+            self.figure.savefig(buffer, format="svg", metadata={"Date": None})
             plt.close(self.figure)
             self.figure.clear()
             self._svg = buffer.getvalue()
@@ -91,7 +91,7 @@ def age_structure(frame: pd.DataFrame, area_name: str, year: int) -> Chart:
 
     ``frame`` has columns label (age group), area_value, city_value (percent), in display order.
     """
-    fig, ax = plt.subplots(figsize=(6.4, 2.9))
+    fig, ax = plt.subplots(figsize=(6.4, 2.9), layout="constrained")
     positions = np.arange(len(frame))
     height = 0.38
     ax.barh(positions - height / 2, frame["area_value"], height, color=AREA_COLOUR, label=area_name)
@@ -125,18 +125,17 @@ def ratio_dots(comparison: pd.DataFrame, area_name: str, year: int) -> Chart:
     data["index_low"] = 100 * data["area_ci_low"] / data["city_value"]
     data["index_high"] = 100 * data["area_ci_high"] / data["city_value"]
     data = data.iloc[::-1]
-    fig, ax = plt.subplots(figsize=(6.4, 0.34 * len(data) + 0.9))
+    fig, ax = plt.subplots(figsize=(6.4, 0.34 * len(data) + 1.2), layout="constrained")
     y = np.arange(len(data))
     ax.errorbar(data["index"], y, xerr=[data["index"] - data["index_low"], data["index_high"] - data["index"]],
                 fmt="o", color=AREA_COLOUR, ecolor=AREA_COLOUR, elinewidth=1.2, capsize=2, label=area_name)
     ax.axvline(100, color=CITY_COLOUR, linestyle="--", linewidth=1.2, label="Gesamtstadt = 100")
     ax.set_yticks(y, data["label"])
-    ax.set_xlabel(f"Wert {year} im Verhältnis zur Gesamtstadt (Gesamtstadt = 100)")
+    ax.set_xlabel(f"Wert {year} im Verhältnis zur Gesamtstadt (= 100)")
     german_axis(ax.xaxis)
     ax.set_xlim(left=0)
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (0.34 * len(data) + 0.9)), ncol=2,
-              fontsize=8)
+    fig.legend(loc="outside lower center", ncol=2, fontsize=8)
     worse = data[data["assessment"] == "ungünstiger"]
     better = data[data["assessment"] == "günstiger"]
     strongest = data.loc[data["worse_ratio"].idxmax()] if data["worse_ratio"].notna().any() else None
@@ -155,37 +154,39 @@ def ratio_dots(comparison: pd.DataFrame, area_name: str, year: int) -> Chart:
 
 def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: str,
                  col_wrap: int = 3) -> Chart:
-    """Small multiples (seaborn): one panel per indicator, the area's line with its interval band and the city's.
+    """Small multiples: one panel per indicator, the area's line with its interval band and the city's.
 
     ``series`` is the output of :func:`veedel_lib.analysis.trends.area_series`; ``col_wrap`` panels per row.
+    Drawn with matplotlib on a fixed grid (1,75 inch high panels, 1,25 times as wide) with constrained layout
+    and one legend below, so no layout search per panel is needed.
     """
     names = {i.id: i.name for i in indicators}
     units = {i.id: i.unit for i in indicators}
     data = series[series["indicator"].isin(names)].dropna(subset=["value"]).copy()
     order = [i.id for i in indicators if i.id in set(data["indicator"])]
-    data["Gebiet"] = np.where(data["role"] == "area", area_name, "Gesamtstadt")
-    data["panel"] = data["indicator"].map(names)
-    grid = sns.relplot(data=data, x="year", y="value", hue="Gebiet", style="Gebiet", col="panel",
-                       col_order=[names[i] for i in order], col_wrap=col_wrap, kind="line", markers=True,
-                       dashes={area_name: "", "Gesamtstadt": (4, 2)}, markersize=4,
-                       palette={area_name: AREA_COLOUR, "Gesamtstadt": CITY_COLOUR},
-                       height=1.75, aspect=1.25, facet_kws={"sharey": False, "sharex": True})
-    for indicator_id, ax in zip(order, grid.axes.flat):
-        area = data[(data["indicator"] == indicator_id) & (data["role"] == "area")].sort_values("year")
+    columns = max(1, min(col_wrap, len(order)))
+    rows = max(1, -(-len(order) // columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(1.75 * 1.25 * columns + 0.3, 1.75 * rows + 0.45),
+                                squeeze=False, sharex=True, layout="constrained")
+    for ax in axes.flat[len(order):]:
+        ax.set_visible(False)
+    lines = {}
+    for indicator_id, ax in zip(order, axes.flat):
+        panel = data[data["indicator"] == indicator_id].sort_values("year")
+        area = panel[panel["role"] == "area"]
+        city = panel[panel["role"] != "area"]
         ax.fill_between(area["year"], area["ci_low"], area["ci_high"], color=AREA_COLOUR, alpha=0.18, linewidth=0)
-        ax.set_title("")
+        lines[area_name], = ax.plot(area["year"], area["value"], color=AREA_COLOUR, marker="o", markersize=4,
+                                    linewidth=1.5, label=area_name)
+        lines["Gesamtstadt"], = ax.plot(city["year"], city["value"], color=CITY_COLOUR, marker="X", markersize=4,
+                                        linewidth=1.5, dashes=(4, 2), label="Gesamtstadt")
         ax.set_title(textwrap.fill(names[indicator_id], 30), loc="left", fontsize=8.5)
-        ax.set_xlabel("")
-        ax.set_ylabel("")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-        top = area["ci_high"].max() if len(area) else 0
-        german_axis(ax.yaxis, 1 if max(top, data.loc[data["indicator"] == indicator_id, "value"].max()) < 10 else 0,
-                    " %" if units[indicator_id] == "percent" else " ‰")
+        top = max(area["ci_high"].max() if len(area) else 0, panel["value"].max())
+        german_axis(ax.yaxis, 1 if top < 10 else 0, " %" if units[indicator_id] == "percent" else " ‰")
         ax.tick_params(labelsize=7.5)
         ax.set_ylim(bottom=0)
-    sns.move_legend(grid, "lower center", ncol=2, title=None, bbox_to_anchor=(0.5, 0.0), fontsize=8)
-    figure = grid.figure
-    figure.subplots_adjust(bottom=0.12 if len(order) > col_wrap else 0.25, hspace=0.55, wspace=0.3)
+    figure.legend(list(lines.values()), list(lines), loc="outside lower center", ncol=2, fontsize=8)
     first, last = int(data["year"].min()), int(data["year"].max())
     wide = data.pivot_table(index=["indicator", "year"], columns="role", values="value").reset_index()
     wide = wide.reindex(columns=["indicator", "year", "area", "city"])  # a role without any value stays, empty
@@ -236,7 +237,7 @@ def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight
     names = {i.id: i.name for i in indicators}
     data = values[values["indicator"].isin(names)].dropna(subset=["value"])
     order = [i.id for i in indicators if i.id in set(data["indicator"])]
-    fig, ax = plt.subplots(figsize=(6.6, 0.42 * len(order) + 0.9))
+    fig, ax = plt.subplots(figsize=(6.6, 0.42 * len(order) + 1.2), layout="constrained")
     rng = np.random.default_rng(0)  # fixed jitter: the same data give the same picture
     for row, indicator_id in enumerate(order):
         panel = data[data["indicator"] == indicator_id]
@@ -252,8 +253,7 @@ def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight
     ax.set_xlabel(f"Wert {year} (% bzw. ‰ wie im Indikator angegeben)")
     german_axis(ax.xaxis)
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / (0.42 * len(order) + 0.9)), ncol=2,
-              fontsize=8)
+    fig.legend(loc="outside lower center", ncol=2, fontsize=8)
     ranks = data.assign(rank=data.groupby("indicator")["value"].rank(ascending=False, method="min"))
     mine = ranks[ranks["stadtteil"].isin(highlight)]
     top = mine.sort_values("rank").iloc[0] if len(mine) else None
@@ -286,7 +286,7 @@ def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) ->
         if indicator.direction == "higher_is_better":
             ratio[indicator.id] = 100 * city[indicator.id] / areas[indicator.id]
     labels = areas.map(lambda v: fmt.number(v, 1))
-    fig, ax = plt.subplots(figsize=(7.0, 0.33 * len(areas) + 2.2))
+    fig, ax = plt.subplots(figsize=(7.0, 0.33 * len(areas) + 2.2), layout="constrained")
     palette = sns.diverging_palette(240, 25, s=80, l=55, as_cmap=True)
     sns.heatmap(np.log2(ratio.astype(float) / 100), ax=ax, cmap=palette, center=0, vmin=-1.5, vmax=1.5,
                 annot=labels.to_numpy(), fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.5, linecolor="white",
@@ -321,7 +321,7 @@ def status_dynamics_scatter(data: pd.DataFrame, status_thresholds: list[float], 
     others = shown[shown["coverage"] == ""]
     whole = shown[shown["coverage"] == "ganz"]
     part = shown[shown["coverage"] == "teilweise"]
-    fig, ax = plt.subplots(figsize=(6.6, 5.0))
+    fig, ax = plt.subplots(figsize=(6.6, 5.4), layout="constrained")
     ax.scatter(others["status_index"], others["dynamics_index"], s=14, color=OTHER_COLOUR, alpha=0.75,
                label="andere Stadtteile")
     ax.scatter(whole["status_index"], whole["dynamics_index"], s=44, marker="D", color=AREA_COLOUR,
@@ -353,7 +353,7 @@ def status_dynamics_scatter(data: pd.DataFrame, status_thresholds: list[float], 
     ax.set_ylabel(f"Dynamik-Index {base_year}–{year} (höher = ungünstigere Entwicklung)")
     german_axis(ax.xaxis, 1)
     german_axis(ax.yaxis, 1)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7.5)
+    fig.legend(loc="outside lower center", ncol=2, fontsize=7.5)
     middle = sum(t < 0 for t in status_thresholds)
     weak = status_labels[middle + 1:]
     falling = dynamics_labels[sum(t < 0 for t in dynamics_thresholds) + 1:]
@@ -389,7 +389,8 @@ def event_study_panels(events: pd.DataFrame, indicators: list[Indicator], area_n
     order = [i.id for i in indicators if i.id in set(events["indicator"])]
     columns = min(3, max(1, len(order)))
     rows = int(np.ceil(len(order) / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(2.3 * columns + 0.6, 1.9 * rows + 0.6), squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(2.3 * columns + 0.6, 1.9 * rows + 0.6), squeeze=False,
+                             layout="constrained")
     for ax in axes.flat[len(order):]:
         ax.set_visible(False)
     for indicator_id, ax in zip(order, axes.flat):
@@ -404,7 +405,6 @@ def event_study_panels(events: pd.DataFrame, indicators: list[Indicator], area_n
         ax.tick_params(labelsize=7.5)
     fig.suptitle(f"Abweichung vom eigenen Verlauf gegenüber der übrigen Stadt (Basisjahr {baseline_year} = 0)",
                  fontsize=8.5, x=0.02, ha="left")
-    fig.tight_layout()
     last = events[events["year"] == events["year"].max()]
     clear = last[(last["ci_low"] > 0) | (last["ci_high"] < 0)]
     alt = (f"Kleine Diagramme je Indikator: Abweichung von {area_name} gegenüber der übrigen Stadt in den Jahren "

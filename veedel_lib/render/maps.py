@@ -234,7 +234,7 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
     frame["class"] = [labels[int(p)] if pd.notna(p) and not s else ("unterdrückt" if s else "keine Daten")
                       for p, s in zip(position, frame["suppressed"])]
 
-    fig, ax = plt.subplots(figsize=(6.0, 6.6))
+    fig, ax = plt.subplots(figsize=(6.0, 6.6), layout="constrained")
     for row, where in zip(frame.itertuples(index=False), position):
         if row.suppressed:
             face, hatch = SUPPRESSED_COLOUR, HATCH
@@ -268,10 +268,9 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
     if partial:
         handles.append(Patch(facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=1.5, linestyle=(0, (3, 2)),
                              label="Stadtteil nur teilweise im Gebiet"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=7.5, frameon=False,
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=7.5, frameon=False,
               title=_unit_title(unit) if categories is None else "Klasse", title_fontsize=7.5)
     ax.set_title(title, loc="left", fontsize=9)
-    fig.tight_layout()
 
     table = frame.assign(in_area=np.where(frame["stadtteil"].isin(partial), "teilweise",
                                           np.where(frame["stadtteil"].isin(outline), "ja", "nein")))
