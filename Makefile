@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+JUPYTER_STAMP := $(VENV)/.jupyter-installed
 
 .PHONY: run test install system-deps system-deps-test lab bench clean
 
@@ -12,10 +13,15 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name veedel --display-name "Python (veedel)" >/dev/null
 	touch $(STAMP)
 
-install: $(STAMP)
+# the kernel "Python (veedel)" (IPC sockets, no unencrypted TCP) and the nbconvert/JupyterLab settings that
+# keep the editing notes (cells tagged remove_cell) out of every conversion, written into the environment
+$(JUPYTER_STAMP): $(STAMP) scripts/install-jupyter.py
+	$(BIN)/python scripts/install-jupyter.py >/dev/null
+	touch $(JUPYTER_STAMP)
+
+install: $(STAMP) $(JUPYTER_STAMP)
 
 system-deps:
 	@scripts/install-system-deps.sh run
