@@ -1,4 +1,5 @@
-"""The set-up: the project's kernel talks over IPC, the package metadata installs without deprecation warnings."""
+"""The set-up: the project's kernel talks over IPC, make lab opens the project root and installs once, the package
+metadata installs without deprecation warnings."""
 
 from __future__ import annotations
 
@@ -67,6 +68,17 @@ def _installed_venv(tmp_path: Path, *stamps: str) -> Path:
     for stamp in stamps:
         (venv / stamp).touch()
     return venv
+
+
+def test_make_lab_opens_the_project_root_and_installs_the_lab_extras_once(tmp_path):
+    first = _dry_run("lab", _installed_venv(tmp_path / "a", ".installed", ".jupyter-installed"))
+    assert first.count("pip install --quiet -e '.[lab]'") == 1
+    again = _dry_run("lab", _installed_venv(tmp_path / "b", ".installed", ".jupyter-installed", ".lab-installed"))
+    assert "pip install" not in again
+    for commands in (first, again):
+        lab = [line for line in commands.splitlines() if "jupyter lab" in line]
+        assert len(lab) == 1 and f'--notebook-dir="{ROOT}"' in lab[0], lab
+        assert "nbstripout --install" in commands
 
 
 def test_make_install_writes_the_jupyter_set_up_into_the_environment(tmp_path):
