@@ -1,5 +1,5 @@
-"""The set-up: the project's kernel talks over IPC, make lab opens the project root and installs once, the package
-metadata installs without deprecation warnings."""
+"""The set-up: the project's kernel talks over IPC, make lab opens the project root and installs once, git ignores
+what veedel writes into the project folder, the package metadata installs without deprecation warnings."""
 
 from __future__ import annotations
 
@@ -102,6 +102,15 @@ def test_the_jupyter_set_up_keeps_other_settings_and_can_be_repeated(tmp_path):
     spec = json.loads((prefix / "share" / "jupyter" / "kernels" / "veedel" / "kernel.json").read_text())
     assert spec["metadata"]["kernel_provisioner"]["provisioner_name"] == "veedel-ipc"
     assert spec["argv"][0] == sys.executable
+
+
+@pytest.mark.parametrize("path", ["vorlagen/kalk.xlsx", "vorlagen/", "outputs/20261125-093012-ab6df26f/index.html"])
+def test_git_ignores_what_veedel_writes_into_the_project(path):
+    """``veedel template vorlagen/`` (the user guide's command) and runs write into the project folder."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("kein git-Arbeitsverzeichnis")
+    result = subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT)
+    assert result.returncode == 0, f"{path} wird von git nicht ignoriert"
 
 
 def test_the_package_licence_is_an_spdx_expression():
