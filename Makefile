@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+JUPYTER_STAMP := $(VENV)/.jupyter-installed
+LAB_STAMP := $(VENV)/.lab-installed
 
 .PHONY: run test install system-deps system-deps-test lab bench clean
 
@@ -12,10 +14,15 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name veedel --display-name "Python (veedel)" >/dev/null
 	touch $(STAMP)
 
-install: $(STAMP)
+# the kernel "Python (veedel)" (IPC sockets, no unencrypted TCP) and the nbconvert/JupyterLab settings that
+# keep the editing notes (cells tagged remove_cell) out of every conversion, written into the environment
+$(JUPYTER_STAMP): $(STAMP) scripts/install-jupyter.py
+	$(BIN)/python scripts/install-jupyter.py >/dev/null
+	touch $(JUPYTER_STAMP)
+
+install: $(STAMP) $(JUPYTER_STAMP)
 
 system-deps:
 	@scripts/install-system-deps.sh run
@@ -31,11 +38,16 @@ run: install system-deps
 test: install system-deps-test
 	$(BIN)/python -m pytest
 
-lab: install
+# JupyterLab and nbstripout, installed once (again only when pyproject.toml changes)
+$(LAB_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	touch $(LAB_STAMP)
+
+# JupyterLab at the project root: notebooks/ and parameters/ (with parameters/qualitative/*.md) side by side
+lab: install $(LAB_STAMP)
 	@# outputs are stripped from notebooks on every commit (git filter of nbstripout in .git/config)
-	@if [ -d .git ]; then $(BIN)/nbstripout --install; fi
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OPTIONS)
+	@if [ -e .git ]; then $(BIN)/nbstripout --install; fi
+	$(BIN)/jupyter lab --notebook-dir="$(CURDIR)" $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OPTIONS)
 
 bench: install system-deps
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

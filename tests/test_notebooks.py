@@ -163,3 +163,120 @@ def test_floor_computes_every_report(demo):
     assert set(sizes) == {f"kalk/{c.notebook}" for c in reports if c.scope == "area"} | \
         {f"programm/{c.notebook}" for c in reports if c.scope == "programme"}
     assert all(size > 10_000 for size in sizes.values())
+
+
+def _parameters(path: Path) -> dict:
+    """The literal values of a notebook's parameters cell."""
+    import ast
+
+    cell = next(c for c in nbformat.read(path, as_version=4).cells if "parameters" in c.metadata.get("tags", []))
+    return {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(cell.source).body}
+
+
+def test_every_per_area_notebook_opens_the_same_default_area():
+    from veedel_lib.reports import registry
+    from veedel_lib.reports.base import DEFAULT_AREA
+
+    defaults = {cls.notebook: _parameters(ROOT / "notebooks" / f"{cls.notebook}.ipynb")["area_id"]
+                for cls in registry.REPORTS if cls.scope == "area"}
+    assert defaults and set(defaults.values()) == {DEFAULT_AREA}, defaults
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_leave_the_parameters_folder_to_the_library(path):
+    """No notebook names a folder relative to its own (``../parameters`` breaks papermill at the repository root):
+    "" means the project's parameters, found from any working directory."""
+    values = _parameters(path)
+    assert values["parameters_dir"] == "" and values["data_dir"] == "demo"
+
+
+def test_the_themenbewertung_note_names_the_heading_level_it_uses():
+    nb = nbformat.read(ROOT / "notebooks" / "themenbewertung.ipynb", as_version=4)
+    note = next(c.source for c in nb.cells if "remove_cell" in c.metadata.get("tags", []))
+    levels = {len(m) for c in nb.cells if c.cell_type == "markdown" for m in re.findall(r"^(#+) ", c.source, re.M)}
+    assert levels == {2} and "Ebene ##" in note and "Ebene ###" not in note
+
+
+def test_an_editing_note_that_could_reach_a_report_fails_the_check(tmp_path):
+    """Markdown notes (shown by nbconvert --no-input), untagged notes and notes with code are refused."""
+    from veedel_lib.reports.notebooks import notebook_problems
+
+    good = nbformat.read(ROOT / "notebooks" / "sozialraumgebietsanalyse.ipynb", as_version=4)
+    assert notebook_problems(ROOT / "notebooks" / "sozialraumgebietsanalyse.ipynb") == []
+    note = good.cells[0]
+    assert note.cell_type == "code" and "Hinweis für die Bearbeitung" in note.source
+
+    as_markdown = nbformat.from_dict(good)
+    as_markdown.cells[0] = nbformat.v4.new_markdown_cell("**Hinweis für die Bearbeitung:** Text",
+                                                          metadata={"tags": ["remove_cell"]})
+    untagged = nbformat.from_dict(good)
+    untagged.cells[0].metadata["tags"] = []
+    with_code = nbformat.from_dict(good)
+    with_code.cells[0].source += "\nprint('sichtbar')"
+    expected = {
+        "markdown": "Zelle 1: Hinweis für die Bearbeitung in einer Markdown-Zelle",
+        "ohne_tag": "Zelle 1: enthält „Hinweis für die Bearbeitung“, hat aber nicht den Tag 'remove_cell'",
+        "mit_code": "Zelle 1: Zelle mit Tag 'remove_cell' enthält Code",
+    }
+    for name, nb in (("markdown", as_markdown), ("ohne_tag", untagged), ("mit_code", with_code)):
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+        problems = notebook_problems(tmp_path / f"{name}.ipynb")
+        assert any(expected[name] in p for p in problems), problems
+    # an untagged comment cell before the parameters cell is code like any other: the parameters come first
+    assert any("die Parameterzelle muss die erste Code-Zelle sein" in p for p in notebook_problems(
+        tmp_path / "ohne_tag.ipynb"))
+
+
+PAPERMILL = Path(sys.executable).with_name("papermill")
+# Each notebook runs once with plain papermill, each way a planner starts it: at the repository root, in
+# notebooks/, and with --cwd naming some other folder; all three ways are covered.
+WAYS = {"sozialraumgebietsanalyse": "root", "sozialindex": "root", "evaluation": "notebooks",
+        "themenbewertung": "notebooks", "jahresbericht": "cwd"}
+
+
+def _papermill(notebook: Path, output: Path, way: str, tmp_path: Path, env: dict, *extra: str):
+    """``papermill NOTEBOOK OUTPUT`` started from the repository root, from notebooks/ or with ``--cwd``."""
+    if way == "root":
+        command, cwd = [str(PAPERMILL), str(notebook.relative_to(ROOT)), str(output)], ROOT
+    elif way == "notebooks":
+        command, cwd = [str(PAPERMILL), notebook.name, str(output)], ROOT / "notebooks"
+    else:
+        elsewhere = tmp_path / "anderswo"
+        elsewhere.mkdir()
+        command, cwd = [str(PAPERMILL), str(notebook), str(output), "--cwd", str(elsewhere)], tmp_path
+    return subprocess.run([*command, *extra], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def test_every_notebook_is_run_by_papermill_in_each_way_a_planner_starts_it():
+    assert set(WAYS) == {p.stem for p in NOTEBOOKS} and set(WAYS.values()) == {"root", "notebooks", "cwd"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(WAYS), ids=lambda n: f"{n}-{WAYS[n]}")
+def test_plain_papermill_runs_every_notebook_from_anywhere(name, tmp_path):
+    """The issue's command, e.g. ``papermill notebooks/sozialraumgebietsanalyse.ipynb out.ipynb -p area_id kalk``:
+    the project's parameters and the demo data are found, and the kernel talks over IPC (no warning that it
+    runs over TCP without encryption)."""
+    env = {k: v for k, v in os.environ.items() if k != "VEEDEL_HOME"}
+    output = tmp_path / "out.ipynb"
+    extra = ["-p", "area_id", "kalk"] if "area_id" in _parameters(ROOT / "notebooks" / f"{name}.ipynb") else []
+    result = _papermill(ROOT / "notebooks" / f"{name}.ipynb", output, WAYS[name], tmp_path, env, *extra)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "without encryption" not in result.stderr + result.stdout
+    nb = nbformat.read(output, as_version=4)
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert sum(len(c.outputs) for c in nb.cells if c.cell_type == "code") >= 3
+
+
+@pytest.mark.slow
+def test_papermill_without_the_projects_parameters_says_in_german_what_is_missing(tmp_path):
+    env = {**os.environ, "VEEDEL_HOME": str(tmp_path)}
+    output = tmp_path / "out.ipynb"
+    result = _papermill(ROOT / "notebooks" / "sozialraumgebietsanalyse.ipynb", output, "root", tmp_path, env)
+    assert result.returncode != 0
+    error = next(o for c in nbformat.read(output, as_version=4).cells if c.cell_type == "code"
+                 for o in c.outputs if o.output_type == "error")
+    assert error.ename == "ConfigurationError"
+    assert error.evalue.startswith(f"Parameterordner nicht gefunden: VEEDEL_HOME={tmp_path} enthält keine Datei "
+                                   "parameters/areas.yml")
+    assert "FileNotFoundError" not in result.stderr

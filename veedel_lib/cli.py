@@ -222,6 +222,19 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return _run(args, config, [area.id])
 
 
+# ----------------------------------------------------------------------------- publish
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish.executed import publish_notebook
+
+    def written(path: Path) -> None:
+        console.print(f"[green]✓[/] {path}")
+
+    files = publish_notebook(args.notebook, args.out, args.formats, on_written=written)
+    console.print(f"{len(files)} {'Datei' if len(files) == 1 else 'Dateien'} aus {args.notebook} geschrieben.")
+    return 0
+
+
 # ----------------------------------------------------------------------------- archive / verify / reproduce
 
 def cmd_archive(args: argparse.Namespace) -> int:
@@ -319,6 +332,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("area", help="Kennung, Code oder Name des Gebiets")
     _add_run_options(p)
     p.set_defaults(func=cmd_analyse)
+
+    p = sub.add_parser("publish", help="ein ausgeführtes Notebook als fertigen Bericht ausgeben (HTML und PDF wie "
+                                       "bei veedel run)")
+    p.add_argument("notebook", help="das ausgeführte Notebook (.ipynb), z. B. aus JupyterLab oder papermill")
+    p.add_argument("--out", help="Zielordner (Standard: der Ordner des Notebooks)")
+    p.add_argument("--formats", help="Ausgabeformate, durch Komma getrennt (Standard: html,pdf)")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("archive", help="einen Lauf mit Prüfsummen in eine Archivdatei packen")
     p.add_argument("run_dir")

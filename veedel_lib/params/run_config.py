@@ -7,12 +7,14 @@ thresholds that decide when a difference to the city counts as a Handlungsbedarf
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..errors import ConfigurationError
 from .yamlfiles import parse_model
 
 DEMO = "demo"
@@ -86,15 +88,85 @@ class RunConfig(BaseModel):
         return data
 
 
+PROJECT_MARKER = Path("parameters") / "areas.yml"
+"""The file that marks a folder as a veedel project: its parameters hold the 15 areas."""
+
+HOME_VARIABLE = "VEEDEL_HOME"
+"""Environment variable naming the project folder (the one that contains ``parameters/``)."""
+
+
+def _editable_source() -> Path | None:
+    """The folder the package was installed from in editable mode (``pip install -e``), else None.
+
+    Read from the installed distribution's ``direct_url.json`` (PEP 610), the record pip keeps of where
+    an editable install points; a regular install has no such folder. Every distribution named veedel on
+    the path is asked, because the build leaves a ``veedel.egg-info`` without that record in the repository
+    itself, which comes first on the path when Python runs there.
+    """
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+
+    for distribution in metadata.distributions(name="veedel"):
+        record = distribution.read_text("direct_url.json")
+        if not record:
+            continue
+        info = json.loads(record)
+        url = urlparse(info.get("url", ""))
+        if info.get("dir_info", {}).get("editable") and url.scheme == "file":
+            return Path(unquote(url.path))
+    return None
+
+
+def find_project_root() -> Path | None:
+    """The project folder, or None if there is none to be found.
+
+    In this order: ``VEEDEL_HOME`` if set (even if it holds no parameters: an explicit setting is never
+    passed over silently); else the repository veedel was installed from in editable mode, if it holds
+    ``parameters/areas.yml``; else the current directory or the nearest parent that holds it. So a
+    notebook finds the project's parameters whether it runs in ``notebooks/``, at the repository root or
+    in any folder papermill's ``--cwd`` names.
+    """
+    home = os.environ.get(HOME_VARIABLE)
+    if home:
+        return Path(home).expanduser()
+    source = _editable_source()
+    if source is not None and (source / PROJECT_MARKER).is_file():
+        return source
+    here = Path.cwd().resolve()
+    return next((folder for folder in (here, *here.parents) if (folder / PROJECT_MARKER).is_file()), None)
+
+
 def project_root() -> Path:
-    """The repository root: ``VEEDEL_HOME`` if set, else the folder above this package."""
-    env = os.environ.get("VEEDEL_HOME")
-    return Path(env) if env else Path(__file__).resolve().parents[2]
+    """The project folder (see :func:`find_project_root`); the current directory if none is found.
+
+    Used for defaults that may live anywhere (the ``outputs/`` folder); the parameters themselves are
+    found by :func:`parameters_dir`, which says in German what is missing instead of guessing.
+    """
+    return find_project_root() or Path.cwd()
 
 
 def parameters_dir(path: str | Path | None = None) -> Path:
-    """The parameters folder: the given path, or ``<project root>/parameters``."""
-    return Path(path) if path else project_root() / "parameters"
+    """The parameters folder: the given path, or for "" / None the project's ``parameters/``.
+
+    Raises :class:`ConfigurationError` (German) when the project's parameters cannot be found, naming
+    where it looked and how to point veedel at them.
+    """
+    if path:
+        return Path(path)
+    root = find_project_root()
+    if root is not None and (root / PROJECT_MARKER).is_file():
+        return root / "parameters"
+    if os.environ.get(HOME_VARIABLE):
+        raise ConfigurationError(
+            f"Parameterordner nicht gefunden: {HOME_VARIABLE}={os.environ[HOME_VARIABLE]} enthält keine Datei "
+            f"{PROJECT_MARKER.as_posix()}. Bitte {HOME_VARIABLE} auf den Projektordner von veedel setzen (den Ordner "
+            "mit parameters/ und notebooks/) oder den Parameterordner ausdrücklich angeben (parameters_dir in der "
+            "Parameterzelle des Notebooks, papermill -p parameters_dir /pfad/zu/parameters, veedel --parameters).")
+    raise ConfigurationError(
+        f"Parameterordner nicht gefunden: weder im Installationsordner von veedel noch in {Path.cwd()} oder "
+        f"einem übergeordneten Ordner gibt es {PROJECT_MARKER.as_posix()}. Bitte den Parameterordner angeben "
+        "(parameters_dir in der Parameterzelle des Notebooks, papermill -p parameters_dir /pfad/zu/parameters, "
+        f"veedel --parameters) oder die Umgebungsvariable {HOME_VARIABLE} auf den Projektordner setzen.")
 
 
 def load_run_config(path: str | Path | None = None) -> RunConfig:

@@ -15,7 +15,6 @@ from ..analysis.comparison import compare_with_city, handlungsbedarfe
 from ..analysis.indicators import CITY, aggregate, area_groups, indicator_values, stadtteil_groups
 from ..analysis.trends import area_series, trend_table
 from ..params.reference import STADTBEZIRKE, STADTTEILE
-from ..params.run_config import parameters_dir as default_parameters_dir
 from ..render import figures, maps, text
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
@@ -232,8 +231,12 @@ class AreaAnalysis(ReportContent):
         return [TextBlock(intro), TextBlock(text.need_sentences(needs, self.area.name))]
 
     def qualitative(self, notes_dir: str | Path | None = None) -> list[Block]:
-        """The qualitative findings (Fachgespräche, Rückmeldungen der Fachämter) from the area's Markdown file."""
-        folder = Path(notes_dir) if notes_dir else default_parameters_dir() / "qualitative"
+        """The qualitative findings (Fachgespräche, Rückmeldungen der Fachämter) from the area's Markdown file.
+
+        ``notes_dir``: the folder of the ``<area>.md`` files; by default ``qualitative/`` in the report's own
+        parameters folder (the one it was opened with), so a copied parameters folder brings its own findings.
+        """
+        folder = Path(notes_dir) if notes_dir else self.parameters / "qualitative"
         path = folder / f"{self.area_id}.md"
         if not path.exists():
             return [TextBlock(f"Für {self.area.name} sind noch keine qualitativen Befunde hinterlegt "

@@ -1,0 +1,47 @@
+"""The kernel provisioner of the project's kernel "Python (veedel)": local kernels over IPC sockets, not TCP.
+
+A Jupyter kernel started the ordinary way talks to its client over TCP ports on 127.0.0.1 in plain text,
+and ipykernel warns about that in every run ("Kernel is running over TCP without encryption"). The kernel
+specification that ``make install`` writes names this provisioner (``metadata.kernel_provisioner`` in
+``kernel.json``), so every client that starts the kernel – plain ``papermill``, JupyterLab, ``jupyter
+nbconvert --execute``, ``veedel run`` – gets it without any configuration of its own: before the kernel is
+launched, the kernel manager is switched to IPC transport with its socket files in a private temporary
+folder (mode 0700, removed when the kernel is shut down). The kernel is then reachable only through the
+local file system; nothing is sent over the network. A manager already set to IPC (the warm-kernel engine
+of ``veedel run``) is left as it is.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import Any
+
+from jupyter_client.provisioning import LocalProvisioner
+
+PROVISIONER_NAME = "veedel-ipc"
+"""The name under which the provisioner is registered (entry point ``jupyter_client.kernel_provisioners``)."""
+
+
+class IpcProvisioner(LocalProvisioner):
+    """A local provisioner whose kernels use IPC sockets in a private folder instead of TCP ports."""
+
+    _socket_dir: str | None = None
+
+    async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
+        """Switch the kernel manager to IPC before the connection file is written, then launch as usual."""
+        manager = self.parent
+        if manager is not None and manager.transport == "tcp":
+            self._socket_dir = tempfile.mkdtemp(prefix="veedel-kernel-")
+            manager.transport = "ipc"
+            manager.ip = os.path.join(self._socket_dir, "kernel")
+            manager.cache_ports = False  # cached ports are TCP ports; IPC sockets need none
+        return await super().pre_launch(**kwargs)
+
+    async def cleanup(self, restart: bool = False) -> None:
+        """Clean up as the local provisioner does; remove the socket folder unless the kernel restarts."""
+        await super().cleanup(restart=restart)
+        if not restart and self._socket_dir is not None:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+            self._socket_dir = None
