@@ -75,7 +75,7 @@ def test_projection_equals_the_full_weighted_regression(demo):
     frame = panel.frame
     treatment = evaluation._treatment(frame, BASELINE)
     fast = evaluation._Projection(frame, BASELINE).fit(treatment, 0.95)
-    design = np.column_stack([treatment, evaluation._fixed_effects(frame, BASELINE)])
+    design = np.column_stack([treatment, evaluation.fixed_effects(frame, BASELINE)])
     groups = pd.factorize(frame["stadtteil"])[0]
     full = sm.WLS(frame["rate"].to_numpy(), design, weights=frame["denominator"].to_numpy(dtype=float)).fit(
         cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False})

@@ -96,7 +96,7 @@ def test_stadtteile_only_partly_in_the_area_are_outlined_dashed():
     dashed = [p for p in outlines if p.get_linestyle() not in ("-", "solid")]
     assert len(outlines) == 2 and len(dashed) == 1
     assert "Fühlingen (nur teilweise, gestrichelt)" in chart.alt and "Merkenich:" in chart.alt
-    legend = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
+    legend = [t.get_text() for t in chart.figure.legends[0].get_texts()]  # one legend below the map
     assert "Stadtteil nur teilweise im Gebiet" in legend
 
 

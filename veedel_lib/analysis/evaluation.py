@@ -114,6 +114,15 @@ def _level_effects(frame: pd.DataFrame, baseline_year: int) -> np.ndarray:
     return np.hstack([years, years * level])
 
 
+def fixed_effects(frame: pd.DataFrame, baseline_year: int) -> np.ndarray:
+    """The model's fixed part as one dense design (unit dummies, year dummies, a trend per unit, level-scaled year
+    effects): what :class:`_Projection` removes without building it. For checks and the benchmark only; the
+    first unit's trend is left out because all unit trends together equal a common trend."""
+    units = pd.get_dummies(frame["unit"], dtype=float).to_numpy()
+    centred = (frame["year"].to_numpy(dtype=float) - frame["year"].mean())[:, None]
+    return np.hstack([units, (units * centred)[:, 1:], _level_effects(frame, baseline_year)])
+
+
 class _Projection:
     """Removes the weighted projection on the model's fixed part from any columns (Frisch-Waugh-Lovell).
 
