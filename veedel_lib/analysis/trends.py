@@ -18,6 +18,11 @@ from .indicators import CITY, area_groups, indicator_series
 
 MIN_YEARS_FOR_TREND = 4
 
+TREND_COLUMNS = ("indicator", "label", "direction", "unit", "first_year", "last_year", "area_first", "area_last",
+                 "city_first", "city_last", "area_change", "city_change", "gap_first", "gap_last", "gap_slope",
+                 "gap_slope_ci_low", "gap_slope_ci_high", "gap_slope_p")
+"""Columns of :func:`trend_table`, also when no indicator has a single year with both values."""
+
 
 def area_series(ds: Dataset, area_id: str, indicators: list[Indicator], years: list[int] | None = None,
                 level: float = 0.95) -> pd.DataFrame:
@@ -42,7 +47,11 @@ def linear_trend(years: np.ndarray, values: np.ndarray, level: float = 0.95) -> 
 
 
 def trend_table(series: pd.DataFrame, indicators: list[Indicator], level: float = 0.95) -> pd.DataFrame:
-    """Per indicator: first and last year, area and city values then and now, change of the gap, gap trend."""
+    """Per indicator: first and last year, area and city values then and now, change of the gap, gap trend.
+
+    Indicators without any year in which both the area and the city have a value (all masked in a tiny
+    area) get no row; the table keeps its columns (:data:`TREND_COLUMNS`) even when no row is left.
+    """
     rows = []
     for indicator in indicators:
         data = series[series["indicator"] == indicator.id]
@@ -72,4 +81,4 @@ def trend_table(series: pd.DataFrame, indicators: list[Indicator], level: float 
             "gap_slope_ci_high": trend["ci_high"],
             "gap_slope_p": trend["p_value"],
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(TREND_COLUMNS))
