@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..errors import OfflineError
 from ..files import atomic_write_bytes
 from ..params.run_config import parameters_dir as default_parameters_dir
-from ..params.yamlfiles import parse_model
+from ..params.yamlfiles import FILE_NAME_PATTERN, parse_model
 
 SOURCES_FILE = "koeln_sources.yml"
 TIMEOUT_SECONDS = 30
@@ -29,7 +29,7 @@ USER_AGENT = "veedel (Lebenswerte Veedel, Stadt Köln)"
 class SourceFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    file: str = Field(pattern=r"^[^/\\]+$")
+    file: str = Field(pattern=FILE_NAME_PATTERN)
     url: str
     description: str = ""
 

@@ -113,7 +113,8 @@ def _read_csv(path: Path, decimal: str | None) -> RawTable:
         text, encoding = _decode(path.read_bytes())
     except UnicodeDecodeError as exc:
         raise DataValidationError([Problem(str(path), None, None,
-                                           f"Datei ist weder UTF-8 noch Windows-1252 kodiert ({exc})")]) from exc
+                                           f"Datei ist weder UTF-8 noch Windows-1252 kodiert (nicht lesbares Byte "
+                                           f"an Position {exc.start + 1})")]) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     first_line = text.split("\n", 1)[0]
     delimiter = _sniff_delimiter(first_line)
@@ -192,7 +193,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for broken files
         raise DataValidationError([Problem(str(path), None, None,
-                                           f"XLSX-Datei kann nicht gelesen werden: {exc}")]) from exc
+                                           "XLSX-Datei kann nicht gelesen werden: beschädigt oder keine Excel-Arbeitsmappe "
+                                           f"({type(exc).__name__})")]) from exc
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]

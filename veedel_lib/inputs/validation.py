@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ..errors import DataValidationError, Problem
+from ..errors import DataValidationError, Problem, german_number
 from ..params.catalogue import Catalogue
 from ..params.reference import STADTBEZIRKE, STADTTEILE, stadtbezirk_number, stadtteil_number
 from .readers import RawTable, parse_numbers
@@ -55,9 +55,17 @@ def _schema_problems(table: RawTable, frame: pd.DataFrame, schema: pa.DataFrameS
             if case.failure_case is None or (isinstance(case.failure_case, float) and np.isnan(case.failure_case)):
                 continue  # empty cells are reported as missing values by the caller
             position = int(case.index)
-            problems.append(table.problem(position, case.column, f"{case.check} (Wert: {case.failure_case})"))
+            problems.append(table.problem(position, case.column,
+                                          f"{case.check} (Wert: {_shown(case.column, case.failure_case)})"))
         return problems
     return []
+
+
+def _shown(column: str, value: object) -> str:
+    """A failing cell value for a German message: years without, counts with thousands dot ("-1.037")."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return german_number(float(value), grouping=column != "year")
+    return str(value)
 
 
 def _whole_number(series: pd.Series) -> pd.Series:
@@ -235,6 +243,6 @@ def _ratio_problems(data: pd.DataFrame, tables: list[RawTable], catalogue: Catal
             problems.append(tables[int(table_number)].problem(
                 int(position), "count",
                 f"Zähler größer als Nenner für Indikator '{indicator.id}' (Einheit '{unit}', Jahr {year}: "
-                f"{'+'.join(indicator.numerator)} = {numerator[(unit, year)]:.0f} > "
-                f"{'+'.join(indicator.denominator)} = {denominator[(unit, year)]:.0f})"))
+                f"{'+'.join(indicator.numerator)} = {german_number(numerator[(unit, year)])} > "
+                f"{'+'.join(indicator.denominator)} = {german_number(denominator[(unit, year)])})"))
     return problems

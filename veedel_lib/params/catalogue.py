@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import ConfigurationError, DataValidationError
-from .yamlfiles import load_yaml, parse_model, problem_at
+from .yamlfiles import CATALOGUE_ID_PATTERN, load_yaml, parse_model, problem_at
 
 DEFAULT_PUBLISH_THRESHOLD = 3
 """Counts from 1 to below this are not published unless a variable sets its own threshold."""
@@ -38,7 +38,7 @@ LEBENSLAGEN = (
 )
 """The Lebenslagen that structure the analysis (as in the city's Lebenslagenbericht), plus population."""
 
-_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+_ID_PATTERN = CATALOGUE_ID_PATTERN
 
 
 def is_favourable(direction: str, change: float) -> bool | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...errors import DataValidationError, Problem
+from ...errors import DataValidationError, Problem, german_number
 from ...params.catalogue import Catalogue, load_catalogue
 from ...params.reference import STADTBEZIRKE
 from ...params.run_config import parameters_dir as default_parameters_dir
@@ -144,7 +144,8 @@ class KoelnSummary:
 
     def text(self) -> str:
         """A German summary for the console."""
-        lines = [f"Geschrieben: {self.written} ({self.rows} Werte, davon {self.suppressed} unterdrückt), "
+        lines = [f"Geschrieben: {self.written} ({german_number(self.rows)} Werte, davon "
+                 f"{german_number(self.suppressed)} unterdrückt), "
                  f"{self.units_written} ({self.units} Stadtteile)",
                  f"Gelesen: {', '.join(p.name for p in self.files_read)}"]
         if self.files_missing:
@@ -158,7 +159,8 @@ class KoelnSummary:
         if len(self.total_checks):
             bad = self.total_checks[self.total_checks["difference"].abs() > 0]
             lines.append(f"Summenkontrolle (Summe der Stadtteile = Wert der Stadt bzw. des Stadtbezirks): "
-                         f"{len(self.total_checks) - len(bad)} von {len(self.total_checks)} stimmen exakt")
+                         f"{german_number(len(self.total_checks) - len(bad))} von "
+                         f"{german_number(len(self.total_checks))} stimmen exakt")
         return "\n".join(lines)
 
 
