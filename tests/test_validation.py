@@ -151,3 +151,53 @@ def test_catalogue_error_names_line_and_key(tmp_path):
         load_dataset("demo", parameters, use_cache=False, demo=ensure_demo_data)
     problem = caught.value.problems[0]
     assert problem.row == line and "sgb2_recipent" in problem.reason
+
+
+def _catalogue_with(tmp_path, old, new):
+    """A copy of the parameters whose indicators.yml has ``old`` replaced by ``new`` (once)."""
+    parameters = tmp_path / "parameters"
+    shutil.copytree(PARAMETERS, parameters)
+    path = parameters / "indicators.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return parameters
+
+
+SGB2_LINE = ("{id: sgb2_recipients, label: Leistungsberechtigte nach dem SGB II, source: Statistik der Bundesagentur "
+             "für Arbeit, publish_threshold: 10}")
+
+
+def test_deleted_threshold_falls_back_to_the_source_rule_and_is_named(tmp_path, small_data):
+    """Regression: without publish_threshold the SGB II count silently became publishable from 3 (item 14)."""
+    parameters = _catalogue_with(tmp_path, SGB2_LINE, SGB2_LINE.replace(", publish_threshold: 10", ""))
+    ds = load_dataset(small_data, parameters, use_cache=False)
+    assert ds.catalogue.variable("sgb2_recipients").publish_threshold is None
+    assert ds.catalogue.variable_threshold("sgb2_recipients") == 10
+    assert ds.catalogue.threshold(ds.catalogue.indicator("sgb2_quote")) == 10
+    note = next(n for n in ds.notes if "Bundesagentur für Arbeit" in n)
+    assert "unter 10" in note and "Leistungsberechtigte nach dem SGB II" in note
+
+
+def test_missing_threshold_without_a_source_rule_is_an_error(tmp_path):
+    new = SGB2_LINE.replace(", publish_threshold: 10", "").replace("Statistik der Bundesagentur für Arbeit",
+                                                                   "Jobcenter Köln")
+    parameters = _catalogue_with(tmp_path, SGB2_LINE, new)
+    line = next(i for i, text in enumerate((parameters / "indicators.yml").read_text(encoding="utf-8").splitlines(), 1)
+                if "Jobcenter Köln" in text)
+    from veedel_lib.params.catalogue import load_catalogue
+
+    with pytest.raises(DataValidationError) as caught:
+        load_catalogue(parameters / "indicators.yml")
+    problem = caught.value.problems[0]
+    assert problem.row == line and problem.column.endswith(".publish_threshold")
+    assert "Veröffentlichungsschwelle fehlt" in problem.reason and "Jobcenter Köln" in problem.reason
+
+
+def test_demo_catalogue_thresholds_are_unchanged(demo):
+    """Every variable of the demo catalogue keeps its own threshold: BA data 10, the city's data 5."""
+    thresholds = {v.id: demo.catalogue.variable_threshold(v.id) for v in demo.catalogue.variables}
+    assert all(v.publish_threshold is not None for v in demo.catalogue.variables)
+    assert {t for v, t in thresholds.items() if "Bundesagentur" in demo.catalogue.variable(v).source} == {10}
+    assert {t for v, t in thresholds.items() if "Bundesagentur" not in demo.catalogue.variable(v).source} == {5}
+    assert not any("Veröffentlichungsschwelle" in n for n in demo.notes)

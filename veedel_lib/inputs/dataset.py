@@ -174,6 +174,7 @@ def load_dataset(data_dir: str | Path = DEMO, parameters_dir: str | Path | None 
     notes = []
     if (folder / ".demo").exists():
         notes.append("Demodaten: synthetisch erzeugt, an echten Kölner Kennzahlen kalibriert; keine amtlichen Werte.")
+    notes += catalogue.threshold_notes()
     dataset = Dataset(units, statistics, catalogue, areas, membership, folder,
                       [units_file, *statistics_files], notes)
     if cache_file is not None:
