@@ -197,7 +197,15 @@ def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.
     if problems:
         raise DataValidationError(problems)
     data = data.drop(columns=["_table", "_position"])
-    return data.sort_values(["year", "variable", "unit"]).reset_index(drop=True)
+    return _sorted(data)
+
+
+def _sorted(data: pd.DataFrame) -> pd.DataFrame:
+    """Statistics ordered by year, variable and unit (sorted on integer codes, not on the texts)."""
+    unit_codes = pd.factorize(data["unit"], sort=True)[0]
+    variable_codes = pd.factorize(data["variable"], sort=True)[0]
+    order = np.lexsort((unit_codes, variable_codes, data["year"].to_numpy()))
+    return data.take(order).reset_index(drop=True)
 
 
 def _where(tables: list[RawTable], table_number: int, position: int, current: int) -> str:
