@@ -117,3 +117,39 @@ def test_parse_numbers_parses_each_distinct_text_once_with_the_same_result():
     point = parse_numbers(cells, ".")
     assert point.values[8] == 1000 and point.status[0] == "invalid"
 
+
+# ------------------------------------------------------------------ mixed number styles (issue #15, item 15)
+
+def test_thousands_dot_among_point_decimals_is_an_error_naming_the_row(small_data):
+    """Regression: "1.000" in a column of "3528.00" values was read as 1."""
+    write(small_data / "statistics.csv", "unit;year;variable;count\n80201;2023;population;3528.00\n"
+          "80201;2023;pop_0_5;1.000\n80202;2023;population;200.00\n80202;2023;pop_0_5;20.00\n"
+          "10101;2023;population;3000.00\n10101;2023;pop_0_5;150.00\n")
+    from veedel_lib.errors import DataValidationError
+
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(small_data, PARAMETERS, use_cache=False)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (3, "count")
+    assert "'1.000' hat einen Tausenderpunkt" in problem.reason and "Zeile 2: '3528.00'" in problem.reason
+    assert "gemischte Zahlenformate" in problem.reason
+
+
+def test_the_rarer_style_is_the_one_named(small_data):
+    write(small_data / "statistics.csv", "unit;year;variable;count\n80201;2023;population;1.000\n"
+          "80201;2023;pop_0_5;100\n80202;2023;population;2.000\n80202;2023;pop_0_5;20\n"
+          "10101;2023;population;3528.00\n10101;2023;pop_0_5;150\n")
+    from veedel_lib.errors import DataValidationError
+
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(small_data, PARAMETERS, use_cache=False)
+    [problem] = [p for p in caught.value.problems if "gemischte" in p.reason]
+    assert problem.row == 6 and "'3528.00' hat einen Dezimalpunkt" in problem.reason
+
+
+def test_one_style_per_column_stays_valid(small_data):
+    write(small_data / "statistics.csv", "unit;year;variable;count\n80201;2023;population;1.000\n"
+          "80201;2023;pop_0_5;100\n80202;2023;population;2.000\n80202;2023;pop_0_5;20\n"
+          "10101;2023;population;3.528\n10101;2023;pop_0_5;150\n")
+    ds = load_dataset(small_data, PARAMETERS, use_cache=False)
+    assert sorted(ds.statistics.loc[ds.statistics["variable"] == "population", "count"]) == [1000, 2000, 3528]

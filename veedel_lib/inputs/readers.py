@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import DataValidationError, Problem
+from ..errors import DataValidationError, Problem, german_number
 
 SUPPRESSED_MARKERS = frozenset({"*", ".", "x", "X"})
 """Cell texts that mean "value withheld" in German official statistics (kept as suppressed, never zero)."""
@@ -395,3 +395,33 @@ def parse_numbers(cells: pd.Series, decimal: str) -> ParsedNumbers:
     status[(texts == "").to_numpy()] = "missing"
     return ParsedNumbers(values[codes], status[codes])
 
+
+def decimal_style_problems(table: RawTable, column: str) -> list[Problem]:
+    """Rows whose number style contradicts the rest of the column: "1.000" (thousands dot) among "3528.00".
+
+    Under one decimal convention a column cannot hold both: with decimal point "1.000" would be read as 1,
+    with decimal comma "3528.00" would not be a number. When a column has both styles, every row of the
+    rarer style is a problem (on a tie: the style that contradicts the file's decimal mark), naming an
+    example of the other style; the planner decides which one is right.
+    """
+    cells = table.frame[column]
+    codes, uniques = pd.factorize(pd.Series(cells, dtype=object).astype(str))
+    texts = pd.Series(uniques, dtype=object).str.strip()
+    thousands = texts.str.fullmatch(_THOUSANDS_DOT.pattern).to_numpy(dtype=bool)
+    point = texts.str.fullmatch(_POINT_DECIMAL_NOT_THOUSANDS.pattern).to_numpy(dtype=bool) & ~thousands
+    thousand_rows = np.flatnonzero(np.isin(codes, np.flatnonzero(thousands)))
+    point_rows = np.flatnonzero(np.isin(codes, np.flatnonzero(point)))
+    if not len(thousand_rows) or not len(point_rows):
+        return []
+    report_thousands = (len(thousand_rows) < len(point_rows)
+                        or (len(thousand_rows) == len(point_rows) and table.decimal == "."))
+    minority, majority = (thousand_rows, point_rows) if report_thousands else (point_rows, thousand_rows)
+    example = f"Zeile {int(table.rows[majority[0]])}: '{cells.iat[majority[0]]}'"
+    if report_thousands:
+        reason = ("Tausenderpunkt, aber {n} andere Zeilen dieser Spalte haben einen Dezimalpunkt (z. B. {example}); "
+                  "gemischte Zahlenformate: bitte eine Schreibweise für die ganze Spalte")
+    else:
+        reason = ("Dezimalpunkt, aber {n} andere Zeilen dieser Spalte haben Tausenderpunkte (z. B. {example}); "
+                  "gemischte Zahlenformate: bitte eine Schreibweise für die ganze Spalte")
+    text = reason.format(n=german_number(len(majority)), example=example)
+    return [table.problem(int(position), column, f"'{cells.iat[position]}' hat einen {text}") for position in minority]

@@ -18,7 +18,7 @@ import pandera.pandas as pa
 from ..errors import DataValidationError, Problem, german_number
 from ..params.catalogue import Catalogue
 from ..params.reference import STADTBEZIRKE, STADTTEILE, stadtbezirk_number, stadtteil_number
-from .readers import RawTable, parse_numbers
+from .readers import RawTable, decimal_style_problems, parse_numbers
 
 UNIT_COLUMNS = ("unit_id", "unit_name", "stadtteil", "stadtbezirk")
 STATISTICS_COLUMNS = ("unit", "year", "variable", "count")
@@ -159,6 +159,7 @@ def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.
         if any(p.reason.startswith("Pflichtspalte") for p in column_problems):
             continue
         raw = table.frame
+        problems += decimal_style_problems(table, "count")
         year = parse_numbers(raw["year"], ".")
         count = parse_numbers(raw["count"], table.decimal)
         for position in np.flatnonzero(year.status != "ok"):
