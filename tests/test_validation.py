@@ -201,3 +201,14 @@ def test_demo_catalogue_thresholds_are_unchanged(demo):
     assert {t for v, t in thresholds.items() if "Bundesagentur" in demo.catalogue.variable(v).source} == {10}
     assert {t for v, t in thresholds.items() if "Bundesagentur" not in demo.catalogue.variable(v).source} == {5}
     assert not any("Veröffentlichungsschwelle" in n for n in demo.notes)
+
+
+def test_header_only_statistics_file_is_an_error_not_a_crash(small_data):
+    """Regression: a statistics.csv with only its header validated and then failed with an IndexError (item 11)."""
+    write(small_data / "statistics.csv", "unit;year;variable;count\n")
+    find(problems_of(small_data), "statistics.csv", 1, None, "keine Datenzeilen")
+
+
+def test_header_only_units_file_is_an_error(small_data):
+    write(small_data / "units.csv", "unit_id;unit_name;stadtteil;stadtbezirk\n")
+    find(problems_of(small_data), "units.csv", 1, None, "keine Datenzeilen")

@@ -4,13 +4,17 @@ A data folder holds ``units.csv`` (or ``.xlsx``) and one or more ``statistics*.c
 long form. ``data_dir="demo"`` selects the embedded demo data (when the caller hands over the demo
 generator): it is generated deterministically into a cache folder once and then read through exactly
 the same validators as a planner's own files.
+
+Valid data may still be incomplete (a unit without a row for a variable in a year, a year without any
+row): the loader does not refuse them, it lists the missing rows in :attr:`Dataset.gaps`, and the
+reports name them where a figure cannot be computed (:meth:`Dataset.gaps_for`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,7 +27,7 @@ from ..params.catalogue import Catalogue, load_catalogue
 from ..params.run_config import DEMO
 from ..params.run_config import parameters_dir as default_parameters_dir
 from .readers import read_table
-from .validation import validate_statistics, validate_units
+from .validation import Gap, completeness_gaps, validate_statistics, validate_units
 
 DATA_SUFFIXES = (".csv", ".xlsx", ".txt", ".tsv")
 
@@ -42,6 +46,19 @@ class Dataset:
     notes: list[str] = field(default_factory=list)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
     """Derived tables (e.g. per-year unit matrices) kept for the lifetime of the dataset."""
+    gaps: list[Gap] = field(default_factory=list)
+    """Missing rows (warnings, not errors): units, variables and years without a row; empty when complete."""
+
+    def gaps_for(self, unit_ids: Iterable[str] | None = None, variables: Iterable[str] | None = None,
+                 year: int | None = None) -> list[Gap]:
+        """The gaps that touch any of ``unit_ids``, any of ``variables`` and ``year`` (None: any).
+
+        For a report that cannot compute a figure: e.g. ``ds.gaps_for(ds.unit_ids("kalk"),
+        indicator.numerator + indicator.denominator, 2024)``; for the city pass ``unit_ids=None``.
+        """
+        unit_ids = None if unit_ids is None else list(unit_ids)
+        variables = None if variables is None else list(variables)
+        return [gap for gap in self.gaps if gap.touches(unit_ids, variables, year)]
 
     @property
     def years(self) -> list[int]:
@@ -119,7 +136,8 @@ _IN_MEMORY: dict[str, Dataset] = {}
 
 
 def _prepared_key(files: list[Path], years: tuple[int, int] | None) -> str:
-    """Cache key of a validated dataset: the bytes of every input and parameter file plus versions."""
+    """Cache key of a validated dataset: the bytes of every input and parameter file, the code that validates
+    them (this package's ``inputs`` and ``params``) and the library versions."""
     from importlib import metadata
 
     digest = hashlib.sha256()
@@ -128,7 +146,9 @@ def _prepared_key(files: list[Path], years: tuple[int, int] | None) -> str:
     digest.update(repr(years).encode())
     for package in ("veedel", "pandas", "numpy", "pydantic"):
         digest.update(metadata.version(package).encode())
-    digest.update(Path(__file__).read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    for source in sorted([*package.glob("inputs/**/*.py"), *package.glob("params/*.py"), package / "errors.py"]):
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:24]
 
 
@@ -138,7 +158,8 @@ def load_dataset(data_dir: str | Path = DEMO, parameters_dir: str | Path | None 
     """Read, validate and join everything an analysis needs.
 
     Raises DataValidationError listing every problem in every file (units, statistics, areas.yml,
-    indicators.yml) that could be checked. A dataset validated once is kept in the cache folder under
+    indicators.yml) that could be checked. Missing rows of valid data are not errors: they are listed in
+    :attr:`Dataset.gaps` (see :func:`~veedel_lib.inputs.validation.completeness_gaps`). A dataset validated once is kept in the cache folder under
     a key made of the exact bytes of all inputs, so the notebooks of a run (and repeated runs on the
     same data) do not validate the same files again; any changed byte means a new validation.
     Each call returns its own :class:`Dataset` (with this folder as ``data_dir``); datasets with the
@@ -169,14 +190,22 @@ def load_dataset(data_dir: str | Path = DEMO, parameters_dir: str | Path | None 
     catalogue = load_catalogue(parameters / "indicators.yml")
     areas = load_areas(parameters / "areas.yml")
     units = validate_units(read_table(units_file))
-    statistics = validate_statistics([read_table(p) for p in statistics_files], catalogue, units, years)
+    tables = [read_table(p) for p in statistics_files]
+    files_by_variable: dict[str, list[str]] = {}
+    for table in tables:
+        if "variable" in table.frame.columns:
+            for variable in pd.unique(table.frame["variable"]):
+                files_by_variable.setdefault(str(variable), []).append(table.source)
+    statistics = validate_statistics(tables, catalogue, units, years)
+    del tables
     membership = resolve_membership(areas, units)
     notes = []
     if (folder / ".demo").exists():
         notes.append("Demodaten: synthetisch erzeugt, an echten Kölner Kennzahlen kalibriert; keine amtlichen Werte.")
     notes += catalogue.threshold_notes()
+    gaps = completeness_gaps(statistics, units, catalogue, files_by_variable)
     dataset = Dataset(units, statistics, catalogue, areas, membership, folder,
-                      [units_file, *statistics_files], notes)
+                      [units_file, *statistics_files], notes, gaps=gaps)
     if cache_file is not None:
         _IN_MEMORY[key] = dataset
         with atomic_path(cache_file) as temporary, open(temporary, "wb") as handle:

@@ -10,6 +10,9 @@ denominators, duplicate keys, years out of range. No row is ever dropped without
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,6 +27,9 @@ UNIT_COLUMNS = ("unit_id", "unit_name", "stadtteil", "stadtbezirk")
 STATISTICS_COLUMNS = ("unit", "year", "variable", "count")
 FIRST_YEAR = 1975
 """Cologne's present boundaries date from the 1975 municipal reform; earlier years cannot be compared."""
+
+
+NO_ROWS = "keine Datenzeilen: die Datei enthält nur die Kopfzeile"
 
 
 def default_years() -> tuple[int, int]:
@@ -84,6 +90,8 @@ def validate_units(table: RawTable) -> pd.DataFrame:
     if any(p.reason.startswith("Pflichtspalte") for p in problems):
         raise DataValidationError(problems)
     raw = table.frame
+    if raw.empty:
+        raise DataValidationError([*problems, table.file_problem(NO_ROWS)])
     stadtteil = pd.Series([stadtteil_number(v) for v in raw["stadtteil"]], dtype=object)
     stadtbezirk = pd.Series([stadtbezirk_number(v) for v in raw["stadtbezirk"]], dtype=object)
     for position in range(len(raw)):
@@ -159,6 +167,9 @@ def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.
         if any(p.reason.startswith("Pflichtspalte") for p in column_problems):
             continue
         raw = table.frame
+        if raw.empty:
+            problems.append(table.file_problem(NO_ROWS))
+            continue
         problems += decimal_style_problems(table, "count")
         year = parse_numbers(raw["year"], ".")
         count = parse_numbers(raw["count"], table.decimal)
@@ -255,3 +266,131 @@ def _ratio_problems(data: pd.DataFrame, tables: list[RawTable], catalogue: Catal
                 f"{'+'.join(indicator.numerator)} = {german_number(numerator[(unit, year)])} > "
                 f"{'+'.join(indicator.denominator)} = {german_number(denominator[(unit, year)])})"))
     return problems
+
+
+# ---------------------------------------------------------------- completeness
+
+@dataclass(frozen=True, order=True)
+class Gap(Problem):
+    """Rows missing from otherwise valid statistics: which units, variables and years (a warning, not an error).
+
+    Empty ``units`` means every unit (a gap year), empty ``variables`` every variable, empty ``years``
+    every year of the data (a unit or Stadtteil without any row).
+    """
+
+    units: tuple[str, ...] = ()
+    variables: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+    def touches(self, unit_ids: Iterable[str] | None = None, variables: Iterable[str] | None = None,
+                year: int | None = None) -> bool:
+        """Whether the gap concerns any of ``unit_ids``, any of ``variables`` and ``year`` (None: any)."""
+        if unit_ids is not None and self.units and not set(self.units) & set(unit_ids):
+            return False
+        if variables is not None and self.variables and not set(self.variables) & set(variables):
+            return False
+        return year is None or not self.years or int(year) in self.years
+
+
+def years_text(years: Iterable[int]) -> str:
+    """Years as German text with runs joined: "im Jahr 2022", "in den Jahren 2005, 2007 bis 2010"."""
+    ordered = sorted({int(y) for y in years})
+    runs: list[list[int]] = []
+    for year in ordered:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    parts = [str(r[0]) if len(r) == 1 else (f"{r[0]}, {r[1]}" if len(r) == 2 else f"{r[0]} bis {r[-1]}")
+             for r in runs]
+    return f"im Jahr {ordered[0]}" if len(ordered) == 1 else "in den Jahren " + ", ".join(parts)
+
+
+def gap_year_exempt(catalogue: Catalogue) -> set[str]:
+    """Variables used only by ``latest_available`` indicators (elections): they are collected in some years only."""
+    users: dict[str, list[bool]] = {}
+    for indicator in catalogue.indicators:
+        for variable in indicator.numerator + indicator.denominator:
+            users.setdefault(variable, []).append(indicator.latest_available)
+    in_figures = {v for figure in catalogue.programme_figures for v in figure.variables}
+    return {v for v, flags in users.items() if all(flags) and v not in in_figures}
+
+
+def completeness_gaps(statistics: pd.DataFrame, units: pd.DataFrame, catalogue: Catalogue,
+                      files_by_variable: dict[str, list[str]]) -> list[Gap]:
+    """Missing rows of valid statistics, per variable: every unit needs a row in every year of the variable.
+
+    A variable's years are those in which it is present for any unit; inside their span a year without
+    any row is a gap year (one problem per variable; not for variables of ``latest_available`` indicators,
+    see :func:`gap_year_exempt`). In each of its years every unit of ``units`` needs a row (a suppressed
+    value is a row with "*"). Aggregated so that a missing Stadtteil is one line: a Stadtteil without any
+    row, a unit without any row, otherwise one problem per unit and set of missing years listing the
+    variables. ``files_by_variable`` names the statistics file(s) holding each variable. Vectorised: a
+    boolean cube unit x variable x year.
+    """
+    if statistics.empty:
+        return []
+    unit_ids = units["unit_id"].to_numpy(dtype=object)
+    variables, variable_codes = np.unique(statistics["variable"].to_numpy(dtype=object), return_inverse=True)
+    first, last = int(statistics["year"].min()), int(statistics["year"].max())
+    unit_codes = pd.Categorical(statistics["unit"], categories=unit_ids).codes
+    present = np.zeros((len(unit_ids), len(variables), last - first + 1), dtype=bool)
+    present[unit_codes, variable_codes, statistics["year"].to_numpy() - first] = True
+    variable_years = present.any(axis=0)
+    labels = {v.id: v.label for v in catalogue.variables}
+    all_files = sorted({f for names in files_by_variable.values() for f in names})
+
+    def file_of(names: Iterable[str]) -> str:
+        chosen = sorted({f for v in names for f in files_by_variable.get(v, [])}) or all_files
+        return chosen[0] if len(chosen) == 1 else ", ".join(Path(f).name for f in chosen)
+
+    gaps: list[Gap] = []
+    exempt = gap_year_exempt(catalogue)
+    gap_years: dict[tuple[tuple[int, ...], tuple[int, ...]], list[str]] = {}
+    for index, variable in enumerate(variables):
+        if variable in exempt:
+            continue
+        years = np.flatnonzero(variable_years[index])
+        missing = tuple(first + int(y) for y in range(years[0], years[-1] + 1) if not variable_years[index, y])
+        if missing:
+            gap_years.setdefault((missing, tuple(first + int(y) for y in years)), []).append(str(variable))
+    for (missing, years), lacking_variables in gap_years.items():
+        what = (f"Variable '{lacking_variables[0]}' ({labels.get(lacking_variables[0], lacking_variables[0])}) fehlt"
+                if len(lacking_variables) == 1 else
+                f"{len(lacking_variables)} Variablen ({', '.join(lacking_variables)}) fehlen")
+        gaps.append(Gap(file_of(lacking_variables), None, "year",
+                        f"{what} für alle Einheiten {years_text(missing)} (vorhanden {years_text(years)}): "
+                        f"ein Jahr ohne Daten", None, (), tuple(lacking_variables), missing))
+    has_rows = present.any(axis=(1, 2))
+    names = dict(zip(units["unit_id"], units["unit_name"]))
+    empty_units = set(unit_ids[~has_rows])
+    for (number, name), group in units.groupby(["stadtteil_nr", "stadtteil_name"], sort=True):
+        members = list(group["unit_id"])
+        lacking = [u for u in members if u in empty_units]
+        if lacking and len(lacking) == len(members):
+            count = "seine Einheit" if len(members) == 1 else f"seine {len(members)} Einheiten"
+            gaps.append(Gap(file_of(variables), None, "unit",
+                            f"Stadtteil {number} ({name}) fehlt ganz: keine Zeile für {count} "
+                            f"({', '.join(members)}) in allen Variablen und Jahren", None, tuple(members)))
+        for unit in lacking if len(lacking) < len(members) else []:
+            gaps.append(Gap(file_of(variables), None, "unit",
+                            f"Einheit {unit} ({names[unit]}) fehlt ganz: keine Zeile in allen Variablen und Jahren",
+                            None, (unit,)))
+    missing_cells = variable_years[None, :, :] & ~present
+    missing_cells[~has_rows] = False
+    for unit_index in np.flatnonzero(missing_cells.any(axis=(1, 2))):
+        unit = unit_ids[unit_index]
+        by_years: dict[tuple[int, ...], list[str]] = {}
+        for variable_index in np.flatnonzero(missing_cells[unit_index].any(axis=1)):
+            years = tuple(first + int(y) for y in np.flatnonzero(missing_cells[unit_index, variable_index]))
+            by_years.setdefault(years, []).append(str(variables[variable_index]))
+        for years, lacking_variables in by_years.items():
+            expected = variable_years[:, [y - first for y in years]].all(axis=1).sum()
+            what = (f"für {lacking_variables[0]}" if len(lacking_variables) == 1
+                    else f"für alle {len(lacking_variables)} Variablen" if len(lacking_variables) == expected
+                    else f"für {len(lacking_variables)} Variablen ({', '.join(lacking_variables)})")
+            gaps.append(Gap(file_of(lacking_variables), None, "variable",
+                            f"Einheit {unit} ({names[unit]}): keine Zeile {what} {years_text(years)} "
+                            "(ein an der Quelle unterdrückter Wert ist eine Zeile mit '*')",
+                            None, (str(unit),), tuple(lacking_variables), years))
+    return gaps
