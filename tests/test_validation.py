@@ -212,3 +212,18 @@ def test_header_only_statistics_file_is_an_error_not_a_crash(small_data):
 def test_header_only_units_file_is_an_error(small_data):
     write(small_data / "units.csv", "unit_id;unit_name;stadtteil;stadtbezirk\n")
     find(problems_of(small_data), "units.csv", 1, None, "keine Datenzeilen")
+
+
+def test_a_suppressed_denominator_is_not_zero_in_the_ratio_check(small_data):
+    """Regression: the check summed a suppressed population as 0 and reported 'pop_0_5 = 100 > population = 0'."""
+    rows = list(VALID_ROWS)
+    rows[0] = ("80201", 2023, "population", "*")
+    ds = load_dataset(broken(small_data, rows), PARAMETERS, use_cache=False)
+    assert ds.statistics["suppressed"].sum() == 1
+
+
+def test_a_suppressed_numerator_part_still_lets_the_others_exceed_the_denominator(small_data):
+    rows = VALID_ROWS + [("80202", 2023, "sgb2_recipients", 150), ("80202", 2023, "sgb12_hlu", "*"),
+                         ("80202", 2023, "gsi_age", 60), ("80202", 2023, "gsi_em", 0), ("80202", 2023, "asylblg", 0)]
+    problem = find(problems_of(broken(small_data, rows)), "statistics.csv", 8, "count", "Zähler größer als Nenner")
+    assert "transfer_quote" in problem.reason and "= 210 > population = 200" in problem.reason

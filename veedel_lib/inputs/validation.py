@@ -202,22 +202,32 @@ def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.
     if not frames:
         raise DataValidationError(problems)
     data = pd.concat(frames, ignore_index=True)
-    problems += _duplicate_problems(data, tables)
+    keys = _Keys(data)
+    problems += _duplicate_problems(data, tables, keys)
     if not problems:
         data["year"] = data["year"].astype(int)
-        problems += _ratio_problems(data, tables, catalogue)
+        problems += _ratio_problems(data, tables, catalogue, keys)
     if problems:
         raise DataValidationError(problems)
     data = data.drop(columns=["_table", "_position"])
-    return _sorted(data)
+    return data.take(keys.order()).reset_index(drop=True)
 
 
-def _sorted(data: pd.DataFrame) -> pd.DataFrame:
-    """Statistics ordered by year, variable and unit (sorted on integer codes, not on the texts)."""
-    unit_codes = pd.factorize(data["unit"], sort=True)[0]
-    variable_codes = pd.factorize(data["variable"], sort=True)[0]
-    order = np.lexsort((unit_codes, variable_codes, data["year"].to_numpy()))
-    return data.take(order).reset_index(drop=True)
+class _Keys:
+    """Integer codes of unit, variable and year per row, so the cross-row checks need no text comparisons."""
+
+    def __init__(self, data: pd.DataFrame) -> None:
+        self.unit, self.units = pd.factorize(data["unit"])
+        self.variable, self.variables = pd.factorize(data["variable"])
+        self.year, self.years = pd.factorize(data["year"], use_na_sentinel=True)
+        self.cell = self.unit.astype(np.int64) * max(len(self.years), 1) + self.year
+
+    def order(self) -> np.ndarray:
+        """Row order by year, variable and unit (the texts' order, via the rank of each distinct text)."""
+        unit_rank = np.argsort(np.argsort(np.asarray(self.units, dtype=object)))
+        variable_rank = np.argsort(np.argsort(np.asarray(self.variables, dtype=object)))
+        year_rank = np.argsort(np.argsort(np.asarray(self.years, dtype=float)))
+        return np.lexsort((unit_rank[self.unit], variable_rank[self.variable], year_rank[self.year]))
 
 
 def _where(tables: list[RawTable], table_number: int, position: int, current: int) -> str:
@@ -226,12 +236,13 @@ def _where(tables: list[RawTable], table_number: int, position: int, current: in
     return f"Zeile {row}" if table_number == current else f"{table.source}, Zeile {row}"
 
 
-def _duplicate_problems(data: pd.DataFrame, tables: list[RawTable]) -> list[Problem]:
+def _duplicate_problems(data: pd.DataFrame, tables: list[RawTable], keys: _Keys) -> list[Problem]:
     """One problem per row whose (unit, year, variable) occurs more than once, naming the other rows."""
-    keys = ["unit", "year", "variable"]
-    duplicated = data[data.duplicated(keys, keep=False) & data["year"].notna()]
+    key = keys.cell * max(len(keys.variables), 1) + keys.variable
+    repeated = pd.Series(key).duplicated(keep=False).to_numpy() & (keys.year >= 0)
+    duplicated = data[repeated]
     problems = []
-    for _, group in duplicated.groupby(keys, sort=False):
+    for _, group in duplicated.groupby(["unit", "year", "variable"], sort=False):
         places = list(zip(group["_table"], group["_position"]))
         for table_number, position in places:
             others = [_where(tables, t, p, table_number) for t, p in places if (t, p) != (table_number, position)]
@@ -242,29 +253,39 @@ def _duplicate_problems(data: pd.DataFrame, tables: list[RawTable]) -> list[Prob
     return problems
 
 
-def _ratio_problems(data: pd.DataFrame, tables: list[RawTable], catalogue: Catalogue) -> list[Problem]:
-    """Numerators above denominators, per unit and year, for every bounded indicator."""
-    wide = data.pivot_table(index=["unit", "year"], columns="variable", values="count", aggfunc="sum",
-                            dropna=False)
-    located = data.set_index(["unit", "year", "variable"])[["_table", "_position"]]
+def _ratio_problems(data: pd.DataFrame, tables: list[RawTable], catalogue: Catalogue, keys: _Keys) -> list[Problem]:
+    """Numerators above denominators, per unit and year, for every bounded indicator.
+
+    A numerator part suppressed at the source counts as 0 (the numerator is at least the sum of the
+    others); a suppressed denominator part leaves the unit and year unchecked (its size is unknown); a
+    missing row leaves it unchecked too. Vectorised on a (unit x year) x variable matrix.
+    """
+    cells, width = len(keys.units) * max(len(keys.years), 1), len(keys.variables)
+    count = np.full((cells, width), np.nan)
+    count[keys.cell, keys.variable] = data["count"].to_numpy(dtype=float)
+    suppressed = np.zeros((cells, width), dtype=bool)
+    suppressed[keys.cell, keys.variable] = data["suppressed"].to_numpy(dtype=bool)
+    row_of = np.full((cells, width), -1, dtype=np.int64)
+    row_of[keys.cell, keys.variable] = np.arange(len(data))
+    column = {str(v): i for i, v in enumerate(keys.variables)}
+    known = suppressed | ~np.isnan(count)
     problems = []
     for indicator in catalogue.indicators:
-        if not indicator.bounded:
+        if not indicator.bounded or not set(indicator.numerator + indicator.denominator) <= set(column):
             continue
-        needed = indicator.numerator + indicator.denominator
-        if not set(needed) <= set(wide.columns):
-            continue
-        numerator = wide[indicator.numerator].sum(axis=1, min_count=len(indicator.numerator))
-        denominator = wide[indicator.denominator].sum(axis=1, min_count=len(indicator.denominator))
-        bad = numerator > denominator
-        for (unit, year) in wide.index[bad.fillna(False).to_numpy()]:
-            key = (unit, year, indicator.numerator[0])
-            table_number, position = located.loc[key]
-            problems.append(tables[int(table_number)].problem(
-                int(position), "count",
+        top = [column[v] for v in indicator.numerator]
+        bottom = [column[v] for v in indicator.denominator]
+        numerator = np.where(suppressed[:, top], 0.0, count[:, top]).sum(axis=1)
+        numerator[~known[:, top].all(axis=1)] = np.nan
+        denominator = count[:, bottom].sum(axis=1)
+        for cell in np.flatnonzero(numerator > denominator):
+            row = int(row_of[cell, top[0]])
+            unit, year = data.at[row, "unit"], int(data.at[row, "year"])
+            problems.append(tables[int(data.at[row, "_table"])].problem(
+                int(data.at[row, "_position"]), "count",
                 f"Zähler größer als Nenner für Indikator '{indicator.id}' (Einheit '{unit}', Jahr {year}: "
-                f"{'+'.join(indicator.numerator)} = {german_number(numerator[(unit, year)])} > "
-                f"{'+'.join(indicator.denominator)} = {german_number(denominator[(unit, year)])})"))
+                f"{'+'.join(indicator.numerator)} = {german_number(numerator[cell])} > "
+                f"{'+'.join(indicator.denominator)} = {german_number(denominator[cell])})"))
     return problems
 
 
@@ -331,7 +352,8 @@ def completeness_gaps(statistics: pd.DataFrame, units: pd.DataFrame, catalogue: 
     if statistics.empty:
         return []
     unit_ids = units["unit_id"].to_numpy(dtype=object)
-    variables, variable_codes = np.unique(statistics["variable"].to_numpy(dtype=object), return_inverse=True)
+    variable_codes, variables = pd.factorize(statistics["variable"], sort=True)
+    variables = np.asarray(variables, dtype=object)
     first, last = int(statistics["year"].min()), int(statistics["year"].max())
     unit_codes = pd.Categorical(statistics["unit"], categories=unit_ids).codes
     present = np.zeros((len(unit_ids), len(variables), last - first + 1), dtype=bool)
