@@ -122,3 +122,11 @@ def test_german_number():
     assert german_number(2.5) == "2,5"
     assert german_number(2024, grouping=False) == "2024"
     assert german_number(float("nan")) == "(leer)"
+
+
+def test_problem_counts_are_german_numbers():
+    from veedel_lib.errors import DataValidationError, Problem
+
+    error = DataValidationError([Problem("statistics.csv", row, "count", "keine Zahl") for row in range(2, 1236)])
+    message = str(error)
+    assert message.startswith("1.234 Probleme in den Eingabedaten") and "... und 1.034 weitere" in message

@@ -114,10 +114,10 @@ class DataValidationError(VeedelError):
     def _message(self) -> str:
         count = len(self.problems)
         files = sorted({Path(p.file).name for p in self.problems})
-        head = f"{count} Problem{'e' if count != 1 else ''} in den Eingabedaten ({', '.join(files)}):"
+        head = f"{german_number(count)} Problem{'e' if count != 1 else ''} in den Eingabedaten ({', '.join(files)}):"
         lines = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
         if count > MAX_LISTED:
-            lines.append(f"  ... und {count - MAX_LISTED} weitere (alle in DataValidationError.problems)")
+            lines.append(f"  ... und {german_number(count - MAX_LISTED)} weitere (alle in DataValidationError.problems)")
         return "\n".join([head, *lines])
 
 
