@@ -14,6 +14,7 @@ from veedel_lib.analysis.indicators import indicator_values, stadtteil_groups
 from veedel_lib.errors import DataValidationError
 from veedel_lib.inputs.dataset import load_dataset
 from veedel_lib.inputs.koeln import convert_koeln, load_mapping, portal_frame, profile_reference
+from veedel_lib.params.reference import STADTTEILE
 
 POPULATION_FILE = "koeln_bevoelkerung_stadtteile_2005-2012.csv"
 PROFILE_FILE = "koeln_stadtteildaten_2011.csv"
@@ -109,6 +110,19 @@ def test_real_conversion_reports_what_it_can_and_cannot_compute(converted):
     assert "Nicht berechenbar" in summary.text()
     assert "Nebenwohnung" in summary.ignored[POPULATION_FILE] and "Wahlbeteiligung" in summary.ignored[PROFILE_FILE]
     assert ds.years == list(range(2005, 2013))
+
+
+def test_real_data_are_complete_and_the_sum_check_is_said_on_the_console(converted):
+    """The completeness rule raises no false alarm on the city's files; the one sum check that does not add up
+    (SGB II: the Bundesagentur's city total includes persons without a Stadtteil) is a console line (item 4)."""
+    summary, ds = converted
+    assert ds.gaps == []
+    [warning] = summary.warnings
+    assert warning.startswith("Summenkontrolle koeln_sgb2_stadtteile_2005-2012.csv, Stadt Köln, Variable "
+                              "'sgb2_recipients'")
+    assert "2011: Summe 110.857, Datei 112.005 (Differenz -1.148)" in warning
+    assert "alle 86 Stadtteile haben Werte" in warning
+    assert warning in summary.text()
 
 
 # ----------------------------------------------------------------------------- small files
@@ -391,3 +405,27 @@ def test_jahresbericht_on_real_data_says_which_figures_it_cannot_compute(convert
     number = rows.loc["single_parents", "note"].split("Anm. ")[1].rstrip(")")
     assert (f"**Anm. {number} – {rows.loc['single_parents', 'label']}:** nicht für 2012: Haushalte von "
             "Alleinerziehenden nur für 2011.") in remarks.markdown
+
+
+def test_missing_stadtteil_rows_are_said_by_the_sum_check_and_the_gaps(tmp_path, capsys):
+    """Regression: the sum check caught missing Kalk rows but said so only in umwandlung.txt (item 4)."""
+    from veedel_lib import cli
+
+    rows = [("2012", "000", "Stadt Köln", "Einwohner", "30000.0"), ("2012", "008", "Kalk", "Einwohner", "2506.0")]
+    rows += [("2012", str(n), name, "Einwohner", "350.0")
+             for n, name in STADTTEILE.items() if n not in (802, 803)]
+    source = tmp_path / "source"
+    write(source / POPULATION_FILE, portal(rows))
+    target = tmp_path / "data"
+    summary = convert_koeln(source, target, PARAMETERS)
+    city = next(w for w in summary.warnings if "Stadt Köln" in w)
+    assert "nur 84 von 86 Stadtteilen haben Werte: es fehlen Zeilen von Stadtteilen" in city
+    bezirk = next(w for w in summary.warnings if "Stadtbezirk 8 (Kalk)" in w)
+    assert "nur 7 von 9 Stadtteilen" in bezirk
+    ds = load_dataset(target, PARAMETERS, use_cache=False)
+    assert {gap.units for gap in ds.gaps} == {("802",), ("803",)}
+    code = cli.main(["--parameters", str(PARAMETERS), "validate", "--source", "koeln", str(source)])
+    output = capsys.readouterr().out
+    assert code == 1
+    assert output.index("Hinweise zur Umwandlung") < output.index("nur 84 von 86") < output.index(
+        "Stadtteil 802 (Kalk) fehlt ganz") < output.index("Gültig, aber unvollständig")

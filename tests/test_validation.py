@@ -151,3 +151,79 @@ def test_catalogue_error_names_line_and_key(tmp_path):
         load_dataset("demo", parameters, use_cache=False, demo=ensure_demo_data)
     problem = caught.value.problems[0]
     assert problem.row == line and "sgb2_recipent" in problem.reason
+
+
+def _catalogue_with(tmp_path, old, new):
+    """A copy of the parameters whose indicators.yml has ``old`` replaced by ``new`` (once)."""
+    parameters = tmp_path / "parameters"
+    shutil.copytree(PARAMETERS, parameters)
+    path = parameters / "indicators.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return parameters
+
+
+SGB2_LINE = ("{id: sgb2_recipients, label: Leistungsberechtigte nach dem SGB II, source: Statistik der Bundesagentur "
+             "für Arbeit, publish_threshold: 10}")
+
+
+def test_deleted_threshold_falls_back_to_the_source_rule_and_is_named(tmp_path, small_data):
+    """Regression: without publish_threshold the SGB II count silently became publishable from 3 (item 14)."""
+    parameters = _catalogue_with(tmp_path, SGB2_LINE, SGB2_LINE.replace(", publish_threshold: 10", ""))
+    ds = load_dataset(small_data, parameters, use_cache=False)
+    assert ds.catalogue.variable("sgb2_recipients").publish_threshold is None
+    assert ds.catalogue.variable_threshold("sgb2_recipients") == 10
+    assert ds.catalogue.threshold(ds.catalogue.indicator("sgb2_quote")) == 10
+    note = next(n for n in ds.notes if "Bundesagentur für Arbeit" in n)
+    assert "unter 10" in note and "Leistungsberechtigte nach dem SGB II" in note
+
+
+def test_missing_threshold_without_a_source_rule_is_an_error(tmp_path):
+    new = SGB2_LINE.replace(", publish_threshold: 10", "").replace("Statistik der Bundesagentur für Arbeit",
+                                                                   "Jobcenter Köln")
+    parameters = _catalogue_with(tmp_path, SGB2_LINE, new)
+    line = next(i for i, text in enumerate((parameters / "indicators.yml").read_text(encoding="utf-8").splitlines(), 1)
+                if "Jobcenter Köln" in text)
+    from veedel_lib.params.catalogue import load_catalogue
+
+    with pytest.raises(DataValidationError) as caught:
+        load_catalogue(parameters / "indicators.yml")
+    problem = caught.value.problems[0]
+    assert problem.row == line and problem.column.endswith(".publish_threshold")
+    assert "Veröffentlichungsschwelle fehlt" in problem.reason and "Jobcenter Köln" in problem.reason
+
+
+def test_demo_catalogue_thresholds_are_unchanged(demo):
+    """Every variable of the demo catalogue keeps its own threshold: BA data 10, the city's data 5."""
+    thresholds = {v.id: demo.catalogue.variable_threshold(v.id) for v in demo.catalogue.variables}
+    assert all(v.publish_threshold is not None for v in demo.catalogue.variables)
+    assert {t for v, t in thresholds.items() if "Bundesagentur" in demo.catalogue.variable(v).source} == {10}
+    assert {t for v, t in thresholds.items() if "Bundesagentur" not in demo.catalogue.variable(v).source} == {5}
+    assert not any("Veröffentlichungsschwelle" in n for n in demo.notes)
+
+
+def test_header_only_statistics_file_is_an_error_not_a_crash(small_data):
+    """Regression: a statistics.csv with only its header validated and then failed with an IndexError (item 11)."""
+    write(small_data / "statistics.csv", "unit;year;variable;count\n")
+    find(problems_of(small_data), "statistics.csv", 1, None, "keine Datenzeilen")
+
+
+def test_header_only_units_file_is_an_error(small_data):
+    write(small_data / "units.csv", "unit_id;unit_name;stadtteil;stadtbezirk\n")
+    find(problems_of(small_data), "units.csv", 1, None, "keine Datenzeilen")
+
+
+def test_a_suppressed_denominator_is_not_zero_in_the_ratio_check(small_data):
+    """Regression: the check summed a suppressed population as 0 and reported 'pop_0_5 = 100 > population = 0'."""
+    rows = list(VALID_ROWS)
+    rows[0] = ("80201", 2023, "population", "*")
+    ds = load_dataset(broken(small_data, rows), PARAMETERS, use_cache=False)
+    assert ds.statistics["suppressed"].sum() == 1
+
+
+def test_a_suppressed_numerator_part_still_lets_the_others_exceed_the_denominator(small_data):
+    rows = VALID_ROWS + [("80202", 2023, "sgb2_recipients", 150), ("80202", 2023, "sgb12_hlu", "*"),
+                         ("80202", 2023, "gsi_age", 60), ("80202", 2023, "gsi_em", 0), ("80202", 2023, "asylblg", 0)]
+    problem = find(problems_of(broken(small_data, rows)), "statistics.csv", 8, "count", "Zähler größer als Nenner")
+    assert "transfer_quote" in problem.reason and "= 210 > population = 200" in problem.reason

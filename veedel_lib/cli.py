@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 2 a problem the user can fix (any VeedelError: input, parameters, options, a missing
 program), shown as one German message; 1 a run that finished with failed reports, or a bug in veedel, which
-surfaces as a Python traceback instead of being dressed up as a user error.
+surfaces as a Python traceback instead of being dressed up as a user error. ``veedel validate`` also exits
+with 1 for data that are valid but incomplete (missing rows), with 2 for them under ``--strict``.
 """
 
 from __future__ import annotations
@@ -40,33 +41,71 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- validate
 
+def _say(template: str, *values: object) -> None:
+    """Print a rich markup ``template`` whose ``{}`` slots get ``values`` escaped: text from input (file names,
+    cell contents, problems) is shown as it is and never read as markup such as ``[/x]``."""
+    console.print(template.format(*(escape(str(value)) for value in values)), soft_wrap=True)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check a data folder: problems first (exit 2), then missing rows (exit 1, with --strict 2), else "Gültig" (0)."""
+    import tempfile
+
     from .demo.generator import ensure_demo_data
+    from .errors import MAX_LISTED
     from .inputs.dataset import load_dataset
 
-    ds = load_dataset(args.directory, args.parameters, use_cache=False, demo=ensure_demo_data)
-    console.print(f"[green]Gültig:[/] {args.directory}")
-    console.print(f"  {len(ds.units)} Einheiten in {ds.units['stadtteil_nr'].nunique()} Stadtteilen, "
-                  f"Jahre {ds.years[0]} bis {ds.years[-1]}, {ds.statistics['variable'].nunique()} Variablen, "
-                  f"{fmt.integer(len(ds.statistics))} Zeilen "
-                  f"({int(ds.statistics['suppressed'].sum())} an der Quelle unterdrückt)")
+    with tempfile.TemporaryDirectory(prefix="veedel-validate-") as converted:
+        directory = args.directory
+        if args.source == "koeln":
+            from .inputs.koeln import convert_koeln
+
+            summary = convert_koeln(args.directory, converted, args.parameters)
+            directory = converted
+            if summary.warnings:
+                _say("[yellow]Hinweise zur Umwandlung der Kölner Daten ({}):[/]", len(summary.warnings))
+                for line in summary.warnings:
+                    _say("  - {}", line)
+        ds = load_dataset(directory, args.parameters, use_cache=False, demo=ensure_demo_data)
+        doc = None
+        if (ds.data_dir / "dokumentation").is_dir():
+            from .kernprozess.documentation import load_documentation
+
+            doc = load_documentation(ds.data_dir, args.parameters)
+    problems = [(area_id, problem) for area_id, found in ds.membership.problems.items() for problem in found]
+    if problems:
+        _say("[bold red]Probleme in der Abgrenzung der Gebiete ({}):[/]", len(problems))
+        for area_id, problem in problems:
+            _say("  - [red]Gebiet {}:[/] {}", area_id, problem)
+    if ds.gaps:
+        count = "1 Meldung" if len(ds.gaps) == 1 else f"{fmt.integer(len(ds.gaps))} Meldungen"
+        _say(f"[{'bold red' if args.strict else 'yellow'}]Unvollständige Daten ({{}} zu fehlenden Zeilen):[/]", count)
+        for gap in ds.gaps[:MAX_LISTED]:
+            _say("  - {}", gap)
+        if len(ds.gaps) > MAX_LISTED:
+            _say("  ... und {} weitere", len(ds.gaps) - MAX_LISTED)
+    if problems or (ds.gaps and args.strict):
+        _say("[bold red]Ungültig:[/] {}", args.directory)
+    elif ds.gaps:
+        _say("[yellow]Gültig, aber unvollständig:[/] {} (Berichte nennen die fehlenden Zeilen, wo eine Zahl "
+             "nicht berechnet werden kann; --strict behandelt Lücken als Fehler)", args.directory)
+    else:
+        _say("[green]Gültig:[/] {}", args.directory)
+    _say("  {} Einheiten in {} Stadtteilen, Jahre {} bis {}, {} Variablen, {} Zeilen ({} an der Quelle unterdrückt)",
+         len(ds.units), ds.units["stadtteil_nr"].nunique(), ds.years[0], ds.years[-1],
+         ds.statistics["variable"].nunique(), fmt.integer(len(ds.statistics)),
+         fmt.integer(int(ds.statistics["suppressed"].sum())))
     present = set(ds.statistics["variable"])
     for indicator in ds.catalogue.indicators:
         missing = [v for v in indicator.numerator + indicator.denominator if v not in present]
         if missing:
-            console.print(f"  [yellow]Indikator {indicator.id}:[/] es fehlen {', '.join(missing)}")
-    code = 0
-    if (ds.data_dir / "dokumentation").is_dir():
-        from .kernprozess.documentation import load_documentation
-
-        doc = load_documentation(ds.data_dir, args.parameters)
-        console.print(f"  Dokumentation der Kernprozesse: {len(doc.files)} Gebiete, {fmt.integer(len(doc.themes))} "
-                      f"Themen, {fmt.integer(len(doc.projects))} Projekte, {fmt.integer(len(doc.meetings))} Sitzungen")
-    for area_id, problems in ds.membership.problems.items():
-        code = 2
-        for problem in problems:
-            console.print(f"  [red]Gebiet {area_id}:[/] {problem}", soft_wrap=True)
-    return code
+            _say("  [yellow]Indikator {}:[/] es fehlen {}", indicator.id, ", ".join(missing))
+    if doc is not None:
+        _say("  Dokumentation der Kernprozesse: {} Gebiete, {} Themen, {} Projekte, {} Sitzungen", len(doc.files),
+             fmt.integer(len(doc.themes)), fmt.integer(len(doc.projects)), fmt.integer(len(doc.meetings)))
+    if problems or (ds.gaps and args.strict):
+        return 2
+    return 1 if ds.gaps else 0
 
 
 # ----------------------------------------------------------------------------- template
@@ -295,8 +334,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("directory")
     p.set_defaults(func=cmd_demo_data)
 
-    p = sub.add_parser("validate", help="einen Datenordner prüfen")
+    p = sub.add_parser("validate", help="einen Datenordner prüfen (Exit-Code 0 gültig, 1 unvollständig, 2 ungültig)")
     p.add_argument("directory")
+    p.add_argument("--strict", action="store_true", help="fehlende Zeilen (unvollständige Daten) als Fehler behandeln")
+    p.add_argument("--source", choices=["standard", "koeln"], default="standard",
+                   help="Art der Daten: koeln = offene Daten der Stadt Köln (werden zur Prüfung umgewandelt)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("template", help="Excel-Vorlagen für die Dokumentation der Kernprozesse schreiben")

@@ -15,10 +15,40 @@ error at a time. Each problem names the file (and sheet), the row as a spreadshe
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.numbers import format_decimal
+
 MAX_LISTED = 200  # problems printed in full; the rest are counted (all stay in .problems)
+
+
+def german_number(value: float | int, grouping: bool = True) -> str:
+    """A number as German messages write it: "-1.037" for -1037.0, "2,5" for 2.5, "2024" for a year.
+
+    Whole numbers lose their ".0"; up to ten decimals are kept (an input value is shown as it was read).
+    ``grouping=False`` drops the thousands dot (for years). This is the formatter of the lower rooms; the
+    reports' own (rounded, localised) formatting is :mod:`veedel_lib.render.formatting`.
+    """
+    number = float(value)
+    if math.isnan(number):
+        return "(leer)"
+    if math.isinf(number):
+        return "unendlich" if number > 0 else "minus unendlich"
+    return format_decimal(number, format="#,##0.##########", locale="de_DE", group_separator=grouping)
+
+
+def shown_value(value: object) -> str:
+    """An input value quoted for a German message: numbers in German form, texts in single quotes."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return german_number(value)
+    if value is None:
+        return "(leer)"
+    text = str(value)
+    return f"'{text if len(text) <= 80 else text[:77] + '...'}'"
 
 
 @dataclass(frozen=True, order=True)
@@ -84,10 +114,10 @@ class DataValidationError(VeedelError):
     def _message(self) -> str:
         count = len(self.problems)
         files = sorted({Path(p.file).name for p in self.problems})
-        head = f"{count} Problem{'e' if count != 1 else ''} in den Eingabedaten ({', '.join(files)}):"
+        head = f"{german_number(count)} Problem{'e' if count != 1 else ''} in den Eingabedaten ({', '.join(files)}):"
         lines = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
         if count > MAX_LISTED:
-            lines.append(f"  ... und {count - MAX_LISTED} weitere (alle in DataValidationError.problems)")
+            lines.append(f"  ... und {german_number(count - MAX_LISTED)} weitere (alle in DataValidationError.problems)")
         return "\n".join([head, *lines])
 
 

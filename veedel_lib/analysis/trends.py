@@ -18,6 +18,11 @@ from .indicators import CITY, area_groups, indicator_series
 
 MIN_YEARS_FOR_TREND = 4
 
+TREND_COLUMNS = ("indicator", "label", "direction", "unit", "first_year", "last_year", "area_first", "area_last",
+                 "city_first", "city_last", "area_change", "city_change", "gap_first", "gap_last", "gap_slope",
+                 "gap_slope_ci_low", "gap_slope_ci_high", "gap_slope_p")
+"""Columns of :func:`trend_table`, also when no indicator has a single year with both values."""
+
 
 def area_series(ds: Dataset, area_id: str, indicators: list[Indicator], years: list[int] | None = None,
                 level: float = 0.95) -> pd.DataFrame:
@@ -39,11 +44,6 @@ def linear_trend(years: np.ndarray, values: np.ndarray, level: float = 0.95) -> 
     low, high = fit.conf_int(alpha=1 - level)[1]
     return {"slope": float(fit.params[1]), "ci_low": float(low), "ci_high": float(high),
             "p_value": float(fit.pvalues[1])}
-
-
-TREND_COLUMNS = ["indicator", "label", "direction", "unit", "first_year", "last_year", "area_first", "area_last",
-                 "city_first", "city_last", "area_change", "city_change", "gap_first", "gap_last", "gap_slope",
-                 "gap_slope_ci_low", "gap_slope_ci_high", "gap_slope_p"]
 
 
 def trend_table(series: pd.DataFrame, indicators: list[Indicator], level: float = 0.95) -> pd.DataFrame:
@@ -81,4 +81,4 @@ def trend_table(series: pd.DataFrame, indicators: list[Indicator], level: float 
             "gap_slope_ci_high": trend["ci_high"],
             "gap_slope_p": trend["p_value"],
         })
-    return pd.DataFrame(rows, columns=TREND_COLUMNS)
+    return pd.DataFrame(rows, columns=list(TREND_COLUMNS))

@@ -4,26 +4,38 @@ A data folder holds ``units.csv`` (or ``.xlsx``) and one or more ``statistics*.c
 long form. ``data_dir="demo"`` selects the embedded demo data (when the caller hands over the demo
 generator): it is generated deterministically into a cache folder once and then read through exactly
 the same validators as a planner's own files.
+
+Valid data may still be incomplete (a unit without a row for a variable in a year, a year without any
+row): the loader does not refuse them, it lists the missing rows in :attr:`Dataset.gaps`, and the
+reports name them where a figure cannot be computed (:meth:`Dataset.gaps_for`).
+
+Validated datasets are kept in ``cache_dir()/prepared`` (one pickle per set of input bytes). The folder
+is bounded: after each write the least recently used files are removed beyond
+``VEEDEL_CACHE_MAX_FILES`` files (default 16) or ``VEEDEL_CACHE_MAX_MB`` megabytes (default 512); the
+file just written is always kept.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
-from collections.abc import Callable
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import ConfigurationError, DataValidationError, Problem
-from ..files import atomic_path, cache_dir
+from ..files import atomic_path, cache_dir, sha256_file
 from ..params.areas import AreaDefinitions, Membership, load_areas, resolve_membership
 from ..params.catalogue import Catalogue, load_catalogue
 from ..params.run_config import DEMO
 from ..params.run_config import parameters_dir as default_parameters_dir
 from .readers import read_table
-from .validation import validate_statistics, validate_units
+from .validation import Gap, completeness_gaps, validate_statistics, validate_units
 
 DATA_SUFFIXES = (".csv", ".xlsx", ".txt", ".tsv")
 
@@ -42,6 +54,19 @@ class Dataset:
     notes: list[str] = field(default_factory=list)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
     """Derived tables (e.g. per-year unit matrices) kept for the lifetime of the dataset."""
+    gaps: list[Gap] = field(default_factory=list)
+    """Missing rows (warnings, not errors): units, variables and years without a row; empty when complete."""
+
+    def gaps_for(self, unit_ids: Iterable[str] | None = None, variables: Iterable[str] | None = None,
+                 year: int | None = None) -> list[Gap]:
+        """The gaps that touch any of ``unit_ids``, any of ``variables`` and ``year`` (None: any).
+
+        For a report that cannot compute a figure: e.g. ``ds.gaps_for(ds.unit_ids("kalk"),
+        indicator.numerator + indicator.denominator, 2024)``; for the city pass ``unit_ids=None``.
+        """
+        unit_ids = None if unit_ids is None else list(unit_ids)
+        variables = None if variables is None else list(variables)
+        return [gap for gap in self.gaps if gap.touches(unit_ids, variables, year)]
 
     @property
     def years(self) -> list[int]:
@@ -114,22 +139,84 @@ def resolve_data_dir(data_dir: str | Path, parameters: Path, demo: DemoSource | 
     return Path(data_dir)
 
 
-_IN_MEMORY: dict[str, Dataset] = {}
+_IN_MEMORY: OrderedDict[str, Dataset] = OrderedDict()
 """Datasets already loaded in this process, by the key of their input bytes (warm kernels reuse them)."""
+
+IN_MEMORY_LIMIT = 4
+"""Datasets kept in one process (least recently used dropped first), so memory stays bounded."""
+
+CACHE_MAX_FILES = ("VEEDEL_CACHE_MAX_FILES", 16)
+CACHE_MAX_MB = ("VEEDEL_CACHE_MAX_MB", 512)
+"""Bounds of the prepared-dataset cache folder: environment variable and default."""
+
+
+def _remember(key: str, dataset: Dataset) -> None:
+    """Keep a dataset in this process, dropping the least recently used beyond :data:`IN_MEMORY_LIMIT`."""
+    _IN_MEMORY[key] = dataset
+    _IN_MEMORY.move_to_end(key)
+    while len(_IN_MEMORY) > IN_MEMORY_LIMIT:
+        _IN_MEMORY.popitem(last=False)
 
 
 def _prepared_key(files: list[Path], years: tuple[int, int] | None) -> str:
-    """Cache key of a validated dataset: the bytes of every input and parameter file plus versions."""
+    """Cache key of a validated dataset: the bytes of every input and parameter file, the code that validates
+    them (this package's ``inputs`` and ``params``) and the library versions. Files are hashed in chunks."""
     from importlib import metadata
 
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.name.encode() + b"\0" + sha256_file(path).encode() + b"\0")
     digest.update(repr(years).encode())
     for package in ("veedel", "pandas", "numpy", "pydantic"):
         digest.update(metadata.version(package).encode())
-    digest.update(Path(__file__).read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    for source in sorted([*package.glob("inputs/**/*.py"), *package.glob("params/*.py"), package / "errors.py"]):
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:24]
+
+
+def _limit(setting: tuple[str, int]) -> int:
+    """A cache bound from its environment variable (a whole number from 1), else its default."""
+    name, default = setting
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigurationError(f"{name} muss eine ganze Zahl ab 1 sein (ist '{text}')")
+    return int(text)
+
+
+def prune_prepared(folder: Path, keep: Path | None = None) -> list[Path]:
+    """Remove the least recently used prepared datasets beyond the bounds of the cache folder.
+
+    Newest by access time are kept: at most ``VEEDEL_CACHE_MAX_FILES`` files and ``VEEDEL_CACHE_MAX_MB``
+    megabytes; ``keep`` (the file just written) is never removed. Returns the removed files.
+    """
+    max_files, max_bytes = _limit(CACHE_MAX_FILES), _limit(CACHE_MAX_MB) * 1_000_000
+    entries = []
+    for path in folder.glob("*.pkl"):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed by a parallel process meanwhile
+            continue
+        entries.append((path != keep, -stat.st_atime, path, stat.st_size))
+    entries.sort(key=lambda entry: entry[:2])
+    removed, count, size = [], 0, 0
+    for not_kept, _, path, nbytes in entries:
+        if not_kept and (count + 1 > max_files or size + nbytes > max_bytes):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+            continue
+        count, size = count + 1, size + nbytes
+    return removed
+
+
+def _touch(path: Path) -> None:
+    """Mark a cache file as just used (its access time), also where the file system does not record reads."""
+    try:
+        os.utime(path, (time.time(), path.stat().st_mtime))
+    except OSError:
+        pass
 
 
 def load_dataset(data_dir: str | Path = DEMO, parameters_dir: str | Path | None = None,
@@ -138,7 +225,8 @@ def load_dataset(data_dir: str | Path = DEMO, parameters_dir: str | Path | None 
     """Read, validate and join everything an analysis needs.
 
     Raises DataValidationError listing every problem in every file (units, statistics, areas.yml,
-    indicators.yml) that could be checked. A dataset validated once is kept in the cache folder under
+    indicators.yml) that could be checked. Missing rows of valid data are not errors: they are listed in
+    :attr:`Dataset.gaps` (see :func:`~veedel_lib.inputs.validation.completeness_gaps`). A dataset validated once is kept in the cache folder under
     a key made of the exact bytes of all inputs, so the notebooks of a run (and repeated runs on the
     same data) do not validate the same files again; any changed byte means a new validation.
     Each call returns its own :class:`Dataset` (with this folder as ``data_dir``); datasets with the
@@ -157,28 +245,40 @@ def load_dataset(data_dir: str | Path = DEMO, parameters_dir: str | Path | None 
         cache_file = cache_dir() / "prepared" / f"{key}.pkl"
         here = {"data_dir": folder, "files": [units_file, *statistics_files]}
         if key in _IN_MEMORY:
+            _IN_MEMORY.move_to_end(key)
             return replace(_IN_MEMORY[key], **here)
         if cache_file.exists():
             try:
                 with open(cache_file, "rb") as handle:
                     dataset = pickle.load(handle)
-                _IN_MEMORY[key] = dataset
+                _touch(cache_file)
+                _remember(key, dataset)
                 return replace(dataset, **here)
             except Exception:  # a damaged or incompatible cache file is simply rebuilt
                 cache_file.unlink(missing_ok=True)
     catalogue = load_catalogue(parameters / "indicators.yml")
     areas = load_areas(parameters / "areas.yml")
     units = validate_units(read_table(units_file))
-    statistics = validate_statistics([read_table(p) for p in statistics_files], catalogue, units, years)
+    tables = [read_table(p) for p in statistics_files]
+    files_by_variable: dict[str, list[str]] = {}
+    for table in tables:
+        if "variable" in table.frame.columns:
+            for variable in pd.unique(table.frame["variable"]):
+                files_by_variable.setdefault(str(variable), []).append(table.source)
+    statistics = validate_statistics(tables, catalogue, units, years)
+    del tables
     membership = resolve_membership(areas, units)
     notes = []
     if (folder / ".demo").exists():
         notes.append("Demodaten: synthetisch erzeugt, an echten Kölner Kennzahlen kalibriert; keine amtlichen Werte.")
+    notes += catalogue.threshold_notes()
+    gaps = completeness_gaps(statistics, units, catalogue, files_by_variable)
     dataset = Dataset(units, statistics, catalogue, areas, membership, folder,
-                      [units_file, *statistics_files], notes)
+                      [units_file, *statistics_files], notes, gaps=gaps)
     if cache_file is not None:
-        _IN_MEMORY[key] = dataset
+        _remember(key, dataset)
         with atomic_path(cache_file) as temporary, open(temporary, "wb") as handle:
             pickle.dump(dataset, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        prune_prepared(cache_file.parent, keep=cache_file)
         return replace(dataset)
     return dataset

@@ -5,6 +5,12 @@ which needs the original row numbers to name the place of every problem. CSV fil
 or without BOM (Windows-1252 is accepted as a fallback, because the city's older exports use it),
 separated by ``;``, ``,`` or tabs, with decimal comma or decimal point; the convention is detected
 per file and can be forced.
+
+Large files are read and parsed column-wise (pandas' C parser, numpy on the raw bytes, regular
+expressions on the distinct cell texts only), so time and memory grow with the data and not with a
+Python object per cell. Files whose layout the fast reader cannot vouch for (ragged rows, line breaks
+inside quotes, old Mac line ends) are read record by record with the csv module, which names every
+problem exactly.
 """
 
 from __future__ import annotations
@@ -13,13 +19,14 @@ import csv
 import datetime as _dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataValidationError, Problem
+from ..errors import DataValidationError, Problem, german_number
 
 SUPPRESSED_MARKERS = frozenset({"*", ".", "x", "X"})
 """Cell texts that mean "value withheld" in German official statistics (kept as suppressed, never zero)."""
@@ -40,7 +47,8 @@ class RawTable:
     """A table as read: every cell as stripped text, plus where each record came from."""
 
     frame: pd.DataFrame
-    rows: list[int]
+    rows: Sequence[int]
+    """Spreadsheet row of each record (header = 1): a list, or a numpy array for large files."""
     source: str
     sheet: str | None = None
     decimal: str = "."
@@ -48,7 +56,7 @@ class RawTable:
 
     def problem(self, position: int, column: str | None, reason: str) -> Problem:
         """A problem at the record in position ``position`` (0-based) of this table."""
-        row = self.rows[position] if position is not None else None
+        row = int(self.rows[position]) if position is not None else None
         return Problem(self.source, row, column, reason, self.sheet)
 
     def file_problem(self, reason: str, column: str | None = None) -> Problem:
@@ -74,14 +82,6 @@ def read_table(path: str | Path, *, sheet: str | None = None, decimal: str | Non
                                        f"Dateityp '{suffix}' wird nicht unterstützt (CSV oder XLSX)")])
 
 
-def _decode(raw: bytes) -> tuple[str, str]:
-    """Decode file bytes: UTF-8 (BOM removed) first, Windows-1252 as fallback. Returns (text, encoding)."""
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="strict"), "cp1252"
-
-
 def _sniff_delimiter(first_line: str) -> str:
     """Pick the separator that splits the header line into the most fields (";" wins ties)."""
     counts = {sep: first_line.count(sep) for sep in (";", "\t", ",")}
@@ -89,34 +89,161 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] > 0 else ";"
 
 
-def detect_decimal(cells: list[str], delimiter: str) -> str:
-    """Guess the decimal mark of a file from its cells.
+def detect_decimal(cells: Sequence[str] | pd.DataFrame, delimiter: str) -> str:
+    """Guess the decimal mark of a file from its cells (a list of texts, or the table's text frame).
 
-    Comma-separated files use the point. Otherwise any "12,5" style cell means decimal comma; so do
-    thousands dots ("12.345") when no cell looks like a point decimal ("116107.00").
+    Comma-separated files use the point. Otherwise the first cell (row by row) that is a "12,5" style
+    number means decimal comma, the first "116107.00" style one decimal point; with neither, thousands
+    dots ("12.345") mean decimal comma. Only the distinct texts of each column are matched.
     """
     if delimiter == ",":
         return "."
+    frame = cells if isinstance(cells, pd.DataFrame) else pd.DataFrame({"cell": pd.Series(list(cells), dtype=object)})
+    width = max(frame.shape[1], 1)
+    first = {"comma": None, "point": None}
     has_thousands_dot = False
-    for cell in cells:
-        if _COMMA_DECIMAL.match(cell):
-            return ","
-        if _THOUSANDS_DOT.match(cell):
-            has_thousands_dot = True
-        elif _POINT_DECIMAL_NOT_THOUSANDS.match(cell):
-            return "."
+    for column_number in range(frame.shape[1]):
+        codes, uniques = pd.factorize(frame.iloc[:, column_number], use_na_sentinel=True)
+        texts = pd.Series(uniques, dtype=object).astype(str)
+        comma = texts.str.fullmatch(_COMMA_DECIMAL.pattern).to_numpy(dtype=bool)
+        thousands = texts.str.fullmatch(_THOUSANDS_DOT.pattern).to_numpy(dtype=bool)
+        point = texts.str.fullmatch(_POINT_DECIMAL_NOT_THOUSANDS.pattern).to_numpy(dtype=bool) & ~thousands
+        has_thousands_dot |= bool(thousands.any())
+        for kind, matched in (("comma", comma), ("point", point)):
+            if matched.any():
+                rows = np.flatnonzero(np.isin(codes, np.flatnonzero(matched)))
+                position = int(rows[0]) * width + column_number
+                first[kind] = position if first[kind] is None else min(first[kind], position)
+    if first["comma"] is not None and (first["point"] is None or first["comma"] < first["point"]):
+        return ","
+    if first["point"] is not None:
+        return "."
     return "," if has_thousands_dot else "."
 
 
 def _read_csv(path: Path, decimal: str | None) -> RawTable:
+    raw = path.read_bytes()
+    encoding = _encoding(path, raw)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    first_line = raw.split(b"\n", 1)[0].decode(encoding, errors="replace")
+    delimiter = _sniff_delimiter(first_line)
+    fast = _read_csv_fast(path, raw, encoding, delimiter)
+    if fast is None:
+        header, frame, rows = _read_csv_records(path, raw, encoding, delimiter)
+    else:
+        header, frame, rows = fast
+    del raw
+    problems = _header_problems(header, str(path), None)
+    if problems:
+        raise DataValidationError(problems)
+    frame.columns = header
+    if decimal is None:
+        decimal = detect_decimal(frame, delimiter)
+    notes = [f"Kodierung {encoding}, Trennzeichen '{delimiter}', Dezimalzeichen '{decimal}'"]
+    return RawTable(frame, rows, str(path), None, decimal, notes)
+
+
+def _encoding(path: Path, raw: bytes) -> str:
+    """The file's encoding: UTF-8 (with or without BOM) first, Windows-1252 as fallback; else a German error."""
     try:
-        text, encoding = _decode(path.read_bytes())
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("cp1252")
+        return "cp1252"
     except UnicodeDecodeError as exc:
         raise DataValidationError([Problem(str(path), None, None,
-                                           f"Datei ist weder UTF-8 noch Windows-1252 kodiert ({exc})")]) from exc
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    first_line = text.split("\n", 1)[0]
-    delimiter = _sniff_delimiter(first_line)
+                                           f"Datei ist weder UTF-8 noch Windows-1252 kodiert (nicht lesbares Byte "
+                                           f"an Position {exc.start + 1})")]) from exc
+
+
+_QUOTED = re.compile(rb'"[^"]*"')
+
+
+def _line_layout(raw: bytes, delimiter: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Fields and length (in bytes) of every physical line of a CSV file, counted on the bytes with numpy.
+
+    Quoted texts are blanked first, so a separator inside quotes does not count. None when the lines are
+    not the records (a line break inside quotes, a lone carriage return): then only the csv module knows.
+    """
+    unquoted = _QUOTED.sub(b'""', raw) if b'"' in raw else raw
+    if unquoted.count(b"\n") != raw.count(b"\n") or unquoted.count(b"\r") != unquoted.count(b"\r\n"):
+        return None
+    if b'"' in raw:
+        # quotes only around whole fields (doubled quotes inside them allowed), as the csv module reads them
+        edge = re.escape(delimiter.encode()) + rb'\r\n"'
+        if unquoted.count(b'"') % 2 or re.search(rb'[^' + edge + rb']""|""[^' + edge + rb']', unquoted):
+            return None
+    buffer = np.frombuffer(unquoted, dtype=np.uint8)
+    breaks = np.flatnonzero(buffer == 10)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(buffer)]))
+    separators = np.flatnonzero(buffer == ord(delimiter))
+    fields = np.diff(np.searchsorted(separators, np.concatenate((starts, [len(buffer)])))) + 1
+    carriage = np.zeros(len(ends), dtype=np.int64)
+    if b"\r" in unquoted:
+        carriage[:-1] = buffer[np.maximum(ends[:-1] - 1, 0)] == 13
+    return fields, ends - starts - carriage
+
+
+def _read_csv_fast(path: Path, raw: bytes, encoding: str, delimiter: str
+                   ) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
+    """Read a CSV whose every line is one record with the header's number of fields (or empty), column-wise.
+
+    Returns the stripped header, the text frame (blank records left out) and the spreadsheet row of every
+    record; None when a line has another number of fields (the record reader then names the rows).
+    """
+    layout = _line_layout(raw, delimiter)
+    if layout is None:
+        return None
+    fields, lengths = layout
+    blank = lengths == 0
+    if not len(fields) or blank[0]:
+        return None
+    if bool((fields[~blank] != fields[0]).any()):
+        return None
+    header = next(csv.reader([raw.split(b"\n", 1)[0].decode(encoding).rstrip("\r")], delimiter=delimiter,
+                             quotechar='"'))
+    header = [cell.strip() for cell in header]
+    rows = np.flatnonzero(~blank)[1:] + 1                         # physical line (0-based) + 1 = spreadsheet row
+    if len(rows) == 0:
+        return header, pd.DataFrame({i: pd.Series([], dtype=object) for i in range(len(header))}), rows
+    frame = pd.read_csv(io.BytesIO(raw), sep=delimiter, header=None, skiprows=1, dtype=object,
+                        keep_default_na=False, na_filter=False, skip_blank_lines=True, quotechar='"',
+                        encoding=encoding, engine="c", names=list(range(len(header))))
+    if len(frame) != len(rows):                                  # the parser saw the lines differently
+        return None
+    empty = np.ones(len(frame), dtype=bool)
+    for column in frame.columns:
+        frame[column], blank_cells = _stripped(frame[column])
+        empty &= blank_cells
+    if empty.any():
+        frame = frame[~empty].reset_index(drop=True)
+        rows = rows[~empty]
+    return header, frame, rows
+
+
+def _stripped(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The column with surrounding white space removed from each text, and which cells are then empty.
+
+    Only the distinct texts are stripped and compared; the cells take the result by their codes.
+    """
+    codes, uniques = pd.factorize(column)
+    texts = pd.Series(uniques, dtype=object)
+    cleaned = texts.str.strip()
+    empty = (cleaned == "").to_numpy(dtype=bool)[codes]
+    if bool((cleaned == texts).all()):
+        return column, empty
+    return pd.Series(cleaned.to_numpy(dtype=object)[codes], index=column.index, dtype=object), empty
+
+
+def _read_csv_records(path: Path, raw: bytes, encoding: str, delimiter: str
+                      ) -> tuple[list[str], pd.DataFrame, list[int]]:
+    """Read a CSV record by record (csv module): exact row numbers and a problem for every ragged row."""
+    text = raw.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
     problems: list[Problem] = []
     header: list[str] | None = None
@@ -144,12 +271,7 @@ def _read_csv(path: Path, decimal: str | None) -> RawTable:
     problems.extend(_header_problems(header, str(path), None))
     if problems:
         raise DataValidationError(problems)
-    frame = pd.DataFrame(records, columns=header, dtype=object)
-    if decimal is None:
-        sample = [c for r in records for c in r if c]
-        decimal = detect_decimal(sample, delimiter)
-    notes = [f"Kodierung {encoding}, Trennzeichen '{delimiter}', Dezimalzeichen '{decimal}'"]
-    return RawTable(frame, rows, str(path), None, decimal, notes)
+    return header, pd.DataFrame(records, columns=range(len(header)), dtype=object), rows
 
 
 def _header_problems(header: list[str], source: str, sheet: str | None) -> list[Problem]:
@@ -192,7 +314,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for broken files
         raise DataValidationError([Problem(str(path), None, None,
-                                           f"XLSX-Datei kann nicht gelesen werden: {exc}")]) from exc
+                                           "XLSX-Datei kann nicht gelesen werden: beschädigt oder keine Excel-Arbeitsmappe "
+                                           f"({type(exc).__name__})")]) from exc
     try:
         if sheet is None:
             worksheet = workbook.worksheets[0]
@@ -249,25 +372,56 @@ def parse_numbers(cells: pd.Series, decimal: str) -> ParsedNumbers:
     "*" and "." mean suppressed (NaN, status "suppressed"); "-" means zero; "" is missing; anything
     else that is not a number is "invalid". Thousands separators are accepted only in valid
     positions ("12.345" with decimal comma), so "1.5" under decimal comma is invalid, not 15.
+    Vectorised: each distinct text is parsed once and the result spread to its cells.
     """
-    texts = cells.astype(str).str.strip().str.replace("\u00a0", "", regex=False).str.replace("\u202f", "",
-                                                                                               regex=False)
+    codes, uniques = pd.factorize(pd.Series(cells, dtype=object).astype(str), use_na_sentinel=False)
+    texts = (pd.Series(uniques, dtype=object).str.strip().str.replace("\u00a0", "", regex=False)
+             .str.replace("\u202f", "", regex=False))
     values = np.full(len(texts), np.nan)
     status = np.full(len(texts), "invalid", dtype=object)
-    pattern = _GERMAN_NUMBER if decimal == "," else _POINT_NUMBER
-    for i, text in enumerate(texts):
-        if text == "":
-            status[i] = "missing"
-        elif text in SUPPRESSED_MARKERS:
-            status[i] = "suppressed"
-        elif text in ZERO_MARKERS:
-            values[i], status[i] = 0.0, "ok"
-        elif pattern.match(text):
-            if decimal == ",":
-                normalised = text.replace(".", "").replace(",", ".")
-            else:
-                normalised = text.replace(",", "")
-            values[i], status[i] = float(normalised), "ok"
-        elif decimal == "." and _SCIENTIFIC.match(text):
-            values[i], status[i] = float(text), "ok"
-    return ParsedNumbers(values, status)
+    number = texts.str.fullmatch((_GERMAN_NUMBER if decimal == "," else _POINT_NUMBER).pattern).to_numpy(dtype=bool)
+    if decimal == ",":
+        normalised = texts[number].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        normalised = texts[number].str.replace(",", "", regex=False)
+        scientific = texts.str.fullmatch(_SCIENTIFIC.pattern).to_numpy(dtype=bool) & ~number
+        values[scientific] = texts[scientific].astype(float).to_numpy()
+        status[scientific] = "ok"
+    values[number] = normalised.astype(float).to_numpy()
+    status[number] = "ok"
+    zero = texts.isin(ZERO_MARKERS).to_numpy()
+    values[zero], status[zero] = 0.0, "ok"
+    status[texts.isin(SUPPRESSED_MARKERS).to_numpy()] = "suppressed"
+    status[(texts == "").to_numpy()] = "missing"
+    return ParsedNumbers(values[codes], status[codes])
+
+
+def decimal_style_problems(table: RawTable, column: str) -> list[Problem]:
+    """Rows whose number style contradicts the rest of the column: "1.000" (thousands dot) among "3528.00".
+
+    Under one decimal convention a column cannot hold both: with decimal point "1.000" would be read as 1,
+    with decimal comma "3528.00" would not be a number. When a column has both styles, every row of the
+    rarer style is a problem (on a tie: the style that contradicts the file's decimal mark), naming an
+    example of the other style; the planner decides which one is right.
+    """
+    cells = table.frame[column]
+    codes, uniques = pd.factorize(pd.Series(cells, dtype=object).astype(str))
+    texts = pd.Series(uniques, dtype=object).str.strip()
+    thousands = texts.str.fullmatch(_THOUSANDS_DOT.pattern).to_numpy(dtype=bool)
+    point = texts.str.fullmatch(_POINT_DECIMAL_NOT_THOUSANDS.pattern).to_numpy(dtype=bool) & ~thousands
+    thousand_rows = np.flatnonzero(np.isin(codes, np.flatnonzero(thousands)))
+    point_rows = np.flatnonzero(np.isin(codes, np.flatnonzero(point)))
+    if not len(thousand_rows) or not len(point_rows):
+        return []
+    report_thousands = (len(thousand_rows) < len(point_rows)
+                        or (len(thousand_rows) == len(point_rows) and table.decimal == "."))
+    minority, majority = (thousand_rows, point_rows) if report_thousands else (point_rows, thousand_rows)
+    example = f"Zeile {int(table.rows[majority[0]])}: '{cells.iat[majority[0]]}'"
+    if report_thousands:
+        reason = ("Tausenderpunkt, aber {n} andere Zeilen dieser Spalte haben einen Dezimalpunkt (z. B. {example}); "
+                  "gemischte Zahlenformate: bitte eine Schreibweise für die ganze Spalte")
+    else:
+        reason = ("Dezimalpunkt, aber {n} andere Zeilen dieser Spalte haben Tausenderpunkte (z. B. {example}); "
+                  "gemischte Zahlenformate: bitte eine Schreibweise für die ganze Spalte")
+    text = reason.format(n=german_number(len(majority)), example=example)
+    return [table.problem(int(position), column, f"'{cells.iat[position]}' hat einen {text}") for position in minority]

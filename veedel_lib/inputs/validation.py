@@ -10,20 +10,26 @@ denominators, duplicate keys, years out of range. No row is ever dropped without
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ..errors import DataValidationError, Problem
+from ..errors import DataValidationError, Problem, german_number
 from ..params.catalogue import Catalogue
 from ..params.reference import STADTBEZIRKE, STADTTEILE, stadtbezirk_number, stadtteil_number
-from .readers import RawTable, parse_numbers
+from .readers import RawTable, decimal_style_problems, parse_numbers
 
 UNIT_COLUMNS = ("unit_id", "unit_name", "stadtteil", "stadtbezirk")
 STATISTICS_COLUMNS = ("unit", "year", "variable", "count")
 FIRST_YEAR = 1975
 """Cologne's present boundaries date from the 1975 municipal reform; earlier years cannot be compared."""
+
+
+NO_ROWS = "keine Datenzeilen: die Datei enthält nur die Kopfzeile"
 
 
 def default_years() -> tuple[int, int]:
@@ -55,9 +61,17 @@ def _schema_problems(table: RawTable, frame: pd.DataFrame, schema: pa.DataFrameS
             if case.failure_case is None or (isinstance(case.failure_case, float) and np.isnan(case.failure_case)):
                 continue  # empty cells are reported as missing values by the caller
             position = int(case.index)
-            problems.append(table.problem(position, case.column, f"{case.check} (Wert: {case.failure_case})"))
+            problems.append(table.problem(position, case.column,
+                                          f"{case.check} (Wert: {_shown(case.column, case.failure_case)})"))
         return problems
     return []
+
+
+def _shown(column: str, value: object) -> str:
+    """A failing cell value for a German message: years without, counts with thousands dot ("-1.037")."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return german_number(float(value), grouping=column != "year")
+    return str(value)
 
 
 def _whole_number(series: pd.Series) -> pd.Series:
@@ -76,6 +90,8 @@ def validate_units(table: RawTable) -> pd.DataFrame:
     if any(p.reason.startswith("Pflichtspalte") for p in problems):
         raise DataValidationError(problems)
     raw = table.frame
+    if raw.empty:
+        raise DataValidationError([*problems, table.file_problem(NO_ROWS)])
     stadtteil = pd.Series([stadtteil_number(v) for v in raw["stadtteil"]], dtype=object)
     stadtbezirk = pd.Series([stadtbezirk_number(v) for v in raw["stadtbezirk"]], dtype=object)
     for position in range(len(raw)):
@@ -151,6 +167,10 @@ def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.
         if any(p.reason.startswith("Pflichtspalte") for p in column_problems):
             continue
         raw = table.frame
+        if raw.empty:
+            problems.append(table.file_problem(NO_ROWS))
+            continue
+        problems += decimal_style_problems(table, "count")
         year = parse_numbers(raw["year"], ".")
         count = parse_numbers(raw["count"], table.decimal)
         for position in np.flatnonzero(year.status != "ok"):
@@ -182,14 +202,32 @@ def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.
     if not frames:
         raise DataValidationError(problems)
     data = pd.concat(frames, ignore_index=True)
-    problems += _duplicate_problems(data, tables)
+    keys = _Keys(data)
+    problems += _duplicate_problems(data, tables, keys)
     if not problems:
         data["year"] = data["year"].astype(int)
-        problems += _ratio_problems(data, tables, catalogue)
+        problems += _ratio_problems(data, tables, catalogue, keys)
     if problems:
         raise DataValidationError(problems)
     data = data.drop(columns=["_table", "_position"])
-    return data.sort_values(["year", "variable", "unit"]).reset_index(drop=True)
+    return data.take(keys.order()).reset_index(drop=True)
+
+
+class _Keys:
+    """Integer codes of unit, variable and year per row, so the cross-row checks need no text comparisons."""
+
+    def __init__(self, data: pd.DataFrame) -> None:
+        self.unit, self.units = pd.factorize(data["unit"])
+        self.variable, self.variables = pd.factorize(data["variable"])
+        self.year, self.years = pd.factorize(data["year"], use_na_sentinel=True)
+        self.cell = self.unit.astype(np.int64) * max(len(self.years), 1) + self.year
+
+    def order(self) -> np.ndarray:
+        """Row order by year, variable and unit (the texts' order, via the rank of each distinct text)."""
+        unit_rank = np.argsort(np.argsort(np.asarray(self.units, dtype=object)))
+        variable_rank = np.argsort(np.argsort(np.asarray(self.variables, dtype=object)))
+        year_rank = np.argsort(np.argsort(np.asarray(self.years, dtype=float)))
+        return np.lexsort((unit_rank[self.unit], variable_rank[self.variable], year_rank[self.year]))
 
 
 def _where(tables: list[RawTable], table_number: int, position: int, current: int) -> str:
@@ -198,12 +236,13 @@ def _where(tables: list[RawTable], table_number: int, position: int, current: in
     return f"Zeile {row}" if table_number == current else f"{table.source}, Zeile {row}"
 
 
-def _duplicate_problems(data: pd.DataFrame, tables: list[RawTable]) -> list[Problem]:
+def _duplicate_problems(data: pd.DataFrame, tables: list[RawTable], keys: _Keys) -> list[Problem]:
     """One problem per row whose (unit, year, variable) occurs more than once, naming the other rows."""
-    keys = ["unit", "year", "variable"]
-    duplicated = data[data.duplicated(keys, keep=False) & data["year"].notna()]
+    key = keys.cell * max(len(keys.variables), 1) + keys.variable
+    repeated = pd.Series(key).duplicated(keep=False).to_numpy() & (keys.year >= 0)
+    duplicated = data[repeated]
     problems = []
-    for _, group in duplicated.groupby(keys, sort=False):
+    for _, group in duplicated.groupby(["unit", "year", "variable"], sort=False):
         places = list(zip(group["_table"], group["_position"]))
         for table_number, position in places:
             others = [_where(tables, t, p, table_number) for t, p in places if (t, p) != (table_number, position)]
@@ -214,27 +253,166 @@ def _duplicate_problems(data: pd.DataFrame, tables: list[RawTable]) -> list[Prob
     return problems
 
 
-def _ratio_problems(data: pd.DataFrame, tables: list[RawTable], catalogue: Catalogue) -> list[Problem]:
-    """Numerators above denominators, per unit and year, for every bounded indicator."""
-    wide = data.pivot_table(index=["unit", "year"], columns="variable", values="count", aggfunc="sum",
-                            dropna=False)
-    located = data.set_index(["unit", "year", "variable"])[["_table", "_position"]]
+def _ratio_problems(data: pd.DataFrame, tables: list[RawTable], catalogue: Catalogue, keys: _Keys) -> list[Problem]:
+    """Numerators above denominators, per unit and year, for every bounded indicator.
+
+    A numerator part suppressed at the source counts as 0 (the numerator is at least the sum of the
+    others); a suppressed denominator part leaves the unit and year unchecked (its size is unknown); a
+    missing row leaves it unchecked too. Vectorised on a (unit x year) x variable matrix.
+    """
+    cells, width = len(keys.units) * max(len(keys.years), 1), len(keys.variables)
+    count = np.full((cells, width), np.nan)
+    count[keys.cell, keys.variable] = data["count"].to_numpy(dtype=float)
+    suppressed = np.zeros((cells, width), dtype=bool)
+    suppressed[keys.cell, keys.variable] = data["suppressed"].to_numpy(dtype=bool)
+    row_of = np.full((cells, width), -1, dtype=np.int64)
+    row_of[keys.cell, keys.variable] = np.arange(len(data))
+    column = {str(v): i for i, v in enumerate(keys.variables)}
+    known = suppressed | ~np.isnan(count)
     problems = []
     for indicator in catalogue.indicators:
-        if not indicator.bounded:
+        if not indicator.bounded or not set(indicator.numerator + indicator.denominator) <= set(column):
             continue
-        needed = indicator.numerator + indicator.denominator
-        if not set(needed) <= set(wide.columns):
-            continue
-        numerator = wide[indicator.numerator].sum(axis=1, min_count=len(indicator.numerator))
-        denominator = wide[indicator.denominator].sum(axis=1, min_count=len(indicator.denominator))
-        bad = numerator > denominator
-        for (unit, year) in wide.index[bad.fillna(False).to_numpy()]:
-            key = (unit, year, indicator.numerator[0])
-            table_number, position = located.loc[key]
-            problems.append(tables[int(table_number)].problem(
-                int(position), "count",
+        top = [column[v] for v in indicator.numerator]
+        bottom = [column[v] for v in indicator.denominator]
+        numerator = np.where(suppressed[:, top], 0.0, count[:, top]).sum(axis=1)
+        numerator[~known[:, top].all(axis=1)] = np.nan
+        denominator = count[:, bottom].sum(axis=1)
+        for cell in np.flatnonzero(numerator > denominator):
+            row = int(row_of[cell, top[0]])
+            unit, year = data.at[row, "unit"], int(data.at[row, "year"])
+            problems.append(tables[int(data.at[row, "_table"])].problem(
+                int(data.at[row, "_position"]), "count",
                 f"Zähler größer als Nenner für Indikator '{indicator.id}' (Einheit '{unit}', Jahr {year}: "
-                f"{'+'.join(indicator.numerator)} = {numerator[(unit, year)]:.0f} > "
-                f"{'+'.join(indicator.denominator)} = {denominator[(unit, year)]:.0f})"))
+                f"{'+'.join(indicator.numerator)} = {german_number(numerator[cell])} > "
+                f"{'+'.join(indicator.denominator)} = {german_number(denominator[cell])})"))
     return problems
+
+
+# ---------------------------------------------------------------- completeness
+
+@dataclass(frozen=True, order=True)
+class Gap(Problem):
+    """Rows missing from otherwise valid statistics: which units, variables and years (a warning, not an error).
+
+    Empty ``units`` means every unit (a gap year), empty ``variables`` every variable, empty ``years``
+    every year of the data (a unit or Stadtteil without any row).
+    """
+
+    units: tuple[str, ...] = ()
+    variables: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+    def touches(self, unit_ids: Iterable[str] | None = None, variables: Iterable[str] | None = None,
+                year: int | None = None) -> bool:
+        """Whether the gap concerns any of ``unit_ids``, any of ``variables`` and ``year`` (None: any)."""
+        if unit_ids is not None and self.units and not set(self.units) & set(unit_ids):
+            return False
+        if variables is not None and self.variables and not set(self.variables) & set(variables):
+            return False
+        return year is None or not self.years or int(year) in self.years
+
+
+def years_text(years: Iterable[int]) -> str:
+    """Years as German text with runs joined: "im Jahr 2022", "in den Jahren 2005, 2007 bis 2010"."""
+    ordered = sorted({int(y) for y in years})
+    runs: list[list[int]] = []
+    for year in ordered:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    parts = [str(r[0]) if len(r) == 1 else (f"{r[0]}, {r[1]}" if len(r) == 2 else f"{r[0]} bis {r[-1]}")
+             for r in runs]
+    return f"im Jahr {ordered[0]}" if len(ordered) == 1 else "in den Jahren " + ", ".join(parts)
+
+
+def gap_year_exempt(catalogue: Catalogue) -> set[str]:
+    """Variables used only by ``latest_available`` indicators (elections): they are collected in some years only."""
+    users: dict[str, list[bool]] = {}
+    for indicator in catalogue.indicators:
+        for variable in indicator.numerator + indicator.denominator:
+            users.setdefault(variable, []).append(indicator.latest_available)
+    in_figures = {v for figure in catalogue.programme_figures for v in figure.variables}
+    return {v for v, flags in users.items() if all(flags) and v not in in_figures}
+
+
+def completeness_gaps(statistics: pd.DataFrame, units: pd.DataFrame, catalogue: Catalogue,
+                      files_by_variable: dict[str, list[str]]) -> list[Gap]:
+    """Missing rows of valid statistics, per variable: every unit needs a row in every year of the variable.
+
+    A variable's years are those in which it is present for any unit; inside their span a year without
+    any row is a gap year (one problem per variable; not for variables of ``latest_available`` indicators,
+    see :func:`gap_year_exempt`). In each of its years every unit of ``units`` needs a row (a suppressed
+    value is a row with "*"). Aggregated so that a missing Stadtteil is one line: a Stadtteil without any
+    row, a unit without any row, otherwise one problem per unit and set of missing years listing the
+    variables. ``files_by_variable`` names the statistics file(s) holding each variable. Vectorised: a
+    boolean cube unit x variable x year.
+    """
+    if statistics.empty:
+        return []
+    unit_ids = units["unit_id"].to_numpy(dtype=object)
+    variable_codes, variables = pd.factorize(statistics["variable"], sort=True)
+    variables = np.asarray(variables, dtype=object)
+    first, last = int(statistics["year"].min()), int(statistics["year"].max())
+    unit_codes = pd.Categorical(statistics["unit"], categories=unit_ids).codes
+    present = np.zeros((len(unit_ids), len(variables), last - first + 1), dtype=bool)
+    present[unit_codes, variable_codes, statistics["year"].to_numpy() - first] = True
+    variable_years = present.any(axis=0)
+    labels = {v.id: v.label for v in catalogue.variables}
+    all_files = sorted({f for names in files_by_variable.values() for f in names})
+
+    def file_of(names: Iterable[str]) -> str:
+        chosen = sorted({f for v in names for f in files_by_variable.get(v, [])}) or all_files
+        return chosen[0] if len(chosen) == 1 else ", ".join(Path(f).name for f in chosen)
+
+    gaps: list[Gap] = []
+    exempt = gap_year_exempt(catalogue)
+    gap_years: dict[tuple[tuple[int, ...], tuple[int, ...]], list[str]] = {}
+    for index, variable in enumerate(variables):
+        if variable in exempt:
+            continue
+        years = np.flatnonzero(variable_years[index])
+        missing = tuple(first + int(y) for y in range(years[0], years[-1] + 1) if not variable_years[index, y])
+        if missing:
+            gap_years.setdefault((missing, tuple(first + int(y) for y in years)), []).append(str(variable))
+    for (missing, years), lacking_variables in gap_years.items():
+        what = (f"Variable '{lacking_variables[0]}' ({labels.get(lacking_variables[0], lacking_variables[0])}) fehlt"
+                if len(lacking_variables) == 1 else
+                f"{len(lacking_variables)} Variablen ({', '.join(lacking_variables)}) fehlen")
+        gaps.append(Gap(file_of(lacking_variables), None, "year",
+                        f"{what} für alle Einheiten {years_text(missing)} (vorhanden {years_text(years)}): "
+                        f"ein Jahr ohne Daten", None, (), tuple(lacking_variables), missing))
+    has_rows = present.any(axis=(1, 2))
+    names = dict(zip(units["unit_id"], units["unit_name"]))
+    empty_units = set(unit_ids[~has_rows])
+    for (number, name), group in units.groupby(["stadtteil_nr", "stadtteil_name"], sort=True):
+        members = list(group["unit_id"])
+        lacking = [u for u in members if u in empty_units]
+        if lacking and len(lacking) == len(members):
+            count = "seine Einheit" if len(members) == 1 else f"seine {len(members)} Einheiten"
+            gaps.append(Gap(file_of(variables), None, "unit",
+                            f"Stadtteil {number} ({name}) fehlt ganz: keine Zeile für {count} "
+                            f"({', '.join(members)}) in allen Variablen und Jahren", None, tuple(members)))
+        for unit in lacking if len(lacking) < len(members) else []:
+            gaps.append(Gap(file_of(variables), None, "unit",
+                            f"Einheit {unit} ({names[unit]}) fehlt ganz: keine Zeile in allen Variablen und Jahren",
+                            None, (unit,)))
+    missing_cells = variable_years[None, :, :] & ~present
+    missing_cells[~has_rows] = False
+    for unit_index in np.flatnonzero(missing_cells.any(axis=(1, 2))):
+        unit = unit_ids[unit_index]
+        by_years: dict[tuple[int, ...], list[str]] = {}
+        for variable_index in np.flatnonzero(missing_cells[unit_index].any(axis=1)):
+            years = tuple(first + int(y) for y in np.flatnonzero(missing_cells[unit_index, variable_index]))
+            by_years.setdefault(years, []).append(str(variables[variable_index]))
+        for years, lacking_variables in by_years.items():
+            expected = variable_years[:, [y - first for y in years]].all(axis=1).sum()
+            what = (f"für {lacking_variables[0]}" if len(lacking_variables) == 1
+                    else f"für alle {len(lacking_variables)} Variablen" if len(lacking_variables) == expected
+                    else f"für {len(lacking_variables)} Variablen ({', '.join(lacking_variables)})")
+            gaps.append(Gap(file_of(lacking_variables), None, "variable",
+                            f"Einheit {unit} ({names[unit]}): keine Zeile {what} {years_text(years)} "
+                            "(ein an der Quelle unterdrückter Wert ist eine Zeile mit '*')",
+                            None, (str(unit),), tuple(lacking_variables), years))
+    return gaps

@@ -33,7 +33,7 @@ from ..errors import DataValidationError, Problem
 from ..files import atomic_path
 from ..params.catalogue import Catalogue
 from ..params.reference import STADTTEILE, stadtteil_number
-from ..params.yamlfiles import load_yaml, parse_model, problem_at
+from ..params.yamlfiles import load_yaml, parse_model, problem_at, regex_problem
 from .readers import RawTable, read_table
 from .validation import validate_statistics, validate_units
 
@@ -59,7 +59,7 @@ class ColumnPattern(BaseModel):
         try:
             pattern = re.compile(value)
         except re.error as exc:
-            raise ValueError(f"kein gültiger regulärer Ausdruck: {exc}") from exc
+            raise ValueError(regex_problem(exc)) from exc
         if pattern.groups < 1:
             raise ValueError("der Ausdruck braucht eine Gruppe in Klammern für das Jahr, z. B. (\\d{4})")
         return value

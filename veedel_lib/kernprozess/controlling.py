@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..errors import DataValidationError
+from ..errors import DataValidationError, german_number
 from ..params.run_config import parameters_dir as default_parameters_dir
 from ..params.yamlfiles import load_yaml, parse_model, problem_at
 from .indicators import indicator_labels
@@ -60,7 +60,7 @@ class TargetsConfig(BaseModel):
         for year_targets in [*self.default.values(), *(t for a in self.areas.values() for t in a.values())]:
             for indicator, value in year_targets.items():
                 if value < 0 or not np.isfinite(value):
-                    raise ValueError(f"Ziel für {indicator} muss eine Zahl ab 0 sein (Wert: {value})")
+                    raise ValueError(f"Ziel für {indicator} muss eine Zahl ab 0 sein (Wert: {german_number(value)})")
         return self
 
     def targets(self, area_id: str) -> Targets:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import ConfigurationError
 from ..params.run_config import parameters_dir as default_parameters_dir
-from ..params.yamlfiles import parse_model
+from ..params.yamlfiles import KERNPROZESS_ID_PATTERN, parse_model
 
 DOCUMENTATION_FOLDER = "dokumentation"
 """Sub-folder of a data folder that holds one documentation workbook per area."""
@@ -120,7 +120,7 @@ class IndicatorSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    id: str = Field(pattern=KERNPROZESS_ID_PATTERN)
     label: str
     process: str
     unit: Unit

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import ConfigurationError, DataValidationError, Problem
 from .reference import STADTBEZIRKE, STADTTEILE
-from .yamlfiles import load_yaml, parse_model, problem_at
+from .yamlfiles import AREA_ID_PATTERN, load_yaml, parse_model, problem_at
 
 PROGRAMME_ID = "programm"
 """Pseudo area id (and run folder name) of the programme as a whole: the reports once per run."""
@@ -40,7 +40,7 @@ class Area(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=AREA_ID_PATTERN)
     code: str
     name: str
     other_names: list[str] = []

@@ -18,10 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import ConfigurationError, DataValidationError
-from .yamlfiles import load_yaml, parse_model, problem_at
-
-DEFAULT_PUBLISH_THRESHOLD = 3
-"""Counts from 1 to below this are not published unless a variable sets its own threshold."""
+from .yamlfiles import CATALOGUE_ID_PATTERN, load_yaml, parse_model, problem_at
 
 Direction = Literal["higher_is_worse", "higher_is_better", "neutral"]
 RateUnit = Literal["percent", "per_1000"]
@@ -38,7 +35,7 @@ LEBENSLAGEN = (
 )
 """The Lebenslagen that structure the analysis (as in the city's Lebenslagenbericht), plus population."""
 
-_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+_ID_PATTERN = CATALOGUE_ID_PATTERN
 
 
 def is_favourable(direction: str, change: float) -> bool | None:
@@ -60,7 +57,16 @@ class Variable(BaseModel):
     id: str = Field(pattern=_ID_PATTERN)
     label: str
     source: str
-    publish_threshold: int = Field(DEFAULT_PUBLISH_THRESHOLD, ge=1)
+    publish_threshold: int | None = Field(None, ge=1)
+    """Smallest publishable count; None: the rule of the variable's source (:attr:`Catalogue.sources`)."""
+
+
+class SourceRule(BaseModel):
+    """Disclosure rule of a data source, e.g. the Bundesagentur für Arbeit publishes counts from 10."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    publish_threshold: int = Field(ge=1)
 
 
 class Indicator(BaseModel):
@@ -123,6 +129,8 @@ class Catalogue(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    sources: dict[str, SourceRule] = {}
+    """Rules per data source, by a name that occurs in a variable's ``source`` (case is ignored)."""
     variables: list[Variable]
     indicators: list[Indicator]
     programme_figures: list[ProgrammeFigure] = []
@@ -155,11 +163,41 @@ class Catalogue(BaseModel):
     def variable_ids(self) -> list[str]:
         return [v.id for v in self.variables]
 
+    def source_rule(self, source: str) -> tuple[str, SourceRule] | None:
+        """The rule whose name occurs in ``source`` (the strictest if several do), with that name; else None."""
+        matches = [(name, rule) for name, rule in self.sources.items() if name.casefold() in source.casefold()]
+        return max(matches, key=lambda item: item[1].publish_threshold, default=None)
+
+    def variable_threshold(self, variable_id: str) -> int:
+        """Smallest publishable count of a variable: its own ``publish_threshold``, else its source's rule.
+
+        :func:`load_catalogue` makes sure one of the two exists; there is no silent default.
+        """
+        variable = self.variable(variable_id)
+        if variable.publish_threshold is not None:
+            return variable.publish_threshold
+        rule = self.source_rule(variable.source)
+        if rule is None:
+            raise ConfigurationError(f"Für die Variable '{variable_id}' ist keine Veröffentlichungsschwelle festgelegt "
+                                     f"(publish_threshold oder eine Regel für ihre Quelle unter sources:)")
+        return rule[1].publish_threshold
+
     def threshold(self, indicator: Indicator) -> int:
         """Smallest publishable count for an indicator: its own, else the strictest of its numerator variables."""
         if indicator.publish_threshold is not None:
             return indicator.publish_threshold
-        return max(self.variable(v).publish_threshold for v in indicator.numerator)
+        return max(self.variable_threshold(v) for v in indicator.numerator)
+
+    def threshold_notes(self) -> list[str]:
+        """German method notes for variables whose publish threshold comes from their source's rule (one per rule)."""
+        by_rule: dict[str, list[str]] = {}
+        for variable in self.variables:
+            rule = self.source_rule(variable.source) if variable.publish_threshold is None else None
+            if rule is not None:
+                by_rule.setdefault(rule[0], []).append(variable.label)
+        return [f"Veröffentlichungsschwelle nach der Regel der Quelle „{name}“ (Zahlen von 1 bis unter "
+                f"{self.sources[name].publish_threshold} werden nicht veröffentlicht) für: {', '.join(labels)}."
+                for name, labels in by_rule.items()]
 
     def denominator_threshold(self, indicator: Indicator) -> int:
         """Smallest publishable denominator of an indicator: the strictest threshold of its denominator variables.
@@ -181,11 +219,22 @@ class Catalogue(BaseModel):
 
 
 def load_catalogue(path: str | Path) -> Catalogue:
-    """Read and check ``indicators.yml``; unknown variables in indicators or figures are errors with line numbers."""
+    """Read and check ``indicators.yml``; errors name line and key.
+
+    Unknown variables in indicators or figures are errors, and so is a variable without a publish threshold
+    whose source has no rule under ``sources:`` (a missing threshold never silently becomes a default).
+    """
     catalogue = parse_model(path, Catalogue)
     _, node = load_yaml(path)
     known = set(catalogue.variable_ids)
     problems = []
+    for i, variable in enumerate(catalogue.variables):
+        if variable.publish_threshold is None and catalogue.source_rule(variable.source) is None:
+            rules = ", ".join(f"„{name}“" for name in catalogue.sources) or "keine"
+            problems.append(problem_at(path, node, ("variables", i, "publish_threshold"),
+                                       f"Veröffentlichungsschwelle fehlt für Variable '{variable.id}': publish_threshold "
+                                       f"angeben oder unter sources: eine Regel für die Quelle '{variable.source}' "
+                                       f"eintragen (Regeln bisher: {rules})"))
     for i, indicator in enumerate(catalogue.indicators):
         for part in ("numerator", "denominator"):
             for j, variable in enumerate(getattr(indicator, part)):

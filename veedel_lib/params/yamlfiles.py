@@ -7,15 +7,31 @@ line and whose "column" is the key path (``areas[3].stadtteile``).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import DataValidationError, Problem
+from ..errors import DataValidationError, Problem, german_number, shown_value
 
 Model = TypeVar("Model", bound=BaseModel)
+
+AREA_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+CATALOGUE_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+KERNPROZESS_ID_PATTERN = r"^[a-z0-9_]+$"
+FILE_NAME_PATTERN = r"^[^/\\]+$"
+
+PATTERN_DESCRIPTIONS = {
+    AREA_ID_PATTERN: "nur Kleinbuchstaben, Ziffern und Bindestriche, beginnend mit Buchstabe oder Ziffer "
+                     "(z. B. kalk, hoehenberg-vingst)",
+    CATALOGUE_ID_PATTERN: "nur Kleinbuchstaben, Ziffern und Unterstriche, beginnend mit einem Buchstaben "
+                          "(z. B. sgb2_quote)",
+    KERNPROZESS_ID_PATTERN: "nur Kleinbuchstaben, Ziffern und Unterstriche (z. B. themen_bearbeitet)",
+    FILE_NAME_PATTERN: "ein Dateiname ohne Ordner (ohne / und \\)",
+}
+"""The allowed form of every id pattern of the parameter models, as a German sentence for error messages."""
 
 
 def _line_of(node: yaml.Node | None, path: tuple) -> int | None:
@@ -47,15 +63,80 @@ def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:
     path = Path(path)
     if not path.exists():
         raise DataValidationError([Problem(str(path), None, None, "Datei nicht gefunden")])
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataValidationError([Problem(str(path), None, None, f"Datei ist nicht UTF-8-kodiert (nicht lesbares "
+                                                                  f"Byte an Position {exc.start + 1})")]) from exc
     try:
         node = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
+        mark = exc.problem_mark or exc.context_mark
         row = mark.line + 1 if mark is not None else None
-        raise DataValidationError([Problem(str(path), row, None, f"YAML-Syntaxfehler: {exc.problem}")]) from exc
+        raise DataValidationError([Problem(str(path), row, None, yaml_problem(exc))]) from exc
+    except yaml.YAMLError as exc:  # a character YAML does not allow at all (ReaderError)
+        position = getattr(exc, "position", None)
+        where = f" an Position {position + 1}" if isinstance(position, int) else ""
+        raise DataValidationError([Problem(str(path), None, None,
+                                           f"YAML-Syntaxfehler: unzulässiges Zeichen{where}")]) from exc
     return data, node
+
+
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "ein Doppelpunkt ist hier nicht erlaubt (Text mit „:“ in "
+                                       "Anführungszeichen setzen?)"),
+    ("could not find expected ':'", "es fehlt ein Doppelpunkt nach dem Schlüssel"),
+    ("found character '\\t' that cannot start any token", "Tabulator gefunden; bitte mit Leerzeichen einrücken"),
+    ("found a tab character", "Tabulator gefunden; bitte mit Leerzeichen einrücken"),
+    ("that cannot start any token", "ein Wert darf nicht mit diesem Zeichen beginnen (in Anführungszeichen setzen)"),
+    ("found unexpected end of stream", "die Datei endet mitten in einem Wert (Anführungszeichen nicht geschlossen?)"),
+    ("expected <block end>", "die Einrückung passt nicht zu den Zeilen darüber"),
+    ("did not find expected key", "die Einrückung passt nicht zu den Zeilen darüber (Schlüssel erwartet)"),
+    ("did not find expected '-' indicator", "die Einrückung passt nicht zu den Zeilen darüber (Listeneintrag mit "
+                                            "„-“ erwartet)"),
+    ("did not find expected node content", "hier fehlt ein Wert"),
+    ("expected ',' or ']'", "Liste in eckigen Klammern nicht geschlossen (es fehlt „]“ oder ein Komma)"),
+    ("expected ',' or '}'", "Zuordnung in geschweiften Klammern nicht geschlossen (es fehlt „}“ oder ein Komma)"),
+    ("found undefined alias", "Verweis mit „*“ auf einen Anker, den es nicht gibt (Text mit „*“ in Anführungszeichen "
+                              "setzen)"),
+    ("found duplicate anchor", "Anker mit „&“ doppelt vergeben"),
+    ("found unknown escape character", "unbekanntes Zeichen nach „\\“ in doppelten Anführungszeichen (einfache "
+                                       "Anführungszeichen verwenden)"),
+    ("found unhashable key", "eine Liste oder Zuordnung kann kein Schlüssel sein"),
+    ("could not determine a constructor", "unbekannter Typ mit „!“ (Text mit „!“ in Anführungszeichen setzen)"),
+    ("expected alphabetic or numeric character", "nach „&“ oder „*“ muss ein Name folgen (Text in Anführungszeichen "
+                                                 "setzen)"),
+    ("but found another document", "mehr als ein Dokument in der Datei („---“ nur einmal am Anfang)"),
+)
+
+
+def yaml_problem(error: yaml.MarkedYAMLError) -> str:
+    """A German description of a YAML syntax error, with line and column (never PyYAML's English text)."""
+    text = f"{error.context or ''} {error.problem or ''}"
+    reason = next((german for english, german in _YAML_PROBLEMS if english in text),
+                  "die Schreibweise ist kein gültiges YAML (Einrückung, Doppelpunkte und Anführungszeichen prüfen)")
+    mark = error.problem_mark or error.context_mark
+    where = f" (Zeile {mark.line + 1}, Zeichen {mark.column + 1})" if mark is not None else ""
+    return f"YAML-Syntaxfehler{where}: {reason}"
+
+
+_REGEX_PROBLEMS = (
+    ("missing )", "eine Klammer „(“ wird nicht geschlossen"),
+    ("unbalanced parenthesis", "eine Klammer „)“ hat kein Gegenstück"),
+    ("unterminated character set", "eine eckige Klammer „[“ wird nicht geschlossen"),
+    ("nothing to repeat", "„*“, „+“ oder „?“ steht ohne etwas davor, das wiederholt werden kann"),
+    ("multiple repeat", "zwei Wiederholungszeichen hintereinander"),
+    ("bad escape", "unbekanntes Zeichen nach „\\“"),
+    ("bad character range", "ungültiger Bereich in eckigen Klammern"),
+)
+
+
+def regex_problem(error: re.error) -> str:
+    """A German reason for a regular expression that does not compile (never Python's English text)."""
+    reason = next((german for english, german in _REGEX_PROBLEMS if english in error.msg), "ungültige Schreibweise")
+    where = f" bei Zeichen {error.pos + 1}" if error.pos is not None else ""
+    return f"kein gültiger regulärer Ausdruck: {reason}{where}"
 
 
 def parse_model(path: str | Path, model: type[Model]) -> Model:
@@ -81,23 +162,126 @@ _MESSAGES = {
     "extra_forbidden": "unbekannter Schlüssel (Tippfehler?)",
     "int_parsing": "keine ganze Zahl",
     "int_type": "keine ganze Zahl",
-    "float_parsing": "keine Zahl",
+    "int_from_float": "keine ganze Zahl (ohne Nachkommastellen angeben)",
+    "int_parsing_size": "Zahl ist zu groß",
+    "float_parsing": "keine Zahl (Dezimalpunkt verwenden, z. B. 1.5)",
+    "float_type": "keine Zahl (Dezimalpunkt verwenden, z. B. 1.5)",
+    "finite_number": "keine endliche Zahl",
+    "decimal_parsing": "keine Zahl",
+    "decimal_type": "keine Zahl",
     "string_type": "kein Text",
-    "list_type": "keine Liste",
+    "string_unicode": "kein gültiger Text (Zeichenkodierung)",
+    "string_not_ascii": "nur Zeichen ohne Umlaute und Sonderzeichen erlaubt",
+    "bool_parsing": "kein Wahrheitswert (true oder false)",
+    "bool_type": "kein Wahrheitswert (true oder false)",
+    "list_type": "keine Liste (Einträge mit „-“ oder in [eckigen Klammern])",
+    "tuple_type": "keine Liste (Einträge mit „-“ oder in [eckigen Klammern])",
+    "set_type": "keine Liste (Einträge mit „-“ oder in [eckigen Klammern])",
+    "frozen_set_type": "keine Liste (Einträge mit „-“ oder in [eckigen Klammern])",
+    "iterable_type": "keine Liste (Einträge mit „-“ oder in [eckigen Klammern])",
+    "set_item_not_hashable": "Listeneintrag ist selbst eine Liste oder Zuordnung",
     "dict_type": "keine Zuordnung (Schlüssel: Wert)",
-    "bool_parsing": "kein Wahrheitswert (true/false)",
+    "mapping_type": "keine Zuordnung (Schlüssel: Wert)",
+    "model_type": "keine Zuordnung (Schlüssel: Wert)",
+    "model_attributes_type": "keine Zuordnung (Schlüssel: Wert)",
+    "dataclass_type": "keine Zuordnung (Schlüssel: Wert)",
+    "invalid_key": "ungültiger Schlüssel",
+    "none_required": "hier ist kein Wert erlaubt",
+    "date_type": "kein Datum (JJJJ-MM-TT)",
+    "date_parsing": "kein Datum (JJJJ-MM-TT)",
+    "date_from_datetime_parsing": "kein Datum (JJJJ-MM-TT)",
+    "date_from_datetime_inexact": "ein Datum ohne Uhrzeit (JJJJ-MM-TT)",
+    "datetime_type": "kein Zeitpunkt (JJJJ-MM-TT SS:MM)",
+    "datetime_parsing": "kein Zeitpunkt (JJJJ-MM-TT SS:MM)",
+    "datetime_from_date_parsing": "kein Zeitpunkt (JJJJ-MM-TT SS:MM)",
+    "datetime_object_invalid": "kein Zeitpunkt (JJJJ-MM-TT SS:MM)",
+    "time_type": "keine Uhrzeit (SS:MM)",
+    "time_parsing": "keine Uhrzeit (SS:MM)",
+    "time_delta_type": "keine Zeitdauer",
+    "time_delta_parsing": "keine Zeitdauer",
+    "date_past": "Datum muss in der Vergangenheit liegen",
+    "date_future": "Datum muss in der Zukunft liegen",
+    "datetime_past": "Zeitpunkt muss in der Vergangenheit liegen",
+    "datetime_future": "Zeitpunkt muss in der Zukunft liegen",
+    "url_type": "keine Internetadresse (https://...)",
+    "url_parsing": "keine gültige Internetadresse (https://...)",
+    "url_syntax_violation": "keine gültige Internetadresse (https://...)",
+    "url_too_long": "Internetadresse ist zu lang",
+    "url_scheme": "Internetadresse mit unzulässigem Schema (erlaubt: http, https)",
+    "uuid_type": "keine UUID",
+    "uuid_parsing": "keine UUID",
+    "uuid_version": "UUID der falschen Version",
+    "bytes_type": "kein Text",
+    "bytes_invalid_encoding": "kein gültiger Text (Zeichenkodierung)",
+    "union_tag_invalid": "unbekannte Art",
+    "union_tag_not_found": "Angabe der Art fehlt",
+    "callable_type": "kein gültiger Wert",
+    "is_instance_of": "kein gültiger Wert",
+    "is_subclass_of": "kein gültiger Wert",
+    "json_invalid": "kein gültiges JSON",
+    "json_type": "kein gültiges JSON",
+    "recursion_loop": "Wert verweist auf sich selbst",
+    "frozen_field": "Wert darf nicht geändert werden",
+    "frozen_instance": "Wert darf nicht geändert werden",
+    "complex_type": "keine Zahl",
+    "complex_str_parsing": "keine Zahl",
+    "fraction_type": "keine Zahl",
+    "fraction_parsing": "keine Zahl",
+}
+"""German reasons for pydantic's error types that need no context; the others are built in :func:`_german`."""
+
+_BOUNDS = {
+    "greater_than": ("gt", "muss größer als {} sein"),
+    "greater_than_equal": ("ge", "muss mindestens {} sein"),
+    "less_than": ("lt", "muss kleiner als {} sein"),
+    "less_than_equal": ("le", "darf höchstens {} sein"),
+    "multiple_of": ("multiple_of", "muss ein Vielfaches von {} sein"),
+}
+
+_LENGTHS = {
+    "too_short": ("min_length", "zu wenige Einträge: mindestens {} nötig"),
+    "too_long": ("max_length", "zu viele Einträge: höchstens {} erlaubt"),
+    "string_too_short": ("min_length", "Text zu kurz: mindestens {} Zeichen nötig"),
+    "string_too_long": ("max_length", "Text zu lang: höchstens {} Zeichen erlaubt"),
+    "bytes_too_short": ("min_length", "Text zu kurz: mindestens {} Zeichen nötig"),
+    "bytes_too_long": ("max_length", "Text zu lang: höchstens {} Zeichen erlaubt"),
+    "decimal_max_digits": ("max_digits", "zu viele Ziffern: höchstens {}"),
+    "decimal_max_places": ("decimal_places", "zu viele Nachkommastellen: höchstens {}"),
+    "decimal_whole_digits": ("whole_digits", "zu viele Stellen vor dem Komma: höchstens {}"),
 }
 
 
+def _bound(value: object) -> str:
+    """A limit from a pydantic context in German form (numbers with decimal comma)."""
+    return german_number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def _choices(expected: str) -> str:
+    """pydantic's list of allowed values ("'a', 'b' or 'c'") with a German "oder"."""
+    return expected.replace(" or ", " oder ")
+
+
 def _german(error: dict) -> str:
-    """A German reason for one pydantic error (falls back to pydantic's own message)."""
+    """A German reason for one pydantic error, with the value found; never pydantic's English message."""
     kind = error.get("type", "")
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"unzulässiger Wert {error.get('input')!r}, erlaubt: {expected}"
-    if kind == "value_error":
-        return str(error.get("ctx", {}).get("error", error.get("msg")))
+    context = error.get("ctx") or {}
+    value = f" (Wert: {shown_value(error.get('input'))})"
+    if kind in {"value_error", "assertion_error"}:  # our own validators raise German messages
+        return str(context.get("error", "ungültiger Wert"))
+    if kind in {"literal_error", "enum"}:
+        return f"unzulässiger Wert {shown_value(error.get('input'))}, erlaubt: {_choices(str(context.get('expected', '')))}"
+    if kind == "string_pattern_mismatch":
+        pattern = str(context.get("pattern", ""))
+        allowed = PATTERN_DESCRIPTIONS.get(pattern, f"nach dem Muster {pattern}")
+        return f"unzulässige Schreibweise{value}: erlaubt sind {allowed}"
+    if kind in _BOUNDS:
+        key, text = _BOUNDS[kind]
+        return text.format(_bound(context.get(key))) + value
+    if kind in _LENGTHS:
+        key, text = _LENGTHS[kind]
+        return text.format(_bound(context.get(key))) + value
+    if kind in {"missing", "extra_forbidden"}:
+        return _MESSAGES[kind]
     if kind in _MESSAGES:
-        suffix = f" (Wert: {error.get('input')!r})" if kind not in {"missing", "extra_forbidden"} else ""
-        return _MESSAGES[kind] + suffix
-    return error.get("msg", kind)
+        return _MESSAGES[kind] + value
+    return f"ungültiger Wert{value} (Prüfregel {kind})"

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...errors import DataValidationError, Problem
+from ...errors import DataValidationError, Problem, german_number
 from ...params.catalogue import Catalogue, load_catalogue
-from ...params.reference import STADTBEZIRKE
+from ...params.reference import STADTBEZIRKE, STADTTEILE
 from ...params.run_config import parameters_dir as default_parameters_dir
 from ..readers import RawTable, parse_numbers
 from ..validation import validate_statistics, validate_units
@@ -144,7 +144,8 @@ class KoelnSummary:
 
     def text(self) -> str:
         """A German summary for the console."""
-        lines = [f"Geschrieben: {self.written} ({self.rows} Werte, davon {self.suppressed} unterdrückt), "
+        lines = [f"Geschrieben: {self.written} ({german_number(self.rows)} Werte, davon "
+                 f"{german_number(self.suppressed)} unterdrückt), "
                  f"{self.units_written} ({self.units} Stadtteile)",
                  f"Gelesen: {', '.join(p.name for p in self.files_read)}"]
         if self.files_missing:
@@ -158,8 +159,41 @@ class KoelnSummary:
         if len(self.total_checks):
             bad = self.total_checks[self.total_checks["difference"].abs() > 0]
             lines.append(f"Summenkontrolle (Summe der Stadtteile = Wert der Stadt bzw. des Stadtbezirks): "
-                         f"{len(self.total_checks) - len(bad)} von {len(self.total_checks)} stimmen exakt")
+                         f"{german_number(len(self.total_checks) - len(bad))} von "
+                         f"{german_number(len(self.total_checks))} stimmen exakt")
+        if self.warnings:
+            lines.append("Hinweise:")
+            lines += [f"  {w}" for w in self.warnings]
         return "\n".join(lines)
+
+    @property
+    def warnings(self) -> list[str]:
+        """German lines for the console: sum checks that do not add up and overlapping files that disagree.
+
+        A Stadtteil sum below the city's or Bezirk's own total usually means missing Stadtteil rows (or
+        persons the file could not assign to a Stadtteil); the callers of :func:`convert_koeln` print these
+        lines, so the planner sees them without opening ``umwandlung.txt``.
+        """
+        lines = []
+        checks = self.total_checks
+        bad = checks[checks["difference"].abs() > 0] if len(checks) else checks
+        for (file, raum, variable), group in bad.groupby(["file", "raum", "variable"], sort=False):
+            years = "; ".join(f"{int(r.year)}: Summe {german_number(r.stadtteile)}, Datei {german_number(r.total)} "
+                              f"(Differenz {'+' if r.difference > 0 else ''}{german_number(r.difference)})"
+                              for r in group.itertuples())
+            expected, fewest = int(group["expected_units"].iloc[0]), int(group["units"].min())
+            cause = (f"nur {fewest} von {expected} Stadtteilen haben Werte: es fehlen Zeilen von Stadtteilen"
+                     if fewest < expected else
+                     f"alle {expected} Stadtteile haben Werte: der Unterschied steht so in der Datei (z. B. Fälle "
+                     "ohne Zuordnung zu einem Stadtteil)")
+            lines.append(f"Summenkontrolle {file}, {raum}, Variable '{variable}': die Summe der Stadtteile weicht vom "
+                         f"Wert der Datei ab ({years}); {cause}")
+        overlaps = self.overlaps
+        for row in (overlaps[overlaps["different"] > 0] if len(overlaps) else overlaps).itertuples():
+            lines.append(f"Überschneidung {row.file}, Variable '{row.variable}' {row.year}: "
+                         f"{german_number(row.different)} Stadtteilwerte weichen von einer früheren Datei ab (bis "
+                         f"{german_number(row.max_abs_difference)}); es gilt die frühere Datei")
+        return lines
 
 
 def _years(years: list[int]) -> str:
@@ -193,11 +227,13 @@ def _total_checks(sources: list[Source], statistics: pd.DataFrame) -> pd.DataFra
             stadtteile = np.nan if part["suppressed"].any() else part["count"].sum(min_count=1)
             total = np.nan if row["suppressed"] else row["total"]
             raum = "Stadt Köln" if ebene == "stadt" else f"Stadtbezirk {raum_nr} ({STADTBEZIRKE[raum_nr]})"
+            expected = len(STADTTEILE) if ebene == "stadt" else sum(1 for n in STADTTEILE if n // 100 == raum_nr)
             rows.append({"file": source.path.name, "raum": raum,
                          "variable": variable, "year": int(year), "stadtteile": stadtteile, "total": total,
-                         "units": int(part["unit"].nunique()), "difference": stadtteile - total})
+                         "units": int(part["unit"].nunique()), "difference": stadtteile - total,
+                         "expected_units": expected})
     return pd.DataFrame(rows, columns=["file", "raum", "variable", "year", "stadtteile", "total", "units",
-                                       "difference"])
+                                       "difference", "expected_units"])
 
 
 def _resolve_overlaps(summed: list[tuple[Source, pd.DataFrame]]

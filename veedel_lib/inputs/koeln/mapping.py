@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...errors import DataValidationError, Problem
 from ...params.catalogue import Catalogue
-from ...params.yamlfiles import load_yaml, parse_model, problem_at
+from ...params.yamlfiles import load_yaml, parse_model, problem_at, regex_problem
 
 MAPPING_FILE = "koeln_mapping.yml"
 
@@ -73,7 +73,7 @@ def load_mapping(path: str | Path) -> KoelnMapping:
                 re.compile(pattern)
             except re.error as exc:
                 problems.append(problem_at(path, node, (name, "ignore", position),
-                                           f"kein gültiger regulärer Ausdruck: {exc}"))
+                                           regex_problem(exc)))
     if problems:
         raise DataValidationError(problems)
     return mapping
