@@ -70,8 +70,8 @@ BROKEN = [  # file, text to replace (first occurrence), replacement, what the Ge
     ("koeln_mapping.yml", "year: 2011", "year: zweitausend", "keine ganze Zahl"),
     ("koeln_mapping.yml", "- '^(Männlich|Weiblich)$'", "- '^(Männlich|Weiblich$'",
      "kein gültiger regulärer Ausdruck: eine Klammer „(“ wird nicht geschlossen bei Zeichen 2"),
-    ("koeln_sources.yml", "- file: koeln_bevoelkerung_stadtteile_2005-2012.csv", "- file: ../x.csv",
-     "ein Dateiname ohne Ordner"),
+    ("koeln_sources.yml", "koeln_stadtteile_wgs84.geojson: null", "koeln_stadtteile_wgs84.geojson: [1, 2]",
+     "kein Text"),
 ]
 
 

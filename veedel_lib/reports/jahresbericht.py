@@ -63,6 +63,9 @@ class ProgrammeReport(ReportContent):
                 years = sorted(int(y) for y in statistics.loc[statistics["variable"].isin(other_years), "year"].unique())
                 notes[figure.id] = (f"nicht für {self.year}: {fmt.join(label)} nur für "
                                     f"{fmt.join([str(y) for y in years])}")
+            elif gaps := self.ds.gaps_for(None, figure.variables, self.year):
+                notes[figure.id] = "es fehlen Zeilen in den Daten: " + "; ".join(g.reason for g in gaps[:3]) + (
+                    f" und {len(gaps) - 3} weitere Lücken" if len(gaps) > 3 else "")
         # the table says which rows cannot be computed; the reasons are long, so they follow as numbered remarks
         shares["reason"] = shares["figure"].map(lambda f: notes.get(f, ""))
         numbers = {f: i for i, f in enumerate([f for f in shares["figure"] if f in notes], start=1)}

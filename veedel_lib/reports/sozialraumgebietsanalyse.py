@@ -146,8 +146,24 @@ class AreaAnalysis(ReportContent):
         lines = [f"- {text.comparison_sentence(row, self.area.name, self.level)}"
                  for _, row in public_rated[has_value].iterrows()]
         missing = text.missing_sentence(list(public_rated.loc[~has_value, "label"]), self.area.name)
-        blocks.append(TextBlock("\n".join(lines + ([f"- {missing}"] if missing else []))))
+        lines += [f"- {missing}"] if missing else []
+        lines += [f"- {note}" for note in self._gap_notes(comparison)]
+        blocks.append(TextBlock("\n".join(lines)))
         return blocks
+
+    def _gap_notes(self, comparison: pd.DataFrame) -> list[str]:
+        """For each indicator whose area or city value cannot be computed because rows are missing: which ones."""
+        notes = []
+        units = self.ds.unit_ids(self.area_id)
+        for row in comparison.itertuples():
+            indicator = self.ds.catalogue.indicator(row.indicator)
+            for value, where, unit_ids in ((row.area_value, self.area.name, units), (row.city_value, "die Gesamtstadt",
+                                                                                     None)):
+                reason = self.missing_rows(indicator, self.year, unit_ids) if pd.isna(value) else ""
+                if reason:
+                    notes.append(f"**{indicator.name}** für {where} nicht berechenbar: {reason}.")
+                    break
+        return notes
 
     def context(self) -> list[Block]:
         """Neutral context indicators (origin, households, moves): described, not rated."""
@@ -159,7 +175,8 @@ class AreaAnalysis(ReportContent):
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
             Col("difference", "Abstand", "points", unit="unit", based_on=basis()),
         ], note="Kontextindikatoren beschreiben die Bevölkerung; sie werden nicht als günstig oder ungünstig "
-                "bewertet.")]
+                "bewertet.")] + ([TextBlock("\n".join(f"- {n}" for n in notes))]
+                                 if (notes := self._gap_notes(neutral)) else [])
 
     def trends(self) -> list[Block]:
         """Development of the key indicators over all years, area against city."""
