@@ -64,11 +64,21 @@ def parse_model(path: str | Path, model: type[Model]) -> Model:
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            problems.append(Problem(str(path), _line_of(node, loc), _dotted(loc) or None, _german(error)))
-        raise DataValidationError(problems) from exc
+        raise DataValidationError(validation_problems(exc, path, node)) from exc
+
+
+def validation_problems(exc: ValidationError, path: str | Path, node: yaml.Node | None,
+                        prefix: tuple = ()) -> list[Problem]:
+    """The problems of a pydantic validation error, each at its line and key in the YAML file.
+
+    ``prefix`` is the key path of the validated part when only a part of the file was validated
+    (``("areas", 3)`` for the fourth area).
+    """
+    problems = []
+    for error in exc.errors():
+        loc = (*prefix, *error["loc"])
+        problems.append(Problem(str(path), _line_of(node, loc), _dotted(loc) or None, _german(error)))
+    return problems
 
 
 def problem_at(path: str | Path, node: yaml.Node | None, loc: tuple, reason: str) -> Problem:
@@ -93,8 +103,17 @@ def _german(error: dict) -> str:
     """A German reason for one pydantic error (falls back to pydantic's own message)."""
     kind = error.get("type", "")
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
+        expected = str(error.get("ctx", {}).get("expected", "")).replace(" or ", " oder ")
         return f"unzulässiger Wert {error.get('input')!r}, erlaubt: {expected}"
+    bounds = {"greater_than_equal": ("ge", "mindestens"), "greater_than": ("gt", "größer als"),
+              "less_than_equal": ("le", "höchstens"), "less_than": ("lt", "kleiner als")}
+    if kind in bounds:
+        key, words = bounds[kind]
+        return f"Wert {error.get('input')!r} zu {'klein' if key in ('ge', 'gt') else 'groß'}: {words} " \
+               f"{error.get('ctx', {}).get(key)}"
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        return f"Wert {error.get('input')!r} hat nicht die verlangte Form (Muster {pattern})"
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error.get("msg")))
     if kind in _MESSAGES:
