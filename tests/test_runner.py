@@ -96,3 +96,19 @@ def test_veedel_run_publishes_an_on_demand_notebook(tmp_path):
     assert "Themenbewertung" in html and "Kinderarmut" in html
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert [(e["area_id"], e["notebook"]) for e in manifest["reports"]] == [("kalk", "themenbewertung")]
+
+
+def test_a_folder_named_demo_is_not_taken_for_the_demo_data(tmp_path, monkeypatch, small_data):
+    from veedel_lib.demo.generator import ensure_demo_data
+    from veedel_lib.errors import ConfigurationError
+    from veedel_lib.inputs.dataset import load_dataset
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(small_data, tmp_path / "demo")
+    with pytest.raises(ConfigurationError) as caught:
+        load_dataset("demo", PARAMETERS, use_cache=False, demo=ensure_demo_data)
+    assert "„./demo“" in str(caught.value) and "umbenennen" in str(caught.value)
+    own = load_dataset("./demo", PARAMETERS, use_cache=False, demo=ensure_demo_data)
+    assert len(own.units) == 3 and not own.is_demo            # the planner's folder, not the built-in data
+    (tmp_path / "demo").rename(tmp_path / "meine_daten")
+    assert load_dataset("demo", PARAMETERS, demo=ensure_demo_data).is_demo
