@@ -216,6 +216,35 @@ def test_retry_failed_says_so_when_nothing_is_left(tmp_path):
 
 
 @pytest.mark.slow
+def test_parameters_copy_and_relative_paths_are_what_the_notebooks_see(tmp_path, monkeypatch, capsys):
+    """``--parameters COPY`` runs with COPY/run.yml, ``--config`` replaces it, and relative paths work in notebooks."""
+    from veedel_lib.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(PARAMETERS, tmp_path / "kopie")
+    run_yml = tmp_path / "kopie" / "run.yml"
+    run_yml.write_text(run_yml.read_text(encoding="utf-8").replace("  - sozialraumgebietsanalyse\n  - evaluation\n"
+                                                                   "  - jahresbericht\n", "")
+                       .replace("formats: [html, pdf]", "formats: [html]")
+                       .replace("confidence_level: 0.95", "confidence_level: 0.9"), encoding="utf-8")
+    assert main(["--parameters", "kopie", "run", "--outputs", "ausgabe", "--areas", "kalk"]) == 0, capsys.readouterr()
+    (run_dir,) = (tmp_path / "ausgabe").iterdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["parameters"]["reports"] == ["sozialindex"] and manifest["parameters"]["formats"] == ["html"]
+    assert (run_dir / "inputs" / "parameters" / "run.yml").read_bytes() == run_yml.read_bytes()
+    (entry,) = manifest["reports"]
+    assert entry["status"] == "ok" and entry["parameters"]["data_dir"] == str(run_dir / "inputs" / "data")
+    assert (run_dir / "reports" / "programm" / "sozialindex.html").exists()
+
+    other = tmp_path / "anders.yml"  # --config wins over COPY/run.yml, for the runner and the notebooks alike
+    other.write_text("reports: [evaluation]\nbaseline_year: 2031\nformats: [html]\n", encoding="utf-8")
+    assert main(["--parameters", "kopie", "run", "--config", "anders.yml", "--outputs", "zwei"]) == 0
+    (run_dir,) = (tmp_path / "zwei").iterdir()
+    assert (run_dir / "inputs" / "parameters" / "run.yml").read_bytes() == other.read_bytes()
+    assert json.loads((run_dir / "manifest.json").read_text())["parameters"]["baseline_year"] == 2031
+
+
+@pytest.mark.slow
 def test_a_mistake_in_one_areas_definition_fails_only_that_areas_reports(tmp_path):
     """A Stadtteil that does not exist in Kalk's entry of areas.yml: Kalk fails naming the line, the others run."""
     parameters = tmp_path / "parameters"
