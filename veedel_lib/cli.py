@@ -168,7 +168,8 @@ def _data_folder(directory: str, source: str | None, parameters: str | None) -> 
 
     with tempfile.TemporaryDirectory(prefix="veedel-koeln-") as work:
         summary = convert_koeln(directory, Path(work) / "data", parameters)
-        console.print(f"Umgewandelt: {_plural(len(summary.files_read), 'Datei', 'Dateien')} der Stadt Köln aus {directory} "
+        files = _plural(len(summary.files_read), "Datei", "Dateien")
+        console.print(f"Umgewandelt: {files} der Stadt Köln aus {directory} "
                       f"({fmt.integer(summary.rows)} Werte, {summary.units} Stadtteile)")
         for warning in getattr(summary, "warnings", []):
             console.print(f"[yellow]Hinweis:[/] {escape(warning)}", soft_wrap=True)
