@@ -93,3 +93,29 @@ def demo_run(tmp_path_factory):
                          jobs=2)
     assert summary.exit_code == 0, [runner.describe_failure(r) for r in summary.failed]
     return summary.run_dir
+
+
+def tiny_city_files(folder: Path) -> Path:
+    """Two Stadtteile of the city's population file (koeln_bevoelkerung_...), as the open-data portal writes it."""
+    rows = [("2012", "101", "Altstadt/Süd", "Einwohner", "27494.0"), ("2012", "802", "Kalk", "Einwohner", "23000.0")]
+    lines = ['"id";"tabelle";"jahr";"raum_id";"raum";"zeile";"zahl"'] + [
+        ";".join(f'"{v}"' for v in (f"x{n}", "Einwohner in Köln", *row)) for n, row in enumerate(rows)]
+    write(folder / "koeln_bevoelkerung_stadtteile_2005-2012.csv", "\ufeff" + "\n".join(lines) + "\n")
+    return folder
+
+
+@pytest.fixture
+def warning_of_the_conversion(monkeypatch):
+    """The Köln conversion's summary carries one warning line (``KoelnSummary.warnings``); returns the line."""
+    import veedel_lib.inputs.koeln as koeln
+
+    real = koeln.convert_koeln
+    line = "Hinweis aus der Umwandlung: Einwohner 2012 nur für 2 Stadtteile"
+
+    def convert(*args, **kwargs):
+        summary = real(*args, **kwargs)
+        summary.warnings = [line]
+        return summary
+
+    monkeypatch.setattr(koeln, "convert_koeln", convert)
+    return line

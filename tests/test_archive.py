@@ -76,6 +76,57 @@ def test_changed_byte_in_run_folder_is_named(archived_run, tmp_path):
 @pytest.mark.slow
 def test_reproduce_gives_identical_tables(archived_run, tmp_path):
     _, archive = archived_run
-    result = reproduce(archive, tmp_path / "again", jobs=2)
+    planned, seen = [], []
+    result = reproduce(archive, tmp_path / "again", jobs=2, progress=seen.append, on_plan=planned.extend)
     assert result.identical, result.differences
     assert len(result.compared) >= 16            # 8 tables and figure data files per area
+    assert len(planned) >= 4 and sorted(r.task.key for r in seen) == sorted(t.key for t in planned)  # progress
+
+
+@pytest.mark.slow
+def test_every_file_of_a_run_folder_is_covered(archived_run, tmp_path):
+    """The portal, the tables and anything else: a changed, missing or extra file is named, each on its own."""
+    import json
+    import shutil
+
+    run_dir, _ = archived_run
+    copy = tmp_path / run_dir.name
+    shutil.copytree(run_dir, copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    assert "index.html" in manifest["files"] and "manifest.json" not in manifest["files"]
+    assert set(manifest["files"]) == {p.relative_to(copy).as_posix() for p in copy.rglob("*")
+                                      if p.is_file() and p.name != "manifest.json"}
+    table = "reports/kalk/tables/sozialraumgebietsanalyse/soziale_lage.csv"
+    for name in ("index.html", table):
+        with open(copy / name, "ab") as handle:
+            handle.write(b" ")
+    (copy / "reports/bilderstoeckchen/sozialraumgebietsanalyse.pdf").unlink()
+    (copy / "reports/kalk/notiz.txt").write_text("nachträglich", encoding="utf-8")
+    problems = verify(copy).problems
+    assert sorted(problems) == sorted([
+        "index.html: Inhalt verändert (Prüfsumme stimmt nicht)",
+        f"{table}: Inhalt verändert (Prüfsumme stimmt nicht)",
+        "reports/bilderstoeckchen/sozialraumgebietsanalyse.pdf: Datei fehlt",
+        "reports/kalk/notiz.txt: Datei ist nicht im Manifest verzeichnet",
+    ]), problems
+
+
+@pytest.mark.slow
+def test_manifests_of_earlier_versions_still_verify(archived_run, tmp_path):
+    """A manifest without ``files`` (version 0.1): inputs and report outputs are checked as before."""
+    import json
+    import shutil
+
+    run_dir, _ = archived_run
+    copy = tmp_path / run_dir.name
+    shutil.copytree(run_dir, copy)
+    manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["files"]
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert verify(copy).ok
+    old_archive = create_archive(copy, tmp_path / "alt.zip")
+    assert verify(old_archive).ok
+    with open(copy / "reports/kalk/sozialraumgebietsanalyse.html", "ab") as handle:
+        handle.write(b" ")
+    assert verify(copy).problems == ["reports/kalk/sozialraumgebietsanalyse.html: Inhalt verändert (Prüfsumme "
+                                     "stimmt nicht)"]

@@ -7,7 +7,7 @@ import shutil
 
 import nbformat
 import pytest
-from conftest import PARAMETERS, ROOT
+from conftest import PARAMETERS, ROOT, tiny_city_files
 
 from veedel_lib.params.run_config import RunConfig
 from veedel_lib.run import runner
@@ -96,3 +96,172 @@ def test_veedel_run_publishes_an_on_demand_notebook(tmp_path):
     assert "Themenbewertung" in html and "Kinderarmut" in html
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert [(e["area_id"], e["notebook"]) for e in manifest["reports"]] == [("kalk", "themenbewertung")]
+
+
+# ----------------------------------------------------------------------------- checks before anything runs
+
+def _leftovers(outputs):
+    """Everything under ``outputs`` that is not a finished run folder (staging folders, lock files, partial files)."""
+    return sorted([p.name for p in outputs.iterdir() if p.name.startswith(".")] +
+                  [str(p.relative_to(outputs)) for p in outputs.rglob("*") if ".partial" in p.name])
+
+
+def _skipped_evaluation(**update) -> RunConfig:
+    """A run whose only report, the evaluation, is skipped (the baseline lies after the data): nothing executes."""
+    return RunConfig(reports=["evaluation"], baseline_year=2030, formats=["html"]).model_copy(update=update)
+
+
+def test_baseline_gaps_skip_the_evaluation_in_both_directions():
+    names = ["sozialraumgebietsanalyse", "evaluation", "jahresbericht"]
+    assert runner.baseline_gaps(names, [2012, 2024], 2024, 2020) == (names, [])
+    kept, notes = runner.baseline_gaps(names, [2023, 2024], 2024, 2020)
+    assert kept == ["sozialraumgebietsanalyse", "jahresbericht"]
+    assert notes == ["Evaluation übersprungen: die Daten beginnen 2023, das Basisjahr ist 2020"]
+    assert runner.baseline_gaps(names, [2005, 2012], 2012, 2020)[1] == [
+        "Evaluation übersprungen: die Daten enden 2012, das Basisjahr ist 2020"]
+    assert runner.baseline_gaps(names, [2012, 2024], 2019, 2020)[1] == [
+        "Evaluation übersprungen: das Berichtsjahr 2019 liegt nicht nach dem Basisjahr 2020"]
+
+
+def test_evaluation_is_skipped_with_a_note_when_the_data_start_after_the_baseline(tmp_path, demo):
+    """Data of two imported years (2023, 2024) cannot carry a baseline of 2020: a note, not 15 failed reports."""
+    import pandas as pd
+
+    data = tmp_path / "zwei_jahre"
+    data.mkdir()
+    shutil.copy(demo.data_dir / "units.csv", data / "units.csv")
+    statistics = pd.read_csv(demo.data_dir / "statistics.csv", sep=";", dtype=str)
+    statistics[statistics["year"].astype(int) >= 2023].to_csv(data / "statistics.csv", sep=";", index=False)
+    planned = []
+    summary = runner.run(RunConfig(data_dir=str(data), reports=["evaluation"], formats=["html"]),
+                         outputs=tmp_path / "outputs", parameters=PARAMETERS, areas=["kalk"], jobs=1,
+                         on_plan=planned.extend)
+    assert planned == [] and summary.exit_code == 0
+    manifest = json.loads((summary.run_dir / "manifest.json").read_text())
+    assert manifest["notes"] == ["Evaluation übersprungen: die Daten beginnen 2023, das Basisjahr ist 2020"]
+    assert manifest["parameters"]["reports"] == []
+
+
+def test_a_folder_named_demo_is_not_taken_for_the_demo_data(tmp_path, monkeypatch, small_data):
+    from veedel_lib.demo.generator import ensure_demo_data
+    from veedel_lib.errors import ConfigurationError
+    from veedel_lib.inputs.dataset import load_dataset
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(small_data, tmp_path / "demo")
+    with pytest.raises(ConfigurationError) as caught:
+        load_dataset("demo", PARAMETERS, use_cache=False, demo=ensure_demo_data)
+    assert "„./demo“" in str(caught.value) and "umbenennen" in str(caught.value)
+    own = load_dataset("./demo", PARAMETERS, use_cache=False, demo=ensure_demo_data)
+    assert len(own.units) == 3 and not own.is_demo            # the planner's folder, not the built-in data
+    (tmp_path / "demo").rename(tmp_path / "meine_daten")
+    assert load_dataset("demo", PARAMETERS, demo=ensure_demo_data).is_demo
+
+
+def test_two_runs_with_the_same_id_never_share_a_folder(tmp_path, monkeypatch):
+    """Two runs started in the same second on the same inputs: two folders, no OSError, no staging left."""
+    monkeypatch.setattr(runner, "new_run_id", lambda inputs_hash, now=None: "20260101-120000-abcdef12")
+    outputs = tmp_path / "outputs"
+    first = runner.run(_skipped_evaluation(), outputs=outputs, parameters=PARAMETERS, areas=["kalk"], jobs=1)
+    second = runner.run(_skipped_evaluation(), outputs=outputs, parameters=PARAMETERS, areas=["kalk"], jobs=1)
+    assert (first.run_dir.name, second.run_dir.name) == ("20260101-120000-abcdef12", "20260101-120000-abcdef12-2")
+    assert json.loads((second.run_dir / "manifest.json").read_text())["run_id"] == second.run_dir.name
+    assert _leftovers(outputs) == []
+    folder = runner.claim_run_dir(outputs, "20260101-120000-abcdef12")
+    assert folder.name.endswith("-3") and folder.is_dir()
+
+
+def test_errors_in_shared_inputs_stop_the_run_before_anything_runs(tmp_path, demo):
+    """Statistics, indicators.yml, targets.yml are shared: one problem list, no report runs, no folder is left."""
+    from veedel_lib.errors import DataValidationError
+
+    data = tmp_path / "daten"
+    shutil.copytree(demo.data_dir, data)
+    with open(data / "statistics.csv", "a", encoding="utf-8") as handle:
+        handle.write("80201;2023;population;viele\n")
+    parameters = tmp_path / "parameters"
+    shutil.copytree(PARAMETERS, parameters)
+    targets = parameters / "targets.yml"
+    targets.write_text(targets.read_text(encoding="utf-8") + "\nunbekannt: 1\n", encoding="utf-8")
+    outputs = tmp_path / "outputs"
+    planned = []
+    config = RunConfig(data_dir=str(data), reports=["sozialindex"], formats=["html"])
+    with pytest.raises(DataValidationError) as caught:
+        runner.run(config, outputs=outputs, parameters=PARAMETERS, areas=["kalk"], jobs=1, on_plan=planned.append)
+    assert "statistics.csv" in str(caught.value) and "viele" in str(caught.value)
+    with pytest.raises(DataValidationError) as caught:  # valid data, a broken targets.yml
+        runner.run(config.model_copy(update={"data_dir": str(demo.data_dir)}), outputs=outputs, parameters=parameters,
+                   areas=["kalk"], jobs=1, on_plan=planned.append)
+    assert "targets.yml" in str(caught.value) and "unbekannt" in str(caught.value)
+    assert planned == [] and list(outputs.iterdir()) == []
+
+
+def test_koeln_run_names_its_final_paths_and_keeps_the_conversions_warnings(tmp_path, warning_of_the_conversion):
+    """umwandlung.txt names files in the run folder (not the deleted staging folder); warnings go to the notes."""
+    city = tiny_city_files(tmp_path / "koeln")
+    summary = runner.run(RunConfig(source="koeln", data_dir=str(city), reports=["evaluation"], formats=["html"]),
+                         outputs=tmp_path / "outputs", parameters=PARAMETERS, areas=["kalk"], jobs=1)
+    text = (summary.run_dir / "inputs" / "source" / "umwandlung.txt").read_text(encoding="utf-8")
+    assert ".staging" not in text and str(tmp_path) not in text
+    assert "Geschrieben: inputs/data/statistics_koeln.csv" in text
+    notes = json.loads((summary.run_dir / "manifest.json").read_text())["notes"]
+    assert notes == [warning_of_the_conversion, "Evaluation übersprungen: die Daten enden 2012, das Basisjahr "
+                                                "ist 2020"]
+
+
+def test_retry_failed_says_so_when_nothing_is_left(tmp_path):
+    summary = runner.run(_skipped_evaluation(), outputs=tmp_path, parameters=PARAMETERS, areas=["kalk"], jobs=1)
+    again = runner.run(_skipped_evaluation(), outputs=tmp_path, retry_failed=True)
+    assert again.nothing_to_retry and again.run_dir == summary.run_dir and again.results == []
+
+
+@pytest.mark.slow
+def test_parameters_copy_and_relative_paths_are_what_the_notebooks_see(tmp_path, monkeypatch, capsys):
+    """``--parameters COPY`` runs with COPY/run.yml, ``--config`` replaces it, and relative paths work in notebooks."""
+    from veedel_lib.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(PARAMETERS, tmp_path / "kopie")
+    run_yml = tmp_path / "kopie" / "run.yml"
+    run_yml.write_text(run_yml.read_text(encoding="utf-8").replace("  - sozialraumgebietsanalyse\n  - evaluation\n"
+                                                                   "  - jahresbericht\n", "")
+                       .replace("formats: [html, pdf]", "formats: [html]")
+                       .replace("confidence_level: 0.95", "confidence_level: 0.9"), encoding="utf-8")
+    assert main(["--parameters", "kopie", "run", "--outputs", "ausgabe", "--areas", "kalk"]) == 0, capsys.readouterr()
+    (run_dir,) = (tmp_path / "ausgabe").iterdir()
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["parameters"]["reports"] == ["sozialindex"] and manifest["parameters"]["formats"] == ["html"]
+    assert (run_dir / "inputs" / "parameters" / "run.yml").read_bytes() == run_yml.read_bytes()
+    (entry,) = manifest["reports"]
+    assert entry["status"] == "ok" and entry["parameters"]["data_dir"] == str(run_dir / "inputs" / "data")
+    assert (run_dir / "reports" / "programm" / "sozialindex.html").exists()
+
+    other = tmp_path / "anders.yml"  # --config wins over COPY/run.yml, for the runner and the notebooks alike
+    other.write_text("reports: [evaluation]\nbaseline_year: 2031\nformats: [html]\n", encoding="utf-8")
+    assert main(["--parameters", "kopie", "run", "--config", "anders.yml", "--outputs", "zwei"]) == 0
+    (run_dir,) = (tmp_path / "zwei").iterdir()
+    assert (run_dir / "inputs" / "parameters" / "run.yml").read_bytes() == other.read_bytes()
+    assert json.loads((run_dir / "manifest.json").read_text())["parameters"]["baseline_year"] == 2031
+
+
+@pytest.mark.slow
+def test_a_mistake_in_one_areas_definition_fails_only_that_areas_reports(tmp_path):
+    """A Stadtteil that does not exist in Kalk's entry of areas.yml: Kalk fails naming the line, the others run."""
+    parameters = tmp_path / "parameters"
+    shutil.copytree(PARAMETERS, parameters)
+    areas = parameters / "areas.yml"
+    text = areas.read_text(encoding="utf-8")
+    kalk = text.index("  - id: kalk\n")
+    text = text[:kalk] + text[kalk:].replace("stadtteile: [802]", "stadtteile: [802, 999]", 1)
+    areas.write_text(text, encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "[802, 999]" in row)
+    summary = runner.run(RunConfig(reports=["sozialraumgebietsanalyse"], formats=["html"]),
+                         outputs=tmp_path / "outputs", parameters=parameters, areas=["kalk", "bilderstoeckchen"],
+                         jobs=2)
+    assert summary.exit_code == 1
+    (failed,) = summary.failed
+    assert failed.task.area_id == "kalk"
+    message = runner.describe_failure(failed)
+    assert message.startswith("Kalk · sozialraumgebietsanalyse.ipynb") and "DataValidationError" in message
+    assert f"areas.yml, Zeile {line}, Spalte 'areas[8].stadtteile[1]': Stadtteil 999 gibt es nicht in Köln" in message
+    assert (summary.run_dir / "reports" / "bilderstoeckchen" / "sozialraumgebietsanalyse.html").exists()

@@ -1,23 +1,29 @@
 """The ``veedel`` command: demo data, validation, the published figures, and report runs.
 
 Exit codes: 0 success; 2 a problem the user can fix (any VeedelError: input, parameters, options, a missing
-program), shown as one German message; 1 a run that finished with failed reports, or a bug in veedel, which
-surfaces as a Python traceback instead of being dressed up as a user error. ``veedel validate`` also exits
-with 1 for data that are valid but incomplete (missing rows), with 2 for them under ``--strict``.
+program, a file that cannot be written), shown as one German message; 1 a run that finished with failed
+reports, or a bug in veedel, which surfaces as a Python traceback instead of being dressed up as a user
+error; 130/143 a run stopped by Ctrl-C/SIGTERM. ``veedel validate`` also exits with 1 for data that are valid but
+incomplete (missing rows), with 2 for them under ``--strict``. Every option is checked before anything runs. Help texts and
+argparse's own messages are German (:class:`GermanArgumentParser`).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .errors import DataValidationError, VeedelError
-from .params.run_config import DEMO, load_run_config, project_root
+from .errors import ConfigurationError, DataValidationError, VeedelError, write_errno, write_failure
+from .params.run_config import DEMO, FORMATS, RunConfig, load_run_config, project_root
 from .params.run_config import parameters_dir as default_parameters_dir
 from .render import formatting as fmt
 
@@ -27,6 +33,154 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 def _fail(message: str, code: int = 2) -> int:
     console.print(f"[bold red]Fehler:[/] {escape(message)}", soft_wrap=True)
     return code
+
+
+def _say(template: str, *values: object) -> None:
+    """Print a rich markup ``template`` whose ``{}`` slots get ``values`` escaped: text from input (file names,
+    cell contents, problems) is shown as it is and never read as markup such as ``[/x]``."""
+    console.print(template.format(*(escape(str(value)) for value in values)), soft_wrap=True)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    """``"1 Abweichung"``, ``"2 Abweichungen"``."""
+    return f"{count} {one if count == 1 else many}"
+
+
+# ----------------------------------------------------------------------------- German argparse
+
+_HEADINGS = {"positional arguments": "Argumente", "options": "Optionen", "optional arguments": "Optionen"}
+
+_MESSAGES: list[tuple[str, str]] = [
+    (r"^argument (\S+): ", r"Angabe \1: "),
+    (r"the following arguments are required: ", "fehlende Angaben: "),
+    (r"unrecognized arguments: ", "unbekannte Angaben: "),
+    (r"invalid choice: (.+) \(choose from (.+)\)", r"ungültige Auswahl: \1 (möglich: \2)"),
+    (r"invalid int value: (.+)", r"keine ganze Zahl: \1"),
+    (r"invalid float value: (.+)", r"keine Zahl: \1"),
+    (r"invalid (\S+) value: (.+)", r"ungültiger Wert: \2"),
+    (r"expected one argument", "erwartet einen Wert"),
+    (r"expected at most one argument", "erwartet höchstens einen Wert"),
+    (r"expected at least one argument", "erwartet mindestens einen Wert"),
+    (r"expected (\d+) arguments?", r"erwartet \1 Werte"),
+    (r"ambiguous option: (\S+) could match (.+)", r"mehrdeutige Angabe \1, passt zu \2"),
+    (r"not allowed with argument (.+)", r"nicht zusammen mit \1 erlaubt"),
+    (r"one of the arguments (.+) is required", r"eine der Angaben \1 ist nötig"),
+    (r"ignored explicit argument (.+)", r"Wert \1 ist hier nicht erlaubt"),
+    (r"unexpected option string: (.+)", r"unerwartete Angabe \1"),
+]
+"""argparse's own error messages (English, through gettext) and their German wording."""
+
+
+def german_message(message: str) -> str:
+    """argparse's error ``message`` in German (unknown wordings pass unchanged)."""
+    for pattern, replacement in _MESSAGES:
+        message = re.sub(pattern, replacement, message)
+    return message
+
+
+class GermanHelpFormatter(argparse.HelpFormatter):
+    """Help in German: "Aufruf:" instead of "usage:", German section headings."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "Aufruf: " if prefix is None else prefix)
+
+    def start_section(self, heading):
+        super().start_section(_HEADINGS.get(heading, heading))
+
+
+class GermanArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks German and insists on a help text for every argument.
+
+    ``-h``/``--help`` is added with a German text; argparse's error messages are translated
+    (:func:`german_message`); ``declared`` lists the arguments added, for the check that each has help.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", GermanHelpFormatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self.declared: list[argparse.Action] = []
+        self.commands: dict[str, GermanArgumentParser] = {}
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help="diese Hilfe zeigen und beenden")
+
+    def add_argument(self, *args, **kwargs):
+        if not kwargs.get("help"):
+            raise ValueError(f"Argument {args} ohne Hilfetext")
+        action = super().add_argument(*args, **kwargs)
+        self.declared.append(action)
+        return action
+
+    def add_subparsers(self, **kwargs):
+        kwargs.setdefault("title", "Befehle")
+        kwargs.setdefault("metavar", "BEFEHL")
+        kwargs.setdefault("parser_class", GermanArgumentParser)
+        action = super().add_subparsers(**kwargs)
+        self.commands = action.choices  # name -> parser of each command
+        return action
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: Fehler: {german_message(message)}\n")
+
+
+def _positive(text: str) -> int:
+    """A number of processes: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"keine ganze Zahl: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"mindestens 1, nicht {value}")
+    return value
+
+
+def _year(text: str) -> int:
+    """A report year (four digits)."""
+    if not re.fullmatch(r"\d{4}", text.strip()):
+        raise argparse.ArgumentTypeError(f"keine Jahreszahl: {text!r}")
+    return int(text)
+
+
+def _listing(values: list[str] | None) -> list[str] | None:
+    """Values given as ``a,b``, as ``a b`` or both, as one list without repetitions; None if not given."""
+    if not values:
+        return None
+    names = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    return list(dict.fromkeys(names)) or None
+
+
+def _absolute(path: str | None) -> str | None:
+    """A path given on the command line, made absolute against the current directory."""
+    return str(Path(path).resolve()) if path else None
+
+
+# ----------------------------------------------------------------------------- data folders
+
+@contextmanager
+def _data_folder(directory: str, source: str | None, parameters: str | None) -> Iterator[str]:
+    """The data folder to read: ``directory``, or with ``source="koeln"`` a converted copy of the city's files.
+
+    The conversion (koeln_mapping.yml) goes into a temporary folder that is removed afterwards; its
+    warnings are printed.
+    """
+    if source != "koeln":
+        yield directory
+        return
+    if directory == DEMO:
+        raise ConfigurationError("--source koeln braucht einen Ordner mit den offenen Daten der Stadt Köln "
+                                 "(veedel fetch-open-data), nicht die Demodaten.")
+    from .inputs.koeln import convert_koeln
+
+    with tempfile.TemporaryDirectory(prefix="veedel-koeln-") as work:
+        summary = convert_koeln(directory, Path(work) / "data", parameters)
+        files = _plural(len(summary.files_read), "Datei", "Dateien")
+        console.print(f"Umgewandelt: {files} der Stadt Köln aus {directory} "
+                      f"({fmt.integer(summary.rows)} Werte, {summary.units} Stadtteile)")
+        for warning in getattr(summary, "warnings", []):
+            console.print(f"[yellow]Hinweis:[/] {escape(warning)}", soft_wrap=True)
+        yield str(Path(work) / "data")
 
 
 # ----------------------------------------------------------------------------- demo-data
@@ -41,32 +195,14 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- validate
 
-def _say(template: str, *values: object) -> None:
-    """Print a rich markup ``template`` whose ``{}`` slots get ``values`` escaped: text from input (file names,
-    cell contents, problems) is shown as it is and never read as markup such as ``[/x]``."""
-    console.print(template.format(*(escape(str(value)) for value in values)), soft_wrap=True)
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a data folder: problems first (exit 2), then missing rows (exit 1, with --strict 2), else "Gültig" (0)."""
-    import tempfile
-
     from .demo.generator import ensure_demo_data
     from .errors import MAX_LISTED
     from .inputs.dataset import load_dataset
 
-    with tempfile.TemporaryDirectory(prefix="veedel-validate-") as converted:
-        directory = args.directory
-        if args.source == "koeln":
-            from .inputs.koeln import convert_koeln
-
-            summary = convert_koeln(args.directory, converted, args.parameters)
-            directory = converted
-            if summary.warnings:
-                _say("[yellow]Hinweise zur Umwandlung der Kölner Daten ({}):[/]", len(summary.warnings))
-                for line in summary.warnings:
-                    _say("  - {}", line)
-        ds = load_dataset(directory, args.parameters, use_cache=False, demo=ensure_demo_data)
+    with _data_folder(args.directory, args.source, args.parameters) as folder:
+        ds = load_dataset(folder, args.parameters, use_cache=False, demo=ensure_demo_data)
         doc = None
         if (ds.data_dir / "dokumentation").is_dir():
             from .kernprozess.documentation import load_documentation
@@ -113,7 +249,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from .kernprozess.templates import write_templates
 
-    paths = write_templates(args.directory, args.parameters, args.areas)
+    paths = write_templates(args.directory, args.parameters, _listing(args.areas))
     console.print(f"{len(paths)} Vorlagen für die Dokumentation der Kernprozesse geschrieben nach {args.directory}:")
     for path in paths:
         console.print(f"  {path.name}")
@@ -168,7 +304,8 @@ def cmd_shares(args: argparse.Namespace) -> int:
     from .demo.generator import ensure_demo_data
     from .inputs.dataset import load_dataset
 
-    ds = load_dataset(args.data, args.parameters, demo=ensure_demo_data)
+    with _data_folder(args.data, args.source, args.parameters) as folder:
+        ds = load_dataset(folder, args.parameters, demo=ensure_demo_data)
     year = ds.report_year(args.year)
     shares = programme_shares(ds, year)
     table = Table(title=f"Anteil der 15 Sozialraumgebiete an der Stadt {year}")
@@ -183,85 +320,153 @@ def cmd_shares(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- run / analyse
 
-def _progress_printer(total: int):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+class ProgressPrinter:
+    """The progress of a run on the console: one line per finished report and a bar.
 
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=console, transient=False)
-    task = progress.add_task("Berichte", total=total)
+    The bar appears only once the run knows its tasks (``on_plan``), so an error in the options or the
+    data is printed alone, without a bar in front of it. ``veedel run``, ``analyse`` and ``reproduce``
+    use it alike.
+    """
 
-    def on_result(result) -> None:
+    def __init__(self) -> None:
+        self.progress = None
+        self.task = None
+
+    def on_plan(self, tasks: list) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        if not tasks:
+            return
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=console, transient=False)
+        self.task = self.progress.add_task("Berichte", total=len(tasks))
+        self.progress.start()
+
+    def on_result(self, result) -> None:
         mark = "[green]✓[/]" if result.status == "ok" else "[red]✗[/]"
-        progress.console.print(f"{mark} {result.task.area_name} · {result.task.notebook} "
-                               f"({fmt.number(result.duration_s, 1)} s)")
-        progress.update(task, advance=1, description=f"{result.task.area_name} · {result.task.notebook}")
+        line = (f"{mark} {escape(result.task.area_name)} · {result.task.notebook} "
+                f"({fmt.number(result.duration_s, 1)} s)")
+        if self.progress is None:
+            console.print(line)
+            return
+        self.progress.console.print(line)
+        self.progress.update(self.task, advance=1, description=f"{result.task.area_name} · {result.task.notebook}")
 
-    return progress, on_result
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
 
 
-def _run(args: argparse.Namespace, config, areas: list[str] | None) -> int:
+def _run(args: argparse.Namespace, config: RunConfig, config_file: Path | None, areas: list[str] | None) -> int:
     from .run import runner
 
-    progress, on_result = _progress_printer(0)
-    with progress:
-        summary = runner.run(config, outputs=Path(args.outputs),
-                             parameters=Path(args.parameters) if args.parameters else None, areas=areas,
-                             jobs=args.jobs, retry_failed=getattr(args, "retry_failed", False),
-                             progress=on_result, on_plan=lambda tasks: progress.update(progress.task_ids[0],
-                                                                                      total=len(tasks)),
-                             command=sys.argv)
+    outputs = Path(args.outputs).resolve()
+    retry = getattr(args, "retry_failed", False)
+    if retry:
+        previous, pending = runner.pending_reports(outputs)
+        if previous is not None and not pending:
+            console.print(f"Nichts zu wiederholen: im letzten Lauf {previous.name} sind alle Berichte fertig.")
+            return 0
+    printer = ProgressPrinter()
+    try:
+        summary = runner.run(config, outputs=outputs, parameters=Path(args.parameters) if args.parameters else None,
+                             areas=areas, jobs=args.jobs, retry_failed=retry, progress=printer.on_result,
+                             on_plan=printer.on_plan, command=sys.argv, config_file=config_file)
+    finally:
+        printer.stop()
+    if summary.nothing_to_retry:
+        console.print(f"Nichts zu wiederholen: im letzten Lauf {summary.run_dir.name} sind alle Berichte fertig.")
+        return 0
     ok = len(summary.results) - len(summary.failed)
-    reports = "Bericht" if ok == 1 else "Berichte"
-    console.print(f"\nLauf {summary.run_dir.name}: {ok} {reports} fertig, {len(summary.failed)} fehlgeschlagen.")
+    console.print(f"\nLauf {summary.run_dir.name}: {_plural(ok, 'Bericht', 'Berichte')} fertig, "
+                  f"{len(summary.failed)} fehlgeschlagen.")
     console.print(f"Übersicht: {summary.run_dir / 'index.html'}")
     for note in runner.read_manifest(summary.run_dir).get("notes", []):
-        console.print(f"[yellow]Hinweis:[/] {note}", soft_wrap=True)
+        console.print(f"[yellow]Hinweis:[/] {escape(note)}", soft_wrap=True)
     for result in summary.failed:
-        console.print(f"[red]✗[/] {runner.describe_failure(result)}", soft_wrap=True)
+        console.print(f"[red]✗[/] {escape(runner.describe_failure(result))}", soft_wrap=True)
     return summary.exit_code
 
 
-def _config_from_args(args: argparse.Namespace):
-    config = load_run_config(args.config)
+def _run_config_file(args: argparse.Namespace) -> Path | None:
+    """The run configuration of this call: ``--config``, else ``run.yml`` of ``--parameters``, else the project's."""
+    if args.config:
+        return Path(args.config)
+    if args.parameters and (Path(args.parameters) / "run.yml").exists():
+        return Path(args.parameters) / "run.yml"
+    default = default_parameters_dir() / "run.yml"
+    return default if default.exists() else None
+
+
+def _check_formats(formats: list[str]) -> list[str]:
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ConfigurationError(f"Unbekanntes Ausgabeformat {', '.join(repr(f) for f in unknown)} "
+                                 f"(möglich: {', '.join(FORMATS)}).")
+    return formats
+
+
+def _config_from_args(args: argparse.Namespace) -> tuple[RunConfig, Path | None]:
+    """The checked run configuration (file plus command line) and the file it came from.
+
+    Every option is checked here, before anything runs: formats, notebooks and (by the caller) areas;
+    the year is checked against the data before the first report starts.
+    """
+    config_file = _run_config_file(args)
+    config = load_run_config(config_file) if config_file else RunConfig()
     updates = {}
     if args.data:
-        updates["data_dir"] = args.data
+        updates["data_dir"] = args.data if args.data == DEMO else _absolute(args.data)
     if args.year:
         updates["year"] = args.year
-    if args.formats:
-        updates["formats"] = [f.strip() for f in args.formats.split(",") if f.strip()]
+    formats = _listing(args.formats)
+    if args.formats is not None:
+        if not formats:
+            raise ConfigurationError(f"--formats ohne Format (möglich: {', '.join(FORMATS)}).")
+        updates["formats"] = _check_formats(formats)
     if getattr(args, "source", None):
         updates["source"] = args.source
-    if getattr(args, "notebooks", None):
+    notebooks = _listing(getattr(args, "notebooks", None))
+    if notebooks:
         from .reports import registry
 
-        names = [n.strip().removesuffix(".ipynb") for n in args.notebooks.split(",") if n.strip()]
-        updates["reports"] = [registry.get(n).notebook for n in names]
-    return config.model_copy(update=updates)
+        updates["reports"] = [registry.get(n).notebook for n in notebooks]
+    if updates.get("source", config.source) == "koeln" and updates.get("data_dir", config.data_dir) == DEMO:
+        raise ConfigurationError("--source koeln braucht --data mit dem Ordner der offenen Daten der Stadt Köln.")
+    return config.model_copy(update=updates), config_file
+
+
+def _parameters(args: argparse.Namespace) -> Path:
+    """The parameters folder of this call; an error if it does not exist."""
+    folder = default_parameters_dir(args.parameters)
+    if not folder.is_dir():
+        raise ConfigurationError(f"Parameterordner nicht gefunden: {folder}")
+    return folder
+
+
+def _area_ids(args: argparse.Namespace, names: list[str]) -> list[str]:
+    """The ids of the areas named on the command line (id, code or name); an error names unknown ones."""
+    from .params.areas import load_areas
+
+    definitions = load_areas(_parameters(args) / "areas.yml")
+    return list(dict.fromkeys(definitions.find_id(a) for a in names))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    config = _config_from_args(args)
-    areas = [a.strip() for a in args.areas.split(",")] if args.areas else None
-    if areas:
-        from .params.areas import load_areas
-
-        definitions = load_areas(default_parameters_dir(args.parameters) / "areas.yml")
-        areas = [definitions.get(a).id for a in areas]
-    return _run(args, config, areas)
+    config, config_file = _config_from_args(args)
+    areas = _listing(args.areas)
+    _parameters(args)
+    return _run(args, config, config_file, _area_ids(args, areas) if areas else None)
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
-    from .params.areas import load_areas
     from .run.runner import run_reports
 
-    config = _config_from_args(args)
+    config, config_file = _config_from_args(args)
     config = config.model_copy(update={"reports": [c.notebook for c in run_reports(config) if c.scope == "area"]})
-    area = load_areas(default_parameters_dir(args.parameters) / "areas.yml").get(args.area)
-    return _run(args, config, [area.id])
+    return _run(args, config, config_file, _area_ids(args, [args.area]))
 
-
-# ----------------------------------------------------------------------------- publish
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from .publish.executed import publish_notebook
@@ -291,9 +496,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if result.ok:
         console.print(f"[green]In Ordnung:[/] {result.checked} Dateien geprüft, alle Prüfsummen stimmen.")
         return 0
-    console.print(f"[bold red]{len(result.problems)} Abweichungen[/] ({result.checked} Dateien geprüft):")
+    console.print(f"[bold red]{_plural(len(result.problems), 'Abweichung', 'Abweichungen')}[/] "
+                  f"({result.checked} Dateien geprüft):")
     for problem in result.problems:
-        console.print(f"  - {problem}", soft_wrap=True)
+        console.print(f"  - {escape(problem)}", soft_wrap=True)
     return 1
 
 
@@ -301,114 +507,144 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     from .run.archive import reproduce
 
     console.print(f"Wiederhole den Lauf aus {args.archive} ...")
-    result = reproduce(args.archive, args.outputs, args.jobs)
+    printer = ProgressPrinter()
+    try:
+        result = reproduce(args.archive, _absolute(args.outputs), args.jobs, progress=printer.on_result,
+                           on_plan=printer.on_plan)
+    finally:
+        printer.stop()
     if result.identical:
         console.print(f"[green]Identisch:[/] alle {len(result.compared)} Tabellen und Grafikdaten stimmen überein "
                       f"(Wiederholung in {result.run_dir}).")
         return 0
-    console.print(f"[bold red]{len(result.differences)} Unterschiede[/] in {len(result.compared)} Dateien:")
+    console.print(f"[bold red]{_plural(len(result.differences), 'Unterschied', 'Unterschiede')}[/] "
+                  f"in {len(result.compared)} Dateien:")
     for difference in result.differences:
-        console.print(f"  - {difference}", soft_wrap=True)
+        console.print(f"  - {escape(difference)}", soft_wrap=True)
     return 1
 
 
 # ----------------------------------------------------------------------------- parser
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, help="Berichtsjahr (Standard: letztes Jahr in den Daten)")
-    parser.add_argument("--data", help=f"Datenordner (Standard aus run.yml, sonst '{DEMO}')")
-    parser.add_argument("--formats", help="Ausgabeformate, z. B. html,pdf")
-    parser.add_argument("--jobs", type=int, help="parallele Prozesse (Standard: Zahl der Kerne)")
-    parser.add_argument("--config", help="Laufkonfiguration (Standard: parameters/run.yml)")
-    parser.add_argument("--outputs", default=str(project_root() / "outputs"), help="Ausgabeordner")
-    parser.add_argument("--notebooks", help="nur diese Notebooks, durch Komma getrennt (auch solche, die nicht in "
-                                            "run.yml stehen, z. B. themenbewertung)")
+    parser.add_argument("--year", type=_year, metavar="JAHR",
+                        help="Berichtsjahr (Standard: letztes Jahr in den Daten)")
+    parser.add_argument("--data", metavar="ORDNER", help=f"Datenordner (Standard aus run.yml, sonst '{DEMO}' = "
+                                                         f"eingebaute Demodaten; einen Ordner namens demo als ./demo)")
+    parser.add_argument("--formats", nargs="+", metavar="FORMAT",
+                        help=f"Ausgabeformate, durch Komma oder Leerzeichen getrennt: {', '.join(FORMATS)}")
+    parser.add_argument("--jobs", type=_positive, metavar="N", help="parallele Prozesse (Standard: Zahl der Kerne)")
+    parser.add_argument("--config", metavar="DATEI",
+                        help="Laufkonfiguration (Standard: run.yml des Parameterordners)")
+    parser.add_argument("--outputs", metavar="ORDNER", default=str(project_root() / "outputs"),
+                        help="Ausgabeordner (Standard: outputs/ des Projekts)")
+    parser.add_argument("--notebooks", nargs="+", metavar="NAME",
+                        help="nur diese Notebooks, durch Komma oder Leerzeichen getrennt (auch solche, die nicht "
+                             "in run.yml stehen, z. B. themenbewertung)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="veedel", description="Analysen und Berichte für Lebenswerte Veedel")
-    parser.add_argument("--parameters", help="Parameterordner (Standard: parameters/ des Projekts)")
-    sub = parser.add_subparsers(dest="command", required=True)
+def _add_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", choices=["standard", "koeln"],
+                        help="Art der Daten: standard (Langform des Projekts) oder koeln (offene Daten der Stadt "
+                             "Köln, werden vorher umgewandelt)")
 
-    p = sub.add_parser("demo-data", help="Demodaten in einen Ordner schreiben")
-    p.add_argument("directory")
-    p.set_defaults(func=cmd_demo_data)
 
-    p = sub.add_parser("validate", help="einen Datenordner prüfen (Exit-Code 0 gültig, 1 unvollständig, 2 ungültig)")
-    p.add_argument("directory")
+def build_parser() -> GermanArgumentParser:
+    parser = GermanArgumentParser(prog="veedel", description="Analysen und Berichte für Lebenswerte Veedel")
+    parser.add_argument("--parameters", metavar="ORDNER",
+                        help="Parameterordner (Standard: parameters/ des Projekts); dessen run.yml gilt für den Lauf")
+    sub = parser.add_subparsers(dest="command", required=True, help="was veedel tun soll")
+
+    def command(name: str, text: str, func) -> GermanArgumentParser:
+        p = sub.add_parser(name, help=text, description=text[:1].upper() + text[1:] + ".")
+        p.set_defaults(func=func)
+        return p
+
+    p = command("demo-data", "Demodaten in einen Ordner schreiben", cmd_demo_data)
+    p.add_argument("directory", metavar="ORDNER", help="Zielordner (wird angelegt)")
+
+    p = command("validate", "einen Datenordner prüfen (Exit-Code 0 gültig, 1 unvollständig, 2 ungültig)",
+                cmd_validate)
+    p.add_argument("directory", metavar="ORDNER", help=f"Datenordner (oder '{DEMO}' für die eingebauten Demodaten)")
     p.add_argument("--strict", action="store_true", help="fehlende Zeilen (unvollständige Daten) als Fehler behandeln")
-    p.add_argument("--source", choices=["standard", "koeln"], default="standard",
-                   help="Art der Daten: koeln = offene Daten der Stadt Köln (werden zur Prüfung umgewandelt)")
-    p.set_defaults(func=cmd_validate)
+    _add_source(p)
 
-    p = sub.add_parser("template", help="Excel-Vorlagen für die Dokumentation der Kernprozesse schreiben")
-    p.add_argument("directory")
-    p.add_argument("--areas", nargs="+", help="nur diese Gebiete (Standard: alle 15)")
-    p.set_defaults(func=cmd_template)
+    p = command("template", "Excel-Vorlagen für die Dokumentation der Kernprozesse schreiben", cmd_template)
+    p.add_argument("directory", metavar="ORDNER", help="Zielordner für die Vorlagen")
+    p.add_argument("--areas", nargs="+", metavar="GEBIET",
+                   help="nur diese Gebiete, durch Komma oder Leerzeichen getrennt (Standard: alle 15)")
 
-    p = sub.add_parser("fetch-open-data", help="die offenen Daten der Stadt Köln vom Portal laden")
-    p.add_argument("directory")
-    p.add_argument("--base-url", help="Dateien von dieser Adresse statt vom Portal holen (Spiegel)")
-    p.set_defaults(func=cmd_fetch_open_data)
+    p = command("fetch-open-data", "die offenen Daten der Stadt Köln vom Portal laden", cmd_fetch_open_data)
+    p.add_argument("directory", metavar="ORDNER", help="Zielordner für die Dateien des Portals")
+    p.add_argument("--base-url", metavar="ADRESSE", help="Dateien von dieser Adresse statt vom Portal holen (Spiegel)")
 
-    p = sub.add_parser("import", help="eine breite Tabelle (Spalte je Variable und Jahr) in die Langform übernehmen")
-    p.add_argument("table", help="CSV- oder XLSX-Datei, eine Zeile je Stadtteil oder Einheit")
-    p.add_argument("--mapping", required=True, help="Zuordnungsdatei (YAML): Spalte -> Variable, Jahr")
-    p.add_argument("--out", required=True, help="Datenordner, in den statistics_<name>.csv geschrieben wird")
-    p.add_argument("--sheet", help="Tabellenblatt (XLSX)")
-    p.set_defaults(func=cmd_import)
+    p = command("import", "eine breite Tabelle (Spalte je Variable und Jahr) in die Langform übernehmen", cmd_import)
+    p.add_argument("table", metavar="TABELLE", help="CSV- oder XLSX-Datei, eine Zeile je Stadtteil oder Einheit")
+    p.add_argument("--mapping", required=True, metavar="DATEI", help="Zuordnungsdatei (YAML): Spalte -> Variable, Jahr")
+    p.add_argument("--out", required=True, metavar="ORDNER",
+                   help="Datenordner, in den statistics_<name>.csv geschrieben wird")
+    p.add_argument("--sheet", metavar="BLATT", help="Tabellenblatt (XLSX)")
 
-    p = sub.add_parser("shares", help="Eckdaten des Ratsbeschlusses: Anteil der 15 Gebiete an der Stadt")
-    p.add_argument("--year", type=int)
-    p.add_argument("--data", default=DEMO)
-    p.set_defaults(func=cmd_shares)
+    p = command("shares", "Eckdaten des Ratsbeschlusses: Anteil der 15 Gebiete an der Stadt", cmd_shares)
+    p.add_argument("--year", type=_year, metavar="JAHR", help="Jahr (Standard: letztes Jahr in den Daten)")
+    p.add_argument("--data", default=DEMO, metavar="ORDNER",
+                   help=f"Datenordner (Standard: '{DEMO}' = eingebaute Demodaten)")
+    _add_source(p)
 
-    p = sub.add_parser("run", help="alle Berichte erzeugen (parallel)")
+    p = command("run", "alle Berichte erzeugen (parallel)", cmd_run)
     _add_run_options(p)
-    p.add_argument("--areas", help="nur diese Gebiete (Kennungen, durch Komma getrennt)")
-    p.add_argument("--retry-failed", action="store_true", help="nur die Fehlschläge des letzten Laufs wiederholen")
-    p.add_argument("--source", choices=["standard", "koeln"], help="Art der Daten")
-    p.set_defaults(func=cmd_run)
+    p.add_argument("--areas", nargs="+", metavar="GEBIET",
+                   help="nur diese Gebiete (Kennung, Code oder Name), durch Komma oder Leerzeichen getrennt")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="nur die fehlgeschlagenen und abgebrochenen Berichte des letzten Laufs wiederholen")
+    _add_source(p)
 
-    p = sub.add_parser("analyse", help="die Berichte eines Gebiets erzeugen")
-    p.add_argument("area", help="Kennung, Code oder Name des Gebiets")
+    p = command("analyse", "die Berichte eines Gebiets erzeugen", cmd_analyse)
+    p.add_argument("area", metavar="GEBIET", help="Kennung, Code oder Name des Gebiets")
     _add_run_options(p)
-    p.set_defaults(func=cmd_analyse)
 
-    p = sub.add_parser("publish", help="ein ausgeführtes Notebook als fertigen Bericht ausgeben (HTML und PDF wie "
-                                       "bei veedel run)")
-    p.add_argument("notebook", help="das ausgeführte Notebook (.ipynb), z. B. aus JupyterLab oder papermill")
-    p.add_argument("--out", help="Zielordner (Standard: der Ordner des Notebooks)")
-    p.add_argument("--formats", help="Ausgabeformate, durch Komma getrennt (Standard: html,pdf)")
-    p.set_defaults(func=cmd_publish)
+    p = command("publish", "ein ausgeführtes Notebook als fertigen Bericht ausgeben (HTML und PDF wie bei veedel run)",
+                cmd_publish)
+    p.add_argument("notebook", metavar="NOTEBOOK", help="das ausgeführte Notebook (.ipynb), z. B. aus JupyterLab oder "
+                                                      "papermill")
+    p.add_argument("--out", metavar="ORDNER", help="Zielordner (Standard: der Ordner des Notebooks)")
+    p.add_argument("--formats", metavar="FORMATE", help="Ausgabeformate, durch Komma getrennt (Standard: html,pdf)")
 
-    p = sub.add_parser("archive", help="einen Lauf mit Prüfsummen in eine Archivdatei packen")
-    p.add_argument("run_dir")
-    p.add_argument("--output", help="Archivdatei (Standard: outputs/<lauf>.zip)")
-    p.set_defaults(func=cmd_archive)
+    p = command("archive", "einen Lauf mit Prüfsummen in eine Archivdatei packen", cmd_archive)
+    p.add_argument("run_dir", metavar="LAUFORDNER", help="Ordner des Laufs, z. B. outputs/<lauf>")
+    p.add_argument("--output", metavar="DATEI", help="Archivdatei (Standard: outputs/<lauf>.zip)")
 
-    p = sub.add_parser("verify", help="alle Prüfsummen eines Archivs oder Laufordners prüfen")
-    p.add_argument("path")
-    p.set_defaults(func=cmd_verify)
+    p = command("verify", "alle Prüfsummen eines Archivs oder Laufordners prüfen", cmd_verify)
+    p.add_argument("path", metavar="PFAD", help="Archivdatei (.zip) oder Laufordner")
 
-    p = sub.add_parser("reproduce", help="einen archivierten Lauf wiederholen und alle Tabellen vergleichen")
-    p.add_argument("archive")
-    p.add_argument("--outputs", help="Ordner für die Wiederholung (Standard: temporär)")
-    p.add_argument("--jobs", type=int)
-    p.set_defaults(func=cmd_reproduce)
+    p = command("reproduce", "einen archivierten Lauf wiederholen und alle Tabellen vergleichen", cmd_reproduce)
+    p.add_argument("archive", metavar="ARCHIV", help="Archivdatei (.zip) eines Laufs")
+    p.add_argument("--outputs", metavar="ORDNER", help="Ordner für die Wiederholung (Standard: temporär)")
+    p.add_argument("--jobs", type=_positive, metavar="N", help="parallele Prozesse (Standard: Zahl der Kerne)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.parameters = _absolute(args.parameters)
+    if getattr(args, "config", None):
+        args.config = _absolute(args.config)
     try:
         return args.func(args)
     except DataValidationError as exc:
         console.print(f"[bold red]Ungültige Eingabe:[/]\n{escape(str(exc))}", soft_wrap=True)
         return 2
     except VeedelError as exc:
+        interrupted = getattr(exc, "exit_code", None)  # a run stopped by a signal (runner.RunInterrupted)
+        if interrupted is not None:
+            console.print(f"[bold yellow]Abgebrochen:[/] {escape(str(exc))}", soft_wrap=True)
+            return interrupted
         return _fail(str(exc))
+    except OSError as exc:
+        if write_errno(exc) is None:
+            raise  # not a full disk or a permission: a bug, with its traceback
+        return _fail(str(write_failure(exc)))
     # every other exception is a bug in veedel: it surfaces with its traceback (exit code 1)
 
 

@@ -4,7 +4,8 @@
 (:class:`DataValidationError`), a parameter or option that does not fit (:class:`ConfigurationError`),
 data that do not support a computation (:class:`AnalysisError`), a figure that would break disclosure
 control (:class:`DisclosureError`), a missing network (:class:`OfflineError`), a missing program such as
-Chromium (:class:`ToolMissingError`) and a damaged archive (:class:`IntegrityError`). The command line
+Chromium (:class:`ToolMissingError`), a damaged archive (:class:`IntegrityError`) and a file that cannot be
+written (disk full, quota, no permission: :class:`StorageError`). The command line
 shows these as one German message with exit code 2; every other exception is a bug and surfaces as one.
 
 Every reader and validator collects *all* problems it finds and raises a single
@@ -15,7 +16,10 @@ error at a time. Each problem names the file (and sheet), the row as a spreadshe
 
 from __future__ import annotations
 
+import errno
 import math
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +106,53 @@ class ToolMissingError(VeedelError):
 
 class IntegrityError(VeedelError):
     """An archive or run folder does not match its checksums."""
+
+
+class StorageError(VeedelError):
+    """A file could not be written (full disk, exhausted quota, missing permission): the path and the cause."""
+
+
+WRITE_ERRNOS: dict[int, str] = {
+    errno.ENOSPC: "kein Speicherplatz mehr auf dem Datenträger",
+    errno.EDQUOT: "das Speicherkontingent (Quota) ist erschöpft",
+    errno.EFBIG: "die Datei würde größer, als das System erlaubt",
+    errno.EROFS: "der Datenträger ist schreibgeschützt",
+    errno.EACCES: "keine Schreibberechtigung",
+    errno.EPERM: "keine Schreibberechtigung",
+    errno.EIO: "Ein-/Ausgabefehler des Datenträgers",
+}
+"""Errors of writing a file that the user (or the administrator) must fix, with their German cause."""
+
+_ERRNO_IN_TEXT = re.compile(r"\[Errno (\d+)\]")
+
+
+def write_errno(error: BaseException | str) -> int | None:
+    """The errno of a failed write (an OSError, or the text of one a notebook kernel reported); None otherwise.
+
+    Only the causes in :data:`WRITE_ERRNOS` count: a missing input file, say, is a different problem.
+    """
+    if isinstance(error, OSError):
+        number = error.errno
+    else:
+        match = _ERRNO_IN_TEXT.search(str(error))
+        number = int(match.group(1)) if match else None
+    return number if number in WRITE_ERRNOS else None
+
+
+def write_failure(error: OSError | str, path: str | Path | None = None) -> StorageError:
+    """One German sentence on a file that could not be written: which path, and why.
+
+    ``error`` is the OSError (or its text, e.g. from a notebook kernel); ``path`` names the file when the
+    error itself does not.
+    """
+    number = write_errno(error)
+    cause = WRITE_ERRNOS.get(number) or (os.strerror(number) if number else str(error))
+    if isinstance(error, OSError):
+        path = error.filename or path
+    elif path is None:
+        quoted = re.search(r"'([^']+)'", str(error))
+        path = quoted.group(1) if quoted else None
+    return StorageError(f"{path or 'Eine Datei'} konnte nicht geschrieben werden: {cause}.")
 
 
 class DataValidationError(VeedelError):

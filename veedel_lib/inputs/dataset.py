@@ -131,8 +131,18 @@ so the generator (a later stage) is never imported by the loader."""
 
 
 def resolve_data_dir(data_dir: str | Path, parameters: Path, demo: DemoSource | None = None) -> Path:
-    """The data folder to read: ``data_dir`` itself, or the demo data's folder for ``"demo"``."""
-    if str(data_dir) == DEMO:
+    """The data folder to read: ``data_dir`` itself, or the demo data's folder for ``"demo"``.
+
+    ``"demo"`` means the built-in demo data only while no folder of that name lies in the current
+    directory: a planner's folder called ``demo`` must not be silently replaced by synthetic data, so
+    then the name is ambiguous and an error says how to choose (``./demo`` is always the folder).
+    """
+    if isinstance(data_dir, str) and data_dir == DEMO:
+        if Path(DEMO).exists():
+            raise ConfigurationError(
+                f"„{DEMO}“ ist mehrdeutig: Im aktuellen Verzeichnis ({Path.cwd()}) gibt es einen Ordner „{DEMO}“, "
+                f"„{DEMO}“ bedeutet aber die eingebauten Demodaten. Für den Ordner bitte „./{DEMO}“ schreiben, für "
+                f"die Demodaten den Ordner umbenennen.")
         if demo is None:
             raise ConfigurationError("Die Demodaten sind hier nicht verfügbar: bitte einen Datenordner angeben.")
         return demo(parameters)

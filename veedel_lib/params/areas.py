@@ -4,23 +4,50 @@ An area is defined by whole Stadtteile, by single statistical units, and by Stad
 in part (listing the units of that part). Which units an area gets depends on the data: with data per
 statistical unit the listed units are used exactly; with data only per Stadtteil, a partly covered
 Stadtteil is either counted whole or left out (``at_stadtteil_level``), and every report names it.
+
+Each area of ``areas.yml`` is checked on its own. A mistake in one area's definition (a Stadtteil that does
+not exist, a typo in a key) makes that area a :class:`BrokenArea`: its reports fail with the problem, the
+other areas are analysed. Mistakes that cannot be given to one area (the file's syntax, an entry without a
+valid id, ids, codes or names used twice) stop everything.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import ConfigurationError, DataValidationError, Problem
 from .reference import STADTBEZIRKE, STADTTEILE
-from .yamlfiles import AREA_ID_PATTERN, load_yaml, parse_model, problem_at
+from .yamlfiles import AREA_ID_PATTERN, load_yaml, problem_at, validation_problems
 
 PROGRAMME_ID = "programm"
 """Pseudo area id (and run folder name) of the programme as a whole: the reports once per run."""
+
+AREA_ID = AREA_ID_PATTERN
+"""What an area id looks like (lower case, digits, hyphens): it names folders and files."""
+
+
+def _known_stadtteil(number: int) -> int:
+    """``number`` if it is one of Cologne's 86 Stadtteile (checked per list element, so the error names its line)."""
+    if number not in STADTTEILE:
+        raise ValueError(f"Stadtteil {number} gibt es nicht in Köln")
+    return number
+
+
+def _known_stadtbezirk(number: int) -> int:
+    """``number`` if it is one of Cologne's 9 Stadtbezirke."""
+    if number not in STADTBEZIRKE:
+        raise ValueError(f"Stadtbezirk {number} gibt es nicht (1 bis 9)")
+    return number
+
+
+StadtteilNumber = Annotated[int, AfterValidator(_known_stadtteil)]
+StadtbezirkNumber = Annotated[int, AfterValidator(_known_stadtbezirk)]
 
 
 class PartialStadtteil(BaseModel):
@@ -28,7 +55,7 @@ class PartialStadtteil(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    stadtteil: int
+    stadtteil: StadtteilNumber
     units: list[str] = []
     note: str
     at_stadtteil_level: Literal["include", "exclude"]
@@ -40,24 +67,19 @@ class Area(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=AREA_ID_PATTERN)
+    id: str = Field(pattern=AREA_ID)
     code: str
     name: str
     other_names: list[str] = []
-    stadtbezirk: int
+    stadtbezirk: StadtbezirkNumber
     since: int | None = None
-    stadtteile: list[int] = []
+    stadtteile: list[StadtteilNumber] = []
     units: list[str] = []
     partial: list[PartialStadtteil] = []
     note: str = ""
 
     @model_validator(mode="after")
-    def _known_places(self) -> "Area":
-        if self.stadtbezirk not in STADTBEZIRKE:
-            raise ValueError(f"Stadtbezirk {self.stadtbezirk} gibt es nicht (1 bis 9)")
-        for number in self.stadtteile + [p.stadtteil for p in self.partial]:
-            if number not in STADTTEILE:
-                raise ValueError(f"Stadtteil {number} gibt es nicht in Köln")
+    def _not_empty(self) -> "Area":
         if not (self.stadtteile or self.units or self.partial):
             raise ValueError("Gebiet ohne Stadtteile und ohne Einheiten")
         return self
@@ -69,38 +91,104 @@ class Area(BaseModel):
 
 
 class AreaFile(BaseModel):
+    """The frame of ``areas.yml``: a non-empty list of areas (each area is validated on its own)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    areas: list[Area] = Field(min_length=1)
+    areas: list[dict] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _unique(self) -> "AreaFile":
-        for attribute in ("id", "code", "name"):
-            values = [getattr(a, attribute) for a in self.areas]
-            duplicates = sorted({v for v in values if values.count(v) > 1})
-            if duplicates:
-                raise ValueError(f"doppelte Gebiets-{attribute}: {', '.join(map(str, duplicates))}")
-        return self
+
+@dataclass(frozen=True)
+class BrokenArea:
+    """An area whose definition in ``areas.yml`` has problems: its reports fail with them, the others run.
+
+    ``stadtteile``, ``units`` and ``partial`` are the parts of its definition that are valid by themselves:
+    their units still belong to a programme area, so they stay out of other areas' comparison groups.
+    """
+
+    id: str
+    name: str
+    code: str
+    other_names: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    stadtteile: tuple[int, ...] = ()
+    units: tuple[str, ...] = ()
+    partial: tuple[tuple[int, tuple[str, ...], bool], ...] = ()
+    """(Stadtteil, its listed units, counted whole with data per Stadtteil) per valid partial entry."""
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+def _broken_area(raw: dict, problems: list[Problem]) -> BrokenArea:
+    """The identity and the valid parts of an area entry that failed validation."""
+    numbers = raw.get("stadtteile")
+    partial = []
+    for part in raw.get("partial") or []:
+        if isinstance(part, dict) and part.get("stadtteil") in STADTTEILE:
+            partial.append((part["stadtteil"], _texts(part.get("units")), part.get("at_stadtteil_level") == "include"))
+    name = raw.get("name")
+    return BrokenArea(id=raw["id"], name=name if isinstance(name, str) and name else raw["id"],
+                      code=str(raw.get("code") or ""), other_names=_texts(raw.get("other_names")),
+                      problems=tuple(problems),
+                      stadtteile=tuple(n for n in numbers if n in STADTTEILE) if isinstance(numbers, list) else (),
+                      units=_texts(raw.get("units")), partial=tuple(partial))
 
 
 @dataclass
 class AreaDefinitions:
-    """The areas as read from YAML, plus the file they came from (for error messages)."""
+    """The areas as read from YAML, plus the file they came from (for error messages).
+
+    ``areas`` are the valid areas, ``broken`` those whose definition has problems; ``ids`` lists both in the
+    order of the file. The defaults keep datasets cached by earlier versions loadable.
+    """
 
     areas: list[Area]
     path: str
     _node: object = None
+    broken: tuple[BrokenArea, ...] = ()
+    order: tuple[str, ...] = ()
+    """Every area id in the order of the file (valid and broken)."""
+
+    def _find(self, key: str) -> Area | BrokenArea | None:
+        for area in [*self.areas, *self.broken]:
+            if key in (area.id, area.code, area.name) or key in area.other_names:
+                return area
+        return None
 
     def get(self, area_id: str) -> Area:
-        """The area with this id (or code, or name); KeyError lists the valid ids."""
-        for area in self.areas:
-            if area_id in (area.id, area.code, area.name) or area_id in area.other_names:
-                return area
-        raise ConfigurationError(f"Unbekanntes Sozialraumgebiet '{area_id}'. Gültig: {', '.join(self.ids)}")
+        """The area with this id (or code, or name).
+
+        An unknown area is a ConfigurationError listing the valid ids; a broken one raises its problems.
+        """
+        found = self._find(area_id)
+        if isinstance(found, BrokenArea):
+            raise DataValidationError(list(found.problems))
+        if found is None:
+            raise ConfigurationError(f"Unbekanntes Sozialraumgebiet '{area_id}'. Gültig: {', '.join(self.ids)}")
+        return found
+
+    def find_id(self, area_id: str) -> str:
+        """The id of the area with this id, code or name, also of a broken one (its reports then fail)."""
+        found = self._find(area_id)
+        if found is None:
+            raise ConfigurationError(f"Unbekanntes Sozialraumgebiet '{area_id}'. Gültig: {', '.join(self.ids)}")
+        return found.id
+
+    def name_of(self, area_id: str) -> str:
+        """The name of an area (valid or broken) by its id."""
+        found = self._find(area_id)
+        return found.name if found is not None else area_id
 
     @property
     def ids(self) -> list[str]:
-        return [a.id for a in self.areas]
+        """Every area id in the order of the file, broken areas included."""
+        return list(self.order) if self.order else [a.id for a in self.areas]
+
+    def position(self, area_id: str) -> int:
+        """The area's position in the file's list (for the line of a problem)."""
+        return self.ids.index(area_id)
 
     def programme_stadtteile(self) -> tuple[set[str], set[str]]:
         """Numbers (as text) of the Stadtteile wholly in some area, and of those only partly in any area."""
@@ -112,11 +200,51 @@ class AreaDefinitions:
         return problem_at(self.path, self._node, ("areas", index, *key), reason)
 
 
+def _duplicates(path: str | Path, node: object, entries: list[Area | BrokenArea]) -> list[Problem]:
+    """Ids, codes and names used by two areas: they cannot be told apart, so this concerns the whole file."""
+    problems = []
+    for attribute in ("id", "code", "name"):
+        values = [getattr(a, attribute) for a in entries if getattr(a, attribute)]
+        duplicates = sorted({v for v in values if values.count(v) > 1})
+        if duplicates:
+            problems.append(problem_at(path, node, ("areas",),
+                                       f"doppelte Gebiets-{attribute}: {', '.join(map(str, duplicates))}"))
+    return problems
+
+
 def load_areas(path: str | Path) -> AreaDefinitions:
-    """Read ``areas.yml``; structure errors name the line and key."""
-    parsed = parse_model(path, AreaFile)
-    _, node = load_yaml(path)
-    return AreaDefinitions(parsed.areas, str(path), node)
+    """Read ``areas.yml``; every problem names the line and key of the bad value.
+
+    Problems inside one area's entry make it a :class:`BrokenArea`; problems of the whole file raise one
+    DataValidationError listing all of them.
+    """
+    data, node = load_yaml(path)
+    try:
+        frame = AreaFile.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        raise DataValidationError(validation_problems(exc, path, node)) from exc
+    areas: list[Area] = []
+    broken: list[BrokenArea] = []
+    order: list[str] = []
+    shared: list[Problem] = []
+    for index, raw in enumerate(frame.areas):
+        try:
+            area = Area.model_validate(raw)
+        except ValidationError as exc:
+            problems = validation_problems(exc, path, node, ("areas", index))
+            ident = raw.get("id")
+            if not (isinstance(ident, str) and re.match(AREA_ID, ident)):
+                shared += problems  # without a valid id the problem belongs to no area
+                continue
+            broken.append(_broken_area(raw, problems))
+            order.append(ident)
+            continue
+        areas.append(area)
+        order.append(area.id)
+    shared += _duplicates(path, node, [*areas, *broken])
+    if shared:
+        raise DataValidationError(shared)
+    return AreaDefinitions(areas, str(path), node, tuple(broken), tuple(order))
 
 
 @dataclass
@@ -161,8 +289,9 @@ def resolve_membership(definitions: AreaDefinitions, units: pd.DataFrame) -> Mem
     rows: list[tuple[str, str]] = []
     notes: dict[str, list[str]] = {}
     partial_info: dict[str, list[dict]] = {}
-    problems: dict[str, list[Problem]] = {a.id: [] for a in definitions.areas}
-    for index, area in enumerate(definitions.areas):
+    problems: dict[str, list[Problem]] = {a: [] for a in definitions.ids}
+    for area in definitions.areas:
+        index = definitions.position(area.id)
         members: set[str] = set()
         notes[area.id] = []
         partial_info[area.id] = []
@@ -209,12 +338,26 @@ def resolve_membership(definitions: AreaDefinitions, units: pd.DataFrame) -> Mem
             problems[area.id].append(definitions.problem(index, ("id",),
                                                          f"Gebiet '{area.id}' enthält keine Einheit der Daten"))
         rows.extend((area.id, unit) for unit in sorted(members))
+    for area in definitions.broken:
+        problems[area.id].extend(area.problems)
+        notes[area.id], partial_info[area.id] = [], []
+        rows.extend((area.id, unit) for unit in sorted(_valid_units(area, by_stadtteil, known_units)))
     table = pd.DataFrame(rows, columns=["area_id", "unit_id"])
     doubled = table[table.duplicated("unit_id", keep=False)]
     for unit, group in doubled.groupby("unit_id"):
         claimants = list(group["area_id"])
         for claimant in claimants:
             problems[claimant].append(definitions.problem(
-                definitions.ids.index(claimant), ("id",),
+                definitions.position(claimant), ("id",),
                 f"Einheit '{unit}' gehört zu mehreren Gebieten: {', '.join(claimants)}"))
     return Membership(table, notes, partial_info, {k: v for k, v in problems.items() if v})
+
+
+def _valid_units(area: BrokenArea, by_stadtteil: dict, known_units: set[str]) -> set[str]:
+    """The units the valid parts of a broken area's definition name (they belong to a programme area)."""
+    members = {u for number in area.stadtteile for u in by_stadtteil.get(number, [])}
+    members |= {u for u in area.units if u in known_units}
+    for number, units, whole in area.partial:
+        listed = {u for u in units if u in known_units}
+        members |= listed or (set(by_stadtteil.get(number, [])) if whole else set())
+    return members

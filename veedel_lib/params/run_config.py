@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -19,6 +19,10 @@ from .yamlfiles import parse_model
 
 DEMO = "demo"
 """The value of ``data_dir`` that selects the embedded, deterministic demo data."""
+
+OutputFormat = Literal["html", "pdf"]
+FORMATS: tuple[str, ...] = get_args(OutputFormat)
+"""The output formats a run can write (besides the executed notebooks and the tables)."""
 
 
 class HandlungsbedarfRule(BaseModel):
@@ -72,8 +76,9 @@ class RunConfig(BaseModel):
     reports: list[str] | None = None
     """Notebooks (reports) of a run; None = every report that is not on demand. Each report's scope (per
     area, per Stadtbezirk, once) comes from the report registry, not from here."""
-    formats: list[Literal["html", "pdf"]] = ["html", "pdf"]
-    jobs: int | None = None
+    formats: list[OutputFormat] = ["html", "pdf"]
+    jobs: int | None = Field(None, ge=1)
+    """Parallel worker processes; None means one per core."""
     analysis: AnalysisSettings = AnalysisSettings()
 
     @model_validator(mode="before")

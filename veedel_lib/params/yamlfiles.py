@@ -145,11 +145,21 @@ def parse_model(path: str | Path, model: type[Model]) -> Model:
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            problems.append(Problem(str(path), _line_of(node, loc), _dotted(loc) or None, _german(error)))
-        raise DataValidationError(problems) from exc
+        raise DataValidationError(validation_problems(exc, path, node)) from exc
+
+
+def validation_problems(exc: ValidationError, path: str | Path, node: yaml.Node | None,
+                        prefix: tuple = ()) -> list[Problem]:
+    """The problems of a pydantic validation error, each at its line and key in the YAML file.
+
+    ``prefix`` is the key path of the validated part when only a part of the file was validated
+    (``("areas", 3)`` for the fourth area).
+    """
+    problems = []
+    for error in exc.errors():
+        loc = (*prefix, *error["loc"])
+        problems.append(Problem(str(path), _line_of(node, loc), _dotted(loc) or None, _german(error)))
+    return problems
 
 
 def problem_at(path: str | Path, node: yaml.Node | None, loc: tuple, reason: str) -> Problem:

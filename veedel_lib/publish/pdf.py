@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ..errors import ToolMissingError
+from ..errors import ToolMissingError, write_errno
 from ..files import atomic_path, sha256_file
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -50,7 +50,10 @@ class PdfPrinter:
         from playwright.sync_api import sync_playwright
 
         self._playwright = sync_playwright().start()
-        self._browser = self._playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+        # Ctrl-C goes to the whole process group: the run decides what to stop (it closes the browser itself)
+        self._browser = self._playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS,
+                                                         handle_sigint=False, handle_sigterm=False,
+                                                         handle_sighup=False)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -115,7 +118,9 @@ class BackgroundPrinter:
 
     One browser serves the whole run. ``submit`` queues a finished report; ``close`` waits for the queue
     to drain and returns the status entry for the manifest. Without a browser every report stays HTML-only
-    and the status says why.
+    and the status says why. ``abort`` (an interrupted run) drops what is still queued, lets the page being
+    printed finish and closes the browser. A PDF that cannot be written for lack of space or permission
+    (``write_error``) stops the printing: the run then stops as a whole.
     """
 
     def __init__(self, run_dir: Path):
@@ -127,6 +132,8 @@ class BackgroundPrinter:
         self.failures: list[str] = []
         self.printed = 0
         self.unavailable: str | None = None
+        self.write_error: OSError | None = None
+        self._aborted = threading.Event()
         self.thread = threading.Thread(target=self._work, name="veedel-pdf", daemon=True)
         self.thread.start()
 
@@ -145,7 +152,7 @@ class BackgroundPrinter:
         try:
             while True:
                 job = self.queue.get()
-                if job is None:
+                if job is None or self._aborted.is_set():
                     break
                 if printer is None:
                     continue
@@ -154,16 +161,46 @@ class BackgroundPrinter:
                     printer.print(html, pdf)
                     result.outputs[pdf.relative_to(self.run_dir).as_posix()] = sha256_file(pdf)
                     self.printed += 1
+                except OSError as exc:
+                    if write_errno(exc) is None:
+                        self.failures.append(f"{html.name}: {exc}")
+                        continue
+                    self.write_error = exc  # a full disk: no later page would fare better
+                    break
                 except Exception as exc:  # noqa: BLE001 - one broken page must not stop the others
                     self.failures.append(f"{html.name}: {exc}")
         finally:
             if printer is not None:
-                printer.__exit__(None, None, None)
+                try:
+                    printer.__exit__(None, None, None)
+                except Exception:  # noqa: BLE001 - a browser that is already gone needs no closing
+                    pass
 
-    def close(self) -> dict:
-        """Wait until every queued report is printed; the status entry for the manifest."""
+    def abort(self, timeout_s: float = 30.0) -> dict:
+        """Stop printing (an interrupted run): drop the queue, finish the current page, close the browser."""
+        import queue
+
+        self._aborted.set()
+        while True:
+            try:
+                self.queue.get_nowait()
+            except queue.Empty:
+                break
         self.queue.put(None)
-        self.thread.join()
+        self.thread.join(timeout_s)
+        files = "PDF-Datei" if self.printed == 1 else "PDF-Dateien"
+        return {"status": "interrupted", "message": f"PDF-Ausgabe abgebrochen nach {self.printed} {files}"}
+
+    def close(self, should_stop=None) -> dict:
+        """Wait until every queued report is printed; the status entry for the manifest.
+
+        ``should_stop()`` is asked twice a second while waiting: when it turns true the printing is aborted.
+        """
+        self.queue.put(None)
+        while self.thread.is_alive():
+            self.thread.join(0.5)
+            if should_stop is not None and should_stop():
+                return self.abort()
         if self.unavailable:
             print(self.unavailable)
             return {"status": "unavailable", "message": self.unavailable}

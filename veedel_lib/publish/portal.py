@@ -29,6 +29,8 @@ def _links(entry: dict) -> str:
 def _status(entry: dict) -> str:
     if entry["status"] == "ok":
         return "fertig"
+    if entry["status"] == "interrupted":
+        return "<strong>nicht fertig</strong> – Lauf abgebrochen; <code>veedel run --retry-failed</code> holt es nach"
     error = entry.get("error") or {}
     cell = f"Zelle {error['cell']}: " if error.get("cell") else ""
     return f"<strong>fehlgeschlagen</strong> – {escape(cell + error.get('error', '') + ': ' + error.get('message', ''))}"
@@ -49,6 +51,7 @@ def render_portal(manifest: dict) -> str:
     pdf = manifest.get("pdf", {})
     pdf_note = "" if not pdf or pdf.get("status") == "ok" else \
         f'<p class="table-note">PDF: {escape(pdf.get("message", ""))}</p>'
+    unfinished = f", {summary['interrupted']} nicht fertig (Lauf abgebrochen)" if summary.get("interrupted") else ""
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     return f"""<!DOCTYPE html>
 <html lang="de">
@@ -69,7 +72,7 @@ def render_portal(manifest: dict) -> str:
 <dl class="title-facts">
 <dt>Berichtsjahr</dt><dd>{escape(str(parameters.get('year', '')))}</dd>
 <dt>Erstellt</dt><dd>{escape(created_text)}</dd>
-<dt>Ergebnis</dt><dd>{summary.get('ok', 0)} fertig, {summary.get('failed', 0)} fehlgeschlagen</dd>
+<dt>Ergebnis</dt><dd>{summary.get('ok', 0)} fertig, {summary.get('failed', 0)} fehlgeschlagen{unfinished}</dd>
 <dt>Daten</dt><dd>{escape(str(parameters.get('data_dir', '')))}</dd>
 </dl>
 </header>

@@ -3,7 +3,8 @@
 ``veedel archive RUN_DIR`` packs a finished run (executed notebooks, reports, tables, manifest, the copies
 of all input data and parameters, the exact package versions, the project's git commit) into one zip file
 with a checksum list ``SHA256SUMS``; the archive's own checksum goes next to it (``.sha256``).
-``veedel verify`` checks every hash of an archive or run folder and names each file that differs.
+``veedel verify`` checks every hash of an archive or run folder and names each file that is changed, missing
+or not listed.
 ``veedel reproduce`` re-runs an archive from its own inputs and compares every table and every figure's
 data with the archived ones, so an evaluation can be checked years later.
 """
@@ -85,9 +86,10 @@ class _Source:
             self.prefix = names[0].split("/", 1)[0] + "/" if names else ""
 
     def names(self) -> list[str]:
+        """Every file (an archive's members; a run folder's files, temporary ones included)."""
         if self.zip is not None:
             return sorted(n[len(self.prefix):] for n in self.zip.namelist() if not n.endswith("/"))
-        return [p.relative_to(self.path).as_posix() for p in _run_files(self.path)]
+        return [p.relative_to(self.path).as_posix() for p in sorted(self.path.rglob("*")) if p.is_file()]
 
     def exists(self, name: str) -> bool:
         return name in set(self.names())
@@ -98,11 +100,35 @@ class _Source:
         return (self.path / name).read_bytes()
 
 
+ARCHIVE_ONLY = (CHECKSUMS, "environment/packages.txt", "environment/git_commit.txt")
+"""Files an archive adds to the run folder (covered by SHA256SUMS, not by the manifest)."""
+
+
+def _recorded(manifest: dict, result: Verification) -> dict[str, str]:
+    """The hashes a manifest records: the ``files`` section, or inputs and report outputs (version 0.1)."""
+    recorded = dict(manifest.get("inputs", {}))
+    for entry in manifest.get("reports", []):
+        recorded.update(entry.get("outputs", {}))
+    if "files" not in manifest:
+        return recorded
+    files = dict(manifest["files"])
+    for name, digest in recorded.items():
+        if name in files and files[name] != digest:
+            result.problems.append(f"{name}: Prüfsumme im Manifest widersprüchlich (Abschnitt files gegenüber "
+                                   f"inputs/reports)")
+    return files
+
+
 def verify(path: str | Path) -> Verification:
     """Check every recorded hash of an archive (SHA256SUMS and manifest) or a run folder (manifest).
 
-    Also checks the archive file against its ``.sha256`` companion when that exists.
+    Names each changed, missing and extra file. With the ``files`` section of current manifests every file
+    of the run is covered (extra files too); manifests of earlier versions cover inputs and report outputs,
+    and in an archive SHA256SUMS covers the rest. Also checks the archive file against its ``.sha256``
+    companion when that exists.
     """
+    import json
+
     path = Path(path)
     result = Verification()
     if not path.exists():
@@ -121,14 +147,10 @@ def verify(path: str | Path) -> Verification:
         for line in source.read(CHECKSUMS).decode("utf-8").splitlines():
             digest, name = line.split("  ", 1)
             expected_hashes[name] = digest
+    manifest: dict = {}
     if MANIFEST in names:
-        import json
-
         manifest = json.loads(source.read(MANIFEST))
-        recorded = dict(manifest.get("inputs", {}))
-        for entry in manifest.get("reports", []):
-            recorded.update(entry.get("outputs", {}))
-        for name, digest in recorded.items():
+        for name, digest in _recorded(manifest, result).items():
             if name in expected_hashes and expected_hashes[name] != digest:
                 result.problems.append(f"{name}: Prüfsumme in SHA256SUMS weicht vom Manifest ab")
             expected_hashes.setdefault(name, digest)
@@ -141,9 +163,15 @@ def verify(path: str | Path) -> Verification:
             continue
         if hashlib.sha256(source.read(name)).hexdigest() != expected_hashes[name]:
             result.problems.append(f"{name}: Inhalt verändert (Prüfsumme stimmt nicht)")
+    extras = set()
+    if "files" in manifest:
+        allowed = set(manifest["files"]) | {MANIFEST} | (set(ARCHIVE_ONLY) if CHECKSUMS in names else set())
+        extras = names - allowed
+        for extra in sorted(extras):
+            result.problems.append(f"{extra}: Datei ist nicht im Manifest verzeichnet")
     if CHECKSUMS in names:
         listed = set(expected_hashes) | {CHECKSUMS}
-        for extra in sorted(names - listed):
+        for extra in sorted(names - listed - extras):
             result.problems.append(f"{extra}: Datei ist nicht in {CHECKSUMS} verzeichnet")
     return result
 
@@ -188,11 +216,13 @@ def recorded_reports(parameters: dict) -> list[str]:
     return list(parameters.get("area_notebooks", [])) + list(parameters.get("programme_notebooks", []))
 
 
-def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int | None = None) -> Comparison:
+def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int | None = None,
+              progress=None, on_plan=None) -> Comparison:
     """Re-run an archived run from its own inputs and compare every table and figure data file.
 
     The archive is first verified; the re-run uses the archived data, parameters and notebooks and the
     archived run parameters (year, areas, notebooks), producing tables only (no HTML/PDF needed).
+    ``on_plan(tasks)`` and ``progress(result)`` report the re-run as for ``veedel run``.
     """
     from ..params.run_config import RunConfig
     from .runner import run_from_inputs
@@ -217,7 +247,7 @@ def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int 
                        baseline_year=parameters.get("baseline_year", 2020),
                        reports=recorded_reports(parameters), formats=[])
     summary = run_from_inputs(config, inputs, Path(outputs) if outputs else work / "outputs",
-                              areas=parameters["areas"], jobs=jobs)
+                              areas=parameters["areas"], jobs=jobs, progress=progress, on_plan=on_plan)
     result = Comparison(run_dir=summary.run_dir)
     original = _tables(source)
     fresh = _tables(_Source(summary.run_dir))

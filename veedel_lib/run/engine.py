@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import tempfile
 from multiprocessing import util
 
@@ -27,6 +28,8 @@ logger = logging.getLogger("papermill")
 
 _kernel_manager = None
 _socket_dir: str | None = None
+_active_manager = None
+"""The kernel manager of the notebook executing right now (also the first one, before it is kept warm)."""
 
 
 def _new_kernel_manager(kernel_name: str) -> AsyncKernelManager:
@@ -54,16 +57,41 @@ def _shutdown() -> None:
         _socket_dir = None
 
 
+def kill_kernel() -> None:
+    """Kill the worker's kernel at once (SIGKILL to its process group) and remove its sockets.
+
+    Used when the worker itself is terminated (an interrupted run): there is no time for a polite
+    shutdown through the kernel's channels, and the worker's event loop may be in the middle of a cell.
+    """
+    global _kernel_manager, _socket_dir, _active_manager
+    manager = _active_manager or _kernel_manager
+    provisioner = getattr(manager, "provisioner", None) if manager is not None else None
+    pid = getattr(provisioner, "pid", None)
+    group = getattr(provisioner, "pgid", None)
+    if pid:
+        try:
+            if group and group != os.getpgrp():  # the kernel runs in a session of its own
+                os.killpg(group, signal.SIGKILL)
+            else:
+                os.kill(pid, signal.SIGKILL)
+        except OSError:  # already gone
+            pass
+    _kernel_manager = _active_manager = None
+    if _socket_dir is not None:
+        shutil.rmtree(_socket_dir, ignore_errors=True)
+        _socket_dir = None
+
+
 class WarmKernelEngine(Engine):
     """Executes notebooks in a kernel that outlives a single notebook (one per process)."""
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
                                  start_timeout=60, execution_timeout=None, **kwargs):
-        global _kernel_manager
+        global _kernel_manager, _active_manager
         if _kernel_manager is not None and not run_sync(_kernel_manager.is_alive)():
             _kernel_manager = None
-        km = _kernel_manager or _new_kernel_manager(kernel_name)
+        km = _active_manager = _kernel_manager or _new_kernel_manager(kernel_name)
         client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name,
                                          timeout=execution_timeout, startup_timeout=start_timeout, log=logger,
                                          log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
@@ -78,6 +106,7 @@ class WarmKernelEngine(Engine):
                 util.Finalize(None, _shutdown, exitpriority=10)
             if client.kc is not None:
                 client.kc.stop_channels()
+            _active_manager = None
         return nb_man.nb
 
     @staticmethod

@@ -1,7 +1,9 @@
 """The run manifest: what went in (inputs, parameters, versions), what came out (reports with hashes).
 
-``manifest.json`` sits in every run folder. It is the basis of :mod:`veedel_lib.run.archive` (verify,
-reproduce) and of the portal page. All hashes are SHA-256 of file bytes.
+``manifest.json`` sits in every run folder and is written last. It is the basis of
+:mod:`veedel_lib.run.archive` (verify, reproduce) and of the portal page. All hashes are SHA-256 of file
+bytes; the section ``files`` lists every file of the run folder (manifests of version 0.1 have only
+``inputs`` and the reports' ``outputs``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,17 @@ def hash_tree(root: str | Path) -> dict[str, str]:
     root = Path(root)
     return {p.relative_to(root).as_posix(): sha256_file(p) for p in sorted(root.rglob("*"))
             if p.is_file() and PARTIAL not in p.name}
+
+
+def file_hashes(run_dir: str | Path) -> dict[str, str]:
+    """SHA-256 of every file of a run folder except ``manifest.json`` itself (relative POSIX paths, sorted).
+
+    The manifest's ``files`` section: inputs, executed notebooks, HTML, PDF, tables, the portal and
+    anything else, so that ``veedel verify`` notices any changed, missing or added file.
+    """
+    root = Path(run_dir)
+    return {p.relative_to(root).as_posix(): sha256_file(p) for p in sorted(root.rglob("*"))
+            if p.is_file() and p.relative_to(root).as_posix() != MANIFEST}
 
 
 def combined_hash(hashes: dict[str, str]) -> str:

@@ -1,11 +1,15 @@
 """``veedel run``: execute the parameterised notebooks for all areas in parallel and publish them.
 
-A run copies its inputs (data, parameters, notebooks) into ``outputs/<run-id>/inputs`` and works only
-on those copies, so a run folder holds everything needed to reproduce it. The dataset is validated
-once, up front; the notebooks then load the validated copy from the cache. Notebooks run in worker
-processes (default: one per core). A failing notebook never stops the others: the run finishes, the
-manifest records the area, notebook, cell and error of every failure, and the exit code is non-zero.
-``--retry-failed`` re-runs only what failed in the last run, in the same run folder.
+A run copies its inputs (data, parameters with the run configuration it was started with, notebooks) into
+a staging folder, validates the dataset and the shared parameter files there, and only then gets its own
+run folder ``outputs/<run-id>`` (created exclusively: two runs never share one); it works only on those
+copies, so a run folder holds everything needed to reproduce it. A problem in shared inputs stops the run
+before anything runs and leaves nothing behind. Notebooks run in worker processes (default: one per core).
+A failing notebook never stops the others (a broken area definition fails that area's reports only): the
+run finishes, the manifest records the area, notebook, cell and error of every failure, and the exit code
+is non-zero. A signal (Ctrl-C, SIGTERM) or a file that cannot be written stops the whole run cleanly (see
+:mod:`veedel_lib.run.control`). ``--retry-failed`` re-runs what failed or was interrupted in the last run,
+in the same run folder. The manifest, with the hash of every file of the run, is written last.
 """
 
 from __future__ import annotations
@@ -13,21 +17,43 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import shutil
+import signal
+import tempfile
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 
 import nbformat
 
-from ..errors import ConfigurationError
-from ..inputs.dataset import input_files, load_dataset
+from ..errors import (
+    ConfigurationError,
+    DataValidationError,
+    Problem,
+    StorageError,
+    VeedelError,
+    write_errno,
+    write_failure,
+)
+from ..files import PARTIAL, atomic_write_text
+from ..inputs.dataset import input_files, load_dataset, resolve_data_dir
 from ..params.areas import PROGRAMME_ID
-from ..params.run_config import DEMO, RunConfig, project_root
+from ..params.run_config import RunConfig, load_run_config, project_root
 from ..reports import registry
 from ..reports.base import ReportContent
-from .manifest import combined_hash, git_commit, hash_tree, package_versions, read_manifest, sha256_file, write_manifest
+from . import control
+from .manifest import (
+    combined_hash,
+    file_hashes,
+    git_commit,
+    hash_tree,
+    package_versions,
+    read_manifest,
+    sha256_file,
+    write_manifest,
+)
 
 
 @dataclass
@@ -62,56 +88,116 @@ def new_run_id(inputs_hash: str, now: _dt.datetime | None = None) -> str:
 
 # ----------------------------------------------------------------------------- inputs
 
+def _copy(source: str | Path, target: str | Path) -> str:
+    """``shutil.copy2`` whose write failure names the target (shutil names the source, or nothing)."""
+    try:
+        return shutil.copy2(source, target)
+    except OSError as exc:
+        if write_errno(exc) is None:
+            raise
+        raise write_failure(OSError(exc.errno, exc.strerror, str(target))) from exc
+
+
 def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: list[Path],
-                    source: str = "standard") -> dict[str, str]:
-    """Copy data, parameters and notebooks into ``staging/inputs``; returns their hashes (relative paths).
+                    source: str = "standard", config_file: Path | None = None) -> list[str]:
+    """Copy data, parameters and notebooks into ``staging/inputs``; returns notes for the manifest.
 
     With ``source="koeln"`` the city's open-data files in ``data_dir`` are copied to ``inputs/source``
     and converted into the project's long form in ``inputs/data`` (koeln_mapping.yml), so the run can be
-    repeated from its archive without the original folder.
+    repeated from its archive without the original folder; the conversion's warnings are the notes, and
+    ``umwandlung.txt`` names the converted files by their place in the run folder.
+    ``config_file`` is the run configuration the run was started with: it becomes the copy's ``run.yml``,
+    so the notebooks read the same configuration as the runner.
     """
     from ..demo.generator import write_demo_data
 
     inputs = staging / "inputs"
     data_target = inputs / "data"
+    notes: list[str] = []
     if source == "koeln":
         from ..inputs.koeln import convert_koeln
 
         summary = convert_koeln(data_dir, data_target, parameters)
         (inputs / "source").mkdir(parents=True, exist_ok=True)
         for path in summary.files_read:
-            shutil.copy2(path, inputs / "source" / Path(path).name)
-        (inputs / "source" / "umwandlung.txt").write_text(summary.text() + "\n", encoding="utf-8")
+            _copy(path, inputs / "source" / Path(path).name)
+        text = summary.text().replace(f"{staging}{os.sep}", "")  # paths inside the run folder, not the staging
+        atomic_write_text(inputs / "source" / "umwandlung.txt", text + "\n")
+        notes += list(getattr(summary, "warnings", []))
         for boundaries in sorted(Path(data_dir).glob("*stadtteile*.geojson")):  # for the maps
-            shutil.copy2(boundaries, data_target / boundaries.name)
-    elif data_dir == DEMO:
-        write_demo_data(data_target, parameters_dir=parameters)
+            _copy(boundaries, data_target / boundaries.name)
     else:
-        source = Path(data_dir)
-        units, statistics = input_files(source)
-        data_target.mkdir(parents=True, exist_ok=True)
-        for path in [units, *statistics]:
-            shutil.copy2(path, data_target / path.name)
-        for extra in sorted(source.iterdir()):
-            if extra.is_dir() or extra.suffix.lower() in (".geojson", ".json", ".yml", ".yaml"):
-                target = data_target / extra.name
-                if extra.is_dir():
-                    shutil.copytree(extra, target, dirs_exist_ok=True)
-                else:
-                    shutil.copy2(extra, target)
-    shutil.copytree(parameters, inputs / "parameters", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.partial"))
+        folder = resolve_data_dir(data_dir, parameters,
+                                  demo=lambda p: write_demo_data(data_target, parameters_dir=p))
+        if folder != data_target:
+            if not folder.is_dir():
+                raise DataValidationError([Problem(str(folder), None, None, "Datenordner nicht gefunden")])
+            units, statistics = input_files(folder)
+            data_target.mkdir(parents=True, exist_ok=True)
+            for path in [units, *statistics]:
+                _copy(path, data_target / path.name)
+            for extra in sorted(folder.iterdir()):
+                if extra.is_dir() or extra.suffix.lower() in (".geojson", ".json", ".yml", ".yaml"):
+                    target = data_target / extra.name
+                    if extra.is_dir():
+                        shutil.copytree(extra, target, dirs_exist_ok=True, copy_function=_copy)
+                    else:
+                        _copy(extra, target)
+    shutil.copytree(parameters, inputs / "parameters", dirs_exist_ok=True, copy_function=_copy,
+                    ignore=shutil.ignore_patterns("__pycache__", f"*{PARTIAL}*"))
+    if config_file is not None:
+        _copy(config_file, inputs / "parameters" / "run.yml")
     (inputs / "notebooks").mkdir(parents=True, exist_ok=True)
     for notebook in notebooks:
-        shutil.copy2(notebook, inputs / "notebooks" / notebook.name)
-    return {f"inputs/{k}": v for k, v in hash_tree(inputs).items()}
+        _copy(notebook, inputs / "notebooks" / notebook.name)
+    return notes
+
+
+def check_shared_parameters(parameters: Path, data_dir: Path, area_ids: list[str]) -> None:
+    """Validate the parameter files every report of a run shares, all at once, before anything runs.
+
+    run.yml, and where present kernprozess.yml and targets.yml (with documentation in the data) and
+    sozialindex.yml: a mistake there would fail every report alike, so the run stops with the full list
+    of problems instead. (units, statistics, indicators.yml and areas.yml are checked by the dataset.)
+    """
+    from ..analysis.sozialindex import load_sozialindex_config
+    from ..kernprozess import DOCUMENTATION_FOLDER
+    from ..kernprozess.controlling import load_targets
+    from ..kernprozess.schema import load_config
+    from ..params.catalogue import load_catalogue
+
+    problems: list[Problem] = []
+
+    def collect(check) -> object:
+        try:
+            return check()
+        except DataValidationError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    if (parameters / "run.yml").exists():
+        collect(lambda: load_run_config(parameters / "run.yml"))
+    if (data_dir / DOCUMENTATION_FOLDER).is_dir() and (parameters / "kernprozess.yml").exists():
+        kernprozess = collect(lambda: load_config(parameters))
+        if kernprozess is not None and (parameters / "targets.yml").exists():
+            collect(lambda: load_targets(kernprozess, area_ids, parameters))
+    if (parameters / "sozialindex.yml").exists():
+        catalogue = load_catalogue(parameters / "indicators.yml")
+        collect(lambda: load_sozialindex_config(parameters / "sozialindex.yml", catalogue))
+    if problems:
+        raise DataValidationError(problems)
 
 
 # ----------------------------------------------------------------------------- planning
 
 def run_reports(config: RunConfig) -> list[type[ReportContent]]:
-    """The report classes a run executes: ``reports`` of the configuration, else every report not on demand."""
-    return [registry.get(name) for name in (config.reports or registry.default_notebooks())]
+    """The report classes a run executes: ``reports`` of the configuration, else every report not on demand.
+
+    An empty list is a run without reports (every report skipped, e.g. the evaluation without a baseline),
+    not the default list.
+    """
+    names = config.reports if config.reports is not None else registry.default_notebooks()
+    return [registry.get(name) for name in names]
 
 
 def plan(config: RunConfig, run_dir: Path, area_ids: list[str], year: int, area_names: dict[str, str]) -> list[Task]:
@@ -135,6 +221,28 @@ def plan(config: RunConfig, run_dir: Path, area_ids: list[str], year: int, area_
             tasks.append(Task(cls.notebook, None, "Gesamtprogramm",
                               {**common, "tables_dir": str(run_dir / folder / "tables" / cls.notebook)}, folder))
     return tasks
+
+
+def baseline_gaps(names: list[str], years: list[int], year: int, baseline_year: int) -> tuple[list[str], list[str]]:
+    """The reports a run keeps, and a note for each one left out because the data do not span the baseline.
+
+    A report with ``needs_baseline`` (the evaluation) compares the years before the baseline with those
+    after it: data that begin at or after the baseline (a fresh ``veedel import`` of two years) or end at
+    or before it (the city's open data end in 2012) cannot carry it, so it is skipped with a note instead
+    of failing in every area.
+    """
+    first, last = years[0], years[-1]
+    if first < baseline_year < year:
+        return names, []
+    if first >= baseline_year:
+        reason = f"die Daten beginnen {first}, das Basisjahr ist {baseline_year}"
+    elif last <= baseline_year:
+        reason = f"die Daten enden {last}, das Basisjahr ist {baseline_year}"
+    else:
+        reason = f"das Berichtsjahr {year} liegt nicht nach dem Basisjahr {baseline_year}"
+    needing = [n for n in names if registry.get(n).needs_baseline]
+    return [n for n in names if n not in needing], [f"{registry.get(n).report} übersprungen: {reason}"
+                                                      for n in needing]
 
 
 # ----------------------------------------------------------------------------- execution (worker side)
@@ -183,8 +291,28 @@ def _failure(exc: BaseException, notebook: Path | None = None) -> dict:
             "message": str(exc).strip() or traceback.format_exc(limit=3)}
 
 
+def _write_error(exc: BaseException, writing: Path) -> str | None:
+    """The German sentence for a notebook that failed because a file could not be written, else None.
+
+    The failing write is in the worker (papermill, nbconvert: an OSError) or in the kernel (a table of the
+    report: the kernel's OSError text arrives in a PapermillExecutionError).
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, OSError) and write_errno(exc) is not None:
+        return str(write_failure(exc, writing))
+    if isinstance(exc, PapermillExecutionError) and exc.ename in ("OSError", "PermissionError") \
+            and write_errno(exc.evalue or "") is not None:
+        return str(write_failure(exc.evalue, None))
+    return None
+
+
 def execute_task(task: Task, run_dir: str, formats: list[str]) -> TaskResult:
-    """Run one notebook with papermill and publish its HTML; never raises (failures become results)."""
+    """Run one notebook with papermill and publish its HTML; never raises (failures become results).
+
+    A failure to write (full disk, quota, permission) is marked ``write_error`` in the result's error: the
+    run then stops as a whole, since no other report would fare better.
+    """
     import papermill as pm
 
     from ..publish.html import export_html
@@ -194,13 +322,14 @@ def execute_task(task: Task, run_dir: str, formats: list[str]) -> TaskResult:
     run_path = Path(run_dir)
     source = run_path / "inputs" / "notebooks" / f"{task.notebook}.ipynb"
     folder = run_path / task.folder
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{task.notebook}.ipynb"
-    partial = folder / f".{task.notebook}.partial.ipynb"
+    partial = folder / f".{task.notebook}{PARTIAL}.ipynb"
     failed = folder / f"{task.notebook}.failed.ipynb"
-    for stale in (target, failed, folder / f"{task.notebook}.html", folder / f"{task.notebook}.pdf"):
-        stale.unlink(missing_ok=True)
+    writing = target  # the file a write failure is reported for (its temporary is removed)
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in (target, failed, folder / f"{task.notebook}.html", folder / f"{task.notebook}.pdf"):
+            stale.unlink(missing_ok=True)
         wanted = notebook_parameters(source)
         parameters = {k: v for k, v in task.parameters.items() if k in wanted}
         pm.execute_notebook(str(source), str(partial), parameters=parameters, kernel_name="veedel",
@@ -209,15 +338,21 @@ def execute_task(task: Task, run_dir: str, formats: list[str]) -> TaskResult:
         partial.replace(target)
         outputs = {}
         if "html" in formats or "pdf" in formats:
-            export_html(target, folder / f"{task.notebook}.html")
+            writing = folder / f"{task.notebook}.html"
+            export_html(target, writing)
         for path in (target, folder / f"{task.notebook}.html"):
             if path.exists():
                 outputs[path.relative_to(run_path).as_posix()] = sha256_file(path)
         return TaskResult(task, "ok", time.perf_counter() - start, outputs)
     except BaseException as exc:  # noqa: BLE001 - a failing notebook must never stop the run
-        if partial.exists():
+        error = _failure(exc, source)
+        cannot_write = _write_error(exc, writing)
+        if cannot_write is not None:
+            error["write_error"] = cannot_write
+            partial.unlink(missing_ok=True)  # cut short by the full disk: nothing to inspect
+        elif partial.exists():
             partial.replace(failed)
-        result = TaskResult(task, "failed", time.perf_counter() - start, error=_failure(exc, source))
+        result = TaskResult(task, "failed", time.perf_counter() - start, error=error)
         if failed.exists():
             result.outputs[failed.relative_to(run_path).as_posix()] = sha256_file(failed)
         return result
@@ -229,6 +364,8 @@ def execute_task(task: Task, run_dir: str, formats: list[str]) -> TaskResult:
 class RunSummary:
     run_dir: Path
     results: list[TaskResult]
+    nothing_to_retry: bool = False
+    """True for ``--retry-failed`` on a run whose reports are all done (nothing was run)."""
 
     @property
     def failed(self) -> list[TaskResult]:
@@ -237,6 +374,19 @@ class RunSummary:
     @property
     def exit_code(self) -> int:
         return 1 if self.failed else 0
+
+
+class RunInterrupted(VeedelError):
+    """A run stopped by SIGINT (Ctrl-C) or SIGTERM: its manifest marks what did not finish.
+
+    ``exit_code`` is 128 + the signal number (130 for Ctrl-C, 143 for SIGTERM), as a shell expects.
+    """
+
+    def __init__(self, signum: int, run_dir: Path, finished: int, total: int):
+        self.signum, self.run_dir, self.exit_code = signum, run_dir, 128 + signum
+        reports = "Bericht" if total == 1 else "Berichten"
+        super().__init__(f"Lauf {run_dir.name} abgebrochen ({control.SIGNAL_NAMES.get(signum, signum)}): "
+                         f"{finished} von {total} {reports} fertig; „veedel run --retry-failed“ führt ihn zu Ende.")
 
 
 def describe_failure(result: TaskResult) -> str:
@@ -269,21 +419,55 @@ def _share_cores(jobs: int) -> None:
         os.environ.setdefault(name, threads)
 
 
-def _execute_all(tasks: list[Task], run_dir: Path, formats: list[str], jobs: int, progress) -> list[TaskResult]:
+@dataclass
+class _Stop:
+    """Why a run stopped early: "signal" (SIGINT/SIGTERM) or "write" (a file could not be written)."""
+
+    reason: str | None = None
+    message: str | None = None
+
+    def set(self, reason: str, message: str | None = None) -> None:
+        if self.reason is None:
+            self.reason, self.message = reason, message
+
+
+def _execute_all(tasks: list[Task], run_dir: Path, formats: list[str], jobs: int, progress, signals,
+                 printer, stop: _Stop) -> list[TaskResult]:
+    """Run the tasks in worker processes; stops early (workers terminated) on a signal or a write failure.
+
+    Finished tasks come back in plan order; tasks that did not finish have no result.
+    """
     results: list[TaskResult] = []
-    if not tasks:
+    if signals.requested:
+        stop.set("signal")
+    if not tasks or stop.reason:
         return results
     _share_cores(jobs)
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(execute_task, task, str(run_dir), formats): task for task in tasks}
-        for future in as_completed(futures):
-            task = futures[future]
-            try:
-                result = future.result()
-            except BaseException as exc:  # noqa: BLE001 - a crashed worker is one failed report
-                result = TaskResult(task, "failed", 0.0, error=_failure(exc))
-            results.append(result)
-            progress(result)
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=control.worker_init)
+    pending: dict = {}
+    try:
+        pending = {pool.submit(execute_task, task, str(run_dir), formats): task for task in tasks}
+        while pending and stop.reason is None:
+            done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = pending.pop(future)
+                try:
+                    result = future.result()
+                except BaseException as exc:  # noqa: BLE001 - a crashed worker is one failed report
+                    result = TaskResult(task, "failed", 0.0, error=_failure(exc))
+                results.append(result)
+                progress(result)
+                if (result.error or {}).get("write_error"):
+                    stop.set("write", result.error["write_error"])
+            if printer is not None and printer.write_error is not None:
+                stop.set("write", str(write_failure(printer.write_error)))
+            if signals.requested:
+                stop.set("signal")
+    finally:
+        if pending:
+            pool.shutdown(wait=False, cancel_futures=True)
+            control.terminate_workers()
+        pool.shutdown(wait=True)
     order = {t.key: i for i, t in enumerate(tasks)}
     return sorted(results, key=lambda r: order[r.task.key])
 
@@ -307,6 +491,33 @@ def _task_from_entry(entry: dict) -> Task:
     return Task(entry["notebook"], entry["area_id"], entry["area_name"], entry["parameters"], entry["folder"])
 
 
+def _unfinished(task: Task, stop: _Stop, result: TaskResult | None = None) -> TaskResult:
+    """The record of a report a stopped run did not finish (status "interrupted"; retried like a failure)."""
+    message = "Lauf abgebrochen, bevor der Bericht fertig war" if stop.reason == "signal" else \
+        f"Lauf abgebrochen: {stop.message}"
+    if result is not None:
+        message += " (PDF fehlt)"
+    return TaskResult(task, "interrupted", result.duration_s if result else 0.0,
+                      dict(result.outputs) if result else {},
+                      {"cell": None, "cell_index": None, "cell_source": "", "error": "Abbruch", "message": message})
+
+
+def _with_unfinished(tasks: list[Task], results: list[TaskResult], formats: list[str], stop: _Stop) -> list[TaskResult]:
+    """Every task's record after a stop: unfinished tasks, and finished ones still missing their PDF, are
+    "interrupted" (``--retry-failed`` runs them again); the others keep their result."""
+    done = {r.task.key: r for r in results}
+    records = []
+    for task in tasks:
+        result = done.get(task.key)
+        if result is None:
+            records.append(_unfinished(task, stop))
+        elif result.status == "ok" and "pdf" in formats and not any(p.endswith(".pdf") for p in result.outputs):
+            records.append(_unfinished(task, stop, result))
+        else:
+            records.append(result)
+    return records
+
+
 def latest_run(outputs: Path) -> Path | None:
     """The newest run folder under ``outputs`` (by name, which starts with date and time)."""
     runs = sorted(p for p in outputs.iterdir() if p.is_dir() and (p / "manifest.json").exists()) \
@@ -314,86 +525,171 @@ def latest_run(outputs: Path) -> Path | None:
     return runs[-1] if runs else None
 
 
+def pending_reports(outputs: Path) -> tuple[Path | None, list[str]]:
+    """The newest run under ``outputs`` and the reports ``--retry-failed`` would run again (failed, interrupted)."""
+    run_dir = latest_run(Path(outputs))
+    if run_dir is None:
+        return None, []
+    entries = read_manifest(run_dir)["reports"]
+    return run_dir, [f"{e['area_id'] or PROGRAMME_ID}/{e['notebook']}" for e in entries if e["status"] != "ok"]
+
+
+def claim_run_dir(outputs: Path, run_id: str) -> Path:
+    """Create the run folder ``outputs/<run_id>`` exclusively; a second run with the same id gets ``-2``, ...
+
+    ``mkdir`` either creates the folder or fails: two runs started in the same second on the same inputs
+    never share a folder.
+    """
+    for number in count(1):
+        candidate = outputs / (run_id if number == 1 else f"{run_id}-{number}")
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class _Prepared:
+    run_dir: Path
+    manifest: dict
+    tasks: list[Task]
+    formats: list[str]
+
+
+def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, areas: list[str] | None, jobs: int,
+                 command: list[str] | None, inputs_from: Path | None, config_file: Path | None) -> _Prepared:
+    """Copy and check the inputs in a staging folder, then give the run its own folder (nothing runs yet).
+
+    Problems in shared inputs (data, indicators.yml, run.yml, ...) raise here, before any notebook runs,
+    and leave nothing behind. Problems of single areas are kept for their reports.
+    """
+    parameters = Path(parameters or project_root() / "parameters").resolve()
+    if not parameters.is_dir():
+        raise ConfigurationError(f"Parameterordner nicht gefunden: {parameters}")
+    notebooks_dir = (inputs_from / "notebooks") if inputs_from else project_root() / "notebooks"
+    names = [cls.notebook for cls in run_reports(config)]
+    notebooks = [notebooks_dir / f"{n}.ipynb" for n in names]
+    missing = [str(n) for n in notebooks if not n.exists()]
+    if missing:
+        raise ConfigurationError(f"Notebook fehlt: {', '.join(missing)}")
+    try:
+        outputs.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=outputs))
+    except OSError as exc:
+        raise write_failure(exc, outputs) from exc
+    try:
+        if inputs_from:
+            shutil.copytree(inputs_from, staging / "inputs", copy_function=_copy)
+            notes = []
+        else:
+            notes = snapshot_inputs(staging, config.data_dir, parameters, notebooks, config.source, config_file)
+        input_hashes = {f"inputs/{k}": v for k, v in hash_tree(staging / "inputs").items()}
+        dataset = load_dataset(staging / "inputs" / "data", staging / "inputs" / "parameters")
+        check_shared_parameters(staging / "inputs" / "parameters", staging / "inputs" / "data", dataset.areas.ids)
+        year = dataset.report_year(config.year)
+        selected = list(dict.fromkeys(dataset.areas.find_id(a) for a in areas)) if areas else dataset.areas.ids
+        names, skipped = baseline_gaps(names, dataset.years, year, config.baseline_year)
+        inputs_hash = combined_hash(input_hashes)
+        run_dir = claim_run_dir(outputs, new_run_id(inputs_hash))
+        (staging / "inputs").rename(run_dir / "inputs")
+    except OSError as exc:
+        if write_errno(exc) is None:
+            raise
+        where = exc.filename2 or exc.filename or str(outputs)
+        where = str(outputs) if str(where).startswith(str(staging)) else where  # the staging folder is gone
+        raise write_failure(OSError(exc.errno, exc.strerror, where)) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    config = config.model_copy(update={"reports": names})
+    tasks = plan(config, run_dir, selected, year, {a: dataset.areas.name_of(a) for a in dataset.areas.ids})
+    formats = list(config.formats)
+    manifest = {
+        "run_id": run_dir.name,
+        "created": _dt.datetime.now().isoformat(timespec="seconds"),
+        "command": command or [],
+        "parameters": {"data_dir": config.data_dir, "source": config.source, "year": year,
+                       "baseline_year": config.baseline_year, "areas": selected,
+                       "reports": names, "formats": formats, "jobs": jobs},
+        "inputs": input_hashes,
+        "inputs_hash": inputs_hash,
+        "environment": package_versions(),
+        "git_commit": git_commit(project_root()),
+        "notes": notes + skipped,
+        "reports": [],
+    }
+    return _Prepared(run_dir, manifest, tasks, formats)
+
+
+def _prepare_retry(outputs: Path) -> _Prepared:
+    """The newest run's manifest and the reports that did not finish (failed or interrupted)."""
+    run_dir = latest_run(outputs)
+    if run_dir is None:
+        raise ConfigurationError(f"Kein früherer Lauf unter {outputs} gefunden")
+    manifest = read_manifest(run_dir)
+    tasks = [_task_from_entry(e) for e in manifest["reports"] if e["status"] != "ok"]
+    return _Prepared(run_dir, manifest, tasks, list(manifest["parameters"]["formats"]))
+
+
+def _record_retry(prepared: _Prepared) -> None:
+    """Note a retry in the manifest; the run's own input copies are used, if corrected in place it says so."""
+    manifest, run_dir = prepared.manifest, prepared.run_dir
+    current = {f"inputs/{k}": v for k, v in hash_tree(run_dir / "inputs").items()}
+    manifest.setdefault("retries", []).append({
+        "time": _dt.datetime.now().isoformat(timespec="seconds"),
+        "reports": [t.key for t in prepared.tasks],
+        "inputs_changed": sorted(k for k in set(current) | set(manifest["inputs"])
+                                 if current.get(k) != manifest["inputs"].get(k)),
+    })
+    manifest["inputs"], manifest["inputs_hash"] = current, combined_hash(current)
+
+
 def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, areas: list[str] | None = None,
         jobs: int | None = None, retry_failed: bool = False, progress=None, on_plan=None,
-        command: list[str] | None = None, inputs_from: Path | None = None) -> RunSummary:
-    """Execute a whole run (or re-run the failures of the last one) and write manifest and portal.
+        command: list[str] | None = None, inputs_from: Path | None = None,
+        config_file: Path | None = None) -> RunSummary:
+    """Execute a whole run (or re-run the failed and interrupted reports of the last one); write manifest and portal.
 
-    ``on_plan(tasks)`` is called once the tasks are known, ``progress(result)`` after each one.
-    ``inputs_from`` takes data, parameters and notebooks from an earlier run's ``inputs`` folder
-    (for ``veedel reproduce``) instead of the project.
+    ``on_plan(tasks)`` is called once the tasks are known (after every check), ``progress(result)`` after
+    each one. ``inputs_from`` takes data, parameters and notebooks from an earlier run's ``inputs`` folder
+    (for ``veedel reproduce``) instead of the project. ``config_file`` is the file ``config`` was read from:
+    the run's copy of the parameters gets it as ``run.yml``. Paths are resolved against the current
+    directory first (the notebooks run elsewhere).
+
+    SIGINT/SIGTERM stop the run (:class:`RunInterrupted`), a file that cannot be written stops it with a
+    :class:`~veedel_lib.errors.StorageError`; in both cases the workers and the browser are stopped, no
+    temporary file is left and the manifest marks each unfinished report "interrupted".
     """
+    outputs = Path(outputs).resolve()
+    if jobs is not None and jobs < 1:
+        raise ConfigurationError(f"Zahl der parallelen Prozesse muss mindestens 1 sein, nicht {jobs}.")
+    jobs = jobs or config.jobs or default_jobs()
+    started = time.perf_counter()
+    with control.StopSignals() as signals:
+        if retry_failed:
+            prepared = _prepare_retry(outputs)
+            if not prepared.tasks:
+                return RunSummary(prepared.run_dir, [], nothing_to_retry=True)
+        else:
+            prepared = _prepare_new(config, outputs, parameters, areas, jobs, command, inputs_from,
+                                    Path(config_file).resolve() if config_file else None)
+        with control.run_lock(outputs, prepared.run_dir.name):
+            if retry_failed:
+                _record_retry(prepared)
+            return _execute_run(prepared, jobs, progress or (lambda result: None), on_plan, signals, started)
+
+
+def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, started: float) -> RunSummary:
+    """Execute the prepared tasks, print the PDFs, and write portal and manifest (the manifest last)."""
     from ..publish.portal import write_portal
 
-    progress = progress or (lambda result: None)
-    jobs = jobs or config.jobs or default_jobs()
-    formats = list(config.formats)
-    started = time.perf_counter()
-    if retry_failed:
-        run_dir = latest_run(outputs)
-        if run_dir is None:
-            raise ConfigurationError(f"Kein früherer Lauf unter {outputs} gefunden")
-        manifest = read_manifest(run_dir)
-        tasks = [_task_from_entry(e) for e in manifest["reports"] if e["status"] != "ok"]
-        formats = manifest["parameters"]["formats"]
-        # the run's own input copies are used; if they were corrected in place, the manifest says so
-        current = {f"inputs/{k}": v for k, v in hash_tree(run_dir / "inputs").items()}
-        manifest.setdefault("retries", []).append({
-            "time": _dt.datetime.now().isoformat(timespec="seconds"),
-            "reports": [t.key for t in tasks],
-            "inputs_changed": sorted(k for k in set(current) | set(manifest["inputs"])
-                                     if current.get(k) != manifest["inputs"].get(k)),
-        })
-        manifest["inputs"], manifest["inputs_hash"] = current, combined_hash(current)
-    else:
-        parameters = Path(parameters or project_root() / "parameters")
-        notebooks_dir = (inputs_from / "notebooks") if inputs_from else project_root() / "notebooks"
-        names = [cls.notebook for cls in run_reports(config)]
-        notebooks = [notebooks_dir / f"{n}.ipynb" for n in names]
-        missing = [str(n) for n in notebooks if not n.exists()]
-        if missing:
-            raise ConfigurationError(f"Notebook fehlt: {', '.join(missing)}")
-        outputs.mkdir(parents=True, exist_ok=True)
-        staging = outputs / f".staging-{os.getpid()}-{int(time.time())}"
-        if inputs_from:
-            shutil.copytree(inputs_from, staging / "inputs")
-            input_hashes = {f"inputs/{k}": v for k, v in hash_tree(staging / "inputs").items()}
-        else:
-            input_hashes = snapshot_inputs(staging, config.data_dir, parameters, notebooks, config.source)
-        inputs_hash = combined_hash(input_hashes)
-        run_dir = outputs / new_run_id(inputs_hash)
-        staging.rename(run_dir)
-        dataset = load_dataset(run_dir / "inputs" / "data", run_dir / "inputs" / "parameters")
-        year = dataset.report_year(config.year)
-        selected = [dataset.areas.get(a).id for a in areas] if areas else dataset.areas.ids
-        names_by_id = {a.id: a.name for a in dataset.areas.areas}
-        skipped = []
-        if dataset.latest_year <= config.baseline_year:
-            # an evaluation needs years after the baseline (the city's open data end in 2012)
-            for cls in [c for c in run_reports(config) if c.needs_baseline]:
-                skipped.append(f"{cls.report} übersprungen: die Daten enden {dataset.latest_year}, das Basisjahr "
-                               f"ist {config.baseline_year}")
-            names = [n for n in names if not registry.get(n).needs_baseline]
-            config = config.model_copy(update={"reports": names})
-        tasks = plan(config, run_dir, selected, year, names_by_id)
-        manifest = {
-            "run_id": run_dir.name,
-            "created": _dt.datetime.now().isoformat(timespec="seconds"),
-            "command": command or [],
-            "parameters": {"data_dir": config.data_dir, "source": config.source, "year": year,
-                           "baseline_year": config.baseline_year, "areas": selected,
-                           "reports": names, "formats": formats, "jobs": jobs},
-            "inputs": input_hashes,
-            "inputs_hash": inputs_hash,
-            "environment": package_versions(),
-            "git_commit": git_commit(project_root()),
-            "notes": skipped,
-            "reports": [],
-        }
+    run_dir, manifest, tasks, formats = prepared.run_dir, prepared.manifest, prepared.tasks, prepared.formats
     if on_plan is not None:
         on_plan(tasks)
+    stop = _Stop()
     printer = None
-    if "pdf" in formats:
+    if "pdf" in formats and tasks:
         from ..publish.pdf import BackgroundPrinter
 
         printer = BackgroundPrinter(run_dir)
@@ -403,25 +699,46 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
             printer.submit(result)
         progress(result)
 
-    results = _execute_all(tasks, run_dir, formats, jobs, finished)
+    results = _execute_all(tasks, run_dir, formats, jobs, finished, signals, printer, stop)
     if printer is not None:
-        manifest["pdf"] = printer.close()
+        manifest["pdf"] = printer.abort() if stop.reason else printer.close(lambda: signals.requested)
+        if printer.write_error is not None:
+            stop.set("write", str(write_failure(printer.write_error)))
+        if signals.requested:
+            stop.set("signal")
+    if stop.reason:
+        results = _with_unfinished(tasks, results, formats, stop)
+    control.remove_leftovers(run_dir)
     by_key = {f"{e['area_id'] or PROGRAMME_ID}/{e['notebook']}": e for e in manifest["reports"]}
     for result in results:
         by_key[result.task.key] = _report_entry(result)
     manifest["reports"] = list(by_key.values())
+    manifest["interrupted"] = stop.reason == "signal"
+    manifest["stopped"] = stop.message if stop.reason == "write" else None
     manifest["summary"] = {
         "ok": sum(e["status"] == "ok" for e in manifest["reports"]),
-        "failed": sum(e["status"] != "ok" for e in manifest["reports"]),
+        "failed": sum(e["status"] == "failed" for e in manifest["reports"]),
+        "interrupted": sum(e["status"] == "interrupted" for e in manifest["reports"]),
         "last_duration_s": round(time.perf_counter() - started, 1),
     }
-    write_manifest(run_dir, manifest)
-    write_portal(run_dir, manifest)
+    try:
+        write_portal(run_dir, manifest)
+        manifest["files"] = file_hashes(run_dir)
+        write_manifest(run_dir, manifest)
+    except OSError as exc:
+        control.remove_leftovers(run_dir)
+        if stop.reason != "write":  # otherwise the first failure is the one to report
+            raise write_failure(exc, run_dir) from exc
+    if stop.reason == "signal":
+        raise RunInterrupted(signals.signum or signal.SIGINT, run_dir, manifest["summary"]["ok"],
+                             len(manifest["reports"]))
+    if stop.reason == "write":
+        raise StorageError(f"Lauf {run_dir.name} abgebrochen: {stop.message}")
     return RunSummary(run_dir, results)
 
 
 def run_from_inputs(config: RunConfig, inputs: Path, outputs: Path, areas: list[str] | None = None,
-                    jobs: int | None = None) -> RunSummary:
+                    jobs: int | None = None, progress=None, on_plan=None) -> RunSummary:
     """Run again from an archived ``inputs`` folder (data, parameters, notebooks), into a new run folder."""
-    return run(config, outputs=outputs, areas=areas, jobs=jobs, inputs_from=inputs,
-               command=["veedel", "reproduce"])
+    return run(config, outputs=outputs, areas=areas, jobs=jobs, inputs_from=inputs, progress=progress,
+               on_plan=on_plan, command=["veedel", "reproduce"])
