@@ -109,13 +109,6 @@ def warning_of_the_conversion(monkeypatch):
     """The Köln conversion's summary carries one warning line (``KoelnSummary.warnings``); returns the line."""
     import veedel_lib.inputs.koeln as koeln
 
-    real = koeln.convert_koeln
     line = "Hinweis aus der Umwandlung: Einwohner 2012 nur für 2 Stadtteile"
-
-    def convert(*args, **kwargs):
-        summary = real(*args, **kwargs)
-        summary.warnings = [line]
-        return summary
-
-    monkeypatch.setattr(koeln, "convert_koeln", convert)
+    monkeypatch.setattr(koeln.KoelnSummary, "warnings", property(lambda summary: [line]))
     return line

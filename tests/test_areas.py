@@ -80,7 +80,7 @@ def test_mistakes_that_belong_to_no_single_area_stop_everything(tmp_path):
     with pytest.raises(DataValidationError) as caught:
         load_areas(folder / "areas.yml")           # no valid id: the problem cannot be given to an area
     (problem,) = caught.value.problems
-    assert problem.column == "areas[8].id" and "'Kalk Stadt'" in problem.reason and "Form" in problem.reason
+    assert problem.column == "areas[8].id" and "'Kalk Stadt'" in problem.reason and "Schreibweise" in problem.reason
     folder, _ = _broken_copy(tmp_path / "b", KALK.replace("SRG09", "SRG10"))
     with pytest.raises(DataValidationError, match="doppelte Gebiets-code: SRG10"):
         load_areas(folder / "areas.yml")

@@ -119,9 +119,10 @@ def test_template_takes_areas_with_commas_or_spaces(tmp_path, capsys):
 
 def test_shares_and_validate_read_the_citys_files_with_source_koeln(tmp_path, capsys, warning_of_the_conversion):
     city = tiny_city_files(tmp_path / "koeln")
-    assert cli.main(["--parameters", str(PARAMETERS), "validate", str(city), "--source", "koeln"]) == 0
+    # two Stadtteile with values: valid, but the other 84 are missing rows (exit code 1)
+    assert cli.main(["--parameters", str(PARAMETERS), "validate", str(city), "--source", "koeln"]) == 1
     output = capsys.readouterr().out
-    assert "Umgewandelt: 1 Datei der Stadt Köln" in output and f"Gültig: {city}" in output
+    assert "Umgewandelt: 1 Datei der Stadt Köln" in output and f"Gültig, aber unvollständig: {city}" in output
     assert "86 Einheiten in 86 Stadtteilen, Jahre 2012 bis 2012" in output
     assert warning_of_the_conversion in output
     assert cli.main(["--parameters", str(PARAMETERS), "shares", "--source", "koeln", "--data", str(city)]) == 0

@@ -28,7 +28,7 @@ def _load(name: str, parameters):
     from veedel_lib.params.run_config import load_run_config
 
     loaders = {
-        "areas.yml": lambda: load_areas(parameters / "areas.yml"),
+        "areas.yml": lambda: _areas(parameters / "areas.yml"),
         "indicators.yml": lambda: load_catalogue(parameters / "indicators.yml"),
         "run.yml": lambda: load_run_config(parameters / "run.yml"),
         "sozialindex.yml": lambda: load_sozialindex_config(parameters / "sozialindex.yml",
@@ -38,6 +38,17 @@ def _load(name: str, parameters):
         "koeln_sources.yml": lambda: load_sources(parameters),
     }
     return loaders[name]()
+
+
+def _areas(path):
+    """areas.yml: a mistake inside one area's entry makes that area broken (its reports fail), others stay usable."""
+    from veedel_lib.params.areas import load_areas
+
+    definitions = load_areas(path)
+    problems = [p for area in definitions.broken for p in area.problems]
+    if problems:
+        raise DataValidationError(problems)
+    return definitions
 
 
 BROKEN = [  # file, text to replace (first occurrence), replacement, what the German message must say

@@ -427,5 +427,5 @@ def test_missing_stadtteil_rows_are_said_by_the_sum_check_and_the_gaps(tmp_path,
     code = cli.main(["--parameters", str(PARAMETERS), "validate", "--source", "koeln", str(source)])
     output = capsys.readouterr().out
     assert code == 1
-    assert output.index("Hinweise zur Umwandlung") < output.index("nur 84 von 86") < output.index(
+    assert output.index("Umgewandelt:") < output.index("nur 84 von 86") < output.index(
         "Stadtteil 802 (Kalk) fehlt ganz") < output.index("Gültig, aber unvollständig")
