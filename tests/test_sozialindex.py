@@ -156,7 +156,7 @@ def test_exclusions_and_minimum_population_take_stadtteile_out_of_the_reference(
     koeln = config.methods["koeln"]
     smallest = demo.units.groupby("stadtteil_nr").size()  # any Stadtteil will do for the exclusion
     excluded = int(smallest.index[0])
-    changed = koeln.model_copy(update={"excluded_stadtteile": [excluded]})
+    changed = koeln.model_copy(update={"excluded": [excluded]})
     index = compute_sozialindex(demo, demo.latest_year, changed)
     assert len(index.qualifying) == 85
     assert index.table.at[str(excluded), "reason"] == "von der Bewertung ausgenommen"

@@ -227,8 +227,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
              "nicht berechnet werden kann; --strict behandelt Lücken als Fehler)", args.directory)
     else:
         _say("[green]Gültig:[/] {}", args.directory)
-    _say("  {} Einheiten in {} Stadtteilen, Jahre {} bis {}, {} Variablen, {} Zeilen ({} an der Quelle unterdrückt)",
-         len(ds.units), ds.units["stadtteil_nr"].nunique(), ds.years[0], ds.years[-1],
+    _say("  {} Einheiten in {} {}, Jahre {} bis {}, {} Variablen, {} Zeilen ({} an der Quelle unterdrückt)",
+         len(ds.units), ds.units["stadtteil_nr"].nunique(), ds.spatial.base.dative_plural_name, ds.years[0], ds.years[-1],
          ds.statistics["variable"].nunique(), fmt.integer(len(ds.statistics)),
          fmt.integer(int(ds.statistics["suppressed"].sum())))
     present = set(ds.statistics["variable"])
@@ -278,16 +278,19 @@ def cmd_fetch_open_data(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from .inputs.wide_import import import_wide_table
     from .params.catalogue import load_catalogue
+    from .params.reference import reference_for
 
-    catalogue = load_catalogue(default_parameters_dir(args.parameters) / "indicators.yml")
-    summary = import_wide_table(args.table, args.mapping, args.out, catalogue, sheet=args.sheet)
+    parameters = default_parameters_dir(args.parameters)
+    catalogue = load_catalogue(parameters / "indicators.yml")
+    reference = reference_for(parameters)
+    summary = import_wide_table(args.table, args.mapping, args.out, catalogue, sheet=args.sheet, reference=reference)
     console.print(f"[green]Eingelesen:[/] {summary.source}")
     console.print(f"  {summary.units} Einheiten, Jahre {fmt.join([str(y) for y in summary.years])}, "
                   f"{len(summary.variables)} Variablen ({', '.join(summary.variables)}), "
                   f"{fmt.integer(summary.rows)} Werte, davon {summary.suppressed} an der Quelle unterdrückt (*)")
     console.print(f"  geschrieben: {summary.written}")
     if summary.units_written:
-        console.print(f"  Einheiten (die 86 Stadtteile): {summary.units_written}")
+        console.print(f"  Einheiten (die {len(reference.base.keys())} {reference.base.plural}): {summary.units_written}")
     if summary.missing_for_indicators:
         console.print(f"  Für {len(summary.missing_for_indicators)} Indikatoren fehlen noch Daten im Ordner:")
         for indicator, gaps in summary.missing_for_indicators.items():

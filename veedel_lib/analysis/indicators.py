@@ -108,9 +108,13 @@ def rest_of(ds: Dataset, members: Iterable[str]) -> list[str]:
     return [u for u in ds.units["unit_id"] if u not in excluded]
 
 
-def stadtteil_groups(ds: Dataset) -> dict[str, list[str]]:
-    """Units per Stadtteil, keyed by the official number as text ("101")."""
-    return {str(nr): list(group["unit_id"]) for nr, group in ds.units.groupby("stadtteil_nr")}
+def stadtteil_groups(ds: Dataset, year: int | None = None) -> dict[str, list[str]]:
+    """Units per unit of the lowest level of the reference (Cologne: Stadtteil), keyed by its key as text ("101"),
+    in the order of the reference; with ``year`` only the units that exist in that year (``valid_from``/``valid_to``
+    of ``raumbezug.yml``)."""
+    base = ds.spatial.base
+    return {str(nr): list(group["unit_id"]) for nr, group in ds.units.groupby("stadtteil_nr", sort=False)
+            if year is None or base.valid_in(nr, year)}
 
 
 def aggregate(ds: Dataset, year: int, groups: Mapping[str, list[str]],

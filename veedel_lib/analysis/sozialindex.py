@@ -36,13 +36,14 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 from statsmodels.stats.weightstats import DescrStatsW
 
 from ..errors import AnalysisError, DataValidationError
 from ..inputs.dataset import Dataset
 from ..params.catalogue import Catalogue
-from ..params.reference import STADTBEZIRKE, STADTTEILE
+from ..params.reference import FILE_NAME as REFERENCE_FILE
+from ..params.reference import SpatialReference, reference_for
 from ..params.yamlfiles import load_yaml, parse_model, problem_at
 from .indicators import aggregate, area_groups, indicator_values, stadtteil_groups
 
@@ -106,16 +107,15 @@ class SozialindexMethod(BaseModel):
     combine: Literal["sum", "mean"] = "sum"
     restandardise: bool = True
     min_population: int = Field(300, ge=0)
-    excluded_stadtteile: list[int] = []
+    excluded: list[int | str] = Field([], validation_alias=AliasChoices("excluded", "excluded_stadtteile"))
+    """Keys of units of the lowest level (Cologne: Stadtteil numbers) that are not rated, e.g. industrial areas;
+    ``excluded_stadtteile`` is the name in files of earlier versions."""
     dynamics_years: int = Field(2, ge=1)
     status_classes: ClassScheme
     dynamics_classes: ClassScheme
 
     @model_validator(mode="after")
-    def _known_stadtteile(self) -> "SozialindexMethod":
-        unknown = [n for n in self.excluded_stadtteile if n not in STADTTEILE]
-        if unknown:
-            raise ValueError(f"unbekannte Stadtteile in excluded_stadtteile: {', '.join(map(str, unknown))}")
+    def _consistent(self) -> "SozialindexMethod":
         ids = [i.id for i in self.indicators]
         doubled = sorted({i for i in ids if ids.count(i) > 1})
         if doubled:
@@ -173,13 +173,37 @@ def missing_indicators(ds: Dataset, year: int, method: SozialindexMethod) -> lis
     return list(dict.fromkeys(missing))
 
 
-def load_sozialindex_config(path: str | Path, catalogue: Catalogue) -> SozialindexFile:
-    """Read ``sozialindex.yml``; unknown indicators and neutral ones without sign are errors with line numbers."""
+def _excluded_key(node: object, method: str) -> str:
+    """The key under which the file lists a method's excluded units ("excluded" or the older name)."""
+    try:
+        methods = next(v for k, v in node.value if k.value == "methods")
+        entry = next(v for k, v in methods.value if k.value == method)
+        keys = [k.value for k, _ in entry.value]
+    except (AttributeError, StopIteration):
+        return "excluded"
+    return "excluded_stadtteile" if "excluded_stadtteile" in keys else "excluded"
+
+
+def load_sozialindex_config(path: str | Path, catalogue: Catalogue,
+                            reference: SpatialReference | None = None) -> SozialindexFile:
+    """Read ``sozialindex.yml``; unknown indicators, neutral ones without sign and excluded keys that name no unit
+    of the lowest level of ``reference`` (default: ``raumbezug.yml`` next to the file) are errors with line numbers.
+    Excluded units may be given by key or name; they are stored as keys."""
     config = parse_model(path, SozialindexFile)
     _, node = load_yaml(path)
+    reference = reference if reference is not None else reference_for(Path(path).parent)
     known = {i.id: i for i in catalogue.indicators}
     problems = []
     for name, method in config.methods.items():
+        resolved = []
+        for j, value in enumerate(method.excluded):
+            key = reference.base.resolve(value)
+            if key is None:
+                problems.append(problem_at(path, node, ("methods", name, _excluded_key(node, name), j),
+                                           f"{reference.base.name} '{value}' gibt es nicht in {reference.city} "
+                                           f"({REFERENCE_FILE})"))
+            resolved.append(key if key is not None else value)
+        method.excluded = resolved
         for j, entry in enumerate(method.indicators):
             where = ("methods", name, "indicators", j, "id")
             if entry.id not in known:
@@ -337,25 +361,27 @@ def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, metho
     if base_year not in ds.years:
         raise AnalysisError(f"Für die Dynamik über {method.dynamics_years} Jahre fehlen die Daten von {base_year} "
                          f"(vorhanden: {ds.years[0]} bis {ds.years[-1]})")
-    groups = stadtteil_groups(ds)
+    groups = stadtteil_groups(ds, year)
     signs = method.signs(ds.catalogue)
     status_ids, dynamics_ids = method.status_ids, method.dynamics_ids
     values, counts = _values(ds, year, groups, status_ids)
     before, _ = _values(ds, base_year, groups, dynamics_ids)
     population = aggregate(ds, year, groups, ["population"])["population"]
 
-    names = {str(n): f"{n} {name}" for n, name in STADTTEILE.items()}
+    reference = ds.spatial
+    base, top = reference.base, reference.top
     table = pd.DataFrame(index=pd.Index(list(groups), name="stadtteil"))
-    table["nr"] = table.index.astype(int)
-    table["name"] = [STADTTEILE.get(n, str(n)) for n in table["nr"]]
-    table["label"] = [names.get(s, s) for s in table.index]
-    table["stadtbezirk"] = [STADTBEZIRKE.get(n // 100, "") for n in table["nr"]]
+    table["nr"] = [base.key_of(s) if base.key_of(s) is not None else s for s in table.index]
+    table["name"] = [base.name_of(s) for s in table.index]
+    table["label"] = [base.label(s) for s in table.index]
+    table["stadtbezirk"] = [top.name_of(reference.district_of(s), "") for s in table.index]
     table["population"] = population.reindex(table.index).to_numpy()
 
     reasons = pd.Series("", index=table.index, dtype=object)
     missing = values.isna()
+    excluded = {str(base.resolve(k)) if base.resolve(k) is not None else str(k) for k in method.excluded}
     for stadtteil in table.index:
-        if table.at[stadtteil, "nr"] in method.excluded_stadtteile:
+        if stadtteil in excluded:
             reasons[stadtteil] = "von der Bewertung ausgenommen"
         elif not table.at[stadtteil, "population"] >= method.min_population:
             reasons[stadtteil] = f"weniger als {method.min_population} Einwohner*innen"
@@ -449,7 +475,7 @@ def area_stadtteile(ds: Dataset, index: Sozialindex) -> pd.DataFrame:
             key = str(number)
             row = index.table.loc[key] if key in index.table.index else None
             rows.append({
-                "area_id": area.id, "area": area.name, "stadtteil": key, "name": STADTTEILE[number],
+                "area_id": area.id, "area": area.name, "stadtteil": key, "name": ds.spatial.base.name_of(number),
                 "coverage": "teilweise" if number in parts else "ganz", "note": parts.get(number, ""),
                 **{c: (row[c] if row is not None else np.nan) for c in
                    ("status_index", "dynamics_index", "population")},

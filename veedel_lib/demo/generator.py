@@ -29,7 +29,7 @@ import pandas as pd
 from ..files import atomic_path, cache_dir
 from ..params.areas import load_areas
 from ..params.catalogue import load_catalogue
-from ..params.reference import STADTBEZIRKE, STADTTEILE
+from ..params.reference import SpatialReference, reference_file, reference_for
 from ..params.run_config import parameters_dir as default_parameters_dir
 from .documentation import write_demo_documentation
 
@@ -85,7 +85,8 @@ def load_facts() -> pd.DataFrame:
     return facts.set_index("stadtteil_nr").sort_index()
 
 
-def _unit_table(facts: pd.DataFrame, needed: dict[int, int], rng: np.random.Generator) -> pd.DataFrame:
+def _unit_table(facts: pd.DataFrame, needed: dict[int, int], rng: np.random.Generator,
+                reference: SpatialReference) -> pd.DataFrame:
     """Split every Stadtteil into statistical units with population weights and deprivation multipliers."""
     rows = []
     for number, fact in facts.iterrows():
@@ -100,7 +101,7 @@ def _unit_table(facts: pd.DataFrame, needed: dict[int, int], rng: np.random.Gene
             unit_id = f"{number}{k + 1:02d}"
             rows.append({
                 "unit_id": unit_id,
-                "unit_name": UNIT_NAMES.get(unit_id, f"{STADTTEILE[number]} {k + 1}"),
+                "unit_name": UNIT_NAMES.get(unit_id, f"{reference.base.name_of(number)} {k + 1}"),
                 "stadtteil_nr": number,
                 "weight": weights[k],
                 "deprivation": deprivation[k],
@@ -111,7 +112,8 @@ def _unit_table(facts: pd.DataFrame, needed: dict[int, int], rng: np.random.Gene
 def _needed_units(parameters: Path) -> dict[int, int]:
     """Per Stadtteil the number of units needed so that every unit named in areas.yml exists."""
     needed: dict[int, int] = {}
-    for area in load_areas(parameters / "areas.yml").areas:
+    definitions = load_areas(parameters / "areas.yml")
+    for area in [a for area_id in definitions.ids for a in definitions.versions(area_id)]:  # former ones too
         for unit in area.units + [u for p in area.partial for u in p.units]:
             number, suffix = int(unit[:3]), int(unit[3:])
             needed[number] = max(needed.get(number, 0), suffix)
@@ -138,7 +140,8 @@ def generate(parameters_dir: str | Path | None = None, effects: tuple[Effect, ..
     catalogue = load_catalogue(parameters / "indicators.yml")
     rng = np.random.default_rng(seed)
     facts = load_facts()
-    units = _unit_table(facts, _needed_units(parameters), rng)
+    reference = reference_for(parameters)
+    units = _unit_table(facts, _needed_units(parameters), rng, reference)
     area_of = _area_of_units(parameters, units)
     in_area = area_of.to_numpy() != ""
     st = facts.loc[units["stadtteil_nr"]].reset_index(drop=True)
@@ -230,7 +233,7 @@ def generate(parameters_dir: str | Path | None = None, effects: tuple[Effect, ..
         "unit_id": units["unit_id"],
         "unit_name": units["unit_name"],
         "stadtteil": units["stadtteil_nr"].astype(str),
-        "stadtbezirk": (units["stadtteil_nr"] // 100).map(STADTBEZIRKE),
+        "stadtbezirk": [reference.top.name_of(reference.district_of(n)) for n in units["stadtteil_nr"]],
     })
     return unit_table, statistics
 
@@ -377,6 +380,7 @@ def ensure_demo_data(parameters: Path) -> Path:
         fingerprint.update(Path(module.__file__).read_bytes())
     for name in ("areas.yml", "indicators.yml", "kernprozess.yml"):
         fingerprint.update((parameters / name).read_bytes())
+    fingerprint.update(reference_file(parameters).read_bytes())
     target = cache_dir() / f"demo-{fingerprint.hexdigest()[:12]}"
     if not (target / ".demo").exists():
         write_demo_data(target, parameters_dir=parameters)

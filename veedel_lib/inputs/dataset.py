@@ -32,6 +32,7 @@ from ..errors import ConfigurationError, DataValidationError, Problem
 from ..files import atomic_path, cache_dir, sha256_file
 from ..params.areas import AreaDefinitions, Membership, load_areas, resolve_membership
 from ..params.catalogue import Catalogue, load_catalogue
+from ..params.reference import SpatialReference, default_reference, load_reference, reference_file
 from ..params.run_config import DEMO
 from ..params.run_config import parameters_dir as default_parameters_dir
 from .readers import read_table
@@ -56,6 +57,26 @@ class Dataset:
     """Derived tables (e.g. per-year unit matrices) kept for the lifetime of the dataset."""
     gaps: list[Gap] = field(default_factory=list)
     """Missing rows (warnings, not errors): units, variables and years without a row; empty when complete."""
+    reference: SpatialReference | None = None
+    """The city's levels and their units (``raumbezug.yml`` of the parameters folder)."""
+
+    @property
+    def spatial(self) -> SpatialReference:
+        """The spatial reference of the data (the project's for datasets cached before it was stored)."""
+        return self.reference if self.reference is not None else default_reference()
+
+    def with_area_definitions(self, year: int | None) -> "Dataset":
+        """This dataset with the area definitions valid in ``year`` (None: the current, i.e. newest, definition of
+        each area), for one constant definition over all years of a report. The tables and the cache of derived
+        tables are shared; the membership of each selection is computed once."""
+        if year == self.areas.definition_year:
+            return self
+        selections = self.cache.setdefault("area_selections", {})
+        if year not in selections:
+            areas = self.areas.select(year)
+            selections[year] = (areas, resolve_membership(areas, self.units, self.spatial))
+        areas, membership = selections[year]
+        return replace(self, areas=areas, membership=membership)
 
     def gaps_for(self, unit_ids: Iterable[str] | None = None, variables: Iterable[str] | None = None,
                  year: int | None = None) -> list[Gap]:
@@ -248,7 +269,7 @@ def load_dataset(data_dir: str | Path = DEMO, parameters_dir: str | Path | None 
     if not folder.is_dir():
         raise DataValidationError([Problem(str(folder), None, None, "Datenordner nicht gefunden")])
     units_file, statistics_files = input_files(folder)
-    parameter_files = [parameters / "indicators.yml", parameters / "areas.yml"]
+    parameter_files = [parameters / "indicators.yml", parameters / "areas.yml", reference_file(parameters)]
     cache_file = None
     if use_cache:
         key = _prepared_key([units_file, *statistics_files, *parameter_files], years)
@@ -267,24 +288,25 @@ def load_dataset(data_dir: str | Path = DEMO, parameters_dir: str | Path | None 
             except Exception:  # a damaged or incompatible cache file is simply rebuilt
                 cache_file.unlink(missing_ok=True)
     catalogue = load_catalogue(parameters / "indicators.yml")
-    areas = load_areas(parameters / "areas.yml")
-    units = validate_units(read_table(units_file))
+    reference = load_reference(reference_file(parameters))
+    areas = load_areas(parameters / "areas.yml", reference)
+    units = validate_units(read_table(units_file), reference)
     tables = [read_table(p) for p in statistics_files]
     files_by_variable: dict[str, list[str]] = {}
     for table in tables:
         if "variable" in table.frame.columns:
             for variable in pd.unique(table.frame["variable"]):
                 files_by_variable.setdefault(str(variable), []).append(table.source)
-    statistics = validate_statistics(tables, catalogue, units, years)
+    statistics = validate_statistics(tables, catalogue, units, years, reference)
     del tables
-    membership = resolve_membership(areas, units)
+    membership = resolve_membership(areas, units, reference)
     notes = []
     if (folder / ".demo").exists():
         notes.append("Demodaten: synthetisch erzeugt, an echten Kölner Kennzahlen kalibriert; keine amtlichen Werte.")
     notes += catalogue.threshold_notes()
-    gaps = completeness_gaps(statistics, units, catalogue, files_by_variable)
+    gaps = completeness_gaps(statistics, units, catalogue, files_by_variable, reference)
     dataset = Dataset(units, statistics, catalogue, areas, membership, folder,
-                      [units_file, *statistics_files], notes, gaps=gaps)
+                      [units_file, *statistics_files], notes, gaps=gaps, reference=reference)
     if cache_file is not None:
         _remember(key, dataset)
         with atomic_path(cache_file) as temporary, open(temporary, "wb") as handle:

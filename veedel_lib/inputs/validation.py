@@ -19,11 +19,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..errors import DataValidationError, Problem, german_number
+from ..params.areas import period_text
 from ..params.catalogue import Catalogue
-from ..params.reference import STADTBEZIRKE, STADTTEILE, stadtbezirk_number, stadtteil_number
+from ..params.reference import Level, SpatialReference, default_reference
 from .readers import RawTable, decimal_style_problems, parse_numbers
 
 UNIT_COLUMNS = ("unit_id", "unit_name", "stadtteil", "stadtbezirk")
+"""The columns of Cologne's units.csv; another city's are :func:`unit_columns` of its reference."""
 STATISTICS_COLUMNS = ("unit", "year", "variable", "count")
 FIRST_YEAR = 1975
 """Cologne's present boundaries date from the 1975 municipal reform; earlier years cannot be compared."""
@@ -80,37 +82,60 @@ def _whole_number(series: pd.Series) -> pd.Series:
 
 # ---------------------------------------------------------------- units
 
-def validate_units(table: RawTable) -> pd.DataFrame:
-    """Type and check the table of statistical units.
+def unit_columns(reference: SpatialReference) -> tuple[str, ...]:
+    """The columns of units.csv: unit_id, unit_name and one per level of the reference, lowest first
+    (Cologne: stadtteil, stadtbezirk)."""
+    return ("unit_id", "unit_name", *dict.fromkeys(level.id for level in reversed(reference.levels)))
 
-    Returns columns unit_id, unit_name, stadtteil_nr, stadtteil_name, stadtbezirk_nr, stadtbezirk_name.
-    The Stadtteil may be given by number or name; the Stadtbezirk must be the one the Stadtteil belongs to.
+
+def no_such_unit(reference: SpatialReference, level: Level, value: object) -> str:
+    """German reason for a value that names no unit of a level: "kein Kölner Stadtteil: 'Atlantis'"."""
+    where = f"{reference.adjective} {level.name}" if reference.adjective else f"{level.name} in {reference.city}"
+    return f"{level.article('no')} {where}: '{value}'"
+
+
+def _in_level(level: Level) -> str:
+    """"im Stadtbezirk", "in der Bezirksregion"."""
+    return f"im {level.name}" if level.gender in ("m", "n") else f"in der {level.name}"
+
+
+def validate_units(table: RawTable, reference: SpatialReference | None = None) -> pd.DataFrame:
+    """Type and check the table of statistical units against the city's spatial reference.
+
+    Returns columns unit_id, unit_name, stadtteil_nr, stadtteil_name (the unit's unit of the lowest level,
+    Cologne: Stadtteil), stadtbezirk_nr, stadtbezirk_name (of the highest level, Cologne: Stadtbezirk) and, for
+    each level in between, ``key_<level>`` and ``name_<level>``. Each level's unit may be given by key or name;
+    the higher ones must be those the lowest one belongs to. Rows are in the order of the reference file.
     """
-    problems = _column_problems(table, UNIT_COLUMNS)
+    reference = reference if reference is not None else default_reference()
+    columns = unit_columns(reference)
+    problems = _column_problems(table, columns)
     if any(p.reason.startswith("Pflichtspalte") for p in problems):
         raise DataValidationError(problems)
     raw = table.frame
     if raw.empty:
         raise DataValidationError([*problems, table.file_problem(NO_ROWS)])
-    stadtteil = pd.Series([stadtteil_number(v) for v in raw["stadtteil"]], dtype=object)
-    stadtbezirk = pd.Series([stadtbezirk_number(v) for v in raw["stadtbezirk"]], dtype=object)
+    base = reference.base
+    higher = [level for level in reversed(reference.levels[:-1])]
+    resolved = {level.id: [level.resolve(v) for v in raw[level.id]] for level in reference.levels}
     for position in range(len(raw)):
         unit_id, name = raw.at[position, "unit_id"], raw.at[position, "unit_name"]
         if not unit_id:
             problems.append(table.problem(position, "unit_id", "Wert fehlt"))
         if not name:
             problems.append(table.problem(position, "unit_name", "Wert fehlt"))
-        st, sb = stadtteil.iat[position], stadtbezirk.iat[position]
-        if st is None:
-            problems.append(table.problem(position, "stadtteil",
-                                          f"kein Kölner Stadtteil: '{raw.at[position, 'stadtteil']}'"))
-        if sb is None:
-            problems.append(table.problem(position, "stadtbezirk",
-                                          f"kein Kölner Stadtbezirk: '{raw.at[position, 'stadtbezirk']}'"))
-        if st is not None and sb is not None and st // 100 != sb:
-            problems.append(table.problem(position, "stadtbezirk",
-                                          f"Stadtteil {st} ({STADTTEILE[st]}) liegt im Stadtbezirk {st // 100} "
-                                          f"({STADTBEZIRKE[st // 100]}), nicht in {sb}"))
+        own = resolved[base.id][position]
+        if own is None:
+            problems.append(table.problem(position, base.id, no_such_unit(reference, base, raw.at[position, base.id])))
+        for level in higher:
+            given = resolved[level.id][position]
+            if given is None:
+                problems.append(table.problem(position, level.id,
+                                              no_such_unit(reference, level, raw.at[position, level.id])))
+            elif own is not None and (expected := reference.ancestor(own, level.id)) != given:
+                problems.append(table.problem(position, level.id,
+                                              f"{base.name} {own} ({base.name_of(own)}) liegt {_in_level(level)} "
+                                              f"{expected} ({level.name_of(expected)}), nicht in {given}"))
     duplicated = raw["unit_id"].duplicated(keep=False) & (raw["unit_id"] != "")
     for position in np.flatnonzero(duplicated.to_numpy()):
         others = [table.rows[p] for p in np.flatnonzero((raw["unit_id"] == raw.at[position, "unit_id"]).to_numpy())
@@ -119,15 +144,37 @@ def validate_units(table: RawTable) -> pd.DataFrame:
                                                            f"(auch in Zeile {', '.join(map(str, others))})"))
     if problems:
         raise DataValidationError(problems)
+    keys = pd.Series(resolved[base.id], dtype=object)
     units = pd.DataFrame({
         "unit_id": raw["unit_id"].astype(str),
         "unit_name": raw["unit_name"].astype(str),
-        "stadtteil_nr": stadtteil.astype(int),
+        "stadtteil_nr": keys.astype(int) if base.numeric else keys,
     })
-    units["stadtteil_name"] = units["stadtteil_nr"].map(STADTTEILE)
-    units["stadtbezirk_nr"] = units["stadtteil_nr"] // 100
-    units["stadtbezirk_name"] = units["stadtbezirk_nr"].map(STADTBEZIRKE)
-    return units.sort_values(["stadtteil_nr", "unit_id"]).reset_index(drop=True)
+    units["stadtteil_name"] = [base.name_of(k) for k in units["stadtteil_nr"]]
+    top = reference.top
+    districts = pd.Series([reference.district_of(k) for k in units["stadtteil_nr"]], dtype=object)
+    units["stadtbezirk_nr"] = districts.astype(int) if top.numeric else districts
+    units["stadtbezirk_name"] = [top.name_of(k) for k in units["stadtbezirk_nr"]]
+    for level in reference.middle:
+        units[f"key_{level.id}"] = [reference.ancestor(k, level.id) for k in units["stadtteil_nr"]]
+        units[f"name_{level.id}"] = [level.name_of(k) for k in units[f"key_{level.id}"]]
+    order = {key: i for i, key in enumerate(base.units)}
+    units["_order"] = units["stadtteil_nr"].map(order)
+    return units.sort_values(["_order", "unit_id"]).drop(columns="_order").reset_index(drop=True)
+
+
+def unit_periods(units: pd.DataFrame, reference: SpatialReference | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """First and last valid year per unit (its lowest-level unit's ``valid_from``/``valid_to``; -inf/+inf when
+    open), or None when no unit of the reference is limited in time (then every year is valid)."""
+    reference = reference if reference is not None else default_reference()
+    base = reference.base
+    if all(u.valid_from is None and u.valid_to is None for u in base.units.values()):
+        return None
+    first = np.array([base.units[k].valid_from if base.units[k].valid_from is not None else -np.inf
+                      for k in units["stadtteil_nr"]], dtype=float)
+    last = np.array([base.units[k].valid_to if base.units[k].valid_to is not None else np.inf
+                     for k in units["stadtteil_nr"]], dtype=float)
+    return first, last
 
 
 # ---------------------------------------------------------------- statistics
@@ -151,11 +198,14 @@ def _statistics_schema(catalogue: Catalogue, unit_ids: set[str], years: tuple[in
 
 
 def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.DataFrame,
-                        years: tuple[int, int] | None = None) -> pd.DataFrame:
+                        years: tuple[int, int] | None = None,
+                        reference: SpatialReference | None = None) -> pd.DataFrame:
     """Type and check statistics in long form (unit, year, variable, count), from one or more files.
 
     Returns columns unit, year, variable, count (float, NaN where suppressed at source), suppressed
-    (bool). Suppressed cells ("*", ".") are kept as suppressed, never turned into zero.
+    (bool). Suppressed cells ("*", ".") are kept as suppressed, never turned into zero. A row for a year in
+    which the unit's unit of the reference does not exist (``valid_from``/``valid_to`` of ``raumbezug.yml``)
+    is a problem too.
     """
     years = years or default_years()
     problems: list[Problem] = []
@@ -207,10 +257,33 @@ def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.
     if not problems:
         data["year"] = data["year"].astype(int)
         problems += _ratio_problems(data, tables, catalogue, keys)
+        problems += _period_problems(data, tables, units, reference)
     if problems:
         raise DataValidationError(problems)
     data = data.drop(columns=["_table", "_position"])
     return data.take(keys.order()).reset_index(drop=True)
+
+
+def _period_problems(data: pd.DataFrame, tables: list[RawTable], units: pd.DataFrame,
+                     reference: SpatialReference | None) -> list[Problem]:
+    """Rows for years outside the validity of the unit's lowest-level unit (it was re-cut or did not exist yet)."""
+    periods = unit_periods(units, reference)
+    if periods is None:
+        return []
+    reference = reference if reference is not None else default_reference()
+    base = reference.base
+    position = pd.Index(units["unit_id"]).get_indexer(data["unit"])
+    first, last = periods[0][position], periods[1][position]
+    year = data["year"].to_numpy(dtype=float)
+    problems = []
+    for row in np.flatnonzero((year < first) | (year > last)):
+        key = units["stadtteil_nr"].iat[position[row]]
+        spec = base.units[key]
+        problems.append(tables[int(data.at[row, "_table"])].problem(
+            int(data.at[row, "_position"]), "year",
+            f"Jahr {int(year[row])}: Einheit '{data.at[row, 'unit']}' gehört zu {base.name} {key} ({spec.name}), "
+            f"{period_text(spec.valid_from, spec.valid_to)} laut raumbezug.yml"))
+    return problems
 
 
 class _Keys:
@@ -338,7 +411,8 @@ def gap_year_exempt(catalogue: Catalogue) -> set[str]:
 
 
 def completeness_gaps(statistics: pd.DataFrame, units: pd.DataFrame, catalogue: Catalogue,
-                      files_by_variable: dict[str, list[str]]) -> list[Gap]:
+                      files_by_variable: dict[str, list[str]],
+                      reference: SpatialReference | None = None) -> list[Gap]:
     """Missing rows of valid statistics, per variable: every unit needs a row in every year of the variable.
 
     A variable's years are those in which it is present for any unit; inside their span a year without
@@ -347,7 +421,8 @@ def completeness_gaps(statistics: pd.DataFrame, units: pd.DataFrame, catalogue: 
     value is a row with "*"). Aggregated so that a missing Stadtteil is one line: a Stadtteil without any
     row, a unit without any row, otherwise one problem per unit and set of missing years listing the
     variables. ``files_by_variable`` names the statistics file(s) holding each variable. Vectorised: a
-    boolean cube unit x variable x year.
+    boolean cube unit x variable x year. A unit is expected only in the years its unit of the reference exists
+    (``valid_from``/``valid_to`` of ``raumbezug.yml``).
     """
     if statistics.empty:
         return []
@@ -383,6 +458,13 @@ def completeness_gaps(statistics: pd.DataFrame, units: pd.DataFrame, catalogue: 
         gaps.append(Gap(file_of(lacking_variables), None, "year",
                         f"{what} für alle Einheiten {years_text(missing)} (vorhanden {years_text(years)}): "
                         f"ein Jahr ohne Daten", None, (), tuple(lacking_variables), missing))
+    periods = unit_periods(units, reference)
+    if periods is not None:
+        span = np.arange(first, last + 1, dtype=float)
+        exists = (span[None, :] >= periods[0][:, None]) & (span[None, :] <= periods[1][:, None])
+    else:
+        exists = np.ones((len(unit_ids), last - first + 1), dtype=bool)
+    base = (reference if reference is not None else default_reference()).base
     has_rows = present.any(axis=(1, 2))
     names = dict(zip(units["unit_id"], units["unit_name"]))
     empty_units = set(unit_ids[~has_rows])
@@ -390,15 +472,16 @@ def completeness_gaps(statistics: pd.DataFrame, units: pd.DataFrame, catalogue: 
         members = list(group["unit_id"])
         lacking = [u for u in members if u in empty_units]
         if lacking and len(lacking) == len(members):
-            count = "seine Einheit" if len(members) == 1 else f"seine {len(members)} Einheiten"
+            own = "seine" if base.gender in ("m", "n") else "ihre"
+            count = f"{own} Einheit" if len(members) == 1 else f"{own} {len(members)} Einheiten"
             gaps.append(Gap(file_of(variables), None, "unit",
-                            f"Stadtteil {number} ({name}) fehlt ganz: keine Zeile für {count} "
+                            f"{base.name} {number} ({name}) fehlt ganz: keine Zeile für {count} "
                             f"({', '.join(members)}) in allen Variablen und Jahren", None, tuple(members)))
         for unit in lacking if len(lacking) < len(members) else []:
             gaps.append(Gap(file_of(variables), None, "unit",
                             f"Einheit {unit} ({names[unit]}) fehlt ganz: keine Zeile in allen Variablen und Jahren",
                             None, (unit,)))
-    missing_cells = variable_years[None, :, :] & ~present
+    missing_cells = variable_years[None, :, :] & ~present & exists[:, None, :]
     missing_cells[~has_rows] = False
     for unit_index in np.flatnonzero(missing_cells.any(axis=(1, 2))):
         unit = unit_ids[unit_index]

@@ -32,10 +32,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..errors import DataValidationError, Problem
 from ..files import atomic_path
 from ..params.catalogue import Catalogue
-from ..params.reference import STADTTEILE, stadtteil_number
+from ..params.reference import SpatialReference, default_reference
 from ..params.yamlfiles import load_yaml, parse_model, problem_at, regex_problem
 from .readers import RawTable, read_table
-from .validation import validate_statistics, validate_units
+from .validation import no_such_unit, validate_statistics, validate_units
 
 
 class ColumnTarget(BaseModel):
@@ -139,32 +139,35 @@ def _catalogue_problems(targets: dict[str, ColumnTarget], catalogue: Catalogue, 
 
 # ----------------------------------------------------------------------------- units
 
-def stadtteil_units() -> pd.DataFrame:
-    """The 86 Stadtteile as statistical units (unit id = official number), for tables at Stadtteil level."""
-    return pd.DataFrame({
-        "unit_id": [str(n) for n in STADTTEILE],
-        "unit_name": list(STADTTEILE.values()),
-        "stadtteil": [str(n) for n in STADTTEILE],
-        "stadtbezirk": [str(n // 100) for n in STADTTEILE],
-    })
+def stadtteil_units(reference: SpatialReference | None = None) -> pd.DataFrame:
+    """The units of the reference's lowest level (Cologne: the 86 Stadtteile) as statistical units (unit id = key),
+    for tables at Stadtteil level; one column per level, as units.csv has them."""
+    reference = reference if reference is not None else default_reference()
+    keys = reference.base.keys()
+    frame = pd.DataFrame({"unit_id": [str(k) for k in keys], "unit_name": [reference.base.name_of(k) for k in keys]})
+    for level in reversed(reference.levels):
+        frame[level.id] = [str(reference.ancestor(k, level.id)) for k in keys]
+    return frame
 
 
-def _unit_keys(table: RawTable, mapping: WideMapping, units: pd.DataFrame) -> tuple[list[str | None], list[Problem]]:
+def _unit_keys(table: RawTable, mapping: WideMapping, units: pd.DataFrame,
+               reference: SpatialReference) -> tuple[list[str | None], list[Problem]]:
     """The unit id of each row, from the key column; problems for keys that name no unit."""
     problems = []
     keys: list[str | None] = []
+    base = reference.base
     if mapping.level == "stadtteil":
         per_stadtteil = units.groupby("stadtteil_nr")["unit_id"].agg(list)
         for position, value in enumerate(table.frame[mapping.key]):
-            number = stadtteil_number(value)
+            number = base.resolve(value)
             ids = per_stadtteil.get(number, []) if number is not None else []
             if number is None:
-                problems.append(table.problem(position, mapping.key, f"kein Kölner Stadtteil: '{value}'"))
+                problems.append(table.problem(position, mapping.key, no_such_unit(reference, base, value)))
             elif len(ids) != 1:
                 problems.append(table.problem(
                     position, mapping.key,
-                    f"Stadtteil {number} ({STADTTEILE[number]}) besteht in units.csv aus {len(ids)} Einheiten; "
-                    "Stadtteilwerte lassen sich nicht auf sie verteilen (level: unit verwenden)"))
+                    f"{base.name} {number} ({base.name_of(number)}) besteht in units.csv aus {len(ids)} Einheiten; "
+                    f"{base.name}werte lassen sich nicht auf sie verteilen (level: unit verwenden)"))
             keys.append(ids[0] if len(ids) == 1 else None)
     else:
         known = set(units["unit_id"])
@@ -178,16 +181,17 @@ def _unit_keys(table: RawTable, mapping: WideMapping, units: pd.DataFrame) -> tu
             continue
         if key in first_row:
             problems.append(table.problem(position, mapping.key,
-                                          f"{_unit_label(key, mapping.level)} kommt doppelt vor "
+                                          f"{_unit_label(key, mapping.level, reference)} kommt doppelt vor "
                                           f"(schon in Zeile {first_row[key]})"))
         else:
             first_row[key] = table.rows[position]
     return keys, problems
 
 
-def _unit_label(unit_id: str, level: str) -> str:
-    if level == "stadtteil" and unit_id.isdigit() and int(unit_id) in STADTTEILE:
-        return f"Stadtteil {unit_id} ({STADTTEILE[int(unit_id)]})"
+def _unit_label(unit_id: str, level: str, reference: SpatialReference) -> str:
+    key = reference.base.key_of(unit_id)
+    if level == "stadtteil" and key is not None:
+        return f"{reference.base.name} {unit_id} ({reference.base.name_of(key)})"
     return f"Einheit '{unit_id}'"
 
 
@@ -227,12 +231,15 @@ def existing_statistics(folder: Path, skip: Path) -> list[RawTable]:
 
 
 def import_wide_table(table_path: str | Path, mapping_path: str | Path, target_dir: str | Path,
-                      catalogue: Catalogue, *, sheet: str | None = None) -> ImportSummary:
+                      catalogue: Catalogue, *, sheet: str | None = None,
+                      reference: SpatialReference | None = None) -> ImportSummary:
     """Convert one wide table into ``target_dir/statistics_<name>.csv`` after full validation.
 
     Raises DataValidationError naming file, row and column for every problem in the table, the
     mapping, or in combination with the statistics already in ``target_dir``; nothing is written then.
+    Units and keys are checked against ``reference`` (default: the project's ``raumbezug.yml``).
     """
+    reference = reference if reference is not None else default_reference()
     table_path, mapping_path, target_dir = Path(table_path), Path(mapping_path), Path(target_dir)
     mapping = parse_model(mapping_path, WideMapping)
     table = read_table(table_path, sheet=sheet or mapping.sheet)
@@ -242,22 +249,23 @@ def import_wide_table(table_path: str | Path, mapping_path: str | Path, target_d
     units_file = next((p for p in sorted(target_dir.glob("units.*")) if p.suffix.lower() in (".csv", ".xlsx")), None) \
         if target_dir.is_dir() else None
     if units_file is not None:
-        units = validate_units(read_table(units_file))
+        units = validate_units(read_table(units_file), reference)
     elif mapping.level == "stadtteil":
-        units = validate_units(RawTable(stadtteil_units(), list(range(2, 88)), "units.csv"))
+        frame = stadtteil_units(reference)
+        units = validate_units(RawTable(frame, list(range(2, len(frame) + 2)), "units.csv"), reference)
     else:
         raise DataValidationError([Problem(str(target_dir), None, None,
                                            "level: unit braucht eine units.csv im Zielordner")])
     if problems or mapping.key not in table.frame.columns:
         raise DataValidationError(problems)
-    keys, key_problems = _unit_keys(table, mapping, units)
+    keys, key_problems = _unit_keys(table, mapping, units, reference)
 
     written = target_dir / f"statistics_{_slug(table_path.stem)}.csv"
     long_tables = _long_tables(table, keys, targets)
     value_problems: list[Problem] = []
     try:
         statistics = validate_statistics(existing_statistics(target_dir, written) + long_tables, catalogue,
-                                         units, years=(1900, 2100))
+                                         units, years=(1900, 2100), reference=reference)
     except DataValidationError as exc:
         repeated = pd.Series(keys).duplicated(keep=False).to_numpy()
         flagged = {(p.row, p.column) for p in key_problems} | \
@@ -273,7 +281,7 @@ def import_wide_table(table_path: str | Path, mapping_path: str | Path, target_d
     units_written = None
     if units_file is None:
         units_written = target_dir / "units.csv"
-        write_long_csv(stadtteil_units(), units_written)
+        write_long_csv(stadtteil_units(reference), units_written)
     return _summary(table_path, written, units_written, long, statistics, catalogue)
 
 

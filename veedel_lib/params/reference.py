@@ -1,49 +1,39 @@
-"""Cologne's official spatial reference: 9 Stadtbezirke and 86 Stadtteile with their official numbers.
+"""The city's spatial reference (``parameters/raumbezug.yml``): its levels and their units, as data.
 
-The city's statistics key everything by these numbers (first digit = Stadtbezirk). Names differ between
-files ("Altstadt/Süd", "Altstadt-Süd", "101 / Altstadt/Süd"), so every join goes through
-:func:`stadtteil_number`, which accepts a number or any common spelling of the name.
+Cologne has two levels, 9 Stadtbezirke above 86 Stadtteile; another city may have Bezirke, Bezirksregionen and
+Planungsräume, or statistical districts only. The file names the levels from top to bottom (their German names
+are what the reports print), and every unit of every level with its key, its name, the other spellings the
+city's files use, its parent unit and the years it is valid (``valid_from``/``valid_to``, inclusive, empty =
+open). The statistical units below the lowest level come from the data's ``units.csv``, which names each
+unit's unit on every level.
+
+Names differ between files ("Altstadt/Süd", "Altstadt-Süd", "101 / Altstadt/Süd"), so every join goes through
+:meth:`Level.resolve`, which accepts a key or any spelling of the name. The module functions
+:func:`stadtteil_number`, :func:`stadtbezirk_number` and :func:`stadtbezirk_of` do the same on the project's own
+reference (the lowest and the highest level of ``parameters/raumbezug.yml``); the pipeline itself uses the
+reference of the parameters folder it runs with (``Dataset.reference``). ``STADTTEILE`` and ``STADTBEZIRKE``
+remain as read-only mappings (key -> name) of the project's reference, for Cologne-specific code such as the
+importers of the city's open data.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
 
-STADTBEZIRKE: dict[int, str] = {
-    1: "Innenstadt",
-    2: "Rodenkirchen",
-    3: "Lindenthal",
-    4: "Ehrenfeld",
-    5: "Nippes",
-    6: "Chorweiler",
-    7: "Porz",
-    8: "Kalk",
-    9: "Mülheim",
-}
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
-STADTTEILE: dict[int, str] = {
-    101: "Altstadt-Süd", 102: "Neustadt-Süd", 103: "Altstadt-Nord", 104: "Neustadt-Nord", 105: "Deutz",
-    201: "Bayenthal", 202: "Marienburg", 203: "Raderberg", 204: "Raderthal", 205: "Zollstock",
-    206: "Rondorf", 207: "Hahnwald", 208: "Rodenkirchen", 209: "Weiß", 210: "Sürth", 211: "Godorf",
-    212: "Immendorf", 213: "Meschenich",
-    301: "Klettenberg", 302: "Sülz", 303: "Lindenthal", 304: "Braunsfeld", 305: "Müngersdorf",
-    306: "Junkersdorf", 307: "Weiden", 308: "Lövenich", 309: "Widdersdorf",
-    401: "Ehrenfeld", 402: "Neuehrenfeld", 403: "Bickendorf", 404: "Vogelsang",
-    405: "Bocklemünd/Mengenich", 406: "Ossendorf",
-    501: "Nippes", 502: "Mauenheim", 503: "Riehl", 504: "Niehl", 505: "Weidenpesch", 506: "Longerich",
-    507: "Bilderstöckchen",
-    601: "Merkenich", 602: "Fühlingen", 603: "Seeberg", 604: "Heimersdorf", 605: "Lindweiler",
-    606: "Pesch", 607: "Esch/Auweiler", 608: "Volkhoven/Weiler", 609: "Chorweiler", 610: "Blumenberg",
-    611: "Roggendorf/Thenhoven", 612: "Worringen",
-    701: "Poll", 702: "Westhoven", 703: "Ensen", 704: "Gremberghoven", 705: "Eil", 706: "Porz",
-    707: "Urbach", 708: "Elsdorf", 709: "Grengel", 710: "Wahnheide", 711: "Wahn", 712: "Lind",
-    713: "Libur", 714: "Zündorf", 715: "Langel", 716: "Finkenberg",
-    801: "Humboldt/Gremberg", 802: "Kalk", 803: "Vingst", 804: "Höhenberg", 805: "Ostheim",
-    806: "Merheim", 807: "Brück", 808: "Rath/Heumar", 809: "Neubrück",
-    901: "Mülheim", 902: "Buchforst", 903: "Buchheim", 904: "Holweide", 905: "Dellbrück",
-    906: "Höhenhaus", 907: "Dünnwald", 908: "Stammheim", 909: "Flittard",
-}
+from ..errors import DataValidationError, Problem
+from .yamlfiles import CATALOGUE_ID_PATTERN, load_yaml, parse_model, problem_at
+
+FILE_NAME = "raumbezug.yml"
+
+Key = int | str
+"""A unit's key as the reference file writes it: a whole number (Cologne's 101) or a text ("N1-01", "01")."""
 
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
@@ -57,56 +47,376 @@ def name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text)
 
 
-_KEY_TO_NUMBER: dict[str, int] = {name_key(n): nr for nr, n in STADTTEILE.items()}
-# Spellings used in the city's own files that the key alone does not catch.
-_KEY_TO_NUMBER.update({
-    name_key("Humboldt-Gremberg"): 801,
-    name_key("Bocklemünd-Mengenich"): 405,
-    name_key("Esch-Auweiler"): 607,
-    name_key("Volkhoven-Weiler"): 608,
-    name_key("Roggendorf-Thenhoven"): 611,
-    name_key("Rath-Heumar"): 808,
-})
+# ----------------------------------------------------------------------------- the file
 
-_NUMBER_AND_NAME = re.compile(r"^\s*0*(\d{3})\s*(?:[/\-–:]\s*.*)?$")
+class LevelSpec(BaseModel):
+    """One level of the city (e.g. Stadtteil) as the file describes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=CATALOGUE_ID_PATTERN)
+    name: str = Field(min_length=1)
+    plural: str = Field(min_length=1)
+    gender: Literal["m", "f", "n"] = "m"
+    genitive: str | None = None
+    dative_plural: str | None = None
 
 
-def stadtteil_number(value: object) -> int | None:
-    """Return the official Stadtteil number for a number, a name or a "101 / Altstadt/Süd" style key.
+class UnitSpec(BaseModel):
+    """One unit of a level: key, name, other spellings, parent unit and validity in years."""
 
-    Returns None when the value names no Cologne Stadtteil. Numbers may carry leading zeros or a
-    trailing ".0" (as spreadsheets write them).
-    """
-    if value is None:
+    model_config = ConfigDict(extra="forbid")
+
+    key: StrictInt | str
+    name: str = Field(min_length=1)
+    other_names: list[str] = []
+    parent: StrictInt | str | None = None
+    valid_from: int | None = None
+    valid_to: int | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> "UnitSpec":
+        if isinstance(self.key, str) and not self.key.strip():
+            raise ValueError("Schlüssel ist leer")
+        if self.valid_from is not None and self.valid_to is not None and self.valid_to < self.valid_from:
+            raise ValueError(f"valid_to {self.valid_to} liegt vor valid_from {self.valid_from}")
+        return self
+
+    def valid_in(self, year: int | None) -> bool:
+        """Whether the unit exists in ``year`` (None: at any time)."""
+        if year is None:
+            return True
+        return (self.valid_from is None or self.valid_from <= year) and (self.valid_to is None or year <= self.valid_to)
+
+
+class ReferenceFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    city: str = Field(min_length=1)
+    adjective: str = ""
+    levels: list[LevelSpec] = Field(min_length=1)
+    units: dict[str, list[UnitSpec]]
+
+
+# ----------------------------------------------------------------------------- German grammar of a level
+
+_ARTICLES = {
+    "the": {"nom": {"m": "der", "f": "die", "n": "das"}, "acc": {"m": "den", "f": "die", "n": "das"},
+            "dat": {"m": "dem", "f": "der", "n": "dem"}, "gen": {"m": "des", "f": "der", "n": "des"}},
+    "a": {"nom": {"m": "ein", "f": "eine", "n": "ein"}, "acc": {"m": "einen", "f": "eine", "n": "ein"},
+          "dat": {"m": "einem", "f": "einer", "n": "einem"}, "gen": {"m": "eines", "f": "einer", "n": "eines"}},
+    "no": {"nom": {"m": "kein", "f": "keine", "n": "kein"}, "acc": {"m": "keinen", "f": "keine", "n": "kein"}},
+    "every": {"nom": {"m": "jeder", "f": "jede", "n": "jedes"}, "acc": {"m": "jeden", "f": "jede", "n": "jedes"}},
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Level:
+    """One level of the spatial reference at run time: its names and its units, keyed by their key."""
+
+    id: str
+    name: str
+    plural: str
+    gender: str
+    units: dict[Key, UnitSpec]
+    parent_level: str | None
+    genitive_name: str
+    dative_plural_name: str
+    _names: dict[str, list[Key]] = field(default_factory=dict, repr=False)
+    _text_keys: dict[str, Key] = field(default_factory=dict, repr=False)
+
+    # ---------------------------------------------------------------- grammar
+    def article(self, kind: str = "the", case: str = "nom") -> str:
+        """The article of the level's noun: ``article("the", "acc")`` gives "den" for Stadtteil, "die" for
+        Bezirksregion; kinds "the", "a", "no" (kein), "every" (jeder)."""
+        return _ARTICLES[kind][case][self.gender]
+
+    def phrase(self, kind: str = "the", case: str = "nom") -> str:
+        """Article and noun: "den Stadtteil", "einer Bezirksregion", "jeder Stadtteil"."""
+        noun = self.genitive_name if case == "gen" else self.name
+        return f"{self.article(kind, case)} {noun}"
+
+    def inflect(self, stem: str) -> str:
+        """An adjective before the level's noun without article: "Unbekannt" -> "Unbekannter" (Stadtteil),
+        "Unbekannte" (Bezirksregion), "Unbekanntes" (Gebiet)."""
+        return stem + {"m": "er", "f": "e", "n": "es"}[self.gender]
+
+    @property
+    def pronoun(self) -> str:
+        """The personal pronoun for the level's noun: "er" (der Stadtteil), "sie" (die Bezirksregion), "es"."""
+        return {"m": "er", "f": "sie", "n": "es"}[self.gender]
+
+    # ---------------------------------------------------------------- lookups
+    @property
+    def numeric(self) -> bool:
+        """True when every key of the level is a whole number (Cologne's Stadtteile 101 to 909)."""
+        return all(isinstance(k, int) for k in self.units)
+
+    def keys(self, year: int | None = None) -> list[Key]:
+        """The keys of the units valid in ``year`` (None: all), in the order of the file."""
+        return [k for k, unit in self.units.items() if unit.valid_in(year)]
+
+    def valid_in(self, key: Key, year: int | None) -> bool:
+        """Whether the unit ``key`` exists in ``year``."""
+        unit = self.units.get(key)
+        return unit is not None and unit.valid_in(year)
+
+    def name_of(self, key: object, default: str | None = None) -> str:
+        """The name of the unit with this key (or text of a key); ``default`` (else the key as text) if unknown."""
+        found = self.key_of(key)
+        if found is None:
+            return default if default is not None else str(key)
+        return self.units[found].name
+
+    def label(self, key: object) -> str:
+        """Key and name, as reports list units: "101 Altstadt-Süd"."""
+        found = self.key_of(key)
+        return f"{found} {self.units[found].name}" if found is not None else str(key)
+
+    def key_of(self, value: object) -> Key | None:
+        """The key for a key or its text ("101" -> 101): exact keys only, no names (see :meth:`resolve`)."""
+        if isinstance(value, bool) or value is None:
+            return None
+        if isinstance(value, int) or (isinstance(value, str) and value in self.units):
+            return value if value in self.units else None
+        text = str(value).strip()
+        if text in self._text_keys:
+            return self._text_keys[text]
+        if self.numeric and re.fullmatch(r"0*\d+(\.0+)?", text):
+            number = int(float(text))
+            return number if number in self.units else None
         return None
-    text = str(value).strip()
-    if not text:
-        return None
-    if re.fullmatch(r"0*\d{3}(\.0+)?", text):
-        number = int(float(text))
-        return number if number in STADTTEILE else None
-    match = _NUMBER_AND_NAME.match(text)
-    if match:
-        number = int(match.group(1))
-        return number if number in STADTTEILE else None
-    return _KEY_TO_NUMBER.get(name_key(text))
+
+    def _key_candidates(self, text: str) -> list[str]:
+        """Texts that may be the key at the start of "101 / Altstadt/Süd", "101-Altstadt" or "N1-01 Nordpark"."""
+        if self.numeric:
+            match = re.match(r"^0*(\d+)\s*[/\-–:]", text)
+            return [match.group(1)] if match else []
+        return [re.split(r"\s+[/\-–:]\s+", text, maxsplit=1)[0], text.split()[0]]
+
+    def resolve(self, value: object) -> Key | None:
+        """The key for a key, a name in any spelling, or a "101 / Altstadt/Süd" style text; None if it names no
+        unit of this level. Numbers may carry leading zeros or a trailing ".0" (as spreadsheets write them)."""
+        if value is None or isinstance(value, bool):
+            return None
+        if isinstance(value, float) and value == int(value):
+            value = int(value)
+        found = self.key_of(value)
+        if found is not None:
+            return found
+        text = str(value).strip()
+        if not text:
+            return None
+        for candidate in self._key_candidates(text):
+            found = self.key_of(candidate)
+            if found is not None:
+                return found
+        candidates = self._names.get(name_key(text), [])
+        return candidates[0] if candidates else None
 
 
-def stadtbezirk_of(stadtteil_nr: int) -> int:
-    """The Stadtbezirk number of a Stadtteil: the first digit of its official number."""
-    return int(stadtteil_nr) // 100
+@dataclass(frozen=True, eq=False)
+class SpatialReference:
+    """All levels of the city, top (Bezirke) to bottom (the level the Sozialindex ranks)."""
+
+    city: str
+    adjective: str
+    levels: tuple[Level, ...]
+    path: str
+
+    def level(self, level_id: str) -> Level:
+        return next(level for level in self.levels if level.id == level_id)
+
+    @property
+    def base(self) -> Level:
+        """The lowest level (Cologne: Stadtteil): the units of the Sozialindex and of the position charts."""
+        return self.levels[-1]
+
+    @property
+    def top(self) -> Level:
+        """The highest level (Cologne: Stadtbezirk): the districts of the Bezirk reports and of the areas."""
+        return self.levels[0]
+
+    @property
+    def middle(self) -> tuple[Level, ...]:
+        """The levels between the highest and the lowest (none in Cologne)."""
+        return self.levels[1:-1]
+
+    def city_adjective(self) -> str:
+        """"Kölner" (an invariable city adjective) or "" when the file names none."""
+        return self.adjective
+
+    def of_city(self, plural: str) -> str:
+        """A plural noun of the city: "Kölner Stadtteile", or "Planungsräume in Flussstadt" without an adjective."""
+        return f"{self.adjective} {plural}" if self.adjective else f"{plural} in {self.city}"
+
+    def ancestor(self, key: Key, level_id: str, from_level: str | None = None) -> Key | None:
+        """The unit on level ``level_id`` that contains the unit ``key`` of ``from_level`` (default: the base)."""
+        current_level = self.level(from_level) if from_level else self.base
+        current: Key | None = current_level.key_of(key)
+        while current is not None and current_level.id != level_id:
+            if current_level.parent_level is None:
+                return None
+            current = current_level.units[current].parent
+            current_level = self.level(current_level.parent_level)
+            current = current_level.key_of(current)
+        return current
+
+    def district_of(self, base_key: object) -> Key | None:
+        """The top-level unit (Cologne: Stadtbezirk) of a base unit."""
+        return self.ancestor(base_key, self.top.id)
 
 
-def stadtbezirk_number(value: object) -> int | None:
-    """Return the Stadtbezirk number (1-9) for a number or a name, None if it names no Stadtbezirk."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    if re.fullmatch(r"0*\d(\.0+)?", text):
-        number = int(float(text))
-        return number if number in STADTBEZIRKE else None
-    key = name_key(text)
-    for number, name in STADTBEZIRKE.items():
-        if name_key(name) == key:
-            return number
-    return None
+def _level(spec: LevelSpec, units: list[UnitSpec], parent: str | None) -> Level:
+    genitive = spec.genitive or (spec.name if spec.gender == "f" else f"{spec.name}s")
+    dative = spec.dative_plural or (spec.plural if spec.plural.endswith(("n", "s")) else f"{spec.plural}n")
+    names: dict[str, list[Key]] = {}
+    texts: dict[str, Key] = {}
+    for unit in units:
+        texts[str(unit.key).strip()] = unit.key
+        for spelling in [unit.name, *unit.other_names]:
+            entries = names.setdefault(name_key(spelling), [])
+            if unit.key not in entries:
+                entries.append(unit.key)
+    return Level(spec.id, spec.name, spec.plural, spec.gender, {u.key: u for u in units}, parent, genitive, dative,
+                 names, texts)
+
+
+def _overlap(a: UnitSpec, b: UnitSpec) -> bool:
+    start = max(a.valid_from or -10**6, b.valid_from or -10**6)
+    end = min(a.valid_to if a.valid_to is not None else 10**6, b.valid_to if b.valid_to is not None else 10**6)
+    return start <= end
+
+
+def _problems(path: Path, node: object, spec: ReferenceFile) -> list[Problem]:
+    """Cross checks with the line of the value: levels and their units, keys, names, parents and periods."""
+    problems = []
+    ids = [level.id for level in spec.levels]
+    for doubled in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(problem_at(path, node, ("levels",), f"Ebene '{doubled}' doppelt"))
+    for name in spec.units:
+        if name not in ids:
+            problems.append(problem_at(path, node, ("units", name), f"Ebene '{name}' steht nicht unter levels "
+                                                                    f"(vorhanden: {', '.join(ids)})"))
+    for position, level in enumerate(spec.levels):
+        units = spec.units.get(level.id)
+        if not units:
+            problems.append(problem_at(path, node, ("levels", position), f"Ebene '{level.id}' hat keine Einheiten "
+                                                                         f"unter units.{level.id}"))
+            continue
+        kinds = {type(u.key) for u in units}
+        if len(kinds) > 1:
+            problems.append(problem_at(path, node, ("units", level.id), "Schlüssel einer Ebene sind entweder alle "
+                                                                        "Zahlen oder alle Text"))
+        seen: dict[Key, int] = {}
+        for j, unit in enumerate(units):
+            where = ("units", level.id, j)
+            if unit.key in seen:
+                problems.append(problem_at(path, node, (*where, "key"), f"Schlüssel {unit.key} doppelt (auch Eintrag "
+                                                                        f"{seen[unit.key] + 1})"))
+            seen.setdefault(unit.key, j)
+            parent_level = spec.levels[position - 1] if position else None
+            if parent_level is None:
+                if unit.parent is not None:
+                    problems.append(problem_at(path, node, (*where, "parent"), "die oberste Ebene hat keine "
+                                                                               "übergeordnete Einheit"))
+                continue
+            parents = {p.key: p for p in spec.units.get(parent_level.id) or []}
+            if unit.parent is None:
+                problems.append(problem_at(path, node, (*where, "parent"), f"übergeordnete Einheit "
+                                                                           f"({parent_level.name}) fehlt"))
+            elif unit.parent not in parents:
+                problems.append(problem_at(path, node, (*where, "parent"), f"{parent_level.name} {unit.parent} gibt es "
+                                                                           f"nicht unter units.{parent_level.id}"))
+            else:
+                parent = parents[unit.parent]
+                starts_before = parent.valid_from is not None and (unit.valid_from is None
+                                                                   or unit.valid_from < parent.valid_from)
+                ends_after = parent.valid_to is not None and (unit.valid_to is None or unit.valid_to > parent.valid_to)
+                if starts_before or ends_after:
+                    problems.append(problem_at(path, node, (*where, "parent"),
+                                               f"{level.name} {unit.key} ist länger gültig als ihr {parent_level.name} "
+                                               f"{unit.parent} (valid_from/valid_to)"))
+        by_name: dict[str, list[UnitSpec]] = {}
+        for unit in units:
+            for spelling in {name_key(s) for s in [unit.name, *unit.other_names]}:
+                by_name.setdefault(spelling, []).append(unit)
+        for spelling, owners in by_name.items():
+            clash = [(a, b) for i, a in enumerate(owners) for b in owners[i + 1:] if _overlap(a, b)]
+            if clash:
+                a, b = clash[0]
+                problems.append(problem_at(path, node, ("units", level.id),
+                                           f"Name oder Schreibweise '{spelling}' gehört zu {a.key} und {b.key}, die "
+                                           "gleichzeitig gültig sind"))
+    return problems
+
+
+def load_reference(path: str | Path) -> SpatialReference:
+    """Read a ``raumbezug.yml``; every problem names the line and key of the bad value (DataValidationError)."""
+    path = Path(path)
+    stat = path.stat() if path.exists() else None
+    return _load(str(path.resolve()) if stat else str(path), stat.st_mtime_ns if stat else 0,
+                 stat.st_size if stat else 0)
+
+
+@lru_cache(maxsize=16)
+def _load(path: str, mtime: int, size: int) -> SpatialReference:
+    spec = parse_model(path, ReferenceFile)
+    _, node = load_yaml(path)
+    problems = _problems(Path(path), node, spec)
+    if problems:
+        raise DataValidationError(problems)
+    levels = tuple(_level(level, spec.units[level.id], spec.levels[i - 1].id if i else None)
+                   for i, level in enumerate(spec.levels))
+    return SpatialReference(spec.city, spec.adjective, levels, path)
+
+
+def _default_path() -> Path:
+    from .run_config import parameters_dir
+
+    return (parameters_dir() / FILE_NAME).resolve()
+
+
+def reference_for(parameters: str | Path | None = None) -> SpatialReference:
+    """The reference of a parameters folder: its ``raumbezug.yml``; for a folder without one (parameters of
+    archived runs from before the file existed) the project's own; None: the project's own."""
+    return load_reference(reference_file(parameters))
+
+
+def reference_file(parameters: str | Path | None = None) -> Path:
+    """The file :func:`reference_for` reads for ``parameters``."""
+    if parameters and (Path(parameters) / FILE_NAME).exists():
+        return Path(parameters) / FILE_NAME
+    return _default_path()
+
+
+def default_reference() -> SpatialReference:
+    """The project's reference (``parameters/raumbezug.yml`` of the project folder)."""
+    return load_reference(_default_path())
+
+
+# ----------------------------------------------------------------------------- the project's reference, as before
+
+def stadtteil_number(value: object) -> Key | None:
+    """The key of the lowest level (Cologne: the official Stadtteil number) for a number, a name or a
+    "101 / Altstadt/Süd" style key; None when the value names no unit of that level."""
+    return default_reference().base.resolve(value)
+
+
+def stadtbezirk_number(value: object) -> Key | None:
+    """The key of the highest level (Cologne: the Stadtbezirk number 1-9) for a number or a name, else None."""
+    return default_reference().top.resolve(value)
+
+
+def stadtbezirk_of(stadtteil_nr: object) -> Key | None:
+    """The Stadtbezirk (highest level) of a Stadtteil (lowest level), from the parents in the reference file."""
+    return default_reference().district_of(stadtteil_nr)
+
+
+def __getattr__(name: str) -> dict:
+    """``STADTTEILE`` and ``STADTBEZIRKE``: key -> name of the project reference's lowest and highest level."""
+    if name == "STADTTEILE":
+        return {k: u.name for k, u in default_reference().base.units.items()}
+    if name == "STADTBEZIRKE":
+        return {k: u.name for k, u in default_reference().top.units.items()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

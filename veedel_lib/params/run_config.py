@@ -61,6 +61,9 @@ class AnalysisSettings(BaseModel):
     """Indicators shown in trend figures and the Stadtteil ranking; empty means all non-neutral ones."""
     handlungsbedarf: HandlungsbedarfRule = HandlungsbedarfRule()
     evaluation: EvaluationSettings = EvaluationSettings()
+    area_definition_year: int | None = None
+    """The year whose area definitions (Gebietszuschnitte, ``valid_from``/``valid_to`` in areas.yml) every report
+    uses for all its years; None: the current (newest) definition of each area."""
 
 
 class RunConfig(BaseModel):

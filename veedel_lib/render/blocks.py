@@ -90,10 +90,15 @@ class ReportTitle:
     notebook: str = ""
     toc: bool = True
     """False for one-page reports (no table of contents in HTML and PDF)."""
+    definition: str = ""
+    """Which definition (Gebietszuschnitt) of the area(s) the report uses: "gültig ab 2022"."""
+    district_level: str = "Stadtbezirk"
+    """The name of the city's highest level (from ``raumbezug.yml``), the label of ``stadtbezirk``."""
 
     def facts(self) -> list[tuple[str, str]]:
         """The facts under the heading, as (label, value) pairs with a value."""
-        rows = [("Sozialraumgebiet", self.area), ("Stadtbezirk", self.stadtbezirk), ("Berichtsjahr", str(self.year)),
+        rows = [("Sozialraumgebiet", self.area), ("Gebietszuschnitt", self.definition),
+                (self.district_level, self.stadtbezirk), ("Berichtsjahr", str(self.year)),
                 ("Datenstand", self.data_status), ("Erstellt am", self.date)]
         return [(label, value) for label, value in rows if value]
 

@@ -325,6 +325,6 @@ def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set
     protected = masked(values, rate_basis(None) + [Col("value", "Wert", "rate", based_on=basis(None))])
     frame = pd.DataFrame({"stadtteil": values["group"].astype(str), "value": protected["value"].to_numpy()})
     frame["suppressed"] = protected["value"].isna().to_numpy() & values["value"].notna().to_numpy()
-    frame["name"] = [STADTTEILE.get(int(s), s) for s in frame["stadtteil"]]
+    frame["name"] = [ds.spatial.base.name_of(s) for s in frame["stadtteil"]]
     return choropleth(frame, boundaries, title=title or f"{indicator.name} {year} nach Stadtteilen",
                       unit=indicator.unit, outline=outline, area_name=area_name, partial=partial)

@@ -18,27 +18,42 @@ WITHHELD = "nicht veröffentlicht (Geheimhaltung: Zahl unter der Veröffentlichu
 
 
 def profile_sentences(area_name: str, stadtbezirk: str, stadtteile_whole: list[str], stadtteile_part: list[str],
-                      population: float, city_population: float, year: int, withheld: bool = False) -> str:
+                      population: float, city_population: float, year: int, withheld: bool = False,
+                      reference=None) -> str:
     """Who and where: Stadtbezirk, Stadtteile, residents and their share of the city.
 
     ``population`` is the published value (NaN when withheld by disclosure control, then ``withheld`` is True,
-    or when the data lack it).
+    or when the data lack it). ``reference`` (a :class:`~veedel_lib.params.reference.SpatialReference`) gives the
+    names of the levels and of the city; None: Cologne's (Stadtbezirk, Stadtteil, "der Kölner Bevölkerung").
     """
+    base = reference.base if reference is not None else None
+    one = base.phrase("the", "acc") if base else "den Stadtteil"
+    many = f"die {base.plural}" if base else "die Stadtteile"
+    part_one = f"einen Teil {base.phrase('the', 'gen')}" if base else "einen Teil des Stadtteils"
+    part_many = f"Teile der {base.plural}" if base else "Teile der Stadtteile"
     parts = []
     if stadtteile_whole:
-        noun = "den Stadtteil" if len(stadtteile_whole) == 1 else "die Stadtteile"
+        noun = one if len(stadtteile_whole) == 1 else many
         parts.append(f"{noun} {fmt.join(stadtteile_whole)}")
     if stadtteile_part:
-        noun = "einen Teil des Stadtteils" if len(stadtteile_part) == 1 else "Teile der Stadtteile"
+        noun = part_one if len(stadtteile_part) == 1 else part_many
         parts.append(f"{noun} {fmt.join(stadtteile_part)}")
-    where = f"Das Sozialraumgebiet {area_name} im Stadtbezirk {stadtbezirk} umfasst {fmt.join(parts)}. "
+    top = reference.top if reference is not None else None
+    district = ""
+    if stadtbezirk:
+        district = (f" {'im' if top.gender in ('m', 'n') else 'in der'} {top.name} {stadtbezirk}" if top
+                    else f" im Stadtbezirk {stadtbezirk}")
+    where = f"Das Sozialraumgebiet {area_name}{district} umfasst {fmt.join(parts)}. "
     if withheld:
         return where + f"Die Zahl der Einwohner*innen Ende {year} ist {WITHHELD}."
     if not np.isfinite(population):
         return where + f"Für Ende {year} liegt keine Einwohnerzahl vor."
     share = 100 * population / city_population if city_population else np.nan
+    whole_city = ("der Kölner Bevölkerung" if reference is None else
+                  f"der {reference.adjective} Bevölkerung" if reference.adjective else
+                  f"der Bevölkerung von {reference.city}")
     return where + (f"Ende {year} lebten hier {fmt.integer(population)} Menschen, das sind {fmt.percent(share)} "
-                    f"der Kölner Bevölkerung ({fmt.integer(city_population)}).")
+                    f"{whole_city} ({fmt.integer(city_population)}).")
 
 
 def comparison_sentence(row: pd.Series, area_name: str, level: float = 0.95) -> str:

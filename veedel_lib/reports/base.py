@@ -28,9 +28,8 @@ from ..demo import ensure_demo_data
 from ..errors import ConfigurationError
 from ..inputs.dataset import Dataset, load_dataset
 from ..kernprozess import DOCUMENTATION_FOLDER
-from ..params.areas import PROGRAMME_ID, Area
+from ..params.areas import PROGRAMME_ID, Area, definition_units
 from ..params.catalogue import Indicator
-from ..params.reference import STADTBEZIRKE
 from ..params.run_config import DEMO, AnalysisSettings, RunConfig, load_run_config, parameters_dir
 from ..render import formatting as fmt
 from ..render.blocks import ReportTitle
@@ -132,6 +131,7 @@ class ReportContent:
         ds = dataset if dataset is not None else load_dataset(data_dir, parameters, demo=ensure_demo_data)
         run_file = parameters / "run.yml"
         config = load_run_config(run_file if run_file.exists() else None)
+        ds = ds.with_area_definitions(config.analysis.area_definition_year)
         chosen = ds.report_year(year)
         place = cls._place(ds, area_id)
         baseline = int(baseline_year or config.baseline_year)
@@ -151,10 +151,13 @@ class ReportContent:
             ds.membership.check()
             return None
         if cls.scope == "bezirk":
-            number = str(area_id or "").strip()
-            if not number.isdigit() or int(number) not in STADTBEZIRKE:
-                raise ConfigurationError(f"Unbekannter Stadtbezirk '{area_id}' (1 bis 9).")
-            return number
+            top = ds.spatial.top
+            key = top.key_of(str(area_id or "").strip())
+            if key is None:
+                keys = top.keys()
+                listed = f"{keys[0]} bis {keys[-1]}" if top.numeric and len(keys) > 2 else ", ".join(map(str, keys))
+                raise ConfigurationError(f"{top.inflect('Unbekannt')} {top.name} '{area_id}' ({listed}).")
+            return str(key)
         return ds.areas.get(str(area_id or DEFAULT_AREA)).id
 
     def configure(self, **options: Any) -> None:
@@ -209,7 +212,8 @@ class ReportContent:
     def memo(self, name: str, compute: Callable[[], T], *key: Hashable) -> T:
         """``compute()`` once per dataset for this report, place, years, parameter files and ``key``."""
         basis = self.basis
-        full = (type(self).__name__, name, basis.area_id, basis.year, basis.baseline_year, basis.fingerprint, *key)
+        full = (type(self).__name__, name, basis.area_id, basis.year, basis.baseline_year, basis.fingerprint,
+                self.ds.areas.definition_year, *key)
         store = self.ds.cache.setdefault("memo", {})
         if full not in store:
             store[full] = compute()
@@ -222,21 +226,87 @@ class ReportContent:
 
     def title(self) -> ReportTitle:
         """The title block and HTML title page of the report."""
+        top = self.ds.spatial.top
         if self.scope == "area":
             area = self.area
             place = {"area": area.name, "area_id": area.id, "code": area.code,
-                     "stadtbezirk": f"{area.stadtbezirk} {STADTBEZIRKE[area.stadtbezirk]}"}
+                     "stadtbezirk": top.label(area.stadtbezirk) if area.stadtbezirk is not None else "",
+                     "definition": self.definition_text()}
         elif self.scope == "bezirk":
-            number = int(self.area_id)
-            place = {"area": self.place_name(), "area_id": f"bezirk-{number}",
-                     "stadtbezirk": f"{number} {STADTBEZIRKE[number]}"}
+            key = top.key_of(self.area_id)
+            place = {"area": self.place_name(), "area_id": f"bezirk-{key}", "stadtbezirk": top.label(key)}
         else:
-            place = {"area": self.place_name(), "area_id": PROGRAMME_ID, "stadtbezirk": "alle Stadtbezirke"}
+            place = {"area": self.place_name(), "area_id": PROGRAMME_ID, "stadtbezirk": f"alle {top.plural}",
+                     "definition": self.definition_text()}
+        place["district_level"] = top.name
         return ReportTitle(report=self.report, year=self.year, date=fmt.date(_dt.date.today()),
                            data_status=self.data_status(), notebook=self.notebook, toc=self.toc, **place)
 
     def data_status(self) -> str:
         return data_status(self.ds, self.year, self.baseline_year if self.needs_baseline else None)
+
+    # ------------------------------------------------------------------ area definitions over time
+    def definition_text(self) -> str:
+        """Which definition (Gebietszuschnitt) the report uses, for its title: "gültig ab 2022" for an area; for
+        programme reports "der aktuelle je Gebiet" or the chosen year. Empty when there is nothing to choose from
+        (an area with a single definition without limits in time, a file without any validity periods): the title
+        then shows no such line, which keeps one-page reports on one page."""
+        chosen = self.ds.areas.definition_year
+        if self.scope == "area":
+            area = self.area
+            single = len(self.ds.areas.versions(area.id)) <= 1
+            if chosen is None and single and area.valid_from is None and area.valid_to is None:
+                return ""
+            text = area.period
+            return text + (f" (Zuschnitt des Jahres {chosen}, run.yml)" if chosen is not None else "")
+        if chosen is not None:
+            return f"die im Jahr {chosen} gültigen (run.yml)"
+        return "der aktuelle je Gebiet" if self.ds.areas.has_versions else ""
+
+    def definition_changes(self, first: int, last: int, area_ids: list[str] | None = None) -> list[str]:
+        """A sentence per area whose definition changed between ``first`` and ``last`` (both years included):
+        what the other definition was, and that all years are computed with the one the report uses.
+        ``area_ids``: the report's area (default) or all areas (programme reports pass ``ds.areas.ids``)."""
+        ids = area_ids if area_ids is not None else [self.area_id]
+        sentences = []
+        for area_id in ids:
+            versions = self.ds.areas.versions_between(area_id, first, last)
+            if len(versions) < 2:
+                continue
+            used = next((a for a in self.ds.areas.areas if a.id == area_id), None)
+            if used is None:
+                continue
+            own = set(self.ds.membership.table.loc[self.ds.membership.table["area_id"] == area_id, "unit_id"])
+            others = []
+            for version in versions:
+                if version.valid_from == used.valid_from and version.valid_to == used.valid_to:
+                    continue
+                units = definition_units(self.ds.areas, version, self.ds.units)
+                change = self._unit_change(units, own)
+                ended = version.valid_to is not None and version.valid_to < last
+                others.append(f"{version.period.removeprefix('gültig ')} {'galt' if ended else 'gilt'} der Zuschnitt "
+                              f"„{version.name}“{change}")
+            sentences.append(
+                f"Der Gebietszuschnitt von {used.name} hat sich zwischen {first} und {last} geändert: "
+                f"{'; '.join(others)}. Damit die Zeitreihe vergleichbar bleibt, sind hier alle Jahre mit dem Zuschnitt "
+                f"„{used.name}“ ({used.period}) berechnet.")
+        return sentences
+
+    def _unit_change(self, units: set[str], own: set[str]) -> str:
+        """How another definition's units differ from the used one's: " (ohne Einheit 90801 Stammheim-Süd)"."""
+        names = dict(zip(self.ds.units["unit_id"], self.ds.units["unit_name"]))
+
+        def listed(ids: set[str]) -> str:
+            shown = [f"{u} {names.get(u, '')}".strip() for u in sorted(ids)[:4]]
+            more = f" und {len(ids) - 4} weitere" if len(ids) > 4 else ""
+            return ("Einheit " if len(ids) == 1 else "Einheiten ") + ", ".join(shown) + more
+
+        parts = []
+        if own - units:
+            parts.append(f"ohne {listed(own - units)}")
+        if units - own:
+            parts.append(f"zusätzlich mit {listed(units - own)}")
+        return f" ({', '.join(parts)})" if parts else " (in diesen Daten mit denselben Einheiten)"
 
 
 def parameters_dir_of(path: str | Path | None) -> Path:

@@ -118,6 +118,8 @@ class Evaluation(ReportContent):
         ], note="Unterschied der Entwicklung: wie viel stärker (+) oder schwächer (–) sich der Wert des Gebiets seit "
                 "dem Basisjahr verändert hat als nach dem Verlauf der übrigen Stadt (ohne die anderen "
                 "Programmgebiete) zu erwarten war, in Prozentpunkten (Pp.) bzw. Promillepunkten.")
+        changes = self.definition_changes(self.ds.years[0], self.year)
+        sentences += [f"> **Gebietszuschnitt:** {sentence}" for sentence in changes]
         return [table, TextBlock("\n\n".join(sentences))]
 
     @staticmethod

@@ -91,7 +91,7 @@ class SozialindexReport(ReportContent):
         """``method``: a method of ``sozialindex.yml`` (None or "": the configured one, with its fallback)."""
         super().configure(**options)
         ds, chosen = self.ds, self.year
-        config = load_sozialindex_config(self.parameters / FILE_NAME, ds.catalogue)
+        config = load_sozialindex_config(self.parameters / FILE_NAME, ds.catalogue, ds.spatial)
         method_id = method or config.method
         if method_id not in config.methods:
             raise ConfigurationError(f"Unbekanntes Verfahren '{method_id}' (vorhanden: {', '.join(config.methods)})")
@@ -190,8 +190,8 @@ class SozialindexReport(ReportContent):
             f"- **Dynamik-Index:** dieselben Schritte für die Veränderung der Indikatorwerte von "
             f"{index.base_year} bis {self.year} ({m.dynamics_years} Jahre).",
             f"- Bewertet werden Stadtteile mit mindestens {fmt.integer(m.min_population)} Einwohner*innen"
-            + (f", ohne die ausgenommenen Stadtteile {fmt.join(map(str, m.excluded_stadtteile))}"
-               if m.excluded_stadtteile else "") + " und mit Werten für alle Indikatoren.",
+            + (f", ohne die ausgenommenen Stadtteile {fmt.join(map(str, m.excluded))}"
+               if m.excluded else "") + " und mit Werten für alle Indikatoren.",
         ]
         rows = []
         for indicator in self._indicators():

@@ -14,7 +14,6 @@ import pandas as pd
 from ..analysis.comparison import compare_with_city, handlungsbedarfe
 from ..analysis.indicators import CITY, aggregate, area_groups, indicator_values, stadtteil_groups
 from ..analysis.trends import area_series, trend_table
-from ..params.reference import STADTBEZIRKE, STADTTEILE
 from ..render import figures, maps, text
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
@@ -79,9 +78,10 @@ class AreaAnalysis(ReportContent):
         ]
         public = masked(frame, columns)
         blocks: list[Block] = [TextBlock(text.profile_sentences(
-            area.name, STADTBEZIRKE[area.stadtbezirk], [STADTTEILE[n] for n in area.stadtteile], part_names,
+            area.name, self.ds.spatial.top.name_of(area.stadtbezirk, ""),
+            [self.ds.spatial.base.name_of(n) for n in area.stadtteile], part_names,
             public.at[0, "area"], public.at[0, "city"], self.year,
-            withheld=pd.isna(public.at[0, "area"]) and pd.notna(frame.at[0, "area"])))]
+            withheld=pd.isna(public.at[0, "area"]) and pd.notna(frame.at[0, "area"]), reference=self.ds.spatial))]
         blocks.append(TableBlock("profil", f"Eckdaten {area.name} {self.year}", frame, columns))
         units = self.ds.unit_ids(area.id)
         if self.ds.stadtteil_level:
@@ -191,6 +191,9 @@ class AreaAnalysis(ReportContent):
         chart = figures.trend_panels(series, indicators, self.area.name)
         table = trend_table(series, indicators, self.level)
         lines = [f"- {text.trend_sentence(row, self.area.name)}" for _, row in table.iterrows()]
+        changes = self.definition_changes(years[0], self.year)
+        if changes:
+            lines += ["", *(f"> **Gebietszuschnitt:** {sentence}" for sentence in changes)]
         return [ChartBlock("entwicklung_grafik", chart, [
             Col("label", "Indikator"), Col("year", "Jahr", "year"), *rate_basis(),
             Col("area_value", self.area.name, "rate", unit="unit", based_on=basis()),
@@ -203,7 +206,7 @@ class AreaAnalysis(ReportContent):
         groups = stadtteil_groups(self.ds)
         values = indicator_values(self.ds, self.year, groups, indicators, self.level)
         values = values.rename(columns={"group": "stadtteil"})
-        values["name"] = values["stadtteil"].astype(int).map(STADTTEILE)
+        values["name"] = [self.ds.spatial.base.name_of(s) for s in values["stadtteil"]]
         values = masked(values, rate_basis(None) + [Col("value", "Wert", "rate", based_on=basis(None))])
         area = self.area
         highlight = {str(n): "ganz" for n in area.stadtteile}

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ...errors import DataValidationError, Problem, german_number
 from ...params.catalogue import Catalogue, load_catalogue
-from ...params.reference import STADTBEZIRKE, STADTTEILE
+from ...params.reference import SpatialReference, reference_for
 from ...params.run_config import parameters_dir as default_parameters_dir
 from ..readers import RawTable, parse_numbers
 from ..validation import validate_statistics, validate_units
@@ -200,20 +200,21 @@ def _years(years: list[int]) -> str:
     return ", ".join(str(y) for y in years) if years else "-"
 
 
-def _units_table() -> tuple[pd.DataFrame, pd.DataFrame]:
+def _units_table(reference: SpatialReference) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The 86 Stadtteile as written to units.csv, and validated as the loader will see them."""
-    frame = stadtteil_units()
+    frame = stadtteil_units(reference)
     raw = RawTable(frame.astype(str), list(range(2, len(frame) + 2)), "units.csv")
-    return frame, validate_units(raw)
+    return frame, validate_units(raw, reference)
 
 
-def _total_checks(sources: list[Source], statistics: pd.DataFrame) -> pd.DataFrame:
+def _total_checks(sources: list[Source], statistics: pd.DataFrame, reference: SpatialReference) -> pd.DataFrame:
     """Per file, area (city, Stadtbezirk), variable and year: sum over its Stadtteile against the file's own total.
 
     ``stadtteile`` is NaN when a Stadtteil value is suppressed, ``total`` NaN when the total is suppressed.
     """
     rows = []
-    bezirk = statistics["unit"].astype(int) // 100
+    bezirk = statistics["unit"].map(reference.district_of)
+    top = reference.top
     for source in sources:
         if source.totals.empty:
             continue
@@ -226,8 +227,9 @@ def _total_checks(sources: list[Source], statistics: pd.DataFrame) -> pd.DataFra
             part = statistics[inside]
             stadtteile = np.nan if part["suppressed"].any() else part["count"].sum(min_count=1)
             total = np.nan if row["suppressed"] else row["total"]
-            raum = "Stadt Köln" if ebene == "stadt" else f"Stadtbezirk {raum_nr} ({STADTBEZIRKE[raum_nr]})"
-            expected = len(STADTTEILE) if ebene == "stadt" else sum(1 for n in STADTTEILE if n // 100 == raum_nr)
+            raum = f"Stadt {reference.city}" if ebene == "stadt" else f"{top.name} {raum_nr} ({top.name_of(raum_nr)})"
+            keys = reference.base.keys()
+            expected = len(keys) if ebene == "stadt" else sum(1 for n in keys if reference.district_of(n) == raum_nr)
             rows.append({"file": source.path.name, "raum": raum,
                          "variable": variable, "year": int(year), "stadtteile": stadtteile, "total": total,
                          "units": int(part["unit"].nunique()), "difference": stadtteile - total,
@@ -300,7 +302,8 @@ def convert_koeln(source_dir: str | Path, target_dir: str | Path,
     problems = catalogue_problems(mapping, catalogue, mapping_path)
     if problems:
         raise DataValidationError(problems)
-    units_frame, units = _units_table()
+    reference = reference_for(parameters)
+    units_frame, units = _units_table(reference)
     sources, missing = read_sources(source_dir, mapping, mapping_path)
     if not sources:
         raise DataValidationError([Problem(str(source_dir), None, None, f"keine der in {MAPPING_FILE} genannten "
@@ -335,6 +338,6 @@ def convert_koeln(source_dir: str | Path, target_dir: str | Path,
     return KoelnSummary(written, units_written, [s.path for s in sources], missing,
                         int(statistics["unit"].nunique()), sorted(int(y) for y in statistics["year"].unique()),
                         variables, len(long), int(statistics["suppressed"].sum()), indicators, lacking,
-                        _total_checks(sources, statistics), overlaps,
+                        _total_checks(sources, statistics, reference), overlaps,
                         {s.path.name: s.skipped for s in sources if s.skipped},
                         {s.path.name: s.ignored for s in sources if s.ignored})

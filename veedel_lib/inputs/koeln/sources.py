@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataValidationError, Problem
-from ...params.reference import STADTTEILE, stadtteil_number
+from ...params.reference import default_reference, stadtteil_number
 from ...params.yamlfiles import load_yaml, problem_at
 from ..readers import RawTable, parse_numbers, read_table
 from .mapping import MAPPING_FILE, DatenkatalogMapping, KoelnMapping, PortalMapping, ProfileMapping, is_ignored
@@ -49,6 +49,11 @@ class Source:
 
 CELL_COLUMNS = ["unit", "year", "variable", "part", "count", "row",
                  "unit_col", "year_col", "variable_col", "count_col"]
+
+
+def _name(number: int) -> str:
+    """The name of a Stadtteil in the project's reference (``parameters/raumbezug.yml``)."""
+    return default_reference().base.name_of(number)
 
 
 def _level_of(raum_id: str) -> tuple[str, int] | None:
@@ -131,8 +136,8 @@ def read_portal(path: str | Path, mapping: PortalMapping) -> Source:
             if by_name is not None and by_name != level[1] and key not in named_wrong:
                 named_wrong.add(key)
                 problems.append(table.problem(
-                    position, "raum", f"Name '{key[1]}' ist Stadtteil {by_name} ({STADTTEILE[by_name]}), "
-                                      f"raum_id sagt {level[1]} ({STADTTEILE[level[1]]})"))
+                    position, "raum", f"Name '{key[1]}' ist Stadtteil {by_name} ({_name(by_name)}), "
+                                      f"raum_id sagt {level[1]} ({_name(level[1])})"))
     variable = frame["zeile"].map(part_of)
     mapped = variable.notna().to_numpy()
     stadtteil = np.array([lv is not None and lv[0] == "stadtteil" for lv in levels])
