@@ -344,8 +344,9 @@ class ProgressPrinter:
 
     def on_result(self, result) -> None:
         mark = "[green]✓[/]" if result.status == "ok" else "[red]✗[/]"
-        line = (f"{mark} {escape(result.task.area_name)} · {result.task.notebook} "
-                f"({fmt.number(result.duration_s, 1)} s)")
+        took = (f"unverändert aus {result.reused_from}" if getattr(result, "reused_from", None)
+                else f"{fmt.number(result.duration_s, 1)} s")
+        line = f"{mark} {escape(result.task.area_name)} · {result.task.notebook} ({took})"
         if self.progress is None:
             console.print(line)
             return
@@ -372,15 +373,18 @@ def _run(args: argparse.Namespace, config: RunConfig, config_file: Path | None, 
     try:
         summary = runner.run(config, outputs=outputs, parameters=Path(args.parameters) if args.parameters else None,
                              areas=areas, jobs=args.jobs, retry_failed=retry, progress=printer.on_result,
-                             on_plan=printer.on_plan, command=sys.argv, config_file=config_file)
+                             on_plan=printer.on_plan, command=sys.argv, config_file=config_file,
+                             force=getattr(args, "force", False))
     finally:
         printer.stop()
     if summary.nothing_to_retry:
         console.print(f"Nichts zu wiederholen: im letzten Lauf {summary.run_dir.name} sind alle Berichte fertig.")
         return 0
     ok = len(summary.results) - len(summary.failed)
+    reused = sum(r.reused_from is not None for r in summary.results)
     console.print(f"\nLauf {summary.run_dir.name}: {_plural(ok, 'Bericht', 'Berichte')} fertig, "
-                  f"{len(summary.failed)} fehlgeschlagen.")
+                  f"{len(summary.failed)} fehlgeschlagen ({reused} unverändert, {len(summary.results) - reused} "
+                  f"neu berechnet).")
     console.print(f"Übersicht: {summary.run_dir / 'index.html'}")
     for note in runner.read_manifest(summary.run_dir).get("notes", []):
         console.print(f"[yellow]Hinweis:[/] {escape(note)}", soft_wrap=True)
@@ -503,6 +507,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_clean(args: argparse.Namespace) -> int:
+    from .run.cache import clean
+
+    removed = clean(Path(_absolute(args.outputs)), args.keep)
+    console.print(f"{_plural(len(removed), 'Lauf', 'Läufe')} gelöscht, die {args.keep} neuesten behalten"
+                  + (f": {', '.join(p.name for p in removed)}" if removed else "."))
+    return 0
+
+
 def cmd_reproduce(args: argparse.Namespace) -> int:
     from .run.archive import reproduce
 
@@ -541,6 +554,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notebooks", nargs="+", metavar="NAME",
                         help="nur diese Notebooks, durch Komma oder Leerzeichen getrennt (auch solche, die nicht "
                              "in run.yml stehen, z. B. themenbewertung)")
+    parser.add_argument("--force", action="store_true",
+                        help="jeden Bericht neu berechnen, auch wenn ein früherer Lauf ihn mit denselben Eingaben "
+                             "enthält (sonst wird er unverändert übernommen)")
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:
@@ -613,6 +629,11 @@ def build_parser() -> GermanArgumentParser:
     p = command("archive", "einen Lauf mit Prüfsummen in eine Archivdatei packen", cmd_archive)
     p.add_argument("run_dir", metavar="LAUFORDNER", help="Ordner des Laufs, z. B. outputs/<lauf>")
     p.add_argument("--output", metavar="DATEI", help="Archivdatei (Standard: outputs/<lauf>.zip)")
+
+    p = command("clean", "alte Läufe löschen, die neuesten behalten", cmd_clean)
+    p.add_argument("--keep", type=_positive, required=True, metavar="N", help="so viele der neuesten Läufe behalten")
+    p.add_argument("--outputs", metavar="ORDNER", default=str(project_root() / "outputs"),
+                   help="Ausgabeordner mit den Läufen (Standard: outputs/ des Projekts)")
 
     p = command("verify", "alle Prüfsummen eines Archivs oder Laufordners prüfen", cmd_verify)
     p.add_argument("path", metavar="PFAD", help="Archivdatei (.zip) oder Laufordner")

@@ -20,7 +20,6 @@ matplotlib.use("Agg")  # reports are rendered headless; notebooks display the SV
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from ..params.catalogue import Indicator  # noqa: E402
@@ -49,8 +48,7 @@ STYLE = {
     "svg.fonttype": "path",
     "figure.dpi": 100,
 }
-plt.rcParams.update(STYLE)
-sns.set_palette(PALETTE)
+plt.rcParams.update({**STYLE, "axes.prop_cycle": matplotlib.cycler(color=PALETTE)})
 
 
 @dataclass
@@ -287,6 +285,8 @@ def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) ->
             ratio[indicator.id] = 100 * city[indicator.id] / areas[indicator.id]
     labels = areas.map(lambda v: fmt.number(v, 1))
     fig, ax = plt.subplots(figsize=(7.0, 0.33 * len(areas) + 2.2), layout="constrained")
+    import seaborn as sns  # only here: importing seaborn costs a second at every start
+
     palette = sns.diverging_palette(240, 25, s=80, l=55, as_cmap=True)
     sns.heatmap(np.log2(ratio.astype(float) / 100), ax=ax, cmap=palette, center=0, vmin=-1.5, vmax=1.5,
                 annot=labels.to_numpy(), fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.5, linecolor="white",

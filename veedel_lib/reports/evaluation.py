@@ -43,6 +43,7 @@ class Evaluation(ReportContent):
     report = "Evaluation"
     scope = "area"
     variable = "evaluation"
+    parameter_files = (*ReportContent.parameter_files, "kernprozess.yml", "targets.yml")
     needs_baseline = True
     sections = ("overview", "development", "goal_attainment", "kernprozess_indicators", "controlling",
                 "method_notes")

@@ -39,6 +39,7 @@ class ProgrammeReport(ReportContent):
     report = "Jahresbericht"
     scope = "programme"
     variable = "programme"
+    parameter_files = (*ReportContent.parameter_files, "kernprozess.yml", "targets.yml")
     sections = ("published_figures", "areas_side_by_side", "development", "kernprozesse", "controlling",
                 "themes_by_field", "method_notes")
 
