@@ -99,7 +99,7 @@ def _copy(source: str | Path, target: str | Path) -> str:
     except OSError as exc:
         if write_errno(exc) is None:
             raise
-        raise write_failure(OSError(exc.errno, exc.strerror, str(target))) from exc
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc  # worded by the caller, who knows the run
 
 
 def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: list[Path],
