@@ -436,8 +436,15 @@ def _config_from_args(args: argparse.Namespace) -> tuple[RunConfig, Path | None]
         from .reports import registry
 
         updates["reports"] = [registry.get(n).notebook for n in notebooks]
+    if getattr(args, "executor", None):
+        updates["executor"] = args.executor
+    if getattr(args, "scheduler", None):
+        updates["scheduler"] = args.scheduler
     if updates.get("source", config.source) == "koeln" and updates.get("data_dir", config.data_dir) == DEMO:
         raise ConfigurationError("--source koeln braucht --data mit dem Ordner der offenen Daten der Stadt Köln.")
+    if updates.get("executor", config.executor) == "dask" and not updates.get("scheduler", config.scheduler):
+        raise ConfigurationError("--executor dask braucht --scheduler mit der Adresse des Dask-Schedulers "
+                                 "(z. B. tcp://rechner:8786).")
     return config.model_copy(update=updates), config_file
 
 
@@ -557,6 +564,11 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true",
                         help="jeden Bericht neu berechnen, auch wenn ein früherer Lauf ihn mit denselben Eingaben "
                              "enthält (sonst wird er unverändert übernommen)")
+    parser.add_argument("--executor", choices=["local", "dask"],
+                        help="wo die Berichte laufen: local (Prozesse auf diesem Rechner, Standard) oder dask "
+                             "(Rechner eines Dask-Clusters, siehe --scheduler)")
+    parser.add_argument("--scheduler", metavar="ADRESSE",
+                        help="Adresse des Dask-Schedulers für --executor dask, z. B. tcp://rechner:8786")
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:

@@ -436,6 +436,20 @@ class _Stop:
             self.reason, self.message = reason, message
 
 
+@dataclass
+class _Watch:
+    """What a cluster run checks after each report: a signal or a write failure stops it."""
+
+    stop: _Stop
+    signals: object
+
+    @property
+    def reason(self) -> str | None:
+        if self.signals.requested:
+            self.stop.set("signal")
+        return self.stop.reason
+
+
 def _execute_all(tasks: list[Task], run_dir: Path, formats: list[str], jobs: int, progress, signals,
                  printer, stop: _Stop) -> list[TaskResult]:
     """Run the tasks in worker processes; stops early (workers terminated) on a signal or a write failure.
@@ -566,6 +580,8 @@ class _Prepared:
     formats: list[str]
     reuse: bool = False
     """Take over reports with the same key from earlier runs (not for retries, reproductions or --force)."""
+    scheduler: object = None
+    """A Dask scheduler (address or cluster) to run the tasks on; None: the local process pool."""
 
 
 def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, areas: list[str] | None, jobs: int,
@@ -632,7 +648,8 @@ def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, area
         "notes": notes + skipped,
         "reports": [],
     }
-    return _Prepared(run_dir, manifest, tasks, formats, reuse=inputs_from is None)
+    return _Prepared(run_dir, manifest, tasks, formats, reuse=inputs_from is None,
+                     scheduler=config.scheduler if config.executor == "dask" else None)
 
 
 def _prepare_retry(outputs: Path) -> _Prepared:
@@ -661,7 +678,7 @@ def _record_retry(prepared: _Prepared) -> None:
 def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, areas: list[str] | None = None,
         jobs: int | None = None, retry_failed: bool = False, progress=None, on_plan=None,
         command: list[str] | None = None, inputs_from: Path | None = None,
-        config_file: Path | None = None, force: bool = False) -> RunSummary:
+        config_file: Path | None = None, force: bool = False, scheduler: object = None) -> RunSummary:
     """Execute a whole run (or re-run the failed and interrupted reports of the last one); write manifest and portal.
 
     ``on_plan(tasks)`` is called once the tasks are known (after every check), ``progress(result)`` after
@@ -670,7 +687,9 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
     the run's copy of the parameters gets it as ``run.yml``. Paths are resolved against the current
     directory first (the notebooks run elsewhere). A report whose key (inputs, parameter files, notebook,
     library, options) equals a finished report of an earlier run under ``outputs`` is taken over from there
-    (:mod:`veedel_lib.run.cache`); ``force`` executes every report, reproductions always do.
+    (:mod:`veedel_lib.run.cache`); ``force`` executes every report, reproductions always do. ``scheduler`` (a
+    Dask cluster object or address; also ``executor: dask`` with ``scheduler:`` in run.yml) sends the tasks to a
+    Dask cluster instead of the local process pool (:mod:`veedel_lib.run.distributed`).
 
     SIGINT/SIGTERM stop the run (:class:`RunInterrupted`), a file that cannot be written stops it with a
     :class:`~veedel_lib.errors.StorageError`; in both cases the workers and the browser are stopped, no
@@ -690,6 +709,7 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
             prepared = _prepare_new(config, outputs, parameters, areas, jobs, command, inputs_from,
                                     Path(config_file).resolve() if config_file else None)
             prepared.reuse = prepared.reuse and not force
+            prepared.scheduler = scheduler or prepared.scheduler
         with control.run_lock(outputs, prepared.run_dir.name):
             if retry_failed:
                 _record_retry(prepared)
@@ -716,7 +736,13 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
             printer.submit(result)
         progress(result)
 
-    results = reused + _execute_all(tasks, run_dir, formats, jobs, finished, signals, printer, stop)
+    if prepared.scheduler is not None:
+        from .distributed import execute_on_cluster
+
+        results = reused + execute_on_cluster(tasks, run_dir, formats, prepared.scheduler, finished,
+                                              _Watch(stop, signals))
+    else:
+        results = reused + _execute_all(tasks, run_dir, formats, jobs, finished, signals, printer, stop)
     if printer is not None:
         manifest["pdf"] = printer.abort() if stop.reason else printer.close(lambda: signals.requested)
         if printer.write_error is not None:
