@@ -83,6 +83,27 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------- plan-vorlage
+
+def cmd_plan_template(args: argparse.Namespace) -> int:
+    from .demo.generator import ensure_demo_data
+    from .inputs.dataset import load_dataset
+    from .planning.prefill import write_prefilled
+
+    ds = load_dataset(args.data, args.parameters, demo=ensure_demo_data)
+    area = ds.areas.get(args.area)
+    config = load_run_config(default_parameters_dir(args.parameters) / "run.yml")
+    path = write_prefilled(ds, area.id, args.out, args.parameters, args.period, config.analysis.handlungsbedarf,
+                           config.analysis.confidence_level)
+    console.print(f"[green]Planungsmappe geschrieben:[/] {path}")
+    console.print(f"  vorausgefüllt mit den Handlungsbedarfen von {area.name} aus der Sozialraumgebietsanalyse; "
+                  "Zielwerte, Strategien, Maßnahmen und Beschlüsse ergänzen.", soft_wrap=True)
+    console.print(f"Ausgefüllt gehört sie als plaene/{area.id}.xlsx in den Datenordner; [bold]veedel run "
+                  f"--notebooks sozialraumgebietsplan --areas {area.id} --data <Datenordner>[/] prüft sie und "
+                  "erzeugt den Plan.", soft_wrap=True)
+    return 0
+
+
 # ----------------------------------------------------------------------------- fetch-open-data
 
 def cmd_fetch_open_data(args: argparse.Namespace) -> int:
@@ -290,6 +311,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("directory")
     p.add_argument("--areas", nargs="+", help="nur diese Gebiete (Standard: alle 15)")
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("plan-vorlage", help="Planungsmappe eines Gebiets schreiben, vorausgefüllt aus der Analyse")
+    p.add_argument("area", help="Kennung, Code oder Name des Gebiets")
+    p.add_argument("--out", default="plaene", help="Ordner für die Mappe (Standard: ./plaene); eine vorhandene Mappe "
+                                                   "wird nie überschrieben")
+    p.add_argument("--period", help="Planungszeitraum, z. B. 2021-2025 (Standard: die fünf Jahre nach den Daten)")
+    p.add_argument("--data", default=DEMO, help=f"Datenordner, aus dem die Analyse kommt (Standard: '{DEMO}')")
+    p.set_defaults(func=cmd_plan_template)
 
     p = sub.add_parser("fetch-open-data", help="die offenen Daten der Stadt Köln vom Portal laden")
     p.add_argument("directory")
