@@ -124,7 +124,6 @@ def test_every_bad_input_is_named_with_sheet_row_and_column(demo, tmp_path):
     path = folder / "plaene" / "kalk.xlsx"
     _set(path, "Ziele", 2, "Indikator", "Glücksquote")                      # unknown indicator
     _set(path, "Ziele", 3, "Zieljahr", 2019)                                # target year before the baseline year
-    _set(path, "Ziele", 4, "Basiswert (aus den Daten)", 99.9)               # typed baseline differs from the data
     _set(path, "Maßnahmen", 2, "Projekt-Nr.", "P-2021-99")                  # project that does not exist
     _set(path, "Maßnahmen", 3, "Budget geplant (EUR)", "zwanzigtausend")    # budget as text
     _set(path, "Maßnahmen", 4, "Status", "halb fertig")                     # unknown status
@@ -139,7 +138,6 @@ def test_every_bad_input_is_named_with_sheet_row_and_column(demo, tmp_path):
     expected = {
         ("Ziele", 2, "Indikator"): "unbekannter Indikator 'Glücksquote'",
         ("Ziele", 3, "Zieljahr"): "Zieljahr 2019 liegt nicht nach dem Basisjahr 2020",
-        ("Ziele", 4, "Basiswert (aus den Daten)"): "eingetragener Basiswert 99,9 weicht vom Wert aus den Daten ab",
         ("Maßnahmen", 2, "Projekt-Nr."): "Projekt P-2021-99 gibt es in der Dokumentation der Kernprozesse",
         ("Maßnahmen", 3, "Budget geplant (EUR)"): "keine Zahl (Wert: 'zwanzigtausend')",
         ("Maßnahmen", 4, "Status"): "unbekannter Wert 'halb fertig' (erlaubt: geplant, in Vorbereitung",
@@ -215,12 +213,25 @@ def test_person_columns_are_checked_and_dropped(demo, tmp_path):
 
 
 def test_baselines_come_from_the_data(demo, tmp_path):
-    """The loader takes each goal's baseline from the data, whatever the workbook says (an empty cell is fine)."""
+    """The loader takes each goal's baseline from the data, whatever the workbook says (an empty cell is fine); a
+    typed baseline that differs, or a target on the wrong side of the baseline, is noted on the goal (the data are
+    revised by the city, so it is no error) and the plan document says so."""
+    from veedel_lib.reports.sozialraumgebietsplan import AreaPlan
+
     folder, ds = _data_folder(demo, tmp_path)
     path = folder / "plaene" / "kalk.xlsx"
-    for row in (2, 3, 4):
+    for row in (2, 3):
         _set(path, "Ziele", row, "Basiswert (aus den Daten)", None)
+    _set(path, "Ziele", 4, "Basiswert (aus den Daten)", 99.9)
+    _set(path, "Ziele", 3, "Zielwert", 99.0)
     goals = load_plans(ds, PARAMETERS).goals.set_index("number")
+    assert goals.at["Z-1", "baseline_note"] == ""
+    assert "weicht vom Wert aus den Daten ab" in goals.at["Z-3", "baseline_note"]
+    assert "Zielwert liegt nicht unter dem Basiswert" in goals.at["Z-2", "baseline_note"]
+    notes = [b.markdown.replace("\u2011", "-") for b in AreaPlan.open("kalk", dataset=ds,
+                                                                      parameters_dir=PARAMETERS).goals()
+             if hasattr(b, "markdown")]
+    assert any("**Z-3:** Der in der Mappe eingetragene Basiswert weicht" in n for n in notes)
     comparison = compare_with_city(demo, "kalk", 2020).set_index("indicator")
     for number, goal in goals.iterrows():
         assert goal["baseline_value"] == pytest.approx(comparison.at[goal["indicator"], "area_value"])

@@ -78,6 +78,23 @@ STRATEGIES = {
 }
 
 
+NEEDS = {
+    "sgb2_quote": "Mehr Menschen im Veedel den Weg aus dem Leistungsbezug eröffnen: Beratung, Qualifizierung und "
+                  "Arbeit vor Ort verbinden.",
+    "sgb2_children_quote": "Kinderarmut verringern: Familien mit Kindern früh erreichen und bei Leistungen, Bildung "
+                           "und Teilhabe unterstützen.",
+    "transfer_quote": "Existenzsichernde Leistungen wohnortnah erklären und den Zugang zu Arbeit und Beratung "
+                      "erleichtern.",
+    "unemployment_share": "Arbeitslosigkeit im Veedel senken: Zugänge zu Beschäftigung und Weiterbildung schaffen.",
+    "youth_unemployment_share": "Junge Menschen beim Übergang von der Schule in Ausbildung und Beruf begleiten.",
+    "hze_rate": "Familien früher unterstützen, damit weniger Hilfen zur Erziehung nötig werden.",
+    "gsi_age_quote": "Altersarmut begegnen: ältere Menschen erreichen, beraten und ins Veedelsleben einbinden.",
+    "gsi_em_quote": "Menschen mit Erwerbsminderung wohnortnah beraten und in Nachbarschaftsangebote einbinden.",
+    "asylblg_quote": "Geflüchtete Menschen beim Ankommen im Veedel begleiten.",
+}
+"""The wording of a Handlungserfordernis that follows from a Handlungsbedarf on an indicator (demo plans)."""
+
+
 def _rng(area_id: str, seed: int) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(f"plan/{area_id}".encode("utf-8"))])
 
@@ -114,8 +131,8 @@ def plan_records(ds: Dataset, documentation: Documentation, area: Area, config: 
     for position, row in enumerate(needs.itertuples(), start=1):
         rising = row.direction == "higher_is_better"
         need_rows.append({**base, "Nr.": f"H-{position}", "Quelle": config.analysis_source, "Indikator": row.label,
-                          "Handlungserfordernis": f"{row.label} {'erhöhen' if rising else 'senken'}: Handlungsbedarf "
-                                                  f"„{row.need}“ in der Sozialraumgebietsanalyse {ANALYSIS_YEAR}."})
+                          "Handlungserfordernis": NEEDS.get(row.indicator, f"{row.label} "
+                                                            f"{'erhöhen' if rising else 'senken'}.")})
         step = goal_step(float(row.area_value))
         target = row.area_value + step if rising else row.area_value - step
         points = "Prozentpunkt" if row.unit == "percent" else "Promillepunkt"

@@ -190,3 +190,13 @@ def status_date(report_year: int, today: _dt.date | None = None) -> _dt.date:
     """The date a report's plan statuses describe: the end of the report year, or today if that is earlier."""
     today = today or _dt.date.today()
     return min(_dt.date(report_year, 12, 31), today)
+
+
+def current_plans(plans: Plans, year: int) -> Plans:
+    """Each area's plan in the period that contains ``year`` (else its latest earlier one), all areas together."""
+    parts = [plans.of(a, p) for a in plans.area_ids if (p := plans.period_for(a, year)) is not None]
+    if not parts:
+        return plans.of("", None)
+    frames = {key: pd.concat([getattr(p, key) for p in parts], ignore_index=True)
+              for key in ("plans", "needs", "goals", "strategies", "measures", "decisions")}
+    return Plans(**frames, area_ids=plans.area_ids, files=plans.files)

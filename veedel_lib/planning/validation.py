@@ -4,8 +4,10 @@ Validation collects every problem of every workbook and raises one :class:`DataV
 columns (Ansprechperson, E-Mail) are checked and then dropped, and a public text that contains an e-mail
 address is a problem: public plans name offices and organisations, never persons. Baselines are never typed
 in: the loader takes each goal's baseline value from the data (the area's value of the goal's indicator in
-its baseline year, with the counts behind it for disclosure control); a baseline typed into the workbook is
-compared with the data and a difference is a problem. Links are checked: goals to Handlungserfordernisse,
+its baseline year, with the counts behind it for disclosure control). A baseline typed into the workbook is
+compared with the data, and so is the target with the baseline's side: these depend on the data, which the city
+revises, so a difference is not an error but a note on the goal (``baseline_note``, without the value: it may
+rest on counts that disclosure control withholds), which the plan document shows where the baseline is published. Links are checked: goals to Handlungserfordernisse,
 strategies, measures and decisions to goals, measures to projects of the Kernprozess documentation, and
 bottom-up Handlungserfordernisse to themes the Sozialraumkoordination passed to the Sozialplanung.
 """
@@ -66,7 +68,7 @@ class Plans:
     ``needs``: area_id, period, number, source, indicator, field, city_theme, text, themes_passed (bottom-up: themes
     of the field passed to the Sozialplanung). ``goals``: area_id, period, number, needs (list), indicator, label,
     unit, indicator_direction, direction ("senken"/"steigern"), baseline_year, baseline_value, baseline_numerator,
-    baseline_denominator, threshold, denominator_threshold, target, target_year, text. ``strategies``: area_id,
+    baseline_denominator, threshold, denominator_threshold, target, target_year, text, baseline_note. ``strategies``: area_id,
     period, number, goals, text. ``measures``: area_id, period, number, title, field, goals, lead, partners,
     planned_start, planned_end, start, end, status, budget, spent (EUR), funding, projects (list), output,
     output_target, output_actual. ``decisions``: area_id, period, committee, date, drucksache, kind, goals, text.
@@ -456,7 +458,7 @@ class _Workbook:
         periods = {p: parse_period(p) for p in frame["period"].dropna().unique()}
         baselines = self._baselines(frame)
         catalogue = context.ds.catalogue
-        added: dict[str, list] = {k: [] for k in BASELINE_COLUMNS}
+        added: dict[str, list] = {k: [] for k in (*BASELINE_COLUMNS, "baseline_note")}
         for record in frame.itertuples():
             indicator = catalogue.indicator(record.indicator) if record.indicator else None
             found = baselines.get((record.indicator, record.baseline_year))
@@ -466,6 +468,7 @@ class _Workbook:
             added["baseline_denominator"].append(float(found["denominator"]) if found is not None else np.nan)
             added["threshold"].append(catalogue.threshold(indicator) if indicator else np.nan)
             added["denominator_threshold"].append(catalogue.denominator_threshold(indicator) if indicator else np.nan)
+            added["baseline_note"].append("")
             if indicator is not None and record.direction is not None and indicator.direction != "neutral" \
                     and DIRECTION_OF[record.direction] != indicator.direction:
                 wish = "höhere" if indicator.direction == "higher_is_better" else "niedrigere"
@@ -486,19 +489,17 @@ class _Workbook:
                              f"für {indicator.label} im Basisjahr {record.baseline_year} liegen für "
                              f"{context.area.name} keine Daten vor")
                 continue
+            note = []
             if np.isfinite(record.baseline_typed) and abs(record.baseline_typed - value) > \
                     context.config.goal_tolerance + 1e-9:
-                self.problem("goals", record.position, "Basiswert (aus den Daten)",
-                             f"eingetragener Basiswert {_german(record.baseline_typed)} weicht vom Wert aus den Daten "
-                             f"ab ({_german(value)} für {record.baseline_year}); der Basiswert wird aus den Daten "
-                             "übernommen")
+                note.append("Der in der Mappe eingetragene Basiswert weicht vom Wert aus den Daten ab; verwendet wird "
+                            "der Wert aus den Daten.")
             if np.isfinite(record.target) and record.direction is not None:
                 wrong = record.target >= value if record.direction == "senken" else record.target <= value
                 if wrong:
-                    side = "unter" if record.direction == "senken" else "über"
-                    self.problem("goals", record.position, "Zielwert",
-                                 f"Zielwert {_german(record.target)} liegt nicht {side} dem Basiswert "
-                                 f"{_german(value)} ({record.baseline_year}), obwohl der Wert {record.direction} soll")
+                    note.append(f"Der Zielwert liegt nicht {'unter' if record.direction == 'senken' else 'über'} "
+                                f"dem Basiswert, obwohl der Wert {record.direction} soll.")
+            added["baseline_note"][-1] = " ".join(note)
         for key, values in added.items():
             frame[key] = values
 
@@ -585,6 +586,7 @@ def _finish(sheet: Sheet, frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataF
     if sheet.key == "goals":
         for key in BASELINE_COLUMNS:
             frame[key] = frame[key].astype(float) if key in frame else np.nan
+        frame["baseline_note"] = frame["baseline_note"].astype(object) if "baseline_note" in frame else ""
         indicators = [catalogue.indicator(i) for i in frame["indicator"]]
         frame["label"] = [i.name for i in indicators]
         frame["unit"] = [i.unit for i in indicators]

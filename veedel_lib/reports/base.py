@@ -32,6 +32,7 @@ from ..params.areas import PROGRAMME_ID, Area
 from ..params.catalogue import Indicator
 from ..params.reference import STADTBEZIRKE
 from ..params.run_config import DEMO, AnalysisSettings, RunConfig, load_run_config, parameters_dir
+from ..planning.schema import PLANS_FOLDER
 from ..render import formatting as fmt
 from ..render.blocks import ReportTitle
 
@@ -62,14 +63,15 @@ def _fingerprint(parameters: Path, data_dir: Path) -> str:
     """SHA-256 over the bytes of the parameter files and documentation workbooks a report may read.
 
     The dataset's cache key already covers the statistics, indicators.yml and areas.yml; this adds what
-    it does not (run.yml, targets.yml, kernprozess.yml, sozialindex.yml, qualitative findings, workbooks),
+    it does not (run.yml, targets.yml, kernprozess.yml, planung.yml, sozialindex.yml, qualitative findings, the
+    documentation and plan workbooks),
     so an edited file is never answered from a stale memo in a warm kernel.
     """
     digest = hashlib.sha256(str(data_dir).encode())
     files = sorted(p for p in parameters.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml", ".md"))
-    documentation = data_dir / DOCUMENTATION_FOLDER
-    if documentation.is_dir():
-        files += sorted(documentation.glob("*.xlsx"))
+    for folder in (data_dir / DOCUMENTATION_FOLDER, data_dir / PLANS_FOLDER):
+        if folder.is_dir():
+            files += sorted(folder.glob("*.xlsx"))
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
