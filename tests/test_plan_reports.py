@@ -187,3 +187,20 @@ def test_jahresbericht_and_programmevaluation_count_the_same_goals(demo):
     effects = evaluation.effects().set_index("indicator")
     assert effects.at["sgb2_quote", "estimate"] < 0
     assert np.isfinite(effects["ci_low"]).all()
+
+
+@pytest.mark.slow
+def test_a_run_publishes_the_plans_and_the_programme_evaluation(demo_run):
+    """The session's demo run (run.yml's reports, HTML and PDF): a plan document per area, the Programmevaluation
+    once, and the new sections of the evaluation and the Jahresbericht."""
+    for area in ("kalk", "bilderstoeckchen"):
+        folder = demo_run / "reports" / area
+        html = (folder / "sozialraumgebietsplan.html").read_text(encoding="utf-8")
+        assert "Sozialraumgebietsplan 2021–2025" in html and "Ziele des Sozialraumgebietsplans 2021–2025" in html
+        assert (folder / "sozialraumgebietsplan.pdf").read_bytes().startswith(b"%PDF")
+        assert "Ziele des Sozialraumgebietsplans" in (folder / "evaluation.html").read_text(encoding="utf-8")
+        assert (folder / "tables" / "sozialraumgebietsplan" / "ziele.csv").exists()
+    programme = demo_run / "reports" / "programm"
+    assert "Sozialraumgebietspläne" in (programme / "jahresbericht.html").read_text(encoding="utf-8")
+    evaluation = (programme / "programmevaluation.html").read_text(encoding="utf-8")
+    assert "Wild-Cluster-Bootstrap" in evaluation and (programme / "programmevaluation.pdf").exists()
