@@ -186,7 +186,8 @@ def _measures(documentation: Documentation, area: Area, base: dict, goals: list[
         title = f"{title} (Ausbau)" if title in titles else title
         titles.add(title)
         start = project.start.date()
-        planned_start = start - _dt.timedelta(days=int(rng.integers(0, 120)))
+        late_start = rng.random() < 0.35  # about a third of the measures started later than planned
+        planned_start = start - _dt.timedelta(days=int(rng.integers(45, 150)) if late_start else 0)
         planned_end = planned_start + _dt.timedelta(days=int(30.5 * rng.integers(18, 36)))
         status = status_of[project.status]
         end = project.end.date() if pd.notna(project.end) else None

@@ -67,6 +67,11 @@ def code(value) -> str:
     return str(value).replace("-", NO_BREAK_HYPHEN) if isinstance(value, str) else ""
 
 
+def _short(value) -> str:
+    """A date as "03/21" for narrow timeline columns, an en dash when missing."""
+    return fmt.MISSING if value is None or pd.isna(value) else f"{pd.Timestamp(value):%m/%y}"
+
+
 def _refs(values) -> str:
     return ", ".join(code(v) for v in values) if isinstance(values, list) and values else ""
 
@@ -280,7 +285,7 @@ def goal_sentences(public: pd.DataFrame, area_name: str, period: str) -> str:
         lines[0] += f" {withheld} Ziele beruhen auf zu kleinen Zahlen und werden nicht eingeschätzt (Geheimhaltung)."
     for row in known.itertuples():
         if row.status == NOT_MEASURABLE:
-            lines.append(f"- **{code(row.number)} {row.label}:** noch nicht messbar – nach dem Basisjahr {row.baseline_year} "
+            lines.append(f"- **{code(row.number)} {row.label}:** noch nicht messbar – nach dem Basisjahr {int(row.baseline_year)} "
                          f"liegen erst {int(row.years_after)} Jahreswerte vor.")
             continue
         reading = {ON_TRACK: "Setzt sich der bisherige Trend fort, wird der Zielwert erreicht",
@@ -290,16 +295,15 @@ def goal_sentences(public: pd.DataFrame, area_name: str, period: str) -> str:
         interval = (f"{fmt.rate(row.projection_low, row.unit)} bis {fmt.rate(row.projection_high, row.unit)}")
         doubt = (" Das Intervall reicht über den Zielwert hinweg: ob das Ziel erreicht wird, ist offen."
                  if not row.certain else "")
-        lines.append(f"- **{code(row.number)} {row.label}:** {reading} ({row.target_year}: "
+        lines.append(f"- **{code(row.number)} {row.label}:** {reading} ({int(row.target_year)}: "
                      f"{fmt.rate(row.projection, row.unit)}, Intervall {interval}; Ziel "
                      f"{fmt.rate(row.target, row.unit)}).{doubt}")
     return "\n".join(lines)
 
 
 MEASURE_MONITORING = [Col("number", "Nr."), Col("title", "Maßnahme"), Col("status", "Status"),
-                      Col("dates", "Zeitraum geplant / tatsächlich"), Col("delay", "Verzug (Monate)", "integer"),
-                      Col("budget", "Budget geplant", "measure", unit="eur"),
-                      Col("spent", "verausgabt", "measure", unit="eur"),
+                      Col("dates", "Zeitraum: Plan / Ist"), Col("delay", "Verzug (Monate)", "integer"),
+                      Col("budget", "Budget", "measure", unit="eur"), Col("spent", "ausgegeben", "measure", unit="eur"),
                       Col("spent_share", "Anteil", "share", decimals=0)]
 OUTPUT_COLUMNS = [Col("number", "Nr."), Col("title", "Maßnahme"), Col("output", "Output-Indikator"),
                   Col("output_actual", "erreicht", "count", threshold=OUTPUT_THRESHOLD),
@@ -312,7 +316,7 @@ def measure_monitoring(measures: pd.DataFrame, period: str, as_of: _dt.date,
     if measures.empty:
         return [TextBlock(f"Der Plan {period} enthält noch keine Maßnahmen.")]
     frame = _measure_frame(measures)
-    frame["dates"] = [f"{_month(ps)}–{_month(pe)} / " + (f"{_month(s)}–{_month(e)}" if pd.notna(s) else
+    frame["dates"] = [f"{_short(ps)}–{_short(pe)} / " + (f"{_short(s)}–{_short(e)}" if pd.notna(s) else
                                                           "nicht begonnen")
                       for ps, pe, s, e in zip(frame["planned_start"], frame["planned_end"], frame["start"],
                                               frame["end"])]
@@ -325,7 +329,8 @@ def measure_monitoring(measures: pd.DataFrame, period: str, as_of: _dt.date,
               "geplanten Mitteln sind ausgegeben"
             + (f", bei {len(over)} Maßnahmen mehr als geplant." if len(over) else "."))
     return [TableBlock(name, f"Maßnahmen des Plans {period}: Stand, Verzug und Mittel", frame, MEASURE_MONITORING,
-                       note="Zeitraum: Monat/Jahr von Beginn und Ende, tatsächlich oder voraussichtlich. Verzug: "
+                       note="Zeitraum: Monat/Jahr von Beginn und Ende laut Plan / tatsächlich oder voraussichtlich. "
+                            "Budget: geplante Kosten; Anteil: ausgegeben in Prozent des Budgets. Verzug: "
                             "Monate, um die Beginn oder Ende später liegen als geplant (bei nicht begonnenen "
                             "Maßnahmen bis zum Stichtag)."),
             TextBlock(text)] + output_table(frame, period, name)

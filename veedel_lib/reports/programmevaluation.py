@@ -67,15 +67,12 @@ class ProgrammeEvaluation(ReportContent):
                                                               self.year, self.level))
 
     def _effect_columns(self) -> list[Col]:
+        counts = ("count_min", "denominator_min")
+        points = [("estimate", "Effekt (15 Gebiete)"), ("ci_low", f"{self.level_text}-Intervall von"),
+                  ("ci_high", "bis"), ("naive_ci_low", "naives Intervall von"), ("naive_ci_high", "bis")]
         return [Col("label", "Indikator"), *COUNTS,
-                Col("estimate", "Effekt (15 Gebiete)", "points", unit="unit", based_on=("count_min", "denominator_min")),
-                Col("ci_low", f"{self.level_text}-Intervall von", "points", unit="unit",
-                    based_on=("count_min", "denominator_min")),
-                Col("ci_high", "bis", "points", unit="unit", based_on=("count_min", "denominator_min")),
-                Col("naive_ci_low", "naives Intervall von", "points", unit="unit",
-                    based_on=("count_min", "denominator_min")),
-                Col("naive_ci_high", "bis", "points", unit="unit", based_on=("count_min", "denominator_min")),
-                Col("verdict", "Einordnung", based_on=("count_min", "denominator_min"))]
+                *[Col(key, header, "points", unit="unit", decimals=2, based_on=counts) for key, header in points],
+                Col("verdict", "Einordnung", based_on=counts)]
 
     @staticmethod
     def _verdict(row: pd.Series) -> str:
@@ -106,8 +103,8 @@ class ProgrammeEvaluation(ReportContent):
         for row in public.itertuples():
             if not isinstance(row.verdict, str) or row.verdict == "nicht auswertbar":
                 continue
-            change = fmt.points(row.estimate, row.unit)
-            interval = f"{fmt.points(row.ci_low, row.unit)} bis {fmt.points(row.ci_high, row.unit)}"
+            change = fmt.points(row.estimate, row.unit, 2)
+            interval = f"{fmt.points(row.ci_low, row.unit, 2)} bis {fmt.points(row.ci_high, row.unit, 2)}"
             if row.verdict == "kein gesicherter Unterschied":
                 reading = (f"Die 15 Gebiete haben sich seit {self.baseline_year} im Mittel um {change} anders "
                            f"entwickelt als die übrige Stadt; das Intervall ({interval}) schließt null ein: Ein "
