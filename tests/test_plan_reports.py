@@ -108,7 +108,8 @@ def test_round_trip_prefilled_workbook_to_the_plan_document(demo, tmp_path):
     monitoring = Collecting()
     monitoring.show(evaluation.plan_goals())
     measures = "\n".join(monitoring.html).replace("\u2011", "-")
-    assert "Veedelslotsen Kalk" in measures and "107 %" in measures    # 51.250,50 of 48.000 EUR spent
+    assert "Veedelslotsen Kalk" in measures and "48.000\u00a0€" in measures
+    assert "bei 1 Maßnahme mehr als geplant" in measures                # 51.250,50 of 48.000 EUR spent
     assert re.search(r">6<", measures), "ended six months late"
     assert "beratene Personen" in measures and 'title="geheim gehalten"' in measures  # 2 people: withheld
 
@@ -120,6 +121,7 @@ def test_the_plan_document_of_every_demo_area(demo):
         assert "Sozialraumgebietsanalyse 2020" in html and "Planungskonferenz" in html
         assert "Bezirksvertretung" in html and "Meilensteinkonferenz" in html and "Summe" in html
         assert "bottom-up" in html and "top-down" in html
+        assert "Abbildung 1: Zeitplan der Maßnahmen 2021–2025" in html and "hinter dem geplanten Zeitplan" in html
 
 
 def test_an_area_without_plan_says_so(demo, tmp_path):
@@ -138,6 +140,9 @@ def test_evaluation_and_meilensteinbericht_report_goals_on_and_off_track(demo):
     trend = next(b for b in blocks if isinstance(b, TableBlock) and b.name == "ziele_trend")
     states = trend.frame.set_index("indicator")["assessment"]
     assert states["sgb2_quote"].startswith(ON_TRACK) and states["sgb2_children_quote"].startswith("nicht auf Kurs")
+    figure = next(b for b in blocks if getattr(b, "name", "") == "ziele_verlauf")
+    assert set(figure.chart.data["number"]) == {"Z-1", "Z-2", "Z-3"} and figure.chart.data["year"].min() == 2020
+    assert "1 nicht auf Kurs" in figure.chart.alt
     sentences = next(b for b in blocks if isinstance(b, TextBlock) and "Zielen des Plans" in b.markdown).markdown
     assert "SGB-II-Quote:** Setzt sich der bisherige Trend fort, wird der Zielwert erreicht" in \
         sentences.replace("\u2011", "-")

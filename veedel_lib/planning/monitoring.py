@@ -74,7 +74,8 @@ def track_goal(series: pd.DataFrame, baseline_year: int, baseline_value: float, 
     """The state of one goal from its yearly ``series`` (year, numerator, denominator, value, ci_low, ci_high).
 
     Returns current_year, current_value, current_ci_low, current_ci_high, current_numerator, current_denominator,
-    share_covered (%), projection, projection_low, projection_high, years_after, status (one of
+    share_covered (%), projection, projection_low, projection_high, trend_start (the trend line's value in the
+    baseline year, for drawing it), years_after, status (one of
     :data:`STATUSES`), certain (False when the interval allows both reaching and missing the target),
     count_min and denominator_min (the smallest yearly counts used: disclosure control rests on them).
     """
@@ -83,7 +84,7 @@ def track_goal(series: pd.DataFrame, baseline_year: int, baseline_value: float, 
     after = used[used["year"] > baseline_year]
     result = {"current_year": np.nan, "current_value": np.nan, "current_ci_low": np.nan, "current_ci_high": np.nan,
               "current_numerator": np.nan, "current_denominator": np.nan, "share_covered": np.nan,
-              "projection": np.nan, "projection_low": np.nan, "projection_high": np.nan,
+              "projection": np.nan, "projection_low": np.nan, "projection_high": np.nan, "trend_start": np.nan,
               "years_after": int(len(after)), "status": NOT_MEASURABLE, "certain": False,
               "count_min": float(used["numerator"].min()) if len(used) else np.nan,
               "denominator_min": float(used["denominator"].min()) if len(used) else np.nan}
@@ -105,9 +106,11 @@ def track_goal(series: pd.DataFrame, baseline_year: int, baseline_value: float, 
                        "certain": reaches(float(row["ci_low"]), target, direction) == reaches(
                            float(row["ci_high"]), target, direction)})
         return result
-    point, low, high = project(used["year"].to_numpy(), used["value"].to_numpy(dtype=float),
-                               used["denominator"].to_numpy(dtype=float), target_year, level)
+    years, values = used["year"].to_numpy(), used["value"].to_numpy(dtype=float)
+    weights = used["denominator"].to_numpy(dtype=float)
+    point, low, high = project(years, values, weights, target_year, level)
     result.update({"projection": point, "projection_low": low, "projection_high": high,
+                   "trend_start": project(years, values, weights, baseline_year, level)[0],
                    "status": ON_TRACK if reaches(point, target, direction) else OFF_TRACK,
                    "certain": reaches(low, target, direction) == reaches(high, target, direction)})
     return result
@@ -129,7 +132,7 @@ GOAL_COLUMNS = ["area_id", "period", "number", "indicator", "label", "unit", "di
                 "baseline_value", "baseline_numerator", "baseline_denominator", "target", "target_year", "text",
                 "threshold", "denominator_threshold", "current_year", "current_value", "current_ci_low",
                 "current_ci_high", "current_numerator", "current_denominator", "share_covered", "projection",
-                "projection_low", "projection_high", "years_after", "status", "certain", "count_min",
+                "projection_low", "projection_high", "trend_start", "years_after", "status", "certain", "count_min",
                 "denominator_min"]
 
 
@@ -145,6 +148,22 @@ def monitor_goals(ds: Dataset, plans: Plans, report_year: int, level: float = 0.
             rows.append({**{k: getattr(goal, k) for k in GOAL_COLUMNS if hasattr(goal, k)}, **state})
     frame = pd.DataFrame(rows, columns=GOAL_COLUMNS)
     return frame.astype({"certain": bool}) if len(frame) else frame
+
+
+def goal_paths(ds: Dataset, plans: Plans, report_year: int, level: float = 0.95) -> pd.DataFrame:
+    """The yearly values of every goal's indicator in its area from the goal's baseline year to the report year:
+    area_id, number, label, unit, year, numerator, denominator, value, ci_low, ci_high and the publish thresholds
+    (for the goals' figure; each value rests on its year's counts)."""
+    rows = []
+    for area_id, goals in plans.goals.groupby("area_id", sort=False):
+        series = goal_series(ds, area_id, list(goals["indicator"]), report_year, level)
+        for goal in goals.itertuples(index=False):
+            own = series[(series["indicator"] == goal.indicator) & (series["year"] >= goal.baseline_year)]
+            rows.append(own.assign(area_id=area_id, number=goal.number, label=goal.label, unit=goal.unit,
+                                   threshold=goal.threshold, denominator_threshold=goal.denominator_threshold))
+    columns = ["area_id", "number", "label", "unit", "year", "numerator", "denominator", "value", "ci_low", "ci_high",
+               "threshold", "denominator_threshold"]
+    return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
 
 
 def months_between(earlier: pd.Timestamp | _dt.date, later: pd.Timestamp | _dt.date) -> float:

@@ -17,7 +17,7 @@ from ..errors import ConfigurationError
 from ..kernprozess import Kernprozesse, load_kernprozesse
 from ..params.catalogue import Indicator, is_favourable
 from ..planning import Plans, load_plans
-from ..planning.monitoring import monitor_goals, monitor_measures, status_date
+from ..planning.monitoring import goal_paths, monitor_goals, monitor_measures, status_date
 from ..render import figures
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
@@ -256,5 +256,6 @@ class Evaluation(ReportContent):
         intro = TextBlock(f"Die Bezirksvertretung hat für {self.area.name} im Sozialraumgebietsplan {period} Ziele "
                           "beschlossen. Hier steht, wo jedes Ziel nach den Daten steht und ob der Trend seit dem "
                           "Basisjahr bis zum Zieljahr reicht, und wie weit die Maßnahmen sind.")
-        return [intro, *pb.goal_monitoring(goals, self.area.name, period, self.year, self.level_text),
+        paths = goal_paths(self.ds, plan, self.year, self.level)
+        return [intro, *pb.goal_monitoring(goals, self.area.name, period, self.year, self.level_text, paths),
                 *pb.measure_monitoring(measures, period, status_date(self.year))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..planning.monitoring import NOT_MEASURABLE, OFF_TRACK, monitor_goals, monitor_measures, status_date
+from ..planning.monitoring import NOT_MEASURABLE, OFF_TRACK, goal_paths, monitor_goals, monitor_measures, status_date
 from ..render import formatting as fmt
 from ..render.blocks import Block, TextBlock
 from ..render.disclosure import masked
@@ -69,7 +69,8 @@ class MilestoneReport(AreaPlan):
         """Per goal: baseline, current value, share of the way, trend to the target year, judgement."""
         if (missing := self._missing()) is not None:
             return missing
-        return pb.goal_monitoring(self.goal_states(), self.area.name, self.period, self.year, self.level_text)
+        paths = goal_paths(self.ds, self.plan(), self.year, self.level)
+        return pb.goal_monitoring(self.goal_states(), self.area.name, self.period, self.year, self.level_text, paths)
 
     def delayed_measures(self) -> list[Block]:
         """The measures behind their schedule (or postponed), with their delay and funds."""

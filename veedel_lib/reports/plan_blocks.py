@@ -17,7 +17,8 @@ import pandas as pd
 from ..planning import Plans
 from ..planning.monitoring import NOT_MEASURABLE, OFF_TRACK, ON_TRACK, REACHED, STATUSES
 from ..render import formatting as fmt
-from ..render.blocks import Block, Col, TableBlock, TextBlock
+from ..render import plan_figures
+from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import count_pair, masked
 
 BASELINE = ("baseline_numerator", "baseline_denominator")
@@ -156,12 +157,18 @@ MEASURE_COLUMNS = [Col("number", "Nr."), Col("title", "Maßnahme"), Col("respons
                    Col("timeline", "Zeitraum geplant"), Col("status", "Status"), Col("links", "Ziele und Projekte")]
 
 
-def measures_by_field(plan: Plans) -> list[Block]:
-    """One table per Handlungsfeld: responsibilities, timeline, status and the links to goals and projects."""
+def measures_by_field(plan: Plans, states: pd.DataFrame | None = None, period: str = "",
+                      as_of: _dt.date | None = None, area_name: str = "") -> list[Block]:
+    """The measures' timeline (when ``states``, the monitored measures, are given) and one table per Handlungsfeld:
+    responsibilities, timeline, status and the links to goals and projects."""
     if plan.measures.empty:
         return [TextBlock("Der Plan nennt noch keine Maßnahmen.")]
     frame = _measure_frame(plan.measures)
     blocks: list[Block] = []
+    if states is not None and as_of is not None:
+        chart = plan_figures.measure_timeline(_numbered(states), period, as_of, area_name)
+        blocks.append(ChartBlock("massnahmen_zeitplan", chart, [
+            Col(k, h) for k, h in chart.data_columns.items()]))
     for number, (field, part) in enumerate(frame.groupby("field", sort=True), start=1):
         blocks.append(TableBlock(f"massnahmen_{number}", f"Maßnahmen im Handlungsfeld {field}",
                                  part.reset_index(drop=True), MEASURE_COLUMNS))
@@ -253,9 +260,32 @@ def monitoring_frame(goals: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def goal_monitoring(goals: pd.DataFrame, area_name: str, period: str, year: int, level_text: str) -> list[Block]:
+def goal_paths_chart(paths: pd.DataFrame, goals: pd.DataFrame, area_name: str, period: str,
+                     level_text: str) -> ChartBlock | None:
+    """The goals' figure from masked values only: yearly values on their counts, trend and judgement on the goal's
+    counts (None when nothing may be shown)."""
+    series_columns = [Col("number", "Ziel"), Col("label", "Indikator"), Col("year", "Jahr", "year"),
+                      *count_pair("numerator", "denominator"),
+                      *[Col(k, k, "rate", unit="unit", based_on=("numerator", "denominator"))
+                        for k in ("value", "ci_low", "ci_high")]]
+    series = masked(paths, series_columns)
+    if series["value"].notna().sum() == 0:
+        return None
+    shown = masked(monitoring_frame(goals), goal_monitoring_columns(level_text)
+                   + [Col("trend_start", "trend_start", "rate", unit="unit", based_on=TRACK)])
+    shown["status"] = shown["status"].where(shown["assessment"].map(lambda a: isinstance(a, str) and a != ""))
+    chart = plan_figures.goal_paths(series, shown, area_name, period)
+    return ChartBlock("ziele_verlauf", chart, [
+        Col("number", "Ziel"), Col("label", "Indikator"), Col("year", "Jahr", "year"),
+        *count_pair("numerator", "denominator"),
+        Col("value", area_name, "rate", unit="unit", based_on=("numerator", "denominator"))])
+
+
+def goal_monitoring(goals: pd.DataFrame, area_name: str, period: str, year: int, level_text: str,
+                    paths: pd.DataFrame | None = None) -> list[Block]:
     """Per goal: baseline, current value with interval, target, share of the way (one table), the trend to the
-    target year with its interval and the judgement (a second table); sentences from the published values only."""
+    target year with its interval and the judgement (a second table), the goals' figure when ``paths`` (the yearly
+    values, :func:`veedel_lib.planning.monitoring.goal_paths`) are given; sentences from published values only."""
     if goals.empty:
         return [TextBlock(f"Der Plan {period} für {area_name} enthält noch keine Ziele.")]
     frame = monitoring_frame(goals)
@@ -270,7 +300,9 @@ def goal_monitoring(goals: pd.DataFrame, area_name: str, period: str, year: int,
                        note="Trend im Zieljahr: Gerade durch die Jahreswerte seit dem Basisjahr (gewichtet mit den "
                             f"gezählten Personen), fortgeschrieben bis zum Zieljahr, mit {level_text}-Intervall. "
                             "„unsicher“: das Intervall lässt Erreichen und Verfehlen des Zielwerts zu.")
-    return [state, trend, TextBlock(goal_sentences(public, area_name, period))]
+    blocks: list[Block] = [state, trend, TextBlock(goal_sentences(public, area_name, period))]
+    chart = goal_paths_chart(paths, goals, area_name, period, level_text) if paths is not None and len(paths) else None
+    return blocks + ([chart] if chart is not None else [])
 
 
 def goal_sentences(public: pd.DataFrame, area_name: str, period: str) -> str:
@@ -303,8 +335,7 @@ def goal_sentences(public: pd.DataFrame, area_name: str, period: str) -> str:
 
 MEASURE_MONITORING = [Col("number", "Nr."), Col("title", "Maßnahme"), Col("status", "Status"),
                       Col("dates", "Zeitraum: Plan / Ist"), Col("delay", "Verzug (Monate)", "integer"),
-                      Col("budget", "Budget", "measure", unit="eur"), Col("spent", "ausgegeben", "measure", unit="eur"),
-                      Col("spent_share", "Anteil", "share", decimals=0)]
+                      Col("budget", "Budget", "measure", unit="eur"), Col("spent", "ausgegeben", "measure", unit="eur")]
 OUTPUT_COLUMNS = [Col("number", "Nr."), Col("title", "Maßnahme"), Col("output", "Output-Indikator"),
                   Col("output_actual", "erreicht", "count", threshold=OUTPUT_THRESHOLD),
                   Col("output_target", "Ziel", "count", threshold=OUTPUT_THRESHOLD)]
@@ -316,8 +347,8 @@ def measure_monitoring(measures: pd.DataFrame, period: str, as_of: _dt.date,
     if measures.empty:
         return [TextBlock(f"Der Plan {period} enthält noch keine Maßnahmen.")]
     frame = _measure_frame(measures)
-    frame["dates"] = [f"{_short(ps)}–{_short(pe)} / " + (f"{_short(s)}–{_short(e)}" if pd.notna(s) else
-                                                          "nicht begonnen")
+    frame["dates"] = [f"{_short(ps)}–{_short(pe)} / " + (f"{_short(s)}–{_short(e) if pd.notna(e) else 'offen'}"
+                                                          if pd.notna(s) else "nicht begonnen")
                       for ps, pe, s, e in zip(frame["planned_start"], frame["planned_end"], frame["start"],
                                               frame["end"])]
     delayed = frame[frame["delayed"]]
@@ -327,10 +358,11 @@ def measure_monitoring(measures: pd.DataFrame, period: str, as_of: _dt.date,
                f"{int(delayed['delay'].max())} Monaten)" if len(delayed) and delayed["delay"].max() > 0 else "")
             + f"; {fmt.measure(frame['spent'].sum(), 'EUR')} von {fmt.measure(frame['budget'].sum(), 'EUR')} "
               "geplanten Mitteln sind ausgegeben"
-            + (f", bei {len(over)} Maßnahmen mehr als geplant." if len(over) else "."))
+            + (f", bei {len(over)} {'Maßnahme' if len(over) == 1 else 'Maßnahmen'} mehr als geplant." if len(over)
+               else "."))
     return [TableBlock(name, f"Maßnahmen des Plans {period}: Stand, Verzug und Mittel", frame, MEASURE_MONITORING,
                        note="Zeitraum: Monat/Jahr von Beginn und Ende laut Plan / tatsächlich oder voraussichtlich. "
-                            "Budget: geplante Kosten; Anteil: ausgegeben in Prozent des Budgets. Verzug: "
+                            "Budget: geplante Kosten. Verzug: "
                             "Monate, um die Beginn oder Ende später liegen als geplant (bei nicht begonnenen "
                             "Maßnahmen bis zum Stichtag)."),
             TextBlock(text)] + output_table(frame, period, name)

@@ -16,6 +16,7 @@ import pandas as pd
 from ..analysis.comparison import compare_with_city, handlungsbedarfe
 from ..errors import ConfigurationError
 from ..planning import Plans, load_plans
+from ..planning.monitoring import monitor_measures, status_date
 from ..planning.schema import parse_period
 from ..render import formatting as fmt
 from ..render import text
@@ -168,9 +169,11 @@ class AreaPlan(ReportContent):
             return missing
         plan = self.plan()
         fields = plan.measures["field"].nunique()
-        intro = TextBlock(f"{len(plan.measures)} Maßnahmen in {fields} Handlungsfeldern. Projekte: Nummern der "
-                          "Projekte aus der Dokumentation der Kernprozesse, die die Maßnahme umsetzen.")
-        return [intro, *pb.measures_by_field(plan)]
+        intro = TextBlock(f"{len(plan.measures)} Maßnahmen in {fields} Handlungsfeldern. Die Abbildung zeigt den "
+                          "geplanten und den tatsächlichen Zeitraum jeder Maßnahme; Ziele und Projekte: Nummern der "
+                          "Ziele und der Projekte aus der Dokumentation der Kernprozesse, die die Maßnahme umsetzt.")
+        as_of = status_date(self.year)
+        return [intro, *pb.measures_by_field(plan, monitor_measures(plan, as_of), self.period, as_of, self.area.name)]
 
     def finances(self) -> list[Block]:
         """Planned costs and spent funds by Förderprogramm."""
