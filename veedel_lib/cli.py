@@ -258,6 +258,27 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------- plan-vorlage
+
+def cmd_plan_template(args: argparse.Namespace) -> int:
+    from .demo.generator import ensure_demo_data
+    from .inputs.dataset import load_dataset
+    from .planning.prefill import write_prefilled
+
+    ds = load_dataset(args.data, args.parameters, demo=ensure_demo_data)
+    area = ds.areas.get(args.area)
+    config = load_run_config(default_parameters_dir(args.parameters) / "run.yml")
+    path = write_prefilled(ds, area.id, args.out, args.parameters, args.period, config.analysis.handlungsbedarf,
+                           config.analysis.confidence_level)
+    console.print(f"[green]Planungsmappe geschrieben:[/] {path}")
+    console.print(f"  vorausgefüllt mit den Handlungsbedarfen von {area.name} aus der Sozialraumgebietsanalyse; "
+                  "Zielwerte, Strategien, Maßnahmen und Beschlüsse ergänzen.", soft_wrap=True)
+    console.print(f"Ausgefüllt gehört sie als plaene/{area.id}.xlsx in den Datenordner; [bold]veedel run "
+                  f"--notebooks sozialraumgebietsplan --areas {area.id} --data <Datenordner>[/] prüft sie und "
+                  "erzeugt den Plan.", soft_wrap=True)
+    return 0
+
+
 # ----------------------------------------------------------------------------- fetch-open-data
 
 def cmd_fetch_open_data(args: argparse.Namespace) -> int:
@@ -590,6 +611,16 @@ def build_parser() -> GermanArgumentParser:
 
     p = command("demo-data", "Demodaten in einen Ordner schreiben", cmd_demo_data)
     p.add_argument("directory", metavar="ORDNER", help="Zielordner (wird angelegt)")
+
+    p = command("plan-vorlage", "Planungsmappe eines Gebiets schreiben, vorausgefüllt aus der Analyse",
+                cmd_plan_template)
+    p.add_argument("area", metavar="GEBIET", help="Kennung, Code oder Name des Gebiets")
+    p.add_argument("--out", metavar="ORDNER", default="plaene",
+                   help="Ordner für die Mappe (Standard: ./plaene); eine vorhandene Mappe wird nie überschrieben")
+    p.add_argument("--period", metavar="ZEITRAUM",
+                   help="Planungszeitraum, z. B. 2021-2025 (Standard: die fünf Jahre nach den Daten)")
+    p.add_argument("--data", metavar="ORDNER", default=DEMO,
+                   help=f"Datenordner, aus dem die Analyse kommt (Standard: '{DEMO}')")
 
     p = command("validate", "einen Datenordner prüfen (Exit-Code 0 gültig, 1 unvollständig, 2 ungültig)",
                 cmd_validate)

@@ -69,6 +69,22 @@ def unit_panel(ds: Dataset, indicator: Indicator, area_id: str, baseline_year: i
     Years are those with data up to ``last_year``. Units whose counts are missing or suppressed in a year
     simply lack that year; the fixed effects handle the unbalanced panel.
     """
+    frame = unit_counts(ds, indicator, last_year)
+    treated = set(ds.unit_ids(area_id))
+    # the other programme areas are no comparison: the programme acts there too (and a real effect there
+    # would leak into this area's estimate through the shared year effects)
+    frame = frame[~frame["unit"].isin(set(ds.membership.table["unit_id"]) - treated)].copy()
+    frame["treated"] = frame["unit"].isin(treated)
+    frame["stadtteil"] = frame["unit"].map(ds.units.set_index("unit_id")["stadtteil_nr"])
+    frame["post"] = frame["year"] > baseline_year
+    return Panel(frame.sort_values(["unit", "year"]).reset_index(drop=True), sorted(treated), indicator,
+                 baseline_year)
+
+
+def unit_counts(ds: Dataset, indicator: Indicator, last_year: int | None = None) -> pd.DataFrame:
+    """Numerator, denominator and rate (in the indicator's unit) per statistical unit and year, up to ``last_year``:
+    unit, year, numerator, denominator, rate; only unit-years with complete counts and a positive denominator.
+    The area evaluation and the programme evaluation build their panels from it."""
     variables = indicator.numerator + indicator.denominator
     data = ds.statistics[ds.statistics["variable"].isin(variables)]
     if last_year is not None:
@@ -83,15 +99,7 @@ def unit_panel(ds: Dataset, indicator: Indicator, area_id: str, baseline_year: i
     frame = frame[np.isfinite(frame["numerator"]) & (frame["denominator"] > 0)].copy()
     frame["rate"] = frame["numerator"] / frame["denominator"] * indicator.scale
     frame["year"] = frame["year"].astype(int)
-    treated = set(ds.unit_ids(area_id))
-    # the other programme areas are no comparison: the programme acts there too (and a real effect there
-    # would leak into this area's estimate through the shared year effects)
-    frame = frame[~frame["unit"].isin(set(ds.membership.table["unit_id"]) - treated)].copy()
-    frame["treated"] = frame["unit"].isin(treated)
-    frame["stadtteil"] = frame["unit"].map(ds.units.set_index("unit_id")["stadtteil_nr"])
-    frame["post"] = frame["year"] > baseline_year
-    return Panel(frame.sort_values(["unit", "year"]).reset_index(drop=True), sorted(treated), indicator,
-                 baseline_year)
+    return frame
 
 
 # ----------------------------------------------------------------------------- the WLS difference in differences

@@ -151,7 +151,9 @@ def confidence_interval(numerator: np.ndarray, denominator: np.ndarray, bounded:
     high = np.full(numerator.shape, np.nan)
     ok = np.isfinite(numerator) & np.isfinite(denominator) & (denominator > 0)
     if ok.any():
-        from statsmodels.stats.proportion import proportion_confint  # statsmodels and scipy.stats take a second to import: only where used
+        from statsmodels.stats.proportion import (
+            proportion_confint,  # statsmodels and scipy.stats take a second to import: only where used
+        )
         from statsmodels.stats.rates import confint_poisson
 
         if bounded:

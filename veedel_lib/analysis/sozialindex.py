@@ -202,7 +202,9 @@ def weighted_stats(values: pd.Series, weights: pd.Series | None, ddof: int) -> t
     """
     if weights is None:
         return float(values.mean()), float(values.std(ddof=ddof))
-    from statsmodels.stats.weightstats import DescrStatsW  # statsmodels and scipy.stats take a second to import: only where used
+    from statsmodels.stats.weightstats import (
+        DescrStatsW,  # statsmodels and scipy.stats take a second to import: only where used
+    )
 
     stats = DescrStatsW(values.to_numpy(dtype=float), weights=weights.to_numpy(dtype=float), ddof=ddof)
     return float(stats.mean), float(stats.std)

@@ -27,10 +27,12 @@ from typing import Any, ClassVar, Literal, TypeVar
 from ..demo import ensure_demo_data
 from ..errors import ConfigurationError
 from ..inputs.dataset import Dataset, load_dataset
+from ..kernprozess.schema import DOCUMENTATION_FOLDER
 from ..params.areas import PROGRAMME_ID, Area
 from ..params.catalogue import Indicator
 from ..params.reference import STADTBEZIRKE
 from ..params.run_config import DEMO, AnalysisSettings, RunConfig, load_run_config, parameters_dir
+from ..planning.schema import PLANS_FOLDER
 from ..render import formatting as fmt
 from ..render.blocks import ReportTitle
 
@@ -61,12 +63,13 @@ def _fingerprint(parameters: Path, names: list[str], data_dir: Path) -> str:
     """SHA-256 over the bytes of the parameter files a report reads and of the data folder's workbooks.
 
     The dataset's cache key already covers the statistics, indicators.yml and areas.yml; this adds what
-    it does not (run.yml, targets.yml, kernprozess.yml, sozialindex.yml, qualitative findings, workbooks),
+    it does not (run.yml, targets.yml, kernprozess.yml, planung.yml, sozialindex.yml, qualitative findings, the
+    documentation and plan workbooks),
     so an edited file is never answered from a stale memo in a warm kernel.
     """
     digest = hashlib.sha256(str(data_dir).encode())
     files = [parameters / name for name in names]
-    for folder in ("dokumentation", "plaene"):
+    for folder in (DOCUMENTATION_FOLDER, PLANS_FOLDER):
         if (data_dir / folder).is_dir():
             files += sorted((data_dir / folder).glob("*.xlsx"))
     for path in files:
