@@ -23,7 +23,6 @@ def _load(name: str, parameters):
     from veedel_lib.inputs.koeln.mapping import load_mapping
     from veedel_lib.inputs.opendata import load_sources
     from veedel_lib.kernprozess.schema import load_config
-    from veedel_lib.params.areas import load_areas
     from veedel_lib.params.catalogue import load_catalogue
     from veedel_lib.params.run_config import load_run_config
 
@@ -54,7 +53,7 @@ def _areas(path):
 BROKEN = [  # file, text to replace (first occurrence), replacement, what the German message must say
     ("areas.yml", "id: kalk", "id: ../../x", "nur Kleinbuchstaben, Ziffern und Bindestriche, beginnend mit "
                                              "Buchstabe oder Ziffer"),
-    ("areas.yml", "stadtbezirk: 4", "stadtbezirk: vier", "keine ganze Zahl (Wert: 'vier')"),
+    ("areas.yml", "stadtbezirk: 4", "stadtbezirk: vier", "Stadtbezirk vier gibt es nicht in Köln"),
     ("areas.yml", "at_stadtteil_level: include", "at_stadtteil_level: ja", "erlaubt: 'include' oder 'exclude'"),
     ("areas.yml", "since: 2006", "since: 2006.5", "keine ganze Zahl"),
     ("indicators.yml", "direction: neutral", "direction: egal", "unzulässiger Wert 'egal'"),

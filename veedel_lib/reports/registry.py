@@ -15,8 +15,11 @@ from ..errors import ConfigurationError
 from .base import ReportContent
 from .evaluation import Evaluation
 from .jahresbericht import ProgrammeReport
+from .meilensteinbericht import MilestoneReport
+from .programmevaluation import ProgrammeEvaluation
 from .sozialindex import SozialindexReport
 from .sozialraumgebietsanalyse import AreaAnalysis
+from .sozialraumgebietsplan import AreaPlan
 from .themenbewertung import ThemeAssessment
 
 REPORTS: tuple[type[ReportContent], ...] = (
@@ -25,6 +28,9 @@ REPORTS: tuple[type[ReportContent], ...] = (
     ProgrammeReport,
     SozialindexReport,
     ThemeAssessment,
+    AreaPlan,
+    MilestoneReport,
+    ProgrammeEvaluation,
 )
 """Every report, in the order a run lists them (per-area reports first)."""
 
