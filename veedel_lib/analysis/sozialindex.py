@@ -142,6 +142,30 @@ class SozialindexMethod(BaseModel):
         return [i.id for i in self.indicators if i.dynamics]
 
 
+class SensitivitySettings(BaseModel):
+    """The ``sensitivity`` block of ``sozialindex.yml`` (see :mod:`.sozialindex_sensitivity`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    draws: int = Field(200, ge=0, le=10_000)
+    """Parametric bootstrap draws of the counts."""
+    seed: int = 20240
+    """Seed of the random draws (the same numbers every run)."""
+    rank_interval: tuple[float, float] = (5.0, 95.0)
+    """Percentiles of the ranks over the draws that bound the rank interval."""
+    stable_share: float = Field(90.0, gt=0, le=100)
+    """A Stadtteil whose class is the published one in fewer than this percentage of variants is "unsicher"."""
+    correlation_warning: float = Field(0.8, gt=0, le=1)
+    """Absolute Pearson correlation of two index indicators above which the report warns."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "SensitivitySettings":
+        low, high = self.rank_interval
+        if not 0 <= low < high <= 100:
+            raise ValueError("rank_interval: zwei Perzentile von 0 bis 100, das erste kleiner")
+        return self
+
+
 class SozialindexFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -149,6 +173,8 @@ class SozialindexFile(BaseModel):
     fallback: str | None = None
     """Method used when the data lack an indicator of ``method`` (the report says so)."""
     methods: dict[str, SozialindexMethod] = Field(min_length=1)
+    sensitivity: SensitivitySettings = SensitivitySettings()
+    """How the report tests the stability of the classes (variants, bootstrap, correlation warning)."""
 
     @model_validator(mode="after")
     def _active_known(self) -> "SozialindexFile":

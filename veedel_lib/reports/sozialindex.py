@@ -21,6 +21,7 @@ from ..analysis.sozialindex import (
     load_sozialindex_config,
     missing_indicators,
 )
+from ..analysis.sozialindex_sensitivity import sozialindex_sensitivity
 from ..errors import AnalysisError, ConfigurationError
 from ..render import figures, maps, text
 from ..render import formatting as fmt
@@ -86,7 +87,7 @@ class SozialindexReport(ReportContent):
     scope = "programme"
     variable = "index"
     parameter_files = (*ReportContent.parameter_files, "sozialindex.yml")
-    sections = ("method", "status_dynamics", "class_table", "areas", "method_notes")
+    sections = ("method", "status_dynamics", "class_table", "areas", "sensitivity", "method_notes")
 
     def configure(self, method: str | None = None, **options) -> None:
         """``method``: a method of ``sozialindex.yml`` (None or "": the configured one, with its fallback)."""
@@ -349,6 +350,77 @@ class SozialindexReport(ReportContent):
         return [ChartBlock("status_karte", chart, [
             Col("label", "Stadtteil"), Col("value", "Statusindex", "number"), Col("class", "Statusklasse"),
             Col("in_area", "in einem Gebiet")])]
+
+    def sensitivity(self) -> list[Block]:
+        """How stable each Stadtteil's status class is: variants of the method and the data's sampling noise
+        (:mod:`~veedel_lib.analysis.sozialindex_sensitivity`), and how closely the index indicators correlate."""
+        settings = self.config.sensitivity
+        result = self.memo("sensitivity", lambda: sozialindex_sensitivity(self.ds, self.index, settings),
+                           self.method_id, repr(self.method_settings), repr(settings))
+        base = self.ds.spatial.base
+        table = result.table.sort_values(["stable_share", "rank"], kind="stable")
+        rated, unstable = len(table), result.unstable.sort_values("rank")
+        left_out = [v for v in result.variants if v.id.startswith("ohne_")]
+        weighted = self.method_settings.weighting == "population"
+        share = fmt.number(settings.stable_share, 0)
+        variants = ["mit dem veröffentlichten Verfahren"]
+        if left_out:
+            variants.append(f"{len(left_out)}-mal ohne je einen der Indexindikatoren")
+        variants.append("ungewichtet statt nach Einwohnerzahl gewichtet standardisiert" if weighted
+                        else "nach Einwohnerzahl gewichtet statt ungewichtet standardisiert")
+        if settings.draws:
+            variants.append(f"in {settings.draws} Ziehungen, in denen die Fallzahlen jedes {base.genitive_name} so "
+                            "zufällig schwanken, wie es bei Zählungen dieser Größe zu erwarten ist (parametrischer "
+                            "Bootstrap)")
+        summary = (f"Wie sicher ist die Statusklasse eines {base.genitive_name}? Der Status-Index {self.year} ist "
+                   f"in {len(result.variants)} Varianten neu berechnet: {fmt.join(variants)}. "
+                   f"{rated - len(unstable)} von {rated} bewerteten {base.dative_plural_name} behalten ihre "
+                   f"Statusklasse in mindestens {share} % der Varianten")
+        if len(unstable):
+            listed = [f"{row['label']} („{row['status_label']}“, {fmt.number(row['stable_share'], 0)} %, Rang "
+                      f"{row['rank']}, Intervall {row['rank_low']}–{row['rank_high']})"
+                      for _, row in unstable.head(12).iterrows()]
+            more = f" und {len(unstable) - 12} weitere" if len(unstable) > 12 else ""
+            summary += (f"; bei {len(unstable)} ist die Klasse unsicher: {'; '.join(listed)}{more}. Ihre Klasse "
+                        "hängt an der Wahl des Verfahrens oder an wenigen Fällen und ist vorsichtig zu lesen.")
+        else:
+            summary += ", bei keinem ist die Klasse unsicher."
+        low, high = settings.rank_interval
+        summary += (f" Das Rangintervall (Rang 1 = stärkste Benachteiligung) reicht vom {fmt.number(low, 0)}. bis "
+                    f"zum {fmt.number(high, 0)}. Perzentil der Ränge über die Ziehungen. Veröffentlicht bleibt das "
+                    "Ergebnis des eingestellten Verfahrens.")
+        columns = [
+            Col("label", base.name), Col("status_label", "Status"),
+            Col("stable_share", "Klasse stabil in % der Varianten", "number", decimals=0),
+            Col("method_share", "davon Verfahrensvarianten (%)", "number", decimals=0),
+            Col("bootstrap_share", "davon Bootstrap (%)", "number", decimals=0),
+            Col("rank", "Rang", "integer"), Col("rank_low", "Rangintervall von", "integer"),
+            Col("rank_high", "bis", "integer"),
+        ]
+        stability = TableBlock("sozialindex_sensitivitaet", f"Stabilität der Statusklassen {self.year}",
+                               table.reset_index(drop=True), columns,
+                               note=f"Unsicher: Klasse in weniger als {share} % der Varianten dieselbe. Sortiert "
+                                    "von der unsichersten Klasse an.")
+        names = {i.id: i.name for i in self._indicators()}
+        ids = list(result.correlations.columns)
+        frame = result.correlations.rename(columns=names).reset_index(drop=True)
+        frame.insert(0, "indicator", [names[i] for i in ids])
+        correlation = TableBlock("sozialindex_korrelationen", f"Korrelationen der Indexindikatoren {self.year}",
+                                 frame, [Col("indicator", "Indikator")] + [
+                                     Col(names[i], names[i], "number", decimals=2) for i in ids],
+                                 note=f"Pearson-Korrelation über die bewerteten {base.plural}, alle Indikatoren so "
+                                      "gerichtet, dass ein höherer Wert mehr Benachteiligung bedeutet.")
+        limit = fmt.number(settings.correlation_warning, 2)
+        if result.warnings:
+            pairs = [f"{names[a]} und {names[b]} ({fmt.number(r, 2)})" for a, b, r in result.warnings]
+            one = len(pairs) == 1
+            notes = [f"> **Warnung:** {'Ein Paar' if one else f'{len(pairs)} Paare'} der Indexindikatoren "
+                     f"{'hängt' if one else 'hängen'} enger zusammen als r = ±{limit}: {'; '.join(pairs)}. "
+                     f"Eng zusammenhängende Indikatoren messen zum Teil dasselbe; dieses Merkmal zählt im Index "
+                     "dann mehrfach."]
+        else:
+            notes = [f"Kein Paar der Indexindikatoren ist enger als r = ±{limit} korreliert."]
+        return [TextBlock(summary), stability, correlation, TextBlock("\n\n".join(notes))]
 
     def method_notes(self) -> list[Block]:
         """Sources, limits, and how robust the classes are against the other configured method(s)."""
