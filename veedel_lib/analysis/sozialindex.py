@@ -109,6 +109,9 @@ class SozialindexMethod(BaseModel):
     excluded: list[int | str] = Field([], validation_alias=AliasChoices("excluded", "excluded_stadtteile"))
     """Keys of units of the lowest level (Cologne: Stadtteil numbers) that are not rated, e.g. industrial areas;
     ``excluded_stadtteile`` is the name in files of earlier versions."""
+    missing_values: Literal["exclude", "error"] = "exclude"
+    """A qualifying unit (enough residents, not excluded) without a value of an index indicator: ``exclude`` takes
+    it out of the rating with the reason in the report, ``error`` stops with an AnalysisError naming it."""
     dynamics_years: int = Field(2, ge=1)
     status_classes: ClassScheme
     dynamics_classes: ClassScheme
@@ -417,6 +420,7 @@ def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, metho
         elif missing.loc[stadtteil].any():
             lacking = [ds.catalogue.indicator(i).name for i in status_ids if missing.at[stadtteil, i]]
             reasons[stadtteil] = "keine Werte: " + ", ".join(lacking)
+    _check_assumptions(method, method_id, year, table, reasons, excluded, missing, base)
     table["qualifies"] = reasons == ""
     table["reason"] = reasons
 
@@ -456,6 +460,28 @@ def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, metho
     table["combined_code"] = np.where(both, table["status_code"] + table["dynamics_code"], "")
     table["combined_label"] = np.where(both, table["status_label"] + " / " + table["dynamics_label"], "")
     return Sozialindex(method_id, method, year, base_year, table, status, dynamics)
+
+
+def _check_assumptions(method: SozialindexMethod, method_id: str, year: int, table: pd.DataFrame,
+                       reasons: pd.Series, excluded: set[str], missing: pd.DataFrame, base) -> None:
+    """Stop with an AnalysisError where the data break the method's assumptions: a population-weighted method
+    needs every unit's population; with ``missing_values: error`` every qualifying unit needs every value."""
+    where = f"sozialindex.yml, methods.{method_id or '…'}"
+    if method.weighting == "population":
+        lacking = [s for s in table.index if s not in excluded and not np.isfinite(table.at[s, "population"])]
+        if lacking:
+            names = ", ".join(base.label(s) for s in lacking[:8]) + (" …" if len(lacking) > 8 else "")
+            raise AnalysisError(f"Das Verfahren „{method.label}“ ({where}.weighting: population) gewichtet nach "
+                                f"Einwohnerzahl, aber für {len(lacking)} {base.plural if len(lacking) > 1 else base.name}"
+                                f" fehlt die Einwohnerzahl {year} (Variable population): {names}.")
+    if method.missing_values == "error":
+        gaps = [s for s in table.index if reasons[s].startswith("keine Werte")]
+        if gaps:
+            listed = "; ".join(f"{base.label(s)} ({reasons[s].removeprefix('keine Werte: ')})" for s in gaps[:8])
+            raise AnalysisError(f"Das Verfahren „{method.label}“ ({where}.missing_values: error) braucht für jeden "
+                                f"bewerteten {base.name} alle Indexindikatoren; {year} fehlen Werte bei {len(gaps)}: "
+                                f"{listed}{' …' if len(gaps) > 8 else ''}. Mit missing_values: exclude werden sie "
+                                "nicht bewertet.")
 
 
 def area_scores(ds: Dataset, index: Sozialindex, area_ids: list[str] | None = None) -> pd.DataFrame:
