@@ -51,6 +51,19 @@ class EvaluationSettings(BaseModel):
     """Mean yearly count in the area below which the count model (Poisson) is shown as well."""
 
 
+class SmoothingSettings(BaseModel):
+    """Empirical-Bayes smoothing of small units' rates in maps and position charts (analysis/smoothing.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prior: Literal["city", "bezirk"] = "city"
+    """Towards which rate a small unit's rate is pulled: the city's or its Bezirk's (top level of raumbezug.yml)."""
+    min_denominator: int = Field(1000, ge=0)
+    """Units whose denominator (e.g. residents aged 15-64) is below this are shown smoothed; 0: none."""
+    cv_threshold: float = Field(0.3, gt=0)
+    """Coefficient of variation of the raw rate (1/sqrt(cases)) above which a value is flagged unreliable."""
+
+
 class AnalysisSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -61,6 +74,8 @@ class AnalysisSettings(BaseModel):
     """Indicators shown in trend figures and the Stadtteil ranking; empty means all non-neutral ones."""
     handlungsbedarf: HandlungsbedarfRule = HandlungsbedarfRule()
     evaluation: EvaluationSettings = EvaluationSettings()
+    smoothing: SmoothingSettings = SmoothingSettings()
+    """Smoothed rates of small Stadtteile in maps and position charts; tables keep the raw rates."""
     area_definition_year: int | None = None
     """The year whose area definitions (Gebietszuschnitte, ``valid_from``/``valid_to`` in areas.yml) every report
     uses for all its years; None: the current (newest) definition of each area."""

@@ -251,28 +251,38 @@ def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight
     """Each indicator's value in all Stadtteile as a strip of dots; the area's Stadtteile highlighted.
 
     ``values`` has columns indicator, stadtteil (number as text), name, value; ``highlight`` maps the
-    area's Stadtteil numbers to a label ("ganz" or "teilweise").
+    area's Stadtteil numbers to a label ("ganz" or "teilweise"). With the columns ``shown_value`` and
+    ``smoothed`` (:mod:`veedel_lib.analysis.smoothing`) the dots are drawn at the shown value, and the area's
+    smoothed Stadtteile as hollow diamonds labelled "geglättet"; the data table keeps the raw ``value``.
     """
     names = {i.id: i.name for i in indicators}
     data = values[values["indicator"].isin(names)].dropna(subset=["value"])
     order = [i.id for i in indicators if i.id in set(data["indicator"])]
+    x = "shown_value" if "shown_value" in data.columns else "value"
+    smoothed = data["smoothed"].astype(bool) if "smoothed" in data.columns else pd.Series(False, index=data.index)
     fig, ax = plt.subplots(figsize=(6.6, 0.42 * len(order) + 1.2), layout="constrained")
     rng = np.random.default_rng(0)  # fixed jitter: the same data give the same picture
     for row, indicator_id in enumerate(order):
         panel = data[data["indicator"] == indicator_id]
         others = panel[~panel["stadtteil"].isin(highlight)]
-        mine = panel[panel["stadtteil"].isin(highlight)]
-        ax.scatter(others["value"], row + rng.uniform(-0.15, 0.15, len(others)), s=9, color=OTHER_COLOUR,
+        mine = panel[panel["stadtteil"].isin(highlight) & ~smoothed.loc[panel.index]]
+        ax.scatter(others[x], row + rng.uniform(-0.15, 0.15, len(others)), s=9, color=OTHER_COLOUR,
                    alpha=0.7, label="andere Stadtteile" if row == 0 else None)
-        ax.scatter(mine["value"], np.full(len(mine), row), s=42, marker="D", color=AREA_COLOUR,
+        ax.scatter(mine[x], np.full(len(mine), row), s=42, marker="D", color=AREA_COLOUR,
                    edgecolor="black", linewidth=0.6, zorder=3, label=f"Stadtteile von {area_name}" if row == 0
                    else None)
+        mine_smoothed = panel[panel["stadtteil"].isin(highlight) & smoothed.loc[panel.index]]
+        if len(mine_smoothed):
+            ax.scatter(mine_smoothed[x], np.full(len(mine_smoothed), row), s=42, marker="D", facecolor="white",
+                       edgecolor=AREA_COLOUR, linewidth=1.4, zorder=3, label="geglättet (kleiner Stadtteil)")
     ax.set_yticks(range(len(order)), [names[i] for i in order])
     ax.invert_yaxis()
     ax.set_xlabel(f"Wert {year} (% bzw. ‰ wie im Indikator angegeben)")
     german_axis(ax.xaxis)
     ax.grid(axis="y", visible=False)
-    fig.legend(loc="outside lower center", ncol=2, fontsize=8)
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))  # one legend entry for the smoothed diamonds of all rows
+    fig.legend(list(unique.values()), list(unique.keys()), loc="outside lower center", ncol=2, fontsize=8)
     ranks = data.assign(rank=data.groupby("indicator")["value"].rank(ascending=False, method="min"))
     mine = ranks[ranks["stadtteil"].isin(highlight)]
     top = mine.sort_values("rank").iloc[0] if len(mine) else None
@@ -281,9 +291,12 @@ def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight
     if top is not None:
         alt += (f" Am höchsten unter allen Stadtteilen liegt {top['name']} bei {names[top['indicator']]} "
                 f"(Rang {int(top['rank'])} von {total}).")
-    kept = ["label", "name", "value", "rank"] + [c for c in ("numerator", "denominator", "threshold",
-                                                             "denominator_threshold") if c in mine.columns]
+    kept = ["label", "name", "value", "rank"] + [c for c in ("shown_value", "smoothed", "numerator", "denominator",
+                                                             "threshold", "denominator_threshold")
+                                                 if c in mine.columns]
     table = mine.assign(label=mine["indicator"].map(names))[kept].reset_index(drop=True)
+    if "smoothed" in table.columns:
+        table["smoothed"] = np.where(table["smoothed"].astype(bool), "geglättet", "")
     return Chart(fig, table, alt,
                  f"Position der Stadtteile von {area_name} unter allen Kölner Stadtteilen {year}",
                  {"label": "Indikator", "name": "Stadtteil", "value": "Wert", "rank": "Rang (1 = höchster Wert)"})

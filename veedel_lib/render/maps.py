@@ -28,6 +28,7 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from ..analysis.indicators import indicator_values, stadtteil_groups
+from ..analysis.smoothing import smoothed_stadtteil_values
 from ..errors import DataValidationError, Problem
 from ..params.reference import STADTTEILE
 from . import formatting as fmt
@@ -36,6 +37,8 @@ from .disclosure import basis, masked, rate_basis
 from .figures import Chart
 
 HATCH = "////"
+UNRELIABLE_HATCH = "...."
+"""Dotted hatching of values on few cases (see :mod:`veedel_lib.analysis.smoothing`); suppressed ones get HATCH."""
 MISSING_COLOUR = "#eeeeee"
 SUPPRESSED_COLOUR = "#ffffff"
 OUTLINE_COLOUR = "#000000"
@@ -203,15 +206,18 @@ def _breaks(values: np.ndarray, classes: int) -> np.ndarray:
 
 def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit: str = "percent",
                outline: set[str] | None = None, area_name: str = "", classes: int = CLASSES,
-               categories: list[str] | None = None, partial: set[str] | None = None) -> Chart:
+               categories: list[str] | None = None, partial: set[str] | None = None,
+               unreliable: set[str] | None = None) -> Chart:
     """A map of Stadtteile coloured by ``frame["value"]`` (or by ``frame["category"]`` in ``categories`` order).
 
     ``frame`` has one row per Stadtteil: ``stadtteil`` (number as text), ``name``, ``value`` (NaN where
     missing) and optionally ``suppressed`` (hidden by disclosure control: hatched, never coloured).
     ``outline`` are the Stadtteile of the area (outlined and numbered), ``partial`` those that belong to it
     only in part (outlined dashed, so the map does not claim the whole Stadtteil); ``unit`` is "percent",
-    "per_1000" or "index" for the legend.
+    "per_1000" or "index" for the legend. ``unreliable``: Stadtteile whose value rests on few cases (coefficient of
+    variation above the threshold of ``analysis.smoothing``): coloured, with a dotted hatching.
     """
+    unreliable = set(unreliable or ())
     partial = set(partial or ()) - set(outline or ())
     outline = set(outline or ()) | partial
     frame = frame.copy()
@@ -241,7 +247,7 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
         elif pd.isna(where):
             face, hatch = MISSING_COLOUR, None
         else:
-            face, hatch = colours[int(where)], None
+            face, hatch = colours[int(where)], (UNRELIABLE_HATCH if row.stadtteil in unreliable else None)
         for ring in boundaries.rings[row.stadtteil]:
             ax.add_patch(PathPatch(MplPath(ring), facecolor=face, edgecolor="#ffffff", linewidth=0.5, hatch=hatch))
     for number in sorted(outline & set(boundaries.rings)):
@@ -260,6 +266,9 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
     handles = [Patch(facecolor=colours[i], edgecolor="#888888", label=label) for i, label in enumerate(labels)]
     if frame["suppressed"].any():
         handles.append(Patch(facecolor=SUPPRESSED_COLOUR, edgecolor="#888888", hatch=HATCH, label="unterdrückt"))
+    if unreliable & set(frame.loc[~frame["suppressed"] & frame["value"].notna(), "stadtteil"]):
+        handles.append(Patch(facecolor="#ffffff", edgecolor="#888888", hatch=UNRELIABLE_HATCH,
+                             label="unsicher: wenige Fälle"))
     if (frame["class"] == "keine Daten").any():
         handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor="#888888", label="keine Daten"))
     if outline:
@@ -315,16 +324,44 @@ def _alt(frame: pd.DataFrame, title: str, outline: set[str], area_name: str, cat
 
 
 def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set[str] | None = None,
-                  area_name: str = "", title: str | None = None, partial: set[str] | None = None) -> Chart:
+                  area_name: str = "", title: str | None = None, partial: set[str] | None = None,
+                  smoothing=None) -> Chart:
     """A map of one catalogue indicator per Stadtteil in ``year``; values on small counts are suppressed.
 
     The values pass the same disclosure control as every table (counts under the indicator's publish
-    threshold hide the value, which the map then hatches).
+    threshold hide the value, which the map then hatches). With ``smoothing`` (``analysis.smoothing`` of
+    run.yml) Stadtteile with a small denominator are coloured by their Empirical-Bayes rate
+    (:mod:`veedel_lib.analysis.smoothing`) and the title says "kleine Stadtteile geglättet"; the map's data
+    table keeps the raw rate in ``value`` and adds ``shown_value`` and ``smoothed``.
     """
-    values = indicator_values(ds, year, stadtteil_groups(ds), [indicator])
-    protected = masked(values, rate_basis(None) + [Col("value", "Wert", "rate", based_on=basis(None))])
+    if smoothing is not None:
+        values = smoothed_stadtteil_values(ds, year, [indicator], smoothing)
+    else:
+        values = indicator_values(ds, year, stadtteil_groups(ds), [indicator])
+    derived = [Col("value", "Wert", "rate", based_on=basis(None))]
+    if smoothing is not None:
+        derived.append(Col("shown_value", "dargestellt", "rate", based_on=basis(None)))
+    protected = masked(values, rate_basis(None) + derived)
     frame = pd.DataFrame({"stadtteil": values["group"].astype(str), "value": protected["value"].to_numpy()})
     frame["suppressed"] = protected["value"].isna().to_numpy() & values["value"].notna().to_numpy()
     frame["name"] = [ds.spatial.base.name_of(s) for s in frame["stadtteil"]]
-    return choropleth(frame, boundaries, title=title or f"{indicator.name} {year} nach Stadtteilen",
-                      unit=indicator.unit, outline=outline, area_name=area_name, partial=partial)
+    if smoothing is None:
+        return choropleth(frame, boundaries, title=title or f"{indicator.name} {year} nach Stadtteilen",
+                          unit=indicator.unit, outline=outline, area_name=area_name, partial=partial)
+    raw = frame["value"].copy()
+    frame["value"] = protected["shown_value"].to_numpy()
+    smoothed = values["smoothed"].to_numpy(dtype=bool) & ~frame["suppressed"].to_numpy()
+    unreliable = set(frame.loc[values["unreliable"].to_numpy(dtype=bool), "stadtteil"])
+    chart = choropleth(frame, boundaries, title=(title or f"{indicator.name} {year} nach Stadtteilen")
+                       + "\n(kleine Stadtteile geglättet)", unit=indicator.unit, outline=outline,
+                       area_name=area_name, partial=partial, unreliable=unreliable)
+    labels = frame["stadtteil"] + " " + frame["name"]
+    table = chart.data.copy()
+    table["shown_value"] = table["label"].map(dict(zip(labels, frame["value"])))
+    table["value"] = table["label"].map(dict(zip(labels, raw)))
+    table["smoothed"] = table["label"].map(dict(zip(labels, np.where(smoothed, "geglättet", ""))))
+    chart.data = table
+    chart.data_columns = {"label": "Stadtteil", "value": "Wert (roh)", "shown_value": "dargestellt",
+                          "smoothed": "geglättet", "class": "Klasse", "in_area": "im Gebiet"}
+    chart.alt += f" {int(smoothed.sum())} kleine Stadtteile sind mit geglättetem Wert (Empirical Bayes) eingefärbt."
+    return chart

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.comparison import compare_with_city, handlungsbedarfe
-from ..analysis.indicators import CITY, aggregate, area_groups, indicator_values, stadtteil_groups
+from ..analysis.indicators import CITY, aggregate, area_groups
+from ..analysis.smoothing import smoothed_stadtteil_values
 from ..analysis.trends import area_series, trend_table
 from ..render import figures, maps, text
 from ..render import formatting as fmt
@@ -204,11 +205,13 @@ class AreaAnalysis(ReportContent):
     def stadtteil_position(self) -> list[Block]:
         """Where the area's Stadtteile stand among all of Cologne's Stadtteile."""
         indicators = self.key_indicators()
-        groups = stadtteil_groups(self.ds)
-        values = indicator_values(self.ds, self.year, groups, indicators, self.level)
+        values = smoothed_stadtteil_values(self.ds, self.year, indicators, self.settings.smoothing, self.level)
         values = values.rename(columns={"group": "stadtteil"})
         values["name"] = [self.ds.spatial.base.name_of(s) for s in values["stadtteil"]]
-        values = masked(values, rate_basis(None) + [Col("value", "Wert", "rate", based_on=basis(None))])
+        values = masked(values, rate_basis(None) + [Col(c, c, "rate", based_on=basis(None))
+                                                    for c in ("value", "shown_value", "smoothed_value",
+                                                              "smoothed_low", "smoothed_high")])
+        values["smoothed"] = values["smoothed"] & values["shown_value"].notna()
         area = self.area
         highlight = {str(n): "ganz" for n in area.stadtteile}
         highlight.update({str(p.stadtteil): "teilweise" for p in area.partial})
@@ -218,6 +221,8 @@ class AreaAnalysis(ReportContent):
         blocks: list[Block] = [ChartBlock("stadtteile_grafik", chart, [
             Col("label", "Indikator"), Col("name", "Stadtteil"), *rate_basis(None, "Anzahl"),
             Col("value", "Wert", "number", based_on=basis(None)),
+            Col("shown_value", "in der Grafik (geglättet, wo klein)", "number", based_on=basis(None)),
+            Col("smoothed", "geglättet"),
             Col("rank", "Rang", "integer", based_on=basis(None)),
         ])]
         if note:
@@ -236,10 +241,11 @@ class AreaAnalysis(ReportContent):
         if boundaries is None or not shown:
             return []
         chart = maps.indicator_map(self.ds, shown[0], self.year, boundaries, outline, self.area.name,
-                                   partial=partial)
+                                   partial=partial, smoothing=self.settings.smoothing)
         return [ChartBlock("stadtteile_karte", chart, [
-            Col("label", "Stadtteil"), Col("value", "Wert", "number"), Col("class", "Klasse"),
-            Col("in_area", "im Gebiet")])]
+            Col("label", "Stadtteil"), Col("value", "Wert", "number"),
+            Col("shown_value", "in der Karte (geglättet, wo klein)", "number"), Col("smoothed", "geglättet"),
+            Col("class", "Klasse"), Col("in_area", "im Gebiet")])]
 
     def needs(self) -> list[Block]:
         """Handlungsbedarfe by the configured rule."""
@@ -278,10 +284,26 @@ class AreaAnalysis(ReportContent):
             "die übrige Stadt (ohne das Gebiet).",
             "- **Geheimhaltung:** Zahlen unter der Veröffentlichungsschwelle eines Indikators sind durch „•“ "
             "ersetzt, ebenso Werte, aus denen sie sich zurückrechnen ließen.",
+            self._smoothing_note(),
             f"- **Quellen:** {text.sources_sentence(sources)}.",
         ]
         lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
         return [TextBlock("\n".join(lines))]
+
+
+    def _smoothing_note(self) -> str:
+        """The method note on the smoothed values of small Stadtteile in the position chart and the map."""
+        smoothing = self.settings.smoothing
+        base = self.ds.spatial.base
+        towards = ("der Quote ihres " + self.ds.spatial.top.genitive_name) if smoothing.prior == "bezirk" \
+            else "der Quote der Gesamtstadt"
+        return (f"- **Kleine {base.plural}:** In der Positionsgrafik und in der Karte sind {base.plural}, deren "
+                f"Bezugsgröße (Nenner) unter {fmt.integer(smoothing.min_denominator)} liegt, mit einem geglätteten "
+                f"Wert dargestellt (Empirical Bayes, Gamma-Poisson-Modell): Ihr Wert ist umso stärker zu {towards} "
+                "hin gezogen, je weniger Fälle er hat, und als „geglättet“ markiert. Die Tabellen nennen immer den "
+                f"gemessenen Wert. Beruht ein Wert auf so wenigen Fällen, dass sein Variationskoeffizient "
+                f"(1/√Fälle) über {fmt.number(smoothing.cv_threshold, 2)} liegt, ist er in der Karte gepunktet "
+                "schraffiert. Die Werte der Sozialraumgebiete selbst sind nie geglättet.")
 
 
 def _demote_headings(markdown: str) -> str:

@@ -1,0 +1,99 @@
+"""Empirical-Bayes smoothing of rates of small units (Stadtteile, statistical units) for maps and position charts.
+
+The rate of a unit with few residents jumps from year to year: 3 instead of 6 cases halve it. Maps and position
+charts therefore show, for units whose denominator is below ``min_denominator``, a rate pulled towards the rate
+of their surroundings (the city, or their Bezirk = the top level of ``raumbezug.yml``) as far as their own counts
+are uncertain; the data tables keep the raw rate. Area rates (counts first, Sozialraumgebiete) are never smoothed.
+
+Method (gamma-Poisson, method of moments = Marshall's global/local estimator): per prior group the pooled rate
+``m = sum(n) / sum(d)`` and the between-unit variance of the true rates
+``A = max(0, sum(d (r - m)^2) / sum(d) - m / mean(d))``. A unit's true rate has the prior Gamma(shape m²/A,
+rate m/A); with n cases on denominator d its posterior is Gamma(m²/A + n, m/A + d): the smoothed rate is its mean
+``(m²/A + n) / (m/A + d)`` = a weighted mean of the raw rate and m with weight ``A / (A + m / d)`` on the raw rate,
+and the interval its ``level`` quantiles. Where A = 0 (no variation beyond chance) the smoothed rate is m.
+
+Reliability: the coefficient of variation of the raw rate, ``1 / sqrt(n)`` for a Poisson count (infinite for
+n = 0); above ``cv_threshold`` the raw rate is flagged unreliable (hatched or noted). The settings are
+``analysis.smoothing`` of ``run.yml``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import gamma
+
+from ..inputs.dataset import Dataset
+from ..params.run_config import SmoothingSettings
+from .indicators import indicator_values, stadtteil_groups
+
+
+def smoothing_columns() -> tuple[str, ...]:
+    """The columns :func:`smooth_rates` adds (to declare them for disclosure control: all based on the counts)."""
+    return ("smoothed_value", "smoothed_low", "smoothed_high", "shown_value")
+
+
+def smooth_rates(frame: pd.DataFrame, *, scale: float, min_denominator: float, cv_threshold: float,
+                 level: float = 0.95, prior: str = "city") -> pd.DataFrame:
+    """Empirical-Bayes rates of the rows of ``frame`` (one per unit and indicator).
+
+    ``frame`` has ``numerator`` and ``denominator`` (counts), ``value`` (the raw rate, ``scale`` times
+    numerator/denominator: 100 for percent, 1000 per mille), ``indicator`` and, with ``prior="bezirk"``, a column
+    ``prior_group`` (the unit's Bezirk). Returns a copy with smoothed_value, smoothed_low, smoothed_high (in the
+    unit of ``value``), prior_value (m), weight (on the raw rate), cv, unreliable, small (denominator below
+    ``min_denominator``), smoothed (the shown value is the smoothed one) and shown_value (smoothed for small units,
+    else raw). Rows without counts keep NaN.
+    """
+    out = frame.copy()
+    for column in ("smoothed_value", "smoothed_low", "smoothed_high", "prior_value", "weight", "cv"):
+        out[column] = np.nan
+    keys = ["indicator"] + (["prior_group"] if prior == "bezirk" else [])
+    alpha = (1 - level) / 2
+    for _, rows in out.groupby(keys, sort=False, dropna=False):
+        n = rows["numerator"].to_numpy(dtype=float)
+        d = rows["denominator"].to_numpy(dtype=float)
+        usable = np.isfinite(n) & np.isfinite(d) & (d > 0)
+        if not usable.any() or n[usable].sum() <= 0:
+            continue
+        nu, du = n[usable], d[usable]
+        m = nu.sum() / du.sum()
+        raw = nu / du
+        between = max(0.0, float(np.sum(du * (raw - m) ** 2) / du.sum() - m / du.mean()))
+        if between > 0:
+            shape, rate = m * m / between, m / between
+            post_shape, post_rate = shape + nu, rate + du
+            mean = post_shape / post_rate
+            low = gamma.ppf(alpha, post_shape, scale=1 / post_rate)
+            high = gamma.ppf(1 - alpha, post_shape, scale=1 / post_rate)
+            weight = between / (between + m / du)
+        else:
+            mean = low = high = np.full(len(nu), m)
+            weight = np.zeros(len(nu))
+        index = rows.index[usable]
+        out.loc[index, "smoothed_value"] = scale * mean
+        out.loc[index, "smoothed_low"] = scale * low
+        out.loc[index, "smoothed_high"] = scale * high
+        out.loc[index, "prior_value"] = scale * m
+        out.loc[index, "weight"] = weight
+    n = out["numerator"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore"):
+        out["cv"] = np.where(np.isfinite(n), np.where(n > 0, 1 / np.sqrt(np.maximum(n, 1e-300)), np.inf), np.nan)
+    out["unreliable"] = out["cv"] > cv_threshold
+    out["small"] = out["denominator"].to_numpy(dtype=float) < min_denominator
+    out["smoothed"] = out["small"] & out["smoothed_value"].notna()
+    out["shown_value"] = np.where(out["smoothed"], out["smoothed_value"], out["value"])
+    return out
+
+
+def smoothed_stadtteil_values(ds: Dataset, year: int, indicators, settings: SmoothingSettings,
+                              level: float = 0.95) -> pd.DataFrame:
+    """:func:`~veedel_lib.analysis.indicators.indicator_values` per Stadtteil (lowest level of the reference) for
+    ``year`` with the columns of :func:`smooth_rates`, the prior being the city or each Stadtteil's Bezirk."""
+    values = indicator_values(ds, year, stadtteil_groups(ds, year), list(indicators), level)
+    values["prior_group"] = [ds.spatial.district_of(g) for g in values["group"]]
+    parts = []
+    for indicator in indicators:
+        rows = values[values["indicator"] == indicator.id]
+        parts.append(smooth_rates(rows, scale=indicator.scale, min_denominator=settings.min_denominator,
+                                  cv_threshold=settings.cv_threshold, level=level, prior=settings.prior))
+    return pd.concat(parts) if parts else values
