@@ -35,8 +35,9 @@ system-deps-test:
 run: install system-deps
 	$(BIN)/veedel run
 
+# Two workers (pytest-xdist): the tests that share one demo run stay together on one of them (tests/conftest.py)
 test: install system-deps-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # JupyterLab and nbstripout, installed once (again only when pyproject.toml changes)
 $(LAB_STAMP): $(STAMP)

@@ -12,6 +12,18 @@ PARAMETERS = ROOT / "parameters"
 KOELN = Path(os.environ.get("VEEDEL_KOELN_DATA", ROOT.parent / "shared" / "data" / "koeln"))
 
 
+SHARED_RUNS = ("demo_run",)
+"""Session fixtures that execute a whole run: their tests stay on one pytest-xdist worker, so the run is made once."""
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests using a shared run go to one xdist group (``make test`` runs ``pytest -n auto --dist loadgroup``)."""
+    for item in items:
+        for name in SHARED_RUNS:
+            if name in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(name))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def isolated_cache(tmp_path_factory):
     """Demo data and prepared datasets go to a per-session folder, not the user's cache."""

@@ -25,9 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
-from statsmodels.stats.sandwich_covariance import cov_cluster
 
 from ..inputs.dataset import Dataset
 from ..params.catalogue import Indicator
@@ -93,6 +90,8 @@ def wild_cluster_interval(x: np.ndarray, y: np.ndarray, weights: np.ndarray, clu
     standard error follows from the same sums. ``rank`` is the number of fixed-part columns projected out
     (for the small-sample factor); ``treated_clusters`` is only reported.
     """
+    from scipy import stats  # scipy.stats and statsmodels take a second to import: only where used
+
     codes, names = pd.factorize(clusters)
     count = len(names)
     n = len(y)
@@ -148,6 +147,9 @@ def pooled_effect(panel: pd.DataFrame, baseline_year: int, level: float = 0.95,
 
     Returns the pooled :class:`PooledEffect` and a table area_id, estimate, naive_se (one row per area).
     """
+    import statsmodels.api as sm  # statsmodels takes a second to import: only where used
+    from statsmodels.stats.sandwich_covariance import cov_cluster
+
     projection = _Projection(panel, baseline_year)
     post = panel["post"].to_numpy()
     pooled = projection((panel["treated"].to_numpy() & post).astype(float)[:, None])[:, 0]

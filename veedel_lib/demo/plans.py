@@ -248,9 +248,15 @@ def _decisions(area: Area, base: dict, goals: list[str], rng: np.random.Generato
 def write_demo_plans(target: str | Path, ds: Dataset, documentation: Documentation, config: PlanningConfig,
                      lists: dict[str, list[str]], last_day: _dt.date, seed: int,
                      area_ids: list[str] | None = None) -> list[Path]:
-    """Write ``<target>/plaene/<area_id>.xlsx`` for every area of the dataset (or ``area_ids``); returns the paths."""
+    """Write ``<target>/plaene/<area_id>.xlsx`` for every area of the dataset (or ``area_ids``); returns the paths.
+
+    An area whose definition in ``areas.yml`` has problems gets no plan: its goals cannot be derived from its
+    analysis, and its reports fail with those problems anyway, while the other areas' plans are written.
+    """
     paths = []
     for area in [ds.areas.get(a) for a in (area_ids or ds.areas.ids)]:
+        if ds.membership.problems.get(area.id):
+            continue
         records = plan_records(ds, documentation, area, config, seed)
         paths.append(write_plan_workbook(Path(target) / PLANS_FOLDER / f"{area.id}.xlsx", area, config, lists,
                                          records, period_label(*PERIOD), as_of=last_day))

@@ -20,7 +20,6 @@ import datetime as _dt
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from ..analysis.indicators import indicator_series
 from ..inputs.dataset import Dataset
@@ -61,6 +60,8 @@ def project(years: np.ndarray, values: np.ndarray, weights: np.ndarray, target_y
     mask = np.isfinite(values) & np.isfinite(weights) & (weights > 0)
     if mask.sum() < 3:
         return np.nan, np.nan, np.nan
+    import statsmodels.api as sm  # statsmodels and scipy.stats take a second to import: only where used
+
     x = sm.add_constant(years[mask].astype(float) - float(years[mask].min()))
     fit = sm.WLS(values[mask], x, weights=weights[mask] / weights[mask].mean()).fit()
     point = np.array([[1.0, float(target_year) - float(years[mask].min())]])

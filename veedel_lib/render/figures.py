@@ -56,7 +56,8 @@ plt.rcParams.update({**STYLE, "axes.prop_cycle": matplotlib.cycler(color=PALETTE
 class Chart:
     """A figure ready for a report: the figure, its data, a caption and an alternative text."""
 
-    figure: plt.Figure
+    figure: plt.Figure | None
+    """The figure until it is rendered by :meth:`svg`, then ``None``."""
     data: pd.DataFrame
     alt: str
     caption: str
@@ -67,15 +68,16 @@ class Chart:
     def svg(self) -> str:
         """The figure as SVG text without a creation date, so identical data give identical output.
 
-        Rendered once: the figure is then closed and emptied, because a warm kernel draws hundreds of
-        reports and matplotlib keeps closed figures' artists alive through reference cycles (measured:
-        about 10 MiB more memory per report before this).
+        Rendered once: the figure is then closed and the chart lets go of it, because a warm kernel draws
+        hundreds of reports (an open or referenced figure kept about 10 MiB per report alive). Letting go
+        instead of ``Figure.clear()`` leaves the artists' reference cycles to the garbage collector: the
+        clearing cost 0,08 s per figure.
         """
         if self._svg is None:
             buffer = io.StringIO()
             self.figure.savefig(buffer, format="svg", metadata={"Date": None})
             plt.close(self.figure)
-            self.figure.clear()
+            self.figure = None
             self._svg = buffer.getvalue()
         return self._svg
 
@@ -100,6 +102,8 @@ def panel_grid(count: int, columns: int, width: float, height: float, *, left: f
         ax = figure.add_axes((x / fig_w, y / fig_h, width / fig_w, height / fig_h),
                              sharex=first if sharex else None)
         first = first or ax
+        if sharex and index + columns < count:  # a panel below shows the same years: labels only at the bottom
+            ax.tick_params(axis="x", labelbottom=False)
         axes.append(ax)
     return figure, axes
 
@@ -201,6 +205,7 @@ def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: s
                                         linewidth=1.5, dashes=(4, 2), label="Gesamtstadt")
         ax.set_title(textwrap.fill(names[indicator_id], 30), loc="left", fontsize=8.5)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
         top = max(area["ci_high"].max() if len(area) else 0, panel["value"].max())
         german_axis(ax.yaxis, 1 if top < 10 else 0, " %" if units[indicator_id] == "percent" else " ‰")
         ax.tick_params(labelsize=7.5)
