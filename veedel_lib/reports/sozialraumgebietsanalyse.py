@@ -231,8 +231,9 @@ class AreaAnalysis(ReportContent):
         shown = [i for i in indicators if values.loc[values["indicator"] == i.id, "value"].notna().any()]
         if boundaries is None or not shown:
             return []
+        parts = {u for p in self.area.partial for u in p.units}
         chart = maps.indicator_map(self.ds, shown[0], self.year, boundaries, outline, self.area.name,
-                                   partial=partial)
+                                   partial=partial, parts=parts, zoom=True)
         return [ChartBlock("stadtteile_karte", chart, [
             Col("label", "Stadtteil"), Col("value", "Wert", "number"), Col("class", "Klasse"),
             Col("in_area", "im Gebiet")])]

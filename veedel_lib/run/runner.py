@@ -124,8 +124,9 @@ def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: l
         text = summary.text().replace(f"{staging}{os.sep}", "")  # paths inside the run folder, not the staging
         atomic_write_text(inputs / "source" / "umwandlung.txt", text + "\n")
         notes += list(getattr(summary, "warnings", []))
-        for boundaries in sorted(Path(data_dir).glob("*stadtteile*.geojson")):  # for the maps
-            _copy(boundaries, data_target / boundaries.name)
+        for pattern in ("*stadtteile*.geojson", "*stadtbezirke*.geojson", "*stadtviertel*.geojson"):  # for the maps
+            for boundaries in sorted(Path(data_dir).glob(pattern)):
+                _copy(boundaries, data_target / boundaries.name)
     else:
         folder = resolve_data_dir(data_dir, parameters,
                                   demo=lambda p: write_demo_data(data_target, parameters_dir=p))
