@@ -227,6 +227,73 @@ def _trend_alt(wide: pd.DataFrame, indicators: list[Indicator], area_name: str, 
     return text
 
 
+PLACE_MARKERS = ["o", "s", "D", "^", "v", "P"]
+
+
+def place_intervals(values: pd.DataFrame, indicators: list[Indicator], places: dict[str, str], year: int,
+                    city: str = "gesamtstadt", bezirk: str = "bezirk", col_wrap: int = 3) -> Chart:
+    """Small multiples, one panel per indicator on its own scale: each area's value with its interval, the
+    Bezirk and the city as vertical lines.
+
+    ``values`` is a long table (group, indicator, value, ci_low, ci_high, ... as from
+    :func:`veedel_lib.analysis.indicators.indicator_values`, already protected); ``places`` maps the groups to
+    their names in drawing order (areas first; ``bezirk`` and ``city`` are drawn as lines). Areas differ by
+    colour and marker shape, the lines by style, so the figure does not rely on colour.
+    """
+    names = {i.id: i.name for i in indicators}
+    units = {i.id: i.unit for i in indicators}
+    areas = [g for g in places if g not in (city, bezirk)]
+    order = [i.id for i in indicators if values.loc[values["indicator"] == i.id, "value"].notna().any()]
+    columns = max(1, min(col_wrap, len(order)))
+    rows = max(1, -(-len(order) // columns))
+    height = 0.2 * len(areas) + 0.75
+    fig, axes = plt.subplots(rows, columns, figsize=(6.6, height * rows + 0.5), squeeze=False, layout="constrained")
+    for ax in axes.flat[len(order):]:
+        ax.set_visible(False)
+    data = values.set_index(["group", "indicator"])
+    handles = {}
+    for indicator_id, ax in zip(order, axes.flat):
+        for position, group in enumerate(areas):
+            row = data.loc[(group, indicator_id)]
+            if pd.isna(row["value"]):
+                continue
+            colour = PALETTE[[0, 2, 3, 4, 5, 7][position % 6]]
+            error = [[row["value"] - row["ci_low"]], [row["ci_high"] - row["value"]]] \
+                if pd.notna(row["ci_low"]) else None
+            handles[places[group]] = ax.errorbar([row["value"]], [position], xerr=error, fmt=PLACE_MARKERS[position % 6],
+                                                 color=colour, markersize=4.5, elinewidth=1.1, capsize=2)
+        for group, style, colour in ((bezirk, ":", "#333333"), (city, "--", CITY_COLOUR)):
+            if (group, indicator_id) in data.index and pd.notna(data.loc[(group, indicator_id), "value"]):
+                handles[places[group]] = ax.axvline(data.loc[(group, indicator_id), "value"], color=colour,
+                                                    linestyle=style, linewidth=1.3)
+        ax.set_ylim(len(areas) - 0.5, -0.5)
+        ax.set_yticks([])
+        ax.grid(axis="y", visible=False)
+        ax.set_title(textwrap.fill(names[indicator_id], 28), loc="left", fontsize=7.5)
+        german_axis(ax.xaxis, 1 if ax.get_xlim()[1] < 10 else 0, " %" if units[indicator_id] == "percent" else " ‰")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.tick_params(labelsize=7)
+    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncol=2, fontsize=7.5)
+    table = values[values["indicator"].isin(order) & values["group"].isin(places)].copy()
+    table["place"] = table["group"].map(places)
+    table["label"] = table["indicator"].map(names)
+    table["unit"] = table["indicator"].map(units)
+    table["_order"] = table["indicator"].map({i: n for n, i in enumerate(order)})
+    table["_place"] = table["group"].map({g: n for n, g in enumerate(places)})
+    table = table.sort_values(["_order", "_place"]).drop(columns=["_order", "_place"]).reset_index(drop=True)
+    own = table[table["group"].isin(areas)]
+    above = own.merge(table[table["group"] == city][["indicator", "value"]], on="indicator", suffixes=("", "_city"))
+    worse = [r for r in above.itertuples() if pd.notna(r.ci_low) and (
+        r.ci_low > r.value_city if next(i for i in indicators if i.id == r.indicator).direction == "higher_is_worse"
+        else r.ci_high < r.value_city) and next(i for i in indicators if i.id == r.indicator).direction != "neutral"]
+    alt = (f"Kleine Diagramme je Indikator {year}, jedes mit eigener Skala: die Werte von {fmt.join(list(map(places.get, areas)))} "
+           f"mit Konfidenzintervall, der Bezirk als gepunktete und die Gesamtstadt als gestrichelte Linie. "
+           f"In {len(worse)} von {len(own.dropna(subset=['value']))} Fällen liegt das ganze Intervall eines Gebiets auf "
+           "der ungünstigen Seite des städtischen Werts.")
+    return Chart(fig, table, alt, f"Schlüsselindikatoren {year}: Gebiete mit Konfidenzintervall, Bezirk und Stadt",
+                 {"place": "Ort", "label": "Indikator", "value": "Wert", "ci_low": "KI unten", "ci_high": "KI oben"})
+
+
 def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight: dict[str, str],
                     year: int, area_name: str) -> Chart:
     """Each indicator's value in all Stadtteile as a strip of dots; the area's Stadtteile highlighted.

@@ -226,7 +226,7 @@ def _breaks(values: np.ndarray, classes: int) -> np.ndarray:
 def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit: str = "percent",
                outline: set[str] | None = None, area_name: str = "", classes: int = CLASSES,
                categories: list[str] | None = None, partial: set[str] | None = None,
-               parts: set[str] | None = None, zoom: bool = False) -> Chart:
+               parts: set[str] | None = None, zoom: bool = False, focus: set[str] | None = None) -> Chart:
     """A map of Stadtteile coloured by ``frame["value"]`` (or by ``frame["category"]`` in ``categories`` order).
 
     ``frame`` has one row per Stadtteil: ``stadtteil`` (number as text), ``name``, ``value`` (NaN where
@@ -235,7 +235,8 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
     only in part (outlined dashed, so the map does not claim the whole Stadtteil); ``parts`` are Stadtviertel
     numbers of those parts: where ``boundaries.viertel`` knows them, the part itself is outlined instead.
     ``unit`` is "percent", "per_1000" or "index" for the legend. ``zoom``: show only the area (``outline``
-    and ``partial``) and its neighbouring Stadtteile, each labelled by name, instead of the whole city.
+    and ``partial``) and its neighbouring Stadtteile, each labelled by name, instead of the whole city;
+    ``focus``: zoom to these Stadtteile (e.g. a Stadtbezirk's) and their neighbours instead.
     """
     partial = set(partial or ()) - set(outline or ())
     outline = set(outline or ()) | partial
@@ -262,8 +263,9 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
                       for p, s in zip(position, frame["suppressed"])]
 
     shown = set(boundaries.rings)
-    if zoom and outline:
-        shown = (outline | boundaries.neighbours(outline)) & set(boundaries.rings)
+    centre = set(focus or ()) or outline
+    if zoom and centre:
+        shown = (centre | outline | boundaries.neighbours(centre)) & set(boundaries.rings)
     fig, ax = plt.subplots(figsize=(6.0, 5.6 if zoom else 6.6), layout="constrained")
     for row, where in zip(frame.itertuples(index=False), position):
         if row.suppressed:
@@ -333,6 +335,8 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
     table["label"] = table["stadtteil"] + " " + table["name"]
     table = table.sort_values(["in_area", "stadtteil"], ascending=[False, True])
     caption = f"Karte: {title}" + (f" ({area_name or 'das Gebiet'} und die angrenzenden Stadtteile)" if zoom else "")
+    if zoom and focus:
+        caption = f"Karte: {title} ({area_name}, mit den angrenzenden Stadtteilen)"
     caption += f". {SOURCE_LINE}"
     return Chart(fig, table[["label", "value", "class", "in_area"]].reset_index(drop=True),
                  _alt(frame[frame["stadtteil"].isin(shown)], title, outline, area_name, categories is not None, unit,
@@ -380,7 +384,7 @@ def _alt(frame: pd.DataFrame, title: str, outline: set[str], area_name: str, cat
 
 def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set[str] | None = None,
                   area_name: str = "", title: str | None = None, partial: set[str] | None = None,
-                  parts: set[str] | None = None, zoom: bool = False) -> Chart:
+                  parts: set[str] | None = None, zoom: bool = False, focus: set[str] | None = None) -> Chart:
     """A map of one catalogue indicator per Stadtteil in ``year``; values on small counts are suppressed.
 
     The values pass the same disclosure control as every table (counts under the indicator's publish
@@ -393,4 +397,4 @@ def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set
     frame["name"] = [STADTTEILE.get(int(s), s) for s in frame["stadtteil"]]
     return choropleth(frame, boundaries, title=title or f"{indicator.name} {year} nach Stadtteilen",
                       unit=indicator.unit, outline=outline, area_name=area_name, partial=partial, parts=parts,
-                      zoom=zoom)
+                      zoom=zoom, focus=focus)

@@ -40,6 +40,7 @@ from ..errors import (
 from ..files import PARTIAL, atomic_write_text
 from ..inputs.dataset import input_files, load_dataset, resolve_data_dir
 from ..params.areas import PROGRAMME_ID
+from ..params.reference import STADTBEZIRKE
 from ..params.run_config import RunConfig, load_run_config, project_root
 from ..reports import registry
 from ..reports.base import ReportContent
@@ -201,8 +202,10 @@ def run_reports(config: RunConfig) -> list[type[ReportContent]]:
     return [registry.get(name) for name in names]
 
 
-def plan(config: RunConfig, run_dir: Path, area_ids: list[str], year: int, area_names: dict[str, str]) -> list[Task]:
-    """The tasks of a run: each per-area report per area, then each programme-wide report once."""
+def plan(config: RunConfig, run_dir: Path, area_ids: list[str], year: int, area_names: dict[str, str],
+         area_bezirke: dict[str, int] | None = None) -> list[Task]:
+    """The tasks of a run: each per-area report per area, each per-Bezirk report per Stadtbezirk that holds one
+    of the run's areas (``area_bezirke``: area id -> Stadtbezirk number), then each programme-wide report once."""
     inputs = run_dir / "inputs"
     common = {"year": year, "data_dir": str(inputs / "data"), "parameters_dir": str(inputs / "parameters"),
               "baseline_year": config.baseline_year}
@@ -216,12 +219,25 @@ def plan(config: RunConfig, run_dir: Path, area_ids: list[str], year: int, area_
             tasks.append(Task(cls.notebook, area_id, area_names[area_id],
                               {**common, "area_id": area_id,
                                "tables_dir": str(run_dir / folder / "tables" / cls.notebook)}, folder))
+    bezirke = sorted({(area_bezirke or {})[a] for a in area_ids if a in (area_bezirke or {})})
+    for number in bezirke:
+        for cls in reports:
+            if cls.scope == "bezirk":
+                folder = f"reports/{bezirk_folder(number)}"
+                tasks.append(Task(cls.notebook, bezirk_folder(number), f"Stadtbezirk {number} {STADTBEZIRKE[number]}",
+                                  {**common, "area_id": number,
+                                   "tables_dir": str(run_dir / folder / "tables" / cls.notebook)}, folder))
     for cls in reports:
         if cls.scope == "programme":
             folder = f"reports/{PROGRAMME_ID}"
             tasks.append(Task(cls.notebook, None, "Gesamtprogramm",
                               {**common, "tables_dir": str(run_dir / folder / "tables" / cls.notebook)}, folder))
     return tasks
+
+
+def bezirk_folder(number: int) -> str:
+    """The folder (and task id) of a Stadtbezirk's reports: ``bezirk-8``."""
+    return f"bezirk-{int(number)}"
 
 
 def baseline_gaps(names: list[str], years: list[int], year: int, baseline_year: int) -> tuple[list[str], list[str]]:
@@ -604,7 +620,8 @@ def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, area
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     config = config.model_copy(update={"reports": names})
-    tasks = plan(config, run_dir, selected, year, {a: dataset.areas.name_of(a) for a in dataset.areas.ids})
+    tasks = plan(config, run_dir, selected, year, {a: dataset.areas.name_of(a) for a in dataset.areas.ids},
+                 {a.id: a.stadtbezirk for a in dataset.areas.areas})
     formats = list(config.formats)
     manifest = {
         "run_id": run_dir.name,
