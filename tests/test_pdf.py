@@ -13,7 +13,7 @@ def test_every_report_has_a4_pdf_with_page_numbers(demo_run):
     if shutil.which("pdfinfo") is None:
         pytest.skip("poppler-utils fehlt (pdfinfo, pdftotext): apt-get install poppler-utils")
     pdfs = sorted(demo_run.rglob("*.pdf"))
-    htmls = sorted(p for p in demo_run.rglob("*.html") if p.name != "index.html")
+    htmls = sorted((demo_run / "reports").rglob("*.html"))
     assert len(pdfs) == len(htmls) and pdfs
     for pdf in pdfs:
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -33,7 +33,7 @@ def test_no_table_or_figure_is_wider_than_the_printed_page(demo_run):
 
     if chromium_path() is None:
         pytest.skip("Chromium fehlt: apt-get install chromium (make test erledigt das)")
-    files = sorted(p for p in demo_run.rglob("*.html") if p.name != "index.html")
+    files = sorted((demo_run / "reports").rglob("*.html"))
     assert {f: cut for f, cut in overflowing_elements(files).items() if cut} == {}
 
 

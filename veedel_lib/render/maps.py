@@ -37,6 +37,7 @@ from matplotlib.path import Path as MplPath
 
 from ..analysis.indicators import indicator_values, stadtteil_groups
 from ..errors import DataValidationError, Problem
+from ..params.reference import STADTBEZIRKE as STADTBEZIRKE_NAMES
 from ..params.reference import STADTTEILE
 from . import formatting as fmt
 from .blocks import Col
@@ -398,3 +399,109 @@ def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set
     return choropleth(frame, boundaries, title=title or f"{indicator.name} {year} nach Stadtteilen",
                       unit=indicator.unit, outline=outline, area_name=area_name, partial=partial, parts=parts,
                       zoom=zoom, focus=focus)
+
+
+AREA_COLOUR = "#3b7fb6"
+"""Fill of the programme areas on the portal's map (white numbers on it have a contrast above 4.5:1)."""
+PART_COLOUR = "#a9c8e2"
+SVG_NS = "http://www.w3.org/2000/svg"
+
+
+def _area_label_point(boundaries: Boundaries, whole: list[str], partial: list[str],
+                      parts: list[str]) -> tuple[float, float]:
+    """Where an area's number goes: the centre of its largest whole Stadtteil, else of its largest part."""
+    rings = [r for n in whole if n in boundaries.rings for r in boundaries.rings[n]]
+    rings = rings or [r for p in parts if p in boundaries.viertel for r in boundaries.viertel[p]]
+    rings = rings or [r for n in partial if n in boundaries.rings for r in boundaries.rings[n]]
+    ring = max(rings, key=lambda r: abs(_area(r)))
+    return tuple(_centroid(ring))
+
+
+def portal_map(boundaries: Boundaries, areas: list[dict], title: str) -> str:
+    """The portal's map of Cologne as inline SVG: the Stadtbezirke, and each programme area as one link.
+
+    ``areas`` are entries with ``id``, ``name``, ``number`` (shown on the map and in the list beside it), ``href``
+    and the Stadtteile ``stadtteile`` (whole), ``partial`` and ``parts`` (Stadtviertel), in reading order: the
+    links follow that order, so keyboard navigation meets them as the list below the map lists them. Stadtteile
+    only partly in an area are hatched (or, where their Stadtviertel are known, the part itself is drawn).
+    Each area's shape and number are one ``<a>`` with an accessible name; the SVG carries no script.
+    """
+    import io
+    import xml.etree.ElementTree as ET
+
+    fig, ax = plt.subplots(figsize=(6.4, 6.2))
+    fig.subplots_adjust(0, 0, 1, 1)
+    whole = {n for a in areas for n in a["stadtteile"]}
+    for number, rings in boundaries.rings.items():
+        for ring in rings:
+            ax.add_patch(PathPatch(MplPath(ring), facecolor="#ececec", edgecolor="#ffffff", linewidth=0.6))
+    hatched = {n for a in areas for n in a["partial"]} - whole
+    for number in sorted(hatched & set(boundaries.rings)):
+        for ring in boundaries.rings[number]:
+            ax.add_patch(PathPatch(MplPath(ring), facecolor=PART_COLOUR, edgecolor="#ffffff", linewidth=0.6,
+                                   hatch="////"))
+    for number, rings in boundaries.bezirke.items():
+        for ring in rings:
+            ax.add_patch(PathPatch(MplPath(ring), facecolor="none", edgecolor=BEZIRK_COLOUR, linewidth=1.4))
+    for area in areas:
+        rings = [r for n in area["stadtteile"] if n in boundaries.rings for r in boundaries.rings[n]]
+        rings += [r for p in area["parts"] if p in boundaries.viertel for r in boundaries.viertel[p]]
+        if rings:
+            path = MplPath.make_compound_path(*[MplPath(r) for r in rings])
+            patch = PathPatch(path, facecolor=AREA_COLOUR, edgecolor="#ffffff", linewidth=0.8)
+            patch.set_gid(f"flaeche-{area['id']}")
+            ax.add_patch(patch)
+    for area in areas:
+        x, y = _area_label_point(boundaries, area["stadtteile"], area["partial"], area["parts"])
+        marker = plt.Circle((x, y), 0.5, facecolor="#ffffff", edgecolor="#000000", linewidth=0.9, zorder=4)
+        marker.set_gid(f"marke-{area['id']}")
+        ax.add_patch(marker)
+        text = ax.text(x, y, str(area["number"]), ha="center", va="center", fontsize=6.2, zorder=5, color="#000000",
+                       fontweight="bold")
+        text.set_gid(f"nummer-{area['id']}")
+    for number, rings in boundaries.bezirke.items():
+        # the label sits in the Bezirk's largest Stadtteil outside every area, so no area hides it
+        free = [n for n in boundaries.rings if n[0] == number and n not in whole and n not in hatched]
+        x, y = boundaries.centre(max(free, key=lambda n: sum(abs(_area(r)) for r in boundaries.rings[n]))) if free \
+            else _centroid(max(rings, key=lambda r: abs(_area(r))))
+        label = ax.text(x, y, f"{number} {STADTBEZIRKE_NAMES.get(int(number), '')}", ha="center", va="center",
+                        fontsize=7.5, color="#222222", style="italic", zorder=3,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        label.set_gid(f"karte-bezirk-{number}")
+    everything = np.vstack([r for rings in boundaries.rings.values() for r in rings])
+    ax.set_xlim(everything[:, 0].min() - 0.3, everything[:, 0].max() + 0.3)
+    ax.set_ylim(everything[:, 1].min() - 0.3, everything[:, 1].max() + 0.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    root = ET.fromstring(buffer.getvalue())
+    for attribute in ("width", "height"):
+        root.attrib.pop(attribute, None)
+    root.set("role", "group")
+    root.set("aria-labelledby", "karte-titel")
+    root.set("class", "portal-map")
+    heading = ET.Element(f"{{{SVG_NS}}}title", {"id": "karte-titel"})
+    heading.text = title
+    root.insert(0, heading)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+    layer = None
+    for area in areas:
+        link = ET.Element(f"{{{SVG_NS}}}a", {"href": area["href"], "aria-label": f"{area['number']}: {area['name']}"})
+        tip = ET.SubElement(link, f"{{{SVG_NS}}}title")
+        tip.text = area["name"]
+        for key in (f"flaeche-{area['id']}", f"marke-{area['id']}", f"nummer-{area['id']}"):
+            element = by_id.get(key)
+            if element is None:
+                continue
+            parent = parents[element]
+            layer = parent if layer is None else layer
+            parent.remove(element)
+            link.append(element)
+        layer.append(link)  # links in reading order, painted above the base map
+    return ET.tostring(root, encoding="unicode")

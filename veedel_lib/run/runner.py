@@ -739,6 +739,8 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
         "interrupted": sum(e["status"] == "interrupted" for e in manifest["reports"]),
         "last_duration_s": round(time.perf_counter() - started, 1),
     }
+    if stop.reason is None:
+        manifest["key_figures"] = _key_figures(run_dir, manifest["parameters"]["year"])
     try:
         write_portal(run_dir, manifest)
         manifest["files"] = file_hashes(run_dir)
@@ -753,6 +755,17 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
     if stop.reason == "write":
         raise StorageError(f"Lauf {run_dir.name} abgebrochen: {stop.message}")
     return RunSummary(run_dir, results)
+
+
+def _key_figures(run_dir: Path, year: int) -> dict:
+    """The portal's key figures per area and Stadtbezirk, from the run's own inputs (see reports.keyfigures)."""
+    from ..reports.keyfigures import key_figures
+
+    inputs = run_dir / "inputs"
+    try:
+        return key_figures(load_dataset(inputs / "data", inputs / "parameters"), year, inputs / "parameters")
+    except VeedelError as exc:  # the reports say what is wrong; the portal then lists them without figures
+        return {"year": year, "areas": [], "bezirke": [], "notes": [f"Eckdaten nicht berechenbar: {exc}"]}
 
 
 def run_from_inputs(config: RunConfig, inputs: Path, outputs: Path, areas: list[str] | None = None,
