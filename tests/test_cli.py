@@ -181,3 +181,8 @@ def test_retry_failed_while_the_run_is_locked_is_a_german_error(tmp_path, capsys
         assert cli.main(["run", "--retry-failed", "--outputs", str(tmp_path)]) == 2
     assert "wird gerade von einem anderen veedel-Prozess bearbeitet" in capsys.readouterr().out
     assert not (tmp_path / f".{run_dir.name}.lock").exists()  # released and removed
+
+
+def test_dask_needs_the_schedulers_address(capsys):
+    assert cli.main(["run", "--executor", "dask", "--areas", "kalk"]) == 2
+    assert "--executor dask braucht --scheduler" in capsys.readouterr().out

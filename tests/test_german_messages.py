@@ -23,7 +23,6 @@ def _load(name: str, parameters):
     from veedel_lib.inputs.koeln.mapping import load_mapping
     from veedel_lib.inputs.opendata import load_sources
     from veedel_lib.kernprozess.schema import load_config
-    from veedel_lib.params.areas import load_areas
     from veedel_lib.params.catalogue import load_catalogue
     from veedel_lib.params.run_config import load_run_config
 

@@ -65,6 +65,9 @@ def _temporary_files(folder: Path) -> list[str]:
 
 def test_a_full_disk_while_the_inputs_are_copied_is_one_german_sentence(tmp_path):
     """The demo data (2,7 MB) do not fit under a 1 MB limit: exit 2, one sentence, nothing left in outputs."""
+    from veedel_lib.demo import ensure_demo_data
+
+    ensure_demo_data(PARAMETERS)  # generated in the test's cache beforehand: the copy into the run is what fails
     outputs = tmp_path / "ausgabe"
     result = _limited(tmp_path, 1_000_000, "all", ["run", "--outputs", str(outputs), "--areas", "kalk",
                                                     "--notebooks", "sozialindex", "--formats", "html"])

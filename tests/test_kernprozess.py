@@ -73,9 +73,10 @@ def test_filled_template_with_errors_names_sheet_row_and_column(tmp_path):
         ["Humboldt/Gremberg", dt.datetime(2023, 6, 2), "Wohnen", "Netzwerk", "offen", "vielleicht", "Lärm"],
     ])
     _fill(path, "Projekte", [
-        ["Kalk", "Bildung", dt.datetime(2023, 3, 1), dt.datetime(2022, 12, 1), "abgeschlossen", 1000, 500, -2, 40,
-         "Lernhilfe", None],
-        ["Kalk", "Sport", dt.datetime(2023, 3, 1), None, "abgebrochen", 1000, 2000, 1, 2.5, "Liga", None],
+        ["Kalk", "P-2023-01", "Bildung", dt.datetime(2023, 3, 1), dt.datetime(2022, 12, 1), "abgeschlossen", 1000,
+         500, -2, 40, "Lernhilfe", None],
+        ["Kalk", "P-2023-02", "Sport", dt.datetime(2023, 3, 1), None, "abgebrochen", 1000, 2000, 1, 2.5, "Liga",
+         None],
     ])
     with pytest.raises(DataValidationError) as caught:
         kernprozess.load_documentation(data, PARAMETERS, ["kalk"])
@@ -95,6 +96,26 @@ def test_filled_template_with_errors_names_sheet_row_and_column(tmp_path):
     assert len(found) == len(expected), f"unexpected problems: {found - expected}"
     message = str(caught.value)
     assert "kalk.xlsx" in message and "Blatt 'Projekte'" in message and "Zeile 3" in message
+
+
+def test_project_numbers_are_required_well_formed_unique_and_public(tmp_path):
+    """The public project number (the link target of the plan's measures): required, "P-JJJJ-NN", once per file,
+    and kept (unlike the private project name)."""
+    data, path = _template(tmp_path)
+    row = ["Wohnen", dt.datetime(2023, 3, 1), None, "laufend", 1000, 500, 1, 10, "Name", None]
+    _fill(path, "Projekte", [["Kalk", "P-2023-01", *row], ["Kalk", None, *row], ["Kalk", "Projekt 7", *row],
+                             ["Kalk", "p-2023-01", *row]])
+    with pytest.raises(DataValidationError) as caught:
+        kernprozess.load_documentation(data, PARAMETERS, ["kalk"])
+    found = {(p.row, p.column): p.reason for p in caught.value.problems}
+    assert set(found) == {(3, "Projekt-Nr."), (4, "Projekt-Nr."), (5, "Projekt-Nr.")}
+    assert found[(3, "Projekt-Nr.")] == "Pflichtangabe fehlt"
+    assert "keine gültige Projektnummer" in found[(4, "Projekt-Nr.")]
+    assert "steht schon in Zeile 2" in found[(5, "Projekt-Nr.")]
+    _fill(path, "Projekte", [["Kalk", "P-2023-01", *row], ["Kalk", "P-2023-02", *row], ["Kalk", "P-2024-01", *row],
+                             ["Kalk", "P-2024-02", *row]])
+    projects = kernprozess.load_documentation(data, PARAMETERS, ["kalk"]).projects
+    assert list(projects["number"]) == ["P-2023-01", "P-2023-02", "P-2024-01", "P-2024-02"]
 
 
 def test_unknown_and_missing_columns_are_reported(tmp_path):
@@ -132,6 +153,7 @@ def test_demo_documentation_is_valid_deterministic_and_free_of_private_fields(de
     assert len(doc.files) == 15
     assert doc.years == [2020, 2021, 2022, 2023, 2024]
     assert doc.themes.groupby("area_id").size().min() >= 10
+    assert doc.projects.groupby("area_id")["number"].apply(lambda n: n.is_unique).all()
     for table in (doc.themes, doc.projects, doc.meetings):
         assert not PRIVATE_KEYS & set(table.columns)
         assert not {"Titel", "Projektname", "Notiz", "Ansprechperson"} & set(table.columns)
@@ -152,9 +174,9 @@ def _hand_filled(tmp_path):
         ["Kalk", dt.datetime(2022, 11, 1), "Sport", "Netzwerk", "erledigt", "ja", "e"],
     ])
     _fill(path, "Projekte", [
-        ["Kalk", "Bildung", dt.datetime(2023, 3, 1), dt.datetime(2023, 12, 1), "abgeschlossen", 10000, 5000, 2, 40,
-         "p1", None],
-        ["Kalk", "Wohnen", dt.datetime(2023, 6, 1), None, "laufend", 20000, 15000, 3, 25, "p2", None],
+        ["Kalk", "P-2023-01", "Bildung", dt.datetime(2023, 3, 1), dt.datetime(2023, 12, 1), "abgeschlossen", 10000,
+         5000, 2, 40, "p1", None],
+        ["Kalk", "P-2023-02", "Wohnen", dt.datetime(2023, 6, 1), None, "laufend", 20000, 15000, 3, 25, "p2", None],
     ])
     _fill(path, "Gremien", [["Kalk", "Bürger*innenkonferenz", dt.datetime(2023, 3, 3), 45, 12, None]]
           + [["Kalk", "Netzwerktreffen", dt.datetime(2023, m, 10), 10, 6, None] for m in (2, 5, 8, 11)])

@@ -26,11 +26,13 @@ def _manifest(run_id: str = "20261201-120000-abcdef12", year: int = 2024) -> dic
               "status": "failed", "duration_s": 3.0, "outputs": {},
               "error": {"cell": 4, "error": "ValueError", "message": "kaputt"}}
     programme = {"area_id": None, "area_name": "Gesamtprogramm", "notebook": "jahresbericht", "status": "ok",
-                 "duration_s": 20.0, "outputs": {"reports/programm/jahresbericht.html": "z"}, "error": None}
+                 "duration_s": 0.0, "outputs": {"reports/programm/jahresbericht.html": "z"}, "error": None,
+                 "reused_from": "20261130-090000-00000000"}
     return {"run_id": run_id, "created": "2026-12-01T12:00:00",
             "parameters": {"year": year, "data_dir": "demo", "source": "standard",
                            "reports": ["sozialraumgebietsanalyse", "bezirksbericht", "jahresbericht"]},
-            "reports": [entry, failed, programme], "summary": {"ok": 2, "failed": 1, "last_duration_s": 40.0},
+            "reports": [entry, failed, programme], "summary": {"ok": 2, "failed": 1, "reused": 1, "executed": 2,
+                                                             "last_duration_s": 40.0},
             "key_figures": {"year": year, "notes": [],
                             "areas": [{"id": "kalk", "name": "Kalk", "stadtbezirk": 8, "residents": 23456.0,
                                        "quote": 22.4, "status": "sehr niedrig", "stadtteile": ["802"],
@@ -65,6 +67,7 @@ def test_portal_groups_reports_by_stadtbezirk_with_key_figures_and_the_log_page_
     assert "12,3 s" not in page  # durations belong to the run log
     log = (run_dir / "lauf.html").read_text(encoding="utf-8")
     assert "12,3 s" in log and "Zelle 4: ValueError: kaputt" in log and 'href="index.html"' in log
+    assert "übernommen aus Lauf 20261130-090000-00000000" in log and "1 unverändert übernommen, 2 neu berechnet" in log
 
 
 def test_portal_lists_earlier_runs_with_year_date_source_and_a_relative_link(tmp_path):

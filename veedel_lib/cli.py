@@ -258,6 +258,27 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------- plan-vorlage
+
+def cmd_plan_template(args: argparse.Namespace) -> int:
+    from .demo.generator import ensure_demo_data
+    from .inputs.dataset import load_dataset
+    from .planning.prefill import write_prefilled
+
+    ds = load_dataset(args.data, args.parameters, demo=ensure_demo_data)
+    area = ds.areas.get(args.area)
+    config = load_run_config(default_parameters_dir(args.parameters) / "run.yml")
+    path = write_prefilled(ds, area.id, args.out, args.parameters, args.period, config.analysis.handlungsbedarf,
+                           config.analysis.confidence_level)
+    console.print(f"[green]Planungsmappe geschrieben:[/] {path}")
+    console.print(f"  vorausgefüllt mit den Handlungsbedarfen von {area.name} aus der Sozialraumgebietsanalyse; "
+                  "Zielwerte, Strategien, Maßnahmen und Beschlüsse ergänzen.", soft_wrap=True)
+    console.print(f"Ausgefüllt gehört sie als plaene/{area.id}.xlsx in den Datenordner; [bold]veedel run "
+                  f"--notebooks sozialraumgebietsplan --areas {area.id} --data <Datenordner>[/] prüft sie und "
+                  "erzeugt den Plan.", soft_wrap=True)
+    return 0
+
+
 # ----------------------------------------------------------------------------- fetch-open-data
 
 def cmd_fetch_open_data(args: argparse.Namespace) -> int:
@@ -344,8 +365,9 @@ class ProgressPrinter:
 
     def on_result(self, result) -> None:
         mark = "[green]✓[/]" if result.status == "ok" else "[red]✗[/]"
-        line = (f"{mark} {escape(result.task.area_name)} · {result.task.notebook} "
-                f"({fmt.number(result.duration_s, 1)} s)")
+        took = (f"unverändert aus {result.reused_from}" if getattr(result, "reused_from", None)
+                else f"{fmt.number(result.duration_s, 1)} s")
+        line = f"{mark} {escape(result.task.area_name)} · {result.task.notebook} ({took})"
         if self.progress is None:
             console.print(line)
             return
@@ -372,15 +394,18 @@ def _run(args: argparse.Namespace, config: RunConfig, config_file: Path | None, 
     try:
         summary = runner.run(config, outputs=outputs, parameters=Path(args.parameters) if args.parameters else None,
                              areas=areas, jobs=args.jobs, retry_failed=retry, progress=printer.on_result,
-                             on_plan=printer.on_plan, command=sys.argv, config_file=config_file)
+                             on_plan=printer.on_plan, command=sys.argv, config_file=config_file,
+                             force=getattr(args, "force", False))
     finally:
         printer.stop()
     if summary.nothing_to_retry:
         console.print(f"Nichts zu wiederholen: im letzten Lauf {summary.run_dir.name} sind alle Berichte fertig.")
         return 0
     ok = len(summary.results) - len(summary.failed)
+    reused = sum(r.reused_from is not None for r in summary.results)
     console.print(f"\nLauf {summary.run_dir.name}: {_plural(ok, 'Bericht', 'Berichte')} fertig, "
-                  f"{len(summary.failed)} fehlgeschlagen.")
+                  f"{len(summary.failed)} fehlgeschlagen ({reused} unverändert, {len(summary.results) - reused} "
+                  f"neu berechnet).")
     console.print(f"Übersicht: {summary.run_dir / 'index.html'}")
     for note in runner.read_manifest(summary.run_dir).get("notes", []):
         console.print(f"[yellow]Hinweis:[/] {escape(note)}", soft_wrap=True)
@@ -432,8 +457,15 @@ def _config_from_args(args: argparse.Namespace) -> tuple[RunConfig, Path | None]
         from .reports import registry
 
         updates["reports"] = [registry.get(n).notebook for n in notebooks]
+    if getattr(args, "executor", None):
+        updates["executor"] = args.executor
+    if getattr(args, "scheduler", None):
+        updates["scheduler"] = args.scheduler
     if updates.get("source", config.source) == "koeln" and updates.get("data_dir", config.data_dir) == DEMO:
         raise ConfigurationError("--source koeln braucht --data mit dem Ordner der offenen Daten der Stadt Köln.")
+    if updates.get("executor", config.executor) == "dask" and not updates.get("scheduler", config.scheduler):
+        raise ConfigurationError("--executor dask braucht --scheduler mit der Adresse des Dask-Schedulers "
+                                 "(z. B. tcp://rechner:8786).")
     return config.model_copy(update=updates), config_file
 
 
@@ -503,6 +535,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_clean(args: argparse.Namespace) -> int:
+    from .run.cache import clean
+
+    removed = clean(Path(_absolute(args.outputs)), args.keep)
+    console.print(f"{_plural(len(removed), 'Lauf', 'Läufe')} gelöscht, die {args.keep} neuesten behalten"
+                  + (f": {', '.join(p.name for p in removed)}" if removed else "."))
+    return 0
+
+
 def cmd_reproduce(args: argparse.Namespace) -> int:
     from .run.archive import reproduce
 
@@ -541,6 +582,14 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--notebooks", nargs="+", metavar="NAME",
                         help="nur diese Notebooks, durch Komma oder Leerzeichen getrennt (auch solche, die nicht "
                              "in run.yml stehen, z. B. themenbewertung)")
+    parser.add_argument("--force", action="store_true",
+                        help="jeden Bericht neu berechnen, auch wenn ein früherer Lauf ihn mit denselben Eingaben "
+                             "enthält (sonst wird er unverändert übernommen)")
+    parser.add_argument("--executor", choices=["local", "dask"],
+                        help="wo die Berichte laufen: local (Prozesse auf diesem Rechner, Standard) oder dask "
+                             "(Rechner eines Dask-Clusters, siehe --scheduler)")
+    parser.add_argument("--scheduler", metavar="ADRESSE",
+                        help="Adresse des Dask-Schedulers für --executor dask, z. B. tcp://rechner:8786")
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:
@@ -562,6 +611,16 @@ def build_parser() -> GermanArgumentParser:
 
     p = command("demo-data", "Demodaten in einen Ordner schreiben", cmd_demo_data)
     p.add_argument("directory", metavar="ORDNER", help="Zielordner (wird angelegt)")
+
+    p = command("plan-vorlage", "Planungsmappe eines Gebiets schreiben, vorausgefüllt aus der Analyse",
+                cmd_plan_template)
+    p.add_argument("area", metavar="GEBIET", help="Kennung, Code oder Name des Gebiets")
+    p.add_argument("--out", metavar="ORDNER", default="plaene",
+                   help="Ordner für die Mappe (Standard: ./plaene); eine vorhandene Mappe wird nie überschrieben")
+    p.add_argument("--period", metavar="ZEITRAUM",
+                   help="Planungszeitraum, z. B. 2021-2025 (Standard: die fünf Jahre nach den Daten)")
+    p.add_argument("--data", metavar="ORDNER", default=DEMO,
+                   help=f"Datenordner, aus dem die Analyse kommt (Standard: '{DEMO}')")
 
     p = command("validate", "einen Datenordner prüfen (Exit-Code 0 gültig, 1 unvollständig, 2 ungültig)",
                 cmd_validate)
@@ -613,6 +672,11 @@ def build_parser() -> GermanArgumentParser:
     p = command("archive", "einen Lauf mit Prüfsummen in eine Archivdatei packen", cmd_archive)
     p.add_argument("run_dir", metavar="LAUFORDNER", help="Ordner des Laufs, z. B. outputs/<lauf>")
     p.add_argument("--output", metavar="DATEI", help="Archivdatei (Standard: outputs/<lauf>.zip)")
+
+    p = command("clean", "alte Läufe löschen, die neuesten behalten", cmd_clean)
+    p.add_argument("--keep", type=_positive, required=True, metavar="N", help="so viele der neuesten Läufe behalten")
+    p.add_argument("--outputs", metavar="ORDNER", default=str(project_root() / "outputs"),
+                   help="Ausgabeordner mit den Läufen (Standard: outputs/ des Projekts)")
 
     p = command("verify", "alle Prüfsummen eines Archivs oder Laufordners prüfen", cmd_verify)
     p.add_argument("path", metavar="PFAD", help="Archivdatei (.zip) oder Laufordner")

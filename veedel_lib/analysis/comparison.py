@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import test_proportions_2indep
-from statsmodels.stats.rates import test_poisson_2indep
 
 from ..inputs.dataset import Dataset
 from ..params.catalogue import Indicator
@@ -27,7 +25,13 @@ def _p_value(indicator: Indicator, area_num: float, area_den: float, rest_num: f
     if indicator.bounded:
         if area_num in (0, area_den) and rest_num in (0, rest_den) and area_num / area_den == rest_num / rest_den:
             return 1.0
+        from statsmodels.stats.proportion import (
+            test_proportions_2indep,  # statsmodels and scipy.stats take a second to import: only where used
+        )
+
         return float(test_proportions_2indep(area_num, area_den, rest_num, rest_den, method="score").pvalue)
+    from statsmodels.stats.rates import test_poisson_2indep
+
     return float(test_poisson_2indep(area_num, area_den, rest_num, rest_den, method="score").pvalue)
 
 

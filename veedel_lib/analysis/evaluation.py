@@ -33,9 +33,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import sparse, stats
-from statsmodels.stats.sandwich_covariance import cov_cluster
 
 from ..inputs.dataset import Dataset
 from ..params.catalogue import Indicator
@@ -72,6 +69,22 @@ def unit_panel(ds: Dataset, indicator: Indicator, area_id: str, baseline_year: i
     Years are those with data up to ``last_year``. Units whose counts are missing or suppressed in a year
     simply lack that year; the fixed effects handle the unbalanced panel.
     """
+    frame = unit_counts(ds, indicator, last_year)
+    treated = set(ds.unit_ids(area_id))
+    # the other programme areas are no comparison: the programme acts there too (and a real effect there
+    # would leak into this area's estimate through the shared year effects)
+    frame = frame[~frame["unit"].isin(set(ds.membership.table["unit_id"]) - treated)].copy()
+    frame["treated"] = frame["unit"].isin(treated)
+    frame["stadtteil"] = frame["unit"].map(ds.units.set_index("unit_id")["stadtteil_nr"])
+    frame["post"] = frame["year"] > baseline_year
+    return Panel(frame.sort_values(["unit", "year"]).reset_index(drop=True), sorted(treated), indicator,
+                 baseline_year)
+
+
+def unit_counts(ds: Dataset, indicator: Indicator, last_year: int | None = None) -> pd.DataFrame:
+    """Numerator, denominator and rate (in the indicator's unit) per statistical unit and year, up to ``last_year``:
+    unit, year, numerator, denominator, rate; only unit-years with complete counts and a positive denominator.
+    The area evaluation and the programme evaluation build their panels from it."""
     variables = indicator.numerator + indicator.denominator
     data = ds.statistics[ds.statistics["variable"].isin(variables)]
     if last_year is not None:
@@ -86,15 +99,7 @@ def unit_panel(ds: Dataset, indicator: Indicator, area_id: str, baseline_year: i
     frame = frame[np.isfinite(frame["numerator"]) & (frame["denominator"] > 0)].copy()
     frame["rate"] = frame["numerator"] / frame["denominator"] * indicator.scale
     frame["year"] = frame["year"].astype(int)
-    treated = set(ds.unit_ids(area_id))
-    # the other programme areas are no comparison: the programme acts there too (and a real effect there
-    # would leak into this area's estimate through the shared year effects)
-    frame = frame[~frame["unit"].isin(set(ds.membership.table["unit_id"]) - treated)].copy()
-    frame["treated"] = frame["unit"].isin(treated)
-    frame["stadtteil"] = frame["unit"].map(ds.units.set_index("unit_id")["stadtteil_nr"])
-    frame["post"] = frame["year"] > baseline_year
-    return Panel(frame.sort_values(["unit", "year"]).reset_index(drop=True), sorted(treated), indicator,
-                 baseline_year)
+    return frame
 
 
 # ----------------------------------------------------------------------------- the WLS difference in differences
@@ -144,6 +149,8 @@ class _Projection:
         codes, units = pd.factorize(frame["unit"])
         self._codes = codes
         count = len(units)
+        from scipy import sparse
+
         self._members = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
                                           shape=(count, len(codes)))
         self._t = frame["year"].to_numpy(dtype=float) - frame["year"].mean()
@@ -186,6 +193,9 @@ class _Projection:
         """
         columns = self(treatments)
         observations, count = len(self.rate), columns.shape[1]
+        import statsmodels.api as sm  # statsmodels and scipy.stats take a second to import: only where used
+        from statsmodels.stats.sandwich_covariance import cov_cluster
+
         fit = sm.WLS(self.rate, columns, weights=self.weights).fit()
         covariance = cov_cluster(fit, self.groups, use_correction=True) * (observations - count) / (
             observations - self.rank - count)
@@ -206,10 +216,14 @@ class ClusteredFit:
 
     @property
     def pvalues(self) -> np.ndarray:
+        from scipy import stats
+
         return stats.norm.sf(np.abs(self.params / self.bse)) * 2
 
     def conf_int(self, alpha: float = 0.05) -> np.ndarray:
         """Rows of (low, high) per coefficient."""
+        from scipy import stats
+
         q = stats.norm.ppf(1 - alpha / 2)
         return np.column_stack([self.params - q * self.bse, self.params + q * self.bse])
 
@@ -364,6 +378,8 @@ def count_model(panel: Panel, level: float = 0.95) -> tuple[float, float, float,
     units = pd.get_dummies(frame["group"], dtype=float).to_numpy()
     years = pd.get_dummies(frame["year"], dtype=float).to_numpy()[:, 1:]
     design = np.column_stack([_treatment(frame, panel.baseline_year), units, years])
+    import statsmodels.api as sm  # statsmodels and scipy.stats take a second to import: only where used
+
     model = sm.GLM(frame["numerator"].to_numpy(), design, family=sm.families.Poisson(),
                    offset=np.log(frame["denominator"].to_numpy(dtype=float)))
     fit = model.fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(frame["stadtteil"])[0]})

@@ -16,8 +16,6 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.rates import confint_poisson
 
 from ..inputs.dataset import Dataset
 from ..params.catalogue import Indicator
@@ -153,6 +151,11 @@ def confidence_interval(numerator: np.ndarray, denominator: np.ndarray, bounded:
     high = np.full(numerator.shape, np.nan)
     ok = np.isfinite(numerator) & np.isfinite(denominator) & (denominator > 0)
     if ok.any():
+        from statsmodels.stats.proportion import (
+            proportion_confint,  # statsmodels and scipy.stats take a second to import: only where used
+        )
+        from statsmodels.stats.rates import confint_poisson
+
         if bounded:
             lo, hi = proportion_confint(numerator[ok], denominator[ok], alpha=1 - level, method="wilson")
         else:

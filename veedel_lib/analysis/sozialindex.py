@@ -37,7 +37,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from statsmodels.stats.weightstats import DescrStatsW
 
 from ..errors import AnalysisError, DataValidationError
 from ..inputs.dataset import Dataset
@@ -203,6 +202,10 @@ def weighted_stats(values: pd.Series, weights: pd.Series | None, ddof: int) -> t
     """
     if weights is None:
         return float(values.mean()), float(values.std(ddof=ddof))
+    from statsmodels.stats.weightstats import (
+        DescrStatsW,  # statsmodels and scipy.stats take a second to import: only where used
+    )
+
     stats = DescrStatsW(values.to_numpy(dtype=float), weights=weights.to_numpy(dtype=float), ddof=ddof)
     return float(stats.mean), float(stats.std)
 

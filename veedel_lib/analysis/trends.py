@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from ..inputs.dataset import Dataset
 from ..params.catalogue import Indicator
@@ -39,6 +38,8 @@ def linear_trend(years: np.ndarray, values: np.ndarray, level: float = 0.95) -> 
     mask = np.isfinite(values)
     if mask.sum() < MIN_YEARS_FOR_TREND:
         return {"slope": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan}
+    import statsmodels.api as sm  # statsmodels and scipy.stats take a second to import: only where used
+
     x = sm.add_constant(years[mask].astype(float) - years[mask].min())
     fit = sm.OLS(values[mask], x).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
     low, high = fit.conf_int(alpha=1 - level)[1]

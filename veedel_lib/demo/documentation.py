@@ -90,7 +90,8 @@ def area_records(area_id: str, area_name: str, size: float, config: KernprozessC
                 end = last_day
             applied = float(np.round(rng.lognormal(np.log(18000), 0.8), -2))
             granted = 0.0 if status == "in Entwicklung" else float(np.round(applied * rng.uniform(0.4, 1.0), -2))
-            projects.append({"Handlungsfeld": _choose(rng, fields, FIELD_WEIGHTS), "Beginn": start, "Ende": end,
+            projects.append({"Projekt-Nr.": f"P-{year}-{number + 1:02d}",
+                             "Handlungsfeld": _choose(rng, fields, FIELD_WEIGHTS), "Beginn": start, "Ende": end,
                              "Status": status, "Mittel beantragt (EUR)": applied, "Mittel bewilligt (EUR)": granted,
                              "Partnerorganisationen (Anzahl)": int(rng.integers(1, 7)),
                              "erreichte Bewohner*innen (Anzahl)": int(rng.lognormal(np.log(60), 0.9)),

@@ -16,6 +16,7 @@ year after the 2020 baseline, relative to what it would have been.
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import sys
@@ -345,7 +346,8 @@ def _to_long(v: dict[str, np.ndarray], units: pd.DataFrame, catalogue) -> pd.Dat
 def write_demo_data(target: str | Path, parameters_dir: str | Path | None = None,
                     effects: tuple[Effect, ...] = DEFAULT_EFFECTS, seed: int = SEED) -> Path:
     """Write ``units.csv``, ``statistics.csv`` (semicolon, UTF-8), the Kernprozess documentation
-    (``dokumentation/<area>.xlsx``) and a ``.demo`` marker to ``target``.
+    (``dokumentation/<area>.xlsx``), the Sozialraumgebietspläne (``plaene/<area>.xlsx``) and a ``.demo`` marker
+    to ``target``.
 
     Writes into a temporary folder first and renames it, so a half-written demo folder never looks complete.
     """
@@ -356,11 +358,32 @@ def write_demo_data(target: str | Path, parameters_dir: str | Path | None = None
         units.to_csv(staging / "units.csv", sep=";", index=False, encoding="utf-8")
         statistics.to_csv(staging / "statistics.csv", sep=";", index=False, encoding="utf-8")
         write_demo_documentation(staging, parameters_dir, last_year=YEARS[-1], seed=seed)
+        # the marker first: the plans read the folder as a dataset, which must know it holds demo data
         (staging / ".demo").write_text(json.dumps({
             "generator": "veedel_lib.demo", "seed": seed, "years": [YEARS[0], YEARS[-1]],
             "effects": [asdict(e) for e in effects],
         }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _write_plans(staging, parameters_dir, seed)
     return target
+
+
+def _write_plans(staging: Path, parameters_dir: str | Path | None, seed: int) -> list[Path]:
+    """The demo plans (``plaene/<area>.xlsx``), derived from the analysis of the data just written.
+
+    The staging folder is read like any data folder (and the validated dataset cached under its bytes, so the
+    run that reads the same data next finds it validated)."""
+    from ..inputs.dataset import load_dataset
+    from ..kernprozess.documentation import load_documentation
+    from ..planning.schema import load_config
+    from ..planning.validation import vocabularies
+    from .plans import write_demo_plans
+
+    parameters = default_parameters_dir(parameters_dir)
+    ds = load_dataset(staging, parameters)
+    documentation = load_documentation(staging, parameters)
+    config = load_config(parameters)
+    return write_demo_plans(staging, ds, documentation, config, vocabularies(config, parameters, ds.catalogue),
+                            _dt.date(YEARS[-1], 12, 31), seed)
 
 
 def ensure_demo_data(parameters: Path) -> Path:
@@ -368,14 +391,20 @@ def ensure_demo_data(parameters: Path) -> Path:
 
     This is the :data:`veedel_lib.inputs.dataset.DemoSource` that callers hand to ``load_dataset``.
     """
+    from ..analysis import comparison
     from ..kernprozess import schema, templates
-    from . import documentation
+    from ..planning import prefill
+    from ..planning import schema as plan_schema
+    from ..planning import templates as plan_templates
+    from ..planning import validation as plan_validation
+    from . import documentation, plans
 
     parameters = Path(parameters)
     fingerprint = hashlib.sha256()
-    for module in (sys.modules[__name__], documentation, templates, schema):
+    for module in (sys.modules[__name__], documentation, templates, schema, plans, plan_schema, plan_templates,
+                   plan_validation, prefill, comparison):
         fingerprint.update(Path(module.__file__).read_bytes())
-    for name in ("areas.yml", "indicators.yml", "kernprozess.yml"):
+    for name in ("areas.yml", "indicators.yml", "kernprozess.yml", "planung.yml"):
         fingerprint.update((parameters / name).read_bytes())
     target = cache_dir() / f"demo-{fingerprint.hexdigest()[:12]}"
     if not (target / ".demo").exists():

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from ..errors import DataValidationError, Problem, german_number
 from ..params.catalogue import Catalogue
@@ -47,11 +46,11 @@ def _column_problems(table: RawTable, expected: tuple[str, ...]) -> list[Problem
     return problems
 
 
-def _schema_problems(table: RawTable, frame: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Problem]:
+def _schema_problems(table: RawTable, frame: pd.DataFrame, schema) -> list[Problem]:
     """Run a pandera schema lazily and translate each failure case into a Problem at its source row."""
     try:
         schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+    except _pandera().errors.SchemaErrors as exc:
         cases = exc.failure_cases
         problems = []
         for case in cases.itertuples(index=False):
@@ -132,9 +131,17 @@ def validate_units(table: RawTable) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- statistics
 
-def _statistics_schema(catalogue: Catalogue, unit_ids: set[str], years: tuple[int, int]) -> pa.DataFrameSchema:
+def _pandera():
+    """pandera, imported on first use (it takes a second: most runs load a validated dataset from the cache)."""
+    import pandera.pandas as pa
+
+    return pa
+
+
+def _statistics_schema(catalogue: Catalogue, unit_ids: set[str], years: tuple[int, int]):
     first, last = years
     variables = set(catalogue.variable_ids)
+    pa = _pandera()
     return pa.DataFrameSchema({
         "unit": pa.Column(None, nullable=True, checks=pa.Check(lambda s: s.isin(unit_ids), element_wise=False,
                                            error="unbekannte Einheit (nicht in units)")),

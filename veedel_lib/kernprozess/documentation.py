@@ -19,7 +19,16 @@ from ..errors import DataValidationError, ProblemCollector
 from ..inputs.readers import RawTable, parse_numbers, read_table
 from ..params.areas import load_areas
 from ..params.run_config import parameters_dir as default_parameters_dir
-from .schema import DOCUMENTATION_FOLDER, SHEET_BY_NAME, SHEETS, Column, KernprozessConfig, Sheet, load_config
+from .schema import (
+    DOCUMENTATION_FOLDER,
+    PROJECT_NUMBER,
+    SHEET_BY_NAME,
+    SHEETS,
+    Column,
+    KernprozessConfig,
+    Sheet,
+    load_config,
+)
 
 
 @dataclass
@@ -27,7 +36,7 @@ class Documentation:
     """Validated documentation of some areas, without any free-text or person column.
 
     ``themes``: area_id, year, date, field, source, status, passed (bool), row.
-    ``projects``: area_id, field, start, end, start_year, end_year, status, funds_applied, funds_granted (EUR),
+    ``projects``: area_id, number (the public project number, "P-2022-07"), field, start, end, start_year, end_year, status, funds_applied, funds_granted (EUR),
     partners, residents, row. ``meetings``: area_id, year, date, type, participants, organisations, row.
     ``row`` is the spreadsheet row the record came from (for tracing, not for reports).
     """
@@ -134,6 +143,8 @@ class _SheetValidator:
                 values.append(self._date(text, column, position))
             elif column.type == "choice":
                 values.append(self._choice(text, column, position))
+            elif column.type == "code":
+                values.append(self._code(text, column, position))
             else:
                 values.append(text)
         return values
@@ -160,6 +171,14 @@ class _SheetValidator:
             self.add(position, column.header, f"unbekannter Wert {text!r} (erlaubt: {', '.join(allowed)})")
         return value
 
+    def _code(self, text: str, column: Column, position: int) -> str | None:
+        """A public number such as "P-2022-07" (upper case kept as typed, surrounding blanks dropped)."""
+        value = text.strip().upper()
+        if not re.match(PROJECT_NUMBER, value):
+            self.add(position, column.header, f"keine gültige Projektnummer (Wert: {text!r}, erwartet z. B. P-2022-07)")
+            return None
+        return value
+
     def _numbers(self, cells: pd.Series, column: Column, positions: list[int]) -> list:
         parsed = parse_numbers(cells.reset_index(drop=True), self.table.decimal)
         values: list = []
@@ -184,10 +203,18 @@ class _SheetValidator:
 
 
 def _check_projects(table: RawTable, frame: pd.DataFrame, problems: ProblemCollector) -> None:
-    """Cross-column rules of the Projekte sheet: end after start, end given when finished, granted <= applied."""
+    """Cross-column rules of the Projekte sheet: end after start, end given when finished, granted <= applied,
+    each project number once in the file."""
     positions = {row: i for i, row in enumerate(table.rows)}
+    first_row: dict[str, int] = {}
     for record in frame.itertuples(index=False):
         position = positions[record.row]
+        if record.number is not None:
+            if record.number in first_row:
+                problems.extend([table.problem(position, "Projekt-Nr.", f"Projektnummer {record.number} steht schon "
+                                                                        f"in Zeile {first_row[record.number]}")])
+            else:
+                first_row[record.number] = record.row
         if record.start is not None and record.end is not None and record.end < record.start:
             problems.extend([table.problem(position, "Ende", f"Ende {record.end:%d.%m.%Y} liegt vor dem Beginn "
                                                               f"{record.start:%d.%m.%Y}")])

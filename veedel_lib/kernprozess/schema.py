@@ -23,7 +23,10 @@ from ..params.yamlfiles import KERNPROZESS_ID_PATTERN, parse_model
 DOCUMENTATION_FOLDER = "dokumentation"
 """Sub-folder of a data folder that holds one documentation workbook per area."""
 
-ColumnType = Literal["area", "date", "choice", "count", "money", "text"]
+ColumnType = Literal["area", "date", "choice", "count", "money", "text", "code"]
+
+PROJECT_NUMBER = r"^P-\d{4}-\d{2,3}$"
+"""Pattern of the public project number (``P-2022-07``): "P", the year the project was entered, a running number."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,9 @@ SHEETS: tuple[Sheet, ...] = (
     )),
     Sheet("Projekte", "projects", "Ein Projekt je Zeile (Kernprozesse „Projektentwicklung“ und „Umsetzungsbegleitung“).", (
         Column("Gebiet", "area", "area", True, AREA_HELP, width=30),
+        Column("Projekt-Nr.", "number", "code", True, "Öffentliche Nummer des Projekts, eindeutig in der Datei: „P“, "
+               "Jahr der Erfassung, laufende Nummer (z. B. P-2022-07). Maßnahmen des Sozialraumgebietsplans verweisen "
+               "mit ihr auf das Projekt.", "P-JJJJ-NN", width=13),
         Column("Handlungsfeld", "field", "choice", True, "Handlungsfeld des Projekts.", vocabulary="handlungsfelder",
                width=38),
         Column("Beginn", "start", "date", True, "Beginn des Projekts (bei Projekten in Entwicklung: geplanter Beginn).",

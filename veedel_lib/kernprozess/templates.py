@@ -35,7 +35,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 PRIVATE_NOTE = "erscheint nie im Bericht"
 
 
-def _print_setup(worksheet) -> None:
+def print_setup(worksheet) -> None:
     """A4 landscape, all columns on one page width, header row repeated: the sheet prints as a form."""
     worksheet.page_setup.paperSize = worksheet.PAPERSIZE_A4
     worksheet.page_setup.orientation = worksheet.ORIENTATION_LANDSCAPE
@@ -98,6 +98,8 @@ def _allowed(column: Column, config: KernprozessConfig, area) -> str:
         return f"ab 01.01.{config.first_year}" + ("" if column.header in ("Beginn", "Ende") else ", nicht in der Zukunft")
     if column.type in ("count", "money"):
         return "Zahl ab 0"
+    if column.type == "code":
+        return "z. B. P-2022-07, jede Nummer nur einmal in der Datei"
     return "beliebiger Text"
 
 
@@ -119,7 +121,7 @@ def _data_sheet(workbook: Workbook, sheet: Sheet, config: KernprozessConfig, ran
     worksheet.freeze_panes = "A2"
     worksheet.row_dimensions[1].height = 32
     worksheet.print_title_rows = "1:1"
-    _print_setup(worksheet)
+    print_setup(worksheet)
     count = 0 if records is None else len(records)
     for row in range(2, max(PREFILLED_ROWS, count + 50) + 2):
         for position, column in enumerate(sheet.columns, start=1):
@@ -159,18 +161,21 @@ def _help_sheet(workbook: Workbook, config: KernprozessConfig, area) -> None:
         for column in sheet.columns:
             values = [sheet.name, column.header, column.help, column.unit or ("Auswahl" if column.vocabulary else ""),
                       "ja" if column.required else "nein", _allowed(column, config, area),
-                      PRIVATE_NOTE if column.private else "nur als Zählung oder Summe"]
+                      PRIVATE_NOTE if column.private else
+                      "als Nummer (Verweis im Sozialraumgebietsplan)" if column.type == "code" else
+                      "nur als Zählung oder Summe"]
             for position, value in enumerate(values, start=1):
                 cell = worksheet.cell(row=row, column=position, value=value)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
     worksheet.freeze_panes = "A5"
-    _print_setup(worksheet)
+    print_setup(worksheet)
 
 
-def _stable_zip(path: Path, when: _dt.datetime) -> None:
+def stable_zip(path: Path, when: _dt.datetime) -> None:
     """Rewrite the xlsx archive with one fixed timestamp, so the same content gives the same bytes
-    (input hashes of a run and its archive stay stable when the demo documentation is regenerated)."""
+    (input hashes of a run and its archive stay stable when the demo documentation is regenerated); the plan
+    workbooks (:mod:`veedel_lib.planning.templates`) use it too."""
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
@@ -207,7 +212,7 @@ def write_workbook(path: str | Path, area, config: KernprozessConfig,
     workbook.active = 0
     with atomic_path(path) as temporary:
         workbook.save(temporary)
-        _stable_zip(temporary, stamp)
+        stable_zip(temporary, stamp)
     return path
 
 

@@ -78,6 +78,10 @@ class RunConfig(BaseModel):
     area, per Stadtbezirk, once) comes from the report registry, not from here."""
     formats: list[OutputFormat] = ["html", "pdf"]
     jobs: int | None = Field(None, ge=1)
+    executor: Literal["local", "dask"] = "local"
+    """Where the reports run: worker processes on this computer, or the workers of a Dask cluster."""
+    scheduler: str | None = None
+    """Address of the Dask scheduler (``tcp://host:8786``) for ``executor: dask``."""
     """Parallel worker processes; None means one per core."""
     analysis: AnalysisSettings = AnalysisSettings()
 

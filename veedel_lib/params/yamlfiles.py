@@ -58,6 +58,16 @@ def _dotted(path: tuple) -> str:
     return text
 
 
+def _parse(text: str, loader_class: type) -> tuple[Any, yaml.Node | None]:
+    """Data and node tree of a YAML text in one pass (safe loader: no Python objects from tags)."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
 def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file; returns the data and its node tree (for line numbers). Syntax errors name the line."""
     path = Path(path)
@@ -69,8 +79,10 @@ def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:
         raise DataValidationError([Problem(str(path), None, None, f"Datei ist nicht UTF-8-kodiert (nicht lesbares "
                                                                   f"Byte an Position {exc.start + 1})")]) from exc
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        try:
+            return _parse(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.YAMLError:  # parse again with the pure-Python loader, whose messages the errors translate
+            return _parse(text, yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         row = mark.line + 1 if mark is not None else None
@@ -80,7 +92,6 @@ def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:
         where = f" an Position {position + 1}" if isinstance(position, int) else ""
         raise DataValidationError([Problem(str(path), None, None,
                                            f"YAML-Syntaxfehler: unzulässiges Zeichen{where}")]) from exc
-    return data, node
 
 
 _YAML_PROBLEMS = (

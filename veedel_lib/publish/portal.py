@@ -102,7 +102,8 @@ def _links(entry: dict) -> str:
 
 def _status(entry: dict) -> str:
     if entry["status"] == "ok":
-        return "fertig" + (" (wiederverwendet)" if entry.get("reused") else "")
+        earlier = entry.get("reused_from")
+        return "fertig" + (f" (unverändert, übernommen aus Lauf {escape(earlier)})" if earlier else "")
     if entry["status"] == "interrupted":
         return "<strong>nicht fertig</strong> – Lauf abgebrochen; <code>veedel run --retry-failed</code> holt es nach"
     error = entry.get("error") or {}
@@ -131,6 +132,7 @@ def render_log(manifest: dict) -> str:
 <dt>Berichtsjahr</dt><dd>{escape(str(parameters.get('year', '')))}</dd>
 <dt>Erstellt</dt><dd>{escape(_created(manifest))}</dd>
 <dt>Ergebnis</dt><dd>{summary.get('ok', 0)} fertig, {summary.get('failed', 0)} fehlgeschlagen{unfinished}</dd>
+{f"<dt>Wiederverwendet</dt><dd>{summary['reused']} unverändert übernommen, {summary.get('executed', 0)} neu berechnet</dd>" if summary.get('reused') else ''}
 <dt>Dauer</dt><dd>{fmt.number(summary.get('last_duration_s', 0), 1)} s</dd>
 <dt>Daten</dt><dd>{escape(str(parameters.get('data_dir', '')))}</dd>
 </dl>

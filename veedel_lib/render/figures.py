@@ -20,7 +20,6 @@ matplotlib.use("Agg")  # reports are rendered headless; notebooks display the SV
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from ..params.catalogue import Indicator  # noqa: E402
@@ -48,9 +47,9 @@ STYLE = {
     "svg.hashsalt": "veedel",  # stable element ids: the same data gives byte-identical SVG
     "svg.fonttype": "path",
     "figure.dpi": 100,
+    "axes.titley": 1.03,  # a fixed title position: no search for the tick labels' extent above each panel
 }
-plt.rcParams.update(STYLE)
-sns.set_palette(PALETTE)
+plt.rcParams.update({**STYLE, "axes.prop_cycle": matplotlib.cycler(color=PALETTE)})
 
 
 @dataclass
@@ -79,6 +78,30 @@ class Chart:
             self.figure.clear()
             self._svg = buffer.getvalue()
         return self._svg
+
+
+def panel_grid(count: int, columns: int, width: float, height: float, *, left: float = 0.55, gap: float = 0.5,
+               top: float = 0.45, below: float = 0.35, bottom: float = 0.3, sharex: bool = True):
+    """A figure of ``count`` panels (``columns`` per row) at fixed positions, in inches: no layout search.
+
+    ``width``/``height`` are the size of one panel's plotting area; ``left`` the room for tick labels, ``gap``
+    between panels, ``top`` above each panel for its title, ``below`` under each row for the year labels,
+    ``bottom`` under the grid for a legend. Returns the figure and the panels' axes in reading order.
+    """
+    rows = max(1, -(-count // columns))
+    cell_w, cell_h = left + width + gap, top + height + below
+    figure = plt.figure(figsize=(columns * cell_w, rows * cell_h + bottom))
+    fig_w, fig_h = figure.get_size_inches()
+    axes, first = [], None
+    for index in range(count):
+        row, column = divmod(index, columns)
+        x = column * cell_w + left
+        y = fig_h - (row * cell_h + top + height)
+        ax = figure.add_axes((x / fig_w, y / fig_h, width / fig_w, height / fig_h),
+                             sharex=first if sharex else None)
+        first = first or ax
+        axes.append(ax)
+    return figure, axes
 
 
 def german_axis(axis, decimals: int = 0, suffix: str = "") -> None:
@@ -165,13 +188,9 @@ def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: s
     data = series[series["indicator"].isin(names)].dropna(subset=["value"]).copy()
     order = [i.id for i in indicators if i.id in set(data["indicator"])]
     columns = max(1, min(col_wrap, len(order)))
-    rows = max(1, -(-len(order) // columns))
-    figure, axes = plt.subplots(rows, columns, figsize=(1.75 * 1.25 * columns + 0.3, 1.75 * rows + 0.45),
-                                squeeze=False, sharex=True, layout="constrained")
-    for ax in axes.flat[len(order):]:
-        ax.set_visible(False)
+    figure, axes = panel_grid(len(order), columns, 1.65, 1.2)
     lines = {}
-    for indicator_id, ax in zip(order, axes.flat):
+    for indicator_id, ax in zip(order, axes):
         panel = data[data["indicator"] == indicator_id].sort_values("year")
         area = panel[panel["role"] == "area"]
         city = panel[panel["role"] != "area"]
@@ -186,7 +205,7 @@ def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: s
         german_axis(ax.yaxis, 1 if top < 10 else 0, " %" if units[indicator_id] == "percent" else " ‰")
         ax.tick_params(labelsize=7.5)
         ax.set_ylim(bottom=0)
-    figure.legend(list(lines.values()), list(lines), loc="outside lower center", ncol=2, fontsize=8)
+    figure.legend(list(lines.values()), list(lines), loc="lower center", ncol=2, fontsize=8)
     first, last = int(data["year"].min()), int(data["year"].max())
     wide = data.pivot_table(index=["indicator", "year"], columns="role", values="value").reset_index()
     wide = wide.reindex(columns=["indicator", "year", "area", "city"])  # a role without any value stays, empty
@@ -354,6 +373,8 @@ def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) ->
             ratio[indicator.id] = 100 * city[indicator.id] / areas[indicator.id]
     labels = areas.map(lambda v: fmt.number(v, 1))
     fig, ax = plt.subplots(figsize=(7.0, 0.33 * len(areas) + 2.2), layout="constrained")
+    import seaborn as sns  # only here: importing seaborn costs a second at every start
+
     palette = sns.diverging_palette(240, 25, s=80, l=55, as_cmap=True)
     sns.heatmap(np.log2(ratio.astype(float) / 100), ax=ax, cmap=palette, center=0, vmin=-1.5, vmax=1.5,
                 annot=labels.to_numpy(), fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.5, linecolor="white",
@@ -455,12 +476,8 @@ def event_study_panels(events: pd.DataFrame, indicators: list[Indicator], area_n
     units = {i.id: i.unit for i in indicators}
     order = [i.id for i in indicators if i.id in set(events["indicator"])]
     columns = min(3, max(1, len(order)))
-    rows = int(np.ceil(len(order) / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(2.3 * columns + 0.6, 1.9 * rows + 0.6), squeeze=False,
-                             layout="constrained")
-    for ax in axes.flat[len(order):]:
-        ax.set_visible(False)
-    for indicator_id, ax in zip(order, axes.flat):
+    fig, axes = panel_grid(len(order), columns, 1.6, 1.25, left=0.7, top=0.75, bottom=0.05, sharex=False)
+    for indicator_id, ax in zip(order, axes):
         data = events[events["indicator"] == indicator_id].sort_values("year")
         ax.axhline(0, color=CITY_COLOUR, linestyle="--", linewidth=1)
         ax.fill_between(data["year"], data["ci_low"], data["ci_high"], color=AREA_COLOUR, alpha=0.18, linewidth=0)

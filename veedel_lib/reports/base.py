@@ -27,11 +27,12 @@ from typing import Any, ClassVar, Literal, TypeVar
 from ..demo import ensure_demo_data
 from ..errors import ConfigurationError
 from ..inputs.dataset import Dataset, load_dataset
-from ..kernprozess import DOCUMENTATION_FOLDER
+from ..kernprozess.schema import DOCUMENTATION_FOLDER
 from ..params.areas import PROGRAMME_ID, Area
 from ..params.catalogue import Indicator
 from ..params.reference import STADTBEZIRKE
 from ..params.run_config import DEMO, AnalysisSettings, RunConfig, load_run_config, parameters_dir
+from ..planning.schema import PLANS_FOLDER
 from ..render import formatting as fmt
 from ..render.blocks import ReportTitle
 
@@ -58,20 +59,21 @@ class ReportContext:
     """Hash of the parameter files and the Kernprozess documentation: part of every memo key."""
 
 
-def _fingerprint(parameters: Path, data_dir: Path) -> str:
-    """SHA-256 over the bytes of the parameter files and documentation workbooks a report may read.
+def _fingerprint(parameters: Path, names: list[str], data_dir: Path) -> str:
+    """SHA-256 over the bytes of the parameter files a report reads and of the data folder's workbooks.
 
     The dataset's cache key already covers the statistics, indicators.yml and areas.yml; this adds what
-    it does not (run.yml, targets.yml, kernprozess.yml, sozialindex.yml, qualitative findings, workbooks),
+    it does not (run.yml, targets.yml, kernprozess.yml, planung.yml, sozialindex.yml, qualitative findings, the
+    documentation and plan workbooks),
     so an edited file is never answered from a stale memo in a warm kernel.
     """
     digest = hashlib.sha256(str(data_dir).encode())
-    files = sorted(p for p in parameters.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml", ".md"))
-    documentation = data_dir / DOCUMENTATION_FOLDER
-    if documentation.is_dir():
-        files += sorted(documentation.glob("*.xlsx"))
+    files = [parameters / name for name in names]
+    for folder in (DOCUMENTATION_FOLDER, PLANS_FOLDER):
+        if (data_dir / folder).is_dir():
+            files += sorted((data_dir / folder).glob("*.xlsx"))
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"-"))
     return digest.hexdigest()[:16]
 
 
@@ -106,6 +108,15 @@ class ReportContent:
     """True when the report needs years before and after the baseline (it is skipped otherwise)."""
     toc: ClassVar[bool] = True
     """False for one-page reports, which get no table of contents."""
+    parameter_files: ClassVar[tuple[str, ...]] = ("areas.yml", "indicators.yml", "run.yml")
+    """The files of the parameters folder the report reads (``{area_id}`` stands for its area): its results depend
+    on them and on nothing else there. The run's cache of executed reports and the memo keys use this list; a
+    test checks that a report reads no other parameter file."""
+
+    @classmethod
+    def parameter_files_of(cls, area_id: str | None) -> list[str]:
+        """:attr:`parameter_files` for one area (or the programme)."""
+        return [name.format(area_id=area_id or "") for name in cls.parameter_files]
 
     def __init__(self, basis: ReportContext, **options: Any):
         self.basis = basis
@@ -138,7 +149,8 @@ class ReportContent:
         if cls.needs_baseline and not ds.years[0] < baseline < chosen:
             raise ConfigurationError(f"Das Basisjahr {baseline} muss nach dem ersten Datenjahr {ds.years[0]} und "
                                      f"vor dem Berichtsjahr {chosen} liegen.")
-        basis = ReportContext(ds, config, parameters, place, chosen, baseline, _fingerprint(parameters, ds.data_dir))
+        basis = ReportContext(ds, config, parameters, place, chosen, baseline,
+                              _fingerprint(parameters, cls.parameter_files_of(place), ds.data_dir))
         return cls(basis, **options)
 
     @classmethod

@@ -16,12 +16,15 @@ from ..analysis.evaluation import evaluate, event_study, gap_closure, unit_panel
 from ..errors import ConfigurationError
 from ..kernprozess import Kernprozesse, load_kernprozesse
 from ..params.catalogue import Indicator, is_favourable
+from ..planning import Plans, load_plans
+from ..planning.monitoring import goal_paths, monitor_goals, monitor_measures, status_date
 from ..render import figures
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import count_pair, masked
 from ..render.text import evaluation_reading
 from . import kernprozess_blocks as kpr
+from . import plan_blocks as pb
 from .base import ReportContent
 
 COUNTS = [Col("area_count_min", "kleinste Jahreszahl im Gebiet", "count", threshold="threshold", show=False),
@@ -43,9 +46,10 @@ class Evaluation(ReportContent):
     report = "Evaluation"
     scope = "area"
     variable = "evaluation"
+    parameter_files = (*ReportContent.parameter_files, "kernprozess.yml", "targets.yml", "planung.yml")
     needs_baseline = True
     sections = ("overview", "development", "goal_attainment", "kernprozess_indicators", "controlling",
-                "method_notes")
+                "method_notes", "plan_goals")
 
     def configure(self, **options) -> None:
         """The evaluated indicators: ``analysis.evaluation.indicators`` of run.yml, else all rated yearly ones."""
@@ -232,3 +236,27 @@ class Evaluation(ReportContent):
         ]
         lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
         return [TextBlock("\n".join(lines))]
+
+    # ------------------------------------------------------------------ the Sozialraumgebietsplan's goals
+    def plan(self) -> tuple[str, Plans] | None:
+        """The area's plan in the period that contains the report year, with its period (None without a plan)."""
+        def compute():
+            plans = load_plans(self.ds, self.parameters, [self.area_id], level=self.level)
+            period = plans.period_for(self.area_id, self.year) if plans is not None else None
+            return None if period is None else (period, plans.of(self.area_id, period))
+        return self.memo("plan", compute)
+
+    def plan_goals(self) -> list[Block]:
+        """The goals of the Sozialraumgebietsplan against the data, and its measures against their schedule."""
+        found = self.plan()
+        if found is None:
+            return pb.no_plan(self.area.name)
+        period, plan = found
+        goals = self.memo("plan_goal_states", lambda: monitor_goals(self.ds, plan, self.year, self.level), period)
+        measures = monitor_measures(plan, status_date(self.year))
+        intro = TextBlock(f"Die Bezirksvertretung hat für {self.area.name} im Sozialraumgebietsplan {period} Ziele "
+                          "beschlossen. Hier steht, wo jedes Ziel nach den Daten steht und ob der Trend seit dem "
+                          "Basisjahr bis zum Zieljahr reicht, und wie weit die Maßnahmen sind.")
+        paths = goal_paths(self.ds, plan, self.year, self.level)
+        return [intro, *pb.goal_monitoring(goals, self.area.name, period, self.year, self.level_text, paths),
+                *pb.measure_monitoring(measures, period, status_date(self.year))]

@@ -21,11 +21,15 @@ from ..analysis.indicators import (
 from ..analysis.programme import programme_shares
 from ..kernprozess import Kernprozesse, load_kernprozesse
 from ..params.areas import PROGRAMME_ID
+from ..planning import Plans, load_plans
+from ..planning.monitoring import current_plans, monitor_goals, monitor_measures, status_date
+from ..planning.schema import load_config as load_planning_config
 from ..render import figures, maps
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked
 from . import kernprozess_blocks as kpr
+from . import plan_blocks as pb
 from .base import ReportContent
 
 GUARD = "_differencing_guard"
@@ -39,8 +43,9 @@ class ProgrammeReport(ReportContent):
     report = "Jahresbericht"
     scope = "programme"
     variable = "programme"
+    parameter_files = (*ReportContent.parameter_files, "kernprozess.yml", "targets.yml", "planung.yml")
     sections = ("published_figures", "areas_side_by_side", "development", "kernprozesse", "controlling",
-                "themes_by_field", "method_notes")
+                "themes_by_field", "plan_monitoring", "method_notes")
 
     def place_name(self) -> str:
         return "Alle 15 Sozialraumgebiete"
@@ -232,6 +237,36 @@ class ProgrammeReport(ReportContent):
         if kp is None:
             return kpr.missing_documentation()
         return kpr.by_field(kp, self.year)
+
+    # ------------------------------------------------------------------ Sozialraumgebietspläne
+    def _plans(self) -> Plans | None:
+        """Each area's plan in the period that contains the report year (None without plans)."""
+        def compute() -> Plans | None:
+            plans = load_plans(self.ds, self.parameters, level=self.settings.confidence_level)
+            return None if plans is None else current_plans(plans, self.year)
+        return self.memo("plans", compute)
+
+    def plan_monitoring(self) -> list[Block]:
+        """The programme-wide picture of the plans: goals by judgement per area, measures by status, funds by
+        Förderprogramm."""
+        plans = self._plans()
+        if plans is None or plans.plans.empty:
+            return pb.no_plan()
+        goals = self.memo("plan_goal_states", lambda: monitor_goals(self.ds, plans, self.year,
+                                                                    self.settings.confidence_level))
+        counts = pb.goal_counts(goals, self._area_names(), self.level_text)
+        measures = monitor_measures(plans, status_date(self.year))
+        vocabularies = load_planning_config(self.parameters).vocabularies
+        spent = measures["spent"].sum()
+        lines = [pb.goal_count_sentence(counts),
+                 f"Die {len(measures)} Maßnahmen der Pläne sind mit {fmt.measure(measures['budget'].sum(), 'EUR')} "
+                 f"geplant; {fmt.measure(spent, 'EUR')} sind ausgegeben, {int(measures['delayed'].sum())} Maßnahmen "
+                 "liegen hinter ihrem Zeitplan.",
+                 "Ob sich die 15 Gebiete insgesamt anders entwickelt haben als die übrige Stadt, schätzt der "
+                 "eigene Bericht „Programmevaluation“."]
+        return [TextBlock(" ".join(lines)), pb.goal_count_table(counts, self.year),
+                pb.measures_by_status(measures, vocabularies["massnahmenstatus"], self.year),
+                pb.funds_by_programme(measures, vocabularies["foerderprogramme"], self.year)]
 
     def method_notes(self) -> list[Block]:
         lines = [

@@ -16,8 +16,11 @@ from .base import ReportContent
 from .bezirksbericht import BezirkReport
 from .evaluation import Evaluation
 from .jahresbericht import ProgrammeReport
+from .meilensteinbericht import MilestoneReport
+from .programmevaluation import ProgrammeEvaluation
 from .sozialindex import SozialindexReport
 from .sozialraumgebietsanalyse import AreaAnalysis
+from .sozialraumgebietsplan import AreaPlan
 from .themenbewertung import ThemeAssessment
 
 REPORTS: tuple[type[ReportContent], ...] = (
@@ -27,6 +30,9 @@ REPORTS: tuple[type[ReportContent], ...] = (
     ProgrammeReport,
     SozialindexReport,
     ThemeAssessment,
+    AreaPlan,
+    MilestoneReport,
+    ProgrammeEvaluation,
 )
 """Every report, in the order a run lists them (per-area reports first, then per Stadtbezirk, then programme)."""
 

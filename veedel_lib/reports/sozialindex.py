@@ -85,6 +85,7 @@ class SozialindexReport(ReportContent):
     report = "Sozialindex"
     scope = "programme"
     variable = "index"
+    parameter_files = (*ReportContent.parameter_files, "sozialindex.yml")
     sections = ("method", "status_dynamics", "class_table", "areas", "method_notes")
 
     def configure(self, method: str | None = None, **options) -> None:

@@ -31,6 +31,7 @@ class AreaAnalysis(ReportContent):
     report = "Sozialraumgebietsanalyse"
     scope = "area"
     variable = "analysis"
+    parameter_files = (*ReportContent.parameter_files, "qualitative/{area_id}.md")
     sections = ("profile", "age_structure", "social_situation", "context", "trends", "stadtteil_position", "needs",
                 "qualitative", "method_notes")
 

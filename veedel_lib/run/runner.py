@@ -44,7 +44,7 @@ from ..params.reference import STADTBEZIRKE
 from ..params.run_config import RunConfig, load_run_config, project_root
 from ..reports import registry
 from ..reports.base import ReportContent
-from . import control
+from . import cache, control
 from .manifest import (
     combined_hash,
     file_hashes,
@@ -66,6 +66,8 @@ class Task:
     area_name: str
     parameters: dict
     folder: str  # relative to the run folder
+    cache_key: str = ""
+    """Everything the report's result depends on, as one hash (:func:`veedel_lib.run.cache.report_key`)."""
 
     @property
     def key(self) -> str:
@@ -79,6 +81,8 @@ class TaskResult:
     duration_s: float
     outputs: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
     error: dict | None = None
+    reused_from: str | None = None
+    """The run whose executed report was taken over (same key), None when it was executed."""
 
 
 def new_run_id(inputs_hash: str, now: _dt.datetime | None = None) -> str:
@@ -96,7 +100,7 @@ def _copy(source: str | Path, target: str | Path) -> str:
     except OSError as exc:
         if write_errno(exc) is None:
             raise
-        raise write_failure(OSError(exc.errno, exc.strerror, str(target))) from exc
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc  # worded by the caller, who knows the run
 
 
 def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: list[Path],
@@ -110,7 +114,7 @@ def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: l
     ``config_file`` is the run configuration the run was started with: it becomes the copy's ``run.yml``,
     so the notebooks read the same configuration as the runner.
     """
-    from ..demo.generator import write_demo_data
+    from ..demo.generator import ensure_demo_data
 
     inputs = staging / "inputs"
     data_target = inputs / "data"
@@ -129,8 +133,7 @@ def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: l
             for boundaries in sorted(Path(data_dir).glob(pattern)):
                 _copy(boundaries, data_target / boundaries.name)
     else:
-        folder = resolve_data_dir(data_dir, parameters,
-                                  demo=lambda p: write_demo_data(data_target, parameters_dir=p))
+        folder = resolve_data_dir(data_dir, parameters, demo=ensure_demo_data)  # demo: the generated cache copy
         if folder != data_target:
             if not folder.is_dir():
                 raise DataValidationError([Problem(str(folder), None, None, "Datenordner nicht gefunden")])
@@ -145,6 +148,8 @@ def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: l
                         shutil.copytree(extra, target, dirs_exist_ok=True, copy_function=_copy)
                     else:
                         _copy(extra, target)
+            if (folder / ".demo").exists():  # the marker that the reports name the data as demo data
+                _copy(folder / ".demo", data_target / ".demo")
     shutil.copytree(parameters, inputs / "parameters", dirs_exist_ok=True, copy_function=_copy,
                     ignore=shutil.ignore_patterns("__pycache__", f"*{PARTIAL}*"))
     if config_file is not None:
@@ -448,6 +453,20 @@ class _Stop:
             self.reason, self.message = reason, message
 
 
+@dataclass
+class _Watch:
+    """What a cluster run checks after each report: a signal or a write failure stops it."""
+
+    stop: _Stop
+    signals: object
+
+    @property
+    def reason(self) -> str | None:
+        if self.signals.requested:
+            self.stop.set("signal")
+        return self.stop.reason
+
+
 def _execute_all(tasks: list[Task], run_dir: Path, formats: list[str], jobs: int, progress, signals,
                  printer, stop: _Stop) -> list[TaskResult]:
     """Run the tasks in worker processes; stops early (workers terminated) on a signal or a write failure.
@@ -500,12 +519,15 @@ def _report_entry(result: TaskResult) -> dict:
         "error": result.error,
         "parameters": {k: v for k, v in result.task.parameters.items()},
         "folder": result.task.folder,
+        "cache_key": result.task.cache_key,
+        "reused_from": result.reused_from,
     }
     return entry
 
 
 def _task_from_entry(entry: dict) -> Task:
-    return Task(entry["notebook"], entry["area_id"], entry["area_name"], entry["parameters"], entry["folder"])
+    return Task(entry["notebook"], entry["area_id"], entry["area_name"], entry["parameters"], entry["folder"],
+                entry.get("cache_key", ""))
 
 
 def _unfinished(task: Task, stop: _Stop, result: TaskResult | None = None) -> TaskResult:
@@ -573,6 +595,10 @@ class _Prepared:
     manifest: dict
     tasks: list[Task]
     formats: list[str]
+    reuse: bool = False
+    """Take over reports with the same key from earlier runs (not for retries, reproductions or --force)."""
+    scheduler: object = None
+    """A Dask scheduler (address or cluster) to run the tasks on; None: the local process pool."""
 
 
 def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, areas: list[str] | None, jobs: int,
@@ -623,6 +649,9 @@ def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, area
     tasks = plan(config, run_dir, selected, year, {a: dataset.areas.name_of(a) for a in dataset.areas.ids},
                  {a.id: a.stadtbezirk for a in dataset.areas.areas})
     formats = list(config.formats)
+    for task in tasks:
+        task.cache_key = cache.report_key(registry.get(task.notebook), task.parameters, task.area_id, formats,
+                                          input_hashes, run_dir)
     manifest = {
         "run_id": run_dir.name,
         "created": _dt.datetime.now().isoformat(timespec="seconds"),
@@ -637,7 +666,8 @@ def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, area
         "notes": notes + skipped,
         "reports": [],
     }
-    return _Prepared(run_dir, manifest, tasks, formats)
+    return _Prepared(run_dir, manifest, tasks, formats, reuse=inputs_from is None,
+                     scheduler=config.scheduler if config.executor == "dask" else None)
 
 
 def _prepare_retry(outputs: Path) -> _Prepared:
@@ -666,14 +696,18 @@ def _record_retry(prepared: _Prepared) -> None:
 def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, areas: list[str] | None = None,
         jobs: int | None = None, retry_failed: bool = False, progress=None, on_plan=None,
         command: list[str] | None = None, inputs_from: Path | None = None,
-        config_file: Path | None = None) -> RunSummary:
+        config_file: Path | None = None, force: bool = False, scheduler: object = None) -> RunSummary:
     """Execute a whole run (or re-run the failed and interrupted reports of the last one); write manifest and portal.
 
     ``on_plan(tasks)`` is called once the tasks are known (after every check), ``progress(result)`` after
     each one. ``inputs_from`` takes data, parameters and notebooks from an earlier run's ``inputs`` folder
     (for ``veedel reproduce``) instead of the project. ``config_file`` is the file ``config`` was read from:
     the run's copy of the parameters gets it as ``run.yml``. Paths are resolved against the current
-    directory first (the notebooks run elsewhere).
+    directory first (the notebooks run elsewhere). A report whose key (inputs, parameter files, notebook,
+    library, options) equals a finished report of an earlier run under ``outputs`` is taken over from there
+    (:mod:`veedel_lib.run.cache`); ``force`` executes every report, reproductions always do. ``scheduler`` (a
+    Dask cluster object or address; also ``executor: dask`` with ``scheduler:`` in run.yml) sends the tasks to a
+    Dask cluster instead of the local process pool (:mod:`veedel_lib.run.distributed`).
 
     SIGINT/SIGTERM stop the run (:class:`RunInterrupted`), a file that cannot be written stops it with a
     :class:`~veedel_lib.errors.StorageError`; in both cases the workers and the browser are stopped, no
@@ -692,6 +726,8 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
         else:
             prepared = _prepare_new(config, outputs, parameters, areas, jobs, command, inputs_from,
                                     Path(config_file).resolve() if config_file else None)
+            prepared.reuse = prepared.reuse and not force
+            prepared.scheduler = scheduler or prepared.scheduler
         with control.run_lock(outputs, prepared.run_dir.name):
             if retry_failed:
                 _record_retry(prepared)
@@ -705,6 +741,7 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
     run_dir, manifest, tasks, formats = prepared.run_dir, prepared.manifest, prepared.tasks, prepared.formats
     if on_plan is not None:
         on_plan(tasks)
+    reused, tasks = _take_over(prepared, progress) if prepared.reuse else ([], tasks)
     stop = _Stop()
     printer = None
     if "pdf" in formats and tasks:
@@ -717,7 +754,13 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
             printer.submit(result)
         progress(result)
 
-    results = _execute_all(tasks, run_dir, formats, jobs, finished, signals, printer, stop)
+    if prepared.scheduler is not None:
+        from .distributed import execute_on_cluster
+
+        results = reused + execute_on_cluster(tasks, run_dir, formats, prepared.scheduler, finished,
+                                              _Watch(stop, signals))
+    else:
+        results = reused + _execute_all(tasks, run_dir, formats, jobs, finished, signals, printer, stop)
     if printer is not None:
         manifest["pdf"] = printer.abort() if stop.reason else printer.close(lambda: signals.requested)
         if printer.write_error is not None:
@@ -737,6 +780,8 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
         "ok": sum(e["status"] == "ok" for e in manifest["reports"]),
         "failed": sum(e["status"] == "failed" for e in manifest["reports"]),
         "interrupted": sum(e["status"] == "interrupted" for e in manifest["reports"]),
+        "reused": len(reused),
+        "executed": len(results) - len(reused),
         "last_duration_s": round(time.perf_counter() - started, 1),
     }
     if stop.reason is None:
@@ -744,6 +789,8 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
     try:
         write_portal(run_dir, manifest)
         manifest["files"] = file_hashes(run_dir)
+        for entry in manifest["reports"]:
+            entry["files"] = _entry_files(entry, manifest["files"]) if entry["status"] == "ok" else {}
         write_manifest(run_dir, manifest)
     except OSError as exc:
         control.remove_leftovers(run_dir)
@@ -766,6 +813,31 @@ def _key_figures(run_dir: Path, year: int) -> dict:
         return key_figures(load_dataset(inputs / "data", inputs / "parameters"), year, inputs / "parameters")
     except VeedelError as exc:  # the reports say what is wrong; the portal then lists them without figures
         return {"year": year, "areas": [], "bezirke": [], "notes": [f"Eckdaten nicht berechenbar: {exc}"]}
+
+
+def _take_over(prepared: _Prepared, progress) -> tuple[list[TaskResult], list[Task]]:
+    """Reports whose key a finished report of an earlier run has: linked in from there; the rest to execute."""
+    earlier = cache.earlier_reports(prepared.run_dir.parent, exclude=prepared.run_dir)
+    reused, remaining = [], []
+    for task in prepared.tasks:
+        match = earlier.get(task.cache_key)
+        files = cache.take_over(match, prepared.run_dir) if match is not None else None
+        if files is None:
+            remaining.append(task)
+            continue
+        outputs = {name: digest for name, digest in files.items() if "/tables/" not in name}
+        result = TaskResult(task, "ok", 0.0, outputs, reused_from=match.run_id)
+        reused.append(result)
+        progress(result)
+    return reused, remaining
+
+
+def _entry_files(entry: dict, files: dict[str, str]) -> dict[str, str]:
+    """The files of one report (executed notebook, HTML, PDF, its tables) among the run's files."""
+    folder, notebook = entry["folder"], entry["notebook"]
+    own = (f"{folder}/{notebook}.ipynb", f"{folder}/{notebook}.html", f"{folder}/{notebook}.pdf")
+    tables = f"{folder}/tables/{notebook}/"
+    return {name: digest for name, digest in files.items() if name in own or name.startswith(tables)}
 
 
 def run_from_inputs(config: RunConfig, inputs: Path, outputs: Path, areas: list[str] | None = None,

@@ -1,0 +1,69 @@
+"""Incremental runs: unchanged reports are taken over from an earlier run, changed inputs recompute what reads them."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import PARAMETERS
+
+from veedel_lib.params.run_config import load_run_config
+from veedel_lib.run import runner
+from veedel_lib.run.archive import create_archive, verify
+from veedel_lib.run.cache import clean
+
+
+def _run(outputs, parameters, **kwargs):
+    config = load_run_config(parameters / "run.yml").model_copy(
+        update={"formats": ["html"], "reports": ["sozialraumgebietsanalyse", "sozialindex"]})
+    summary = runner.run(config, outputs=outputs, parameters=parameters, areas=["kalk", "bilderstoeckchen"], jobs=2,
+                         **kwargs)
+    assert summary.exit_code == 0, [runner.describe_failure(r) for r in summary.failed]
+    return summary
+
+
+def _executed(summary) -> set[str]:
+    return {r.task.key for r in summary.results if r.reused_from is None}
+
+
+@pytest.mark.slow
+def test_only_what_reads_a_changed_file_is_executed_again(tmp_path):
+    parameters = tmp_path / "parameters"
+    shutil.copytree(PARAMETERS, parameters)
+    outputs = tmp_path / "outputs"
+    first = _run(outputs, parameters)
+    assert _executed(first) == {"kalk/sozialraumgebietsanalyse", "bilderstoeckchen/sozialraumgebietsanalyse",
+                                "programm/sozialindex"}
+
+    again = _run(outputs, parameters)                                  # nothing changed: everything taken over
+    assert _executed(again) == set()
+    assert {r.reused_from for r in again.results} == {first.run_dir.name}
+    manifest = runner.read_manifest(again.run_dir)
+    assert manifest["summary"]["reused"] == 3 and manifest["summary"]["executed"] == 0
+    assert all(e["reused_from"] == first.run_dir.name for e in manifest["reports"])
+    assert verify(again.run_dir).ok                                    # the taken-over files are part of the run
+    assert verify(create_archive(again.run_dir)).ok
+
+    findings = parameters / "qualitative" / "kalk.md"                  # one area's qualitative findings
+    findings.write_text(findings.read_text(encoding="utf-8") + "\nNeu: ein Befund.\n", encoding="utf-8")
+    changed = _run(outputs, parameters)
+    assert _executed(changed) == {"kalk/sozialraumgebietsanalyse"}
+    html = (changed.run_dir / "reports" / "kalk" / "sozialraumgebietsanalyse.html").read_text(encoding="utf-8")
+    assert "Neu: ein Befund." in html
+
+    method = parameters / "sozialindex.yml"                             # read by the Sozialindex only
+    method.write_text(method.read_text(encoding="utf-8").replace("min_population: 300", "min_population: 301", 1),
+                      encoding="utf-8")
+    assert _executed(_run(outputs, parameters)) == {"programm/sozialindex"}
+
+    catalogue = parameters / "indicators.yml"                           # read by every report
+    catalogue.write_text(catalogue.read_text(encoding="utf-8") + "\n# geändert\n", encoding="utf-8")
+    assert len(_executed(_run(outputs, parameters))) == 3
+
+    forced = _run(outputs, parameters, force=True)                      # --force: everything again
+    assert len(_executed(forced)) == 3
+
+    removed = clean(outputs, keep=2)
+    assert len(removed) == 4 and len([p for p in outputs.iterdir() if p.is_dir()]) == 2
+    after_clean = _run(outputs, parameters)
+    assert _executed(after_clean) == set() and {r.reused_from for r in after_clean.results} == {forced.run_dir.name}

@@ -1,0 +1,145 @@
+"""Incremental runs: a report whose inputs did not change is taken over from an earlier run, not executed again.
+
+Every report of a run gets a *key*: a SHA-256 over everything its result depends on — the bytes of the run's
+input data, of every parameter file the report reads (declared by its content class, see
+:attr:`veedel_lib.reports.base.ReportContent.parameter_files`), of its notebook, the library's own code, the
+versions of the packages that shape the results, its parameters (area, year, baseline) and the output formats.
+The key goes into the manifest. A new run looks for the same key among the finished reports of the earlier runs
+in the same outputs folder; when it finds one whose files are all still there and intact (checked against that
+run's manifest), it links (or copies) the executed notebook, HTML, PDF and table files into the new run folder
+and records the earlier run's id. ``--force`` executes everything; ``veedel reproduce`` never reuses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..files import PARTIAL, atomic_path, sha256_file
+from ..reports.base import ReportContent
+from .manifest import MANIFEST, package_versions
+
+KEY_VERSION = "veedel-report-cache-1"
+"""Changes when the meaning of a key changes (then no earlier report is taken over)."""
+
+RESULT_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert",
+                   "nbformat", "babel", "markdown-it-py", "nh3")
+"""The packages whose versions a report's result depends on."""
+
+
+@lru_cache(maxsize=1)
+def library_hash() -> str:
+    """SHA-256 over the library's own files (code, templates, embedded data), computed once per process."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and PARTIAL not in path.name:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _versions() -> str:
+    versions = package_versions()
+    return json.dumps({k: versions.get(k) for k in ("python", *RESULT_PACKAGES)}, sort_keys=True)
+
+
+def report_key(cls: type[ReportContent], parameters: dict, area_id: str | None, formats: list[str],
+               input_hashes: dict[str, str], run_dir: Path) -> str:
+    """The key of one report of a run (see the module docstring).
+
+    ``input_hashes`` are the manifest's hashes of the run's input copies (``inputs/...``); paths inside the run
+    folder are made relative, so the same inputs in another run folder give the same key.
+    """
+    digest = hashlib.sha256(KEY_VERSION.encode())
+    digest.update(library_hash().encode())
+    digest.update(_versions().encode())
+    digest.update(json.dumps(sorted(formats)).encode())
+    relative = {name: str(value).replace(str(run_dir), "<lauf>") if isinstance(value, str) else value
+                for name, value in sorted(parameters.items())}
+    digest.update(json.dumps(relative, sort_keys=True, default=str).encode())
+    wanted = {f"inputs/notebooks/{cls.notebook}.ipynb"}
+    wanted |= {f"inputs/parameters/{name}" for name in cls.parameter_files_of(area_id)}
+    for name in sorted(input_hashes):
+        if name.startswith("inputs/data/") or name in wanted:
+            digest.update(f"{name}\0{input_hashes[name]}\n".encode())
+    for name in sorted(wanted - set(input_hashes)):  # a declared file that does not exist also counts
+        digest.update(f"{name}\0-\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A finished report of an earlier run that has the same key."""
+
+    run_dir: Path
+    entry: dict
+
+    @property
+    def run_id(self) -> str:
+        return self.run_dir.name
+
+
+def earlier_reports(outputs: Path, exclude: Path | None = None) -> dict[str, Earlier]:
+    """Finished reports of the runs under ``outputs`` by key (the newest run wins), read from their manifests."""
+    found: dict[str, Earlier] = {}
+    runs = sorted(p for p in outputs.iterdir() if p.is_dir() and (p / MANIFEST).exists()) if outputs.exists() else []
+    for run_dir in runs:
+        if exclude is not None and run_dir.resolve() == exclude.resolve():
+            continue
+        try:
+            manifest = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        for entry in manifest.get("reports", []):
+            if entry.get("status") == "ok" and entry.get("cache_key"):
+                found[entry["cache_key"]] = Earlier(run_dir, entry)
+    return found
+
+
+def _files_of(earlier: Earlier) -> dict[str, str]:
+    """The files of an earlier report (outputs and tables) with the hashes its run recorded."""
+    return {name: digest for name, digest in earlier.entry.get("files", {}).items()}
+
+
+def take_over(earlier: Earlier, run_dir: Path) -> dict[str, str] | None:
+    """Link or copy an earlier report's files into ``run_dir``; None when any of them is missing or changed."""
+    files = _files_of(earlier)
+    if not files:
+        return None
+    for name, digest in files.items():
+        source = earlier.run_dir / name
+        if not source.is_file() or sha256_file(source) != digest:
+            return None
+    for name in files:
+        target = run_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as temporary:
+            try:
+                os.link(earlier.run_dir / name, temporary)  # same disk: no copy at all
+            except OSError:
+                shutil.copy2(earlier.run_dir / name, temporary)
+    return files
+
+
+def report_files(run_dir: Path, folder: str, notebook: str) -> dict[str, str]:
+    """Every file one report wrote (executed notebook, HTML, PDF, its tables) with its SHA-256."""
+    base = run_dir / folder
+    paths = [base / f"{notebook}{suffix}" for suffix in (".ipynb", ".html", ".pdf")]
+    tables = base / "tables" / notebook
+    if tables.is_dir():
+        paths += sorted(p for p in tables.rglob("*") if p.is_file() and PARTIAL not in p.name)
+    return {p.relative_to(run_dir).as_posix(): sha256_file(p) for p in paths if p.is_file()}
+
+
+def clean(outputs: Path, keep: int) -> list[Path]:
+    """Remove all but the ``keep`` newest run folders (and their archives) under ``outputs``; returns the removed."""
+    runs = sorted(p for p in outputs.iterdir() if p.is_dir() and (p / MANIFEST).exists()) if outputs.exists() else []
+    removed = runs[:max(0, len(runs) - keep)]
+    for run_dir in removed:
+        shutil.rmtree(run_dir)
+    return removed
