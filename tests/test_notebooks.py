@@ -161,6 +161,7 @@ def test_floor_computes_every_report(demo):
 
     reports = [registry.get(n) for n in config.reports]
     assert set(sizes) == {f"kalk/{c.notebook}" for c in reports if c.scope == "area"} | \
+        {f"bezirk-8/{c.notebook}" for c in reports if c.scope == "bezirk"} | \
         {f"programm/{c.notebook}" for c in reports if c.scope == "programme"}
     assert all(size > 10_000 for size in sizes.values())
 

@@ -2,7 +2,8 @@
 
 One report per Stadtbezirk that holds programme areas (2, 4, 5, 6, 7, 8, 9): the district's areas side by side
 with the Bezirk and the city (key indicators with intervals), their place in the Sozialindex, their development
-since the baseline and the Kernprozess figures of the year. Like every report, each section returns blocks and
+since the baseline, the status of their Sozialraumgebietspläne (goals against the data, measures against their
+schedule) and the Kernprozess figures of the year. Like every report, each section returns blocks and
 every number passes disclosure control: area values are declared on the area's own counts (withheld when one
 is below its threshold), the Bezirk's and the city's on theirs; no sum over the district's areas is shown, so
 no withheld area count can be recomputed from it.
@@ -16,11 +17,14 @@ import pandas as pd
 from ..analysis.comparison import compare_with_city
 from ..analysis.indicators import CITY, aggregate, area_groups, indicator_values
 from ..params.reference import STADTBEZIRKE, STADTTEILE
+from ..planning import Plans, load_plans
+from ..planning.monitoring import current_plans, monitor_goals, monitor_measures, status_date
 from ..render import figures, maps
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked, public_comparison
 from . import kernprozess_blocks as kpr
+from . import plan_blocks as pb
 from .base import ReportContent
 from .sozialindex import GUARD, SozialindexReport
 
@@ -40,7 +44,10 @@ class BezirkReport(ReportContent):
     report = "Bezirksbericht"
     scope = "bezirk"
     variable = "bezirk"
-    sections = ("overview", "indicators", "sozialindex", "development", "kernprozesse", "method_notes")
+    parameter_files = (*ReportContent.parameter_files, "sozialindex.yml", "kernprozess.yml", "targets.yml",
+                       "planung.yml")
+    sections = ("overview", "indicators", "sozialindex", "development", "plan_status", "kernprozesse",
+                "method_notes")
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -286,6 +293,80 @@ class BezirkReport(ReportContent):
         ids = self.settings.evaluation.indicators
         return [self.ds.catalogue.indicator(i) for i in ids] if ids else self.key_indicators()
 
+    # ------------------------------------------------------------------ Sozialraumgebietspläne
+    def plans(self) -> Plans | None:
+        """The plans of the Bezirk's areas in the period that contains the report year (None without plans)."""
+        def compute() -> Plans | None:
+            plans = load_plans(self.ds, self.parameters, [a.id for a in self.areas()], level=self.level)
+            return None if plans is None else current_plans(plans, self.year)
+        return self.memo("plans", compute)
+
+    def plan_status(self) -> list[Block]:
+        """Where the goals of the areas' plans stand (by judgement, per goal) and how their measures keep to their
+        schedule and budget. Goal values and judgements rest on the goals' counts and are withheld with them;
+        the sentences use only the masked counts table."""
+        plans = self.plans()
+        if plans is None or plans.plans.empty:
+            return [TextBlock(f"Für die Gebiete im Bezirk {self.bezirk_name} liegen noch keine "
+                              "Sozialraumgebietspläne vor.")]
+        names = {a.id: a.name for a in self.areas()}
+        goals = self.memo("plan_goal_states", lambda: monitor_goals(self.ds, plans, self.year, self.level))
+        counts = pb.goal_counts(goals, names, self.level_text)
+        without = [names[a] for a in names if a not in set(plans.plans["area_id"])]
+        total_label = f"Gebiete im Bezirk {self.bezirk_name}"
+        lines = [pb.goal_count_sentence(counts).replace("der Sozialraumgebietspläne",
+                                                         "der Sozialraumgebietspläne im Bezirk")]
+        if without:
+            lines.append(f"Für {fmt.join(without)} liegt noch kein Sozialraumgebietsplan vor.")
+        counts["area"] = counts["area"].replace(pb.TOTAL, total_label)
+        blocks: list[Block] = [TextBlock(" ".join(lines)), pb.goal_count_table(counts, self.year, "ziele_bezirk")]
+        if len(goals):
+            frame = pb.monitoring_frame(goals)
+            frame["area"] = frame["area_id"].map(names)
+            frame["order"] = frame["area_id"].map({a: i for i, a in enumerate(names)})
+            frame = frame.sort_values(["order", "number"], kind="stable").reset_index(drop=True)
+            frame["number"] = frame["number"].map(pb.code)
+            blocks.append(TableBlock("ziele_bezirk_einzeln", f"Die Ziele der Pläne im Einzelnen: Stand {self.year}",
+                                     frame, [Col("area", "Gebiet"), Col("number", "Nr."), Col("label", "Indikator"),
+                                             *pb.GOAL_COUNTS,
+                                             Col("current_year", "Jahr", "year", based_on=pb.CURRENT),
+                                             Col("current_value", "aktuell", "rate", unit="unit",
+                                                 based_on=pb.CURRENT),
+                                             Col("target", "Zielwert", "rate", unit="unit"),
+                                             Col("target_year", "Zieljahr", "year"),
+                                             Col("assessment", "Einschätzung", based_on=pb.TRACK)],
+                                     note="aktuell: letztes Jahr mit Daten. Einschätzung: der Trend seit dem "
+                                          "Basisjahr, fortgeschrieben bis zum Zieljahr; „unsicher“: das Intervall "
+                                          "lässt Erreichen und Verfehlen zu. Die Evaluation jedes Gebiets zeigt "
+                                          "Basiswerte, Intervalle und den Verlauf."))
+        measures = monitor_measures(plans, status_date(self.year))
+        if len(measures):
+            blocks.append(self._measure_table(measures, names, total_label))
+        return blocks
+
+    def _measure_table(self, measures: pd.DataFrame, names: dict[str, str], total_label: str) -> TableBlock:
+        """Per area: measures, how many are delayed, planned and spent funds (plan data, no statistics)."""
+        rows = []
+        for area_id, name in names.items():
+            mine = measures[measures["area_id"] == area_id]
+            if len(mine):
+                rows.append({"area": name, "measures": len(mine), "delayed": int(mine["delayed"].sum()),
+                             "budget": float(mine["budget"].sum()), "spent": float(mine["spent"].sum())})
+        frame = pd.DataFrame(rows)
+        total = {"area": total_label, "measures": int(frame["measures"].sum()), "delayed": int(frame["delayed"].sum()),
+                 "budget": float(frame["budget"].sum()), "spent": float(frame["spent"].sum())}
+        frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+        frame["share"] = np.where(frame["budget"] > 0, 100 * frame["spent"] / frame["budget"], np.nan)
+        frame["eur"] = "EUR"
+        return TableBlock("massnahmen_bezirk", f"Maßnahmen der Pläne: Stand {fmt.date(status_date(self.year))}",
+                          frame, [Col("area", "Gebiet"), Col("measures", "Maßnahmen", "integer"),
+                                  Col("delayed", "davon verzögert", "integer"),
+                                  Col("budget", "Budget geplant", "measure", unit="eur"),
+                                  Col("spent", "verausgabt", "measure", unit="eur"),
+                                  Col("share", "Anteil verausgabt", "share", decimals=0)],
+                          note="Verzögert: Beginn oder Ende liegt später als geplant, oder die Maßnahme ist "
+                               "verschoben. Die Maßnahmen im Einzelnen stehen in der Evaluation jedes Gebiets.")
+
     def kernprozesse(self) -> list[Block]:
         """Kernprozessindikatoren and Programmcontrolling of the Bezirk's areas in the report year."""
         ids = self.ds.areas.ids
@@ -305,7 +386,7 @@ class BezirkReport(ReportContent):
             f"{self.level_text}-Konfidenzintervalle nach Wilson bzw. exakt nach Poisson.",
             "- **Geheimhaltung:** Zahlen unter der Veröffentlichungsschwelle sind durch „•“ ersetzt, ebenso Werte, "
             "die aus ihnen berechnet sind. Eine Summe der Gebiete des Bezirks wird nicht gezeigt.",
-            "- **Weitere Berichte:** Sozialraumgebietsanalyse und Evaluation je Gebiet, Jahresbericht und "
+            "- **Weitere Berichte:** Sozialraumgebietsanalyse, Sozialraumgebietsplan und Evaluation je Gebiet, Jahresbericht und "
             "Sozialindex für das ganze Programm (siehe Übersichtsseite des Laufs).",
         ]
         lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
