@@ -232,7 +232,8 @@ PAPERMILL = Path(sys.executable).with_name("papermill")
 # Each notebook runs once with plain papermill, each way a planner starts it: at the repository root, in
 # notebooks/, and with --cwd naming some other folder; all three ways are covered.
 WAYS = {"sozialraumgebietsanalyse": "root", "sozialindex": "root", "evaluation": "notebooks",
-        "themenbewertung": "notebooks", "jahresbericht": "cwd", "bezirksbericht": "cwd"}
+        "themenbewertung": "notebooks", "jahresbericht": "cwd", "bezirksbericht": "cwd",
+        "sozialraumgebietsplan": "root", "meilensteinbericht": "cwd", "programmevaluation": "notebooks"}
 
 
 def _papermill(notebook: Path, output: Path, way: str, tmp_path: Path, env: dict, *extra: str):

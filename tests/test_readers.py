@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import PARAMETERS, UNITS_CSV, write
 from openpyxl import Workbook
 
+from veedel_lib.errors import DataValidationError
 from veedel_lib.inputs.dataset import load_dataset
 from veedel_lib.inputs.readers import detect_decimal, parse_numbers, read_table
 
@@ -61,6 +64,42 @@ def test_xlsx_input_with_row_numbers(tmp_path):
     problem = caught.value.problems[0]
     assert (problem.sheet, problem.row, problem.column) == ("Statistik", 5, "count")
     assert "Blatt 'Statistik', Zeile 5" in str(problem)
+
+
+def _workbook(path, rows, title="Blatt"):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    second = book.create_sheet("Zweites")
+    second.append(["a", "b"])
+    second.append([_dt.date(2024, 3, 1), 2.5])
+    book.save(path)
+
+
+def test_an_edited_workbook_is_read_anew_and_every_read_is_a_copy(tmp_path):
+    """Workbooks are parsed once and kept (issue #16): never a stale or shared table."""
+    path = tmp_path / "mappe.xlsx"
+    _workbook(path, [["name", "zahl"], ["Kalk", 1]])
+    first = read_table(path, sheet="Blatt")
+    first.frame.loc[0, "name"] = "geändert"
+    assert read_table(path).frame.loc[0, "name"] == "Kalk"
+    _workbook(path, [["name", "zahl"], ["Kalk", 2]])  # same size, saved within the same clock tick
+    assert read_table(path, sheet="Blatt").frame.loc[0, "zahl"] == "2"
+    assert read_table(path, sheet="Zweites").frame.iloc[0].tolist() == ["2024-03-01", "2.5"]
+    with pytest.raises(DataValidationError) as caught:
+        read_table(path, sheet="Fehlt")
+    assert "Tabellenblatt 'Fehlt' fehlt (vorhanden: Blatt, Zweites)" in str(caught.value)
+
+
+def test_a_problem_in_one_sheet_does_not_stop_reading_another(tmp_path):
+    path = tmp_path / "mappe.xlsx"
+    _workbook(path, [["name", "zahl"], ["Kalk", 1, "zu viel"]])
+    with pytest.raises(DataValidationError) as caught:
+        read_table(path, sheet="Blatt")
+    assert (caught.value.problems[0].sheet, caught.value.problems[0].row) == ("Blatt", 2)
+    assert read_table(path, sheet="Zweites").frame.shape == (1, 2)
 
 
 # ------------------------------------------------------------------ large files: read column-wise (issue #15, 17)
