@@ -356,14 +356,35 @@ def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight
                  {"label": "Indikator", "name": "Stadtteil", "value": "Wert", "rank": "Rang (1 = höchster Wert)"})
 
 
+HEAT_TEXT = "#1f1f1f"
+"""Text colour of every heat-table cell: dark on the light palette below (contrast at least 4.5:1)."""
+HEAT_FACTORS = ((-1.0, "Faktor 2 günstiger"), (-np.log2(1.5), "Faktor 1,5 günstiger"), (0.0, "wie die Stadt"),
+                (np.log2(1.5), "Faktor 1,5 ungünstiger"), (1.0, "Faktor 2 ungünstiger"))
+"""The colour bar's ticks in words: the cell's value relative to the city's (log2 of the ratio, so "twice as
+high" and "half as high" lie equally far from the city); "ungünstiger" is higher for most indicators and lower
+for those where higher is better (Wahlbeteiligung)."""
+UNIT_SIGNS = {"percent": "%", "per_1000": "‰"}
+
+
+def heat_palette():
+    """The heat table's diverging palette (blue = more favourable, orange = less favourable than the city),
+    light enough that dark text on every cell has a contrast of at least 4.5:1."""
+    import seaborn as sns  # only here: importing seaborn costs a second at every start
+
+    return sns.diverging_palette(240, 25, s=75, l=72, as_cmap=True)
+
+
 def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) -> Chart:
     """All areas x key indicators as a table of colours: each cell the area's value relative to the city.
 
     ``frame`` has a column ``area`` (names, the city in the row labelled "Gesamtstadt") and one column per
-    indicator id with the value. Every cell is annotated with its value, so colour is never the only cue.
+    indicator id with the value. Every cell is annotated with its value (dark text on light colours), each
+    column names its unit (% or ‰), and the colour bar says in words how far a cell lies from the city, so
+    colour is never the only cue.
     """
     ids = [i.id for i in indicators]
     names = {i.id: i.name for i in indicators}
+    headers = {i.id: f"{i.name} ({UNIT_SIGNS.get(i.unit, i.unit)})" for i in indicators}
     data = frame.set_index("area")[ids]
     city = data.loc["Gesamtstadt"]
     areas = data.drop(index="Gesamtstadt")
@@ -372,27 +393,30 @@ def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) ->
         if indicator.direction == "higher_is_better":
             ratio[indicator.id] = 100 * city[indicator.id] / areas[indicator.id]
     labels = areas.map(lambda v: fmt.number(v, 1))
-    fig, ax = plt.subplots(figsize=(7.0, 0.33 * len(areas) + 2.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.0, 0.33 * len(areas) + 2.4), layout="constrained")
     import seaborn as sns  # only here: importing seaborn costs a second at every start
 
-    palette = sns.diverging_palette(240, 25, s=80, l=55, as_cmap=True)
-    sns.heatmap(np.log2(ratio.astype(float) / 100), ax=ax, cmap=palette, center=0, vmin=-1.5, vmax=1.5,
-                annot=labels.to_numpy(), fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.5, linecolor="white",
-                cbar_kws={"label": "ungünstiger als die Stadt → (log. Verhältnis)", "shrink": 0.6})
-    ax.set_xticklabels([names[i] for i in ids], rotation=40, ha="left", rotation_mode="anchor", fontsize=7)
+    sns.heatmap(np.log2(ratio.astype(float) / 100), ax=ax, cmap=heat_palette(), center=0, vmin=-1.5, vmax=1.5,
+                annot=labels.to_numpy(), fmt="", annot_kws={"fontsize": 6.5, "color": HEAT_TEXT}, linewidths=0.5,
+                linecolor="white", cbar_kws={"label": "Wert im Vergleich zur Gesamtstadt", "shrink": 0.6,
+                                             "ticks": [t for t, _ in HEAT_FACTORS]})
+    colour_bar = ax.collections[0].colorbar
+    colour_bar.set_ticklabels([label for _, label in HEAT_FACTORS], fontsize=6.5)
+    ax.set_xticklabels([headers[i] for i in ids], rotation=40, ha="left", rotation_mode="anchor", fontsize=7)
     ax.set_yticklabels(areas.index, fontsize=7)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(length=0)
     ax.xaxis.tick_top()
     worst = ratio.stack().astype(float).idxmax()
-    alt = (f"Farbtabelle {year}: Werte der 15 Sozialraumgebiete je Indikator, eingefärbt nach dem Verhältnis zur "
-           f"Gesamtstadt (blau günstiger, orange ungünstiger; jede Zelle nennt den Wert). Am weitesten über dem "
-           f"städtischen Wert liegt {worst[0]} bei {names[worst[1]]} "
+    alt = (f"Farbtabelle {year}: Werte der 15 Sozialraumgebiete je Indikator (in % bzw. ‰), eingefärbt nach dem "
+           f"Verhältnis zur Gesamtstadt (blau günstiger, orange ungünstiger, bis Faktor 2 und mehr; jede Zelle "
+           f"nennt den Wert). Am weitesten über dem städtischen Wert liegt {worst[0]} bei {names[worst[1]]} "
            f"({fmt.number(ratio.loc[worst], 0)} % des städtischen Werts).")
     table = frame[frame["area"] != "Gesamtstadt"].drop(columns=["area_id"], errors="ignore").reset_index(drop=True)
-    return Chart(fig, table, alt, f"Die 15 Sozialraumgebiete im Vergleich zur Gesamtstadt {year}",
-                 {"area": "Gebiet", **{i: names[i] for i in ids}})
+    return Chart(fig, table, alt, f"Die 15 Sozialraumgebiete im Vergleich zur Gesamtstadt {year}: Farbe = "
+                 "Verhältnis zum städtischen Wert (Faktor 2 ungünstiger: doppelt so hoch wie in der Stadt, bei "
+                 "der Wahlbeteiligung halb so hoch)", {"area": "Gebiet", **headers})
 
 
 def status_dynamics_scatter(data: pd.DataFrame, status_thresholds: list[float], status_labels: list[str],
