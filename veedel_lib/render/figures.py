@@ -313,47 +313,72 @@ def place_intervals(values: pd.DataFrame, indicators: list[Indicator], places: d
                  {"place": "Ort", "label": "Indikator", "value": "Wert", "ci_low": "KI unten", "ci_high": "KI oben"})
 
 
+def stadtteil_percentiles(values: pd.DataFrame) -> pd.DataFrame:
+    """Each Stadtteil's rank (1 = highest value) and percentile (0 = lowest, 100 = highest value) among the
+    Stadtteile with a shown value, per indicator; ``values`` has columns indicator, stadtteil, value."""
+    data = values.dropna(subset=["value"]).copy()
+    by = data.groupby("indicator")["value"]
+    data["rank"] = by.rank(ascending=False, method="min")
+    below = by.rank(ascending=True, method="min") - 1
+    count = by.transform("count")
+    data["percentile"] = np.where(count > 1, 100 * below / (count - 1).clip(lower=1), 50.0)
+    return data
+
+
 def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight: dict[str, str],
                     year: int, area_name: str) -> Chart:
-    """Each indicator's value in all Stadtteile as a strip of dots; the area's Stadtteile highlighted.
+    """Where each Stadtteil stands among all Stadtteile, one row per indicator on one common scale: its
+    percentile (0 = lowest, 100 = highest value of the Stadtteile), so % and ‰ never share an axis; each row
+    names its indicator's own range of values. The area's Stadtteile are highlighted.
 
-    ``values`` has columns indicator, stadtteil (number as text), name, value; ``highlight`` maps the
-    area's Stadtteil numbers to a label ("ganz" or "teilweise").
+    ``values`` has columns indicator, stadtteil (number as text), name, value (masked: withheld values are
+    missing and take no rank); ``highlight`` maps the area's Stadtteil numbers to a label ("ganz" or
+    "teilweise"). The chart's data keep the raw values, ranks and percentiles of the area's Stadtteile.
     """
     names = {i.id: i.name for i in indicators}
-    data = values[values["indicator"].isin(names)].dropna(subset=["value"])
+    units = {i.id: i.unit for i in indicators}
+    data = stadtteil_percentiles(values[values["indicator"].isin(names)])
     order = [i.id for i in indicators if i.id in set(data["indicator"])]
-    fig, ax = plt.subplots(figsize=(6.6, 0.42 * len(order) + 1.2), layout="constrained")
+
+    def row_label(indicator_id: str) -> str:
+        panel = data[data["indicator"] == indicator_id]["value"]
+        low, high = fmt.rate(panel.min(), units[indicator_id]), fmt.rate(panel.max(), units[indicator_id])
+        return f"{names[indicator_id]}\n({low} bis {high})"
+
+    fig, ax = plt.subplots(figsize=(6.6, 0.5 * len(order) + 1.4), layout="constrained")
     rng = np.random.default_rng(0)  # fixed jitter: the same data give the same picture
     for row, indicator_id in enumerate(order):
         panel = data[data["indicator"] == indicator_id]
         others = panel[~panel["stadtteil"].isin(highlight)]
         mine = panel[panel["stadtteil"].isin(highlight)]
-        ax.scatter(others["value"], row + rng.uniform(-0.15, 0.15, len(others)), s=9, color=OTHER_COLOUR,
+        ax.scatter(others["percentile"], row + rng.uniform(-0.15, 0.15, len(others)), s=9, color=OTHER_COLOUR,
                    alpha=0.7, label="andere Stadtteile" if row == 0 else None)
-        ax.scatter(mine["value"], np.full(len(mine), row), s=42, marker="D", color=AREA_COLOUR,
+        ax.scatter(mine["percentile"], np.full(len(mine), row), s=42, marker="D", color=AREA_COLOUR,
                    edgecolor="black", linewidth=0.6, zorder=3, label=f"Stadtteile von {area_name}" if row == 0
                    else None)
-    ax.set_yticks(range(len(order)), [names[i] for i in order])
+    ax.set_yticks(range(len(order)), [row_label(i) for i in order], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel(f"Wert {year} (% bzw. ‰ wie im Indikator angegeben)")
-    german_axis(ax.xaxis)
+    ax.set_xlim(-3, 103)
+    ax.set_xticks([0, 25, 50, 75, 100], ["niedrigster\nWert", "25", "Mitte", "75", "höchster\nWert"])
+    ax.set_xlabel(f"Perzentil unter den Kölner Stadtteilen {year} (in Klammern: Spanne der Werte)", fontsize=7.5)
+    ax.tick_params(axis="x", labelsize=7)
     ax.grid(axis="y", visible=False)
     fig.legend(loc="outside lower center", ncol=2, fontsize=8)
-    ranks = data.assign(rank=data.groupby("indicator")["value"].rank(ascending=False, method="min"))
-    mine = ranks[ranks["stadtteil"].isin(highlight)]
+    mine = data[data["stadtteil"].isin(highlight)]
     top = mine.sort_values("rank").iloc[0] if len(mine) else None
     total = data["stadtteil"].nunique()
-    alt = f"Streudiagramm der Werte aller {total} Stadtteile {year}; die Stadtteile von {area_name} sind hervorgehoben."
+    alt = (f"Punktdiagramm {year}: je Indikator die Stellung aller {total} Stadtteile als Perzentil (0 bis 100), "
+           f"die Stadtteile von {area_name} hervorgehoben.")
     if top is not None:
         alt += (f" Am höchsten unter allen Stadtteilen liegt {top['name']} bei {names[top['indicator']]} "
                 f"(Rang {int(top['rank'])} von {total}).")
-    kept = ["label", "name", "value", "rank"] + [c for c in ("numerator", "denominator", "threshold",
-                                                             "denominator_threshold") if c in mine.columns]
+    kept = ["label", "name", "value", "rank", "percentile"] + [
+        c for c in ("numerator", "denominator", "threshold", "denominator_threshold") if c in mine.columns]
     table = mine.assign(label=mine["indicator"].map(names))[kept].reset_index(drop=True)
     return Chart(fig, table, alt,
                  f"Position der Stadtteile von {area_name} unter allen Kölner Stadtteilen {year}",
-                 {"label": "Indikator", "name": "Stadtteil", "value": "Wert", "rank": "Rang (1 = höchster Wert)"})
+                 {"label": "Indikator", "name": "Stadtteil", "value": "Wert", "rank": "Rang (1 = höchster Wert)",
+                  "percentile": "Perzentil (0 bis 100)"})
 
 
 HEAT_TEXT = "#1f1f1f"

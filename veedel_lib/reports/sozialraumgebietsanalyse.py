@@ -216,6 +216,7 @@ class AreaAnalysis(ReportContent):
             Col("label", "Indikator"), Col("name", "Stadtteil"), *rate_basis(None, "Anzahl"),
             Col("value", "Wert", "number", based_on=basis(None)),
             Col("rank", "Rang", "integer", based_on=basis(None)),
+            Col("percentile", "Perzentil", "integer", based_on=basis(None)),
         ])]
         if note:
             blocks.append(TextBlock(note))
