@@ -100,8 +100,7 @@ def area_controlling(kp: Kernprozesse, area_id: str, area_name: str, year: int) 
     if table.empty:
         agreed = sorted(y for y in kp.targets.targets(area_id) if y <= year)
         hint = f" (Ziele gibt es für {fmt.join([str(y) for y in agreed])})" if agreed else ""
-        return [TextBlock(f"Für {area_name} ist für {year} keine Zielvereinbarung hinterlegt{hint}; "
-                          "die Ziele stehen in `parameters/targets.yml`.")]
+        return [TextBlock(f"Für {area_name} ist für {year} keine Zielvereinbarung hinterlegt{hint}.")]
     table["light_text"] = _light_text(table)
     persons = table["unit"] == "Personen"
     table["n_target"] = table["target"].where(persons)
@@ -182,7 +181,7 @@ def programme_controlling(kp: Kernprozesse, year: int, area_names: dict[str, str
     """Traffic lights of the areas ``area_names`` in ``year``: how many targets were reached, partly, missed."""
     table = kp.controlling[(kp.controlling["year"] == year) & kp.controlling["area_id"].isin(list(area_names))]
     if table.empty:
-        return [TextBlock(f"Für {year} ist keine Zielvereinbarung hinterlegt (`parameters/targets.yml`).")]
+        return [TextBlock(f"Für {year} ist keine Zielvereinbarung hinterlegt.")]
     rows = []
     for area_id, name in area_names.items():
         own = table[table["area_id"] == area_id]
@@ -203,7 +202,7 @@ def programme_controlling(kp: Kernprozesse, year: int, area_names: dict[str, str
                    f"Zielerreichung {year}: {fmt.join(list(area_names.values()))}", frame, columns,
                    note=f"Zahl der vereinbarten Ziele je Ampelstufe: {LIGHTS['reached'][0]} erreicht, "
                         f"{LIGHTS['partly'][0]} teilweise erreicht, {LIGHTS['missed'][0]} nicht erreicht "
-                        "(Schwellen in parameters/targets.yml)."),
+                        "(Schwellen nach der Zielvereinbarung)."),
     ]
 
 
