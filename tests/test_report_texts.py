@@ -38,3 +38,34 @@ def test_no_report_of_a_run_gives_internal_instructions(demo_run):
         if hits:
             found[page.relative_to(demo_run).as_posix()] = hits
     assert found == {}
+
+
+def test_a_one_year_series_says_a_trend_needs_two_years_instead_of_unchanged(demo):
+    """On the city's data a series may hold one year: no "von 12,2 % (2011) auf 12,2 % (2011) gleich
+    geblieben", and no chart of single dots."""
+    import pandas as pd
+
+    from veedel_lib.analysis.trends import trend_table
+    from veedel_lib.render.text import trend_sentence
+
+    indicator = demo.catalogue.indicator("sgb2_quote")
+    series = pd.DataFrame({"indicator": ["sgb2_quote"] * 2, "role": ["area", "city"], "year": [2011, 2011],
+                           "value": [12.2, 9.1], "ci_low": [11.0, 9.0], "ci_high": [13.0, 9.2]})
+    row = trend_table(series, [indicator]).iloc[0]
+    sentence = trend_sentence(row, "Kalk")
+    assert "gleich geblieben" not in sentence and "(2011) auf" not in sentence
+    assert sentence == ("**SGB-II-Quote:** Für Kalk liegt nur der Wert von 2011 vor (12,2 %; Gesamtstadt 9,1 %); "
+                        "für einen Trend sind mindestens zwei Jahre nötig.")
+
+
+def test_the_analysis_of_the_first_year_draws_no_trend_chart(demo):
+    from veedel_lib.render.blocks import ChartBlock, TextBlock
+    from veedel_lib.reports.sozialraumgebietsanalyse import AreaAnalysis
+
+    first = demo.years[0]
+    analysis = AreaAnalysis.open("kalk", year=first, dataset=demo, parameters_dir=PARAMETERS)
+    blocks = analysis.trends()
+    assert not [b for b in blocks if isinstance(b, ChartBlock)]
+    text = " ".join(b.markdown for b in blocks if isinstance(b, TextBlock))
+    lines = [line for line in text.split("\n") if line.startswith("- ")]
+    assert len(lines) >= 5 and all(line.endswith("für einen Trend sind mindestens zwei Jahre nötig.") for line in lines)

@@ -189,9 +189,12 @@ class AreaAnalysis(ReportContent):
             Col(key, key, "rate", based_on=basis(None)) for key in ("value", "ci_low", "ci_high")])
         if series.loc[series["role"] == "area", "value"].notna().sum() == 0:
             return [TextBlock(f"Für die Zeitreihen liegen für {self.area.name} keine (veröffentlichbaren) Daten vor.")]
-        chart = figures.trend_panels(series, indicators, self.area.name)
         table = trend_table(series, indicators, self.level)
         lines = [f"- {text.trend_sentence(row, self.area.name)}" for _, row in table.iterrows()]
+        if series.loc[series["role"] == "area"].dropna(subset=["value"])["year"].nunique() < 2:
+            # one year only: a chart of single dots would suggest a development; the sentences say why there is none
+            return [TextBlock("\n".join(lines))]
+        chart = figures.trend_panels(series, indicators, self.area.name)
         return [ChartBlock("entwicklung_grafik", chart, [
             Col("label", "Indikator"), Col("year", "Jahr", "year"), *rate_basis(),
             Col("area_value", self.area.name, "rate", unit="unit", based_on=basis()),
