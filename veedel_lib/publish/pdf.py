@@ -226,7 +226,8 @@ MOSTLY_EMPTY = 2 / 3
 """A page more than this share empty (below its last content) is a layout problem, unless it ends a part that
 the layout ends on purpose (the title page before the table of contents' page break, the last page)."""
 NEARLY_BLANK = 0.08
-"""A page filled less than this (a footer, two bullets) is a problem anywhere, also as the last page."""
+"""A page filled less than this (only a footer) is a problem anywhere but on the last page, which ends the last
+section (the rule of the issue: a section's last page may be short)."""
 
 _BROKEN_HEADERS_JS = r"""() => {
   // a header is broken inside a word when one piece of a word (between spaces, hyphens, slashes and soft
@@ -307,8 +308,8 @@ def empty_pages(pdf_file: Path, headings: list[str]) -> list[str]:
     """Pages of a printed report that a reader finds (nearly) empty, as German descriptions.
 
     A page filled less than a third is a problem unless it is the last page or the next page begins a section
-    (the title page before the table of contents' break); a page filled less than :data:`NEARLY_BLANK` is a
-    problem anywhere.
+    (the title page before the table of contents' break, a section whose heading went on with its chart); a
+    page filled less than :data:`NEARLY_BLANK` is a problem anywhere but on the last page.
     """
     fills = page_fill(pdf_file)
     texts = _page_texts(pdf_file)
@@ -316,7 +317,7 @@ def empty_pages(pdf_file: Path, headings: list[str]) -> list[str]:
     for number, fill in enumerate(fills, start=1):
         last = number == len(fills)
         section_ends = last or (number < len(texts) and _starts_with_heading(texts[number], headings))
-        if fill < NEARLY_BLANK or (fill < 1 - MOSTLY_EMPTY and not section_ends):
+        if (fill < NEARLY_BLANK and not last) or (fill < 1 - MOSTLY_EMPTY and not section_ends):
             problems.append(f"Seite {number} von {len(fills)} nur zu {round(100 * fill)} % gefüllt")
     return problems
 
