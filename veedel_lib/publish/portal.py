@@ -29,6 +29,7 @@ PORTAL_CSS = """
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .portal-map-figure { margin: 1rem 0 1.5rem; }
 svg.portal-map { width: 100%; max-width: 40rem; height: auto; display: block; }
+svg.portal-map * { stroke-linejoin: round; stroke-linecap: butt; }
 svg.portal-map a:focus { outline: 3px solid #000000; }
 svg.portal-map a:focus path, svg.portal-map a:hover path { stroke: #000000 !important; stroke-width: 2px !important; }
 .number-badge { display: inline-block; min-width: 1.6em; padding: 0 .3em; border: 1px solid #000; border-radius: 1em;

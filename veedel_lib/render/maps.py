@@ -488,6 +488,9 @@ def portal_map(boundaries: Boundaries, areas: list[dict], title: str) -> str:
     heading = ET.Element(f"{{{SVG_NS}}}title", {"id": "karte-titel"})
     heading.text = title
     root.insert(0, heading)
+    for parent in list(root.iter()):
+        for style in parent.findall(f"{{{SVG_NS}}}style"):
+            parent.remove(style)  # the page has one stylesheet; its rule for svg.portal-map replaces this one
     parents = {child: parent for parent in root.iter() for child in parent}
     by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
     layer = None
