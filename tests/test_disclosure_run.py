@@ -27,6 +27,8 @@ TINY = {"kalk": "80201", "ostheim-neubrueck": "80501", "humboldt-gremberg": "801
 """Area -> its only unit in this test."""
 COMPENSATE = {"80201": "80202", "80501": "80502", "80101": "80102", "50701": "50702"}
 """Unit -> the unit of the same Stadtteil (outside every area) that takes the difference to the demo data."""
+BEZIRKE = ("bezirk-8", "bezirk-5")
+"""The Bezirksberichte of the tiny areas' Stadtbezirke (Kalk with three tiny areas, Nippes with one)."""
 AGES = ["pop_0_5", "pop_6_14", "pop_15_17", "pop_18_24", "pop_25_64", "pop_65_plus"]
 
 
@@ -96,7 +98,7 @@ def _parameters(target: Path) -> Path:
 def _outputs(run_dir: Path) -> dict[str, str]:
     """What a reader sees in each output file of the tiny areas and the programme, as comparable text."""
     seen = {}
-    for folder in [*TINY, "programm"]:
+    for folder in [*TINY, *BEZIRKE, "programm"]:
         for path in sorted((run_dir / "reports" / folder).rglob("*")):
             name = path.relative_to(run_dir).as_posix()
             if path.suffix in (".csv", ".html"):
@@ -129,7 +131,8 @@ def two_variants(tmp_path_factory):
         _variant_data(demo, data, variant)
         config = load_run_config(parameters / "run.yml").model_copy(update={
             "data_dir": str(data), "formats": ["html", "pdf"],
-            "reports": ["sozialraumgebietsanalyse", "evaluation", "themenbewertung", "jahresbericht", "sozialindex"]})
+            "reports": ["sozialraumgebietsanalyse", "evaluation", "themenbewertung", "bezirksbericht", "jahresbericht",
+                        "sozialindex"]})
         summary = runner.run(config, outputs=work / f"outputs-{variant}", parameters=parameters, areas=list(TINY),
                              jobs=2)
         assert summary.exit_code == 0, [runner.describe_failure(r) for r in summary.failed]
@@ -155,6 +158,7 @@ def test_the_variants_differ_only_inside_the_tiny_areas():
 def test_no_output_of_a_run_depends_on_counts_below_their_threshold(two_variants):
     first, second = (_outputs(run) for run in (two_variants[0], two_variants[1]))
     assert set(first) == set(second)
+    assert {name.split("/")[1] for name in first} >= {*TINY, *BEZIRKE, "programm"}
     kinds = {Path(name).suffix for name in first}
     assert kinds >= {".csv", ".html", ".ipynb", ".pdf"}, kinds
     assert len(first) > 40

@@ -39,8 +39,9 @@ DOM_CHECK = """() => {
       if (['href', 'src', 'action'].includes(attr.name) && /^\\s*javascript:/i.test(attr.value)) bad.push(attr.value);
     }
   }
-  for (const el of document.querySelectorAll('script, iframe, frame, object, embed, form, input, svg')) {
-    bad.push(el.tagName);
+  for (const el of document.querySelectorAll('script, iframe, frame, object, embed, form, input, svg, foreignObject')) {
+    // the one inline SVG allowed is the portal's map (its links and names are checked above like any element)
+    if (!(el.matches('svg.portal-map') && document.querySelectorAll('svg').length === 1)) bad.push(el.tagName);
   }
   const styles = document.querySelectorAll('style').length;
   const csp = document.querySelector('meta[http-equiv="Content-Security-Policy"]');

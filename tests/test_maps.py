@@ -14,23 +14,54 @@ from veedel_lib.params.reference import STADTTEILE
 from veedel_lib.render import maps
 
 
-def test_demo_layout_tiles_the_city_with_one_cell_per_stadtteil():
-    layout = maps.demo_layout()
-    assert sorted(layout.rings, key=int) == [str(n) for n in sorted(STADTTEILE)]
-    areas = {n: abs(maps._area(rings[0])) for n, rings in layout.rings.items()}
-    assert min(areas.values()) > 0.1, "every cell has a real area (km²)"
-    assert layout.schematic
-    again = maps.demo_layout()
-    assert all(np.array_equal(layout.rings[n][0], again.rings[n][0]) for n in layout.rings)
-    # Voronoi cells clipped to one outline tile it: their areas add up to the outline's area
-    centres = maps._centres()
-    from scipy.spatial import ConvexHull
+def test_embedded_boundaries_are_the_citys_stadtteile_and_bezirke(tmp_path):
+    """The demo's maps use Cologne's real boundaries (embedded, simplified): 86 Stadtteile, 9 Stadtbezirke whose
+    lines lie on the Stadtteile's, Cologne's 405 km², the cathedral in Altstadt-Nord, a few hundred KB at most."""
+    from importlib import resources
 
-    points = maps.project(centres["lon"].to_numpy(), centres["lat"].to_numpy())
-    hull = points[ConvexHull(points).vertices]
-    outward = hull - hull.mean(axis=0)
-    outline = hull + outward / np.linalg.norm(outward, axis=1)[:, None] * 1.5
-    assert sum(areas.values()) == pytest.approx(abs(maps._area(outline)), rel=1e-6)
+    from matplotlib.path import Path
+
+    boundaries = maps.embedded_boundaries()
+    assert sorted(boundaries.rings, key=int) == [str(n) for n in sorted(STADTTEILE)]
+    assert sorted(boundaries.bezirke, key=int) == [str(n) for n in range(1, 10)]
+    assert not boundaries.schematic
+    area = {n: sum(abs(maps._area(r)) for r in rings) for n, rings in boundaries.rings.items()}
+    assert sum(area.values()) == pytest.approx(405.0, rel=0.01)  # Cologne: 405,0 km²
+    for bezirk, rings in boundaries.bezirke.items():
+        members = sum(a for n, a in area.items() if n[0] == bezirk)
+        assert sum(abs(maps._area(r)) for r in rings) == pytest.approx(members, rel=0.002), bezirk
+    assert any(Path(ring).contains_point((0.0, 0.0)) for ring in boundaries.rings["103"])
+    size = sum(resources.files("veedel_lib").joinpath(name).stat().st_size  # type: ignore[union-attr]
+               for name in (maps.EMBEDDED_STADTTEILE, maps.EMBEDDED_BEZIRKE))
+    assert size < 300_000
+    assert maps.boundaries_for(tmp_path, is_demo=True).rings.keys() == boundaries.rings.keys()
+    assert maps.boundaries_for(tmp_path, is_demo=False) is None
+
+
+def test_embedded_boundaries_are_derived_from_the_shared_files(koeln_dir, tmp_path):
+    """scripts/derive_boundaries.py gives back exactly the embedded files, and every simplified Stadtteil keeps
+    its area within 1 % (or 2,5 ha for small ones) of the city's original polygon."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "derive_boundaries.py"), str(koeln_dir), "--target",
+                    str(tmp_path)], check=True, capture_output=True)
+    for name in ("koeln_stadtteile.geojson", "koeln_stadtbezirke.geojson"):
+        assert (tmp_path / name).read_bytes() == (ROOT / "veedel_lib" / "data" / name).read_bytes(), name
+    original = maps.load_boundaries(koeln_dir / "koeln_stadtteile_wgs84.geojson")
+    simple = maps.embedded_boundaries()
+    for number, rings in original.rings.items():
+        before = sum(abs(maps._area(r)) for r in rings)
+        assert sum(abs(maps._area(r)) for r in simple.rings[number]) == pytest.approx(before, rel=0.01, abs=0.025), number
+
+
+def test_a_data_folder_brings_its_stadtbezirke_and_stadtviertel(koeln_dir):
+    boundaries = maps.boundaries_for(koeln_dir, is_demo=False)
+    assert boundaries.source == "koeln_stadtteile_wgs84.geojson"
+    assert len(boundaries.bezirke) == 9 and len(boundaries.viertel) == 371
+    assert {"60301", "70603", "90101"} <= set(boundaries.viertel)
 
 
 def test_real_boundaries_match_the_stadtteile(koeln_dir):
@@ -66,7 +97,7 @@ def _frame(values: dict[str, float], suppressed=()) -> pd.DataFrame:
 
 
 def test_choropleth_classes_outline_suppression_and_alt_text():
-    layout = maps.demo_layout()
+    layout = maps.embedded_boundaries()
     values = {str(n): float(i) for i, n in enumerate(sorted(STADTTEILE))}
     chart = maps.choropleth(_frame(values, suppressed={"802"}), layout, title="Test", outline={"803", "804"},
                             area_name="Höhenberg/Vingst")
@@ -82,11 +113,12 @@ def test_choropleth_classes_outline_suppression_and_alt_text():
     assert sum(p.get_hatch() == maps.HATCH for p in patches) == 1, "the suppressed Stadtteil is hatched"
     assert sum(p.get_linewidth() == 1.5 for p in patches) == 2, "the two Stadtteile of the area are outlined"
     assert "Höhenberg/Vingst (umrandet)" in chart.alt and "schraffiert" in chart.alt
-    assert "schematische Karte" in chart.caption
+    assert chart.caption.endswith(f"Kartengrundlage: {maps.ATTRIBUTION}")
+    assert "CC BY 3.0 DE" in chart.svg()  # the source line is part of the figure too
 
 
 def test_stadtteile_only_partly_in_the_area_are_outlined_dashed():
-    layout = maps.demo_layout()
+    layout = maps.embedded_boundaries()
     values = {str(n): float(i) for i, n in enumerate(sorted(STADTTEILE))}
     chart = maps.choropleth(_frame(values), layout, title="Test", outline={"601"}, partial={"602"},
                             area_name="Blumenberg/Chorweiler/Seeberg-Nord")
@@ -104,7 +136,7 @@ def test_indicator_map_hides_values_on_small_counts(demo):
     """A value whose count is under the indicator's threshold is hatched, never coloured."""
     indicator = demo.catalogue.indicator("asylblg_quote")
     year = demo.latest_year
-    chart = maps.indicator_map(demo, indicator, year, maps.demo_layout(), {"802"}, "Kalk")
+    chart = maps.indicator_map(demo, indicator, year, maps.embedded_boundaries(), {"802"}, "Kalk")
     data = chart.data
     from veedel_lib.analysis.indicators import indicator_values, stadtteil_groups
 
@@ -114,3 +146,32 @@ def test_indicator_map_hides_values_on_small_counts(demo):
     hidden = data.loc[data["class"] == "unterdrückt", "label"].str.split(" ").str[0]
     assert set(small) <= set(hidden)
     assert data.loc[data["label"].str.split(" ").str[0].isin(small), "value"].isna().all()
+
+
+def test_an_areas_map_is_zoomed_to_the_area_and_its_neighbours():
+    layout = maps.embedded_boundaries()
+    assert layout.neighbours({"802"}) == {"105", "801", "803", "804", "901", "902", "903"}
+    values = {str(n): float(i) for i, n in enumerate(sorted(STADTTEILE))}
+    city = maps.choropleth(_frame(values), layout, title="Test", outline={"802"}, area_name="Kalk")
+    zoomed = maps.choropleth(_frame(values), layout, title="Test", outline={"802"}, area_name="Kalk", zoom=True)
+    assert len(city.data) == 86
+    assert sorted(zoomed.data["label"].str[:3]) == sorted({"802"} | layout.neighbours({"802"}))
+    width = lambda chart: np.ptp(chart.figure.axes[0].get_xlim())  # noqa: E731
+    assert width(zoomed) < width(city) / 3
+    assert "Kalk und die angrenzenden Stadtteile" in zoomed.caption
+    labels = {t.get_text() for t in zoomed.figure.axes[0].texts}
+    assert {"802 Kalk", "Deutz", "Vingst"} <= labels  # the area by number and name, its neighbours by name
+
+
+def test_with_stadtviertel_the_part_of_a_stadtteil_is_outlined_itself(koeln_dir):
+    """With the city's Stadtviertel, Seeberg-Nord (60301) is outlined, not the whole of Seeberg (603)."""
+    boundaries = maps.boundaries_for(koeln_dir, is_demo=False)
+    values = {str(n): float(i) for i, n in enumerate(sorted(STADTTEILE))}
+    chart = maps.choropleth(_frame(values), boundaries, title="Test", outline={"609", "610"}, partial={"603"},
+                            parts={"60301"}, area_name="Blumenberg/Chorweiler/Seeberg-Nord", zoom=True)
+    outlined = [p for p in chart.figure.axes[0].patches if isinstance(p, PathPatch) and p.get_linewidth() == 1.5]
+    part = boundaries.viertel["60301"][0]
+    assert any(np.array_equal(p.get_path().vertices, part) for p in outlined)
+    assert not any(np.array_equal(p.get_path().vertices, boundaries.rings["603"][0]) for p in outlined)
+    legend = [t.get_text() for t in chart.figure.legends[0].get_texts()]
+    assert any("nur der umrandete Teil (Stadtviertel)" in text for text in legend)

@@ -161,6 +161,7 @@ def test_floor_computes_every_report(demo):
 
     reports = [registry.get(n) for n in config.reports]
     assert set(sizes) == {f"kalk/{c.notebook}" for c in reports if c.scope == "area"} | \
+        {f"bezirk-8/{c.notebook}" for c in reports if c.scope == "bezirk"} | \
         {f"programm/{c.notebook}" for c in reports if c.scope == "programme"}
     assert all(size > 10_000 for size in sizes.values())
 
@@ -231,8 +232,8 @@ PAPERMILL = Path(sys.executable).with_name("papermill")
 # Each notebook runs once with plain papermill, each way a planner starts it: at the repository root, in
 # notebooks/, and with --cwd naming some other folder; all three ways are covered.
 WAYS = {"sozialraumgebietsanalyse": "root", "sozialindex": "root", "evaluation": "notebooks",
-        "themenbewertung": "notebooks", "jahresbericht": "cwd", "sozialraumgebietsplan": "root",
-        "meilensteinbericht": "cwd", "programmevaluation": "notebooks"}
+        "themenbewertung": "notebooks", "jahresbericht": "cwd", "bezirksbericht": "cwd",
+        "sozialraumgebietsplan": "root", "meilensteinbericht": "cwd", "programmevaluation": "notebooks"}
 
 
 def _papermill(notebook: Path, output: Path, way: str, tmp_path: Path, env: dict, *extra: str):
@@ -260,7 +261,8 @@ def test_plain_papermill_runs_every_notebook_from_anywhere(name, tmp_path):
     runs over TCP without encryption)."""
     env = {k: v for k, v in os.environ.items() if k != "VEEDEL_HOME"}
     output = tmp_path / "out.ipynb"
-    extra = ["-p", "area_id", "kalk"] if "area_id" in _parameters(ROOT / "notebooks" / f"{name}.ipynb") else []
+    place = "8" if name == "bezirksbericht" else "kalk"  # a Stadtbezirk's number, else an area's id
+    extra = ["-p", "area_id", place] if "area_id" in _parameters(ROOT / "notebooks" / f"{name}.ipynb") else []
     result = _papermill(ROOT / "notebooks" / f"{name}.ipynb", output, WAYS[name], tmp_path, env, *extra)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "without encryption" not in result.stderr + result.stdout

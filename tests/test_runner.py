@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import nbformat
@@ -223,8 +224,10 @@ def test_parameters_copy_and_relative_paths_are_what_the_notebooks_see(tmp_path,
     monkeypatch.chdir(tmp_path)
     shutil.copytree(PARAMETERS, tmp_path / "kopie")
     run_yml = tmp_path / "kopie" / "run.yml"
-    run_yml.write_text(run_yml.read_text(encoding="utf-8").replace("  - sozialraumgebietsanalyse\n  - evaluation\n"
-                                                                   "  - jahresbericht\n", "")
+    # only the Sozialindex (the reports list as it stands in run.yml, whatever reports it names)
+    only_index = re.sub(r"^reports:.*?\n(?=\S)", "reports:\n  - sozialindex\n", run_yml.read_text(encoding="utf-8"),
+                        count=1, flags=re.S | re.M)
+    run_yml.write_text(only_index
                        .replace("formats: [html, pdf]", "formats: [html]")
                        .replace("confidence_level: 0.95", "confidence_level: 0.9"), encoding="utf-8")
     assert main(["--parameters", "kopie", "run", "--outputs", "ausgabe", "--areas", "kalk"]) == 0, capsys.readouterr()
@@ -265,3 +268,26 @@ def test_a_mistake_in_one_areas_definition_fails_only_that_areas_reports(tmp_pat
     assert message.startswith("Kalk · sozialraumgebietsanalyse.ipynb") and "DataValidationError" in message
     assert f"areas.yml, Zeile {line}, Spalte 'areas[8].stadtteile[1]': Stadtteil 999 gibt es nicht in Köln" in message
     assert (summary.run_dir / "reports" / "bilderstoeckchen" / "sozialraumgebietsanalyse.html").exists()
+
+
+def test_plan_has_one_bezirksbericht_per_stadtbezirk_of_the_runs_areas(tmp_path):
+    """Kalk and Höhenberg/Vingst lie in Bezirk 8, Bilderstöckchen in 5: two Bezirksberichte, in reports/bezirk-<n>,
+    with the Bezirk's number as the notebook's area_id; all 15 areas give the 7 Bezirke with programme areas."""
+    config = RunConfig(reports=["sozialraumgebietsanalyse", "bezirksbericht", "jahresbericht"])
+    bezirke = {"kalk": 8, "hoehenberg-vingst": 8, "bilderstoeckchen": 5}
+    tasks = runner.plan(config, tmp_path, list(bezirke), 2024, {a: a for a in bezirke}, bezirke)
+    assert [t.key for t in tasks] == ["kalk/sozialraumgebietsanalyse", "hoehenberg-vingst/sozialraumgebietsanalyse",
+                                      "bilderstoeckchen/sozialraumgebietsanalyse", "bezirk-5/bezirksbericht",
+                                      "bezirk-8/bezirksbericht", "programm/jahresbericht"]
+    bezirk = tasks[4]
+    assert bezirk.folder == "reports/bezirk-8" and bezirk.parameters["area_id"] == 8
+    assert bezirk.area_name == "Stadtbezirk 8 Kalk"
+    assert bezirk.parameters["tables_dir"] == str(tmp_path / "reports" / "bezirk-8" / "tables" / "bezirksbericht")
+
+    from veedel_lib.params.areas import load_areas
+
+    areas = load_areas(PARAMETERS / "areas.yml")
+    every = {a.id: a.stadtbezirk for a in areas.areas}
+    tasks = runner.plan(RunConfig(reports=["bezirksbericht"]), tmp_path, list(every), 2024, {a: a for a in every},
+                        every)
+    assert [t.area_id for t in tasks] == [f"bezirk-{n}" for n in (2, 4, 5, 6, 7, 8, 9)]

@@ -256,7 +256,7 @@ def write_demo_plans(target: str | Path, ds: Dataset, documentation: Documentati
     paths = []
     for area in [ds.areas.get(a) for a in (area_ids or ds.areas.ids)]:
         if ds.membership.problems.get(area.id):
-            continue
+            continue  # an area whose units are wrong gets no plan: its reports fail with that problem
         records = plan_records(ds, documentation, area, config, seed)
         paths.append(write_plan_workbook(Path(target) / PLANS_FOLDER / f"{area.id}.xlsx", area, config, lists,
                                          records, period_label(*PERIOD), as_of=last_day))

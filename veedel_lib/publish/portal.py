@@ -1,15 +1,90 @@
-"""The run's portal page ``index.html``: every report of a run, with its status, as one German page."""
+"""The run's portal ``index.html`` and its run log ``lauf.html``, rendered from the manifest.
+
+The portal is the page a member of a Bezirksvertretung, a Fachamt or the public opens: a map of Cologne with the
+15 areas (real boundaries) and the Stadtbezirke, each area linking to its entry; below, the reports grouped by
+Stadtbezirk and area, the programme-wide reports first, each area with its key figures (residents,
+SGB-II-Quote, status class: computed with the reports' disclosure control, see :mod:`veedel_lib.reports.keyfigures`)
+and links to HTML and PDF; then the earlier runs in the same outputs folder. It works from ``file://``, without
+network and without JavaScript (the map is inline SVG with real links). The run log (status, cell and error of
+failures, durations, reuse, PDF status) is ``lauf.html``.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ..files import atomic_write_text
+from ..params.areas import PROGRAMME_ID
+from ..params.reference import STADTBEZIRKE
 from ..render import formatting as fmt
+from ..render import maps
 from ..render.markup import CONTENT_SECURITY_POLICY, escape
-from ..reports.registry import title_of
+from ..reports.registry import BY_NOTEBOOK, title_of
 from .html import TEMPLATES
 
+LOG_PAGE = "lauf.html"
+WITHHELD = '<abbr title="geheim gehalten">•</abbr>'
+PORTAL_CSS = """
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.portal-map-figure { margin: 1rem 0 1.5rem; }
+svg.portal-map { width: 100%; max-width: 40rem; height: auto; display: block; }
+svg.portal-map * { stroke-linejoin: round; stroke-linecap: butt; }
+svg.portal-map a:focus { outline: 3px solid #000000; }
+svg.portal-map a:focus path, svg.portal-map a:hover path { stroke: #000000 !important; stroke-width: 2px !important; }
+.number-badge { display: inline-block; min-width: 1.6em; padding: 0 .3em; border: 1px solid #000; border-radius: 1em;
+  text-align: center; font-weight: bold; font-size: .85em; margin-right: .35em; }
+.report-links a { white-space: nowrap; }
+ul.report-list { margin: 0; padding-left: 1.1rem; }
+ul.report-list li { margin: 0; }
+table.portal-areas { table-layout: fixed; }
+table.portal-areas col.c-name { width: 31%; } table.portal-areas col.c-res { width: 14%; }
+table.portal-areas col.c-quote { width: 11%; } table.portal-areas col.c-status { width: 12%; }
+table.portal-areas col.c-reports { width: 32%; }
+.portal-section { margin-top: 2rem; }
+.bezirk { margin: 1.5rem 0 2rem; }
+.muted { color: var(--muted); }
+"""
+
+
+def _page(title: str, body: str) -> str:
+    """A complete German page with the reports' CSS and Content-Security-Policy (no scripts)."""
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    return f"""<!DOCTYPE html>
+<html lang="de">
+<head>
+<meta charset="utf-8" />
+<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}" />
+<meta name="viewport" content="width=device-width, initial-scale=1.0" />
+<title>{escape(title)}</title>
+<style>{css}
+{PORTAL_CSS}</style>
+</head>
+<body>
+<main id="inhalt">
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+def _created(manifest: dict) -> str:
+    created = manifest.get("created", "")
+    return f"{fmt.date(created)} {created[11:16]} Uhr" if created else ""
+
+
+def data_source(manifest: dict) -> str:
+    """Where a run's data came from, in words: demo data, the city's open data or a data folder."""
+    parameters = manifest.get("parameters", {})
+    if parameters.get("source") == "koeln":
+        return "offene Daten der Stadt Köln"
+    if str(parameters.get("data_dir", "")) == "demo":
+        return "Demodaten (keine amtlichen Werte)"
+    return f"Datenordner {Path(str(parameters.get('data_dir', ''))).name}"
+
+
+# ----------------------------------------------------------------------------- the run log
 
 def _links(entry: dict) -> str:
     links = []
@@ -28,7 +103,8 @@ def _links(entry: dict) -> str:
 
 def _status(entry: dict) -> str:
     if entry["status"] == "ok":
-        return "fertig"
+        earlier = entry.get("reused_from")
+        return "fertig" + (f" (unverändert, übernommen aus Lauf {escape(earlier)})" if earlier else "")
     if entry["status"] == "interrupted":
         return "<strong>nicht fertig</strong> – Lauf abgebrochen; <code>veedel run --retry-failed</code> holt es nach"
     error = entry.get("error") or {}
@@ -36,46 +112,33 @@ def _status(entry: dict) -> str:
     return f"<strong>fehlgeschlagen</strong> – {escape(cell + error.get('error', '') + ': ' + error.get('message', ''))}"
 
 
-def render_portal(manifest: dict) -> str:
-    """The portal HTML for a manifest."""
+def render_log(manifest: dict) -> str:
+    """The run log ``lauf.html``: every report of the run with status, duration and files."""
     parameters = manifest.get("parameters", {})
     rows = []
     for entry in manifest.get("reports", []):
-        title = title_of(entry["notebook"])
-        rows.append(f"<tr><th scope=\"row\">{escape(entry['area_name'])}</th><td>{escape(title)}</td>"
-                    f"<td>{_status(entry)}</td><td class=\"num\">{fmt.number(entry['duration_s'], 1)} s</td>"
+        rows.append(f"<tr><th scope=\"row\">{escape(entry['area_name'])}</th><td>{escape(title_of(entry['notebook']))}"
+                    f"</td><td>{_status(entry)}</td><td class=\"num\">{fmt.number(entry['duration_s'], 1)} s</td>"
                     f"<td>{_links(entry)}</td></tr>")
     summary = manifest.get("summary", {})
-    created = manifest.get("created", "")
-    created_text = f"{fmt.date(created)} {created[11:16]} Uhr" if created else ""
     pdf = manifest.get("pdf", {})
     pdf_note = "" if not pdf or pdf.get("status") == "ok" else \
         f'<p class="table-note">PDF: {escape(pdf.get("message", ""))}</p>'
     unfinished = f", {summary['interrupted']} nicht fertig (Lauf abgebrochen)" if summary.get("interrupted") else ""
-    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return f"""<!DOCTYPE html>
-<html lang="de">
-<head>
-<meta charset="utf-8" />
-<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}" />
-<meta name="viewport" content="width=device-width, initial-scale=1.0" />
-<title>Lebenswerte Veedel – Berichte {escape(str(parameters.get('year', '')))}</title>
-<style>{css}
-.visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }}
-</style>
-</head>
-<body>
-<main id="inhalt">
-<header class="report-title">
+    notes = "".join(f"<li>{escape(n)}</li>" for n in manifest.get("notes", []))
+    body = f"""<header class="report-title">
 <p class="kicker">Stadt Köln · Lebenswerte Veedel</p>
-<h1>Berichte des Laufs {escape(manifest.get('run_id', ''))}</h1>
+<h1>Protokoll des Laufs {escape(manifest.get('run_id', ''))}</h1>
 <dl class="title-facts">
 <dt>Berichtsjahr</dt><dd>{escape(str(parameters.get('year', '')))}</dd>
-<dt>Erstellt</dt><dd>{escape(created_text)}</dd>
+<dt>Erstellt</dt><dd>{escape(_created(manifest))}</dd>
 <dt>Ergebnis</dt><dd>{summary.get('ok', 0)} fertig, {summary.get('failed', 0)} fehlgeschlagen{unfinished}</dd>
+{f"<dt>Wiederverwendet</dt><dd>{summary['reused']} unverändert übernommen, {summary.get('executed', 0)} neu berechnet</dd>" if summary.get('reused') else ''}
+<dt>Dauer</dt><dd>{fmt.number(summary.get('last_duration_s', 0), 1)} s</dd>
 <dt>Daten</dt><dd>{escape(str(parameters.get('data_dir', '')))}</dd>
 </dl>
 </header>
+<p><a href="index.html">Zur Übersicht der Berichte</a></p>
 <div class="vtable-wrap" tabindex="0" role="region" aria-label="Tabelle: Alle Berichte dieses Laufs">
 <table class="vtable">
 <caption>Alle Berichte dieses Laufs</caption>
@@ -87,15 +150,216 @@ def render_portal(manifest: dict) -> str:
 </table>
 {pdf_note}
 </div>
-<p>Die Eingangsdaten, Parameter und Prüfsummen dieses Laufs stehen in <a href="manifest.json">manifest.json</a>.</p>
-</main>
-</body>
-</html>
-"""
+{f'<h2>Hinweise</h2><ul>{notes}</ul>' if notes else ''}
+<p>Die Eingangsdaten, Parameter und Prüfsummen dieses Laufs stehen in <a href="manifest.json">manifest.json</a>.</p>"""
+    return _page(f"Lebenswerte Veedel – Protokoll des Laufs {manifest.get('run_id', '')}", body)
+
+
+# ----------------------------------------------------------------------------- the portal
+
+def _report_links(entry: dict | None) -> str:
+    """HTML · PDF links of one report, or why there are none."""
+    if entry is None:
+        return '<span class="muted">nicht in diesem Lauf</span>'
+    name = f"{title_of(entry['notebook'])} {entry['area_name']}"
+    if entry["status"] != "ok":
+        word = "nicht fertig" if entry["status"] == "interrupted" else "fehlgeschlagen"
+        return f'<strong>{word}</strong> (<a href="{LOG_PAGE}">Protokoll<span class="visually-hidden"> zu {escape(name)}' \
+               f'</span></a>)'
+    links = []
+    for path in sorted(entry.get("outputs", {}), key=lambda p: (Path(p).suffix != ".html", p)):
+        label = {".html": "HTML", ".pdf": "PDF"}.get(Path(path).suffix.lower())
+        if label and not path.endswith(".failed.ipynb"):
+            links.append(f'<a href="{escape(path)}">{label}<span class="visually-hidden"> {escape(name)}</span></a>')
+    return " · ".join(links) or "–"
+
+
+def _reports_cell(entries: dict[str, dict], notebooks: list[str]) -> str:
+    """One line per report of a place: its title and its links."""
+    lines = [f"<li>{escape(title_of(n))}: <span class=\"report-links\">{_report_links(entries.get(n))}</span></li>"
+             for n in notebooks]
+    return f"<ul class=\"report-list\">{''.join(lines)}</ul>" if lines else "–"
+
+
+def _figure(value: float | None, kind: str) -> str:
+    if value is None:
+        return WITHHELD
+    return fmt.integer(value) if kind == "count" else fmt.percent(value, 1)
+
+
+def _key_figure_note(figures: dict) -> str:
+    year = figures.get("year", "")
+    return (f"Eckdaten {year}: Einwohner*innen, SGB-II-Quote (Anteil an den Einwohner*innen unter 65 Jahren) und "
+            "Statusklasse im Sozialindex (Gebiet als Ganzes auf der Skala der Stadtteile). • = nicht veröffentlicht "
+            "(Geheimhaltung) oder nicht berechenbar.")
+
+
+def _programme_section(by_place: dict[str, dict[str, dict]], notebooks: list[str]) -> str:
+    own = by_place.get(PROGRAMME_ID, {})
+    items = [f"<li><strong>{escape(title_of(n))}</strong>: <span class=\"report-links\">{_report_links(own.get(n))}"
+             f"</span></li>" for n in notebooks]
+    if not items:
+        return ""
+    return (f'<section class="portal-section" aria-labelledby="programm"><h2 id="programm">Berichte für das ganze '
+            f'Programm</h2><ul>{"".join(items)}</ul></section>')
+
+
+def _other_section(by_place: dict[str, dict[str, dict]], known: set[str]) -> str:
+    """Reports of places without key figures (e.g. when the figures could not be computed): listed, never lost."""
+    items = []
+    for place, entries in by_place.items():
+        if place == PROGRAMME_ID or place in known:
+            continue
+        for notebook, entry in entries.items():
+            items.append(f"<li><strong>{escape(title_of(notebook))} {escape(entry['area_name'])}</strong>: "
+                         f"<span class=\"report-links\">{_report_links(entry)}</span></li>")
+    if not items:
+        return ""
+    return ('<section class="bezirk" id="weitere" aria-labelledby="weitere-titel"><h3 id="weitere-titel">Weitere '
+            'Berichte (ohne Eckdaten)</h3><ul>' + "".join(items) + "</ul></section>")
+
+
+def _bezirk_section(number: int, areas: list[dict], bezirk: dict | None, by_place: dict[str, dict[str, dict]],
+                    area_notebooks: list[str], bezirk_notebooks: list[str], figures: dict) -> str:
+    """One Stadtbezirk: its Bezirksbericht and key figures, then a table of its areas with theirs and their reports."""
+    place = f"bezirk-{number}"
+    own = by_place.get(place, {})
+    facts = ""
+    if bezirk is not None:
+        facts = (f"<p>Stadtbezirk: {_figure(bezirk['residents'], 'count')} Einwohner*innen, SGB-II-Quote "
+                 f"{_figure(bezirk['quote'], 'rate')}.</p>")
+    reports = "".join(f"<li><strong>{escape(title_of(n))}</strong>: <span class=\"report-links\">"
+                      f"{_report_links(own.get(n))}</span></li>" for n in bezirk_notebooks)
+    rows = []
+    for area in areas:
+        rows.append(f'<tr id="gebiet-{escape(area["id"])}"><th scope="row"><span class="number-badge">'
+                    f'{area["number"]}</span>{escape(area["name"])}</th>'
+                    f'<td class="num">{_figure(area["residents"], "count")}</td>'
+                    f'<td class="num">{_figure(area["quote"], "rate")}</td>'
+                    f'<td>{escape(area["status"]) if area["status"] else WITHHELD}</td>'
+                    f'<td>{_reports_cell(by_place.get(area["id"], {}), area_notebooks)}</td></tr>')
+    caption = f"Sozialraumgebiete im Stadtbezirk {number} {STADTBEZIRKE[number]}"
+    table = (f'<div class="vtable-wrap" role="region" aria-label="Tabelle: {escape(caption)}" tabindex="0">'
+             f'<table class="vtable portal-areas"><caption>{escape(caption)}</caption><colgroup><col class="c-name" />'
+             f'<col class="c-res" /><col class="c-quote" /><col class="c-status" /><col class="c-reports" /></colgroup>'
+             f'<thead><tr><th scope="col">Gebiet</th><th scope="col">Einwohner*innen</th><th scope="col">SGB-II-Quote'
+             f'</th><th scope="col">Status</th><th scope="col">Berichte</th></tr></thead><tbody>{"".join(rows)}'
+             f'</tbody></table></div>')
+    return (f'<section class="bezirk" id="{place}" aria-labelledby="{place}-titel"><h3 id="{place}-titel">'
+            f'Stadtbezirk {number} {escape(STADTBEZIRKE[number])}</h3>{facts}'
+            + (f"<ul>{reports}</ul>" if reports else "") + table + "</section>")
+
+
+def earlier_runs(run_dir: Path) -> list[dict]:
+    """The other runs in the same outputs folder (newest first): id, report year, date, data source, portal link."""
+    found = []
+    parent = Path(run_dir).parent
+    if not parent.is_dir():
+        return found
+    for folder in sorted(parent.iterdir(), reverse=True):
+        if folder == Path(run_dir) or not (folder / "manifest.json").is_file():
+            continue
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        found.append({"run_id": folder.name, "year": manifest.get("parameters", {}).get("year", ""),
+                      "created": _created(manifest), "source": data_source(manifest),
+                      "href": f"../{folder.name}/index.html" if (folder / "index.html").is_file() else None})
+    return found
+
+
+def _earlier_section(runs: list[dict]) -> str:
+    if not runs:
+        return ('<section class="portal-section" aria-labelledby="fruehere"><h2 id="fruehere">Frühere Läufe</h2>'
+                '<p>Im Ausgabeordner liegen keine früheren Läufe.</p></section>')
+    rows = "".join(
+        f"<tr><th scope=\"row\">{escape(r['run_id'])}</th><td class=\"num\">{escape(str(r['year']))}</td>"
+        f"<td>{escape(r['created'])}</td><td>{escape(r['source'])}</td><td>"
+        + (f'<a href="{escape(r["href"])}">Übersicht<span class="visually-hidden"> des Laufs {escape(r["run_id"])}'
+           f'</span></a>' if r["href"] else "–") + "</td></tr>" for r in runs)
+    return ('<section class="portal-section" aria-labelledby="fruehere"><h2 id="fruehere">Frühere Läufe</h2>'
+            '<div class="vtable-wrap" role="region" aria-label="Tabelle: Frühere Läufe" tabindex="0">'
+            '<table class="vtable"><caption>Frühere Läufe in diesem Ausgabeordner</caption><thead><tr>'
+            '<th scope="col">Lauf</th><th scope="col">Berichtsjahr</th><th scope="col">Erstellt</th>'
+            '<th scope="col">Daten</th><th scope="col">Berichte</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table></div></section>')
+
+
+def _numbered_areas(figures: dict) -> list[dict]:
+    """The areas in reading order (by Stadtbezirk, then as in areas.yml), numbered from 1 for map and list."""
+    areas = sorted(figures.get("areas", []), key=lambda a: a["stadtbezirk"])
+    return [{**area, "number": number, "href": f"#gebiet-{area['id']}"} for number, area in enumerate(areas, start=1)]
+
+
+def _map_section(run_dir: Path | None, areas: list[dict]) -> str:
+    data_dir = Path(run_dir) / "inputs" / "data" if run_dir else Path("/nonexistent")
+    boundaries = maps.boundaries_for(data_dir, True) if data_dir.is_dir() else maps.embedded_boundaries()
+    drawn = [a for a in areas if set(a["stadtteile"] + a["partial"]) & set(boundaries.rings)]
+    if not drawn:
+        return ""
+    title = "Karte von Köln mit den Stadtbezirken und den Sozialraumgebieten"
+    svg = maps.portal_map(boundaries, drawn, title)
+    hatched = any(a["partial"] for a in drawn)
+    return (f'<section class="portal-section" aria-labelledby="karte"><h2 id="karte">Die Sozialraumgebiete auf der '
+            f'Karte</h2><figure class="portal-map-figure">{svg}<figcaption>Die {len(drawn)} Sozialraumgebiete (blau, '
+            f'mit Nummer) in den Stadtbezirken (graue Grenzen). '
+            + ("Schraffiert: Stadtteile, die nur teilweise zu einem Gebiet gehören. " if hatched else "")
+            + "Ein Gebiet anwählen führt zu seinen Eckdaten und Berichten in der Liste unten. "
+            f"{escape(maps.SOURCE_LINE)}.</figcaption></figure></section>")
+
+
+def render_portal(manifest: dict, run_dir: Path | None = None) -> str:
+    """The portal HTML for a manifest (``run_dir``: the run folder, for its boundaries and the earlier runs)."""
+    parameters = manifest.get("parameters", {})
+    figures = manifest.get("key_figures") or {"areas": [], "bezirke": []}
+    by_place: dict[str, dict[str, dict]] = {}
+    for entry in manifest.get("reports", []):
+        by_place.setdefault(entry["area_id"] or PROGRAMME_ID, {})[entry["notebook"]] = entry
+    notebooks = list(parameters.get("reports") or [e["notebook"] for e in manifest.get("reports", [])])
+    scopes = {n: BY_NOTEBOOK[n].scope for n in dict.fromkeys(notebooks + [e["notebook"]
+                                                                           for e in manifest.get("reports", [])])
+              if n in BY_NOTEBOOK}
+    of_scope = {scope: [n for n, s in scopes.items() if s == scope] for scope in ("area", "bezirk", "programme")}
+    areas = _numbered_areas(figures)
+    bezirke = {b["stadtbezirk"]: b for b in figures.get("bezirke", [])}
+    sections = []
+    for number in sorted({a["stadtbezirk"] for a in areas}):
+        sections.append(_bezirk_section(number, [a for a in areas if a["stadtbezirk"] == number], bezirke.get(number),
+                                        by_place, of_scope["area"], of_scope["bezirk"], figures))
+    known = {a["id"] for a in areas} | {f"bezirk-{b}" for b in {a["stadtbezirk"] for a in areas}}
+    sections.append(_other_section(by_place, known))
+    notes = "".join(f'<p class="table-note">{escape(n)}</p>' for n in figures.get("notes", []))
+    summary = manifest.get("summary", {})
+    problems = summary.get("failed", 0) + summary.get("interrupted", 0)
+    status = (f"{summary.get('ok', 0)} Berichte fertig" + (f", <strong>{problems} nicht fertig oder "
+                                                            f"fehlgeschlagen</strong>" if problems else ""))
+    year = escape(str(parameters.get("year", "")))
+    body = f"""<header class="report-title">
+<p class="kicker">Stadt Köln · Lebenswerte Veedel</p>
+<h1>Berichte {year} zu den Sozialraumgebieten</h1>
+<dl class="title-facts">
+<dt>Berichtsjahr</dt><dd>{year}</dd>
+<dt>Daten</dt><dd>{escape(data_source(manifest))}</dd>
+<dt>Erstellt</dt><dd>{escape(_created(manifest))}</dd>
+<dt>Lauf</dt><dd>{escape(manifest.get('run_id', ''))}: {status} (<a href="{LOG_PAGE}">Protokoll des Laufs</a>)</dd>
+</dl>
+</header>
+{_map_section(run_dir, areas)}
+{_programme_section(by_place, of_scope['programme'])}
+<section class="portal-section" aria-labelledby="bezirke"><h2 id="bezirke">Berichte nach Stadtbezirk und Gebiet</h2>
+<p class="table-note">{escape(_key_figure_note(figures))}</p>
+{notes}
+{''.join(sections) or '<p>Dieser Lauf enthält keine Gebiete.</p>'}
+</section>
+{_earlier_section(earlier_runs(run_dir) if run_dir else [])}
+<p>Eingangsdaten, Parameter und Prüfsummen: <a href="manifest.json">manifest.json</a>.</p>"""
+    return _page(f"Lebenswerte Veedel – Berichte {parameters.get('year', '')}", body)
 
 
 def write_portal(run_dir: Path, manifest: dict) -> Path:
-    """Write ``index.html`` into the run folder (atomically)."""
+    """Write ``index.html`` (portal) and ``lauf.html`` (run log) into the run folder (atomically)."""
     target = run_dir / "index.html"
-    atomic_write_text(target, render_portal(manifest))
+    atomic_write_text(run_dir / LOG_PAGE, render_log(manifest))
+    atomic_write_text(target, render_portal(manifest, run_dir))
     return target

@@ -251,70 +251,188 @@ def _trend_alt(wide: pd.DataFrame, indicators: list[Indicator], area_name: str, 
     return text
 
 
-def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight: dict[str, str],
-                    year: int, area_name: str) -> Chart:
-    """Each indicator's value in all Stadtteile as a strip of dots; the area's Stadtteile highlighted.
+PLACE_MARKERS = ["o", "s", "D", "^", "v", "P"]
 
-    ``values`` has columns indicator, stadtteil (number as text), name, value; ``highlight`` maps the
-    area's Stadtteil numbers to a label ("ganz" or "teilweise"). With the columns ``shown_value`` and
-    ``smoothed`` (:mod:`veedel_lib.analysis.smoothing`) the dots are drawn at the shown value, and the area's
-    smoothed Stadtteile as hollow diamonds labelled "geglättet"; the data table keeps the raw ``value``.
+
+def place_intervals(values: pd.DataFrame, indicators: list[Indicator], places: dict[str, str], year: int,
+                    city: str = "gesamtstadt", bezirk: str = "bezirk", col_wrap: int = 3) -> Chart:
+    """Small multiples, one panel per indicator on its own scale: each area's value with its interval, the
+    Bezirk and the city as vertical lines.
+
+    ``values`` is a long table (group, indicator, value, ci_low, ci_high, ... as from
+    :func:`veedel_lib.analysis.indicators.indicator_values`, already protected); ``places`` maps the groups to
+    their names in drawing order (areas first; ``bezirk`` and ``city`` are drawn as lines). Areas differ by
+    colour and marker shape, the lines by style, so the figure does not rely on colour.
     """
     names = {i.id: i.name for i in indicators}
-    data = values[values["indicator"].isin(names)].dropna(subset=["value"])
+    units = {i.id: i.unit for i in indicators}
+    areas = [g for g in places if g not in (city, bezirk)]
+    order = [i.id for i in indicators if values.loc[values["indicator"] == i.id, "value"].notna().any()]
+    columns = max(1, min(col_wrap, len(order)))
+    rows = max(1, -(-len(order) // columns))
+    height = 0.2 * len(areas) + 0.75
+    fig, axes = plt.subplots(rows, columns, figsize=(6.6, height * rows + 0.5), squeeze=False, layout="constrained")
+    for ax in axes.flat[len(order):]:
+        ax.set_visible(False)
+    data = values.set_index(["group", "indicator"])
+    handles = {}
+    for indicator_id, ax in zip(order, axes.flat):
+        for position, group in enumerate(areas):
+            row = data.loc[(group, indicator_id)]
+            if pd.isna(row["value"]):
+                continue
+            colour = PALETTE[[0, 2, 3, 4, 5, 7][position % 6]]
+            error = [[row["value"] - row["ci_low"]], [row["ci_high"] - row["value"]]] \
+                if pd.notna(row["ci_low"]) else None
+            handles[places[group]] = ax.errorbar([row["value"]], [position], xerr=error, fmt=PLACE_MARKERS[position % 6],
+                                                 color=colour, markersize=4.5, elinewidth=1.1, capsize=2)
+        for group, style, colour in ((bezirk, ":", "#333333"), (city, "--", CITY_COLOUR)):
+            if (group, indicator_id) in data.index and pd.notna(data.loc[(group, indicator_id), "value"]):
+                handles[places[group]] = ax.axvline(data.loc[(group, indicator_id), "value"], color=colour,
+                                                    linestyle=style, linewidth=1.3)
+        ax.set_ylim(len(areas) - 0.5, -0.5)
+        ax.set_yticks([])
+        ax.grid(axis="y", visible=False)
+        ax.set_title(textwrap.fill(names[indicator_id], 28), loc="left", fontsize=7.5)
+        german_axis(ax.xaxis, 1 if ax.get_xlim()[1] < 10 else 0, " %" if units[indicator_id] == "percent" else " ‰")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.tick_params(labelsize=7)
+    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncol=2, fontsize=7.5)
+    table = values[values["indicator"].isin(order) & values["group"].isin(places)].copy()
+    table["place"] = table["group"].map(places)
+    table["label"] = table["indicator"].map(names)
+    table["unit"] = table["indicator"].map(units)
+    table["_order"] = table["indicator"].map({i: n for n, i in enumerate(order)})
+    table["_place"] = table["group"].map({g: n for n, g in enumerate(places)})
+    table = table.sort_values(["_order", "_place"]).drop(columns=["_order", "_place"]).reset_index(drop=True)
+    own = table[table["group"].isin(areas)]
+    above = own.merge(table[table["group"] == city][["indicator", "value"]], on="indicator", suffixes=("", "_city"))
+    worse = [r for r in above.itertuples() if pd.notna(r.ci_low) and (
+        r.ci_low > r.value_city if next(i for i in indicators if i.id == r.indicator).direction == "higher_is_worse"
+        else r.ci_high < r.value_city) and next(i for i in indicators if i.id == r.indicator).direction != "neutral"]
+    alt = (f"Kleine Diagramme je Indikator {year}, jedes mit eigener Skala: die Werte von {fmt.join(list(map(places.get, areas)))} "
+           f"mit Konfidenzintervall, der Bezirk als gepunktete und die Gesamtstadt als gestrichelte Linie. "
+           f"In {len(worse)} von {len(own.dropna(subset=['value']))} Fällen liegt das ganze Intervall eines Gebiets auf "
+           "der ungünstigen Seite des städtischen Werts.")
+    return Chart(fig, table, alt, f"Schlüsselindikatoren {year}: Gebiete mit Konfidenzintervall, Bezirk und Stadt",
+                 {"place": "Ort", "label": "Indikator", "value": "Wert", "ci_low": "KI unten", "ci_high": "KI oben"})
+
+
+def stadtteil_percentiles(values: pd.DataFrame, column: str = "value") -> pd.DataFrame:
+    """Each Stadtteil's rank (1 = highest value) and percentile (0 = lowest, 100 = highest value) among the
+    Stadtteile with a shown value, per indicator; ``values`` has columns indicator, stadtteil and ``column``
+    (the value drawn: the raw rate, or the smoothed one where small Stadtteile are smoothed)."""
+    data = values.dropna(subset=[column]).copy()
+    by = data.groupby("indicator")[column]
+    data["rank"] = by.rank(ascending=False, method="min")
+    below = by.rank(ascending=True, method="min") - 1
+    count = by.transform("count")
+    data["percentile"] = np.where(count > 1, 100 * below / (count - 1).clip(lower=1), 50.0)
+    return data
+
+
+def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight: dict[str, str],
+                    year: int, area_name: str) -> Chart:
+    """Where each Stadtteil stands among all Stadtteile, one row per indicator on one common scale: its
+    percentile (0 = lowest, 100 = highest value of the Stadtteile), so % and ‰ never share an axis; each row
+    names its indicator's own range of values. The area's Stadtteile are highlighted.
+
+    ``values`` has columns indicator, stadtteil (number as text), name, value (masked: withheld values are
+    missing and take no rank); ``highlight`` maps the area's Stadtteil numbers to a label ("ganz" or
+    "teilweise"). The chart's data keep the raw values, ranks and percentiles of the area's Stadtteile. With
+    the columns ``shown_value`` and ``smoothed`` (:mod:`veedel_lib.analysis.smoothing`) ranks and percentiles
+    follow the shown value, and the area's smoothed Stadtteile are hollow diamonds labelled "geglättet"; the data
+    table keeps the raw ``value`` next to ``shown_value``.
+    """
+    names = {i.id: i.name for i in indicators}
+    units = {i.id: i.unit for i in indicators}
+    data = stadtteil_percentiles(values[values["indicator"].isin(names)],
+                                 "shown_value" if "shown_value" in values.columns else "value")
     order = [i.id for i in indicators if i.id in set(data["indicator"])]
     x = "shown_value" if "shown_value" in data.columns else "value"
     smoothed = data["smoothed"].astype(bool) if "smoothed" in data.columns else pd.Series(False, index=data.index)
-    fig, ax = plt.subplots(figsize=(6.6, 0.42 * len(order) + 1.2), layout="constrained")
+
+    def row_label(indicator_id: str) -> str:
+        panel = data[data["indicator"] == indicator_id][x]
+        low, high = fmt.rate(panel.min(), units[indicator_id]), fmt.rate(panel.max(), units[indicator_id])
+        return f"{names[indicator_id]}\n({low} bis {high})"
+
+    fig, ax = plt.subplots(figsize=(6.6, 0.5 * len(order) + 1.4), layout="constrained")
     rng = np.random.default_rng(0)  # fixed jitter: the same data give the same picture
     for row, indicator_id in enumerate(order):
         panel = data[data["indicator"] == indicator_id]
         others = panel[~panel["stadtteil"].isin(highlight)]
         mine = panel[panel["stadtteil"].isin(highlight) & ~smoothed.loc[panel.index]]
-        ax.scatter(others[x], row + rng.uniform(-0.15, 0.15, len(others)), s=9, color=OTHER_COLOUR,
+        ax.scatter(others["percentile"], row + rng.uniform(-0.15, 0.15, len(others)), s=9, color=OTHER_COLOUR,
                    alpha=0.7, label="andere Stadtteile" if row == 0 else None)
-        ax.scatter(mine[x], np.full(len(mine), row), s=42, marker="D", color=AREA_COLOUR,
+        ax.scatter(mine["percentile"], np.full(len(mine), row), s=42, marker="D", color=AREA_COLOUR,
                    edgecolor="black", linewidth=0.6, zorder=3, label=f"Stadtteile von {area_name}" if row == 0
                    else None)
         mine_smoothed = panel[panel["stadtteil"].isin(highlight) & smoothed.loc[panel.index]]
         if len(mine_smoothed):
-            ax.scatter(mine_smoothed[x], np.full(len(mine_smoothed), row), s=42, marker="D", facecolor="white",
-                       edgecolor=AREA_COLOUR, linewidth=1.4, zorder=3, label="geglättet (kleiner Stadtteil)")
-    ax.set_yticks(range(len(order)), [names[i] for i in order])
+            ax.scatter(mine_smoothed["percentile"], np.full(len(mine_smoothed), row), s=42, marker="D",
+                       facecolor="white", edgecolor=AREA_COLOUR, linewidth=1.4, zorder=3,
+                       label="geglättet (kleiner Stadtteil)")
+    ax.set_yticks(range(len(order)), [row_label(i) for i in order], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel(f"Wert {year} (% bzw. ‰ wie im Indikator angegeben)")
-    german_axis(ax.xaxis)
+    ax.set_xlim(-3, 103)
+    ax.set_xticks([0, 25, 50, 75, 100], ["niedrigster\nWert", "25", "Mitte", "75", "höchster\nWert"])
+    ax.set_xlabel(f"Perzentil unter den Kölner Stadtteilen {year} (in Klammern: Spanne der Werte)", fontsize=7.5)
+    ax.tick_params(axis="x", labelsize=7)
     ax.grid(axis="y", visible=False)
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))  # one legend entry for the smoothed diamonds of all rows
     fig.legend(list(unique.values()), list(unique.keys()), loc="outside lower center", ncol=2, fontsize=8)
-    ranks = data.assign(rank=data.groupby("indicator")["value"].rank(ascending=False, method="min"))
-    mine = ranks[ranks["stadtteil"].isin(highlight)]
+    mine = data[data["stadtteil"].isin(highlight)]
     top = mine.sort_values("rank").iloc[0] if len(mine) else None
     total = data["stadtteil"].nunique()
-    alt = f"Streudiagramm der Werte aller {total} Stadtteile {year}; die Stadtteile von {area_name} sind hervorgehoben."
+    alt = (f"Punktdiagramm {year}: je Indikator die Stellung aller {total} Stadtteile als Perzentil (0 bis 100), "
+           f"die Stadtteile von {area_name} hervorgehoben.")
     if top is not None:
         alt += (f" Am höchsten unter allen Stadtteilen liegt {top['name']} bei {names[top['indicator']]} "
                 f"(Rang {int(top['rank'])} von {total}).")
-    kept = ["label", "name", "value", "rank"] + [c for c in ("shown_value", "smoothed", "numerator", "denominator",
-                                                             "threshold", "denominator_threshold")
-                                                 if c in mine.columns]
+    kept = ["label", "name", "value", "rank", "percentile"] + [
+        c for c in ("shown_value", "smoothed", "numerator", "denominator", "threshold", "denominator_threshold")
+        if c in mine.columns]
     table = mine.assign(label=mine["indicator"].map(names))[kept].reset_index(drop=True)
     if "smoothed" in table.columns:
         table["smoothed"] = np.where(table["smoothed"].astype(bool), "geglättet", "")
+    headers = {"label": "Indikator", "name": "Stadtteil", "value": "Wert", "rank": "Rang (1 = höchster Wert)",
+               "percentile": "Perzentil (0 bis 100)", "shown_value": "dargestellt", "smoothed": "geglättet"}
     return Chart(fig, table, alt,
                  f"Position der Stadtteile von {area_name} unter allen Kölner Stadtteilen {year}",
-                 {"label": "Indikator", "name": "Stadtteil", "value": "Wert", "rank": "Rang (1 = höchster Wert)"})
+                 {column: header for column, header in headers.items() if column in table.columns})
+
+
+HEAT_TEXT = "#1f1f1f"
+"""Text colour of every heat-table cell: dark on the light palette below (contrast at least 4.5:1)."""
+HEAT_FACTORS = ((-1.0, "Faktor 2 günstiger"), (-np.log2(1.5), "Faktor 1,5 günstiger"), (0.0, "wie die Stadt"),
+                (np.log2(1.5), "Faktor 1,5 ungünstiger"), (1.0, "Faktor 2 ungünstiger"))
+"""The colour bar's ticks in words: the cell's value relative to the city's (log2 of the ratio, so "twice as
+high" and "half as high" lie equally far from the city); "ungünstiger" is higher for most indicators and lower
+for those where higher is better (Wahlbeteiligung)."""
+UNIT_SIGNS = {"percent": "%", "per_1000": "‰"}
+
+
+def heat_palette():
+    """The heat table's diverging palette (blue = more favourable, orange = less favourable than the city),
+    light enough that dark text on every cell has a contrast of at least 4.5:1."""
+    import seaborn as sns  # only here: importing seaborn costs a second at every start
+
+    return sns.diverging_palette(240, 25, s=75, l=72, as_cmap=True)
 
 
 def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) -> Chart:
     """All areas x key indicators as a table of colours: each cell the area's value relative to the city.
 
     ``frame`` has a column ``area`` (names, the city in the row labelled "Gesamtstadt") and one column per
-    indicator id with the value. Every cell is annotated with its value, so colour is never the only cue.
+    indicator id with the value. Every cell is annotated with its value (dark text on light colours), each
+    column names its unit (% or ‰), and the colour bar says in words how far a cell lies from the city, so
+    colour is never the only cue.
     """
     ids = [i.id for i in indicators]
     names = {i.id: i.name for i in indicators}
+    headers = {i.id: f"{i.name} ({UNIT_SIGNS.get(i.unit, i.unit)})" for i in indicators}
     data = frame.set_index("area")[ids]
     city = data.loc["Gesamtstadt"]
     areas = data.drop(index="Gesamtstadt")
@@ -323,27 +441,30 @@ def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) ->
         if indicator.direction == "higher_is_better":
             ratio[indicator.id] = 100 * city[indicator.id] / areas[indicator.id]
     labels = areas.map(lambda v: fmt.number(v, 1))
-    fig, ax = plt.subplots(figsize=(7.0, 0.33 * len(areas) + 2.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.0, 0.33 * len(areas) + 2.4), layout="constrained")
     import seaborn as sns  # only here: importing seaborn costs a second at every start
 
-    palette = sns.diverging_palette(240, 25, s=80, l=55, as_cmap=True)
-    sns.heatmap(np.log2(ratio.astype(float) / 100), ax=ax, cmap=palette, center=0, vmin=-1.5, vmax=1.5,
-                annot=labels.to_numpy(), fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.5, linecolor="white",
-                cbar_kws={"label": "ungünstiger als die Stadt → (log. Verhältnis)", "shrink": 0.6})
-    ax.set_xticklabels([names[i] for i in ids], rotation=40, ha="left", rotation_mode="anchor", fontsize=7)
+    sns.heatmap(np.log2(ratio.astype(float) / 100), ax=ax, cmap=heat_palette(), center=0, vmin=-1.5, vmax=1.5,
+                annot=labels.to_numpy(), fmt="", annot_kws={"fontsize": 6.5, "color": HEAT_TEXT}, linewidths=0.5,
+                linecolor="white", cbar_kws={"label": "Wert im Vergleich zur Gesamtstadt", "shrink": 0.6,
+                                             "ticks": [t for t, _ in HEAT_FACTORS]})
+    colour_bar = ax.collections[0].colorbar
+    colour_bar.set_ticklabels([label for _, label in HEAT_FACTORS], fontsize=6.5)
+    ax.set_xticklabels([headers[i] for i in ids], rotation=40, ha="left", rotation_mode="anchor", fontsize=7)
     ax.set_yticklabels(areas.index, fontsize=7)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(length=0)
     ax.xaxis.tick_top()
     worst = ratio.stack().astype(float).idxmax()
-    alt = (f"Farbtabelle {year}: Werte der 15 Sozialraumgebiete je Indikator, eingefärbt nach dem Verhältnis zur "
-           f"Gesamtstadt (blau günstiger, orange ungünstiger; jede Zelle nennt den Wert). Am weitesten über dem "
-           f"städtischen Wert liegt {worst[0]} bei {names[worst[1]]} "
+    alt = (f"Farbtabelle {year}: Werte der 15 Sozialraumgebiete je Indikator (in % bzw. ‰), eingefärbt nach dem "
+           f"Verhältnis zur Gesamtstadt (blau günstiger, orange ungünstiger, bis Faktor 2 und mehr; jede Zelle "
+           f"nennt den Wert). Am weitesten über dem städtischen Wert liegt {worst[0]} bei {names[worst[1]]} "
            f"({fmt.number(ratio.loc[worst], 0)} % des städtischen Werts).")
     table = frame[frame["area"] != "Gesamtstadt"].drop(columns=["area_id"], errors="ignore").reset_index(drop=True)
-    return Chart(fig, table, alt, f"Die 15 Sozialraumgebiete im Vergleich zur Gesamtstadt {year}",
-                 {"area": "Gebiet", **{i: names[i] for i in ids}})
+    return Chart(fig, table, alt, f"Die 15 Sozialraumgebiete im Vergleich zur Gesamtstadt {year}: Farbe = "
+                 "Verhältnis zum städtischen Wert (Faktor 2 ungünstiger: doppelt so hoch wie in der Stadt, bei "
+                 "der Wahlbeteiligung halb so hoch)", {"area": "Gebiet", **headers})
 
 
 def status_dynamics_scatter(data: pd.DataFrame, status_thresholds: list[float], status_labels: list[str],

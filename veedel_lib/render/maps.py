@@ -1,35 +1,44 @@
-"""Maps of the Kölner Stadtteile: boundaries, a schematic layout for the demo data, choropleth charts.
+"""Maps of the Kölner Stadtteile: real boundaries, choropleth charts, zoomed area maps and the portal's map.
 
 Boundaries come from a GeoJSON file in the data folder (the city's ``koeln_stadtteile_wgs84.geojson`` or
-any file ``*stadtteile*.geojson`` with the property ``stadtteil_nr``). The demo data have no real
-boundaries (the city's files are never copied into the project), so they get a schematic layout:
-Voronoi cells around each Stadtteil's approximate centre, clipped to the outline of all centres. It
-keeps neighbourhoods and the Rhine's two banks recognisable without pretending to be a real map.
+any file ``*stadtteile*.geojson`` with the property ``stadtteil_nr``). The demo data are drawn on the real
+boundaries too: veedel embeds the city's Stadtteile and Stadtbezirke, simplified by
+``scripts/derive_boundaries.py`` (``veedel_lib/data/koeln_stadtteile.geojson`` and
+``koeln_stadtbezirke.geojson``; Stadt Köln – Amt für Stadtentwicklung und Statistik, offenedaten-koeln.de,
+CC BY 3.0 DE). Every map names that source in its caption and under the map. With the city's data, a
+``*stadtviertel*.geojson`` in the data folder (``stadtviertel_nr``) lets a map draw the part of a Stadtteil
+that belongs to an area (its Stadtviertel) instead of the whole Stadtteil.
 
 A choropleth is drawn with matplotlib alone. Colours run from light to dark with the value (a palette
 whose lightness rises steadily, so classes stay apart in black-and-white print and for colour-blind
 readers); the area's Stadtteile are outlined in black and numbered; suppressed values are hatched and
-missing ones light grey; the legend names each class range in German number format. Each map comes
-as a :class:`~veedel_lib.render.figures.Chart` with its data table and an alternative text stating where the
-highest values are and where the area lies.
+missing ones light grey; the legend names each class range in German number format; the Stadtbezirke's
+boundaries are drawn as grey lines. An area's own map is zoomed to the area and its neighbours. Each map
+comes as a :class:`~veedel_lib.render.figures.Chart` with its data table and an alternative text stating
+where the highest values are and where the area lies.
+
+The drawing functions take their data as one frame per Stadtteil (``stadtteil``, ``name``, ``value``, the flag
+``suppressed``), so any value per Stadtteil (raw, smoothed, a class) can be drawn the same way.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from ..analysis.indicators import indicator_values, stadtteil_groups
 from ..analysis.smoothing import smoothed_stadtteil_values
 from ..errors import DataValidationError, Problem
+from ..params.reference import STADTBEZIRKE as STADTBEZIRKE_NAMES
 from ..params.reference import STADTTEILE
 from . import formatting as fmt
 from .blocks import Col
@@ -42,22 +51,54 @@ UNRELIABLE_HATCH = "...."
 MISSING_COLOUR = "#eeeeee"
 SUPPRESSED_COLOUR = "#ffffff"
 OUTLINE_COLOUR = "#000000"
+BEZIRK_COLOUR = "#4d4d4d"
 CLASSES = 5
+ATTRIBUTION = "Stadt Köln – Amt für Stadtentwicklung und Statistik, offenedaten-koeln.de, CC BY 3.0 DE"
+"""The source line of every map: the boundaries are the city's open data under CC BY 3.0 DE."""
+SOURCE_LINE = f"Kartengrundlage: {ATTRIBUTION}"
+EMBEDDED_STADTTEILE = "data/koeln_stadtteile.geojson"
+EMBEDDED_BEZIRKE = "data/koeln_stadtbezirke.geojson"
+NEIGHBOUR_DISTANCE_KM = 0.05
+"""Two Stadtteile are neighbours when their boundaries come closer than this (50 m; the simplified lines of
+neighbours coincide, the city's original lines nearly)."""
 
 
 @dataclass(frozen=True)
 class Boundaries:
-    """Stadtteil polygons in projected coordinates (km east/north of the city centre), by Stadtteil number."""
+    """Stadtteil polygons in projected coordinates (km east/north of the city centre), by Stadtteil number.
+
+    ``bezirke`` holds the Stadtbezirke's polygons by number, ``viertel`` the Stadtviertel's (city data only).
+    """
 
     rings: dict[str, list[np.ndarray]]
     names: dict[str, str]
     schematic: bool = False
     source: str = ""
+    bezirke: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    viertel: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    attribution: str = ATTRIBUTION
 
     def centre(self, number: str) -> tuple[float, float]:
         """Area-weighted centre of a Stadtteil's largest ring (for labels)."""
         ring = max(self.rings[number], key=lambda r: abs(_area(r)))
         return tuple(_centroid(ring))
+
+    def neighbours(self, numbers: set[str]) -> set[str]:
+        """The Stadtteile whose boundary comes within :data:`NEIGHBOUR_DISTANCE_KM` of one of ``numbers``."""
+        from scipy.spatial import cKDTree
+
+        own = [r for n in numbers if n in self.rings for r in self.rings[n]]
+        if not own:
+            return set()
+        tree = cKDTree(np.vstack(own))
+        found = set()
+        for number, rings in self.rings.items():
+            if number in numbers:
+                continue
+            distance, _ = tree.query(np.vstack(rings), k=1)
+            if float(distance.min()) < NEIGHBOUR_DISTANCE_KM:
+                found.add(number)
+        return found
 
 
 def _area(ring: np.ndarray) -> float:
@@ -83,15 +124,15 @@ def project(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
                             (np.asarray(lat) - LAT0) * 110.57])
 
 
-def load_boundaries(path: str | Path) -> Boundaries:
-    """Read Stadtteil boundaries from GeoJSON (Polygon or MultiPolygon features with ``stadtteil_nr``).
+def _read_polygons(path: Path, key: str, name_key: str | None,
+                   text: str | None = None) -> tuple[dict[str, list[np.ndarray]], dict[str, str]]:
+    """Outer rings (projected) and names of the features of a GeoJSON file, by the number in property ``key``.
 
     A malformed file raises DataValidationError naming the file, the feature (as "row", counted from 1)
     and the property or geometry at fault.
     """
-    path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(text if text is not None else path.read_text(encoding="utf-8-sig"))
     except (OSError, json.JSONDecodeError) as exc:
         raise DataValidationError([Problem(str(path), None, None, f"keine lesbare GeoJSON-Datei: {exc}")]) from exc
     features = data.get("features") if isinstance(data, dict) else None
@@ -100,10 +141,10 @@ def load_boundaries(path: str | Path) -> Boundaries:
     problems, rings, names = [], {}, {}
     for position, feature in enumerate(features, start=1):
         properties = feature.get("properties") or {}
-        number = str(properties.get("stadtteil_nr", "")).strip()
+        number = str(properties.get(key, "")).strip()
         geometry = feature.get("geometry") or {}
         if not number.isdigit():
-            problems.append(Problem(str(path), position, "stadtteil_nr", "Stadtteilnummer fehlt oder ist keine Zahl"))
+            problems.append(Problem(str(path), position, key, "Nummer fehlt oder ist keine Zahl"))
             continue
         kind = geometry.get("type")
         polygons = [geometry.get("coordinates")] if kind == "Polygon" else geometry.get("coordinates") \
@@ -117,79 +158,61 @@ def load_boundaries(path: str | Path) -> Boundaries:
             problems.append(Problem(str(path), position, "geometry", "Ring mit weniger als vier Punkten"))
             continue
         rings.setdefault(str(int(number)), []).extend(shapes)
-        names[str(int(number))] = str(properties.get("stadtteil_name", number))
+        names[str(int(number))] = str(properties.get(name_key, number)) if name_key else number
     if problems:
         raise DataValidationError(problems)
-    return Boundaries(rings, names, False, path.name)
+    return rings, names
 
 
-def _centres() -> pd.DataFrame:
-    with resources.files("veedel_lib").joinpath("data/stadtteil_centres.csv").open(encoding="utf-8") as handle:
-        return pd.read_csv(handle, sep=";", comment="#", dtype={"stadtteil_nr": str})
+def load_boundaries(path: str | Path, bezirke: dict[str, list[np.ndarray]] | None = None,
+                    viertel: dict[str, list[np.ndarray]] | None = None) -> Boundaries:
+    """Read Stadtteil boundaries from GeoJSON (Polygon or MultiPolygon features with ``stadtteil_nr``).
 
-
-def _clip(polygon: np.ndarray, clip: np.ndarray) -> np.ndarray:
-    """Sutherland-Hodgman: the part of ``polygon`` inside the convex, counter-clockwise ``clip`` polygon."""
-    output = list(polygon)
-    for a, b in zip(clip, np.roll(clip, -1, axis=0)):
-        edge = b - a
-        inside = lambda p: edge[0] * (p[1] - a[1]) - edge[1] * (p[0] - a[0]) >= 0  # noqa: E731
-        points, output = output, []
-        for current, previous in zip(points, points[-1:] + points[:-1]):
-            if inside(current):
-                if not inside(previous):
-                    output.append(_intersection(previous, current, a, b))
-                output.append(current)
-            elif inside(previous):
-                output.append(_intersection(previous, current, a, b))
-        if not output:
-            break
-    return np.array(output)
-
-
-def _intersection(p: np.ndarray, q: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    d1, d2 = q - p, b - a
-    denominator = d1[0] * d2[1] - d1[1] * d2[0]
-    t = ((a[0] - p[0]) * d2[1] - (a[1] - p[1]) * d2[0]) / denominator
-    return p + t * d1
-
-
-def demo_layout(numbers: list[str] | None = None) -> Boundaries:
-    """The schematic layout of the 86 Stadtteile for the demo data (deterministic, no randomness).
-
-    Voronoi cells around the approximate centres (``veedel_lib/data/stadtteil_centres.csv``), clipped to
-    the convex outline of all centres widened by 1,5 km. ``numbers`` restricts the layout to some
-    Stadtteile (cells are still computed from all 86, so they keep their shape).
+    ``bezirke`` and ``viertel`` are the Stadtbezirke's and Stadtviertel's polygons to carry along (see
+    :func:`load_areas_file`). A malformed file raises DataValidationError naming the file, the feature (as
+    "row", counted from 1) and the property or geometry at fault.
     """
-    from scipy.spatial import ConvexHull, Voronoi
+    path = Path(path)
+    rings, names = _read_polygons(path, "stadtteil_nr", "stadtteil_name")
+    return Boundaries(rings, names, False, path.name, dict(bezirke or {}), dict(viertel or {}))
 
-    centres = _centres()
-    points = project(centres["lon"].to_numpy(), centres["lat"].to_numpy())
-    hull = points[ConvexHull(points).vertices]
-    middle = hull.mean(axis=0)
-    outward = hull - middle
-    outline = hull + outward / np.linalg.norm(outward, axis=1)[:, None] * 1.5
-    span = np.ptp(points, axis=0).max() * 4
-    far = middle + np.array([[span, span], [-span, span], [span, -span], [-span, -span]])
-    diagram = Voronoi(np.vstack([points, far]))
-    rings, names = {}, {}
-    for position, number in enumerate(centres["stadtteil_nr"]):
-        region = diagram.regions[diagram.point_region[position]]
-        cell = diagram.vertices[region]
-        order = np.argsort(np.arctan2(cell[:, 1] - points[position, 1], cell[:, 0] - points[position, 0]))
-        clipped = _clip(cell[order], outline)
-        if numbers is None or number in numbers:
-            rings[number] = [np.vstack([clipped, clipped[:1]])]
-            names[number] = STADTTEILE.get(int(number), number)
-    return Boundaries(rings, names, True, "schematische Karte (Demodaten)")
+
+def load_areas_file(path: str | Path, key: str) -> dict[str, list[np.ndarray]]:
+    """The polygons of a GeoJSON file of Stadtbezirke (``stadtbezirk_nr``) or Stadtviertel (``stadtviertel_nr``)."""
+    return _read_polygons(Path(path), key, None)[0]
+
+
+def _embedded_text(name: str) -> str:
+    return resources.files("veedel_lib").joinpath(name).read_text(encoding="utf-8")
+
+
+def embedded_boundaries() -> Boundaries:
+    """The city's 86 Stadtteile and 9 Stadtbezirke as embedded in veedel (simplified, see the module text)."""
+    rings, names = _read_polygons(Path(EMBEDDED_STADTTEILE), "stadtteil_nr", "stadtteil_name",
+                                  _embedded_text(EMBEDDED_STADTTEILE))
+    bezirke, _ = _read_polygons(Path(EMBEDDED_BEZIRKE), "stadtbezirk_nr", None, _embedded_text(EMBEDDED_BEZIRKE))
+    return Boundaries(rings, names, False, "koeln_stadtteile.geojson (in veedel enthalten, vereinfacht)", bezirke)
+
+
+def _first(data_dir: Path, word: str) -> Path | None:
+    files = sorted(p for p in Path(data_dir).glob("*.geojson") if word in p.name.lower())
+    return files[0] if files else None
 
 
 def boundaries_for(data_dir: Path, is_demo: bool) -> Boundaries | None:
-    """The boundaries a data folder brings (``*stadtteil*.geojson``), the demo layout, or None."""
-    files = sorted(p for p in Path(data_dir).glob("*.geojson") if "stadtteil" in p.name.lower())
-    if files:
-        return load_boundaries(files[0])
-    return demo_layout() if is_demo else None
+    """The boundaries a data folder brings (``*stadtteil*.geojson``), the embedded ones for the demo, or None.
+
+    With a folder's own Stadtteile, its ``*stadtbezirk*.geojson`` (else the embedded Stadtbezirke) and its
+    ``*stadtviertel*.geojson`` (if any) come along.
+    """
+    own = _first(data_dir, "stadtteil")
+    if own is None:
+        return embedded_boundaries() if is_demo else None
+    bezirk_file = _first(data_dir, "stadtbezirk")
+    viertel_file = _first(data_dir, "stadtviertel")
+    bezirke = load_areas_file(bezirk_file, "stadtbezirk_nr") if bezirk_file else embedded_boundaries().bezirke
+    viertel = load_areas_file(viertel_file, "stadtviertel_nr") if viertel_file else {}
+    return load_boundaries(own, bezirke, viertel)
 
 
 def _breaks(values: np.ndarray, classes: int) -> np.ndarray:
@@ -207,19 +230,25 @@ def _breaks(values: np.ndarray, classes: int) -> np.ndarray:
 def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit: str = "percent",
                outline: set[str] | None = None, area_name: str = "", classes: int = CLASSES,
                categories: list[str] | None = None, partial: set[str] | None = None,
+               parts: set[str] | None = None, zoom: bool = False, focus: set[str] | None = None,
                unreliable: set[str] | None = None) -> Chart:
     """A map of Stadtteile coloured by ``frame["value"]`` (or by ``frame["category"]`` in ``categories`` order).
 
     ``frame`` has one row per Stadtteil: ``stadtteil`` (number as text), ``name``, ``value`` (NaN where
     missing) and optionally ``suppressed`` (hidden by disclosure control: hatched, never coloured).
     ``outline`` are the Stadtteile of the area (outlined and numbered), ``partial`` those that belong to it
-    only in part (outlined dashed, so the map does not claim the whole Stadtteil); ``unit`` is "percent",
-    "per_1000" or "index" for the legend. ``unreliable``: Stadtteile whose value rests on few cases (coefficient of
-    variation above the threshold of ``analysis.smoothing``): coloured, with a dotted hatching.
+    only in part (outlined dashed, so the map does not claim the whole Stadtteil); ``parts`` are Stadtviertel
+    numbers of those parts: where ``boundaries.viertel`` knows them, the part itself is outlined instead.
+    ``unit`` is "percent", "per_1000" or "index" for the legend. ``zoom``: show only the area (``outline``
+    and ``partial``) and its neighbouring Stadtteile, each labelled by name, instead of the whole city;
+    ``focus``: zoom to these Stadtteile (e.g. a Stadtbezirk's) and their neighbours instead. ``unreliable``: Stadtteile whose value rests on few cases
+    (coefficient of variation above the threshold of ``analysis.smoothing``): coloured, with a dotted hatching.
     """
     unreliable = set(unreliable or ())
     partial = set(partial or ()) - set(outline or ())
     outline = set(outline or ()) | partial
+    known_parts = {p for p in (parts or ()) if p in boundaries.viertel}
+    drawn_parts = {n for n in partial if any(p[:3] == n for p in known_parts)}
     frame = frame.copy()
     frame["stadtteil"] = frame["stadtteil"].astype(str)
     if "suppressed" not in frame:
@@ -240,7 +269,11 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
     frame["class"] = [labels[int(p)] if pd.notna(p) and not s else ("unterdrückt" if s else "keine Daten")
                       for p, s in zip(position, frame["suppressed"])]
 
-    fig, ax = plt.subplots(figsize=(6.0, 6.6), layout="constrained")
+    shown = set(boundaries.rings)
+    centre = set(focus or ()) or outline
+    if zoom and centre:
+        shown = (centre | outline | boundaries.neighbours(centre)) & set(boundaries.rings)
+    fig, ax = plt.subplots(figsize=(6.0, 5.6 if zoom else 6.6), layout="constrained")
     for row, where in zip(frame.itertuples(index=False), position):
         if row.suppressed:
             face, hatch = SUPPRESSED_COLOUR, HATCH
@@ -250,17 +283,35 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
             face, hatch = colours[int(where)], (UNRELIABLE_HATCH if row.stadtteil in unreliable else None)
         for ring in boundaries.rings[row.stadtteil]:
             ax.add_patch(PathPatch(MplPath(ring), facecolor=face, edgecolor="#ffffff", linewidth=0.5, hatch=hatch))
+    for rings in boundaries.bezirke.values():
+        for ring in rings:
+            ax.add_patch(PathPatch(MplPath(ring), facecolor="none", edgecolor=BEZIRK_COLOUR, linewidth=1.1,
+                                   joinstyle="round"))
     for number in sorted(outline & set(boundaries.rings)):
-        for ring in boundaries.rings[number]:  # a white halo keeps the black outline visible on dark classes
+        dashed = number in partial and number not in drawn_parts
+        outlined = [r for p in sorted(known_parts) if p[:3] == number for r in boundaries.viertel[p]] \
+            if number in drawn_parts else boundaries.rings[number]
+        if number in drawn_parts:  # the whole Stadtteil thin and dashed, its part in the area solid
+            for ring in boundaries.rings[number]:
+                ax.add_patch(PathPatch(MplPath(ring), facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=0.8,
+                                       linestyle=(0, (3, 2))))
+        for ring in outlined:  # a white halo keeps the black outline visible on dark classes
             ax.add_patch(PathPatch(MplPath(ring), facecolor="none", edgecolor="#ffffff", linewidth=3.4))
             ax.add_patch(PathPatch(MplPath(ring), facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=1.5,
-                                   linestyle=(0, (3, 2)) if number in partial else "solid"))
+                                   linestyle=(0, (3, 2)) if dashed else "solid"))
         x, y = boundaries.centre(number)
-        ax.annotate(number, (x, y), ha="center", va="center", fontsize=7,
+        label = f"{number} {_short(STADTTEILE.get(int(number), number))}" if zoom else number
+        ax.annotate(label, (x, y), ha="center", va="center", fontsize=7,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
-    everything = np.vstack([r for rings in boundaries.rings.values() for r in rings])
-    ax.set_xlim(everything[:, 0].min() - 0.5, everything[:, 0].max() + 0.5)
-    ax.set_ylim(everything[:, 1].min() - 0.5, everything[:, 1].max() + 0.5)
+    if zoom:
+        for number in sorted(shown - outline):
+            x, y = boundaries.centre(number)
+            ax.annotate(_short(STADTTEILE.get(int(number), number)), (x, y), ha="center", va="center",
+                        fontsize=6.5, color="#222222", style="italic",
+                        bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
+    everything = np.vstack([r for n in shown for r in boundaries.rings[n]])
+    ax.set_xlim(everything[:, 0].min() - 0.3, everything[:, 0].max() + 0.3)
+    ax.set_ylim(everything[:, 1].min() - 0.3, everything[:, 1].max() + 0.3)
     ax.set_aspect("equal")
     ax.axis("off")
     handles = [Patch(facecolor=colours[i], edgecolor="#888888", label=label) for i, label in enumerate(labels)]
@@ -274,21 +325,38 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
     if outline:
         handles.append(Patch(facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=1.8,
                              label=f"{area_name or 'Gebiet'} (Zahl = Stadtteilnummer)"))
-    if partial:
+    if partial - drawn_parts:
         handles.append(Patch(facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=1.5, linestyle=(0, (3, 2)),
                              label="Stadtteil nur teilweise im Gebiet"))
+    if drawn_parts:
+        handles.append(Patch(facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=0.8, linestyle=(0, (3, 2)),
+                             label="Stadtteil, von dem nur der umrandete Teil (Stadtviertel) zum Gebiet gehört"))
+    if boundaries.bezirke:
+        handles.append(Line2D([], [], color=BEZIRK_COLOUR, linewidth=1.1, label="Grenze der Stadtbezirke"))
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=7.5, frameon=False,
               title=_unit_title(unit) if categories is None else "Klasse", title_fontsize=7.5)
     ax.set_title(title, loc="left", fontsize=9)
+    ax.text(1.0, -0.005, SOURCE_LINE, transform=ax.transAxes, ha="right", va="top", fontsize=5.5, color="#444444")
 
     table = frame.assign(in_area=np.where(frame["stadtteil"].isin(partial), "teilweise",
                                           np.where(frame["stadtteil"].isin(outline), "ja", "nein")))
+    if zoom:
+        table = table[table["stadtteil"].isin(shown)]
     table["label"] = table["stadtteil"] + " " + table["name"]
     table = table.sort_values(["in_area", "stadtteil"], ascending=[False, True])
+    caption = f"Karte: {title}" + (f" ({area_name or 'das Gebiet'} und die angrenzenden Stadtteile)" if zoom else "")
+    if zoom and focus:
+        caption = f"Karte: {title} ({area_name}, mit den angrenzenden Stadtteilen)"
+    caption += f". {SOURCE_LINE}"
     return Chart(fig, table[["label", "value", "class", "in_area"]].reset_index(drop=True),
-                 _alt(frame, title, outline, area_name, categories is not None, unit, partial),
-                 f"Karte: {title}" + (" (schematische Karte: Zellen um die Mittelpunkte der Stadtteile, keine echten "
-                                      "Grenzen)" if boundaries.schematic else ""), {"label": "Stadtteil", "value": "Wert", "class": "Klasse", "in_area": "im Gebiet"})
+                 _alt(frame[frame["stadtteil"].isin(shown)], title, outline, area_name, categories is not None, unit,
+                      partial, zoom), caption,
+                 {"label": "Stadtteil", "value": "Wert", "class": "Klasse", "in_area": "im Gebiet"})
+
+
+def _short(name: str) -> str:
+    """A Stadtteil's name for a label inside a map: long double names broken at the slash."""
+    return name.replace("/", "/\n") if len(name) > 14 else name
 
 
 def _number(value: float, unit: str) -> str:
@@ -304,10 +372,11 @@ def _unit_title(unit: str) -> str:
 
 
 def _alt(frame: pd.DataFrame, title: str, outline: set[str], area_name: str, categorical: bool,
-         unit: str = "percent", partial: set[str] | None = None) -> str:
+         unit: str = "percent", partial: set[str] | None = None, zoom: bool = False) -> str:
     """Alternative text: where the highest values are and in which classes the area's Stadtteile lie."""
     shown = frame[~frame["suppressed"] & frame["value"].notna()] if not categorical else frame
-    text = f"Karte der Kölner Stadtteile: {title}."
+    where = f"von {area_name or 'dem Gebiet'} und den angrenzenden Stadtteilen" if zoom else "der Kölner Stadtteile"
+    text = f"Karte {where}: {title}."
     if not categorical and len(shown):
         top = shown.sort_values("value", ascending=False).head(3)
         text += " Die höchsten Werte haben " + fmt.join([f"{name} ({_number(value, unit)})"
@@ -325,6 +394,7 @@ def _alt(frame: pd.DataFrame, title: str, outline: set[str], area_name: str, cat
 
 def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set[str] | None = None,
                   area_name: str = "", title: str | None = None, partial: set[str] | None = None,
+                  parts: set[str] | None = None, zoom: bool = False, focus: set[str] | None = None,
                   smoothing=None) -> Chart:
     """A map of one catalogue indicator per Stadtteil in ``year``; values on small counts are suppressed.
 
@@ -345,16 +415,17 @@ def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set
     frame = pd.DataFrame({"stadtteil": values["group"].astype(str), "value": protected["value"].to_numpy()})
     frame["suppressed"] = protected["value"].isna().to_numpy() & values["value"].notna().to_numpy()
     frame["name"] = [ds.spatial.base.name_of(s) for s in frame["stadtteil"]]
+    place = {"outline": outline, "area_name": area_name, "partial": partial, "parts": parts, "zoom": zoom,
+             "focus": focus}
     if smoothing is None:
         return choropleth(frame, boundaries, title=title or f"{indicator.name} {year} nach Stadtteilen",
-                          unit=indicator.unit, outline=outline, area_name=area_name, partial=partial)
+                          unit=indicator.unit, **place)
     raw = frame["value"].copy()
     frame["value"] = protected["shown_value"].to_numpy()
     smoothed = values["smoothed"].to_numpy(dtype=bool) & ~frame["suppressed"].to_numpy()
     unreliable = set(frame.loc[values["unreliable"].to_numpy(dtype=bool), "stadtteil"])
     chart = choropleth(frame, boundaries, title=(title or f"{indicator.name} {year} nach Stadtteilen")
-                       + "\n(kleine Stadtteile geglättet)", unit=indicator.unit, outline=outline,
-                       area_name=area_name, partial=partial, unreliable=unreliable)
+                       + "\n(kleine Stadtteile geglättet)", unit=indicator.unit, unreliable=unreliable, **place)
     labels = frame["stadtteil"] + " " + frame["name"]
     table = chart.data.copy()
     table["shown_value"] = table["label"].map(dict(zip(labels, frame["value"])))
@@ -365,3 +436,112 @@ def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set
                           "smoothed": "geglättet", "class": "Klasse", "in_area": "im Gebiet"}
     chart.alt += f" {int(smoothed.sum())} kleine Stadtteile sind mit geglättetem Wert (Empirical Bayes) eingefärbt."
     return chart
+
+
+AREA_COLOUR = "#3b7fb6"
+"""Fill of the programme areas on the portal's map (white numbers on it have a contrast above 4.5:1)."""
+PART_COLOUR = "#a9c8e2"
+SVG_NS = "http://www.w3.org/2000/svg"
+
+
+def _area_label_point(boundaries: Boundaries, whole: list[str], partial: list[str],
+                      parts: list[str]) -> tuple[float, float]:
+    """Where an area's number goes: the centre of its largest whole Stadtteil, else of its largest part."""
+    rings = [r for n in whole if n in boundaries.rings for r in boundaries.rings[n]]
+    rings = rings or [r for p in parts if p in boundaries.viertel for r in boundaries.viertel[p]]
+    rings = rings or [r for n in partial if n in boundaries.rings for r in boundaries.rings[n]]
+    ring = max(rings, key=lambda r: abs(_area(r)))
+    return tuple(_centroid(ring))
+
+
+def portal_map(boundaries: Boundaries, areas: list[dict], title: str) -> str:
+    """The portal's map of Cologne as inline SVG: the Stadtbezirke, and each programme area as one link.
+
+    ``areas`` are entries with ``id``, ``name``, ``number`` (shown on the map and in the list beside it), ``href``
+    and the Stadtteile ``stadtteile`` (whole), ``partial`` and ``parts`` (Stadtviertel), in reading order: the
+    links follow that order, so keyboard navigation meets them as the list below the map lists them. Stadtteile
+    only partly in an area are hatched (or, where their Stadtviertel are known, the part itself is drawn).
+    Each area's shape and number are one ``<a>`` with an accessible name; the SVG carries no script.
+    """
+    import io
+    import xml.etree.ElementTree as ET
+
+    fig, ax = plt.subplots(figsize=(6.4, 6.2))
+    fig.subplots_adjust(0, 0, 1, 1)
+    whole = {n for a in areas for n in a["stadtteile"]}
+    for number, rings in boundaries.rings.items():
+        for ring in rings:
+            ax.add_patch(PathPatch(MplPath(ring), facecolor="#ececec", edgecolor="#ffffff", linewidth=0.6))
+    hatched = {n for a in areas for n in a["partial"]} - whole
+    for number in sorted(hatched & set(boundaries.rings)):
+        for ring in boundaries.rings[number]:
+            ax.add_patch(PathPatch(MplPath(ring), facecolor=PART_COLOUR, edgecolor="#ffffff", linewidth=0.6,
+                                   hatch="////"))
+    for number, rings in boundaries.bezirke.items():
+        for ring in rings:
+            ax.add_patch(PathPatch(MplPath(ring), facecolor="none", edgecolor=BEZIRK_COLOUR, linewidth=1.4))
+    for area in areas:
+        rings = [r for n in area["stadtteile"] if n in boundaries.rings for r in boundaries.rings[n]]
+        rings += [r for p in area["parts"] if p in boundaries.viertel for r in boundaries.viertel[p]]
+        if rings:
+            path = MplPath.make_compound_path(*[MplPath(r) for r in rings])
+            patch = PathPatch(path, facecolor=AREA_COLOUR, edgecolor="#ffffff", linewidth=0.8)
+            patch.set_gid(f"flaeche-{area['id']}")
+            ax.add_patch(patch)
+    for area in areas:
+        x, y = _area_label_point(boundaries, area["stadtteile"], area["partial"], area["parts"])
+        marker = plt.Circle((x, y), 0.5, facecolor="#ffffff", edgecolor="#000000", linewidth=0.9, zorder=4)
+        marker.set_gid(f"marke-{area['id']}")
+        ax.add_patch(marker)
+        text = ax.text(x, y, str(area["number"]), ha="center", va="center", fontsize=6.2, zorder=5, color="#000000",
+                       fontweight="bold")
+        text.set_gid(f"nummer-{area['id']}")
+    for number, rings in boundaries.bezirke.items():
+        # the label sits in the Bezirk's largest Stadtteil outside every area, so no area hides it
+        free = [n for n in boundaries.rings if n[0] == number and n not in whole and n not in hatched]
+        x, y = boundaries.centre(max(free, key=lambda n: sum(abs(_area(r)) for r in boundaries.rings[n]))) if free \
+            else _centroid(max(rings, key=lambda r: abs(_area(r))))
+        label = ax.text(x, y, f"{number} {STADTBEZIRKE_NAMES.get(int(number), '')}", ha="center", va="center",
+                        fontsize=7.5, color="#222222", style="italic", zorder=3,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        label.set_gid(f"karte-bezirk-{number}")
+    everything = np.vstack([r for rings in boundaries.rings.values() for r in rings])
+    ax.set_xlim(everything[:, 0].min() - 0.3, everything[:, 0].max() + 0.3)
+    ax.set_ylim(everything[:, 1].min() - 0.3, everything[:, 1].max() + 0.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(fig)
+
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    root = ET.fromstring(buffer.getvalue())
+    for attribute in ("width", "height"):
+        root.attrib.pop(attribute, None)
+    root.set("role", "group")
+    root.set("aria-labelledby", "karte-titel")
+    root.set("class", "portal-map")
+    heading = ET.Element(f"{{{SVG_NS}}}title", {"id": "karte-titel"})
+    heading.text = title
+    root.insert(0, heading)
+    for parent in list(root.iter()):
+        for style in parent.findall(f"{{{SVG_NS}}}style"):
+            parent.remove(style)  # the page has one stylesheet; its rule for svg.portal-map replaces this one
+    parents = {child: parent for parent in root.iter() for child in parent}
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+    layer = None
+    for area in areas:
+        link = ET.Element(f"{{{SVG_NS}}}a", {"href": area["href"], "aria-label": f"{area['number']}: {area['name']}"})
+        tip = ET.SubElement(link, f"{{{SVG_NS}}}title")
+        tip.text = area["name"]
+        for key in (f"flaeche-{area['id']}", f"marke-{area['id']}", f"nummer-{area['id']}"):
+            element = by_id.get(key)
+            if element is None:
+                continue
+            parent = parents[element]
+            layer = parent if layer is None else layer
+            parent.remove(element)
+            link.append(element)
+        layer.append(link)  # links in reading order, painted above the base map
+    return ET.tostring(root, encoding="unicode")

@@ -113,8 +113,13 @@ def comparison_summary(comparison: pd.DataFrame, area_name: str, year: int) -> s
 
 
 def trend_sentence(row: pd.Series, area_name: str) -> str:
-    """What happened to one indicator between the first and last year, and to the gap to the city."""
+    """What happened to one indicator between the first and last year, and to the gap to the city; with a single
+    year (the city's data may hold one), that a trend needs at least two years, instead of "gleich geblieben"."""
     unit = row["unit"]
+    if row["first_year"] == row["last_year"]:
+        return (f"**{row['label']}:** Für {area_name} liegt nur der Wert von {row['last_year']} vor "
+                f"({fmt.rate(row['area_last'], unit)}; Gesamtstadt {fmt.rate(row['city_last'], unit)}); für einen "
+                "Trend sind mindestens zwei Jahre nötig.")
     verb = "gestiegen" if row["area_change"] > 0 else "gesunken" if row["area_change"] < 0 else "gleich geblieben"
     text = (f"**{row['label']}:** In {area_name} von {fmt.rate(row['area_first'], unit)} ({row['first_year']}) auf "
             f"{fmt.rate(row['area_last'], unit)} ({row['last_year']}) {verb}; in der Gesamtstadt von "

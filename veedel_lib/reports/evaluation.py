@@ -234,7 +234,7 @@ class Evaluation(ReportContent):
             "- **Vortrend:** Das Modell wird zusätzlich so geschätzt, als hätte das Programm drei Jahre vor dem "
             "Basisjahr begonnen. Zeigt sich schon da ein „Effekt“, ist die Schätzung mit Vorsicht zu lesen.",
             "- **Kernprozesse:** Grundlage ist die Dokumentation der Sozialraumkoordination; Ziele aus der "
-            "Zielvereinbarung (`parameters/targets.yml`). Freitext und Personenangaben erscheinen nie im Bericht.",
+            "Zielvereinbarung. Freitext und Personenangaben erscheinen nie im Bericht.",
         ]
         lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
         return [TextBlock("\n".join(lines))]

@@ -271,11 +271,11 @@ class ProgrammeReport(ReportContent):
     def method_notes(self) -> list[Block]:
         lines = [
             "- **Programmgebiete:** die 15 Sozialraumgebiete nach Ratsbeschluss vom 12.12.2019, gebildet aus "
-            "statistischen Einheiten (parameters/areas.yml).",
+            "statistischen Einheiten.",
             "- **Berechnung:** Quoten aus summierten Zählwerten; die „übrige Stadt“ ist die Stadt ohne die 15 Gebiete.",
             "- **Geheimhaltung:** Zahlen unter der Veröffentlichungsschwelle sind durch „•“ ersetzt.",
             "- **Kernprozesse:** aus der Dokumentation der Sozialraumkoordination (Themen, Projekte, Gremien); "
-            "Ziele aus der Zielvereinbarung (parameters/targets.yml). Freitext und Personenangaben erscheinen "
+            "Ziele aus der Zielvereinbarung. Freitext und Personenangaben erscheinen "
             "nie im Bericht.",
         ]
         lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]

@@ -100,8 +100,7 @@ def area_controlling(kp: Kernprozesse, area_id: str, area_name: str, year: int) 
     if table.empty:
         agreed = sorted(y for y in kp.targets.targets(area_id) if y <= year)
         hint = f" (Ziele gibt es für {fmt.join([str(y) for y in agreed])})" if agreed else ""
-        return [TextBlock(f"Für {area_name} ist für {year} keine Zielvereinbarung hinterlegt{hint}; "
-                          "die Ziele stehen in `parameters/targets.yml`.")]
+        return [TextBlock(f"Für {area_name} ist für {year} keine Zielvereinbarung hinterlegt{hint}.")]
     table["light_text"] = _light_text(table)
     persons = table["unit"] == "Personen"
     table["n_target"] = table["target"].where(persons)
@@ -118,20 +117,28 @@ def area_controlling(kp: Kernprozesse, area_id: str, area_name: str, year: int) 
     ]
 
 
-def programme_indicator_table(kp: Kernprozesse, year: int, area_names: dict[str, str]) -> list[Block]:
-    """Selected Kernprozessindikatoren of all areas in ``year`` side by side, with the programme total."""
-    values = kp.values[kp.values["year"] == year]
+def programme_indicator_table(kp: Kernprozesse, year: int, area_names: dict[str, str], total: str = TOTAL,
+                              name: str = "kernprozessindikatoren_gebiete") -> list[Block]:
+    """Selected Kernprozessindikatoren of the areas ``area_names`` in ``year`` side by side, with their total.
+
+    ``total`` labels the row that sums the listed areas (all 15 in the Jahresbericht, a Bezirk's in the
+    Bezirksbericht); the table is named ``name``. Person counts in the total are protected against differencing
+    (secondary suppression with the total row).
+    """
+    values = kp.values[(kp.values["year"] == year) & kp.values["area_id"].isin(list(area_names))]
     if values.empty:
         return [TextBlock(f"Für {year} liegt keine Dokumentation der Kernprozesse vor.")]
     chosen = [i for i in PROGRAMME_INDICATORS if i in set(values["indicator"])]
     wide = values.pivot(index="area_id", columns="indicator", values="value")
-    totals = _programme_totals(kp, year)
+    totals = _programme_totals(kp, year, list(area_names))
     frame = wide[chosen].reindex(list(area_names)).reset_index()
     frame.insert(0, "area", frame["area_id"].map(area_names))
-    frame = pd.concat([frame, pd.DataFrame([{"area": TOTAL, **{i: totals[i] for i in chosen}}])], ignore_index=True)
+    frame = pd.concat([frame, pd.DataFrame([{"area": total, **{i: totals[i] for i in chosen}}])], ignore_index=True)
     columns = [Col("area", "Sozialraumgebiet")] + _measure_columns(frame, kp, chosen)
-    return [TableBlock("kernprozessindikatoren_gebiete", f"Kernprozessindikatoren der 15 Gebiete {year}", frame,
-                       columns, note="Themen: im Jahr erkannte sozialräumliche Themen, davon der Anteil, der an die Sozialplanung "
+    caption = f"Kernprozessindikatoren der 15 Gebiete {year}" if total == TOTAL else \
+        f"Kernprozessindikatoren {year}: {total}"
+    return [TableBlock(name, caption, frame,
+                       columns, total_row=None if total == TOTAL else total, note="Themen: im Jahr erkannte sozialräumliche Themen, davon der Anteil, der an die Sozialplanung "
                             "weitergegeben wurde; neue Projekte mit Beginn im Jahr und ihre bewilligten Mittel; Sitzungen "
                             "von Netzwerken und Gremien und die Teilnahmen daran. Anteile der Gesamtzeile aus den "
                             "summierten Zahlen aller Gebiete berechnet.")]
@@ -153,9 +160,12 @@ def _measure_columns(frame: pd.DataFrame, kp: Kernprozesse, indicators: list[str
     return columns
 
 
-def _programme_totals(kp: Kernprozesse, year: int) -> dict[str, float]:
-    """Each indicator summed over the areas; ratios recomputed from the summed parts (never averaged)."""
-    values = kp.values[kp.values["year"] == year].groupby("indicator")["value"].sum(min_count=1)
+def _programme_totals(kp: Kernprozesse, year: int, area_ids: list[str] | None = None) -> dict[str, float]:
+    """Each indicator summed over the areas (all, or ``area_ids``); ratios recomputed from the summed parts."""
+    values = kp.values[kp.values["year"] == year]
+    if area_ids is not None:
+        values = values[values["area_id"].isin(area_ids)]
+    values = values.groupby("indicator")["value"].sum(min_count=1)
     totals = {}
     for spec in kp.config.indicators:
         if spec.measure == "ratio":
@@ -166,11 +176,12 @@ def _programme_totals(kp: Kernprozesse, year: int) -> dict[str, float]:
     return totals
 
 
-def programme_controlling(kp: Kernprozesse, year: int, area_names: dict[str, str]) -> list[Block]:
-    """Traffic lights of all areas in ``year``: how many targets were reached, partly reached, missed."""
-    table = kp.controlling[kp.controlling["year"] == year]
+def programme_controlling(kp: Kernprozesse, year: int, area_names: dict[str, str],
+                          name: str = "controlling_gebiete") -> list[Block]:
+    """Traffic lights of the areas ``area_names`` in ``year``: how many targets were reached, partly, missed."""
+    table = kp.controlling[(kp.controlling["year"] == year) & kp.controlling["area_id"].isin(list(area_names))]
     if table.empty:
-        return [TextBlock(f"Für {year} ist keine Zielvereinbarung hinterlegt (`parameters/targets.yml`).")]
+        return [TextBlock(f"Für {year} ist keine Zielvereinbarung hinterlegt.")]
     rows = []
     for area_id, name in area_names.items():
         own = table[table["area_id"] == area_id]
@@ -187,10 +198,11 @@ def programme_controlling(kp: Kernprozesse, year: int, area_names: dict[str, str
     columns.append(Col("missed_labels", "Nicht erreicht bei"))
     return [
         TextBlock(f"**Programmcontrolling {year}:** {_summary(table)}"),
-        TableBlock("controlling_gebiete", f"Zielerreichung der 15 Gebiete {year}", frame, columns,
+        TableBlock(name, f"Zielerreichung der 15 Gebiete {year}" if name == "controlling_gebiete" else
+                   f"Zielerreichung {year}: {fmt.join(list(area_names.values()))}", frame, columns,
                    note=f"Zahl der vereinbarten Ziele je Ampelstufe: {LIGHTS['reached'][0]} erreicht, "
                         f"{LIGHTS['partly'][0]} teilweise erreicht, {LIGHTS['missed'][0]} nicht erreicht "
-                        "(Schwellen in parameters/targets.yml)."),
+                        "(Schwellen nach der Zielvereinbarung)."),
     ]
 
 

@@ -34,9 +34,7 @@ TOTAL = "Alle Gebiete"
 def no_plan(area_name: str | None = None) -> list[Block]:
     """What a report says when there is no plan workbook (yet)."""
     where = f"Für {area_name} liegt" if area_name else "Es liegt"
-    return [TextBlock(f"{where} noch kein Sozialraumgebietsplan vor. Die Sozialplanung beginnt ihn mit "
-                      "`veedel plan-vorlage <Gebiet>` (vorausgefüllt aus der Sozialraumgebietsanalyse); die "
-                      "ausgefüllte Mappe gehört in den Ordner `plaene/` des Datenordners.")]
+    return [TextBlock(f"{where} noch kein Sozialraumgebietsplan vor.")]
 
 
 def count_columns(prefix_pairs: tuple[tuple[str, str], ...]) -> list[Col]:

@@ -13,6 +13,7 @@ import nbformat
 
 from ..errors import ConfigurationError
 from .base import ReportContent
+from .bezirksbericht import BezirkReport
 from .evaluation import Evaluation
 from .jahresbericht import ProgrammeReport
 from .meilensteinbericht import MilestoneReport
@@ -25,6 +26,7 @@ from .themenbewertung import ThemeAssessment
 REPORTS: tuple[type[ReportContent], ...] = (
     AreaAnalysis,
     Evaluation,
+    BezirkReport,
     ProgrammeReport,
     SozialindexReport,
     ThemeAssessment,
@@ -32,7 +34,7 @@ REPORTS: tuple[type[ReportContent], ...] = (
     MilestoneReport,
     ProgrammeEvaluation,
 )
-"""Every report, in the order a run lists them (per-area reports first)."""
+"""Every report, in the order a run lists them (per-area reports first, then per Stadtbezirk, then programme)."""
 
 BY_NOTEBOOK: dict[str, type[ReportContent]] = {cls.notebook: cls for cls in REPORTS}
 

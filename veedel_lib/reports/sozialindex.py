@@ -289,11 +289,15 @@ class SozialindexReport(ReportContent):
         return [TableBlock("klassen_kreuztabelle", f"Stadtteile nach Status und Dynamik {self.year}", frame, columns,
                            note="Nur bewertete Stadtteile mit Status und Dynamik."), TextBlock(text)]
 
-    def areas(self) -> list[Block]:
-        """Each Sozialraumgebiet on the Stadtteile's scale, and the classes of its Stadtteile."""
+    def area_frame(self) -> pd.DataFrame:
+        """Each Sozialraumgebiet's index and classes as they may be published (withheld where counts are small)."""
         scores = area_scores(self.ds, self.index)
         scores[GUARD] = self._area_guard(scores)
-        scores = masked(scores, AREA_COLUMNS)
+        return masked(scores, AREA_COLUMNS)
+
+    def areas(self) -> list[Block]:
+        """Each Sozialraumgebiet on the Stadtteile's scale, and the classes of its Stadtteile."""
+        scores = self.area_frame()
         parts = area_stadtteile(self.ds, self.index)
         weak = self._weak_labels()
         weak_areas = scores[scores["status_label"].isin(weak)]

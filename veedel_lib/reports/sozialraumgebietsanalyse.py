@@ -190,12 +190,15 @@ class AreaAnalysis(ReportContent):
             Col(key, key, "rate", based_on=basis(None)) for key in ("value", "ci_low", "ci_high")])
         if series.loc[series["role"] == "area", "value"].notna().sum() == 0:
             return [TextBlock(f"Für die Zeitreihen liegen für {self.area.name} keine (veröffentlichbaren) Daten vor.")]
-        chart = figures.trend_panels(series, indicators, self.area.name)
         table = trend_table(series, indicators, self.level)
         lines = [f"- {text.trend_sentence(row, self.area.name)}" for _, row in table.iterrows()]
         changes = self.definition_changes(years[0], self.year)
         if changes:
             lines += ["", *(f"> **Gebietszuschnitt:** {sentence}" for sentence in changes)]
+        if series.loc[series["role"] == "area"].dropna(subset=["value"])["year"].nunique() < 2:
+            # one year only: a chart of single dots would suggest a development; the sentences say why there is none
+            return [TextBlock("\n".join(lines))]
+        chart = figures.trend_panels(series, indicators, self.area.name)
         return [ChartBlock("entwicklung_grafik", chart, [
             Col("label", "Indikator"), Col("year", "Jahr", "year"), *rate_basis(),
             Col("area_value", self.area.name, "rate", unit="unit", based_on=basis()),
@@ -224,6 +227,7 @@ class AreaAnalysis(ReportContent):
             Col("shown_value", "in der Grafik (geglättet, wo klein)", "number", based_on=basis(None)),
             Col("smoothed", "geglättet"),
             Col("rank", "Rang", "integer", based_on=basis(None)),
+            Col("percentile", "Perzentil", "integer", based_on=basis(None)),
         ])]
         if note:
             blocks.append(TextBlock(note))
@@ -240,8 +244,9 @@ class AreaAnalysis(ReportContent):
         shown = [i for i in indicators if values.loc[values["indicator"] == i.id, "value"].notna().any()]
         if boundaries is None or not shown:
             return []
+        parts = {u for p in self.area.partial for u in p.units}
         chart = maps.indicator_map(self.ds, shown[0], self.year, boundaries, outline, self.area.name,
-                                   partial=partial, smoothing=self.settings.smoothing)
+                                   partial=partial, parts=parts, zoom=True, smoothing=self.settings.smoothing)
         return [ChartBlock("stadtteile_karte", chart, [
             Col("label", "Stadtteil"), Col("value", "Wert", "number"),
             Col("shown_value", "in der Karte (geglättet, wo klein)", "number"), Col("smoothed", "geglättet"),

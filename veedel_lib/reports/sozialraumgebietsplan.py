@@ -128,7 +128,7 @@ class AreaPlan(ReportContent):
                                    Col("city_value", "Gesamtstadt", "rate", unit="unit"),
                                    Col("need", "Handlungsbedarf", based_on=basis())],
                            note="Aus der Sozialraumgebietsanalyse des letzten Jahres vor dem Planungszeitraum; "
-                                "Handlungsbedarf nach der Regel in parameters/run.yml.")
+                                "Handlungsbedarf nach der Regel der Sozialraumgebietsanalyse.")
         return [TextBlock(text.comparison_summary(public, self.area.name, year)), table,
                 TextBlock(text.need_sentences(handlungsbedarfe(public), self.area.name))]
 
@@ -191,7 +191,7 @@ class AreaPlan(ReportContent):
     def method_notes(self) -> list[Block]:
         """Where the plan comes from and how to read it."""
         lines = [
-            "- **Grundlage:** die Planungsmappe des Gebiets (`plaene/<Gebiet>.xlsx`), von der Sozialplanung geführt "
+            "- **Grundlage:** die Planungsmappe des Gebiets, von der Sozialplanung geführt "
             "und beim Einlesen vollständig geprüft; Ansprechpersonen und E-Mail-Adressen werden dabei entfernt.",
             f"- **Ausgangslage und Basiswerte:** aus den Daten ({self.ds.years[0]} bis {self.ds.years[-1]}), nicht "
             "aus der Mappe; Werte auf kleinen Zahlen sind geheim gehalten (•).",

@@ -53,6 +53,11 @@ def compute_all(ds: Dataset, config: RunConfig, year: int, areas: list[str] | No
         for cls in notebooks:
             if cls.scope == "area":
                 sizes[f"{area_id}/{cls.notebook}"] = compute_report(ds, cls.notebook, area_id, year, config)
+    bezirke = sorted({ds.areas.get(a).stadtbezirk for a in areas or ds.areas.ids})
+    for number in bezirke:
+        for cls in notebooks:
+            if cls.scope == "bezirk":
+                sizes[f"bezirk-{number}/{cls.notebook}"] = compute_report(ds, cls.notebook, str(number), year, config)
     for cls in notebooks:
         if cls.scope == "programme":
             sizes[f"programm/{cls.notebook}"] = compute_report(ds, cls.notebook, None, year, config)

@@ -40,6 +40,7 @@ from ..errors import (
 from ..files import PARTIAL, atomic_write_text
 from ..inputs.dataset import input_files, load_dataset, resolve_data_dir
 from ..params.areas import PROGRAMME_ID
+from ..params.reference import STADTBEZIRKE
 from ..params.run_config import RunConfig, load_run_config, project_root
 from ..reports import registry
 from ..reports.base import ReportContent
@@ -128,8 +129,9 @@ def snapshot_inputs(staging: Path, data_dir: str, parameters: Path, notebooks: l
         text = summary.text().replace(f"{staging}{os.sep}", "")  # paths inside the run folder, not the staging
         atomic_write_text(inputs / "source" / "umwandlung.txt", text + "\n")
         notes += list(getattr(summary, "warnings", []))
-        for boundaries in sorted(Path(data_dir).glob("*stadtteile*.geojson")):  # for the maps
-            _copy(boundaries, data_target / boundaries.name)
+        for pattern in ("*stadtteile*.geojson", "*stadtbezirke*.geojson", "*stadtviertel*.geojson"):  # for the maps
+            for boundaries in sorted(Path(data_dir).glob(pattern)):
+                _copy(boundaries, data_target / boundaries.name)
     else:
         folder = resolve_data_dir(data_dir, parameters, demo=ensure_demo_data)  # demo: the generated cache copy
         if folder != data_target:
@@ -205,8 +207,10 @@ def run_reports(config: RunConfig) -> list[type[ReportContent]]:
     return [registry.get(name) for name in names]
 
 
-def plan(config: RunConfig, run_dir: Path, area_ids: list[str], year: int, area_names: dict[str, str]) -> list[Task]:
-    """The tasks of a run: each per-area report per area, then each programme-wide report once."""
+def plan(config: RunConfig, run_dir: Path, area_ids: list[str], year: int, area_names: dict[str, str],
+         area_bezirke: dict[str, int] | None = None) -> list[Task]:
+    """The tasks of a run: each per-area report per area, each per-Bezirk report per Stadtbezirk that holds one
+    of the run's areas (``area_bezirke``: area id -> Stadtbezirk number), then each programme-wide report once."""
     inputs = run_dir / "inputs"
     common = {"year": year, "data_dir": str(inputs / "data"), "parameters_dir": str(inputs / "parameters"),
               "baseline_year": config.baseline_year}
@@ -220,12 +224,25 @@ def plan(config: RunConfig, run_dir: Path, area_ids: list[str], year: int, area_
             tasks.append(Task(cls.notebook, area_id, area_names[area_id],
                               {**common, "area_id": area_id,
                                "tables_dir": str(run_dir / folder / "tables" / cls.notebook)}, folder))
+    bezirke = sorted({(area_bezirke or {})[a] for a in area_ids if a in (area_bezirke or {})})
+    for number in bezirke:
+        for cls in reports:
+            if cls.scope == "bezirk":
+                folder = f"reports/{bezirk_folder(number)}"
+                tasks.append(Task(cls.notebook, bezirk_folder(number), f"Stadtbezirk {number} {STADTBEZIRKE[number]}",
+                                  {**common, "area_id": number,
+                                   "tables_dir": str(run_dir / folder / "tables" / cls.notebook)}, folder))
     for cls in reports:
         if cls.scope == "programme":
             folder = f"reports/{PROGRAMME_ID}"
             tasks.append(Task(cls.notebook, None, "Gesamtprogramm",
                               {**common, "tables_dir": str(run_dir / folder / "tables" / cls.notebook)}, folder))
     return tasks
+
+
+def bezirk_folder(number: int) -> str:
+    """The folder (and task id) of a Stadtbezirk's reports: ``bezirk-8``."""
+    return f"bezirk-{int(number)}"
 
 
 def baseline_gaps(names: list[str], years: list[int], year: int, baseline_year: int) -> tuple[list[str], list[str]]:
@@ -629,7 +646,8 @@ def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, area
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     config = config.model_copy(update={"reports": names})
-    tasks = plan(config, run_dir, selected, year, {a: dataset.areas.name_of(a) for a in dataset.areas.ids})
+    tasks = plan(config, run_dir, selected, year, {a: dataset.areas.name_of(a) for a in dataset.areas.ids},
+                 {a.id: a.stadtbezirk for a in dataset.areas.areas})
     formats = list(config.formats)
     for task in tasks:
         task.cache_key = cache.report_key(registry.get(task.notebook), task.parameters, task.area_id, formats,
@@ -766,6 +784,8 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
         "executed": len(results) - len(reused),
         "last_duration_s": round(time.perf_counter() - started, 1),
     }
+    if stop.reason is None:
+        manifest["key_figures"] = _key_figures(run_dir, manifest["parameters"]["year"])
     try:
         write_portal(run_dir, manifest)
         manifest["files"] = file_hashes(run_dir)
@@ -782,6 +802,17 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
     if stop.reason == "write":
         raise StorageError(f"Lauf {run_dir.name} abgebrochen: {stop.message}")
     return RunSummary(run_dir, results)
+
+
+def _key_figures(run_dir: Path, year: int) -> dict:
+    """The portal's key figures per area and Stadtbezirk, from the run's own inputs (see reports.keyfigures)."""
+    from ..reports.keyfigures import key_figures
+
+    inputs = run_dir / "inputs"
+    try:
+        return key_figures(load_dataset(inputs / "data", inputs / "parameters"), year, inputs / "parameters")
+    except VeedelError as exc:  # the reports say what is wrong; the portal then lists them without figures
+        return {"year": year, "areas": [], "bezirke": [], "notes": [f"Eckdaten nicht berechenbar: {exc}"]}
 
 
 def _take_over(prepared: _Prepared, progress) -> tuple[list[TaskResult], list[Task]]:

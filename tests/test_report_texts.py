@@ -1,0 +1,71 @@
+"""Committee reports carry no internal notes: no parameter file paths, no veedel commands, no data folders; those
+belong in the notebooks' editing notes."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from conftest import PARAMETERS
+
+INTERNAL = re.compile(r"parameters/|\.ya?ml\b|veedel (?:template|plan-vorlage|run|import)|plaene/")
+
+
+def _visible_text(page: str) -> str:
+    """The text a reader sees in a report's HTML (no styles, images, tags; the closing line left out)."""
+    page = re.sub(r"<style.*?</style>|<img[^>]*>|<footer.*?</footer>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_the_jahresbericht_and_plan_texts_name_no_parameter_file(demo):
+    from veedel_lib.render.blocks import TableBlock, TextBlock
+    from veedel_lib.reports import plan_blocks
+    from veedel_lib.reports.jahresbericht import ProgrammeReport
+
+    report = ProgrammeReport.open(year=demo.latest_year, dataset=demo, parameters_dir=PARAMETERS)
+    texts = [b.markdown for b in report.method_notes() + report.controlling() if isinstance(b, TextBlock)]
+    texts += [b.note for b in report.controlling() if isinstance(b, TableBlock)]
+    texts += [b.markdown for b in plan_blocks.no_plan("Kalk")]
+    assert texts and not [t for t in texts if INTERNAL.search(t)]
+
+
+@pytest.mark.slow
+def test_no_report_of_a_run_gives_internal_instructions(demo_run):
+    found = {}
+    for page in sorted((demo_run / "reports").rglob("*.html")):
+        hits = INTERNAL.findall(_visible_text(page.read_text(encoding="utf-8")))
+        if hits:
+            found[page.relative_to(demo_run).as_posix()] = hits
+    assert found == {}
+
+
+def test_a_one_year_series_says_a_trend_needs_two_years_instead_of_unchanged(demo):
+    """On the city's data a series may hold one year: no "von 12,2 % (2011) auf 12,2 % (2011) gleich
+    geblieben", and no chart of single dots."""
+    import pandas as pd
+
+    from veedel_lib.analysis.trends import trend_table
+    from veedel_lib.render.text import trend_sentence
+
+    indicator = demo.catalogue.indicator("sgb2_quote")
+    series = pd.DataFrame({"indicator": ["sgb2_quote"] * 2, "role": ["area", "city"], "year": [2011, 2011],
+                           "value": [12.2, 9.1], "ci_low": [11.0, 9.0], "ci_high": [13.0, 9.2]})
+    row = trend_table(series, [indicator]).iloc[0]
+    sentence = trend_sentence(row, "Kalk")
+    assert "gleich geblieben" not in sentence and "(2011) auf" not in sentence
+    assert sentence == ("**SGB-II-Quote:** Für Kalk liegt nur der Wert von 2011 vor (12,2 %; Gesamtstadt 9,1 %); "
+                        "für einen Trend sind mindestens zwei Jahre nötig.")
+
+
+def test_the_analysis_of_the_first_year_draws_no_trend_chart(demo):
+    from veedel_lib.render.blocks import ChartBlock, TextBlock
+    from veedel_lib.reports.sozialraumgebietsanalyse import AreaAnalysis
+
+    first = demo.years[0]
+    analysis = AreaAnalysis.open("kalk", year=first, dataset=demo, parameters_dir=PARAMETERS)
+    blocks = analysis.trends()
+    assert not [b for b in blocks if isinstance(b, ChartBlock)]
+    text = " ".join(b.markdown for b in blocks if isinstance(b, TextBlock))
+    lines = [line for line in text.split("\n") if line.startswith("- ")]
+    assert len(lines) >= 5 and all(line.endswith("für einen Trend sind mindestens zwei Jahre nötig.") for line in lines)
