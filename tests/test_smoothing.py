@@ -64,7 +64,7 @@ def test_demo_small_stadtteile_smoothed_and_map_keeps_raw_value_and_disclosure(d
     small = values.index[values["denominator"] < settings.min_denominator]
     assert len(small) >= 2 and values.loc[small, "smoothed"].all()
     assert not values.loc[values["denominator"] >= settings.min_denominator, "smoothed"].any()
-    chart = maps.indicator_map(demo, indicator, year, maps.demo_layout(), {"207"}, "Hahnwald", smoothing=settings)
+    chart = maps.indicator_map(demo, indicator, year, maps.embedded_boundaries(), {"207"}, "Hahnwald", smoothing=settings)
     data = chart.data.assign(key=lambda f: f["label"].str.split(" ").str[0]).set_index("key")
     assert "(kleine Stadtteile geglättet)" in chart.caption
     assert (data.loc[small, "smoothed"] == "geglättet").all()
@@ -83,7 +83,7 @@ def test_smoothed_values_of_suppressed_counts_stay_hidden(demo):
 
     indicator = demo.catalogue.indicator("asylblg_quote")
     year = demo.latest_year
-    chart = maps.indicator_map(demo, indicator, year, maps.demo_layout(), smoothing=SmoothingSettings())
+    chart = maps.indicator_map(demo, indicator, year, maps.embedded_boundaries(), smoothing=SmoothingSettings())
     values = smoothed_stadtteil_values(demo, year, [indicator], SmoothingSettings()).set_index("group")
     small = values.index[(values["numerator"] > 0) & (values["numerator"] < demo.catalogue.threshold(indicator))]
     assert len(small) >= 1
