@@ -26,8 +26,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = [("hoehenberg-vingst", "sgb2_quote"), ("kalk", "sgb2_quote"),
-         ("bilderstoeckchen", "sgb2_children_quote")]
+CASES = [("hoehenberg-vingst", "sgb2_quote"), ("kalk", "sgb2_quote"), ("chorweiler", "unemployment_share")]
 
 
 def fixest_fit(frame, baseline_year: int):
