@@ -7,6 +7,7 @@ browser can be started, the run still delivers HTML and says clearly why there i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -89,27 +90,37 @@ _OVERFLOW_JS = """() => {
 }"""
 
 
-def overflowing_elements(html_files: list[Path]) -> dict[str, list[str]]:
-    """Tables and figures wider than the printed page, per HTML file (empty lists: nothing is cut off).
+@contextlib.contextmanager
+def checking_browser():
+    """A headless Chromium (Playwright) for the checks of printed reports, closed afterwards.
 
-    Each file is laid out for print at the width of the PDF's A4 text area, the layout the PDF gets.
+    Raises ToolMissingError when Chromium is not installed.
     """
     executable = chromium_path()
     if executable is None:
         raise ToolMissingError("Chromium nicht gefunden: bitte das Debian-Paket 'chromium' installieren.")
     from playwright.sync_api import sync_playwright
 
-    results: dict[str, list[str]] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
         try:
-            page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
-            page.emulate_media(media="print")
-            for path in html_files:
-                page.goto(Path(path).resolve().as_uri(), wait_until="load")
-                results[str(path)] = page.evaluate(_OVERFLOW_JS)
+            yield browser
         finally:
             browser.close()
+
+
+def overflowing_elements(html_files: list[Path]) -> dict[str, list[str]]:
+    """Tables and figures wider than the printed page, per HTML file (empty lists: nothing is cut off).
+
+    Each file is laid out for print at the width of the PDF's A4 text area, the layout the PDF gets.
+    """
+    results: dict[str, list[str]] = {}
+    with checking_browser() as browser:
+        page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+        page.emulate_media(media="print")
+        for path in html_files:
+            page.goto(Path(path).resolve().as_uri(), wait_until="load")
+            results[str(path)] = page.evaluate(_OVERFLOW_JS)
     return results
 
 
@@ -329,30 +340,21 @@ def layout_problems(reports: list[tuple[Path, Path]]) -> dict[str, list[str]]:
     the image) taller than the printed text area or allowed to break across pages; no page of the PDF more than
     two thirds empty except where a section ends, and none nearly blank.
     """
-    executable = chromium_path()
-    if executable is None:
-        raise ToolMissingError("Chromium nicht gefunden: bitte das Debian-Paket 'chromium' installieren.")
-    from playwright.sync_api import sync_playwright
-
     results: dict[str, list[str]] = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
-        try:
-            screen = browser.new_page(viewport={"width": SCREEN_WIDTH_PX, "height": 900})
-            printed = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
-            printed.emulate_media(media="print")
-            for html_file, pdf_file in reports:
-                uri = Path(html_file).resolve().as_uri()
-                screen.goto(uri, wait_until="load")
-                problems = [f"Kopfzeile bei {SCREEN_WIDTH_PX} px im Wort umbrochen: {h}"
-                            for h in screen.evaluate(_BROKEN_HEADERS_JS)]
-                headings = screen.evaluate(_HEADINGS_JS)
-                printed.goto(uri, wait_until="load")
-                problems += [f"Abbildung kann über eine Seite hinaus umbrechen: {f}"
-                             for f in printed.evaluate(_TALL_FIGURES_JS, PRINT_HEIGHT_PX)]
-                if pdf_file is not None and Path(pdf_file).exists():
-                    problems += empty_pages(Path(pdf_file), headings)
-                results[str(html_file)] = problems
-        finally:
-            browser.close()
+    with checking_browser() as browser:
+        screen = browser.new_page(viewport={"width": SCREEN_WIDTH_PX, "height": 900})
+        printed = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+        printed.emulate_media(media="print")
+        for html_file, pdf_file in reports:
+            uri = Path(html_file).resolve().as_uri()
+            screen.goto(uri, wait_until="load")
+            problems = [f"Kopfzeile bei {SCREEN_WIDTH_PX} px im Wort umbrochen: {h}"
+                        for h in screen.evaluate(_BROKEN_HEADERS_JS)]
+            headings = screen.evaluate(_HEADINGS_JS)
+            printed.goto(uri, wait_until="load")
+            problems += [f"Abbildung kann über eine Seite hinaus umbrechen: {f}"
+                         for f in printed.evaluate(_TALL_FIGURES_JS, PRINT_HEIGHT_PX)]
+            if pdf_file is not None and Path(pdf_file).exists():
+                problems += empty_pages(Path(pdf_file), headings)
+            results[str(html_file)] = problems
     return results
