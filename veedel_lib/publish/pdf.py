@@ -42,6 +42,7 @@ class PdfPrinter:
     def __init__(self) -> None:
         self._playwright = None
         self._browser = None
+        self._page = None
 
     def __enter__(self) -> "PdfPrinter":
         executable = chromium_path()
@@ -63,18 +64,29 @@ class PdfPrinter:
         if self._playwright is not None:
             self._playwright.stop()
 
+    def _print_page(self):
+        """The one tab that prints every report, opened once in print media (a new tab costs a third of a second)."""
+        if self._page is None or self._page.is_closed():
+            self._page = self._browser.new_page()
+            self._page.emulate_media(media="print")
+        return self._page
+
     def print(self, html_file: Path, pdf_file: Path) -> Path:
-        """Print one HTML file to ``pdf_file`` atomically (temporary name, then rename)."""
-        page = self._browser.new_page()
+        """Print one HTML file to ``pdf_file`` atomically (temporary name, then rename).
+
+        Each report replaces the previous one in the same tab (reports carry no script, so nothing of one report
+        survives into the next); a tab that failed is closed and the next report gets a fresh one.
+        """
+        page = self._print_page()
         try:
             page.goto(Path(html_file).resolve().as_uri(), wait_until="load")
-            page.emulate_media(media="print")
             with atomic_path(pdf_file) as temporary:
                 page.pdf(path=str(temporary), format="A4", print_background=True, display_header_footer=True,
                          header_template="<span></span>", footer_template=FOOTER, margin=MARGINS,
                          prefer_css_page_size=False)
-        finally:
+        except BaseException:
             page.close()
+            raise
         return pdf_file
 
 
