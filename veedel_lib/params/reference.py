@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -147,9 +147,10 @@ class Level:
         return {"m": "er", "f": "sie", "n": "es"}[self.gender]
 
     # ---------------------------------------------------------------- lookups
-    @property
+    @cached_property
     def numeric(self) -> bool:
-        """True when every key of the level is a whole number (Cologne's Stadtteile 101 to 909)."""
+        """True when every key of the level is a whole number (Cologne's Stadtteile 101 to 909); asked for every
+        key looked up, so computed once (the units of a level never change)."""
         return all(isinstance(k, int) for k in self.units)
 
     def keys(self, year: int | None = None) -> list[Key]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import cache
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -122,13 +123,15 @@ HOME_VARIABLE = "VEEDEL_HOME"
 """Environment variable naming the project folder (the one that contains ``parameters/``)."""
 
 
+@cache
 def _editable_source() -> Path | None:
     """The folder the package was installed from in editable mode (``pip install -e``), else None.
 
     Read from the installed distribution's ``direct_url.json`` (PEP 610), the record pip keeps of where
     an editable install points; a regular install has no such folder. Every distribution named veedel on
     the path is asked, because the build leaves a ``veedel.egg-info`` without that record in the repository
-    itself, which comes first on the path when Python runs there.
+    itself, which comes first on the path when Python runs there. Asked once per process: an installation does
+    not move while Python runs, and the search through the installed distributions costs a millisecond.
     """
     from importlib import metadata
     from urllib.parse import unquote, urlparse

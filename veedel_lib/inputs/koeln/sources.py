@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataValidationError, Problem
-from ...params.reference import default_reference, stadtteil_number
+from ...params.reference import Level, default_reference
 from ...params.yamlfiles import load_yaml, problem_at
 from ..readers import RawTable, parse_numbers, read_table
 from .mapping import MAPPING_FILE, DatenkatalogMapping, KoelnMapping, PortalMapping, ProfileMapping, is_ignored
@@ -56,14 +56,20 @@ def _name(number: int) -> str:
     return default_reference().base.name_of(number)
 
 
-def _level_of(raum_id: str) -> tuple[str, int] | None:
+def _stadtteile() -> Level:
+    """The Stadtteile of the project's reference, looked up once per file (not once per row: finding the
+    project folder asks the installed distributions, a millisecond each time)."""
+    return default_reference().base
+
+
+def _level_of(raum_id: str, stadtteile: Level) -> tuple[str, int] | None:
     """Spatial level of a portal ``raum_id``: ("stadt", 0), ("stadtbezirk", 1-9) or ("stadtteil", 101-909)."""
     text = raum_id.strip()
     if re.fullmatch(r"0*0", text):
         return "stadt", 0
     if re.fullmatch(r"0*[1-9]", text):
         return "stadtbezirk", int(text)
-    number = stadtteil_number(text) if re.fullmatch(r"\d{1,3}", text) else None
+    number = stadtteile.resolve(text) if re.fullmatch(r"\d{1,3}", text) else None
     return ("stadtteil", number) if number is not None else None
 
 
@@ -79,7 +85,8 @@ def portal_frame(path: str | Path) -> pd.DataFrame:
     if problems:
         raise DataValidationError(problems)
     frame = table.frame
-    levels = [_level_of(v) for v in frame["raum_id"]]
+    stadtteile = _stadtteile()
+    levels = [_level_of(v, stadtteile) for v in frame["raum_id"]]
     numbers = parse_numbers(frame["zahl"], table.decimal)
     for position, level in enumerate(levels):
         if level is None:
@@ -125,13 +132,14 @@ def read_portal(path: str | Path, mapping: PortalMapping) -> Source:
     frame = table.frame
     part_of = {part: variable for variable, parts in mapping.variables.items() for part in parts}
     problems += _zeile_problems(table, part_of, mapping.ignore)
-    levels = [_level_of(v) for v in frame["raum_id"]]
+    stadtteile = _stadtteile()
+    levels = [_level_of(v, stadtteile) for v in frame["raum_id"]]
     named_wrong: set[tuple[str, str]] = set()
     for position, level in enumerate(levels):
         if level is None:
             problems.append(table.problem(position, "raum_id", _unknown_raum(frame.at[position, "raum_id"])))
         elif level[0] == "stadtteil":
-            by_name = stadtteil_number(frame.at[position, "raum"])
+            by_name = stadtteile.resolve(frame.at[position, "raum"])
             key = (frame.at[position, "raum_id"], frame.at[position, "raum"])
             if by_name is not None and by_name != level[1] and key not in named_wrong:
                 named_wrong.add(key)
@@ -220,9 +228,9 @@ def _wide_source(table: RawTable, kind: str, key: str, variables: dict[str, list
     if problems:
         return Source(Path(table.source), kind, table.decimal, pd.DataFrame(columns=CELL_COLUMNS), {},
                       problems=problems)
-    units = []
+    units, stadtteile = [], _stadtteile()
     for position, value in enumerate(table.frame[key]):
-        number = stadtteil_number(value)
+        number = stadtteile.resolve(value)
         if number is None:
             problems.append(table.problem(position, key, f"kein Kölner Stadtteil: '{value}'"))
         units.append(str(number) if number is not None else "")
@@ -279,10 +287,11 @@ def read_datenkatalog(path: str | Path, mapping: DatenkatalogMapping, mapping_pa
 def profile_reference(path: str | Path, mapping: ProfileMapping) -> pd.DataFrame:
     """The city's own published quotas from the profile: stadtteil_nr, indicator, value (in %, NaN if empty)."""
     table = read_table(path)
-    frames = []
+    frames, stadtteile = [], _stadtteile()
+    numbers_of_rows = [stadtteile.resolve(v) for v in table.frame[mapping.key]]
     for indicator, column in mapping.reference.items():
         numbers = parse_numbers(table.frame[column], table.decimal)
-        frames.append(pd.DataFrame({"stadtteil_nr": [stadtteil_number(v) for v in table.frame[mapping.key]],
+        frames.append(pd.DataFrame({"stadtteil_nr": numbers_of_rows,
                                     "indicator": indicator, "value": numbers.values}))
     return pd.concat(frames, ignore_index=True)
 
