@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import gamma
+from scipy.special import gammaincinv
 
 from ..inputs.dataset import Dataset
 from ..params.run_config import SmoothingSettings
@@ -63,8 +63,9 @@ def smooth_rates(frame: pd.DataFrame, *, scale: float, min_denominator: float, c
             shape, rate = m * m / between, m / between
             post_shape, post_rate = shape + nu, rate + du
             mean = post_shape / post_rate
-            low = gamma.ppf(alpha, post_shape, scale=1 / post_rate)
-            high = gamma.ppf(1 - alpha, post_shape, scale=1 / post_rate)
+            # quantiles of the gamma posterior (scipy.stats' gamma.ppf computes the same, after a second of import)
+            low = gammaincinv(post_shape, alpha) / post_rate
+            high = gammaincinv(post_shape, 1 - alpha) / post_rate
             weight = between / (between + m / du)
         else:
             mean = low = high = np.full(len(nu), m)
