@@ -190,3 +190,31 @@ def test_portal_without_key_figures_still_lists_every_report(tmp_path):
     assert 'href="reports/kalk/sozialraumgebietsanalyse.html"' in page
     assert 'href="reports/programm/jahresbericht.html"' in page
     assert "Stadtbezirk 8 Kalk" in page and "Eckdaten nicht berechenbar: Datei fehlt" in page
+
+
+_COVERED_LABELS_JS = """() => [...document.querySelectorAll('[id^="karte-bezirk-"]')].flatMap(label => {
+  const box = label.getBoundingClientRect();
+  const points = [[0.5, 0.5], [0.08, 0.5], [0.92, 0.5], [0.5, 0.15], [0.5, 0.85]];
+  return points.filter(([fx, fy]) => {
+    const hit = document.elementFromPoint(box.left + fx * box.width, box.top + fy * box.height);
+    return hit && hit.closest('a');
+  }).map(([fx, fy]) => `${label.id} bei ${fx}/${fy}`);
+})"""
+
+
+@pytest.mark.slow
+def test_no_stadtbezirk_name_on_the_portal_map_is_hidden_by_an_area(demo_run):
+    """The areas are links painted above the base map: a Bezirk's name must lie where no area covers it.
+
+    Regression: "1 Innenstadt" sat in its largest free Stadtteil and ran under the areas across the Rhine.
+    """
+    from veedel_lib.publish.pdf import checking_browser, chromium_path
+
+    if chromium_path() is None:
+        pytest.skip("Chromium fehlt: apt-get install chromium (make test erledigt das)")
+    with checking_browser() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page.goto((demo_run / "index.html").resolve().as_uri())
+        page.query_selector("svg.portal-map").scroll_into_view_if_needed()
+        assert page.evaluate("() => document.querySelectorAll('[id^=\"karte-bezirk-\"]').length") == 9
+        assert page.evaluate(_COVERED_LABELS_JS) == []

@@ -227,8 +227,8 @@ def _breaks(values: np.ndarray, classes: int) -> np.ndarray:
     return limits
 
 
-def _outline(ax, patch: PathPatch) -> None:
-    """Add a boundary to a map without matplotlib's search for the data limits through each of its curves.
+def _outline(ax, patch) -> None:
+    """Add a boundary (or marker) to a map without matplotlib's search for the data limits through each of its curves.
 
     ``add_patch`` walks every Bézier segment of a patch to widen the axes' limits: two thirds of the time of a
     map of 86 Stadtteile. The maps set their limits themselves, so the patch is added as a plain artist.
@@ -463,6 +463,32 @@ def _area_label_point(boundaries: Boundaries, whole: list[str], partial: list[st
     return tuple(_centroid(ring))
 
 
+def _label_points(boundaries: Boundaries, free: list[str], rings: list[np.ndarray]) -> list[tuple[float, float]]:
+    """Where a Stadtbezirk's name may go, best first: the centres of its Stadtteile outside every area, the
+    largest first, each also moved by 1 km to either side and up or down; the Bezirk's centre last."""
+    points = []
+    for number in sorted(free, key=lambda n: -sum(abs(_area(r)) for r in boundaries.rings[n])):
+        x, y = boundaries.centre(number)
+        points += [(x, y), (x - 1, y), (x + 1, y), (x, y + 1), (x, y - 1)]
+    return points + [tuple(_centroid(max(rings, key=lambda r: abs(_area(r)))))]
+
+
+def _place_label(label, points: list[tuple[float, float]], obstacles: list, placed: list, renderer):
+    """Put ``label`` at the first of ``points`` where it covers no area, no area's number and no other label.
+
+    Areas are linked shapes painted above the base map, so a name below one would be hidden. Returns the
+    label's extent (display coordinates); without a free point the label stays at the first one.
+    """
+    for x, y in points:
+        label.set_position((x, y))
+        extent = label.get_window_extent(renderer).expanded(1.1, 1.4)  # with the white box around the text
+        if not any(o.intersects_bbox(extent, filled=True) for o in obstacles) and \
+                not any(extent.overlaps(other) for other in placed):
+            return extent
+    label.set_position(points[0])
+    return label.get_window_extent(renderer)
+
+
 def portal_map(boundaries: Boundaries, areas: list[dict], title: str) -> str:
     """The portal's map of Cologne as inline SVG: the Stadtbezirke, and each programme area as one link.
 
@@ -480,15 +506,15 @@ def portal_map(boundaries: Boundaries, areas: list[dict], title: str) -> str:
     whole = {n for a in areas for n in a["stadtteile"]}
     for number, rings in boundaries.rings.items():
         for ring in rings:
-            ax.add_patch(PathPatch(MplPath(ring), facecolor="#ececec", edgecolor="#ffffff", linewidth=0.6))
+            _outline(ax, PathPatch(MplPath(ring), facecolor="#ececec", edgecolor="#ffffff", linewidth=0.6))
     hatched = {n for a in areas for n in a["partial"]} - whole
     for number in sorted(hatched & set(boundaries.rings)):
         for ring in boundaries.rings[number]:
-            ax.add_patch(PathPatch(MplPath(ring), facecolor=PART_COLOUR, edgecolor="#ffffff", linewidth=0.6,
+            _outline(ax, PathPatch(MplPath(ring), facecolor=PART_COLOUR, edgecolor="#ffffff", linewidth=0.6,
                                    hatch="////"))
     for number, rings in boundaries.bezirke.items():
         for ring in rings:
-            ax.add_patch(PathPatch(MplPath(ring), facecolor="none", edgecolor=BEZIRK_COLOUR, linewidth=1.4))
+            _outline(ax, PathPatch(MplPath(ring), facecolor="none", edgecolor=BEZIRK_COLOUR, linewidth=1.4))
     for area in areas:
         rings = [r for n in area["stadtteile"] if n in boundaries.rings for r in boundaries.rings[n]]
         rings += [r for p in area["parts"] if p in boundaries.viertel for r in boundaries.viertel[p]]
@@ -496,28 +522,31 @@ def portal_map(boundaries: Boundaries, areas: list[dict], title: str) -> str:
             path = MplPath.make_compound_path(*[MplPath(r) for r in rings])
             patch = PathPatch(path, facecolor=AREA_COLOUR, edgecolor="#ffffff", linewidth=0.8)
             patch.set_gid(f"flaeche-{area['id']}")
-            ax.add_patch(patch)
+            _outline(ax, patch)
     for area in areas:
         x, y = _area_label_point(boundaries, area["stadtteile"], area["partial"], area["parts"])
         marker = plt.Circle((x, y), 0.5, facecolor="#ffffff", edgecolor="#000000", linewidth=0.9, zorder=4)
         marker.set_gid(f"marke-{area['id']}")
-        ax.add_patch(marker)
+        _outline(ax, marker)
         text = ax.text(x, y, str(area["number"]), ha="center", va="center", fontsize=6.2, zorder=5, color="#000000",
                        fontweight="bold")
         text.set_gid(f"nummer-{area['id']}")
-    for number, rings in boundaries.bezirke.items():
-        # the label sits in the Bezirk's largest Stadtteil outside every area, so no area hides it
-        free = [n for n in boundaries.rings if n[0] == number and n not in whole and n not in hatched]
-        x, y = boundaries.centre(max(free, key=lambda n: sum(abs(_area(r)) for r in boundaries.rings[n]))) if free \
-            else _centroid(max(rings, key=lambda r: abs(_area(r))))
-        label = ax.text(x, y, f"{number} {STADTBEZIRKE_NAMES.get(int(number), '')}", ha="center", va="center",
-                        fontsize=7.5, color="#222222", style="italic", zorder=3,
-                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
-        label.set_gid(f"karte-bezirk-{number}")
     everything = np.vstack([r for rings in boundaries.rings.values() for r in rings])
     ax.set_xlim(everything[:, 0].min() - 0.3, everything[:, 0].max() + 0.3)
     ax.set_ylim(everything[:, 1].min() - 0.3, everything[:, 1].max() + 0.3)
     ax.set_aspect("equal")
+    ax.apply_aspect()  # the final scale, so that the labels' extents below are those of the drawn map
+    renderer = fig.canvas.get_renderer()
+    obstacles = [patch.get_path().transformed(patch.get_transform()) for patch in ax.patches
+                 if patch.get_gid() and patch.get_gid().startswith(("flaeche-", "marke-"))]
+    placed: list = []
+    for number, rings in boundaries.bezirke.items():
+        label = ax.text(0, 0, f"{number} {STADTBEZIRKE_NAMES.get(int(number), '')}", ha="center", va="center",
+                        fontsize=7.5, color="#222222", style="italic", zorder=3,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+        label.set_gid(f"karte-bezirk-{number}")
+        free = [n for n in boundaries.rings if n[0] == number and n not in whole and n not in hatched]
+        placed.append(_place_label(label, _label_points(boundaries, free, rings), obstacles, placed, renderer))
     ax.axis("off")
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
