@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+# pytest-xdist runs one test process per core: each keeps one BLAS thread, like the kernels of a run (see
+# veedel_lib.run.runner._share_cores). OpenBLAS's busy-waiting threads of two processes otherwise fight over two
+# cores and the evaluation's matrix work takes five to ten times as long. Set before numpy is first imported.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 ROOT = Path(__file__).resolve().parent.parent
 PARAMETERS = ROOT / "parameters"
 KOELN = Path(os.environ.get("VEEDEL_KOELN_DATA", ROOT.parent / "shared" / "data" / "koeln"))
