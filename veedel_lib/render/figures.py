@@ -269,14 +269,14 @@ def place_intervals(values: pd.DataFrame, indicators: list[Indicator], places: d
     areas = [g for g in places if g not in (city, bezirk)]
     order = [i.id for i in indicators if values.loc[values["indicator"] == i.id, "value"].notna().any()]
     columns = max(1, min(col_wrap, len(order)))
-    rows = max(1, -(-len(order) // columns))
-    height = 0.2 * len(areas) + 0.75
-    fig, axes = plt.subplots(rows, columns, figsize=(6.6, height * rows + 0.5), squeeze=False, layout="constrained")
-    for ax in axes.flat[len(order):]:
-        ax.set_visible(False)
+    legend_rows = -(-(len(areas) + 2) // 2)
+    # a fixed grid 6,6 inches wide: three panels of 1,7 inches, room for a two-line title above each, the
+    # value labels below, the legend (two entries per row) under the grid; no layout search
+    fig, axes = panel_grid(len(order), columns, 1.7 * 3 / columns, 0.2 * len(areas) + 0.2, left=0.15, gap=0.35,
+                           top=0.38, below=0.28, bottom=0.17 * legend_rows + 0.15, sharex=False)
     data = values.set_index(["group", "indicator"])
     handles = {}
-    for indicator_id, ax in zip(order, axes.flat):
+    for indicator_id, ax in zip(order, axes):
         for position, group in enumerate(areas):
             row = data.loc[(group, indicator_id)]
             if pd.isna(row["value"]):
@@ -297,7 +297,7 @@ def place_intervals(values: pd.DataFrame, indicators: list[Indicator], places: d
         german_axis(ax.xaxis, 1 if ax.get_xlim()[1] < 10 else 0, " %" if units[indicator_id] == "percent" else " ‰")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.tick_params(labelsize=7)
-    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncol=2, fontsize=7.5)
+    fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=2, fontsize=7.5)
     table = values[values["indicator"].isin(order) & values["group"].isin(places)].copy()
     table["place"] = table["group"].map(places)
     table["label"] = table["indicator"].map(names)
