@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from . import formatting as fmt
-from .figures import AREA_COLOUR, CITY_COLOUR, OTHER_COLOUR, Chart, german_axis
+from .figures import AREA_COLOUR, CITY_COLOUR, OTHER_COLOUR, Chart, german_axis, panel_grid
 
 
 def _label(number: str, title: str) -> str:
@@ -80,12 +80,10 @@ def goal_paths(series: pd.DataFrame, goals: pd.DataFrame, area_name: str, period
     """
     order = list(goals["number"])
     columns = max(1, min(3, len(order)))
-    rows = max(1, -(-len(order) // columns))
-    figure, axes = plt.subplots(rows, columns, figsize=(2.2 * columns + 0.3, 1.9 * rows + 0.5), squeeze=False,
-                                layout="constrained")
-    for ax in axes.flat[len(order):]:
-        ax.set_visible(False)
-    for number, ax in zip(order, axes.flat):
+    # a fixed grid (panels of 1,5 x 1,4 inches, a two-line title above each, one legend row below): no layout search
+    figure, axes = panel_grid(len(order), columns, 1.5, 1.4, left=0.6, gap=0.2, top=0.45, below=0.3, bottom=0.35,
+                              sharex=False)
+    for number, ax in zip(order, axes):
         goal = goals[goals["number"] == number].iloc[0]
         own = series[series["number"] == number].dropna(subset=["value"]).sort_values("year")
         ax.fill_between(own["year"], own["ci_low"], own["ci_high"], color=AREA_COLOUR, alpha=0.18, linewidth=0)
@@ -107,7 +105,7 @@ def goal_paths(series: pd.DataFrame, goals: pd.DataFrame, area_name: str, period
                            plt.Line2D([], [], color=OTHER_COLOUR, linestyle="--", label="Trend mit Intervall"),
                            plt.Line2D([], [], color=CITY_COLOUR, marker="*", linestyle="none", markersize=9,
                                       label="Zielwert im Zieljahr")],
-                  loc="outside lower center", ncol=3, fontsize=7.5)
+                  loc="lower center", ncol=3, fontsize=7.5)
     shown = goals[goals["status"].map(lambda s: isinstance(s, str))]
     counts = shown["status"].value_counts()
     parts = [f"{n} {s}" for s, n in counts.items()]
