@@ -9,7 +9,9 @@ import re
 import pytest
 from conftest import PARAMETERS
 
-INTERNAL = re.compile(r"parameters/|\.ya?ml\b|veedel (?:template|plan-vorlage|run|import)|plaene/")
+INTERNAL = re.compile(r"parameters/|\.ya?ml\b|veedel (?:template|plan-vorlage|run|import)|plaene/|dokumentation/|"
+                      r"qualitative/|\.(?:md|xlsx)\b|Datenordner|<!--")
+"""What only staff need: parameter files, commands, folders of the data, editing comments of the findings files."""
 
 
 def _visible_text(page: str) -> str:
@@ -28,6 +30,33 @@ def test_the_jahresbericht_and_plan_texts_name_no_parameter_file(demo):
     texts += [b.note for b in report.controlling() if isinstance(b, TableBlock)]
     texts += [b.markdown for b in plan_blocks.no_plan("Kalk")]
     assert texts and not [t for t in texts if INTERNAL.search(t)]
+
+
+def test_missing_inputs_and_the_findings_files_comments_stay_out_of_the_report(demo, tmp_path):
+    """Without documentation or a findings file a report says only what is missing (the how is in the notebooks'
+    editing notes); the editing comments of a findings file (<!-- ... -->) are not printed as text."""
+    import shutil
+
+    from veedel_lib.render.blocks import TextBlock
+    from veedel_lib.render.markup import markdown_html
+    from veedel_lib.reports import kernprozess_blocks
+    from veedel_lib.reports.sozialraumgebietsanalyse import AreaAnalysis
+
+    parameters = tmp_path / "parameters"
+    shutil.copytree(PARAMETERS, parameters)
+    (parameters / "qualitative" / "kalk.md").write_text(
+        "# Qualitative Befunde: Kalk\n\n<!-- Bitte keine Namen eintragen.\n     Datei qualitative/kalk.md -->\n\n"
+        "## Fachgespräche\n\nDer Spielplatz am Markt wird gut angenommen.\n", encoding="utf-8")
+    (parameters / "qualitative" / "bilderstoeckchen.md").unlink()
+    kalk = AreaAnalysis.open("kalk", dataset=demo, parameters_dir=parameters).qualitative()
+    missing = AreaAnalysis.open("bilderstoeckchen", dataset=demo, parameters_dir=parameters).qualitative()
+    documentation = kernprozess_blocks.missing_documentation("Kalk") + kernprozess_blocks.missing_documentation()
+    shown = {name: [markdown_html(b.markdown) for b in blocks if isinstance(b, TextBlock)]
+             for name, blocks in (("kalk", kalk), ("missing", missing), ("documentation", documentation))}
+    assert not {name: texts for name, texts in shown.items() if any(INTERNAL.search(html.unescape(t)) for t in texts)}
+    assert "Spielplatz am Markt" in shown["kalk"][0] and "Bitte keine Namen" not in shown["kalk"][0]
+    assert missing[0].markdown == "Für Bilderstöckchen sind noch keine qualitativen Befunde hinterlegt."
+    assert documentation[0].markdown == "Eine Dokumentation der Kernprozesse liegt für Kalk noch nicht vor."
 
 
 @pytest.mark.slow

@@ -270,9 +270,9 @@ class ReportContent:
             if chosen is None and single and area.valid_from is None and area.valid_to is None:
                 return ""
             text = area.period
-            return text + (f" (Zuschnitt des Jahres {chosen}, run.yml)" if chosen is not None else "")
+            return text + (f" (Zuschnitt des Jahres {chosen})" if chosen is not None else "")
         if chosen is not None:
-            return f"die im Jahr {chosen} gültigen (run.yml)"
+            return f"die im Jahr {chosen} gültigen"
         return "der aktuelle je Gebiet" if self.ds.areas.has_versions else ""
 
     def definition_changes(self, first: int, last: int, area_ids: list[str] | None = None) -> list[str]:

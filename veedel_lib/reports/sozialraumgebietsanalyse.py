@@ -7,6 +7,7 @@ benchmark's floor and the tests do exactly that).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -271,9 +272,9 @@ class AreaAnalysis(ReportContent):
         folder = Path(notes_dir) if notes_dir else self.parameters / "qualitative"
         path = folder / f"{self.area_id}.md"
         if not path.exists():
-            return [TextBlock(f"Für {self.area.name} sind noch keine qualitativen Befunde hinterlegt "
-                              f"(Datei `qualitative/{self.area_id}.md` im Ordner parameters).")]
-        return [TextBlock(_demote_headings(path.read_text(encoding="utf-8")))]
+            # where the findings go (qualitative/<area>.md) is said in the notebook's editing note
+            return [TextBlock(f"Für {self.area.name} sind noch keine qualitativen Befunde hinterlegt.")]
+        return [TextBlock(_demote_headings(_without_comments(path.read_text(encoding="utf-8"))))]
 
     def method_notes(self) -> list[Block]:
         """Sources and how to read the figures."""
@@ -309,6 +310,15 @@ class AreaAnalysis(ReportContent):
                 f"gemessenen Wert. Beruht ein Wert auf so wenigen Fällen, dass sein Variationskoeffizient "
                 f"(1/√Fälle) über {fmt.number(smoothing.cv_threshold, 2)} liegt, ist er in der Karte gepunktet "
                 "schraffiert. Die Werte der Sozialraumgebiete selbst sind nie geglättet.")
+
+
+_COMMENT = re.compile(r"<!--.*?-->[ \t]*\n?", re.S)
+
+
+def _without_comments(markdown: str) -> str:
+    """The findings without their HTML comments: notes for the people who fill in the file (Markdown is rendered
+    without raw HTML, so a comment would otherwise be printed as text in the report)."""
+    return _COMMENT.sub("", markdown)
 
 
 def _demote_headings(markdown: str) -> str:
