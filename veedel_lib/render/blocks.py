@@ -52,6 +52,7 @@ class TableBlock:
     frame: pd.DataFrame
     columns: list[Col]
     note: str = ""
+    """Plain text under the table; a blank line separates notes (each its own paragraph)."""
     total_row: str | None = None
     """Label (in the first column) of a row that sums all other rows, for secondary suppression."""
     total_columns: dict[str, list[str]] = field(default_factory=dict)

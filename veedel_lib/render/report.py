@@ -94,7 +94,7 @@ def table_html(protected: Protected, columns: list[Col], caption: str, note: str
             scope = ' scope="row"' if position == 0 else ""
             cells.append(f"<{tag}{scope}{css}>{text}</{tag}>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    notes = [note] if note else []
+    notes = [part for part in note.split("\n\n") if part.strip()]  # a blank line starts a note of its own
     if protected.any_hidden:
         notes.append(SUPPRESSED_NOTE)
     id_attr = f' id="{escape(table_id)}"' if table_id else ""

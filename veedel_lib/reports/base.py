@@ -208,19 +208,6 @@ class ReportContent:
             return [self.ds.catalogue.indicator(i) for i in self.settings.key_indicators]
         return self.ds.catalogue.rated()
 
-    def missing_rows(self, indicator: Indicator, year: int, unit_ids: list[str] | None = None) -> str:
-        """Why a figure of ``indicator`` cannot be computed for ``year``: the missing rows of the data that touch
-        it (German, at most three named), or "" when the data have none (then a count is suppressed at source).
-
-        ``unit_ids`` are the units of the figure (an area's); None means the whole city.
-        """
-        gaps = self.ds.gaps_for(unit_ids, indicator.numerator + indicator.denominator, year)
-        if not gaps:
-            return ""
-        named = "; ".join(g.reason for g in gaps[:3])
-        more = f" und {len(gaps) - 3} weitere Lücken" if len(gaps) > 3 else ""
-        return f"es fehlen Zeilen in den Daten: {named}{more}"
-
     def memo(self, name: str, compute: Callable[[], T], *key: Hashable) -> T:
         """``compute()`` once per dataset for this report, place, years, parameter files and ``key``."""
         basis = self.basis
