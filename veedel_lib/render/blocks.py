@@ -95,6 +95,9 @@ class ReportTitle:
     """Which definition (Gebietszuschnitt) of the area(s) the report uses: "gültig ab 2022"."""
     district_level: str = "Stadtbezirk"
     """The name of the city's highest level (from ``raumbezug.yml``), the label of ``stadtbezirk``."""
+    hyphenation: tuple[str, ...] = ()
+    """Words with their break points ("Mindest|sicherungs|quote", ``hyphenation`` of the catalogue) for the report's
+    table headers (see :mod:`veedel_lib.render.hyphenation`); not shown in the title."""
 
     def facts(self) -> list[tuple[str, str]]:
         """The facts under the heading, as (label, value) pairs with a value."""

@@ -239,7 +239,8 @@ class ReportContent:
                      "definition": self.definition_text()}
         place["district_level"] = top.name
         return ReportTitle(report=self.report, year=self.year, date=fmt.date(_dt.date.today()),
-                           data_status=self.data_status(), notebook=self.notebook, toc=self.toc, **place)
+                           data_status=self.data_status(), notebook=self.notebook, toc=self.toc,
+                           hyphenation=tuple(self.ds.catalogue.hyphenation), **place)
 
     def data_status(self) -> str:
         return data_status(self.ds, self.year, self.baseline_year if self.needs_baseline else None)
