@@ -154,3 +154,18 @@ def test_a_table_without_a_reason_for_its_dashes_is_found():
              '<tr><th scope="row">B</th><td class="num">–</td><td class="num">–</td></tr></tbody></table>'
              '<p class="table-note">– = kein Wert. A: nicht in den Daten.</p>')
     assert unexplained_dashes(table) == ["Zeile B", "Spalte Kalk"]
+
+
+@pytest.mark.slow
+def test_no_table_of_a_run_shows_dashes_without_their_reason(demo_run):
+    """Every printed table of every report of the demo run (the figures' data tables are not printed)."""
+    import re
+
+    found, count = {}, 0
+    for page in sorted((demo_run / "reports").rglob("*.html")):
+        text = re.sub(r"<details.*?</details>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        for table in re.findall(r'<div[^>]*class="vtable-wrap"[^>]*>.*?</table>.*?</div>', text, re.S):
+            count += 1
+            if problems := unexplained_dashes(table):
+                found[page.relative_to(demo_run).as_posix()] = problems
+    assert count >= 50 and found == {}
