@@ -157,3 +157,13 @@ def test_the_evaluation_states_each_estimate_once(demo):
     assert not re.search(r"\d,\d|Prozentpunkt|Pp\.|‰-Pkt", without_factor), without_factor
     attainment = next(b.markdown for b in evaluation.goal_attainment() if isinstance(b, TextBlock))
     assert "am stärksten bei" in attainment and "% des Abstands" not in attainment
+
+
+def test_the_bezirksbericht_names_the_areas_that_went_against_the_city_without_their_changes(demo):
+    from veedel_lib.render.blocks import TextBlock
+    from veedel_lib.reports.bezirksbericht import BezirkReport
+
+    blocks = BezirkReport.open("8", dataset=demo, parameters_dir=PARAMETERS).development()
+    summary = [b.markdown for b in blocks if isinstance(b, TextBlock)][-1]
+    assert summary.startswith("Gegenläufig zur Gesamtstadt entwickelt haben sich (Werte in Tabelle „Entwicklung ")
+    assert "- **" in summary and not re.search(r"\d,\d|Pp\.|‰-Pkt", summary), summary

@@ -292,8 +292,9 @@ class BezirkReport(ReportContent):
             moved = [place for place, change in rows["change"].items() if place in [a.name for a in self.areas()]
                      and pd.notna(change) and np.sign(change) != np.sign(city)]
             if moved:
-                lines.append(f"- **{indicator.name}:** {fmt.join(moved)} entgegen der Gesamtstadt")
-        summary = (f"Gegenläufig zur Gesamtstadt entwickelt (Werte in Tabelle „{caption}“):\n\n" + "\n".join(lines)
+                lines.append(f"- **{indicator.name}:** {fmt.join(moved)}.")
+        summary = (f"Gegenläufig zur Gesamtstadt entwickelt haben sich (Werte in Tabelle „{caption}“):\n\n"
+                   + "\n".join(lines)
                    if lines else
                    f"Alle Gebiete des Bezirks haben sich in der Richtung der Gesamtstadt entwickelt (Werte in Tabelle "
                    f"„{caption}“).")
