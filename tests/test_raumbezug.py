@@ -122,7 +122,7 @@ def test_run_parameter_chooses_the_former_definition_for_all_years(demo, tmp_pat
     report = AreaAnalysis.open("muelheim-nord-keupstrasse", dataset=demo, parameters_dir=parameters)
     assert report.area.name == "Mülheim-Nord/Keupstraße"
     assert "90801" not in report.ds.unit_ids(report.area_id)
-    assert dict(report.title().facts())["Gebietszuschnitt"] == "gültig bis 2021 (Zuschnitt des Jahres 2021, run.yml)"
+    assert dict(report.title().facts())["Gebietszuschnitt"] == "gültig bis 2021 (Zuschnitt des Jahres 2021)"
     assert "alle Jahre mit dem Zuschnitt „Mülheim-Nord/Keupstraße“ (gültig bis 2021)" in report.trends()[-1].markdown
 
 

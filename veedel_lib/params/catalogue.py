@@ -134,6 +134,24 @@ class Catalogue(BaseModel):
     variables: list[Variable]
     indicators: list[Indicator]
     programme_figures: list[ProgrammeFigure] = []
+    hyphenation: list[str] = []
+    """Long words of indicator labels and area names with their break points, each marked "|"
+    ("Mindest|sicherungs|quote"): where a table header may wrap, with a hyphen shown (see
+    :mod:`veedel_lib.render.hyphenation`)."""
+
+    @field_validator("hyphenation")
+    @classmethod
+    def _marked_words(cls, value: list[str]) -> list[str]:
+        for word in value:
+            if ("|" not in word or word.startswith("|") or word.endswith("|") or "||" in word
+                    or any(c.isspace() for c in word)):
+                raise ValueError(f"Trennstellen: „{word}“ ist kein Wort mit Trennstellen (ein Wort ohne Leerzeichen, "
+                                 "jede Trennstelle als | zwischen zwei Buchstaben, z. B. Mindest|sicherungs|quote)")
+        plain = [w.replace("|", "") for w in value]
+        doubles = sorted({w for w in plain if plain.count(w) > 1})
+        if doubles:
+            raise ValueError(f"Trennstellen: {', '.join(doubles)} mehrfach angegeben")
+        return value
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Catalogue":

@@ -253,28 +253,46 @@ NEARLY_BLANK = 0.08
 section (the rule of the issue: a section's last page may be short)."""
 
 _BROKEN_HEADERS_JS = r"""() => {
-  // a header is broken inside a word when one piece of a word (between spaces, hyphens, slashes and soft
-  // hyphens, where a line may break) lies on more than one line
+  // A header is broken inside a word when a word (between spaces, hyphens and slashes, where a line may break) goes
+  // on on the next line anywhere but right after a soft hyphen that is shown as a hyphen. A soft hyphen at the end of
+  // a line is drawn as a hyphen glyph, so its range has a box of some width; one that is not shown has none. The
+  // header's text is read across its text nodes (a <wbr> splits them).
+  const boxes = (node, i) => {
+    const range = document.createRange();
+    range.setStart(node, i);
+    range.setEnd(node, i + 1);
+    return [...range.getClientRects()].filter(r => r.width > 0);
+  };
   const broken = [];
   for (const th of document.querySelectorAll('th')) {
+    const chars = [];
     const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
-    let node, found = null;
-    while (!found && (node = walker.nextNode())) {
-      const text = node.textContent;
-      const re = /[^\s\-\/\u00ad\u2011]+/g;
-      let m;
-      while ((m = re.exec(text))) {
-        const range = document.createRange();
-        range.setStart(node, m.index);
-        range.setEnd(node, m.index + m[0].length);
-        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-        if (tops.size > 1) { found = m[0]; break; }
+    let node;
+    while ((node = walker.nextNode())) {
+      for (let i = 0; i < node.textContent.length; i++) chars.push([node, i, node.textContent[i]]);
+    }
+    const text = chars.map(c => c[2]).join('');
+    const re = /[^\s\-\/‑]+/g;
+    let m, found = null;
+    while (!found && (m = re.exec(text))) {
+      let previous = null;
+      for (let k = m.index; k < m.index + m[0].length; k++) {
+        if (text[k] === '­') continue;
+        const shown = boxes(chars[k][0], chars[k][1]);
+        if (!shown.length) continue;
+        const line = Math.round(shown[shown.length - 1].top);
+        const atShownHyphen = k > m.index && text[k - 1] === '­' && boxes(chars[k - 1][0], chars[k - 1][1]).length;
+        if (previous !== null && line !== previous && !atShownHyphen) {
+          found = m[0].replace(/­/g, '');
+          break;
+        }
+        previous = line;
       }
     }
     if (found) {
       const table = th.closest('table');
       const caption = table && table.querySelector('caption') ? table.querySelector('caption').textContent.trim() : '';
-      broken.push(`${caption.slice(0, 60)}: „${th.textContent.trim()}“ (${found})`);
+      broken.push(`${caption.slice(0, 60)}: „${th.textContent.replace(/­/g, '').trim()}“ (${found})`);
     }
   }
   return broken;
@@ -348,7 +366,8 @@ def empty_pages(pdf_file: Path, headings: list[str]) -> list[str]:
 def layout_problems(reports: list[tuple[Path, Path]]) -> dict[str, list[str]]:
     """What a reader would find in each report (HTML with its PDF), as German descriptions (empty: none).
 
-    Checks: no table header breaks inside a word at :data:`SCREEN_WIDTH_PX`; no figure (its legend is part of
+    Checks: no table header breaks inside a word at :data:`SCREEN_WIDTH_PX` or in the printed layout, except at a
+    soft hyphen shown as a hyphen; no figure (its legend is part of
     the image) taller than the printed text area or allowed to break across pages; no page of the PDF more than
     two thirds empty except where a section ends, and none nearly blank.
     """
@@ -364,6 +383,7 @@ def layout_problems(reports: list[tuple[Path, Path]]) -> dict[str, list[str]]:
                         for h in screen.evaluate(_BROKEN_HEADERS_JS)]
             headings = screen.evaluate(_HEADINGS_JS)
             printed.goto(uri, wait_until="load")
+            problems += [f"Kopfzeile im Druck im Wort umbrochen: {h}" for h in printed.evaluate(_BROKEN_HEADERS_JS)]
             problems += [f"Abbildung kann über eine Seite hinaus umbrechen: {f}"
                          for f in printed.evaluate(_TALL_FIGURES_JS, PRINT_HEIGHT_PX)]
             if pdf_file is not None and Path(pdf_file).exists():

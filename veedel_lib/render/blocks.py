@@ -52,6 +52,7 @@ class TableBlock:
     frame: pd.DataFrame
     columns: list[Col]
     note: str = ""
+    """Plain text under the table; a blank line separates notes (each its own paragraph)."""
     total_row: str | None = None
     """Label (in the first column) of a row that sums all other rows, for secondary suppression."""
     total_columns: dict[str, list[str]] = field(default_factory=dict)
@@ -94,6 +95,9 @@ class ReportTitle:
     """Which definition (Gebietszuschnitt) of the area(s) the report uses: "gültig ab 2022"."""
     district_level: str = "Stadtbezirk"
     """The name of the city's highest level (from ``raumbezug.yml``), the label of ``stadtbezirk``."""
+    hyphenation: tuple[str, ...] = ()
+    """Words with their break points ("Mindest|sicherungs|quote", ``hyphenation`` of the catalogue) for the report's
+    table headers (see :mod:`veedel_lib.render.hyphenation`); not shown in the title."""
 
     def facts(self) -> list[tuple[str, str]]:
         """The facts under the heading, as (label, value) pairs with a value."""

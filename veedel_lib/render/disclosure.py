@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .blocks import Col
+from .hyphenation import strip
 
 
 @dataclass
@@ -200,5 +201,5 @@ def leaks(original: pd.DataFrame, protected: Protected, columns: list[Col]) -> l
         if not column.show or column.key not in original.columns:
             continue
         exposed = protected.hidden[column.key].to_numpy() & original[column.key].notna().to_numpy()
-        found += [f"Zeile {i + 1}, {column.header}" for i in np.flatnonzero(exposed)]
+        found += [f"Zeile {i + 1}, {strip(column.header)}" for i in np.flatnonzero(exposed)]
     return found

@@ -20,6 +20,8 @@ from ..files import atomic_path
 from . import formatting as fmt
 from .blocks import Block, ChartBlock, Col, ReportTitle, TableBlock, TextBlock
 from .disclosure import Protected, leaks, protect
+from .hyphenation import hyphenate
+from .hyphenation import words as hyphenation_words
 from .markup import escape, markdown_html
 
 SUPPRESSED_MARK = "•"
@@ -76,11 +78,16 @@ def _breakable(value: str) -> str:
 
 
 def table_html(protected: Protected, columns: list[Col], caption: str, note: str = "",
-               table_id: str | None = None) -> str:
-    """An accessible HTML table: caption, column headers with scope, the first column as row headers."""
+               table_id: str | None = None, hyphenation: dict[str, str] | None = None) -> str:
+    """An accessible HTML table: caption, column headers with scope, the first column as row headers.
+
+    Column headers get soft hyphens in the long words they contain (the report's own header words and
+    ``hyphenation``, see :mod:`.hyphenation`), so that a narrow column wraps them only there. Row headers and cells
+    keep plain words (they are what a reader searches for; the first column is wide enough).
+    """
     frame, hidden = protected.frame, protected.hidden
     shown = [c for c in columns if c.key in frame.columns and c.show]
-    head = "".join(f'<th scope="col">{_breakable(c.header)}</th>' for c in shown)
+    head = "".join(f'<th scope="col">{_breakable(hyphenate(c.header, hyphenation))}</th>' for c in shown)
     body = []
     for index, row in frame.iterrows():
         cells = []
@@ -94,7 +101,7 @@ def table_html(protected: Protected, columns: list[Col], caption: str, note: str
             scope = ' scope="row"' if position == 0 else ""
             cells.append(f"<{tag}{scope}{css}>{text}</{tag}>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    notes = [note] if note else []
+    notes = [part for part in note.split("\n\n") if part.strip()]  # a blank line starts a note of its own
     if protected.any_hidden:
         notes.append(SUPPRESSED_NOTE)
     id_attr = f' id="{escape(table_id)}"' if table_id else ""
@@ -138,7 +145,7 @@ def title_html(title: ReportTitle) -> str:
 
 def title_metadata(title: ReportTitle) -> dict[str, str]:
     """The title as output metadata (text values), read back by the HTML export for page title and contents."""
-    return {key: str(value) for key, value in asdict(title).items()}
+    return {key: str(value) for key, value in asdict(title).items() if key != "hyphenation"}
 
 
 class Report:
@@ -150,6 +157,8 @@ class Report:
             self.tables_dir.mkdir(parents=True, exist_ok=True)
         self.figure_count = 0
         self.table_count = 0
+        self.hyphenation: dict[str, str] = {}
+        """Words with soft hyphens for table headers, from the title (the catalogue's ``hyphenation``)."""
 
     # -------------------------------------------------------------- output
     def _display_html(self, markup: str) -> None:
@@ -168,6 +177,7 @@ class Report:
         """The report's title block; its data also travels in the output metadata for the HTML title page."""
         from IPython.display import HTML, display
 
+        self.hyphenation = hyphenation_words(title.hyphenation)
         display(HTML(title_html(title)), metadata={"veedel": {"title": title_metadata(title)}})
 
     def table(self, block: TableBlock) -> Protected:
@@ -175,7 +185,7 @@ class Report:
         protected = protect(block.frame, block.columns, block.total_row, block.total_columns)
         self.table_count += 1
         self._display_html(table_html(protected, block.columns, block.caption, block.note,
-                                      f"tabelle-{_slug(block.name)}"))
+                                      f"tabelle-{_slug(block.name)}", self.hyphenation))
         self._write(block.name, public_data(protected, block.columns))
         return protected
 
@@ -193,7 +203,8 @@ class Report:
         self.figure_count += 1
         number = self.figure_count
         encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        data_table = table_html(protected, columns, f"Daten zu Abbildung {number}: {chart.caption}")
+        data_table = table_html(protected, columns, f"Daten zu Abbildung {number}: {chart.caption}",
+                                hyphenation=self.hyphenation)
         markup = (
             f'<figure class="chart" id="abbildung-{number}">'
             f'<img src="data:image/svg+xml;base64,{encoded}" alt="{escape(chart.alt)}" />'

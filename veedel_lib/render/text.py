@@ -56,60 +56,60 @@ def profile_sentences(area_name: str, stadtbezirk: str, stadtteile_whole: list[s
                     f"{whole_city} ({fmt.integer(city_population)}).")
 
 
-def comparison_sentence(row: pd.Series, area_name: str, level: float = 0.95) -> str:
-    """One line on one indicator: the area's value with interval (at ``level``), the distance to the city, the verdict."""
-    if not np.isfinite(row["area_value"]):
-        return missing_sentence([row["label"]], area_name)
-    value = fmt.rate(row["area_value"], row["unit"])
-    interval = (f"{fmt.number(level * 100, 0)}-%-Konfidenzintervall {fmt.rate(row['area_ci_low'], row['unit'])} bis "
-                f"{fmt.rate(row['area_ci_high'], row['unit'])}")
-    if not np.isfinite(row["city_value"]):
-        return (f"**{row['label']}:** {value} ({interval}). Ein Vergleich mit der Gesamtstadt ist nicht möglich, "
-                "weil der städtische Wert nicht vollständig vorliegt (fehlende oder an der Quelle "
-                "geheim gehaltene Werte einzelner Einheiten).")
-    city = fmt.rate(row["city_value"], row["unit"])
-    distance = fmt.points(abs(row["difference"]), row["unit"]).lstrip("+±")
-    position = "über" if row["difference"] > 0 else "unter"
-    verdict = row["assessment"]
-    if verdict == "kein deutlicher Unterschied":
-        return (f"**{row['label']}:** {value} ({interval}); kein deutlicher Unterschied zur Gesamtstadt "
-                f"({city}).")
-    text = f"**{row['label']}:** {value} ({interval}), {distance} {position} der Gesamtstadt ({city})"
-    if verdict in ("ungünstiger", "günstiger"):
-        text += f", also {verdict} als in der Stadt insgesamt"
-    return text + "."
-
-
-def missing_sentence(labels: list[str], area_name: str) -> str:
-    """One sentence naming every indicator without a (publishable) value, instead of one line each."""
-    if not labels:
-        return ""
-    if len(labels) == 1:
-        return f"**{labels[0]}:** Für {area_name} liegen keine (veröffentlichbaren) Daten vor."
-    return (f"**Ohne Werte:** Für {fmt.join(labels)} liegen für {area_name} keine (veröffentlichbaren) "
-            f"Daten vor.")
-
-
 def sources_sentence(sources: list[str]) -> str:
     """The data sources as one list: entries naming several sources ("A; B") are split, duplicates dropped."""
     names = sorted({part.strip() for source in sources for part in str(source).split(";") if part.strip()})
     return "; ".join(names)
 
 
-def comparison_summary(comparison: pd.DataFrame, area_name: str, year: int) -> str:
-    """A short paragraph: on how many indicators the area is worse or better than the city."""
-    rated = comparison[(comparison["direction"] != "neutral") & comparison["p_value"].notna()]
-    worse = rated[rated["assessment"] == "ungünstiger"]
-    better = rated[rated["assessment"] == "günstiger"]
-    text = (f"{year} ist die Lage in {area_name} bei {len(worse)} von {len(rated)} wertenden Indikatoren mit Vergleichswerten "
-            f"deutlich ungünstiger als in der Gesamtstadt")
-    text += f" und bei {len(better)} günstiger." if len(better) else "."
-    if len(worse):
-        top = worse.sort_values("worse_ratio", ascending=False).iloc[0]
-        text += (f" Am größten ist der Abstand bei {top['label']}: {fmt.rate(top['area_value'], top['unit'])} "
-                 f"gegenüber {fmt.rate(top['city_value'], top['unit'])} in der Stadt, das "
-                 f"{fmt.number(top['worse_ratio'], 1)}-Fache.")
-    return text
+def comparison_summary(comparison: pd.DataFrame, area_name: str, year: int, table: str) -> str:
+    """A short paragraph on the rated indicators: on how many the area is clearly (statistically significantly)
+    worse or better than the city, and which ones, without their values: those stand once, in the table captioned
+    ``table``, which the paragraph points to.
+
+    ``comparison`` is the published comparison (:func:`~veedel_lib.render.disclosure.public_comparison`): an
+    indicator whose value is withheld has no verdict there, so it is counted as not comparable and never named with
+    a verdict.
+    """
+    rated = comparison[comparison["direction"] != "neutral"]
+    judged = rated[rated["assessment"].isin(JUDGED)]
+    worse = judged[judged["assessment"] == "ungünstiger"].sort_values("worse_ratio", ascending=False)
+    better = judged[judged["assessment"] == "günstiger"]
+    even = len(judged) - len(worse) - len(better)
+    where = f"Tabelle „{table}“"
+    if judged.empty:
+        return (f"{year} lässt sich {area_name} bei keinem der {len(rated)} wertenden Indikatoren mit der "
+                f"Gesamtstadt vergleichen; die Anmerkungen unter {where} sagen, warum.")
+    text = (f"{year} liegt {area_name} bei {len(worse)} von {len(judged)} wertenden Indikatoren mit Vergleichswert "
+            "deutlich ungünstiger als die Gesamtstadt")
+    labels = list(worse["label"])
+    if len(labels) == 1:
+        text += f" ({labels[0]})"
+    elif labels:
+        text += f", am stärksten bei {labels[0]}, außerdem bei {fmt.join(labels[1:])}"
+    if len(better):
+        text += f"; bei {len(better)} liegt es günstiger ({fmt.join(better['label'])})"
+    text += "."
+    if even:
+        text += (" Bei keinem ist ein deutlicher Unterschied zu erkennen." if even == len(judged) else
+                 f" Bei {'einem' if even == 1 else f'den übrigen {even}'} ist kein deutlicher Unterschied zu erkennen.")
+    others = len(rated) - len(judged)
+    if others:
+        text += (f" Für {'einen weiteren Indikator' if others == 1 else f'{others} weitere Indikatoren'} ist kein "
+                 f"Vergleich möglich (Anmerkungen unter der Tabelle).")
+    return text + f" Die Werte nennt {where}."
+
+
+JUDGED = ("ungünstiger", "günstiger", "kein deutlicher Unterschied")
+"""The verdicts of a rated indicator compared with the city (see :func:`veedel_lib.analysis.comparison.assess`)."""
+
+
+def missing_values_note(groups: dict[str, list[str]]) -> str:
+    """The note that explains a table's dashes: for each reason the figures it concerns, in order
+    ("– = kein Wert. Arbeitslosenanteil: für 2012 nicht in den Daten enthalten (Arbeitslose nur für 2011).")."""
+    if not groups:
+        return ""
+    return f"{fmt.MISSING} = kein Wert. " + " ".join(f"{fmt.join(labels)}: {reason}." for reason, labels in groups.items())
 
 
 def trend_sentence(row: pd.Series, area_name: str) -> str:
@@ -137,23 +137,38 @@ def trend_sentence(row: pd.Series, area_name: str) -> str:
     return text
 
 
-def need_sentences(needs: pd.DataFrame, area_name: str) -> str:
-    """The Handlungsbedarfe as a list, or a sentence saying there are none by the configured rule."""
+def need_sentences(needs: pd.DataFrame, area_name: str, table: str = "") -> str:
+    """The Handlungsbedarfe by name and degree ("deutlich erhöht", "erhöht"), strongest first, or a sentence saying
+    there are none by the configured rule. The values are not repeated: with ``table`` (the caption of the table
+    that holds them) the text points to it."""
     if needs.empty:
         return (f"Nach der festgelegten Regel ergibt sich aus den Indikatoren für {area_name} kein "
                 f"statistischer Handlungsbedarf. Die qualitativen Befunde unten können dennoch Bedarfe zeigen.")
     lines = []
-    for _, row in needs.iterrows():
-        lines.append(f"- **{row['label']}** ({row['lebenslage']}): Handlungsbedarf {row['need']} – "
-                     f"{fmt.rate(row['area_value'], row['unit'])} gegenüber {fmt.rate(row['city_value'], row['unit'])} "
-                     f"in der Gesamtstadt, das {fmt.number(row['worse_ratio'], 1)}-Fache.")
-    return "\n".join(lines)
+    for level, heading in (("deutlich erhöht", "Deutlich erhöhter Handlungsbedarf"),
+                           ("erhöht", "Erhöhter Handlungsbedarf")):
+        rows = needs[needs["need"] == level]
+        if len(rows):
+            by_lebenslage: dict[str, list[str]] = {}
+            for row in rows.itertuples():
+                by_lebenslage.setdefault(row.lebenslage, []).append(row.label)
+            lines.append(f"- **{heading}:** " + "; ".join(f"{fmt.join(labels)} ({lebenslage})"
+                                                           for lebenslage, labels in by_lebenslage.items()))
+    text = "\n".join(lines)
+    if table:
+        text += f"\n\nDie Werte des Gebiets und der Gesamtstadt zu diesen Indikatoren stehen in Tabelle „{table}“."
+    return text
 
 
 def evaluation_reading(row: pd.Series, area_name: str, baseline_year: int, level: float = 0.95,
                        withheld: bool = False) -> str:
     """A plain-German reading of one evaluation effect (a row of ``analysis.evaluation.evaluate``, as published:
-    ``withheld`` when disclosure control hides its numbers) that says what the data show and no more."""
+    ``withheld`` when disclosure control hides its numbers) that says what the data show and no more.
+
+    The estimate and its interval stand in the report's table; the reading says what they mean (gesichert or not,
+    favourable or not, the cautions) without repeating them. Only the count model's factor, which the table does
+    not show, is given with its interval.
+    """
     label = row["label"]
     if withheld:
         return (f"**{label}:** Die Zahlen von {area_name} sind zu klein, um das Ergebnis zu veröffentlichen "
@@ -161,26 +176,22 @@ def evaluation_reading(row: pd.Series, area_name: str, baseline_year: int, level
     if row.get("status") != "ok" or not np.isfinite(row.get("estimate", np.nan)):
         return (f"**{label}:** Mit den vorliegenden Daten nicht auswertbar (zu wenige Jahre vor oder nach "
                 f"{baseline_year} oder keine Daten für das Gebiet).")
-    unit = row["unit"]
-    size = fmt.points(abs(row["estimate"]), unit, short=False).lstrip("+±")
-    interval = (f"{int(round(100 * level))}-%-Intervall: {fmt.points(row['ci_low'], unit, short=True)} bis "
-                f"{fmt.points(row['ci_high'], unit, short=True)}")
+    interval = f"{int(round(100 * level))}-%-Intervall"
     direction = "stärker gestiegen" if row["estimate"] > 0 else "stärker gesunken"
     covers_zero = not (row["ci_low"] > 0 or row["ci_high"] < 0)
     if covers_zero:
-        difference = fmt.points(row["estimate"], unit, short=True)
-        text = (f"**{label}:** Seit {baseline_year} weicht die Entwicklung in {area_name} um {difference} von der "
-                f"übrigen Stadt ab ({interval}). Dieser Unterschied lässt sich nicht von Zufall unterscheiden; die "
-                "Daten zeigen also weder eine günstigere noch eine ungünstigere Entwicklung.")
+        text = (f"**{label}:** Seit {baseline_year} hat sich {area_name} nicht gesichert anders entwickelt als die "
+                f"übrige Stadt: Das {interval} schließt null ein, der Unterschied lässt sich also nicht von Zufall "
+                "unterscheiden; die Daten zeigen weder eine günstigere noch eine ungünstigere Entwicklung.")
     else:
         favourable = is_favourable(row["direction"], row["estimate"])
-        judgement = ("Das spricht für eine günstigere Entwicklung als in der übrigen Stadt" if favourable
-                     else "Das spricht für eine ungünstigere Entwicklung als in der übrigen Stadt")
+        judgement = ("Das spricht für eine günstigere Entwicklung als in der übrigen Stadt; ob sie" if favourable
+                     else "Das spricht für eine ungünstigere Entwicklung als in der übrigen Stadt; ob sie")
         if row["direction"] == "neutral":
-            judgement = "Der Unterschied ist gesichert; der Indikator wird nicht als günstig oder ungünstig bewertet"
-        text = (f"**{label}:** Seit {baseline_year} ist der Wert in {area_name} um {size} {direction} als in "
-                f"der übrigen Stadt ({interval}). {judgement}; ob sie auf das Programm zurückgeht, lässt sich "
-                "daraus allein nicht ableiten.")
+            judgement = "Der Indikator wird nicht als günstig oder ungünstig bewertet; ob der Unterschied"
+        text = (f"**{label}:** Seit {baseline_year} ist der Wert in {area_name} gesichert {direction} als in der "
+                f"übrigen Stadt (das {interval} schließt null aus). {judgement} auf das Programm zurückgeht, lässt "
+                "sich daraus allein nicht ableiten.")
     if np.isfinite(row.get("pre_trend_p", np.nan)) and row["pre_trend_p"] < 0.05:
         text += (" *Vorsicht:* Schon vor dem Basisjahr haben sich Gebiet und übrige Stadt unterschiedlich "
                  "entwickelt; die Schätzung kann diesen Trend fortschreiben.")

@@ -208,19 +208,6 @@ class ReportContent:
             return [self.ds.catalogue.indicator(i) for i in self.settings.key_indicators]
         return self.ds.catalogue.rated()
 
-    def missing_rows(self, indicator: Indicator, year: int, unit_ids: list[str] | None = None) -> str:
-        """Why a figure of ``indicator`` cannot be computed for ``year``: the missing rows of the data that touch
-        it (German, at most three named), or "" when the data have none (then a count is suppressed at source).
-
-        ``unit_ids`` are the units of the figure (an area's); None means the whole city.
-        """
-        gaps = self.ds.gaps_for(unit_ids, indicator.numerator + indicator.denominator, year)
-        if not gaps:
-            return ""
-        named = "; ".join(g.reason for g in gaps[:3])
-        more = f" und {len(gaps) - 3} weitere Lücken" if len(gaps) > 3 else ""
-        return f"es fehlen Zeilen in den Daten: {named}{more}"
-
     def memo(self, name: str, compute: Callable[[], T], *key: Hashable) -> T:
         """``compute()`` once per dataset for this report, place, years, parameter files and ``key``."""
         basis = self.basis
@@ -252,7 +239,8 @@ class ReportContent:
                      "definition": self.definition_text()}
         place["district_level"] = top.name
         return ReportTitle(report=self.report, year=self.year, date=fmt.date(_dt.date.today()),
-                           data_status=self.data_status(), notebook=self.notebook, toc=self.toc, **place)
+                           data_status=self.data_status(), notebook=self.notebook, toc=self.toc,
+                           hyphenation=tuple(self.ds.catalogue.hyphenation), **place)
 
     def data_status(self) -> str:
         return data_status(self.ds, self.year, self.baseline_year if self.needs_baseline else None)
@@ -270,9 +258,9 @@ class ReportContent:
             if chosen is None and single and area.valid_from is None and area.valid_to is None:
                 return ""
             text = area.period
-            return text + (f" (Zuschnitt des Jahres {chosen}, run.yml)" if chosen is not None else "")
+            return text + (f" (Zuschnitt des Jahres {chosen})" if chosen is not None else "")
         if chosen is not None:
-            return f"die im Jahr {chosen} gültigen (run.yml)"
+            return f"die im Jahr {chosen} gültigen"
         return "der aktuelle je Gebiet" if self.ds.areas.has_versions else ""
 
     def definition_changes(self, first: int, last: int, area_ids: list[str] | None = None) -> list[str]:

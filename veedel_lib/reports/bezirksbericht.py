@@ -19,13 +19,14 @@ from ..analysis.indicators import CITY, aggregate, area_groups, indicator_values
 from ..params.reference import STADTBEZIRKE, STADTTEILE
 from ..planning import Plans, load_plans
 from ..planning.monitoring import current_plans, monitor_goals, monitor_measures, status_date
-from ..render import figures, maps
+from ..render import figures, maps, text
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked, public_comparison
 from . import kernprozess_blocks as kpr
 from . import plan_blocks as pb
 from .base import ReportContent
+from .missing import Missing, missing_cases_note
 from .sozialindex import GUARD, SozialindexReport
 
 BEZIRK = "bezirk"
@@ -176,13 +177,17 @@ class BezirkReport(ReportContent):
             comparison = public_comparison(compare_with_city(self.ds, area.id, self.year, self.key_indicators(),
                                                              level=self.level, rule=self.settings.handlungsbedarf))
             rated = comparison[comparison["direction"] != "neutral"]
-            worse = rated.loc[rated["assessment"] == "ungünstiger", "label"].tolist()
-            better = rated.loc[rated["assessment"] == "günstiger", "label"].tolist()
-            unknown = int(rated["assessment"].isna().sum())
-            line = (f"- **{area.name}:** bei {len(worse)} von {len(rated)} Indikatoren ungünstiger als die "
-                    f"Gesamtstadt" + (f" ({fmt.join(worse)})" if 0 < len(worse) <= 3 else "")
+            judged = rated[rated["assessment"].isin(text.JUDGED)]
+            worse = judged.loc[judged["assessment"] == "ungünstiger", "label"].tolist()
+            better = judged.loc[judged["assessment"] == "günstiger", "label"].tolist()
+            unknown = int(rated["assessment"].isna().sum())  # withheld: no verdict may be published
+            missing = len(rated) - len(judged) - unknown
+            line = (f"- **{area.name}:** bei {len(worse)} von {len(judged)} Indikatoren mit Vergleichswert "
+                    f"ungünstiger als die Gesamtstadt" + (f" ({fmt.join(worse)})" if 0 < len(worse) <= 3 else "")
                     + (f", bei {len(better)} günstiger" if better else ""))
-            line += f"; {unknown} nicht veröffentlicht (Geheimhaltung)." if unknown else "."
+            others = [f"{unknown} nicht veröffentlicht (Geheimhaltung)"] if unknown else []
+            others += [f"{missing} ohne Wert (siehe Anmerkung zur Tabelle)"] if missing else []
+            line += f"; {', '.join(others)}." if others else "."
             lines.append(line)
         note = (f"Werte in % bzw. ‰ wie beim Indikator angegeben; die {self.level_text}-Konfidenzintervalle zeigt "
                 "Abbildung 2. Die Gebietswerte und die Abweichungen von der Stadt stehen in den "
@@ -195,9 +200,18 @@ class BezirkReport(ReportContent):
                     Col("ci_low", "KI unten", "rate", unit="unit", based_on=("numerator", "denominator")),
                     Col("ci_high", "KI oben", "rate", unit="unit", based_on=("numerator", "denominator"))]),
                 TableBlock("indikatoren", f"Schlüsselindikatoren {self.year}: Gebiete, Bezirk und Stadt", frame,
-                           columns, note=note),
+                           columns, note=note + self._missing_note(values)),
                 TextBlock("Gegenüber der Gesamtstadt (statistisch gesicherte Unterschiede, Werte in der Tabelle "
                           "oben):\n\n" + "\n".join(lines))]
+
+    def _missing_note(self, values: pd.DataFrame) -> str:
+        """Why values of the key indicators table show "–", as a paragraph of its own ("" when none does)."""
+        groups, names = self.groups(), self.place_names()
+        missing = values[values["value"].isna()]
+        cases = [Missing.of(self.ds.catalogue.indicator(row.indicator), self.year, names[row.group],
+                            None if row.group == CITY else groups[row.group]) for row in missing.itertuples()]
+        note = missing_cases_note(self.ds, cases, list(names.values()))
+        return f"\n\n{note}" if note else ""
 
     def sozialindex(self) -> list[Block]:
         """The areas and the Bezirk's Stadtteile in the Sozialindex (status and dynamics classes)."""
@@ -267,25 +281,35 @@ class BezirkReport(ReportContent):
                    Col("now", str(self.year), "rate", unit="unit", based_on=("n_now", "d_now")),
                    Col("change", "Veränderung", "points", unit="unit", based_on=counts)]
         public = masked(frame, columns)
+        caption = f"Entwicklung {start} bis {self.year}"
         lines = []
         for indicator in indicators:
             rows = public[public["label"] == indicator.name].set_index("place")
             city = rows.loc[names[CITY], "change"]
             if pd.isna(city):
                 continue
-            moved = [f"{place} ({fmt.points(change, indicator.unit, short=True)})"
-                     for place, change in rows["change"].items() if place in [a.name for a in self.areas()]
+            # the changes stand in the table; the text names where an area went the other way
+            moved = [place for place, change in rows["change"].items() if place in [a.name for a in self.areas()]
                      and pd.notna(change) and np.sign(change) != np.sign(city)]
             if moved:
-                lines.append(f"- **{indicator.name}:** entgegen der Stadt ({fmt.points(city, indicator.unit, short=True)}) "
-                             f"entwickelt in {fmt.join(moved)}.")
-        summary = ("Gegenläufig zur Gesamtstadt (Veränderung in Prozent- bzw. Promillepunkten, Werte in der Tabelle):"
-                   "\n\n" + "\n".join(lines)) if lines else \
-            "Alle Gebiete des Bezirks haben sich in der Richtung der Gesamtstadt entwickelt (Werte in der Tabelle)."
+                lines.append(f"- **{indicator.name}:** {fmt.join(moved)}.")
+        summary = (f"Gegenläufig zur Gesamtstadt entwickelt haben sich (Werte in Tabelle „{caption}“):\n\n"
+                   + "\n".join(lines)
+                   if lines else
+                   f"Alle Gebiete des Bezirks haben sich in der Richtung der Gesamtstadt entwickelt (Werte in Tabelle "
+                   f"„{caption}“).")
+        groups = self.groups()
+        by_name = {name: group for group, name in names.items()}
+        cases = [Missing.of(self.ds.catalogue.indicator(i.id), lacking, row.place,
+                            None if by_name[row.place] == CITY else groups[by_name[row.place]])
+                 for i in indicators for row in frame[frame["label"] == i.name].itertuples()
+                 if (lacking := [y for y, value in ((start, row.then), (self.year, row.now)) if pd.isna(value)])]
+        missing = missing_cases_note(self.ds, cases, list(names.values()))
         return [TextBlock(intro),
-                TableBlock("entwicklung", f"Entwicklung {start} bis {self.year}", frame, columns,
+                TableBlock("entwicklung", caption, frame, columns,
                            note="Veränderung in Prozent- bzw. Promillepunkten. Ob ein Gebiet sich im Vergleich zur "
-                                "übrigen Stadt gesichert anders entwickelt hat, prüft die Evaluation des Gebiets."),
+                                "übrigen Stadt gesichert anders entwickelt hat, prüft die Evaluation des Gebiets."
+                                + (f"\n\n{missing}" if missing else "")),
                 TextBlock(summary)]
 
     def evaluation_indicators(self):

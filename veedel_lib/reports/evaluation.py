@@ -26,6 +26,7 @@ from ..render.text import evaluation_reading
 from . import kernprozess_blocks as kpr
 from . import plan_blocks as pb
 from .base import ReportContent
+from .missing import Missing, missing_cases_note
 
 COUNTS = [Col("area_count_min", "kleinste Jahreszahl im Gebiet", "count", threshold="threshold", show=False),
           Col("area_denominator_min", "kleinste Bezugsgröße im Gebiet", "count", threshold="denominator_threshold",
@@ -110,8 +111,8 @@ class Evaluation(ReportContent):
         withheld = public["estimate"].isna() & self.table()["estimate"].notna()
         sentences = [evaluation_reading(row, self.area.name, self.baseline_year, self.level, withheld=hidden)
                      for (_, row), hidden in zip(public.iterrows(), withheld)]
-        table = TableBlock("evaluation", f"Entwicklung von {self.area.name} seit {self.baseline_year} im Vergleich "
-                                         "zur übrigen Stadt", self.table(), [
+        caption = f"Entwicklung von {self.area.name} seit {self.baseline_year} im Vergleich zur übrigen Stadt"
+        table = TableBlock("evaluation", caption, self.table(), [
             Col("label", "Indikator"), *COUNTS, *count_pair(*THEN), *count_pair(*NOW),
             Col("area_then", f"Gebiet {self.baseline_year}", "rate", unit="unit", based_on=THEN),
             Col("area_now", f"Gebiet {self.year}", "rate", unit="unit", based_on=NOW),
@@ -121,10 +122,13 @@ class Evaluation(ReportContent):
             Col("verdict", "Einordnung", based_on=COUNT_KEYS),
         ], note="Unterschied der Entwicklung: wie viel stärker (+) oder schwächer (–) sich der Wert des Gebiets seit "
                 "dem Basisjahr verändert hat als nach dem Verlauf der übrigen Stadt (ohne die anderen "
-                "Programmgebiete) zu erwarten war, in Prozentpunkten (Pp.) bzw. Promillepunkten.")
+                "Programmgebiete) zu erwarten war, in Prozentpunkten (Pp.) bzw. Promillepunkten."
+                + self._missing_note(self.gaps(), city=False))
         changes = self.definition_changes(self.ds.years[0], self.year)
         sentences += [f"> **Gebietszuschnitt:** {sentence}" for sentence in changes]
-        return [table, TextBlock("\n\n".join(sentences))]
+        # the numbers stand in the table; the readings say what they mean
+        intro = f"Was die Schätzungen in Tabelle „{caption}“ bedeuten:"
+        return [table, TextBlock("\n\n".join([intro, *sentences]))]
 
     @staticmethod
     def _verdict(row: pd.Series) -> str:
@@ -176,25 +180,43 @@ class Evaluation(ReportContent):
             Col("gap_closed", "Abstand geschlossen", "share", decimals=0, based_on=THEN + NOW),
         ]
         public = masked(gaps, columns)
+        caption = f"Abstand zur Gesamtstadt {self.baseline_year} und {self.year}"
         closing = public[np.isfinite(public["gap_closed"].astype(float))]
         if len(closing):
             best = closing.sort_values("gap_closed", ascending=False).iloc[0]
             narrowed = int((closing["gap_closed"] > 0).sum())
+            # the share closed stands in the table: the text names the indicator, not the number again
+            strongest = f"; am stärksten bei {best['label']}" if narrowed else ""
             text = (f"Bei {narrowed} von {len(closing)} Indikatoren, bei denen {self.area.name} {self.baseline_year} "
-                    f"ungünstiger lag als die Gesamtstadt, ist der Abstand bis {self.year} kleiner geworden; am "
-                    f"stärksten bei {best['label']} ({fmt.number(best['gap_closed'], 0)} % des Abstands "
-                    "geschlossen). Ein kleinerer Abstand allein belegt keine Wirkung des Programms; die Schätzung "
-                    "oben berücksichtigt den Verlauf der übrigen Stadt.")
+                    f"ungünstiger lag als die Gesamtstadt, ist der Abstand bis {self.year} kleiner geworden"
+                    f"{strongest} (Werte in Tabelle „{caption}“). Ein kleinerer Abstand allein belegt keine Wirkung "
+                    "des Programms; die Schätzung oben berücksichtigt den Verlauf der übrigen Stadt.")
         elif public["gap_then"].notna().any():
             text = f"{self.area.name} lag {self.baseline_year} bei keinem Indikator ungünstiger als die Gesamtstadt."
         else:
             text = (f"Für {self.area.name} sind die Zahlen zu klein, um die Abstände zur Gesamtstadt zu "
                     "veröffentlichen (Geheimhaltung).")
-        return [TextBlock(text), TableBlock("zielerreichung", f"Abstand zur Gesamtstadt {self.baseline_year} und "
-                                                              f"{self.year}", gaps, columns,
+        return [TextBlock(text), TableBlock("zielerreichung", caption, gaps, columns,
                                             note="Abstand geschlossen: Anteil des ungünstigen Abstands im Basisjahr, "
                                                  "der bis zum Berichtsjahr aufgeholt wurde (negativ: der Abstand ist "
-                                                 "gewachsen); nur wo das Gebiet im Basisjahr ungünstiger lag.")]
+                                                 "gewachsen); nur wo das Gebiet im Basisjahr ungünstiger lag."
+                                                 + self._missing_note(gaps))]
+
+    def _missing_note(self, gaps: pd.DataFrame, city: bool = True) -> str:
+        """Why values of the area (and with ``city`` of the city) at the baseline or now show "–", as a paragraph of
+        its own ("" when none does); ``gaps`` is :meth:`gaps`."""
+        units = self.ds.unit_ids(self.area_id)
+        places = [(self.area.name, units, "area")] + ([("Gesamtstadt", None, "city")] if city else [])
+        cases = []
+        for row in gaps.itertuples():
+            indicator = self.ds.catalogue.indicator(row.indicator)
+            for place, where, prefix in places:
+                lacking = [y for y, key in ((self.baseline_year, "then"), (self.year, "now"))
+                           if pd.isna(getattr(row, f"{prefix}_{key}"))]
+                if lacking:
+                    cases.append(Missing.of(indicator, lacking, place, where))
+        note = missing_cases_note(self.ds, cases, [p for p, _, _ in places])
+        return f"\n\n{note}" if note else ""
 
     def kernprozess_indicators(self) -> list[Block]:
         """The Kernprozessindikatoren of the area per documented year."""

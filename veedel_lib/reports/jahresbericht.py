@@ -31,6 +31,7 @@ from ..render.disclosure import masked
 from . import kernprozess_blocks as kpr
 from . import plan_blocks as pb
 from .base import ReportContent
+from .missing import Missing, missing_cases_note
 
 GUARD = "_differencing_guard"
 """Hidden helper column: 1 where the 15 areas' sum could give back a withheld area count (threshold 2 hides it)."""
@@ -155,13 +156,19 @@ class ProgrammeReport(ReportContent):
         chart = figures.area_heatmap(masked(frame, columns), indicators, self.year)
         blocks: list[Block] = [ChartBlock("gebiete_grafik", chart, columns)]
         # one table per Lebenslage, so that no table is too wide for a printed page
+        missing = values[values["value"].isna()]
         for number, (lebenslage, members) in enumerate(_by_lebenslage(indicators).items(), start=1):
             keys = {i.id for i in members}
             part = [columns[0]] + [c for c in columns[1:] if c.key in keys
                                    or c.key.removeprefix("n_") in keys or c.key.removeprefix("d_") in keys]
+            cases = [Missing.of(self.ds.catalogue.indicator(row.indicator), self.year, names[row.group],
+                                None if row.group == CITY else groups[row.group])
+                     for row in missing[missing["indicator"].isin(keys)].itertuples()]
+            note = missing_cases_note(self.ds, cases, list(names.values()))
             blocks.append(TableBlock(f"gebiete_im_vergleich_{number}",
                                      f"{lebenslage}: die 15 Sozialraumgebiete {self.year}", frame, part,
-                                     note="Gesamtstadt zum Vergleich in der letzten Zeile."))
+                                     note="Gesamtstadt zum Vergleich in der letzten Zeile."
+                                          + (f"\n\n{note}" if note else "")))
         return blocks + self._map(indicators)
 
     def _map(self, indicators) -> list[Block]:

@@ -32,9 +32,8 @@ TOTAL = "Alle Gebiete"
 def missing_documentation(area_name: str | None = None) -> list[Block]:
     """What the report says when no documentation was supplied."""
     where = f"für {area_name} " if area_name else ""
-    return [TextBlock(f"Eine Dokumentation der Kernprozesse liegt {where}nicht vor. Die Sozialraumkoordination "
-                      "füllt sie in den Vorlagen aus (`veedel template`); die Dateien gehören in den Ordner "
-                      "`dokumentation/` des Datenordners.")]
+    # how the documentation is made (templates, folder) is said in the notebooks' editing notes, not to committees
+    return [TextBlock(f"Eine Dokumentation der Kernprozesse liegt {where}noch nicht vor.")]
 
 
 def _with_threshold(frame: pd.DataFrame, kp: Kernprozesse) -> pd.DataFrame:

@@ -7,6 +7,7 @@ benchmark's floor and the tests do exactly that).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import basis, masked, public_comparison, rate_basis
 from .base import ReportContent
+from .missing import Missing, missing_cases_note
 
 AGE_INDICATORS = ["share_0_5", "share_6_14", "share_15_17", "share_18_64", "share_65_plus"]
 
@@ -84,8 +86,14 @@ class AreaAnalysis(ReportContent):
             [self.ds.spatial.base.name_of(n) for n in area.stadtteile], part_names,
             public.at[0, "area"], public.at[0, "city"], self.year,
             withheld=pd.isna(public.at[0, "area"]) and pd.notna(frame.at[0, "area"]), reference=self.ds.spatial))]
-        blocks.append(TableBlock("profil", f"Eckdaten {area.name} {self.year}", frame, columns))
         units = self.ds.unit_ids(area.id)
+        cases = [Missing.count(label, variable, self.year, place, where)
+                 for (label, *_), variable in zip(rows, ("population", "households"))
+                 for place, where, value in ((area.name, units, frame.loc[frame["label"] == label, "area"].iloc[0]),
+                                             ("Gesamtstadt", None, frame.loc[frame["label"] == label, "city"].iloc[0]))
+                 if pd.isna(value)]
+        blocks.append(TableBlock("profil", f"Eckdaten {area.name} {self.year}", frame, columns,
+                                 note=missing_cases_note(self.ds, cases, (area.name, "Gesamtstadt"))))
         if self.ds.stadtteil_level:
             composition = ("Die Daten liegen je Stadtteil vor; das Gebiet wird aus "
                            f"{'einem Stadtteil' if len(units) == 1 else f'{len(units)} Stadtteilen'} gebildet.")
@@ -118,16 +126,18 @@ class AreaAnalysis(ReportContent):
             *self._rate_columns(f"Anteil {self.area.name}"),
             Col("city_value", "Anteil Gesamtstadt", "rate", unit="unit"),
             Col("difference", "Abstand", "points", unit="unit", based_on=basis()),
-        ])
+        ], note=self._missing_note(frame))
         return [ChartBlock("altersstruktur_grafik", chart, chart_columns), table]
 
     def social_situation(self) -> list[Block]:
-        """All rated indicators against the city, with intervals, verdicts and a figure."""
+        """All rated indicators against the city: a summary that names them, a figure, and the table that holds
+        every value once (area value with interval, city value, distance, verdict) with the reasons of its dashes."""
         comparison = self.comparison()
         rated = comparison[comparison["direction"] != "neutral"]
         public = self.public()
         public_rated = public[public["direction"] != "neutral"]
-        blocks: list[Block] = [TextBlock(text.comparison_summary(public_rated, self.area.name, self.year))]
+        caption = self.social_caption()
+        blocks: list[Block] = [TextBlock(text.comparison_summary(public_rated, self.area.name, self.year, caption))]
         chart = figures.ratio_dots(public_rated, self.area.name, self.year)
         blocks.append(ChartBlock("soziale_lage_grafik", chart, [
             Col("label", "Indikator"), *rate_basis(),
@@ -135,37 +145,34 @@ class AreaAnalysis(ReportContent):
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
             Col("index", "Gesamtstadt = 100", "number", decimals=0, based_on=basis()),
         ]))
-        blocks.append(TableBlock("soziale_lage", f"Soziale Lage {self.year} im Vergleich zur Gesamtstadt", rated, [
+        note = (f"KI: {self.level_text}-Konfidenzintervall. Abstand in Prozent- bzw. Promillepunkten. \"Deutlich\" "
+                f"heißt: statistisch gesichert (Test gegen die übrige Stadt, "
+                f"{fmt.number(self.settings.handlungsbedarf.significance * 100, 0)}-%-Niveau).")
+        blocks.append(TableBlock("soziale_lage", caption, rated, [
             Col("label", "Indikator"),
             *self._rate_columns(self.area.name, with_interval=True),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
             Col("difference", "Abstand", "points", unit="unit", based_on=basis()),
             Col("assessment", "Bewertung", based_on=basis()),
-        ], note=f"KI: {self.level_text}-Konfidenzintervall. Abstand in Prozent- bzw. Promillepunkten. \"Deutlich\" "
-                f"heißt: statistisch gesichert (Test gegen die übrige Stadt, "
-                f"{fmt.number(self.settings.handlungsbedarf.significance * 100, 0)}-%-Niveau)."))
-        has_value = public_rated["area_value"].notna()
-        lines = [f"- {text.comparison_sentence(row, self.area.name, self.level)}"
-                 for _, row in public_rated[has_value].iterrows()]
-        missing = text.missing_sentence(list(public_rated.loc[~has_value, "label"]), self.area.name)
-        lines += [f"- {missing}"] if missing else []
-        lines += [f"- {note}" for note in self._gap_notes(comparison)]
-        blocks.append(TextBlock("\n".join(lines)))
+        ], note=_notes(note, self._missing_note(rated))))
         return blocks
 
-    def _gap_notes(self, comparison: pd.DataFrame) -> list[str]:
-        """For each indicator whose area or city value cannot be computed because rows are missing: which ones."""
-        notes = []
+    def social_caption(self) -> str:
+        """The caption of the table of rated indicators, which the summary and the Handlungsbedarfe point to."""
+        return f"Soziale Lage {self.year} im Vergleich zur Gesamtstadt"
+
+    def _missing_note(self, comparison: pd.DataFrame) -> str:
+        """Why rows of a comparison table show "–": for each indicator without an area or a city value, the
+        reason in the data (not in the data, not for the year, missing rows, withheld at the source)."""
         units = self.ds.unit_ids(self.area_id)
+        cases = []
         for row in comparison.itertuples():
             indicator = self.ds.catalogue.indicator(row.indicator)
-            for value, where, unit_ids in ((row.area_value, self.area.name, units), (row.city_value, "die Gesamtstadt",
-                                                                                     None)):
-                reason = self.missing_rows(indicator, self.year, unit_ids) if pd.isna(value) else ""
-                if reason:
-                    notes.append(f"**{indicator.name}** für {where} nicht berechenbar: {reason}.")
-                    break
-        return notes
+            if pd.isna(row.area_value):
+                cases.append(Missing.of(indicator, self.year, self.area.name, units))
+            if pd.isna(row.city_value):
+                cases.append(Missing.of(indicator, self.year, "Gesamtstadt"))
+        return missing_cases_note(self.ds, cases, (self.area.name, "Gesamtstadt"))
 
     def context(self) -> list[Block]:
         """Neutral context indicators (origin, households, moves): described, not rated."""
@@ -176,9 +183,8 @@ class AreaAnalysis(ReportContent):
             *self._rate_columns(self.area.name),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
             Col("difference", "Abstand", "points", unit="unit", based_on=basis()),
-        ], note="Kontextindikatoren beschreiben die Bevölkerung; sie werden nicht als günstig oder ungünstig "
-                "bewertet.")] + ([TextBlock("\n".join(f"- {n}" for n in notes))]
-                                 if (notes := self._gap_notes(neutral)) else [])
+        ], note=_notes("Kontextindikatoren beschreiben die Bevölkerung; sie werden nicht als günstig oder ungünstig "
+                       "bewertet.", self._missing_note(neutral)))]
 
     def trends(self) -> list[Block]:
         """Development of the key indicators over all years, area against city."""
@@ -260,7 +266,7 @@ class AreaAnalysis(ReportContent):
                  f"mindestens das {fmt.number(rule.elevated_ratio, 2)}-Fache des städtischen Werts erreicht "
                  f"(„erhöht“) oder das {fmt.number(rule.high_ratio, 2)}-Fache („deutlich erhöht“); bei "
                  f"Indikatoren, bei denen höhere Werte günstig sind, entsprechend umgekehrt.")
-        return [TextBlock(intro), TextBlock(text.need_sentences(needs, self.area.name))]
+        return [TextBlock(intro), TextBlock(text.need_sentences(needs, self.area.name, self.social_caption()))]
 
     def qualitative(self, notes_dir: str | Path | None = None) -> list[Block]:
         """The qualitative findings (Fachgespräche, Rückmeldungen der Fachämter) from the area's Markdown file.
@@ -271,9 +277,9 @@ class AreaAnalysis(ReportContent):
         folder = Path(notes_dir) if notes_dir else self.parameters / "qualitative"
         path = folder / f"{self.area_id}.md"
         if not path.exists():
-            return [TextBlock(f"Für {self.area.name} sind noch keine qualitativen Befunde hinterlegt "
-                              f"(Datei `qualitative/{self.area_id}.md` im Ordner parameters).")]
-        return [TextBlock(_demote_headings(path.read_text(encoding="utf-8")))]
+            # where the findings go (qualitative/<area>.md) is said in the notebook's editing note
+            return [TextBlock(f"Für {self.area.name} sind noch keine qualitativen Befunde hinterlegt.")]
+        return [TextBlock(_demote_headings(_without_comments(path.read_text(encoding="utf-8"))))]
 
     def method_notes(self) -> list[Block]:
         """Sources and how to read the figures."""
@@ -309,6 +315,20 @@ class AreaAnalysis(ReportContent):
                 f"gemessenen Wert. Beruht ein Wert auf so wenigen Fällen, dass sein Variationskoeffizient "
                 f"(1/√Fälle) über {fmt.number(smoothing.cv_threshold, 2)} liegt, ist er in der Karte gepunktet "
                 "schraffiert. Die Werte der Sozialraumgebiete selbst sind nie geglättet.")
+
+
+_COMMENT = re.compile(r"<!--.*?-->[ \t]*\n?", re.S)
+
+
+def _without_comments(markdown: str) -> str:
+    """The findings without their HTML comments: notes for the people who fill in the file (Markdown is rendered
+    without raw HTML, so a comment would otherwise be printed as text in the report)."""
+    return _COMMENT.sub("", markdown)
+
+
+def _notes(*notes: str) -> str:
+    """Several notes under one table, each its own paragraph."""
+    return "\n\n".join(n for n in notes if n)
 
 
 def _demote_headings(markdown: str) -> str:

@@ -24,6 +24,7 @@ from ..render.blocks import Block, Col, ReportTitle, TableBlock, TextBlock
 from ..render.disclosure import basis, public_comparison, rate_basis
 from . import plan_blocks as pb
 from .base import ReportContent
+from .missing import Missing, missing_cases_note
 
 
 class AreaPlan(ReportContent):
@@ -122,15 +123,23 @@ class AreaPlan(ReportContent):
         rated = comparison[comparison["direction"] != "neutral"]
         public = public_comparison(rated)
         year = self.analysis_year
-        table = TableBlock("ausgangslage", f"Ausgangslage {year}: {self.area.name} im Vergleich zur Gesamtstadt",
+        caption = f"Ausgangslage {year}: {self.area.name} im Vergleich zur Gesamtstadt"
+        units = self.ds.unit_ids(self.area_id)
+        cases = [Missing.of(self.ds.catalogue.indicator(row.indicator), year, place, where)
+                 for row in rated.itertuples()
+                 for place, where, value in ((self.area.name, units, row.area_value),
+                                             ("Gesamtstadt", None, row.city_value)) if pd.isna(value)]
+        missing = missing_cases_note(self.ds, cases, (self.area.name, "Gesamtstadt"))
+        table = TableBlock("ausgangslage", caption,
                            rated, [Col("label", "Indikator"), rate_basis(show=True)[0], rate_basis()[1],
                                    Col("area_value", self.area.name, "rate", unit="unit", based_on=basis()),
                                    Col("city_value", "Gesamtstadt", "rate", unit="unit"),
                                    Col("need", "Handlungsbedarf", based_on=basis())],
                            note="Aus der Sozialraumgebietsanalyse des letzten Jahres vor dem Planungszeitraum; "
-                                "Handlungsbedarf nach der Regel der Sozialraumgebietsanalyse.")
-        return [TextBlock(text.comparison_summary(public, self.area.name, year)), table,
-                TextBlock(text.need_sentences(handlungsbedarfe(public), self.area.name))]
+                                "Handlungsbedarf nach der Regel der Sozialraumgebietsanalyse."
+                                + (f"\n\n{missing}" if missing else ""))
+        return [TextBlock(text.comparison_summary(public, self.area.name, year, caption)), table,
+                TextBlock(text.need_sentences(handlungsbedarfe(public), self.area.name, caption))]
 
     def requirements(self) -> list[Block]:
         """The Handlungserfordernisse, each with its source: analysis, bottom-up theme or city-wide theme."""
