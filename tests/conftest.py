@@ -18,8 +18,10 @@ PARAMETERS = ROOT / "parameters"
 KOELN = Path(os.environ.get("VEEDEL_KOELN_DATA", ROOT.parent / "shared" / "data" / "koeln"))
 
 
-SHARED_RUNS = ("demo_run",)
-"""Session fixtures that execute a whole run: their tests stay on one pytest-xdist worker, so the run is made once."""
+SHARED_RUNS = ("demo_run", "two_variants", "converted", "full_conversion")
+"""Fixtures that execute whole runs or convert the city's folder (session- or module-scoped): the tests using one
+of them stay on one pytest-xdist worker, so it is made once (a module fixture is otherwise made on each worker that
+gets one of its tests: the two disclosure runs took 2 x 140 s)."""
 
 
 def pytest_collection_modifyitems(config, items):
