@@ -22,6 +22,9 @@ FOOTER = ('<div style="font-family: DejaVu Sans, Arial, sans-serif; font-size: 7
           '<span class="title"></span><span>Seite <span class="pageNumber"></span> von '
           '<span class="totalPages"></span></span></div>')
 MARGINS = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
+REPORTS_PER_TAB = 8
+"""How many reports one print tab prints before a fresh one takes over: a new tab costs a third of a second, while
+a tab that printed a whole run's reports holds on to more than a gigabyte of their images."""
 
 
 def chromium_path() -> str | None:
@@ -43,6 +46,7 @@ class PdfPrinter:
         self._playwright = None
         self._browser = None
         self._page = None
+        self._printed_in_tab = 0
 
     def __enter__(self) -> "PdfPrinter":
         executable = chromium_path()
@@ -65,17 +69,23 @@ class PdfPrinter:
             self._playwright.stop()
 
     def _print_page(self):
-        """The one tab that prints every report, opened once in print media (a new tab costs a third of a second)."""
+        """The tab that prints the next report: the current one in print media, or a fresh one after
+        :data:`REPORTS_PER_TAB` reports (or a failure)."""
+        if self._page is not None and not self._page.is_closed() and self._printed_in_tab >= REPORTS_PER_TAB:
+            self._page.close()
         if self._page is None or self._page.is_closed():
             self._page = self._browser.new_page()
             self._page.emulate_media(media="print")
+            self._printed_in_tab = 0
+        self._printed_in_tab += 1
         return self._page
 
     def print(self, html_file: Path, pdf_file: Path) -> Path:
         """Print one HTML file to ``pdf_file`` atomically (temporary name, then rename).
 
         Each report replaces the previous one in the same tab (reports carry no script, so nothing of one report
-        survives into the next); a tab that failed is closed and the next report gets a fresh one.
+        survives into the next; see :meth:`_print_page`); a tab that failed is closed and the next report gets a fresh
+        one.
         """
         page = self._print_page()
         try:
