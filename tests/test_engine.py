@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+
 import nbformat
 import papermill as pm
 import papermill.engines
@@ -44,3 +46,46 @@ def test_a_notebook_is_written_once_at_its_end_and_a_failing_one_keeps_its_outpu
     cells = {c.source: c.get("outputs", []) for c in nbformat.read(target, as_version=4).cells if c.cell_type == "code"}
     assert cells["print('vorher')"][0]["text"] == "vorher\n"
     assert cells["raise ValueError('kaputt')"][0]["ename"] == "ValueError" and cells["print('nie')"] == []
+    engine.shutdown()  # no warm kernel of this process is left for the runs of later tests
+
+
+def _run_in_child(source: str, target: str, queue) -> None:
+    try:
+        pm.execute_notebook(source, target, parameters={"x": 1}, kernel_name="veedel", progress_bar=False,
+                            engine_name=engine.register())
+        queue.put("ok")
+    except Exception as exc:  # noqa: BLE001 - reported to the parent
+        queue.put(repr(exc))
+
+
+_SOCKETS = ("import json, os\nfrom ipykernel import get_connection_file\n"
+            "print(os.getppid(), os.path.dirname(json.load(open(get_connection_file()))['ip']))")
+"""A cell printing which process started its kernel and the folder of the kernel's IPC sockets."""
+
+
+@pytest.mark.slow
+def test_a_forked_process_starts_its_own_kernel_with_sockets_of_its_own(tmp_path):
+    """Regression: a process that had used the engine (a test, a notebook) and then forked the run's workers passed its
+    kernel's socket folder on to them; workers starting kernels at the same time picked the same socket files, the
+    kernels rejected each other's messages ("Invalid Signature") and the start timed out ("Kernel didn't respond in
+    60 seconds")."""
+    source = _notebook(tmp_path / "nb.ipynb", _SOCKETS)
+
+    def printed(target):
+        return [o.get("text") for c in nbformat.read(target, as_version=4).cells for o in c.get("outputs", [])]
+
+    try:
+        pm.execute_notebook(str(source), str(tmp_path / "parent.ipynb"), kernel_name="veedel", progress_bar=False,
+                            engine_name=engine.register())
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        child = context.Process(target=_run_in_child, args=(str(source), str(tmp_path / "child.ipynb"), queue))
+        child.start()
+        child.join(120)
+        assert queue.get(timeout=5) == "ok"
+        (parent_line,), (child_line,) = printed(tmp_path / "parent.ipynb"), printed(tmp_path / "child.ipynb")
+        child_starter, child_sockets = child_line.split()
+        assert int(child_starter) == child.pid
+        assert child_sockets != parent_line.split()[1]
+    finally:
+        engine.shutdown()

@@ -49,6 +49,24 @@ def _new_kernel_manager(kernel_name: str) -> AsyncKernelManager:
     return AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(_socket_dir, "kernel"))
 
 
+def _forget_inherited_kernel() -> None:
+    """In a child process made by fork: the kernel and sockets seen in the parent are the parent's.
+
+    A child that used them would talk to the parent's kernel (messages of two processes on one channel, "Invalid
+    Signature" in the kernel); it starts its own kernel instead. Runs after every fork (``os.register_at_fork``).
+    """
+    global _kernel_manager, _socket_dir, _active_manager
+    _kernel_manager = _socket_dir = _active_manager = None
+
+
+os.register_at_fork(after_in_child=_forget_inherited_kernel)
+
+
+def shutdown() -> None:
+    """Stop this process's warm kernel now (it is otherwise stopped when the process exits)."""
+    _shutdown()
+
+
 def _shutdown() -> None:
     """Stop the worker's kernel and remove its sockets (registered to run when the worker process exits)."""
     global _kernel_manager, _socket_dir
