@@ -33,7 +33,7 @@ from ..params.catalogue import Indicator
 from ..params.run_config import DEMO, AnalysisSettings, RunConfig, load_run_config, parameters_dir
 from ..planning.schema import PLANS_FOLDER
 from ..render import formatting as fmt
-from ..render.blocks import ReportTitle
+from ..render.blocks import ReportTitle, TextBlock
 
 Scope = Literal["area", "bezirk", "programme"]
 """One report per Sozialraumgebiet, per Stadtbezirk with programme areas, or once per run."""
@@ -207,6 +207,10 @@ class ReportContent:
         if self.settings.key_indicators:
             return [self.ds.catalogue.indicator(i) for i in self.settings.key_indicators]
         return self.ds.catalogue.rated()
+
+    def method_block(self, lines: list[str]) -> list[TextBlock]:
+        """The method notes (Markdown bullet lines) as one text block, followed by the dataset's own notes."""
+        return [TextBlock("\n".join([*lines, *(f"- **Hinweis:** {n}" for n in self.ds.notes)]))]
 
     def memo(self, name: str, compute: Callable[[], T], *key: Hashable) -> T:
         """``compute()`` once per dataset for this report, place, years, parameter files and ``key``."""

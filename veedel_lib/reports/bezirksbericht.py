@@ -413,5 +413,4 @@ class BezirkReport(ReportContent):
             "- **Weitere Berichte:** Sozialraumgebietsanalyse, Sozialraumgebietsplan und Evaluation je Gebiet, Jahresbericht und "
             "Sozialindex für das ganze Programm (siehe Übersichtsseite des Laufs).",
         ]
-        lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
-        return [TextBlock("\n".join(lines))]
+        return self.method_block(lines)

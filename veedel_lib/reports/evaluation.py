@@ -258,8 +258,7 @@ class Evaluation(ReportContent):
             "- **Kernprozesse:** Grundlage ist die Dokumentation der Sozialraumkoordination; Ziele aus der "
             "Zielvereinbarung. Freitext und Personenangaben erscheinen nie im Bericht.",
         ]
-        lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
-        return [TextBlock("\n".join(lines))]
+        return self.method_block(lines)
 
     # ------------------------------------------------------------------ the Sozialraumgebietsplan's goals
     def plan(self) -> tuple[str, Plans] | None:

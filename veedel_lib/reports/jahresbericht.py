@@ -285,8 +285,7 @@ class ProgrammeReport(ReportContent):
             "Ziele aus der Zielvereinbarung. Freitext und Personenangaben erscheinen "
             "nie im Bericht.",
         ]
-        lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
-        return [TextBlock("\n".join(lines))]
+        return self.method_block(lines)
 
 
 def _by_lebenslage(indicators) -> dict[str, list]:

@@ -194,5 +194,4 @@ class ProgrammeEvaluation(ReportContent):
             "- **Ziele der Pläne:** je Gebiet der Plan, der das Berichtsjahr umfasst; „auf Kurs“: der Trend seit dem "
             "Basisjahr erreicht den Zielwert im Zieljahr (siehe Meilensteinbericht).",
         ]
-        lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
-        return [TextBlock("\n".join(lines))]
+        return self.method_block(lines)

@@ -452,5 +452,4 @@ class SozialindexReport(ReportContent):
             same = int((mine[rated] == theirs[rated]).sum())
             lines.append(f"- **Vergleich mit „{other.label}“:** {same} von {int(rated.sum())} Stadtteilen erhalten "
                          f"dort dieselbe Statusklasse.")
-        lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
-        return [TextBlock("\n".join(lines))]
+        return self.method_block(lines)

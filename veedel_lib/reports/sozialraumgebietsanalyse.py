@@ -298,8 +298,7 @@ class AreaAnalysis(ReportContent):
             self._smoothing_note(),
             f"- **Quellen:** {text.sources_sentence(sources)}.",
         ]
-        lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
-        return [TextBlock("\n".join(lines))]
+        return self.method_block(lines)
 
 
     def _smoothing_note(self) -> str:

@@ -210,5 +210,4 @@ class AreaPlan(ReportContent):
             "- **Fortschritt:** Wie weit die Ziele erreicht sind, steht in der Evaluation des Gebiets und im "
             "Meilensteinbericht.",
         ]
-        lines += [f"- **Hinweis:** {n}" for n in self.ds.notes]
-        return [TextBlock("\n".join(lines))]
+        return self.method_block(lines)
