@@ -393,17 +393,22 @@ class Gap(Problem):
         return year is None or not self.years or int(year) in self.years
 
 
-def years_text(years: Iterable[int]) -> str:
-    """Years as German text with runs joined: "im Jahr 2022", "in den Jahren 2005, 2007 bis 2010"."""
-    ordered = sorted({int(y) for y in years})
+def year_runs(years: Iterable[int]) -> list[list[int]]:
+    """The distinct years in order, cut into runs of consecutive years: 2005, 2007, 2008 -> [[2005], [2007, 2008]]."""
     runs: list[list[int]] = []
-    for year in ordered:
+    for year in sorted({int(y) for y in years}):
         if runs and year == runs[-1][-1] + 1:
             runs[-1].append(year)
         else:
             runs.append([year])
+    return runs
+
+
+def years_text(years: Iterable[int]) -> str:
+    """Years as German text with runs joined: "im Jahr 2022", "in den Jahren 2005, 2007 bis 2010"."""
+    ordered = sorted({int(y) for y in years})
     parts = [str(r[0]) if len(r) == 1 else (f"{r[0]}, {r[1]}" if len(r) == 2 else f"{r[0]} bis {r[-1]}")
-             for r in runs]
+             for r in year_runs(ordered)]
     return f"im Jahr {ordered[0]}" if len(ordered) == 1 else "in den Jahren " + ", ".join(parts)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..analysis.indicators import aggregate
 from ..inputs.dataset import Dataset
+from ..inputs.validation import year_runs
 from ..params.catalogue import Indicator
 from ..render import formatting as fmt
 from ..render import text
@@ -58,14 +59,8 @@ def _years(years: int | Iterable[int]) -> tuple[int, ...]:
 
 def years_phrase(years: Iterable[int]) -> str:
     """Years as German text, runs joined: "2011", "2011 und 2014", "2005 bis 2012", "2005, 2007 und 2010 bis 2012"."""
-    runs: list[list[int]] = []
-    for year in sorted({int(y) for y in years}):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
     return fmt.join([str(r[0]) if len(r) == 1 else f"{r[0]} bis {r[-1]}" if len(r) > 2 else f"{r[0]} und {r[1]}"
-                     for r in runs])
+                     for r in year_runs(years)])
 
 
 def _variable_years(ds: Dataset) -> dict[str, set[int]]:
