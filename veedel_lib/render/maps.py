@@ -236,6 +236,15 @@ def _outline(ax, patch) -> None:
     ax.add_artist(patch)
 
 
+def _fit(ax, rings: list[np.ndarray]) -> None:
+    """Limits of a map: the extent of ``rings`` with 300 m around it, true to scale (the maps' own limits, since
+    their boundaries are added without matplotlib's limit search, see :func:`_outline`)."""
+    everything = np.vstack(rings)
+    ax.set_xlim(everything[:, 0].min() - 0.3, everything[:, 0].max() + 0.3)
+    ax.set_ylim(everything[:, 1].min() - 0.3, everything[:, 1].max() + 0.3)
+    ax.set_aspect("equal")
+
+
 def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit: str = "percent",
                outline: set[str] | None = None, area_name: str = "", classes: int = CLASSES,
                categories: list[str] | None = None, partial: set[str] | None = None,
@@ -318,10 +327,7 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
             ax.annotate(_short(STADTTEILE.get(int(number), number)), (x, y), ha="center", va="center",
                         fontsize=6.5, color="#222222", style="italic",
                         bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
-    everything = np.vstack([r for n in shown for r in boundaries.rings[n]])
-    ax.set_xlim(everything[:, 0].min() - 0.3, everything[:, 0].max() + 0.3)
-    ax.set_ylim(everything[:, 1].min() - 0.3, everything[:, 1].max() + 0.3)
-    ax.set_aspect("equal")
+    _fit(ax, [r for n in shown for r in boundaries.rings[n]])
     ax.axis("off")
     handles = [Patch(facecolor=colours[i], edgecolor="#888888", label=label) for i, label in enumerate(labels)]
     if frame["suppressed"].any():
@@ -531,10 +537,7 @@ def portal_map(boundaries: Boundaries, areas: list[dict], title: str) -> str:
         text = ax.text(x, y, str(area["number"]), ha="center", va="center", fontsize=6.2, zorder=5, color="#000000",
                        fontweight="bold")
         text.set_gid(f"nummer-{area['id']}")
-    everything = np.vstack([r for rings in boundaries.rings.values() for r in rings])
-    ax.set_xlim(everything[:, 0].min() - 0.3, everything[:, 0].max() + 0.3)
-    ax.set_ylim(everything[:, 1].min() - 0.3, everything[:, 1].max() + 0.3)
-    ax.set_aspect("equal")
+    _fit(ax, [r for rings in boundaries.rings.values() for r in rings])
     ax.apply_aspect()  # the final scale, so that the labels' extents below are those of the drawn map
     renderer = fig.canvas.get_renderer()
     obstacles = [patch.get_path().transformed(patch.get_transform()) for patch in ax.patches
