@@ -105,29 +105,23 @@ def injected_run(tmp_path_factory):
 
 @pytest.mark.slow
 def test_no_payload_runs_in_chromium(injected_run):
-    from playwright.sync_api import sync_playwright
-
-    from veedel_lib.publish.pdf import BROWSER_ARGS, chromium_path
+    from veedel_lib.publish.pdf import checking_browser, chromium_path
 
     if chromium_path() is None:
         pytest.skip("Chromium fehlt: apt-get install chromium (make test erledigt das)")
     pages = [injected_run / "reports" / "kalk" / "sozialraumgebietsanalyse.html",
              injected_run / "reports" / "programm" / "jahresbericht.html", injected_run / "index.html"]
     dialogs, errors = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            results = {}
-            for path in pages:
-                page.goto(path.resolve().as_uri(), wait_until="load")
-                page.wait_for_timeout(300)
-                results[path.name] = page.evaluate(DOM_CHECK)
-        finally:
-            browser.close()
+    with checking_browser() as browser:
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        results = {}
+        for path in pages:
+            page.goto(path.resolve().as_uri(), wait_until="load")
+            page.wait_for_timeout(300)
+            results[path.name] = page.evaluate(DOM_CHECK)
     assert dialogs == [] and errors == [], (dialogs, errors)
     for name, result in results.items():
         assert result["bad"] == [], (name, result["bad"])

@@ -121,27 +121,21 @@ def test_key_figures_pass_disclosure_control_like_the_reports(tmp_path, demo):
 
 def _links_and_tab_order(page_path: Path) -> tuple[list[str], list[str], list[str]]:
     """In Chromium: every link's href (HTML and SVG), the focusable elements in DOM order, and what Tab reaches."""
-    from playwright.sync_api import sync_playwright
-
-    from veedel_lib.publish.pdf import BROWSER_ARGS, chromium_path
+    from veedel_lib.publish.pdf import checking_browser
 
     describe = """el => el.tagName.toLowerCase() === 'a' ? 'a:' + (el.getAttribute('href') || '')
                                                        : el.tagName.toLowerCase() + ':' + (el.getAttribute('aria-label') || '')"""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
-        try:
-            page = browser.new_page(java_script_enabled=True)
-            page.goto(page_path.resolve().as_uri(), wait_until="load")
-            hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
-            focusable = page.evaluate(f"""() => [...document.querySelectorAll('a[href], [tabindex="0"]')]
-                                           .map({describe})""")
-            reached = []
-            for _ in range(len(focusable) + 1):
-                page.keyboard.press("Tab")
-                reached.append(page.evaluate(f"() => document.activeElement === document.body ? 'body' : "
-                                             f"({describe})(document.activeElement)"))
-        finally:
-            browser.close()
+    with checking_browser() as browser:
+        page = browser.new_page(java_script_enabled=True)
+        page.goto(page_path.resolve().as_uri(), wait_until="load")
+        hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
+        focusable = page.evaluate(f"""() => [...document.querySelectorAll('a[href], [tabindex="0"]')]
+                                       .map({describe})""")
+        reached = []
+        for _ in range(len(focusable) + 1):
+            page.keyboard.press("Tab")
+            reached.append(page.evaluate(f"() => document.activeElement === document.body ? 'body' : "
+                                         f"({describe})(document.activeElement)"))
     return hrefs, focusable, reached
 
 
