@@ -62,6 +62,23 @@ def koeln_dir() -> Path:
     return KOELN
 
 
+@pytest.fixture
+def monitor_calls(monkeypatch):
+    """``monitor_calls(owner, name)`` wraps ``owner.name`` for the test and returns the list of its calls' arguments
+    (for tests that count how often something expensive is done)."""
+    def monitor(owner, name: str) -> list:
+        calls, original = [], getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            calls.append((args, kwargs))
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, wrapper)
+        return calls
+
+    return monitor
+
+
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     """Write a small input file for a test (creating folders)."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -201,3 +201,22 @@ def test_jahresbericht_totals_are_sums_and_ratios_of_sums(demo):
     expected = 100 * values["themen_weitergegeben"].sum() / values["themen_erkannt"].sum()
     assert total["anteil_weitergegeben"] == pytest.approx(expected)
     assert total["anteil_weitergegeben"] != pytest.approx(areas["anteil_weitergegeben"].mean())
+
+
+def test_the_unit_counts_are_built_once_per_dataset_and_each_caller_gets_its_own_copy(demo, monitor_calls):
+    """Every area's evaluation and the programme evaluation read the same unit-year counts of an indicator: they are
+    built once per dataset, and the programme panel's added columns do not reach the next evaluation."""
+    from veedel_lib.analysis.programme_evaluation import programme_panel
+
+    indicator = demo.catalogue.indicator("sgb2_quote")
+    builds = monitor_calls(evaluation, "_unit_counts")
+    demo.cache.pop("unit_counts", None)
+    panel = programme_panel(demo, indicator, 2020, 2024)
+    assert {"area", "treated", "cluster"} <= set(panel.columns)
+    counts = evaluation.unit_counts(demo, indicator, 2024)
+    assert list(counts.columns) == ["unit", "year", "numerator", "denominator", "rate"]
+    assert len(builds) == 1
+    evaluation.unit_counts(demo, indicator, 2020)
+    assert len(builds) == 2
+    expected = evaluation._unit_counts(demo, indicator, 2024)
+    pd.testing.assert_frame_equal(counts, expected)

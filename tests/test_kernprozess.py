@@ -254,3 +254,27 @@ def test_targets_with_unknown_indicator_or_area_name_the_line(tmp_path):
     rows = {p.row: p.reason for p in caught.value.problems}
     assert "themen_gefunden" in rows[3]
     assert any("atlantis" in reason for row, reason in rows.items() if row in (5, 6))
+
+
+def test_a_documentation_workbook_is_validated_once_while_its_bytes_stay_the_same(demo_doc, tmp_path, monitor_calls):
+    """The reports of a warm kernel read the same workbooks again and again: each is validated once, and again as
+    soon as its bytes change; a caller that changes its tables does not change what the next caller gets."""
+    from veedel_lib.kernprozess import documentation
+
+    folder = tmp_path / "daten"
+    shutil.copytree(demo_doc / "dokumentation", folder / "dokumentation")
+    runs = monitor_calls(documentation._SheetValidator, "run")
+    first = kernprozess.load_documentation(folder, PARAMETERS, ["kalk"])
+    checked = len(runs)
+    assert checked == 3  # Themen, Projekte, Treffen
+    first.themes.loc[:, "field"] = "verändert"
+    again = kernprozess.load_documentation(folder, PARAMETERS, ["kalk"])
+    assert len(runs) == checked
+    assert "verändert" not in set(again.themes["field"])
+    path = folder / "dokumentation" / "kalk.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    workbook["Themen"]["C2"].value = "kein Handlungsfeld"
+    workbook.save(path)
+    with pytest.raises(DataValidationError, match="kein Handlungsfeld"):
+        kernprozess.load_documentation(folder, PARAMETERS, ["kalk"])
+    assert len(runs) == 2 * checked

@@ -356,3 +356,36 @@ def test_measures_delay_and_budget(demo):
         assert m["spent_share"] == pytest.approx(100 * m["spent"] / m["budget"])
     late = measures[measures["status"] == "verschoben"]
     assert late["delayed"].all()
+
+
+def test_a_plan_workbook_is_checked_once_while_its_and_its_documentations_bytes_stay_the_same(demo, tmp_path,
+                                                                                             monitor_calls):
+    """Every report that shows plans loads them: a workbook is checked once per dataset, and again as soon as its
+    bytes or those of the area's Kernprozess documentation (the links to projects and themes) change."""
+    from veedel_lib.planning import validation
+
+    folder, ds = _data_folder(demo, tmp_path)
+    checks = monitor_calls(validation._Workbook, "check")
+    first = load_plans(ds, PARAMETERS)
+    assert len(checks) == 1
+    again = load_plans(ds, PARAMETERS)
+    assert len(checks) == 1
+    pd.testing.assert_frame_equal(again.goals, first.goals)
+    path = folder / "plaene" / "kalk.xlsx"
+    _set(path, "Ziele", 3, "Zielwert", 99.0)
+    goals = load_plans(ds, PARAMETERS).goals.set_index("number")
+    assert len(checks) == 2
+    assert "Zielwert liegt nicht unter dem Basiswert" in goals.at["Z-2", "baseline_note"]
+    documentation = folder / "dokumentation" / "kalk.xlsx"
+    measures = load_plans(ds, PARAMETERS).measures
+    project = next(number for numbers in measures["projects"] for number in numbers)
+    workbook = openpyxl.load_workbook(documentation)
+    sheet = workbook["Projekte"]
+    column = [c.value for c in sheet[1]].index("Projekt-Nr.") + 1
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row=row, column=column).value == project:
+            sheet.cell(row=row, column=column).value = "P-2099-99"
+    workbook.save(documentation)
+    with pytest.raises(DataValidationError, match=project):
+        load_plans(ds, PARAMETERS)
+    assert len(checks) == 3

@@ -78,6 +78,13 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def content_key(path: str | Path) -> tuple[str, str]:
+    """A file's identity for in-memory caches of what was read from it: its resolved path and the hash of its
+    bytes, so an edited file is read anew however quickly it was saved again."""
+    path = Path(path)
+    return str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def cache_dir() -> Path:
     """The user's cache folder for generated demo data and validated datasets: ``VEEDEL_CACHE`` or
     ``~/.cache/veedel``."""

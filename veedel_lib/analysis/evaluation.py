@@ -84,7 +84,16 @@ def unit_panel(ds: Dataset, indicator: Indicator, area_id: str, baseline_year: i
 def unit_counts(ds: Dataset, indicator: Indicator, last_year: int | None = None) -> pd.DataFrame:
     """Numerator, denominator and rate (in the indicator's unit) per statistical unit and year, up to ``last_year``:
     unit, year, numerator, denominator, rate; only unit-years with complete counts and a positive denominator.
-    The area evaluation and the programme evaluation build their panels from it."""
+    The area evaluation and the programme evaluation build their panels from it. Built once per dataset and
+    indicator (every area's evaluation reads the same table); each call gets its own copy to change."""
+    key = (tuple(indicator.numerator), tuple(indicator.denominator), indicator.scale, last_year)
+    store = ds.cache.setdefault("unit_counts", {})
+    if key not in store:
+        store[key] = _unit_counts(ds, indicator, last_year)
+    return store[key].copy()
+
+
+def _unit_counts(ds: Dataset, indicator: Indicator, last_year: int | None) -> pd.DataFrame:
     variables = indicator.numerator + indicator.denominator
     data = ds.statistics[ds.statistics["variable"].isin(variables)]
     if last_year is not None:

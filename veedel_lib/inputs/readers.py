@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import hashlib
 import io
 import re
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataValidationError, Problem, german_number
+from ..files import content_key
 
 SUPPRESSED_MARKERS = frozenset({"*", ".", "x", "X"})
 """Cell texts that mean "value withheld" in German official statistics (kept as suppressed, never zero)."""
@@ -324,7 +324,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     """
     if path.stat().st_size > _WORKBOOK_CACHE_BYTES:
         return _pick_sheet(path, _parse_workbook(path), sheet)
-    key = (str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest())
+    key = content_key(path)
     if key not in _workbooks:
         parsed = _parse_workbook(path)
         for old in [k for k in _workbooks if k[0] == key[0]]:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataValidationError, ProblemCollector
+from ..files import content_key
 from ..inputs.readers import RawTable, parse_numbers, read_table
 from ..params.areas import load_areas
 from ..params.run_config import parameters_dir as default_parameters_dir
@@ -259,6 +260,41 @@ def _finish(sheet: Sheet, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+_VALIDATED: dict[tuple, tuple[dict[str, pd.DataFrame], list]] = {}
+"""Validated workbooks by path, bytes, area, parameters and day (see :func:`_validated_workbook`)."""
+
+
+def _validated_workbook(path: Path, area, config: KernprozessConfig,
+                        today: _dt.date) -> tuple[dict[str, pd.DataFrame], list]:
+    """The typed sheets (sheet key -> frame, empty sheets left out) and the problems of one area's workbook.
+
+    Kept while the workbook's bytes, the area, the Kernprozess parameters and the day stay the same: the reports
+    of one warm kernel read the same workbooks again and again (a run validated each of them 40 times, 0,15 s each).
+    Each call gets its own copies of the frames.
+    """
+    key = (*content_key(path), area.model_dump_json(), config.model_dump_json(), today)
+    if key not in _VALIDATED:
+        problems = ProblemCollector()
+        frames = {}
+        for sheet in SHEETS:
+            try:
+                table = read_table(path, sheet=sheet.name)
+            except DataValidationError as exc:
+                problems.extend(exc.problems)
+                continue
+            frame = _SheetValidator(table, sheet, config, area, problems, today).run()
+            if frame.empty:
+                continue
+            if sheet.key == "projects":
+                _check_projects(table, frame, problems)
+            frames[sheet.key] = frame
+        for old in [k for k in _VALIDATED if k[0] == key[0]]:
+            del _VALIDATED[old]
+        _VALIDATED[key] = (frames, problems.problems)
+    frames, problems = _VALIDATED[key]
+    return {k: f.copy() for k, f in frames.items()}, list(problems)
+
+
 def load_documentation(data_dir: str | Path, parameters_dir: str | Path | None = None,
                        area_ids: list[str] | None = None, *, config: KernprozessConfig | None = None,
                        today: _dt.date | None = None) -> Documentation:
@@ -287,18 +323,10 @@ def load_documentation(data_dir: str | Path, parameters_dir: str | Path | None =
                                            f"(erwartet: {DOCUMENTATION_FOLDER}/{area_id}.xlsx im Datenordner)")
             continue
         files.append(path)
-        for sheet in SHEETS:
-            try:
-                table = read_table(path, sheet=sheet.name)
-            except DataValidationError as exc:
-                problems.extend(exc.problems)
-                continue
-            frame = _SheetValidator(table, sheet, config, areas.get(area_id), problems, today).run()
-            if frame.empty:
-                continue
-            if sheet.key == "projects":
-                _check_projects(table, frame, problems)
-            parts[sheet.key].append(frame)
+        frames, found = _validated_workbook(path, areas.get(area_id), config, today)
+        problems.extend(found)
+        for key, frame in frames.items():
+            parts[key].append(frame)
     problems.raise_if_any()
     tables = {s.key: _finish(s, pd.concat(parts[s.key], ignore_index=True) if parts[s.key] else _empty(s))
               for s in SHEETS}
