@@ -122,6 +122,10 @@ class SparseSaves(NotebookExecutionManager):
         super().notebook_complete(**kwargs)
 
 
+RESET = "%reset -f\n__import__('gc').freeze()"
+"""What the kernel runs between two notebooks (see :meth:`WarmKernelEngine._reset`)."""
+
+
 class WarmKernelEngine(Engine):
     """Executes notebooks in a kernel that outlives a single notebook (one per process)."""
 
@@ -165,12 +169,17 @@ class WarmKernelEngine(Engine):
 
     @staticmethod
     def _reset(client: PapermillNotebookClient) -> None:
-        """Clear the user namespace left by the previous notebook before the next one starts."""
+        """Clear the user namespace left by the previous notebook before the next one starts.
+
+        ``%reset`` ends with two full garbage collections; afterwards what survived (modules, the datasets and
+        other caches) is moved out of the collector's sight (:func:`gc.freeze`), so that each later reset and the
+        collections during a report look only at the objects of one notebook: over the 220 000 objects of a warm
+        kernel the two collections took 0,21 s per report. Frozen objects are still freed when no longer referenced.
+        """
         client.kc = client.km.client()
         client.kc.start_channels()
         run_sync(client.kc.wait_for_ready)(timeout=60)
-        run_sync(client.kc.execute_interactive)("%reset -f", store_history=False, timeout=60,
-                                                output_hook=lambda msg: None)
+        run_sync(client.kc.execute_interactive)(RESET, store_history=False, timeout=60, output_hook=lambda msg: None)
 
 
 def register() -> str:
