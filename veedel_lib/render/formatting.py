@@ -8,14 +8,29 @@ values print as an en dash.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from collections.abc import Iterable
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 LOCALE = "de_DE"
 MISSING = "–"
+_LOCALE = Locale.parse(LOCALE)
+
+
+@functools.cache
+def _pattern(pattern: str) -> NumberPattern:
+    """A parsed babel number pattern, parsed once: what ``format_decimal`` does on every call (a report formats
+    some 500 numbers, and the parsing took 60 % of the time)."""
+    return parse_pattern(pattern)
+
+
+def _decimal(value: float, pattern: str) -> str:
+    """``babel.numbers.format_decimal`` in German with a pattern parsed once."""
+    return _pattern(pattern).apply(value, _LOCALE)
 
 
 def _missing(value: object) -> bool:
@@ -32,8 +47,8 @@ def number(value: float | None, decimals: int = 1, signed: bool = False) -> str:
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     if signed:
         pattern = f"+{pattern};-{pattern}"
-    text = format_decimal(round(float(value), decimals) + 0.0, format=pattern, locale=LOCALE)
-    if signed and text.lstrip("+-") == format_decimal(0, format=pattern.split(";")[0].lstrip("+"), locale=LOCALE):
+    text = _decimal(round(float(value), decimals) + 0.0, pattern)
+    if signed and text.lstrip("+-") == _decimal(0, pattern.split(";")[0].lstrip("+")):
         text = "±" + text.lstrip("+-")
     return text
 

@@ -51,6 +51,9 @@ class AreaPlan(ReportContent):
     @property
     def period(self) -> str | None:
         """The plan period the report shows; a German error for a period the area has no plan for."""
+        return self.memo("period", self._period, self.requested_period)
+
+    def _period(self) -> str | None:
         plans = self.plans()
         if plans is None:
             return None
@@ -64,9 +67,10 @@ class AreaPlan(ReportContent):
         return plans.period_for(self.area_id, self.year)
 
     def plan(self) -> Plans | None:
-        """The plan of the shown period (None when the area has none)."""
+        """The plan of the shown period (None when the area has none); picked once, the sections ask 14 times."""
         plans, period = self.plans(), self.period
-        return None if plans is None or period is None else plans.of(self.area_id, period)
+        return None if plans is None or period is None else self.memo("plan", lambda: plans.of(self.area_id, period),
+                                                                      period)
 
     @property
     def analysis_year(self) -> int:
