@@ -279,6 +279,10 @@ def test_plan_has_one_bezirksbericht_per_stadtbezirk_of_the_runs_areas(tmp_path)
     assert [t.key for t in tasks] == ["kalk/sozialraumgebietsanalyse", "hoehenberg-vingst/sozialraumgebietsanalyse",
                                       "bilderstoeckchen/sozialraumgebietsanalyse", "bezirk-5/bezirksbericht",
                                       "bezirk-8/bezirksbericht", "programm/jahresbericht"]
+    # the workers start with the long programme-wide and Bezirk reports, so that no worker is left idle at the end
+    assert [t.key for t in runner.submission_order(tasks)] == [
+        "programm/jahresbericht", "bezirk-5/bezirksbericht", "bezirk-8/bezirksbericht", "kalk/sozialraumgebietsanalyse",
+        "hoehenberg-vingst/sozialraumgebietsanalyse", "bilderstoeckchen/sozialraumgebietsanalyse"]
     bezirk = tasks[4]
     assert bezirk.folder == "reports/bezirk-8" and bezirk.parameters["area_id"] == 8
     assert bezirk.area_name == "Stadtbezirk 8 Kalk"

@@ -467,6 +467,17 @@ class _Watch:
         return self.stop.reason
 
 
+SCOPE_ORDER = {"programme": 0, "bezirk": 1, "area": 2}
+"""Which reports the workers start first: the programme-wide and Bezirk reports take several seconds each, an area's
+report one or two; started last they left one worker idle while the other finished them."""
+
+
+def submission_order(tasks: list[Task]) -> list[Task]:
+    """The tasks in the order the workers get them: longest first (by scope, see :data:`SCOPE_ORDER`), else as
+    planned. Results are still reported in plan order."""
+    return sorted(tasks, key=lambda task: SCOPE_ORDER[registry.get(task.notebook).scope])
+
+
 def _execute_all(tasks: list[Task], run_dir: Path, formats: list[str], jobs: int, progress, signals,
                  printer, stop: _Stop) -> list[TaskResult]:
     """Run the tasks in worker processes; stops early (workers terminated) on a signal or a write failure.
@@ -482,7 +493,7 @@ def _execute_all(tasks: list[Task], run_dir: Path, formats: list[str], jobs: int
     pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=control.worker_init)
     pending: dict = {}
     try:
-        pending = {pool.submit(execute_task, task, str(run_dir), formats): task for task in tasks}
+        pending = {pool.submit(execute_task, task, str(run_dir), formats): task for task in submission_order(tasks)}
         while pending and stop.reason is None:
             done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
             for future in done:
