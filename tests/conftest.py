@@ -24,8 +24,12 @@ of them stay on one pytest-xdist worker, so it is made once (a module fixture is
 gets one of its tests: the two disclosure runs took 2 x 140 s)."""
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Tests using a shared run go to one xdist group (``make test`` runs ``pytest -n auto --dist loadgroup``)."""
+    """Tests using a shared run go to one xdist group (``make test`` runs ``pytest -n auto --dist loadgroup``).
+
+    First among the hooks: pytest-xdist reads the groups in its own hook of the same name, which otherwise ran
+    before this one and found no group (the demo run was made on both workers)."""
     for item in items:
         for name in SHARED_RUNS:
             if name in getattr(item, "fixturenames", ()):

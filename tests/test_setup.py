@@ -4,6 +4,7 @@ what veedel writes into the project folder, the package metadata installs withou
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -119,3 +120,42 @@ def test_the_package_licence_is_an_spdx_expression():
     assert pyproject["project"]["license"] == "MIT"
     assert not any(c.startswith("License ::") for c in pyproject["project"].get("classifiers", []))
     assert "setuptools>=77" in pyproject["build-system"]["requires"]
+
+
+SHARED_RUN_TESTS = '''
+import os
+import pytest
+
+@pytest.fixture(scope="session")
+def demo_run():
+    return os.environ["PYTEST_XDIST_WORKER"]
+
+@pytest.mark.parametrize("number", range(6))
+def test_shares_the_run(demo_run, number):
+    pass
+
+@pytest.mark.parametrize("number", range(6))
+def test_alone(number):
+    pass
+'''
+
+
+@pytest.mark.slow
+def test_tests_sharing_a_run_stay_on_one_pytest_xdist_worker(tmp_path):
+    """Regression: the shared runs of tests/conftest.py (the demo run, the disclosure runs) were made once per worker,
+    because pytest-xdist read the tests' groups before the conftest had set them, and because pytest 9.2 ignores how
+    pytest-xdist 3.8 marks them (pytest-dev/pytest-xdist#1386): ``make test`` made the demo run twice."""
+    (tmp_path / "conftest.py").write_text(
+        "import importlib.util\n"
+        f"spec = importlib.util.spec_from_file_location('veedel_tests_conftest', {str(ROOT / 'tests' / 'conftest.py')!r})\n"
+        "module = importlib.util.module_from_spec(spec)\nspec.loader.exec_module(module)\n"
+        "pytest_collection_modifyitems = module.pytest_collection_modifyitems\n", encoding="utf-8")
+    (tmp_path / "test_groups.py").write_text(SHARED_RUN_TESTS, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-v", "-p", "no:cacheprovider",
+                           "--rootdir", str(tmp_path), str(tmp_path)], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "tests")})
+    assert done.returncode == 0, done.stdout + done.stderr
+    workers = {line.split()[0] for line in done.stdout.splitlines() if "PASSED" in line and "test_shares_the_run" in line}
+    shared = [line for line in done.stdout.splitlines() if "PASSED" in line and "test_shares_the_run" in line]
+    assert len(shared) == 6 and all(line.rstrip().endswith("@demo_run") for line in shared), done.stdout
+    assert len(workers) == 1, done.stdout
