@@ -34,6 +34,14 @@ def pytest_collection_modifyitems(config, items):
         for name in SHARED_RUNS:
             if name in getattr(item, "fixturenames", ()):
                 item.add_marker(pytest.mark.xdist_group(name))
+    longest_first(items)
+
+
+def longest_first(items: list) -> None:
+    """Modules with slow tests (runs, browsers) first, each module's tests kept together and in order: the two
+    workers then end on short tests instead of one of them finishing a run alone."""
+    slow_modules = {item.module for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.module not in slow_modules)  # a stable sort
 
 
 @pytest.fixture(scope="session", autouse=True)
