@@ -12,9 +12,12 @@ import hashlib
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 PARTIAL = ".partial"
 """Marker in the name of every temporary file or folder (skipped by hashes and archives)."""
@@ -83,6 +86,16 @@ def content_key(path: str | Path) -> tuple[str, str]:
     bytes, so an edited file is read anew however quickly it was saved again."""
     path = Path(path)
     return str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def kept_per_file(store: dict, key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()`` kept in ``store`` under ``key``, which starts with a :func:`content_key`: computed once per version
+    of the file, and the entry of an earlier version of the same file is dropped when a new one is computed."""
+    if key not in store:
+        for old in [k for k in store if k[0] == key[0]]:
+            del store[old]
+        store[key] = compute()
+    return store[key]
 
 
 def cache_dir() -> Path:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataValidationError, Problem, german_number
-from ..files import content_key
+from ..files import content_key, kept_per_file
 
 SUPPRESSED_MARKERS = frozenset({"*", ".", "x", "X"})
 """Cell texts that mean "value withheld" in German official statistics (kept as suppressed, never zero)."""
@@ -324,13 +324,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     """
     if path.stat().st_size > _WORKBOOK_CACHE_BYTES:
         return _pick_sheet(path, _parse_workbook(path), sheet)
-    key = content_key(path)
-    if key not in _workbooks:
-        parsed = _parse_workbook(path)
-        for old in [k for k in _workbooks if k[0] == key[0]]:
-            del _workbooks[old]
-        _workbooks[key] = parsed
-    return _pick_sheet(path, _workbooks[key], sheet)
+    return _pick_sheet(path, kept_per_file(_workbooks, content_key(path), lambda: _parse_workbook(path)), sheet)
 
 
 def _pick_sheet(path: Path, parsed, sheet: str | None) -> RawTable:

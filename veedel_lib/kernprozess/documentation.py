@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataValidationError, ProblemCollector
-from ..files import content_key
+from ..files import content_key, kept_per_file
 from ..inputs.readers import RawTable, parse_numbers, read_table
 from ..params.areas import load_areas
 from ..params.run_config import parameters_dir as default_parameters_dir
@@ -273,7 +273,8 @@ def _validated_workbook(path: Path, area, config: KernprozessConfig,
     Each call gets its own copies of the frames.
     """
     key = (*content_key(path), area.model_dump_json(), config.model_dump_json(), today)
-    if key not in _VALIDATED:
+
+    def validate() -> tuple[dict[str, pd.DataFrame], list]:
         problems = ProblemCollector()
         frames = {}
         for sheet in SHEETS:
@@ -288,10 +289,9 @@ def _validated_workbook(path: Path, area, config: KernprozessConfig,
             if sheet.key == "projects":
                 _check_projects(table, frame, problems)
             frames[sheet.key] = frame
-        for old in [k for k in _VALIDATED if k[0] == key[0]]:
-            del _VALIDATED[old]
-        _VALIDATED[key] = (frames, problems.problems)
-    frames, problems = _VALIDATED[key]
+        return frames, problems.problems
+
+    frames, problems = kept_per_file(_VALIDATED, key, validate)
     return {k: f.copy() for k, f in frames.items()}, list(problems)
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..analysis.indicators import indicator_values
 from ..errors import DataValidationError, ProblemCollector
-from ..files import content_key
+from ..files import content_key, kept_per_file
 from ..inputs.dataset import Dataset
 from ..inputs.readers import RawTable, parse_numbers, read_table
 from ..kernprozess.documentation import Documentation, documentation_path, load_documentation, parse_date
@@ -616,12 +616,7 @@ def _checked_workbook(path: Path, context: _Context, reused: bool) -> tuple[dict
     key = (*content_key(path), content_key(documentation) if documentation.exists() else None,
            context.has_documentation, area.model_dump_json(), ds.areas.definition_year,
            context.config.model_dump_json(), repr(sorted(context.vocabularies.items())), context.today, context.level)
-    store = ds.cache.setdefault("plan_workbooks", {})
-    if key not in store:
-        for old in [k for k in store if k[0] == key[0]]:
-            del store[old]
-        store[key] = check()
-    frames, problems = store[key]
+    frames, problems = kept_per_file(ds.cache.setdefault("plan_workbooks", {}), key, check)
     return {k: f.copy() for k, f in frames.items()}, list(problems)
 
 
