@@ -29,7 +29,7 @@ def test_heat_table_has_readable_cells_units_and_a_legend_in_words(demo):
                  and b.name == "gebiete_grafik")
     ax = chart.figure.axes[0]
     mesh = ax.collections[0]
-    cells = mesh.get_facecolors()
+    cells = mesh.to_rgba(mesh.get_array().ravel())  # each cell's colour, as drawn
     texts = [t for t in ax.texts if t.get_text()]
     assert len(texts) == len(cells) > 15
     # every value is dark text on its cell with at least the 4.5:1 contrast WCAG asks for normal text

@@ -20,7 +20,7 @@ matplotlib.use("Agg")  # reports are rendered headless; notebooks display the SV
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
 
 from ..params.catalogue import Indicator  # noqa: E402
 from . import formatting as fmt  # noqa: E402
@@ -74,12 +74,33 @@ class Chart:
         clearing cost 0,08 s per figure.
         """
         if self._svg is None:
+            settle_ticks(self.figure)
             buffer = io.StringIO()
             self.figure.savefig(buffer, format="svg", metadata={"Date": None})
             plt.close(self.figure)
             self.figure = None
             self._svg = buffer.getvalue()
         return self._svg
+
+
+def settle_ticks(figure: plt.Figure) -> None:
+    """Fix every axis' ticks to the ones inside its final limits and its empty label to a fixed place.
+
+    Matplotlib builds a tick (two tick lines, a grid line, two labels: a millisecond) for every position a
+    locator returns, also for those beyond the axis that are never drawn, and before drawing an axis it measures
+    the tick labels of all panels sharing it to move the axis label clear of them, also when that label is empty.
+    A small-multiples figure spent a fifth of its time on both. Called just before rendering, once the limits are
+    final; the picture stays the same (the same SVG bytes).
+    """
+    for ax in figure.axes:
+        for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            locator = axis.get_major_locator()
+            if isinstance(locator, MaxNLocator):  # also AutoLocator; fixed ticks (colour bars, labels) stay
+                low, high = sorted(limits)
+                slack = 1e-9 * (high - low)
+                axis.set_major_locator(FixedLocator([v for v in locator() if low - slack <= v <= high + slack]))
+            if not axis.get_label_text():
+                axis.set_label_coords(0.5, 0.5)
 
 
 def panel_grid(count: int, columns: int, width: float, height: float, *, left: float = 0.55, gap: float = 0.5,
@@ -441,19 +462,25 @@ def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) ->
         if indicator.direction == "higher_is_better":
             ratio[indicator.id] = 100 * city[indicator.id] / areas[indicator.id]
     labels = areas.map(lambda v: fmt.number(v, 1))
+    values = np.log2(ratio.astype(float).to_numpy() / 100)
     fig, ax = plt.subplots(figsize=(7.0, 0.33 * len(areas) + 2.4), layout="constrained")
-    import seaborn as sns  # only here: importing seaborn costs a second at every start
-
-    sns.heatmap(np.log2(ratio.astype(float) / 100), ax=ax, cmap=heat_palette(), center=0, vmin=-1.5, vmax=1.5,
-                annot=labels.to_numpy(), fmt="", annot_kws={"fontsize": 6.5, "color": HEAT_TEXT}, linewidths=0.5,
-                linecolor="white", cbar_kws={"label": "Wert im Vergleich zur Gesamtstadt", "shrink": 0.6,
-                                             "ticks": [t for t, _ in HEAT_FACTORS]})
-    colour_bar = ax.collections[0].colorbar
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    mesh = ax.pcolormesh(np.ma.masked_invalid(values), cmap=heat_palette(), vmin=-1.5, vmax=1.5, linewidths=0.5,
+                         edgecolor="white")
+    ax.set_xlim(0, len(ids))
+    ax.set_ylim(len(areas), 0)  # the first area on top, as in a table
+    colour_bar = fig.colorbar(mesh, ax=ax, label="Wert im Vergleich zur Gesamtstadt", shrink=0.6,
+                              ticks=[t for t, _ in HEAT_FACTORS])
+    colour_bar.outline.set_linewidth(0)
     colour_bar.set_ticklabels([label for _, label in HEAT_FACTORS], fontsize=6.5)
-    ax.set_xticklabels([headers[i] for i in ids], rotation=40, ha="left", rotation_mode="anchor", fontsize=7)
-    ax.set_yticklabels(areas.index, fontsize=7)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+    ax.set_xticks(np.arange(len(ids)) + 0.5, [headers[i] for i in ids], rotation=40, ha="left",
+                  rotation_mode="anchor", fontsize=7)
+    ax.set_yticks(np.arange(len(areas)) + 0.5, areas.index, fontsize=7, va="center")
+    for (row, column), value in np.ndenumerate(values):
+        if not np.isnan(value):  # an empty cell (withheld or missing value) gets no number
+            ax.text(column + 0.5, row + 0.5, labels.iat[row, column], ha="center", va="center", fontsize=6.5,
+                    color=HEAT_TEXT)
     ax.tick_params(length=0)
     ax.xaxis.tick_top()
     worst = ratio.stack().astype(float).idxmax()
