@@ -239,10 +239,10 @@ def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: s
     table = wide.assign(label=wide["indicator"].map(names), unit=wide["indicator"].map(units))
     extra = []
     counts = data[data["role"] == "area"].set_index(["indicator", "year"])
+    rows = pd.MultiIndex.from_arrays([table["indicator"], table["year"]])
     for count in ("numerator", "denominator"):  # the area's counts behind each value, for disclosure control
         if count in data.columns:
-            table[f"area_{count}"] = [counts[count].get((i, y), np.nan)
-                                      for i, y in zip(table["indicator"], table["year"])]
+            table[f"area_{count}"] = counts[count].reindex(rows).to_numpy()
             extra.append(f"area_{count}")
     for threshold in ("threshold", "denominator_threshold"):
         if threshold in data.columns:
