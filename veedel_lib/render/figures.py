@@ -20,7 +20,9 @@ matplotlib.use("Agg")  # reports are rendered headless; notebooks display the SV
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 
 from ..params.catalogue import Indicator  # noqa: E402
 from . import formatting as fmt  # noqa: E402
@@ -101,6 +103,56 @@ def settle_ticks(figure: plt.Figure) -> None:
                 axis.set_major_locator(FixedLocator([v for v in locator() if low - slack <= v <= high + slack]))
             if not axis.get_label_text():
                 axis.set_label_coords(0.5, 0.5)
+
+
+def light_ticks(axes) -> None:
+    """Draw the ticks, grid lines and tick labels of small-multiple panels as a few plain artists per axis.
+
+    Matplotlib makes a tick object per position (three lines and two labels, most of them never drawn) and
+    draws each on its own: in a figure of ten panels three quarters of the rendering. Here each axis gets one
+    collection of grid lines, one line of tick marks and a text per label, with matplotlib's own transforms,
+    sizes and colours (the rc settings and each axis' :meth:`~matplotlib.axis.Axis.get_tick_params`), so the
+    picture stays the same. Call once the panels are complete: their limits are fixed here.
+    """
+    rc = matplotlib.rcParams
+    ticks = []
+    for ax in axes:  # all positions first: panels sharing an axis share its locator, which is emptied below
+        ax.set_xlim(ax.get_xlim())
+        ax.set_ylim(ax.get_ylim())
+        for name, axis, side, marker in (("x", ax.xaxis, "bottom", TICKDOWN), ("y", ax.yaxis, "left", TICKLEFT)):
+            low, high = sorted(getattr(ax, f"get_{name}lim")())
+            slack = 1e-9 * (high - low)
+            locs = [v for v in axis.get_major_locator()() if low - slack <= v <= high + slack]
+            ticks.append((ax, name, side, marker, axis.get_tick_params(), locs,
+                          axis.get_major_formatter().format_ticks(locs)))
+    for ax in axes:
+        ax.xaxis.set_major_locator(NullLocator())
+        ax.yaxis.set_major_locator(NullLocator())
+    for ax, name, side, marker, params, locs, labels in ticks:
+        if not locs:
+            continue
+        if params.get("gridOn"):
+            lines = [[(v, 0), (v, 1)] if name == "x" else [(0, v), (1, v)] for v in locs]
+            ax.add_collection(LineCollection(lines, colors=rc["grid.color"], linewidths=rc["grid.linewidth"],
+                                             linestyles=rc["grid.linestyle"], alpha=rc["grid.alpha"],
+                                             capstyle="projecting", zorder=1.5,
+                                             transform=getattr(ax, f"get_{name}axis_transform")("grid")),
+                              autolim=False)
+        size, width = rc[f"{name}tick.major.size"], rc[f"{name}tick.major.width"]
+        colour = rc[f"{name}tick.color"]
+        if params.get(side, True):
+            zeros = [0] * len(locs)
+            ax.add_artist(Line2D(locs if name == "x" else zeros, zeros if name == "x" else locs, marker=marker,
+                                 markersize=size, markeredgewidth=width, color=colour, linestyle="none",
+                                 zorder=1.5, clip_on=False,
+                                 transform=getattr(ax, f"get_{name}axis_transform")("tick1")))
+        if params.get(f"label{side}", True):
+            transform, va, ha = getattr(ax, f"get_{name}axis_text1_transform")(rc[f"{name}tick.major.pad"] + size)
+            label_colour = rc[f"{name}tick.labelcolor"]
+            for v, label in zip(locs, labels):
+                ax.text(v if name == "x" else 0, 0 if name == "x" else v, label, transform=transform, va=va, ha=ha,
+                        fontsize=params.get("labelsize", rc[f"{name}tick.labelsize"]), zorder=1.5,
+                        color=colour if label_colour == "inherit" else label_colour)
 
 
 def panel_grid(count: int, columns: int, width: float, height: float, *, left: float = 0.55, gap: float = 0.5,
@@ -231,6 +283,7 @@ def trend_panels(series: pd.DataFrame, indicators: list[Indicator], area_name: s
         german_axis(ax.yaxis, 1 if top < 10 else 0, " %" if units[indicator_id] == "percent" else " ‰")
         ax.tick_params(labelsize=7.5)
         ax.set_ylim(bottom=0)
+    light_ticks(axes)
     figure.legend(list(lines.values()), list(lines), loc="lower center", ncol=2, fontsize=8)
     first, last = int(data["year"].min()), int(data["year"].max())
     wide = data.pivot_table(index=["indicator", "year"], columns="role", values="value").reset_index()
@@ -318,6 +371,7 @@ def place_intervals(values: pd.DataFrame, indicators: list[Indicator], places: d
         german_axis(ax.xaxis, 1 if ax.get_xlim()[1] < 10 else 0, " %" if units[indicator_id] == "percent" else " ‰")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.tick_params(labelsize=7)
+    light_ticks(axes)
     fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=2, fontsize=7.5)
     table = values[values["indicator"].isin(order) & values["group"].isin(places)].copy()
     table["place"] = table["group"].map(places)
@@ -587,6 +641,7 @@ def event_study_panels(events: pd.DataFrame, indicators: list[Indicator], area_n
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         german_axis(ax.yaxis, 1, " Pp." if units[indicator_id] == "percent" else " ‰-Pkt.")
         ax.tick_params(labelsize=7.5)
+    light_ticks(axes)
     fig.suptitle(f"Abweichung vom eigenen Verlauf gegenüber der übrigen Stadt (Basisjahr {baseline_year} = 0)",
                  fontsize=8.5, x=0.02, ha="left")
     last = events[events["year"] == events["year"].max()]
