@@ -83,3 +83,74 @@ def test_percentiles_rank_the_shown_values_and_skip_withheld_ones():
     assert [round(p, 1) for p in ranked.loc["a", "percentile"]] == [0.0, 33.3, 33.3, 100.0]
     assert ("a", "5") not in ranked.index  # a withheld value takes no rank
     assert ranked.loc[("b", "1"), "percentile"] == 50.0  # a single Stadtteil sits in the middle
+
+
+def _png(figure):
+    """The figure drawn by Agg at 100 dpi, as an array of pixels (the figure is closed)."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    plt.close(figure)
+    buffer.seek(0)
+    return plt.imread(buffer)
+
+
+def _panels(light: bool):
+    """Four small panels as the trend figures draw them (shared years, German labels, one panel without y grid)."""
+    from matplotlib.ticker import MaxNLocator
+
+    from veedel_lib.render import figures
+
+    figure, axes = figures.panel_grid(4, 2, 1.6, 1.2)
+    for n, ax in enumerate(axes):
+        ax.fill_between([2012, 2018, 2024], [1.0, 2.0, 1.5], [3.0, 4.0, 3.5], alpha=0.2)
+        ax.plot([2012, 2018, 2024], [2.0, 3.0 + n, 2.5], marker="o")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        figures.german_axis(ax.yaxis, 1, " %")
+        ax.tick_params(labelsize=7.5)
+        ax.set_ylim(bottom=0)
+    axes[1].grid(axis="y", visible=False)
+    if light:
+        figures.light_ticks(axes)
+    return figure
+
+
+def test_small_multiples_with_light_ticks_look_exactly_like_matplotlibs_own_ticks():
+    """light_ticks replaces matplotlib's tick objects by a few artists per axis: the same pixels, no ticks left."""
+    light = _panels(True)
+    assert all(len(ax.xaxis.get_majorticklocs()) == len(ax.yaxis.get_majorticklocs()) == 0 for ax in light.axes)
+    assert any(t.get_text() == "2,0 %" for t in light.axes[0].texts)  # the labels, German, now plain texts
+    plain, drawn = _png(_panels(False)), _png(light)
+    assert plain.shape == drawn.shape
+    assert np.array_equal(plain, drawn)
+
+
+def test_ticks_outside_the_limits_are_dropped_without_changing_the_figure():
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    from veedel_lib.render.figures import Chart, settle_ticks
+
+    def chart():
+        figure, ax = plt.subplots(figsize=(3, 2))
+        ax.plot([0.3, 9.7], [0.2, 7.9])
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+        return figure
+
+    settled = chart()
+    ax = settled.axes[0]
+    low, high = ax.get_ylim()
+    assert min(ax.yaxis.get_major_locator()()) < low  # matplotlib's locator also returns positions off the axis
+    settle_ticks(settled)
+    assert all(low <= v <= high for v in ax.yaxis.get_major_locator()())
+    assert ax.get_ylim() == (low, high)
+    import io
+
+    plain = chart()
+    buffer = io.StringIO()
+    plain.savefig(buffer, format="svg", metadata={"Date": None})  # matplotlib's own ticks, nothing settled
+    plt.close(plain)
+    assert Chart(settled, None, "", "").svg() == buffer.getvalue()  # Chart.svg settles the ticks first

@@ -85,6 +85,13 @@ class Chart:
         return self._svg
 
 
+def _inside(locator, limits: tuple[float, float]) -> list[float]:
+    """The positions ``locator`` returns that lie within ``limits`` (either order), up to rounding."""
+    low, high = sorted(limits)
+    slack = 1e-9 * (high - low)
+    return [v for v in locator() if low - slack <= v <= high + slack]
+
+
 def settle_ticks(figure: plt.Figure) -> None:
     """Fix every axis' ticks to the ones inside its final limits and its empty label to a fixed place.
 
@@ -98,9 +105,7 @@ def settle_ticks(figure: plt.Figure) -> None:
         for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
             locator = axis.get_major_locator()
             if isinstance(locator, MaxNLocator):  # also AutoLocator; fixed ticks (colour bars, labels) stay
-                low, high = sorted(limits)
-                slack = 1e-9 * (high - low)
-                axis.set_major_locator(FixedLocator([v for v in locator() if low - slack <= v <= high + slack]))
+                axis.set_major_locator(FixedLocator(_inside(locator, limits)))
             if not axis.get_label_text():
                 axis.set_label_coords(0.5, 0.5)
 
@@ -120,9 +125,7 @@ def light_ticks(axes) -> None:
         ax.set_xlim(ax.get_xlim())
         ax.set_ylim(ax.get_ylim())
         for name, axis, side, marker in (("x", ax.xaxis, "bottom", TICKDOWN), ("y", ax.yaxis, "left", TICKLEFT)):
-            low, high = sorted(getattr(ax, f"get_{name}lim")())
-            slack = 1e-9 * (high - low)
-            locs = [v for v in axis.get_major_locator()() if low - slack <= v <= high + slack]
+            locs = _inside(axis.get_major_locator(), getattr(ax, f"get_{name}lim")())
             ticks.append((ax, name, side, marker, axis.get_tick_params(), locs,
                           axis.get_major_formatter().format_ticks(locs)))
     for ax in axes:
