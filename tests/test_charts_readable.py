@@ -3,6 +3,9 @@ the column heads and a colour bar in words; the position chart on each indicator
 
 from __future__ import annotations
 
+import io
+
+import matplotlib.pyplot as plt
 import numpy as np
 from conftest import PARAMETERS
 from matplotlib.colors import to_rgb
@@ -87,10 +90,6 @@ def test_percentiles_rank_the_shown_values_and_skip_withheld_ones():
 
 def _png(figure):
     """The figure drawn by Agg at 100 dpi, as an array of pixels (the figure is closed)."""
-    import io
-
-    import matplotlib.pyplot as plt
-
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)
     plt.close(figure)
@@ -129,7 +128,6 @@ def test_small_multiples_with_light_ticks_look_exactly_like_matplotlibs_own_tick
 
 
 def test_ticks_outside_the_limits_are_dropped_without_changing_the_figure():
-    import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
     from veedel_lib.render.figures import Chart, settle_ticks
@@ -147,8 +145,6 @@ def test_ticks_outside_the_limits_are_dropped_without_changing_the_figure():
     settle_ticks(settled)
     assert all(low <= v <= high for v in ax.yaxis.get_major_locator()())
     assert ax.get_ylim() == (low, high)
-    import io
-
     plain = chart()
     buffer = io.StringIO()
     plain.savefig(buffer, format="svg", metadata={"Date": None})  # matplotlib's own ticks, nothing settled

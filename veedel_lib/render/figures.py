@@ -439,7 +439,7 @@ def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight
     rng = np.random.default_rng(0)  # fixed jitter: the same data give the same picture
     rows = data["indicator"].map({indicator_id: row for row, indicator_id in enumerate(order)})
     drawn = data.assign(_row=rows).sort_values("_row", kind="stable")
-    own, flat = drawn["stadtteil"].isin(highlight), smoothed.loc[drawn.index]
+    own, own_smoothed = drawn["stadtteil"].isin(highlight), smoothed.loc[drawn.index]
     others = drawn[~own]
     jitter = np.concatenate([rng.uniform(-0.15, 0.15, n) for n in others.groupby("_row", sort=True).size()]) \
         if len(others) else np.array([])
@@ -447,10 +447,10 @@ def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight
     # figure's time
     ax.scatter(others["percentile"], others["_row"] + jitter, s=9, color=OTHER_COLOUR, alpha=0.7,
                label="andere Stadtteile")
-    mine = drawn[own & ~flat]
+    mine = drawn[own & ~own_smoothed]
     ax.scatter(mine["percentile"], mine["_row"], s=42, marker="D", color=AREA_COLOUR, edgecolor="black",
                linewidth=0.6, zorder=3, label=f"Stadtteile von {area_name}")
-    mine_smoothed = drawn[own & flat]
+    mine_smoothed = drawn[own & own_smoothed]
     if len(mine_smoothed):
         ax.scatter(mine_smoothed["percentile"], mine_smoothed["_row"], s=42, marker="D", facecolor="white",
                    edgecolor=AREA_COLOUR, linewidth=1.4, zorder=3, label="geglättet (kleiner Stadtteil)")
