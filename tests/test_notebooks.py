@@ -50,19 +50,6 @@ def test_a_notebook_with_outputs_or_without_parameters_cell_fails_the_suite(tmp_
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_top_to_bottom_with_its_defaults(path, tmp_path):
-    """As in JupyterLab: open the notebook in notebooks/, its own kernel, no parameters injected, Run All."""
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert not errors
-    assert sum(len(c.outputs) for c in nb.cells if c.cell_type == "code") >= 3
-
-
-@pytest.mark.slow
 def test_area_notebook_runs_and_publishes(tmp_path):
     import papermill as pm
 
@@ -229,8 +216,9 @@ def test_an_editing_note_that_could_reach_a_report_fails_the_check(tmp_path):
 
 
 PAPERMILL = Path(sys.executable).with_name("papermill")
-# Each notebook runs once with plain papermill, each way a planner starts it: at the repository root, in
-# notebooks/, and with --cwd naming some other folder; all three ways are covered.
+# Each notebook runs once with plain papermill, each way a planner starts it: in notebooks/ with nothing injected
+# (as Run All in JupyterLab, whose kernel starts in the notebook's folder), at the repository root and with --cwd
+# naming some other folder, there with the issue's command line (-p area_id); all three ways are covered.
 WAYS = {"sozialraumgebietsanalyse": "root", "sozialindex": "root", "evaluation": "notebooks",
         "themenbewertung": "notebooks", "jahresbericht": "cwd", "bezirksbericht": "cwd",
         "sozialraumgebietsplan": "root", "meilensteinbericht": "cwd", "programmevaluation": "notebooks"}
@@ -251,22 +239,27 @@ def _papermill(notebook: Path, output: Path, way: str, tmp_path: Path, env: dict
 
 def test_every_notebook_is_run_by_papermill_in_each_way_a_planner_starts_it():
     assert set(WAYS) == {p.stem for p in NOTEBOOKS} and set(WAYS.values()) == {"root", "notebooks", "cwd"}
+    assert {"notebooks"} < {WAYS[n] for n in WAYS if "area_id" in _parameters(ROOT / "notebooks" / f"{n}.ipynb")}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(WAYS), ids=lambda n: f"{n}-{WAYS[n]}")
-def test_plain_papermill_runs_every_notebook_from_anywhere(name, tmp_path):
-    """The issue's command, e.g. ``papermill notebooks/sozialraumgebietsanalyse.ipynb out.ipynb -p area_id kalk``:
-    the project's parameters and the demo data are found, and the kernel talks over IPC (no warning that it
-    runs over TCP without encryption)."""
+def test_every_notebook_runs_top_to_bottom_with_its_defaults_from_anywhere(name, tmp_path):
+    """Run All on the committed notebook, its own kernel (from the notebook's metadata), no error and every
+    section's output; in notebooks/ with its defaults as they stand, elsewhere with the issue's command, e.g.
+    ``papermill notebooks/sozialraumgebietsanalyse.ipynb out.ipynb -p area_id kalk``: the project's parameters
+    and the demo data are found, and the kernel talks over IPC (no warning that it runs over TCP without
+    encryption)."""
     env = {k: v for k, v in os.environ.items() if k != "VEEDEL_HOME"}
     output = tmp_path / "out.ipynb"
-    place = "8" if name == "bezirksbericht" else "kalk"  # a Stadtbezirk's number, else an area's id
-    extra = ["-p", "area_id", place] if "area_id" in _parameters(ROOT / "notebooks" / f"{name}.ipynb") else []
-    result = _papermill(ROOT / "notebooks" / f"{name}.ipynb", output, WAYS[name], tmp_path, env, *extra)
+    default = _parameters(ROOT / "notebooks" / f"{name}.ipynb").get("area_id")  # an area's id or a Bezirk's number
+    typed = WAYS[name] != "notebooks" and default is not None
+    result = _papermill(ROOT / "notebooks" / f"{name}.ipynb", output, WAYS[name], tmp_path, env,
+                        *(["-p", "area_id", str(default)] if typed else []))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "without encryption" not in result.stderr + result.stdout
     nb = nbformat.read(output, as_version=4)
+    assert nb.metadata.papermill.parameters == ({"area_id": default} if typed else {})
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert sum(len(c.outputs) for c in nb.cells if c.cell_type == "code") >= 3
 
