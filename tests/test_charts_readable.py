@@ -150,3 +150,27 @@ def test_ticks_outside_the_limits_are_dropped_without_changing_the_figure():
     plain.savefig(buffer, format="svg", metadata={"Date": None})  # matplotlib's own ticks, nothing settled
     plt.close(plain)
     assert Chart(settled, None, "", "").svg() == buffer.getvalue()  # Chart.svg settles the ticks first
+
+
+def test_a_constrained_figure_is_laid_out_once_and_drawn_once_with_the_same_svg():
+    """settle_layout runs the constrained layout itself, measured as the SVG is drawn; saving then draws once."""
+    from veedel_lib.render.figures import Chart
+
+    def chart():
+        figure, ax = plt.subplots(figsize=(4, 3), layout="constrained")
+        mesh = ax.pcolormesh(np.arange(12.0).reshape(3, 4))
+        ax.set_yticks([0.5, 1.5, 2.5], ["Blumenberg/Chorweiler/Seeberg-Nord", "Kalk", "Meschenich"])
+        ax.set_title("Überschrift, die Platz braucht")
+        figure.colorbar(mesh, ax=ax, label="Wert im Vergleich zur Gesamtstadt")
+        return figure
+
+    plain = chart()
+    buffer = io.StringIO()
+    plain.savefig(buffer, format="svg", metadata={"Date": None})  # matplotlib's own way: layout in a draw pass
+    plt.close(plain)
+    settled = chart()
+    draws = []
+    own_draw = settled.draw
+    settled.draw = lambda renderer: draws.append(renderer) or own_draw(renderer)
+    assert Chart(settled, None, "", "").svg() == buffer.getvalue()
+    assert len(draws) == 1 and settled.get_layout_engine() is None

@@ -20,6 +20,7 @@ matplotlib.use("Agg")  # reports are rendered headless; notebooks display the SV
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
@@ -76,6 +77,7 @@ class Chart:
         clearing cost 0,08 s per figure.
         """
         if self._svg is None:
+            settle_layout(self.figure)  # first: the panels' final sizes decide how many ticks an axis gets
             settle_ticks(self.figure)
             buffer = io.StringIO()
             self.figure.savefig(buffer, format="svg", metadata={"Date": None})
@@ -83,6 +85,26 @@ class Chart:
             self.figure = None
             self._svg = buffer.getvalue()
         return self._svg
+
+
+def settle_layout(figure: plt.Figure) -> None:
+    """Place the panels of a figure with a layout engine (constrained layout) once, then switch the engine off.
+
+    Saving a figure whose layout engine is on draws it twice: once without output, only to run the layout, then
+    for real. The layout runs here instead, measured as the SVG will be drawn (on the SVG canvas), so the figure is
+    drawn once and its SVG stays the same bytes. Call it before :func:`settle_ticks`: like matplotlib's own pass, the
+    layout measures the ticks of the panels' first size, and the ticks are then fixed for their final size.
+    """
+    engine = figure.get_layout_engine()
+    if engine is None:
+        return
+    canvas = figure.canvas
+    FigureCanvasSVG(figure)  # the text metrics of the SVG renderer, not those of the screen's canvas
+    try:
+        engine.execute(figure)
+    finally:
+        figure.set_canvas(canvas)
+    figure.set_layout_engine(None)
 
 
 def _inside(locator, limits: tuple[float, float]) -> list[float]:
@@ -537,8 +559,9 @@ def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) ->
     ax.set_yticks(np.arange(len(areas)) + 0.5, areas.index, fontsize=7, va="center")
     for (row, column), value in np.ndenumerate(values):
         if not np.isnan(value):  # an empty cell (withheld or missing value) gets no number
+            # inside its cell, so not measured by the layout (which then measures 30 labels instead of 180)
             ax.text(column + 0.5, row + 0.5, labels.iat[row, column], ha="center", va="center", fontsize=6.5,
-                    color=HEAT_TEXT)
+                    color=HEAT_TEXT, in_layout=False)
     ax.tick_params(length=0)
     ax.xaxis.tick_top()
     worst = ratio.stack().astype(float).idxmax()
