@@ -202,10 +202,11 @@ class _Projection:
         """
         columns = self(treatments)
         observations, count = len(self.rate), columns.shape[1]
-        import statsmodels.api as sm  # statsmodels and scipy.stats take a second to import: only where used
+        # statsmodels and scipy.stats take a second to import: only where used, and only the modules used
+        from statsmodels.regression.linear_model import WLS
         from statsmodels.stats.sandwich_covariance import cov_cluster
 
-        fit = sm.WLS(self.rate, columns, weights=self.weights).fit()
+        fit = WLS(self.rate, columns, weights=self.weights).fit()
         covariance = cov_cluster(fit, self.groups, use_correction=True) * (observations - count) / (
             observations - self.rank - count)
         return ClusteredFit(np.asarray(fit.params, dtype=float), np.atleast_2d(covariance))
@@ -387,9 +388,11 @@ def count_model(panel: Panel, level: float = 0.95) -> tuple[float, float, float,
     units = pd.get_dummies(frame["group"], dtype=float).to_numpy()
     years = pd.get_dummies(frame["year"], dtype=float).to_numpy()[:, 1:]
     design = np.column_stack([_treatment(frame, panel.baseline_year), units, years])
-    import statsmodels.api as sm  # statsmodels and scipy.stats take a second to import: only where used
+    # statsmodels and scipy.stats take a second to import: only where used, and only the modules used
+    from statsmodels.genmod.families import Poisson
+    from statsmodels.genmod.generalized_linear_model import GLM
 
-    model = sm.GLM(frame["numerator"].to_numpy(), design, family=sm.families.Poisson(),
+    model = GLM(frame["numerator"].to_numpy(), design, family=Poisson(),
                    offset=np.log(frame["denominator"].to_numpy(dtype=float)))
     fit = model.fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(frame["stadtteil"])[0]})
     low, high = fit.conf_int(1 - level)[0]

@@ -147,7 +147,8 @@ def pooled_effect(panel: pd.DataFrame, baseline_year: int, level: float = 0.95,
 
     Returns the pooled :class:`PooledEffect` and a table area_id, estimate, naive_se (one row per area).
     """
-    import statsmodels.api as sm  # statsmodels takes a second to import: only where used
+    # statsmodels takes a second to import: only where used, and only the modules used
+    from statsmodels.regression.linear_model import WLS
     from statsmodels.stats.sandwich_covariance import cov_cluster
 
     projection = _Projection(panel, baseline_year)
@@ -158,7 +159,7 @@ def pooled_effect(panel: pd.DataFrame, baseline_year: int, level: float = 0.95,
                                    draws, rank=projection.rank, treated_clusters=len(areas),
                                    naive_clusters=panel["unit"].to_numpy())
     columns = projection(np.column_stack([((panel["area"] == a).to_numpy() & post).astype(float) for a in areas]))
-    fit = sm.WLS(projection.rate, columns, weights=projection.weights).fit()
+    fit = WLS(projection.rate, columns, weights=projection.weights).fit()
     covariance = cov_cluster(fit, pd.factorize(panel["cluster"])[0], use_correction=True)
     spread = pd.DataFrame({"area_id": areas, "estimate": np.asarray(fit.params, dtype=float),
                            "naive_se": np.sqrt(np.diag(np.atleast_2d(covariance)))})

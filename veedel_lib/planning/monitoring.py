@@ -60,10 +60,12 @@ def project(years: np.ndarray, values: np.ndarray, weights: np.ndarray, target_y
     mask = np.isfinite(values) & np.isfinite(weights) & (weights > 0)
     if mask.sum() < 3:
         return np.nan, np.nan, np.nan
-    import statsmodels.api as sm  # statsmodels and scipy.stats take a second to import: only where used
+    # statsmodels and scipy.stats take a second to import: only where used, and only the modules used
+    from statsmodels.regression.linear_model import WLS
+    from statsmodels.tools.tools import add_constant
 
-    x = sm.add_constant(years[mask].astype(float) - float(years[mask].min()))
-    fit = sm.WLS(values[mask], x, weights=weights[mask] / weights[mask].mean()).fit()
+    x = add_constant(years[mask].astype(float) - float(years[mask].min()))
+    fit = WLS(values[mask], x, weights=weights[mask] / weights[mask].mean()).fit()
     point = np.array([[1.0, float(target_year) - float(years[mask].min())]])
     prediction = fit.get_prediction(point)
     low, high = prediction.conf_int(alpha=1 - level)[0]
