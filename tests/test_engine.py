@@ -108,3 +108,34 @@ def test_the_next_notebook_finds_an_empty_namespace_and_what_survived_frozen_for
         assert cell.outputs[0]["text"] == "False False True True\n"
     finally:
         engine.shutdown()
+
+
+@pytest.mark.slow
+def test_the_kernels_client_stays_connected_between_notebooks_and_no_output_is_lost(tmp_path):
+    """The warm kernel's client is kept from one notebook to the next (a new one waits a fifth of a second for the
+    output channel); every output of every cell still arrives, in its cell, also right at a notebook's start. After a
+    notebook cut short by a timeout the next one connects afresh."""
+    cells = ["print('erste Zelle')", "from IPython.display import HTML, display\ndisplay(HTML('<b>Tabelle</b>'))",
+             "import sys\nprint('Fehlerkanal', file=sys.stderr)\n42"]
+    sources = [_notebook(tmp_path / f"bericht-{n}.ipynb", *cells) for n in range(4)]
+    clients = []
+    try:
+        for source in sources[:3]:
+            pm.execute_notebook(str(source), str(tmp_path / f"{source.stem}-out.ipynb"), kernel_name="veedel",
+                                progress_bar=False, engine_name=engine.register())
+            clients.append(engine._kernel_client)
+            outputs = [c.outputs for c in nbformat.read(tmp_path / f"{source.stem}-out.ipynb", as_version=4).cells[1:]]
+            assert [o["text"] for o in outputs[0]] == ["erste Zelle\n"]
+            assert [o["data"]["text/html"] for o in outputs[1]] == ["<b>Tabelle</b>"]
+            assert [o.get("text") or o["data"]["text/plain"] for o in outputs[2]] == ["Fehlerkanal\n", "42"]
+        assert clients[0] is not None and clients[0] is clients[1] is clients[2]
+        slow = _notebook(tmp_path / "langsam.ipynb", "import time\ntime.sleep(4)")
+        with pytest.raises(Exception):
+            pm.execute_notebook(str(slow), str(tmp_path / "langsam-out.ipynb"), kernel_name="veedel",
+                                progress_bar=False, engine_name=engine.register(), execution_timeout=1)
+        assert engine._kernel_client is None
+        pm.execute_notebook(str(sources[3]), str(tmp_path / "danach.ipynb"), kernel_name="veedel",
+                            progress_bar=False, engine_name=engine.register())
+        assert engine._kernel_client is not None and engine._kernel_client is not clients[0]
+    finally:
+        engine.shutdown()
