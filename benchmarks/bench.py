@@ -130,7 +130,12 @@ def naive_script(work: Path, tasks, data_dir: Path, parameters: Path) -> Path:
     return script
 
 
-FLOOR = r"""
+KERNEL_LIKE = ("from veedel_lib.run.provisioner import GC_THRESHOLDS\n"
+               "__import__('gc').set_threshold(*GC_THRESHOLDS)\n")
+"""The first lines of each in-process measurement below: the garbage-collector thresholds of the notebooks' kernel
+(:mod:`veedel_lib.run.provisioner`), so that the floor, the profiles and the figure times run as the reports do."""
+
+FLOOR = KERNEL_LIKE + r"""
 import sys
 from veedel_lib.params.run_config import load_run_config
 from veedel_lib.inputs.dataset import load_dataset
@@ -140,7 +145,7 @@ ds = load_dataset(sys.argv[1], sys.argv[3])
 floor.compute_all(ds, config, int(sys.argv[4]))
 """
 
-PROFILE = r"""
+PROFILE = KERNEL_LIKE + r"""
 import cProfile, io, pstats, sys, time
 from veedel_lib.params.run_config import RunConfig
 from veedel_lib.inputs.dataset import load_dataset
@@ -160,7 +165,7 @@ print(f"wall {wall:.2f}")
 print(text.getvalue())
 """
 
-EVALUATION = r"""
+EVALUATION = KERNEL_LIKE + r"""
 import sys, time
 from veedel_lib.inputs.dataset import load_dataset
 from veedel_lib.reports.evaluation import Evaluation
@@ -179,7 +184,7 @@ print(max(times.values()), sum(times.values()) / len(times), first)
 """Evaluation compute per area: :meth:`Evaluation.results` (every indicator's estimate, intervals, placebos), after
 one evaluation with another baseline year has imported the statistics libraries (timed apart: ``first_s``)."""
 
-FIGURES = r"""
+FIGURES = KERNEL_LIKE + r"""
 import gc, inspect, json, sys, time
 from veedel_lib.inputs.dataset import load_dataset
 from veedel_lib.params.run_config import load_run_config
@@ -496,7 +501,8 @@ def write_results(results: dict, median, reports: int, areas: int, scale: dict |
               "sum counts shared pages once per process and overstates what the run occupies", ""]
     lines += ["## Figures: CPU time per chart function over every report of the run (warm process)", "",
               "Drawing (matplotlib) and rendering to SVG, measured around each chart function of `render/` while the "
-              "floor computes every report of the run once more, with the kernel's collection and `gc.freeze()` "
+              "floor computes every report of the run once more, with the kernel's garbage-collector thresholds, "
+               "collection and `gc.freeze()` "
               "before each report. Each figure is drawn three times: *largest* is the largest over the run of each "
               "figure's best attempt (what drawing it costs), *largest single* the largest first attempt (with the "
               "pauses of this shared machine and of the garbage collector). A chart drawn by another one (the "

@@ -30,8 +30,9 @@ def test_the_kernelspec_names_the_ipc_provisioner():
 @pytest.mark.slow
 def test_a_kernel_started_like_jupyterlab_starts_it_uses_ipc_and_warns_of_nothing(tmp_path):
     """JupyterLab and papermill start kernels through jupyter_client's kernel manager from the kernelspec; the
-    kernel's connection is IPC in a private folder that is gone after shutdown, and the kernel does not log
-    "Kernel is running over TCP without encryption"."""
+    kernel's connection is IPC in a private folder that is gone after shutdown, the kernel does not log
+    "Kernel is running over TCP without encryption", and it starts with the provisioner's garbage-collector
+    thresholds."""
     from jupyter_client.manager import KernelManager
 
     log = tmp_path / "kernel.log"
@@ -44,6 +45,10 @@ def test_a_kernel_started_like_jupyterlab_starts_it_uses_ipc_and_warns_of_nothin
             client.wait_for_ready(timeout=60)
             reply = client.execute_interactive("answer = 6 * 7", timeout=60)
             assert reply["content"]["status"] == "ok"
+            seen = []  # the garbage collector's thresholds of the kernel, and no name left behind by setting them
+            client.execute_interactive("print(__import__('gc').get_threshold(), 'gc' in dir())", timeout=60,
+                                       output_hook=lambda msg: seen.append(msg["content"].get("text", "")))
+            assert "(10000, 10, 10) False" in "".join(seen)
             info = manager.get_connection_info()
             socket_dir = Path(info["ip"]).parent
             assert info["transport"] == "ipc" and socket_dir.is_dir()
