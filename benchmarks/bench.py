@@ -502,7 +502,7 @@ def write_results(results: dict, median, reports: int, areas: int, scale: dict |
     lines += ["## Figures: CPU time per chart function over every report of the run (warm process)", "",
               "Drawing (matplotlib) and rendering to SVG, measured around each chart function of `render/` while the "
               "floor computes every report of the run once more, with the kernel's garbage-collector thresholds, "
-               "collection and `gc.freeze()` "
+              "collection and `gc.freeze()` "
               "before each report. Each figure is drawn three times: *largest* is the largest over the run of each "
               "figure's best attempt (what drawing it costs), *largest single* the largest first attempt (with the "
               "pauses of this shared machine and of the garbage collector). A chart drawn by another one (the "
