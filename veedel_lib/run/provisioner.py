@@ -40,7 +40,8 @@ class IpcProvisioner(LocalProvisioner):
     _socket_dir: str | None = None
 
     async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
-        """Switch the kernel manager to IPC before the connection file is written, then launch as usual."""
+        """Switch the kernel manager to IPC before the connection file is written, then launch as usual, with
+        :data:`KERNEL_SETUP` appended to the kernel's command."""
         manager = self.parent
         if manager is not None and manager.transport == "tcp":
             self._socket_dir = tempfile.mkdtemp(prefix="veedel-kernel-")
