@@ -97,6 +97,14 @@ def _png(figure):
     return plt.imread(buffer)
 
 
+def _plain_svg(figure) -> str:
+    """The figure saved by matplotlib itself, without anything settled by Chart.svg (the figure is closed)."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(figure)
+    return buffer.getvalue()
+
+
 def _panels(light: bool):
     """Four small panels as the trend figures draw them (shared years, German labels, one panel without y grid)."""
     from matplotlib.ticker import MaxNLocator
@@ -145,11 +153,7 @@ def test_ticks_outside_the_limits_are_dropped_without_changing_the_figure():
     settle_ticks(settled)
     assert all(low <= v <= high for v in ax.yaxis.get_major_locator()())
     assert ax.get_ylim() == (low, high)
-    plain = chart()
-    buffer = io.StringIO()
-    plain.savefig(buffer, format="svg", metadata={"Date": None})  # matplotlib's own ticks, nothing settled
-    plt.close(plain)
-    assert Chart(settled, None, "", "").svg() == buffer.getvalue()  # Chart.svg settles the ticks first
+    assert Chart(settled, None, "", "").svg() == _plain_svg(chart())  # Chart.svg settles the ticks first
 
 
 def test_a_constrained_figure_is_laid_out_once_and_drawn_once_with_the_same_svg():
@@ -164,13 +168,10 @@ def test_a_constrained_figure_is_laid_out_once_and_drawn_once_with_the_same_svg(
         figure.colorbar(mesh, ax=ax, label="Wert im Vergleich zur Gesamtstadt")
         return figure
 
-    plain = chart()
-    buffer = io.StringIO()
-    plain.savefig(buffer, format="svg", metadata={"Date": None})  # matplotlib's own way: layout in a draw pass
-    plt.close(plain)
+    plain = _plain_svg(chart())  # matplotlib's own way: the layout in a draw pass of its own
     settled = chart()
     draws = []
     own_draw = settled.draw
     settled.draw = lambda renderer: draws.append(renderer) or own_draw(renderer)
-    assert Chart(settled, None, "", "").svg() == buffer.getvalue()
+    assert Chart(settled, None, "", "").svg() == plain
     assert len(draws) == 1 and settled.get_layout_engine() is None
