@@ -8,6 +8,7 @@ import shutil
 import yaml
 from conftest import PARAMETERS
 
+from veedel_lib.render import formatting as fmt
 from veedel_lib.render.blocks import TableBlock, TextBlock
 from veedel_lib.render.disclosure import masked
 from veedel_lib.reports.bezirksbericht import BezirkReport
@@ -72,3 +73,19 @@ def test_plan_status_withholds_goals_whose_counts_are_small(tmp_path, demo):
     assert total["withheld"] == total["goals"] == len(single) and total["on_track"] == total["off_track"] == 0
     text = next(b.markdown for b in blocks if isinstance(b, TextBlock))
     assert "sind 0 auf Kurs oder erreicht, 0 nicht auf Kurs" in text
+
+
+def test_the_controlling_tables_keep_their_names_and_captions(demo):
+    """Regression: the loop over the areas reused the parameter ``name``, so the table took the last area's name: the
+    Jahresbericht wrote ``Porz-Mitte/Urbach.csv`` (a folder and a file) and captioned its table like a Bezirk's."""
+    from veedel_lib.reports.jahresbericht import ProgrammeReport
+
+    year = demo.latest_year
+    programme = _tables(ProgrammeReport.open(year=year, dataset=demo, parameters_dir=PARAMETERS).controlling())
+    assert list(programme) == ["controlling_gebiete"]
+    assert programme["controlling_gebiete"].caption == f"Zielerreichung der 15 Gebiete {year}"
+    bezirk = BezirkReport.open(8, year=year, dataset=demo, parameters_dir=PARAMETERS)
+    tables = _tables(bezirk.kernprozesse())
+    assert "controlling_bezirk" in tables
+    names = [a.name for a in bezirk.areas()]
+    assert tables["controlling_bezirk"].caption == f"Zielerreichung {year}: {fmt.join(names)}"

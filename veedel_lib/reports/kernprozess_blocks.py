@@ -182,11 +182,11 @@ def programme_controlling(kp: Kernprozesse, year: int, area_names: dict[str, str
     if table.empty:
         return [TextBlock(f"Für {year} ist keine Zielvereinbarung hinterlegt.")]
     rows = []
-    for area_id, name in area_names.items():
+    for area_id, area_name in area_names.items():
         own = table[table["area_id"] == area_id]
         counts = own["light"].value_counts()
         missed = own.loc[own["light"] == "missed", "label"].tolist()
-        rows.append({"area": name, "targets": len(own), **{k: int(counts.get(k, 0)) for k in LIGHTS},
+        rows.append({"area": area_name, "targets": len(own), **{k: int(counts.get(k, 0)) for k in LIGHTS},
                      "missed_labels": fmt.join(missed) if missed else "–"})
     frame = pd.DataFrame(rows)
     columns = [Col("area", "Sozialraumgebiet"), Col("targets", "Ziele", "integer"),
