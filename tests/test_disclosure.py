@@ -6,6 +6,7 @@ import itertools
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from veedel_lib.render.blocks import Col, TableBlock
 from veedel_lib.render.disclosure import protect
@@ -181,3 +182,22 @@ def test_an_area_of_one_small_stadtteil_gets_its_trends(demo, tmp_path):
     blocks = analysis.trends()
     chart = next(b for b in blocks if isinstance(b, ChartBlock))
     assert chart.chart.data.shape[0] > 0
+
+
+def test_a_table_or_chart_name_that_is_no_file_stem_is_refused():
+    """A block's name is the stem of its data file: an area's name as table name wrote ``Porz-Mitte/Urbach.csv``
+    (a folder and a file) into the Jahresbericht's tables."""
+    import matplotlib.pyplot as plt
+
+    from veedel_lib.render.blocks import ChartBlock
+    from veedel_lib.render.figures import Chart
+
+    frame = _frame({"A": 20, "B": 40})
+    assert TableBlock("gebiete_im_vergleich_1", "Probe", frame, COLUMNS).name == "gebiete_im_vergleich_1"
+    for name in ("Porz-Mitte/Urbach", "Bilderstöckchen", "../probe", ""):
+        with pytest.raises(ValueError, match="taugt nicht als Tabellendatei"):
+            TableBlock(name, "Probe", frame, COLUMNS)
+    chart = Chart(plt.figure(), frame, "Diagramm", "Probe", {"label": "Gruppe"})
+    with pytest.raises(ValueError, match="taugt nicht als Tabellendatei"):
+        ChartBlock("Ostheim/Neubrück", chart)
+    plt.close("all")

@@ -8,12 +8,24 @@ without the analysis code having to remember them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
 
 from .figures import Chart
+
+FILE_STEM = re.compile(r"[a-z0-9_]+")
+"""What a table's or chart's name may be: it is the stem of its data file in the report's table folder."""
+
+
+def _check_name(name: str) -> None:
+    """Refuse a name that is no plain file stem (a slash made a folder, an area's name a file of its own)."""
+    if not FILE_STEM.fullmatch(name):
+        raise ValueError(f"Name „{name}“ taugt nicht als Tabellendatei: nur Kleinbuchstaben, Ziffern und _ "
+                         f"(die Daten landen in <Name>.csv)")
+
 
 ColumnKind = Literal["text", "count", "number", "integer", "rate", "points", "ratio", "year", "share", "measure"]
 
@@ -58,6 +70,9 @@ class TableBlock:
     total_columns: dict[str, list[str]] = field(default_factory=dict)
     """Count column -> the count columns it is the sum of (secondary suppression across columns)."""
 
+    def __post_init__(self) -> None:
+        _check_name(self.name)
+
 
 @dataclass
 class TextBlock:
@@ -74,6 +89,9 @@ class ChartBlock:
     chart: Chart
     columns: list[Col] = field(default_factory=list)
     """How the chart's data table is shown (defaults to the chart's data_columns as text/number)."""
+
+    def __post_init__(self) -> None:
+        _check_name(self.name)
 
 
 @dataclass(frozen=True)
