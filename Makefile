@@ -22,7 +22,10 @@ $(JUPYTER_STAMP): $(STAMP) scripts/install-jupyter.py
 	$(BIN)/python scripts/install-jupyter.py >/dev/null
 	touch $(JUPYTER_STAMP)
 
+# The package's bytecode, compiled once here: the editable install leaves it to each process, and where Python writes
+# no bytecode (PYTHONDONTWRITEBYTECODE) every kernel of a run compiled the whole library again (0,1-0,2 s each)
 install: $(STAMP) $(JUPYTER_STAMP)
+	@$(BIN)/python -m compileall -q veedel_lib
 
 system-deps:
 	@scripts/install-system-deps.sh run
