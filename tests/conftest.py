@@ -18,10 +18,12 @@ PARAMETERS = ROOT / "parameters"
 KOELN = Path(os.environ.get("VEEDEL_KOELN_DATA", ROOT.parent / "shared" / "data" / "koeln"))
 
 
-SHARED_RUNS = ("demo_run", "two_variants", "converted", "full_conversion")
-"""Fixtures that execute whole runs or convert the city's folder (session- or module-scoped): the tests using one
-of them stay on one pytest-xdist worker, so it is made once (a module fixture is otherwise made on each worker that
-gets one of its tests: the two disclosure runs took 2 x 140 s)."""
+SHARED_RUNS = ("demo_run", "two_variants", "executed", "converted", "full_conversion", "no_effect", "thin_data")
+"""Fixtures that execute whole runs, convert the city's folder or generate a data set of their own (session- or
+module-scoped, each a few seconds or more): the tests using one of them stay on one pytest-xdist worker, so it is
+made once (a module fixture is otherwise made on each worker that gets one of its tests: the two disclosure runs
+took 2 x 140 s, the evaluation's data set without effects and test_publish's executed notebook 2 x 3-4 s). A test
+using several goes with the first of them here (test_publish's ``converted`` is made from its ``executed``)."""
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -31,9 +33,9 @@ def pytest_collection_modifyitems(config, items):
     First among the hooks: pytest-xdist reads the groups in its own hook of the same name, which otherwise ran
     before this one and found no group (the demo run was made on both workers)."""
     for item in items:
-        for name in SHARED_RUNS:
-            if name in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(name))
+        shared = [name for name in SHARED_RUNS if name in getattr(item, "fixturenames", ())]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared[0]))
     longest_first(items)
 
 
