@@ -116,7 +116,7 @@ def _outputs(run_dir: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def two_variants(tmp_path_factory):
     """The same run on variant A and variant B of the tiny areas (HTML and PDF, all reports incl. on-demand)."""
-    from veedel_lib.demo import write_demo_data
+    from veedel_lib.demo import ensure_demo_data
     from veedel_lib.params.run_config import load_run_config
     from veedel_lib.run import runner
 
@@ -124,7 +124,7 @@ def two_variants(tmp_path_factory):
         pytest.skip("pdftotext (poppler-utils) fehlt; make test installiert es")
     work = tmp_path_factory.mktemp("disclosure")
     parameters = _parameters(work / "parameters")
-    demo = write_demo_data(work / "demo", parameters_dir=PARAMETERS)
+    demo = ensure_demo_data(PARAMETERS)  # the session's demo data; each variant changes a copy
     runs = {}
     for variant in (0, 1):
         data = work / f"data-{variant}"

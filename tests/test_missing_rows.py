@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import PARAMETERS
 
-from veedel_lib.demo import write_demo_data
+from veedel_lib.demo import ensure_demo_data
 from veedel_lib.inputs.dataset import load_dataset
 from veedel_lib.render.blocks import TableBlock, TextBlock
 from veedel_lib.reports.jahresbericht import ProgrammeReport
@@ -17,7 +17,7 @@ from veedel_lib.reports.sozialraumgebietsanalyse import AreaAnalysis
 
 def _without_row(tmp_path, unit: str, year: int, variable: str):
     data = tmp_path / "data"
-    shutil.copytree(write_demo_data(tmp_path / "demo", parameters_dir=PARAMETERS), data)
+    shutil.copytree(ensure_demo_data(PARAMETERS), data)  # a copy of the session's demo data
     statistics = pd.read_csv(data / "statistics.csv", sep=";", dtype={"unit": str})
     drop = (statistics["unit"] == unit) & (statistics["year"] == year) & (statistics["variable"] == variable)
     assert drop.sum() == 1
@@ -96,7 +96,7 @@ def thin_data(tmp_path_factory):
     and Grundsicherung im Alter withheld at the source ("*") in two of Kalk's units."""
     tmp_path = tmp_path_factory.mktemp("thin")
     data = tmp_path / "data"
-    shutil.copytree(write_demo_data(tmp_path / "demo", parameters_dir=PARAMETERS), data)
+    shutil.copytree(ensure_demo_data(PARAMETERS), data)  # a copy of the session's demo data
     statistics = pd.read_csv(data / "statistics.csv", sep=";", dtype={"unit": str, "count": object})
     last = int(statistics["year"].max())
     drop = (statistics["variable"] == "hze_cases") | ((statistics["variable"] == "unemployed")
