@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from conftest import PARAMETERS
 
-from veedel_lib.params.areas import PROGRAMME_ID
 from veedel_lib.params.run_config import load_run_config
 from veedel_lib.run import runner
 
@@ -28,7 +27,7 @@ def test_a_dask_run_gives_the_tables_of_a_local_run(demo_run, tmp_path):
                             scheduler=cluster.scheduler_address)
     assert remote.exit_code == 0, [runner.describe_failure(r) for r in remote.failed]
     local = [e for e in runner.read_manifest(demo_run)["reports"] if e["notebook"] in REPORTS]
-    assert {r.task.key for r in remote.results} == {f"{e['area_id'] or PROGRAMME_ID}/{e['notebook']}" for e in local}
+    assert {(r.task.area_id, r.task.notebook) for r in remote.results} == {(e["area_id"], e["notebook"]) for e in local}
     tables = _tables(remote.run_dir, REPORTS)
     assert len(tables) > 20 and tables == _tables(demo_run, REPORTS)
     for name in ("kalk/sozialraumgebietsanalyse.html", "programm/sozialindex.ipynb"):
