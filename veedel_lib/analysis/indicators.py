@@ -21,7 +21,6 @@ from ..inputs.dataset import Dataset
 from ..params.catalogue import Indicator
 
 CITY = "gesamtstadt"
-CITY_LABEL = "Gesamtstadt"
 REST = "uebrige_stadt"
 """Group name of the rest of the city: the whole city without the units of the group it is compared with."""
 
@@ -40,13 +39,6 @@ def _cube(ds: Dataset) -> tuple[np.ndarray, dict[int, int], dict[str, int]]:
         ds.cache["cube"] = (cube, {year: i for i, year in enumerate(years)},
                             {variable: i for i, variable in enumerate(variables)})
     return ds.cache["cube"]
-
-
-def unit_matrix(ds: Dataset, year: int) -> pd.DataFrame:
-    """Counts of one year as a units x variables table (NaN where missing or suppressed at source)."""
-    cube, year_index, _ = _cube(ds)
-    values = cube[year_index[year]] if year in year_index else np.full(cube.shape[1:], np.nan)
-    return pd.DataFrame(values, index=ds.units["unit_id"].to_numpy(), columns=ds.catalogue.variable_ids)
 
 
 def _membership(ds: Dataset, groups: Mapping[str, list[str]]) -> np.ndarray:

@@ -28,11 +28,6 @@ from ..params.run_config import SmoothingSettings
 from .indicators import indicator_values, stadtteil_groups
 
 
-def smoothing_columns() -> tuple[str, ...]:
-    """The columns :func:`smooth_rates` adds (to declare them for disclosure control: all based on the counts)."""
-    return ("smoothed_value", "smoothed_low", "smoothed_high", "shown_value")
-
-
 def smooth_rates(frame: pd.DataFrame, *, scale: float, min_denominator: float, cv_threshold: float,
                  level: float = 0.95, prior: str = "city") -> pd.DataFrame:
     """Empirical-Bayes rates of the rows of ``frame`` (one per unit and indicator).

@@ -239,11 +239,6 @@ def generate(parameters_dir: str | Path | None = None, effects: tuple[Effect, ..
     return unit_table, statistics
 
 
-def _share(v: dict[str, np.ndarray], names: list[str], in_area: np.ndarray, year: int) -> float:
-    total = sum(v[n][:, year] for n in names)
-    return float(total[in_area].sum() / total.sum())
-
-
 def _rescale(v: dict[str, np.ndarray], share_names: list[str], scaled_names: list[str], in_area: np.ndarray,
              year: int, target: float, rest_only: bool = False) -> None:
     """Scale ``scaled_names`` so that the areas' share of the summed ``share_names`` in ``year`` is ``target``.

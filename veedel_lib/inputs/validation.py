@@ -23,8 +23,6 @@ from ..params.catalogue import Catalogue
 from ..params.reference import Level, SpatialReference, default_reference
 from .readers import RawTable, decimal_style_problems, parse_numbers
 
-UNIT_COLUMNS = ("unit_id", "unit_name", "stadtteil", "stadtbezirk")
-"""The columns of Cologne's units.csv; another city's are :func:`unit_columns` of its reference."""
 STATISTICS_COLUMNS = ("unit", "year", "variable", "count")
 FIRST_YEAR = 1975
 """Cologne's present boundaries date from the 1975 municipal reform; earlier years cannot be compared."""

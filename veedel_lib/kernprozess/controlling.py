@@ -147,8 +147,3 @@ def controlling_table(values: pd.DataFrame, targets: TargetsConfig, kernprozess:
                "actual", "attainment", "light", "symbol", "verdict"]
     return pd.DataFrame(rows, columns=columns)
 
-
-def light_counts(table: pd.DataFrame) -> pd.DataFrame:
-    """Number of targets per area and traffic-light state (reached, partly, missed, none)."""
-    counts = table.pivot_table(index="area_id", columns="light", values="indicator", aggfunc="count", fill_value=0)
-    return counts.reindex(columns=list(LIGHTS), fill_value=0).astype(int)

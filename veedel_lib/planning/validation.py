@@ -34,6 +34,7 @@ from ..params.areas import Area
 from ..params.catalogue import Catalogue, Indicator
 from ..params.run_config import parameters_dir as default_parameters_dir
 from .schema import (
+    DRUCKSACHE,
     FIELD_VOCABULARY,
     INDICATOR_VOCABULARY,
     PLANS_FOLDER,
@@ -230,7 +231,7 @@ class _SheetReader:
             return value
         if column.type == "drucksache":
             value = text.upper().replace(" ", "")
-            if not re.match(r"^(AN/)?\d{1,5}/\d{4}$", value):
+            if not DRUCKSACHE.match(value):
                 self.add(position, column.header, f"keine gültige Drucksachen-Nr. (Wert: {text!r}, erwartet z. B. "
                                                   "1234/2021 oder AN/0123/2021)")
                 return None

@@ -242,14 +242,6 @@ class BackgroundPrinter:
         return {"status": "ok", "message": f"{self.printed} PDF-Dateien"}
 
 
-def render_pdfs(run_dir: Path, results: list) -> dict:
-    """Print the HTML of every successful report of a run (see :class:`BackgroundPrinter`)."""
-    printer = BackgroundPrinter(run_dir)
-    for result in results:
-        printer.submit(result)
-    return printer.close()
-
-
 # ----------------------------------------------------------------------------- layout check
 SCREEN_WIDTH_PX = 1280
 """The screen width at which table headers must not break inside a word (a committee member's laptop)."""

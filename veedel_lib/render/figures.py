@@ -31,7 +31,6 @@ from . import formatting as fmt  # noqa: E402
 AREA_COLOUR = "#0072B2"   # Okabe-Ito blue
 CITY_COLOUR = "#D55E00"   # Okabe-Ito vermillion
 OTHER_COLOUR = "#999999"
-HIGHLIGHT_COLOUR = "#009E73"
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 """Okabe-Ito colours, blue and vermillion first (the area and the city)."""
 

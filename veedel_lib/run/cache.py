@@ -129,16 +129,6 @@ def take_over(earlier: Earlier, run_dir: Path) -> dict[str, str] | None:
     return files
 
 
-def report_files(run_dir: Path, folder: str, notebook: str) -> dict[str, str]:
-    """Every file one report wrote (executed notebook, HTML, PDF, its tables) with its SHA-256."""
-    base = run_dir / folder
-    paths = [base / f"{notebook}{suffix}" for suffix in (".ipynb", ".html", ".pdf")]
-    tables = base / "tables" / notebook
-    if tables.is_dir():
-        paths += sorted(p for p in tables.rglob("*") if p.is_file() and PARTIAL not in p.name)
-    return {p.relative_to(run_dir).as_posix(): sha256_file(p) for p in paths if p.is_file()}
-
-
 def clean(outputs: Path, keep: int) -> list[Path]:
     """Remove all but the ``keep`` newest run folders (and their archives) under ``outputs``; returns the removed."""
     runs = sorted(p for p in outputs.iterdir() if p.is_dir() and (p / MANIFEST).exists()) if outputs.exists() else []
