@@ -13,7 +13,8 @@ LAB_STAMP := $(VENV)/.lab-installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# setuptools warns on every editable install in a box that looks like a failure; it says nothing about this project
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 # the kernel "Python (veedel)" (IPC sockets, no unencrypted TCP) and the nbconvert/JupyterLab settings that
@@ -26,6 +27,7 @@ $(JUPYTER_STAMP): $(STAMP) scripts/install-jupyter.py
 # no bytecode (PYTHONDONTWRITEBYTECODE) every kernel of a run compiled the whole library again (0,1-0,2 s each)
 install: $(STAMP) $(JUPYTER_STAMP)
 	@$(BIN)/python -m compileall -q veedel_lib
+	@echo "Installation abgeschlossen: $(BIN)/veedel ist bereit."
 
 system-deps:
 	@scripts/install-system-deps.sh run
@@ -36,6 +38,7 @@ system-deps-test:
 	else echo "Hinweis: npm fehlt, die axe-core-Prüfungen werden übersprungen." >&2; fi
 
 run: install system-deps
+	@echo "Erzeuge jetzt die Berichte aller Gebiete mit den eingebauten Demodaten (etwa eine Minute) ..."
 	$(BIN)/veedel run
 
 # Two workers (pytest-xdist): the tests that share one demo run stay together on one of them (tests/conftest.py)
@@ -44,7 +47,7 @@ test: install system-deps-test
 
 # JupyterLab and nbstripout, installed once (again only when pyproject.toml changes)
 $(LAB_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e '.[lab]'
 	touch $(LAB_STAMP)
 
 # JupyterLab at the project root: notebooks/ and parameters/ (with parameters/qualitative/*.md) side by side
@@ -54,7 +57,7 @@ lab: install $(LAB_STAMP)
 	$(BIN)/jupyter lab --notebook-dir="$(CURDIR)" $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OPTIONS)
 
 bench: install system-deps
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench.py
 
 clean:
