@@ -189,7 +189,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     from .demo.generator import write_demo_data
 
     target = write_demo_data(args.directory, parameters_dir=args.parameters)
-    console.print(f"Demodaten geschrieben nach {target} (units.csv, statistics.csv, dokumentation/*.xlsx)")
+    console.print(f"Demodaten geschrieben nach {target} "
+                  "(units.csv, statistics.csv, dokumentation/*.xlsx, plaene/*.xlsx)")
     return 0
 
 
