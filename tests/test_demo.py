@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 
 import pandas as pd
 import pytest
@@ -83,3 +84,19 @@ def test_built_in_effect_lowers_the_quota_after_baseline():
 
     assert quota(with_effect, 2020) == pytest.approx(quota(without, 2020), abs=0.01)
     assert quota(with_effect, 2022) - quota(without, 2022) == pytest.approx(-2.0, abs=0.05)
+
+
+def test_editing_one_area_leaves_the_other_areas_demo_documentation_byte_identical(tmp_path):
+    from veedel_lib.demo.documentation import write_demo_documentation
+
+    edited = tmp_path / "parameters"
+    shutil.copytree(PARAMETERS, edited)
+    areas = edited / "areas.yml"
+    text = areas.read_text(encoding="utf-8")
+    assert text.count("    stadtteile: [802]\n") == 1
+    areas.write_text(text.replace("    stadtteile: [802]\n", "    stadtteile: [802, 806, 807]\n"), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in write_demo_documentation(tmp_path / "before", PARAMETERS)}
+    after = {p.name: p.read_bytes() for p in write_demo_documentation(tmp_path / "after", edited)}
+    assert set(before) == set(after)
+    assert before["kalk.xlsx"] != after["kalk.xlsx"]  # the edited area's pace follows its new size
+    assert [name for name in sorted(before) if name != "kalk.xlsx" and before[name] != after[name]] == []

@@ -35,6 +35,11 @@ MEETING_SIZE = {"Bürger*innenkonferenz": (60, 18), "Sozialraumkonferenz": (30, 
 """Mean participants and organisations of a meeting of each type."""
 
 
+AVERAGE_AREA_STADTTEILE = 2
+"""Whole and partial Stadtteile of an average area (Cologne's 15 areas hold 30): the pace of an area's demo
+records is its own number relative to this fixed figure, not to the mean of the configured areas."""
+
+
 def _rng(area_id: str, seed: int) -> np.random.Generator:
     """A generator per area, so adding an area never changes the others' records."""
     return np.random.default_rng([seed, zlib.crc32(area_id.encode("utf-8"))])
@@ -118,7 +123,8 @@ def write_demo_documentation(target: str | Path, parameters_dir: str | Path | No
                              last_year: int = 2024, seed: int = 20191212) -> list[Path]:
     """Write ``<target>/dokumentation/<area_id>.xlsx`` for every area of areas.yml; returns the paths.
 
-    An area's pace grows with its number of Stadtteile (relative to the mean area, within 0,7 to 1,5).
+    An area's pace grows with its number of Stadtteile (relative to :data:`AVERAGE_AREA_STADTTEILE`, within 0,7 to
+    1,5), so each area's records depend on that area alone: editing one area leaves the others' workbooks as they were.
     """
     from ..params.areas import load_areas
     from ..params.run_config import parameters_dir as default_parameters_dir
@@ -127,11 +133,10 @@ def write_demo_documentation(target: str | Path, parameters_dir: str | Path | No
     config = load_config(parameters)
     areas = load_areas(parameters / "areas.yml")
     years = list(range(config.first_year, last_year + 1))
-    sizes = {a.id: max(1, len(a.stadtteile) + len(a.partial)) for a in areas.areas}
-    mean = float(np.mean(list(sizes.values())))
     paths = []
     for area in areas.areas:
-        size = float(np.clip(sizes[area.id] / mean, 0.7, 1.5))
+        stadtteile = max(1, len(area.stadtteile) + len(area.partial))
+        size = float(np.clip(stadtteile / AVERAGE_AREA_STADTTEILE, 0.7, 1.5))
         last_day = _dt.date(last_year, 12, 31)
         records = area_records(area.id, area.name, size, config, years, last_day, seed)
         paths.append(write_workbook(Path(target) / DOCUMENTATION_FOLDER / f"{area.id}.xlsx", area, config, records,
