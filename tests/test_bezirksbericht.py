@@ -89,3 +89,10 @@ def test_the_controlling_tables_keep_their_names_and_captions(demo):
     assert "controlling_bezirk" in tables
     names = [a.name for a in bezirk.areas()]
     assert tables["controlling_bezirk"].caption == f"Zielerreichung {year}: {fmt.join(names)}"
+
+
+def test_the_title_block_names_the_district_as_stadtbezirk_not_as_a_sozialraumgebiet(demo):
+    bezirk = BezirkReport.open(8, year=demo.latest_year, dataset=demo, parameters_dir=PARAMETERS)
+    facts = dict(bezirk.title().facts())
+    assert "Sozialraumgebiet" not in facts
+    assert facts["Stadtbezirk"] == "8 Kalk"

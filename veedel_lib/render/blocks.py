@@ -113,13 +113,16 @@ class ReportTitle:
     """Which definition (Gebietszuschnitt) of the area(s) the report uses: "gültig ab 2022"."""
     district_level: str = "Stadtbezirk"
     """The name of the city's highest level (from ``raumbezug.yml``), the label of ``stadtbezirk``."""
+    place_level: str = "Sozialraumgebiet"
+    """The label of ``area`` in the facts; empty where the place is the district itself (a Bezirksbericht: the
+    district row names it)."""
     hyphenation: tuple[str, ...] = ()
     """Words with their break points ("Mindest|sicherungs|quote", ``hyphenation`` of the catalogue) for the report's
     table headers (see :mod:`veedel_lib.render.hyphenation`); not shown in the title."""
 
     def facts(self) -> list[tuple[str, str]]:
         """The facts under the heading, as (label, value) pairs with a value."""
-        rows = [("Sozialraumgebiet", self.area), ("Gebietszuschnitt", self.definition),
+        rows = [(self.place_level, self.area if self.place_level else ""), ("Gebietszuschnitt", self.definition),
                 (self.district_level, self.stadtbezirk), ("Berichtsjahr", str(self.year)),
                 ("Datenstand", self.data_status), ("Erstellt am", self.date)]
         return [(label, value) for label, value in rows if value]

@@ -237,7 +237,8 @@ class ReportContent:
                      "definition": self.definition_text()}
         elif self.scope == "bezirk":
             key = top.key_of(self.area_id)
-            place = {"area": self.place_name(), "area_id": f"bezirk-{key}", "stadtbezirk": top.label(key)}
+            place = {"area": self.place_name(), "area_id": f"bezirk-{key}", "stadtbezirk": top.label(key),
+                     "place_level": ""}
         else:
             place = {"area": self.place_name(), "area_id": PROGRAMME_ID, "stadtbezirk": f"alle {top.plural}",
                      "definition": self.definition_text()}
