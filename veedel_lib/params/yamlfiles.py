@@ -58,8 +58,52 @@ def _dotted(path: tuple) -> str:
     return text
 
 
-def _parse(text: str, loader_class: type) -> tuple[Any, yaml.Node | None]:
-    """Data and node tree of a YAML text in one pass (safe loader: no Python objects from tags)."""
+MAX_YAML_BYTES = 2 * 2**20
+"""Largest parameter or mapping file read (bytes). The project's largest is 14 KB; a bigger file is refused
+before it is parsed, so no file can make the reader take unbounded time or memory."""
+
+MAX_YAML_DEPTH = 40
+"""Deepest nesting of lists and mappings allowed in a parameter file (the project's files nest at most 6 deep).
+Deeper files are refused while scanning: the composer recurses once per level and would otherwise overflow."""
+
+
+def _refuse_aliases_and_depth(text: str, loader_class: type, path: Path) -> None:
+    """Scan a YAML text's events once and refuse anchors, aliases and deep nesting, naming line and character.
+
+    An alias (``*name``) repeats a whole part of the file wherever it stands; nine levels of nine aliases
+    ("billion laughs") stand for 9^9 values and keep the reader busy for minutes at gigabytes of memory. The
+    parameter files are written by hand and need none: a value is written out where it is used.
+    """
+    loader = loader_class(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+            mark = event.start_mark
+            where = f"Zeichen {mark.column + 1}"
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor is not None:
+                sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+                raise DataValidationError([Problem(str(path), mark.line + 1, None, (
+                    f"YAML-Anker und -Verweise sind in Parameterdateien nicht erlaubt ({where}: „{sign}{anchor}“); "
+                    "bitte den Wert an jeder Stelle ausschreiben (Text mit „&“ oder „*“ am Anfang in "
+                    "Anführungszeichen setzen)"))])
+            if depth > MAX_YAML_DEPTH:
+                raise DataValidationError([Problem(str(path), mark.line + 1, None, (
+                    f"zu tief verschachtelt ({where}): höchstens {MAX_YAML_DEPTH} Ebenen von Listen und "
+                    "Zuordnungen erlaubt"))])
+    finally:
+        loader.dispose()
+
+
+def _parse(text: str, loader_class: type, path: Path) -> tuple[Any, yaml.Node | None]:
+    """Data and node tree of a YAML text (safe loader: no Python objects from tags), after a first pass over
+    its events that refuses anchors, aliases and deep nesting (see :func:`_refuse_aliases_and_depth`)."""
+    _refuse_aliases_and_depth(text, loader_class, path)
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
@@ -69,10 +113,19 @@ def _parse(text: str, loader_class: type) -> tuple[Any, yaml.Node | None]:
 
 
 def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:
-    """Parse a YAML file; returns the data and its node tree (for line numbers). Syntax errors name the line."""
+    """Parse a YAML file; returns the data and its node tree (for line numbers). Syntax errors name the line.
+
+    Files above :data:`MAX_YAML_BYTES`, anchors and aliases, and nesting deeper than :data:`MAX_YAML_DEPTH` are
+    refused with a German problem: every parameter and mapping file is read here, so none can hang a run.
+    """
     path = Path(path)
     if not path.exists():
         raise DataValidationError([Problem(str(path), None, None, "Datei nicht gefunden")])
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise DataValidationError([Problem(str(path), None, None, (
+            f"Datei ist zu groß für eine Parameterdatei ({german_number(size)} Bytes, höchstens "
+            f"{german_number(MAX_YAML_BYTES)} Bytes)"))])
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -80,9 +133,9 @@ def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:
                                                                   f"Byte an Position {exc.start + 1})")]) from exc
     try:
         try:
-            return _parse(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            return _parse(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader), path)
         except yaml.YAMLError:  # parse again with the pure-Python loader, whose messages the errors translate
-            return _parse(text, yaml.SafeLoader)
+            return _parse(text, yaml.SafeLoader, path)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         row = mark.line + 1 if mark is not None else None
