@@ -136,6 +136,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _timeout(text: str) -> float:
+    """A time limit in seconds: a number above 0 and at most 3600 (German decimal comma allowed)."""
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"keine Zahl: {text!r}") from None
+    if not 0 < value <= 3600:  # also NaN
+        raise argparse.ArgumentTypeError(f"Sekunden über 0 und höchstens 3600, nicht {text!r}")
+    return value
+
+
 def _year(text: str) -> int:
     """A report year (four digits)."""
     if not re.fullmatch(r"\d{4}", text.strip()):
@@ -196,6 +207,32 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- validate
 
+def _checked_workbooks(ds, parameters):
+    """The data folder's Kernprozess documentation and plan workbooks, validated (None where a folder is missing).
+
+    Raises one DataValidationError with the problems of both, so ``validate`` never says "Gültig" while a
+    workbook has errors.
+    """
+    from .errors import DataValidationError
+    from .kernprozess.documentation import load_documentation
+    from .planning.validation import load_plans
+
+    problems, doc, plans = [], None, None
+    if (ds.data_dir / "dokumentation").is_dir():
+        try:
+            doc = load_documentation(ds.data_dir, parameters)
+        except DataValidationError as error:
+            problems.extend(error.problems)
+    if not problems:  # the plans' links to projects and themes need valid documentation
+        try:
+            plans = load_plans(ds, parameters, documentation=doc)
+        except DataValidationError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise DataValidationError(problems)
+    return doc, plans
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a data folder: problems first (exit 2), then missing rows (exit 1, with --strict 2), else "Gültig" (0)."""
     from .demo.generator import ensure_demo_data
@@ -204,11 +241,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     with _data_folder(args.directory, args.source, args.parameters) as folder:
         ds = load_dataset(folder, args.parameters, use_cache=False, demo=ensure_demo_data)
-        doc = None
-        if (ds.data_dir / "dokumentation").is_dir():
-            from .kernprozess.documentation import load_documentation
-
-            doc = load_documentation(ds.data_dir, args.parameters)
+        doc, plans = _checked_workbooks(ds, args.parameters)
     problems = [(area_id, problem) for area_id, found in ds.membership.problems.items() for problem in found]
     if problems:
         _say("[bold red]Probleme in der Abgrenzung der Gebiete ({}):[/]", len(problems))
@@ -240,6 +273,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if doc is not None:
         _say("  Dokumentation der Kernprozesse: {} Gebiete, {} Themen, {} Projekte, {} Sitzungen", len(doc.files),
              fmt.integer(len(doc.themes)), fmt.integer(len(doc.projects)), fmt.integer(len(doc.meetings)))
+    if plans is not None:
+        _say("  Sozialraumgebietspläne: {} Gebiete, {} Ziele, {} Maßnahmen", len(plans.files),
+             fmt.integer(len(plans.goals)), fmt.integer(len(plans.measures)))
     if problems or (ds.gaps and args.strict):
         return 2
     return 1 if ds.gaps else 0
@@ -399,7 +435,8 @@ def _run(args: argparse.Namespace, config: RunConfig, config_file: Path | None, 
         summary = runner.run(config, outputs=outputs, parameters=Path(args.parameters) if args.parameters else None,
                              areas=areas, jobs=args.jobs, retry_failed=retry, progress=printer.on_result,
                              on_plan=printer.on_plan, command=sys.argv, config_file=config_file,
-                             force=getattr(args, "force", False))
+                             force=getattr(args, "force", False),
+                             scheduler_timeout_s=getattr(args, "scheduler_timeout", None))
     finally:
         printer.stop()
     if summary.nothing_to_retry:
@@ -463,13 +500,22 @@ def _config_from_args(args: argparse.Namespace) -> tuple[RunConfig, Path | None]
         updates["reports"] = [registry.get(n).notebook for n in notebooks]
     if getattr(args, "executor", None):
         updates["executor"] = args.executor
-    if getattr(args, "scheduler", None):
-        updates["scheduler"] = args.scheduler
+    if getattr(args, "scheduler", None) is not None:
+        if args.executor == "local":
+            raise ConfigurationError("--scheduler gehört zu --executor dask, nicht zu --executor local.")
+        updates["scheduler"], updates["executor"] = args.scheduler, "dask"
     if updates.get("source", config.source) == "koeln" and updates.get("data_dir", config.data_dir) == DEMO:
         raise ConfigurationError("--source koeln braucht --data mit dem Ordner der offenen Daten der Stadt Köln.")
-    if updates.get("executor", config.executor) == "dask" and not updates.get("scheduler", config.scheduler):
-        raise ConfigurationError("--executor dask braucht --scheduler mit der Adresse des Dask-Schedulers "
-                                 "(z. B. tcp://rechner:8786).")
+    if updates.get("executor", config.executor) == "dask":
+        from .run.distributed import check_address
+
+        if not updates.get("scheduler", config.scheduler):
+            raise ConfigurationError("--executor dask braucht --scheduler mit der Adresse des Dask-Schedulers "
+                                     "(z. B. tcp://rechner:8786).")
+        if "scheduler" in updates:
+            check_address(updates["scheduler"], "--scheduler")
+        else:
+            check_address(config.scheduler, f"scheduler in {config_file}")
     return config.model_copy(update=updates), config_file
 
 
@@ -517,25 +563,75 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- archive / verify / reproduce
 
+def cmd_schluessel(args: argparse.Namespace) -> int:
+    from .publish.signature import fingerprint, load_public_key, write_key_pair
+
+    private, public = write_key_pair(args.folder)
+    console.print(f"Schlüsselpaar geschrieben:\n  privat (nur für Sie lesbar, nie weitergeben): {private}\n"
+                  f"  öffentlich (mit dem Portal veröffentlichen): {public}\n"
+                  f"Fingerabdruck: {fingerprint(load_public_key(public))}", soft_wrap=True)
+    return 0
+
+
+UNCHECKED_ORIGIN = 3
+"""Exit code of ``veedel verify`` for an unchanged archive whose origin was not checked (no trusted key given)."""
+
+
 def cmd_archive(args: argparse.Namespace) -> int:
+    import os
+
+    from .publish.signature import KEY_VARIABLE, fingerprint, load_private_key
     from .run.archive import create_archive
 
-    target = create_archive(args.run_dir, args.output)
+    key_file = args.schluessel or os.environ.get(KEY_VARIABLE)
+    key = load_private_key(key_file) if key_file else None
+    target = create_archive(args.run_dir, args.output, key=key)
     console.print(f"Archiv geschrieben: {target} (Prüfsumme in {target.name}.sha256)")
+    if key is not None:
+        console.print(f"Signiert mit dem Schlüssel {fingerprint(key.public_key())}.")
+    else:
+        console.print(f"[yellow]Nicht signiert[/] (kein --schluessel, keine Umgebungsvariable {KEY_VARIABLE}): "
+                      "niemand kann prüfen, ob das Archiv von Ihnen stammt.", soft_wrap=True)
     return 0
+
+
+def _trusted_key(args: argparse.Namespace):
+    """The trusted public key named with --oeffentlicher-schluessel, or None."""
+    from .publish.signature import load_public_key
+
+    return load_public_key(args.oeffentlicher_schluessel) if args.oeffentlicher_schluessel else None
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from .run.archive import verify
 
-    result = verify(args.path)
-    if result.ok:
-        console.print(f"[green]In Ordnung:[/] {result.checked} Dateien geprüft, alle Prüfsummen stimmen.")
+    result = verify(args.path, public_key=_trusted_key(args))
+    if result.ok and result.key is not None:
+        console.print(f"[green]Echt und unverändert:[/] die Signatur des Schlüssels {result.key} ist gültig, "
+                      f"{result.checked} Dateien geprüft, alle Prüfsummen stimmen.", soft_wrap=True)
         return 0
+    if result.ok and not result.archive:
+        console.print(f"[green]In Ordnung:[/] {result.checked} Dateien geprüft, alle Prüfsummen stimmen mit dem "
+                      "Manifest des Laufordners überein. Herkunft nicht geprüft: ein Laufordner trägt keine Signatur.",
+                      soft_wrap=True)
+        return 0
+    if result.ok:
+        signed = ("Das Archiv ist signiert; ob die Signatur von der Stadt stammt, zeigt" if result.signed else
+                  "Das Archiv ist nicht signiert; seine Herkunft lässt sich nicht prüfen. Ein signiertes Archiv prüft")
+        console.print(f"[yellow]Unverändert, Herkunft nicht geprüft:[/] {result.checked} Dateien stimmen mit den "
+                      "Prüfsummen im Archiv überein. Diese Prüfsummen stehen im Archiv selbst; wer Dateien verändert, "
+                      f"kann sie neu berechnen. {signed} veedel verify ARCHIV --oeffentlicher-schluessel DATEI.pub "
+                      "(der öffentliche Schlüssel der Stadt, wie ihn das Portal veröffentlicht).", soft_wrap=True)
+        return UNCHECKED_ORIGIN
     console.print(f"[bold red]{_plural(len(result.problems), 'Abweichung', 'Abweichungen')}[/] "
                   f"({result.checked} Dateien geprüft):")
     for problem in result.problems:
         console.print(f"  - {escape(problem)}", soft_wrap=True)
+    if result.key is not None:
+        console.print(f"[bold red]Nicht echt:[/] das Archiv stammt nicht nachweislich vom Inhaber des Schlüssels "
+                      f"{result.key} oder wurde verändert.", soft_wrap=True)
+    elif result.archive:
+        console.print("Herkunft nicht geprüft (kein --oeffentlicher-schluessel).")
     return 1
 
 
@@ -555,9 +651,12 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     printer = ProgressPrinter()
     try:
         result = reproduce(args.archive, _absolute(args.outputs), args.jobs, progress=printer.on_result,
-                           on_plan=printer.on_plan)
+                           on_plan=printer.on_plan, public_key=_trusted_key(args),
+                           archived_code=args.archivierten_code_ausfuehren)
     finally:
         printer.stop()
+    for note in result.notes:
+        console.print(f"[yellow]Hinweis:[/] {escape(note)}", soft_wrap=True)
     if result.identical:
         console.print(f"[green]Identisch:[/] alle {len(result.compared)} Tabellen und Grafikdaten stimmen überein "
                       f"(Wiederholung in {result.run_dir}).")
@@ -593,7 +692,10 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="wo die Berichte laufen: local (Prozesse auf diesem Rechner, Standard) oder dask "
                              "(Rechner eines Dask-Clusters, siehe --scheduler)")
     parser.add_argument("--scheduler", metavar="ADRESSE",
-                        help="Adresse des Dask-Schedulers für --executor dask, z. B. tcp://rechner:8786")
+                        help="Adresse des Dask-Schedulers, z. B. tcp://rechner:8786 (heißt --executor dask)")
+    parser.add_argument("--scheduler-timeout", type=_timeout, metavar="SEKUNDEN",
+                        help="so lange darf der Dask-Scheduler für die Antwort brauchen, danach bricht der Lauf mit "
+                             "einer Fehlermeldung ab (Standard: 10)")
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:
@@ -673,21 +775,37 @@ def build_parser() -> GermanArgumentParser:
     p.add_argument("--out", metavar="ORDNER", help="Zielordner (Standard: der Ordner des Notebooks)")
     p.add_argument("--formats", metavar="FORMATE", help="Ausgabeformate, durch Komma getrennt (Standard: html,pdf)")
 
-    p = command("archive", "einen Lauf mit Prüfsummen in eine Archivdatei packen", cmd_archive)
+    p = command("archive", "einen Lauf mit Prüfsummen in eine Archivdatei packen und signieren", cmd_archive)
     p.add_argument("run_dir", metavar="LAUFORDNER", help="Ordner des Laufs, z. B. outputs/<lauf>")
     p.add_argument("--output", metavar="DATEI", help="Archivdatei (Standard: outputs/<lauf>.zip)")
+    p.add_argument("--schluessel", metavar="DATEI",
+                   help="privater Schlüssel der Stadt, mit dem das Archiv signiert wird (Standard: die Datei, die die "
+                        "Umgebungsvariable VEEDEL_SCHLUESSEL nennt; ohne beides bleibt das Archiv unsigniert)")
+
+    p = command("schluessel", "ein Schlüsselpaar zum Signieren der Archive erzeugen", cmd_schluessel)
+    p.add_argument("folder", metavar="ORDNER",
+                   help="Ordner für veedel-signatur.key (privat, nur für Sie lesbar) und veedel-signatur.pub "
+                        "(öffentlich); nie im Projekt, einem Lauf- oder Ausgabeordner, z. B. ~/.config/veedel")
 
     p = command("clean", "alte Läufe löschen, die neuesten behalten", cmd_clean)
     p.add_argument("--keep", type=_positive, required=True, metavar="N", help="so viele der neuesten Läufe behalten")
     p.add_argument("--outputs", metavar="ORDNER", default=str(project_root() / "outputs"),
                    help="Ausgabeordner mit den Läufen (Standard: outputs/ des Projekts)")
 
-    p = command("verify", "alle Prüfsummen eines Archivs oder Laufordners prüfen", cmd_verify)
+    p = command("verify", "Herkunft und alle Prüfsummen eines Archivs oder Laufordners prüfen", cmd_verify)
     p.add_argument("path", metavar="PFAD", help="Archivdatei (.zip) oder Laufordner")
+    p.add_argument("--oeffentlicher-schluessel", metavar="DATEI",
+                   help="öffentlicher Schlüssel der Stadt (.pub): prüft, ob das Archiv echt ist; ohne ihn bleibt die "
+                        "Herkunft ungeprüft (Rückgabewert 3)")
 
     p = command("reproduce", "einen archivierten Lauf wiederholen und alle Tabellen vergleichen", cmd_reproduce)
     p.add_argument("archive", metavar="ARCHIV", help="Archivdatei (.zip) eines Laufs")
     p.add_argument("--outputs", metavar="ORDNER", help="Ordner für die Wiederholung (Standard: temporär)")
+    p.add_argument("--oeffentlicher-schluessel", metavar="DATEI",
+                   help="öffentlicher Schlüssel der Stadt (.pub), gegen den das Archiv geprüft wird")
+    p.add_argument("--archivierten-code-ausfuehren", action="store_true",
+                   help="die Notebooks aus dem Archiv ausführen statt der installierten (nur für ein mit "
+                        "--oeffentlicher-schluessel als echt geprüftes Archiv)")
     p.add_argument("--jobs", type=_positive, metavar="N", help="parallele Prozesse (Standard: Zahl der Kerne)")
     return parser
 

@@ -103,6 +103,9 @@ class RunConfig(BaseModel):
     """Address of the Dask scheduler (``tcp://host:8786``) for ``executor: dask``."""
     """Parallel worker processes; None means one per core."""
     analysis: AnalysisSettings = AnalysisSettings()
+    public_key: str | None = None
+    """The city's public key for its signed archives (``veedel schluessel``): a ``.pub`` file, relative to the
+    parameters folder or absolute. The portal publishes it next to ``index.html`` with its fingerprint."""
 
     @model_validator(mode="before")
     @classmethod

@@ -24,6 +24,8 @@ from ..reports.registry import BY_NOTEBOOK, title_of
 from .html import TEMPLATES
 
 LOG_PAGE = "lauf.html"
+PUBLIC_KEY_FILE = "signaturschluessel.pub"
+"""The city's public key as the portal publishes it next to ``index.html`` (when run.yml names one)."""
 WITHHELD = '<abbr title="geheim gehalten">•</abbr>'
 PORTAL_CSS = """
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
@@ -309,6 +311,40 @@ def _map_section(run_dir: Path | None, areas: list[dict]) -> str:
             f"{escape(maps.SOURCE_LINE)}.</figcaption></figure></section>")
 
 
+def configured_key(run_dir: Path | None) -> tuple[str, str] | str | None:
+    """The public key that the run's ``run.yml`` names (``public_key``): (PEM text, fingerprint), a German reason
+    why it cannot be read, or None when none is configured."""
+    from ..errors import VeedelError
+    from ..params.run_config import load_run_config
+    from .signature import fingerprint, load_public_key, public_pem
+
+    config_file = run_dir / "inputs" / "parameters" / "run.yml" if run_dir else None
+    if config_file is None or not config_file.is_file():
+        return None
+    try:
+        name = load_run_config(config_file).public_key
+        if not name:
+            return None
+        path = Path(name).expanduser()
+        key = load_public_key(path if path.is_absolute() else config_file.parent / path)
+    except VeedelError as exc:
+        return str(exc)
+    return public_pem(key), fingerprint(key)
+
+
+def _key_section(key: tuple[str, str] | str | None) -> str:
+    """Where to find the public key that proves the archives' origin, and its fingerprint (empty: none configured)."""
+    if key is None:
+        return ""
+    if isinstance(key, str):
+        return f'<p class="table-note">Öffentlicher Schlüssel der Archive nicht veröffentlicht: {escape(key)}</p>'
+    return (f'<section class="portal-section" aria-labelledby="herkunft"><h2 id="herkunft">Herkunft der Archive '
+            f'prüfen</h2><p>Die Stadt signiert die Archive dieser Berichte. Ihr öffentlicher Schlüssel: '
+            f'<a href="{PUBLIC_KEY_FILE}">{PUBLIC_KEY_FILE}</a>, Fingerabdruck <code>{escape(key[1])}</code>. Prüfen '
+            f'mit <code>veedel verify ARCHIV --oeffentlicher-schluessel {PUBLIC_KEY_FILE}</code>; den Fingerabdruck '
+            f'bitte auf einem zweiten Weg mit der Stadt vergleichen.</p></section>')
+
+
 def render_portal(manifest: dict, run_dir: Path | None = None) -> str:
     """The portal HTML for a manifest (``run_dir``: the run folder, for its boundaries and the earlier runs)."""
     parameters = manifest.get("parameters", {})
@@ -353,13 +389,17 @@ def render_portal(manifest: dict, run_dir: Path | None = None) -> str:
 {''.join(sections) or '<p>Dieser Lauf enthält keine Gebiete.</p>'}
 </section>
 {_earlier_section(earlier_runs(run_dir) if run_dir else [])}
+{_key_section(configured_key(run_dir))}
 <p>Eingangsdaten, Parameter und Prüfsummen: <a href="manifest.json">manifest.json</a>.</p>"""
     return _page(f"Lebenswerte Veedel – Berichte {parameters.get('year', '')}", body)
 
 
 def write_portal(run_dir: Path, manifest: dict) -> Path:
-    """Write ``index.html`` (portal) and ``lauf.html`` (run log) into the run folder (atomically)."""
+    """Write ``index.html`` (portal), ``lauf.html`` (run log) and the configured public key into the run folder."""
     target = run_dir / "index.html"
+    key = configured_key(run_dir)
+    if isinstance(key, tuple):
+        atomic_write_text(run_dir / PUBLIC_KEY_FILE, key[0])
     atomic_write_text(run_dir / LOG_PAGE, render_log(manifest))
     atomic_write_text(target, render_portal(manifest, run_dir))
     return target
