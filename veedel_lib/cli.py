@@ -136,17 +136,6 @@ def _positive(text: str) -> int:
     return value
 
 
-def _timeout(text: str) -> float:
-    """A time limit in seconds: a number above 0 and at most 3600 (German decimal comma allowed)."""
-    try:
-        value = float(text.strip().replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"keine Zahl: {text!r}") from None
-    if not 0 < value <= 3600:  # also NaN
-        raise argparse.ArgumentTypeError(f"Sekunden über 0 und höchstens 3600, nicht {text!r}")
-    return value
-
-
 def _year(text: str) -> int:
     """A report year (four digits)."""
     if not re.fullmatch(r"\d{4}", text.strip()):
@@ -207,32 +196,6 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- validate
 
-def _checked_workbooks(ds, parameters):
-    """The data folder's Kernprozess documentation and plan workbooks, validated (None where a folder is missing).
-
-    Raises one DataValidationError with the problems of both, so ``validate`` never says "Gültig" while a
-    workbook has errors.
-    """
-    from .errors import DataValidationError
-    from .kernprozess.documentation import load_documentation
-    from .planning.validation import load_plans
-
-    problems, doc, plans = [], None, None
-    if (ds.data_dir / "dokumentation").is_dir():
-        try:
-            doc = load_documentation(ds.data_dir, parameters)
-        except DataValidationError as error:
-            problems.extend(error.problems)
-    if not problems:  # the plans' links to projects and themes need valid documentation
-        try:
-            plans = load_plans(ds, parameters, documentation=doc)
-        except DataValidationError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise DataValidationError(problems)
-    return doc, plans
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a data folder: problems first (exit 2), then missing rows (exit 1, with --strict 2), else "Gültig" (0)."""
     from .demo.generator import ensure_demo_data
@@ -241,7 +204,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     with _data_folder(args.directory, args.source, args.parameters) as folder:
         ds = load_dataset(folder, args.parameters, use_cache=False, demo=ensure_demo_data)
-        doc, plans = _checked_workbooks(ds, args.parameters)
+        doc = None
+        if (ds.data_dir / "dokumentation").is_dir():
+            from .kernprozess.documentation import load_documentation
+
+            doc = load_documentation(ds.data_dir, args.parameters)
     problems = [(area_id, problem) for area_id, found in ds.membership.problems.items() for problem in found]
     if problems:
         _say("[bold red]Probleme in der Abgrenzung der Gebiete ({}):[/]", len(problems))
@@ -273,9 +240,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if doc is not None:
         _say("  Dokumentation der Kernprozesse: {} Gebiete, {} Themen, {} Projekte, {} Sitzungen", len(doc.files),
              fmt.integer(len(doc.themes)), fmt.integer(len(doc.projects)), fmt.integer(len(doc.meetings)))
-    if plans is not None:
-        _say("  Sozialraumgebietspläne: {} Gebiete, {} Ziele, {} Maßnahmen", len(plans.files),
-             fmt.integer(len(plans.goals)), fmt.integer(len(plans.measures)))
     if problems or (ds.gaps and args.strict):
         return 2
     return 1 if ds.gaps else 0
@@ -435,8 +399,7 @@ def _run(args: argparse.Namespace, config: RunConfig, config_file: Path | None, 
         summary = runner.run(config, outputs=outputs, parameters=Path(args.parameters) if args.parameters else None,
                              areas=areas, jobs=args.jobs, retry_failed=retry, progress=printer.on_result,
                              on_plan=printer.on_plan, command=sys.argv, config_file=config_file,
-                             force=getattr(args, "force", False),
-                             scheduler_timeout_s=getattr(args, "scheduler_timeout", None))
+                             force=getattr(args, "force", False))
     finally:
         printer.stop()
     if summary.nothing_to_retry:
@@ -500,22 +463,13 @@ def _config_from_args(args: argparse.Namespace) -> tuple[RunConfig, Path | None]
         updates["reports"] = [registry.get(n).notebook for n in notebooks]
     if getattr(args, "executor", None):
         updates["executor"] = args.executor
-    if getattr(args, "scheduler", None) is not None:
-        if args.executor == "local":
-            raise ConfigurationError("--scheduler gehört zu --executor dask, nicht zu --executor local.")
-        updates["scheduler"], updates["executor"] = args.scheduler, "dask"
+    if getattr(args, "scheduler", None):
+        updates["scheduler"] = args.scheduler
     if updates.get("source", config.source) == "koeln" and updates.get("data_dir", config.data_dir) == DEMO:
         raise ConfigurationError("--source koeln braucht --data mit dem Ordner der offenen Daten der Stadt Köln.")
-    if updates.get("executor", config.executor) == "dask":
-        from .run.distributed import check_address
-
-        if not updates.get("scheduler", config.scheduler):
-            raise ConfigurationError("--executor dask braucht --scheduler mit der Adresse des Dask-Schedulers "
-                                     "(z. B. tcp://rechner:8786).")
-        if "scheduler" in updates:
-            check_address(updates["scheduler"], "--scheduler")
-        else:
-            check_address(config.scheduler, f"scheduler in {config_file}")
+    if updates.get("executor", config.executor) == "dask" and not updates.get("scheduler", config.scheduler):
+        raise ConfigurationError("--executor dask braucht --scheduler mit der Adresse des Dask-Schedulers "
+                                 "(z. B. tcp://rechner:8786).")
     return config.model_copy(update=updates), config_file
 
 
@@ -692,10 +646,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="wo die Berichte laufen: local (Prozesse auf diesem Rechner, Standard) oder dask "
                              "(Rechner eines Dask-Clusters, siehe --scheduler)")
     parser.add_argument("--scheduler", metavar="ADRESSE",
-                        help="Adresse des Dask-Schedulers, z. B. tcp://rechner:8786 (heißt --executor dask)")
-    parser.add_argument("--scheduler-timeout", type=_timeout, metavar="SEKUNDEN",
-                        help="so lange darf der Dask-Scheduler für die Antwort brauchen, danach bricht der Lauf mit "
-                             "einer Fehlermeldung ab (Standard: 10)")
+                        help="Adresse des Dask-Schedulers für --executor dask, z. B. tcp://rechner:8786")
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:
