@@ -121,3 +121,56 @@ def test_no_module_but_the_yaml_loader_parses_yaml():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if parsing.search(line)]
     assert offenders == []
+
+
+# ------------------------------------------------------------------------------------ regular expressions
+
+def _import_with_pattern(tmp_path: Path, pattern: str, header: str):
+    """``veedel import`` of a two-row Stadtteil table whose third column is to be found by ``pattern``."""
+    from veedel_lib.inputs.wide_import import import_wide_table
+    from veedel_lib.params.catalogue import load_catalogue
+
+    table = tmp_path / "tabelle.csv"
+    table.write_text(f"Stadtteil;Einwohner 2023;{header}\n101;1000;5\n102;2000;7\n", encoding="utf-8")
+    mapping = tmp_path / "zuordnung.yml"
+    mapping.write_text("key: Stadtteil\ncolumns:\n  \"Einwohner 2023\": {variable: population, year: 2023}\n"
+                       f"patterns:\n  - {{match: '{pattern}', variable: sgb2_recipients}}\n", encoding="utf-8")
+    return import_wide_table(table, mapping, tmp_path / "out", load_catalogue(PARAMETERS / "indicators.yml"))
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+$", "^(a|aa)+$"])
+def test_a_backtracking_pattern_in_an_import_mapping_is_stopped_naming_file_pattern_and_line(tmp_path, pattern):
+    """Python's re needs about 2^5000 steps for this header (the old import never ended); the budget stops it."""
+    with pytest.raises(DataValidationError) as caught:
+        _import_with_pattern(tmp_path, pattern, "a" * 5000 + "!")
+    problem = caught.value.problems[0]
+    assert Path(problem.file).name == "zuordnung.yml" and problem.row == 5
+    assert f"der reguläre Ausdruck '{pattern}' braucht zu lange" in problem.reason
+
+
+@pytest.mark.parametrize("pattern,expected", [
+    ("^(" + "x" * 296 + ")$", "regulärer Ausdruck zu lang (300 Zeichen, höchstens 200)"),
+    ("^((a{1000}){1000}){1000}(\\d{4})$", "zu großen Wiederholungszahlen"),
+])
+def test_overlong_and_over_repeated_patterns_are_refused_at_their_line(tmp_path, pattern, expected):
+    """The second pattern alone makes the regex compiler unroll a billion copies (minutes and gigabytes)."""
+    with pytest.raises(DataValidationError) as caught:
+        _import_with_pattern(tmp_path, pattern, "SGB II 2023")
+    problem = caught.value.problems[0]
+    assert Path(problem.file).name == "zuordnung.yml" and problem.row == 5, str(caught.value)
+    assert expected in problem.reason
+
+
+def test_a_pattern_whose_group_is_no_year_is_a_german_problem_not_a_traceback(tmp_path):
+    with pytest.raises(DataValidationError) as caught:
+        _import_with_pattern(tmp_path, "^SGB II (\\w+)$", "SGB II zweitausend")
+    assert "findet in Spalte 'SGB II zweitausend' kein Jahr von 1900 bis 2100" in str(caught.value)
+
+
+def test_a_backtracking_ignore_pattern_of_the_koeln_mapping_is_stopped_naming_the_mapping():
+    from veedel_lib.inputs.koeln.mapping import is_ignored
+    from veedel_lib.params.patterns import PatternSearch
+
+    with pytest.raises(DataValidationError) as caught:
+        is_ignored("a" * 5000 + "!", ["^Summe", "^(a|aa)+$"], PatternSearch("koeln_mapping.yml"))
+    assert "koeln_mapping.yml" in str(caught.value) and "'^(a|aa)+$' braucht zu lange" in str(caught.value)

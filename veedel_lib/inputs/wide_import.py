@@ -33,7 +33,8 @@ from ..errors import DataValidationError, Problem
 from ..files import atomic_path
 from ..params.catalogue import Catalogue
 from ..params.reference import SpatialReference, default_reference
-from ..params.yamlfiles import load_yaml, parse_model, problem_at, regex_problem
+from ..params.patterns import PatternSearch, pattern_problem
+from ..params.yamlfiles import load_yaml, parse_model, problem_at
 from .readers import RawTable, read_table
 from .validation import no_such_unit, validate_statistics, validate_units
 
@@ -56,11 +57,10 @@ class ColumnPattern(BaseModel):
     @field_validator("match")
     @classmethod
     def _compiles_with_year_group(cls, value: str) -> str:
-        try:
-            pattern = re.compile(value)
-        except re.error as exc:
-            raise ValueError(regex_problem(exc)) from exc
-        if pattern.groups < 1:
+        problem = pattern_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        if re.compile(value).groups < 1:
             raise ValueError("der Ausdruck braucht eine Gruppe in Klammern für das Jahr, z. B. (\\d{4})")
         return value
 
@@ -100,6 +100,7 @@ def _column_targets(table: RawTable, mapping: WideMapping, mapping_path: Path) -
     headers = list(table.frame.columns)
     _, node = load_yaml(mapping_path)
     targets: dict[str, ColumnTarget] = {}
+    search = PatternSearch(mapping_path)
     for header, target in mapping.columns.items():
         if header not in headers:
             problems.append(problem_at(mapping_path, node, ("columns", header),
@@ -109,10 +110,17 @@ def _column_targets(table: RawTable, mapping: WideMapping, mapping_path: Path) -
     for header in headers:
         if header == mapping.key or header in targets or header in mapping.ignore:
             continue
-        for pattern in mapping.patterns:
-            match = re.search(pattern.match, header)
+        for number, pattern in enumerate(mapping.patterns):
+            where = ("patterns", number, "match")
+            match = search.search(pattern.match, header, problem_at(mapping_path, node, where, "").row)
             if match:
-                targets[header] = ColumnTarget(variable=pattern.variable, year=int(match.group(1)))
+                year = match.group(1) or ""
+                if re.fullmatch(r"\d{4}", year) and 1900 <= int(year) <= 2100:
+                    targets[header] = ColumnTarget(variable=pattern.variable, year=int(year))
+                else:
+                    problems.append(problem_at(mapping_path, node, where, (
+                        f"die erste Gruppe des Ausdrucks findet in Spalte '{header}' kein Jahr von 1900 bis 2100 "
+                        f"(gefunden: '{year[:20]}')")))
                 break
         else:
             problems.append(table.file_problem(

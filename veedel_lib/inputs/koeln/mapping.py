@@ -7,14 +7,14 @@ is left out on purpose (``ignore``). Loaded with line numbers in every error.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...errors import DataValidationError, Problem
 from ...params.catalogue import Catalogue
-from ...params.yamlfiles import load_yaml, parse_model, problem_at, regex_problem
+from ...params.patterns import PatternSearch, pattern_problem
+from ...params.yamlfiles import load_yaml, parse_model, problem_at
 
 MAPPING_FILE = "koeln_mapping.yml"
 
@@ -69,11 +69,9 @@ def load_mapping(path: str | Path) -> KoelnMapping:
         if section is None:
             continue
         for position, pattern in enumerate(section.ignore):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                problems.append(problem_at(path, node, (name, "ignore", position),
-                                           regex_problem(exc)))
+            problem = pattern_problem(pattern)
+            if problem is not None:
+                problems.append(problem_at(path, node, (name, "ignore", position), problem))
     if problems:
         raise DataValidationError(problems)
     return mapping
@@ -101,5 +99,7 @@ def catalogue_problems(mapping: KoelnMapping, catalogue: Catalogue, path: Path) 
     return problems
 
 
-def is_ignored(name: str, patterns: list[str]) -> bool:
-    return any(re.search(p, name) for p in patterns)
+def is_ignored(name: str, patterns: list[str], search: PatternSearch) -> bool:
+    """Whether a row or column name matches one of the mapping's ``ignore`` patterns (searched under the time
+    budget of ``search``: a runaway pattern is a German error naming the mapping file, not a hang)."""
+    return any(search.search(p, name) for p in patterns)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ...errors import DataValidationError, Problem
 from ...params.reference import Level, default_reference
+from ...params.patterns import PatternSearch
 from ...params.yamlfiles import load_yaml, problem_at
 from ..readers import RawTable, parse_numbers, read_table
 from .mapping import MAPPING_FILE, DatenkatalogMapping, KoelnMapping, PortalMapping, ProfileMapping, is_ignored
@@ -181,8 +182,9 @@ def _zeile_problems(table: RawTable, part_of: dict[str, str], ignore: list[str])
     problems = []
     frame = table.frame
     first = frame.drop_duplicates("zeile")
+    search = PatternSearch(MAPPING_FILE)
     for position, zeile in zip(first.index, first["zeile"]):
-        if zeile not in part_of and not is_ignored(zeile, ignore):
+        if zeile not in part_of and not is_ignored(zeile, ignore, search):
             problems.append(table.problem(
                 position, "zeile",
                 f"Zeile '{zeile}' ist in {MAPPING_FILE} weder einer Variable zugeordnet "
@@ -220,7 +222,8 @@ def _wide_source(table: RawTable, kind: str, key: str, variables: dict[str, list
                 problems.append(problem_at(mapping_path, node, (section, "variables", variable),
                                            f"Spalte '{part}' steht nicht in {Path(table.source).name}"))
     accounted = mapped | set(extra) | {key} | ({year_column} if year_column else set())
-    ignored = [h for h in headers if h not in accounted and is_ignored(h, ignore)]
+    search = PatternSearch(mapping_path)
+    ignored = [h for h in headers if h not in accounted and is_ignored(h, ignore, search)]
     for header in headers:
         if header not in accounted and header not in ignored:
             problems.append(table.file_problem(
