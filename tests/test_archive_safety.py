@@ -134,7 +134,7 @@ def test_an_entry_with_dotdot_is_refused_naming_it_and_nothing_is_written_outsid
     deep.mkdir(parents=True)
     monkeypatch.setattr("tempfile.tempdir", str(deep))  # the re-run's folder: deep/a/b/c/veedel-reproduce-...
     problems = verify(crafted).problems
-    assert any(hostile in p and "aus dem Zielordner heraus" in p for p in problems), problems
+    assert any(hostile in p and "aus dem Zielordner herausführen" in p for p in problems), problems
     with pytest.raises(IntegrityError, match="elsewhere/x"):
         reproduce(crafted)
     assert not (tmp_path / "deep" / "a" / "elsewhere").exists()
@@ -300,6 +300,17 @@ def test_reproduce_refuses_a_changed_notebook_naming_it(run_dir, tmp_path, no_ru
     assert no_run == []
     assert cli.main(["reproduce", str(crafted)]) == 2
     assert "anderen Code als das installierte Projekt" in capsys.readouterr().out
+
+
+def test_reproduce_stops_when_the_library_version_or_the_git_commit_differs(run_dir, no_run):
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["environment"], manifest["git_commit"] = {"veedel": "0.0.1"}, "0" * 40
+    (run_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IntegrityError) as refused:
+        reproduce(create_archive(run_dir))
+    assert "Bibliothek veedel: archiviert Version „0.0.1“, installiert" in str(refused.value)
+    assert f"Projektstand (git): archiviert „{'0' * 40}“, installiert" in str(refused.value)
+    assert no_run == []
 
 
 def test_reproduce_runs_the_installed_notebooks(run_dir, no_run):

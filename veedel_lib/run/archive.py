@@ -101,7 +101,7 @@ def unsafe_name(name: str) -> str | None:
         return "der Pfad beginnt mit einem Laufwerksbuchstaben"
     parts = name.rstrip("/").split("/")
     if ".." in parts:
-        return "der Pfad enthält .. und führte aus dem Zielordner heraus"
+        return "der Pfad enthält .. und würde aus dem Zielordner herausführen"
     if "." in parts or "" in parts:
         return "der Pfad enthält leere Teile oder ."
     return None
