@@ -20,6 +20,7 @@ import errno
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,15 +44,37 @@ def german_number(value: float | int, grouping: bool = True) -> str:
     return format_decimal(number, format="#,##0.##########", locale="de_DE", group_separator=grouping)
 
 
+_INVISIBLE_OTHERS = frozenset("\u115f\u1160\u3164\uffa0")
+"""Letters that show nothing (Hangul fillers), besides the format, control and separator characters."""
+
+
+def is_invisible(char: str) -> bool:
+    """Whether a character shows nothing or moves the text around it: format characters (zero-width space and
+    joiners U+200B–U+200D, word joiner U+2060, BOM U+FEFF, soft hyphen, bidi controls), control characters other
+    than tab and line breaks, line/paragraph separators, unassigned code points and the Hangul fillers."""
+    if char in "\t\n\r":
+        return False
+    return unicodedata.category(char) in ("Cf", "Cc", "Cn", "Zl", "Zp") or char in _INVISIBLE_OTHERS
+
+
+def visible(text: str) -> str:
+    """``text`` with every invisible character written as its code point ("[U+200B]"), so a message shows
+    what a planner cannot see in the cell (a zero-width space inside a number, a bidi override)."""
+    if all(not is_invisible(c) for c in text):
+        return text
+    return "".join(f"[U+{ord(c):04X}]" if is_invisible(c) else c for c in text)
+
+
 def shown_value(value: object) -> str:
-    """An input value quoted for a German message: numbers in German form, texts in single quotes."""
+    """An input value quoted for a German message: numbers in German form, texts in single quotes with
+    invisible characters shown as code points (:func:`visible`)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return german_number(value)
     if value is None:
         return "(leer)"
-    text = str(value)
+    text = visible(str(value))
     return f"'{text if len(text) <= 80 else text[:77] + '...'}'"
 
 
@@ -77,7 +100,7 @@ class Problem:
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        return f"{self.location()}: {self.reason}"
+        return visible(f"{self.location()}: {self.reason}")
 
 
 class VeedelError(Exception):

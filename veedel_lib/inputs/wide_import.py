@@ -30,7 +30,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import DataValidationError, Problem
-from ..files import atomic_path
+from ..safe_output import write_table
 from ..params.catalogue import Catalogue
 from ..params.reference import SpatialReference, default_reference
 from ..params.patterns import PatternSearch, pattern_problem
@@ -299,9 +299,9 @@ def _slug(stem: str) -> str:
 
 
 def write_long_csv(frame: pd.DataFrame, target: Path) -> None:
-    """Write a units or statistics table as the project's CSV (``;``, UTF-8), atomically."""
-    with atomic_path(target) as temporary:
-        frame.to_csv(temporary, sep=";", index=False, encoding="utf-8")
+    """Write a units or statistics table as the project's CSV (``;``, UTF-8), atomically, through the one table
+    writer (text cells safe for spreadsheets)."""
+    write_table(frame, target, sep=";")
 
 
 def _summary(source: Path, written: Path, units_written: Path | None, long: pd.DataFrame,

@@ -20,6 +20,7 @@ from ..files import content_key, kept_per_file
 from ..inputs.readers import RawTable, parse_numbers, read_table
 from ..params.areas import load_areas
 from ..params.run_config import parameters_dir as default_parameters_dir
+from ..safe_output import published_text
 from .schema import (
     DOCUMENTATION_FOLDER,
     PROJECT_NUMBER,
@@ -146,8 +147,8 @@ class _SheetValidator:
                 values.append(self._choice(text, column, position))
             elif column.type == "code":
                 values.append(self._code(text, column, position))
-            else:
-                values.append(text)
+            else:  # free text: private columns are dropped; a public one would lose contacts and bidi controls
+                values.append(text if column.private else published_text(text))
         return values
 
     def _date(self, text: str, column: Column, position: int) -> _dt.date | None:

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..files import atomic_path
+from ..safe_output import make_workbook_safe
 from ..params.run_config import parameters_dir as default_parameters_dir
 from .schema import SHEETS, Column, KernprozessConfig, Sheet, load_config
 
@@ -210,6 +211,7 @@ def write_workbook(path: str | Path, area, config: KernprozessConfig,
     _help_sheet(workbook, config, area)
     workbook.move_sheet(LIST_SHEET, offset=len(workbook.sheetnames) - 1)
     workbook.active = 0
+    make_workbook_safe(workbook)
     with atomic_path(path) as temporary:
         workbook.save(temporary)
         stable_zip(temporary, stamp)

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..files import atomic_path
+from ..safe_output import make_workbook_safe
 from ..kernprozess.templates import DATE_FORMAT, HEADER_FILL, print_setup, stable_zip
 from ..params.areas import Area
 from .schema import SHEETS, Column, PlanningConfig, Sheet
@@ -195,6 +196,7 @@ def write_plan_workbook(path: str | Path, area: Area, config: PlanningConfig, li
     _help_sheet(workbook, lists, area)
     workbook.move_sheet(LIST_SHEET, offset=len(workbook.sheetnames) - 1)
     workbook.active = 0
+    make_workbook_safe(workbook)
     with atomic_path(path) as temporary:
         workbook.save(temporary)
         stable_zip(temporary, stamp)

@@ -33,6 +33,7 @@ from ..kernprozess.schema import load_config as load_kernprozess_config
 from ..params.areas import Area
 from ..params.catalogue import Catalogue, Indicator
 from ..params.run_config import parameters_dir as default_parameters_dir
+from ..safe_output import find_contacts, without_bidi
 from .schema import (
     DRUCKSACHE,
     FIELD_VOCABULARY,
@@ -243,10 +244,10 @@ class _SheetReader:
             return None
         if column.type == "person":
             return None
-        if EMAIL.search(text):  # public text
-            self.add(position, column.header, "enthält eine E-Mail-Adresse: öffentliche Pläne nennen keine Personen "
+        for kind in dict.fromkeys(c.kind for c in find_contacts(text)):  # public text, contacts in any spelling
+            self.add(position, column.header, f"enthält eine {kind}: öffentliche Pläne nennen keine Personen "
                                               "(Kontakt bitte in die Spalten „Ansprechperson“ und „E-Mail“)")
-        return text
+        return without_bidi(text)
 
     def _refs(self, text: str, column: Column, position: int) -> list[str]:
         tokens = [t for t in re.split(r"[,;\s]+", text.upper()) if t]

@@ -6,7 +6,8 @@ names, indicator labels and other texts from ``parameters/``) and the qualitativ
 ``<script>`` in an area name or a findings file shows as text instead of running, and links are allowed only to
 http(s) and mailto addresses. The result is cleaned once more by nh3 (the Ammonia sanitiser) with an allow-list
 of tags and attributes: defence in depth, should a renderer ever let something through. Reports also carry a
-Content-Security-Policy that forbids every script (:data:`CONTENT_SECURITY_POLICY`).
+Content-Security-Policy that forbids every script (:data:`CONTENT_SECURITY_POLICY`). Every text loses its e-mail
+addresses, phone numbers and bidi controls here too (:mod:`veedel_lib.safe_output`), whatever its source.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import html
 
 import nh3
 from markdown_it import MarkdownIt
+
+from ..safe_output import published_text
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre", "h2", "h3", "h4",
                 "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "span", "abbr", "sup", "sub"}
@@ -30,8 +33,9 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 
 
 def escape(text: object) -> str:
-    """Text for HTML, with <, >, & and quotes escaped."""
-    return html.escape(str(text), quote=True)
+    """Text for HTML, with <, >, & and quotes escaped; contacts and bidi controls removed
+    (:func:`veedel_lib.safe_output.published_text`)."""
+    return html.escape(published_text(str(text)), quote=True)
 
 
 def sanitize(markup: str) -> str:
@@ -41,5 +45,6 @@ def sanitize(markup: str) -> str:
 
 
 def markdown_html(markdown: str) -> str:
-    """Safe HTML of a Markdown text: raw HTML shown as text, unsafe links not linked, then sanitised."""
-    return sanitize(_MARKDOWN.render(markdown))
+    """Safe HTML of a Markdown text: contacts and bidi controls removed, raw HTML shown as text, unsafe links not
+    linked, then sanitised."""
+    return sanitize(_MARKDOWN.render(published_text(markdown)))

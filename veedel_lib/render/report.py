@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DisclosureError
-from ..files import atomic_path
+from ..safe_output import write_table
 from . import formatting as fmt
 from .blocks import Block, ChartBlock, Col, ReportTitle, TableBlock, TextBlock
 from .disclosure import Protected, leaks, protect
@@ -169,8 +169,7 @@ class Report:
     def _write(self, name: str, frame: pd.DataFrame) -> None:
         if self.tables_dir is None:
             return
-        with atomic_path(self.tables_dir / f"{name}.csv") as temporary:
-            frame.to_csv(temporary, index=False, float_format="%.10g", lineterminator="\n")
+        write_table(frame, self.tables_dir / f"{name}.csv", float_format="%.10g")
 
     # -------------------------------------------------------------- blocks
     def title(self, title: ReportTitle) -> None:

@@ -20,6 +20,7 @@ from ..render import figures, maps, text
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import basis, masked, public_comparison, rate_basis
+from ..safe_output import CONTACT_MARK, Contact, without_contacts
 from .base import ReportContent
 from .missing import Missing, missing_cases_note
 
@@ -271,6 +272,9 @@ class AreaAnalysis(ReportContent):
     def qualitative(self, notes_dir: str | Path | None = None) -> list[Block]:
         """The qualitative findings (Fachgespräche, Rückmeldungen der Fachämter) from the area's Markdown file.
 
+        E-mail addresses and phone numbers in any spelling are replaced by "[Kontakt entfernt]", with a note saying
+        how many were removed (:mod:`veedel_lib.safe_output`); bidi controls go when the text is rendered.
+
         ``notes_dir``: the folder of the ``<area>.md`` files; by default ``qualitative/`` in the report's own
         parameters folder (the one it was opened with), so a copied parameters folder brings its own findings.
         """
@@ -279,7 +283,11 @@ class AreaAnalysis(ReportContent):
         if not path.exists():
             # where the findings go (qualitative/<area>.md) is said in the notebook's editing note
             return [TextBlock(f"Für {self.area.name} sind noch keine qualitativen Befunde hinterlegt.")]
-        return [TextBlock(_demote_headings(_without_comments(path.read_text(encoding="utf-8"))))]
+        findings, contacts = without_contacts(_demote_headings(_without_comments(path.read_text(encoding="utf-8"))))
+        blocks = [TextBlock(findings)]
+        if contacts:
+            blocks.append(TextBlock(contacts_removed_note(contacts)))
+        return blocks
 
     def method_notes(self) -> list[Block]:
         """Sources and how to read the figures."""
@@ -323,6 +331,15 @@ def _without_comments(markdown: str) -> str:
     """The findings without their HTML comments: notes for the people who fill in the file (Markdown is rendered
     without raw HTML, so a comment would otherwise be printed as text in the report)."""
     return _COMMENT.sub("", markdown)
+
+
+def contacts_removed_note(contacts: list[Contact]) -> str:
+    """The note under findings from which e-mail addresses or phone numbers were removed: how many, of which kind."""
+    kinds = sorted({c.kind for c in contacts})
+    count = len(contacts)
+    return (f"*Hinweis: {fmt.integer(count)} Kontaktangabe{'n' if count != 1 else ''} ({', '.join(kinds)}) "
+            f"aus den qualitativen Befunden entfernt und durch „{CONTACT_MARK}“ ersetzt: veröffentlichte Berichte "
+            "nennen keine Personen.*")
 
 
 def _notes(*notes: str) -> str:
