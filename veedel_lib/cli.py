@@ -196,6 +196,32 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- validate
 
+def _checked_workbooks(ds, parameters):
+    """The data folder's Kernprozess documentation and plan workbooks, validated (None where a folder is missing).
+
+    Raises one DataValidationError with the problems of both, so ``validate`` never says "Gültig" while a
+    workbook has errors.
+    """
+    from .errors import DataValidationError
+    from .kernprozess.documentation import load_documentation
+    from .planning.validation import load_plans
+
+    problems, doc, plans = [], None, None
+    if (ds.data_dir / "dokumentation").is_dir():
+        try:
+            doc = load_documentation(ds.data_dir, parameters)
+        except DataValidationError as error:
+            problems.extend(error.problems)
+    if not problems:  # the plans' links to projects and themes need valid documentation
+        try:
+            plans = load_plans(ds, parameters, documentation=doc)
+        except DataValidationError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise DataValidationError(problems)
+    return doc, plans
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a data folder: problems first (exit 2), then missing rows (exit 1, with --strict 2), else "Gültig" (0)."""
     from .demo.generator import ensure_demo_data
@@ -204,11 +230,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     with _data_folder(args.directory, args.source, args.parameters) as folder:
         ds = load_dataset(folder, args.parameters, use_cache=False, demo=ensure_demo_data)
-        doc = None
-        if (ds.data_dir / "dokumentation").is_dir():
-            from .kernprozess.documentation import load_documentation
-
-            doc = load_documentation(ds.data_dir, args.parameters)
+        doc, plans = _checked_workbooks(ds, args.parameters)
     problems = [(area_id, problem) for area_id, found in ds.membership.problems.items() for problem in found]
     if problems:
         _say("[bold red]Probleme in der Abgrenzung der Gebiete ({}):[/]", len(problems))
@@ -240,6 +262,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if doc is not None:
         _say("  Dokumentation der Kernprozesse: {} Gebiete, {} Themen, {} Projekte, {} Sitzungen", len(doc.files),
              fmt.integer(len(doc.themes)), fmt.integer(len(doc.projects)), fmt.integer(len(doc.meetings)))
+    if plans is not None:
+        _say("  Sozialraumgebietspläne: {} Gebiete, {} Ziele, {} Maßnahmen", len(plans.files),
+             fmt.integer(len(plans.goals)), fmt.integer(len(plans.measures)))
     if problems or (ds.gaps and args.strict):
         return 2
     return 1 if ds.gaps else 0

@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..errors import DataValidationError, Problem, german_number
 from ..files import content_key, kept_per_file
+from .workbook_guard import ERROR_TEXTS, SheetScan, cell_name, scan_workbook
 
 SUPPRESSED_MARKERS = frozenset({"*", ".", "x", "X"})
 """Cell texts that mean "value withheld" in German official statistics (kept as suppressed, never zero)."""
@@ -341,37 +342,97 @@ def _pick_sheet(path: Path, parsed, sheet: str | None) -> RawTable:
 
 
 def _parse_workbook(path: Path) -> tuple[list[str], dict[str, RawTable | DataValidationError]]:
-    """Every worksheet of ``path``: its table, or the problem that stops reading it.
+    """Every worksheet of ``path``: its table, or the problems that stop reading it.
 
-    Read with python-calamine (a Rust reader of the cached cell values): about 15 times faster than openpyxl's
-    read-only mode on our workbooks (measured 0.005 s against 0.086 s of CPU for a documentation workbook).
+    The workbook is looked into first with bounded memory (:func:`~veedel_lib.inputs.workbook_guard.scan_workbook`:
+    sizes, the extent of the real cells, formulas without a result, error values); a sheet past a limit is refused
+    before its cells are laid out. The values are then read with python-calamine (a Rust reader of the cached cell
+    values): about 15 times faster than openpyxl's read-only mode on our workbooks (measured 0.005 s against 0.086 s
+    of CPU for a documentation workbook).
     """
     from python_calamine import CalamineWorkbook
 
+    scans = scan_workbook(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        sheets = {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                  for name in workbook.sheet_names}
+        names = list(workbook.sheet_names)
     except Exception as exc:  # the reader raises its own error types for broken or foreign files
         raise DataValidationError([Problem(str(path), None, None,
                                            "XLSX-Datei kann nicht gelesen werden: beschädigt oder keine Excel-Arbeitsmappe "
                                            f"({type(exc).__name__})")]) from exc
     tables: dict[str, RawTable | DataValidationError] = {}
-    for name, cells in sheets.items():
+    for name in names:
+        scan = scans.get(name)
+        if not isinstance(scan, SheetScan):
+            tables[name] = scan or DataValidationError([Problem(str(path), None, None, "Tabellenblatt kann nicht "
+                                                                "geprüft werden: es fehlt im Verzeichnis der Mappe",
+                                                                name)])
+            continue
         try:
-            tables[name] = _read_worksheet(path, name, cells)
+            sheet = workbook.get_sheet_by_name(name)
+            cells = sheet.to_python(skip_empty_area=False) if scan.cells else []
+            merged = sheet.merged_cell_ranges or []
+        except Exception as exc:  # e.g. an error value calamine does not know: the scan names the cell
+            tables[name] = DataValidationError(_lost_cells(path, name, scan, []) or [Problem(
+                str(path), None, None, f"Tabellenblatt kann nicht gelesen werden ({type(exc).__name__})", name)])
+            continue
+        try:
+            tables[name] = _read_worksheet(path, name, cells, scan, merged)
         except DataValidationError as error:
             tables[name] = error
-    return list(tables), tables
+    return names, tables
 
 
-def _read_worksheet(path: Path, name: str, sheet_rows: list[list]) -> RawTable:
-    """The cells of one worksheet (rows from A1) as text; the first row is the header."""
+def _lost_cells(path: Path, name: str, scan: SheetScan, header: list[str]) -> list[Problem]:
+    """A problem for each cell whose content the value reader loses (formula without result, error value)."""
+    problems = []
+    for row, column, reason in scan.lost:
+        heading = header[column - 1] if column <= len(header) and header[column - 1] else None
+        problems.append(Problem(str(path), row, heading, f"Zelle {cell_name(row, column)} {reason}", name))
+    if scan.unlisted:
+        problems.append(Problem(str(path), None, None, f"und {german_number(scan.unlisted)} weitere Zellen mit "
+                                                       "Fehlerwerten oder Formeln ohne gespeichertes Ergebnis", name))
+    return problems
+
+
+def _merged_cells(path: Path, name: str, sheet_rows: list[list], header: list[str],
+                  merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[Problem]:
+    """A problem for each merged range with a value: it stands only in the first cell, the others read empty."""
+    problems = []
+    for (first_row, first_column), (last_row, last_column) in merged:
+        if (first_row, first_column) == (last_row, last_column):
+            continue
+        row = sheet_rows[first_row] if first_row < len(sheet_rows) else []
+        value = _cell_text(row[first_column]) if first_column < len(row) else ""
+        if not value:
+            continue
+        span = f"{cell_name(first_row + 1, first_column + 1)}:{cell_name(last_row + 1, last_column + 1)}"
+        heading = header[first_column] if first_column < len(header) and header[first_column] else None
+        problems.append(Problem(str(path), first_row + 1, heading,
+                                f"verbundene Zellen {span}: der Wert {value[:40]!r} steht nur in "
+                                f"{cell_name(first_row + 1, first_column + 1)}, die übrigen Zellen des Verbunds "
+                                "wären leer; bitte den Verbund aufheben und den Wert in jede Zeile eintragen", name))
+    return problems
+
+
+def _read_worksheet(path: Path, name: str, sheet_rows: list[list], scan: SheetScan | None = None,
+                    merged: list | None = None) -> RawTable:
+    """The cells of one worksheet (rows from A1) as text; the first row is the header.
+
+    Raises one DataValidationError with every problem of the sheet: cells whose content would be lost (``scan``:
+    formulas without a result, error values; error values typed as text; ``merged`` ranges with a value), values
+    right of the last headed column, header problems.
+    """
     header: list[str] | None = None
     records: list[list[str]] = []
     rows: list[int] = []
+    problems: list[Problem] = []
     for row_number, values in enumerate(sheet_rows, start=1):
         cells = [_cell_text(v) for v in values]
+        if ERROR_TEXTS.intersection(cells):
+            problems.extend(Problem(str(path), row_number, None, f"Zelle {cell_name(row_number, position)} enthält "
+                                                                 f"den Fehlerwert {text} als Text", name)
+                            for position, text in enumerate(cells, start=1) if text in ERROR_TEXTS)
         if header is None:
             while cells and not cells[-1]:
                 cells.pop()
@@ -383,13 +444,18 @@ def _read_worksheet(path: Path, name: str, sheet_rows: list[list]) -> RawTable:
         if not any(cells) and not any(extra):
             continue
         if any(extra):
-            raise DataValidationError([Problem(str(path), row_number, None,
-                                               "Werte rechts neben der letzten Spalte mit Überschrift", name)])
+            problems.append(Problem(str(path), row_number, None,
+                                    "Werte rechts neben der letzten Spalte mit Überschrift", name))
+            continue
         records.append(cells)
         rows.append(row_number)
     if header is None:
-        raise DataValidationError([Problem(str(path), None, None, "Tabellenblatt ist leer", name)])
-    problems = _header_problems(header, str(path), name)
+        problems.append(Problem(str(path), None, None, "Tabellenblatt ist leer", name))
+        header = []
+    if scan is not None:
+        problems.extend(_lost_cells(path, name, scan, header))
+    problems.extend(_merged_cells(path, name, sheet_rows, header, merged or []))
+    problems.extend(_header_problems(header, str(path), name))
     if problems:
         raise DataValidationError(problems)
     frame = pd.DataFrame(records, columns=header, dtype=object)

@@ -30,6 +30,7 @@ from .schema import (
     KernprozessConfig,
     Sheet,
     load_config,
+    number_key,
 )
 
 
@@ -61,17 +62,23 @@ class Documentation:
 
 
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 
 
 def parse_date(text: str) -> _dt.date | None:
-    """A date from ISO (as the reader writes Excel dates) or German "TT.MM.JJJJ" text; None if not a date."""
+    """A date from ISO (as the reader writes Excel dates) or German "TT.MM.JJJJ" text; None if not a date.
+
+    The whole text must be the date (an ISO date may carry the time 00:00): "2021-01-29 bis 2021-03-31" is no date,
+    rather than the first of the two with the rest dropped.
+    """
     text = text.strip()
     try:
         match = _GERMAN_DATE.match(text)
         if match:
             day, month, year = (int(g) for g in match.groups())
             return _dt.date(year, month, day)
-        return _dt.date.fromisoformat(text[:10]) if re.match(r"^\d{4}-\d{2}-\d{2}$", text[:10]) else None
+        match = _ISO_DATE.match(text)
+        return _dt.date(*(int(g) for g in match.groups())) if match else None
     except ValueError:
         return None
 
@@ -208,15 +215,22 @@ def _check_projects(table: RawTable, frame: pd.DataFrame, problems: ProblemColle
     """Cross-column rules of the Projekte sheet: end after start, end given when finished, granted <= applied,
     each project number once in the file."""
     positions = {row: i for i, row in enumerate(table.rows)}
-    first_row: dict[str, int] = {}
+    first_row: dict[str, tuple[int, str]] = {}
     for record in frame.itertuples(index=False):
         position = positions[record.row]
-        if record.number is not None:
-            if record.number in first_row:
+        if isinstance(record.number, str):
+            key = number_key(record.number)
+            if key not in first_row:
+                first_row[key] = (record.row, record.number)
+            elif first_row[key][1] == record.number:
                 problems.extend([table.problem(position, "Projekt-Nr.", f"Projektnummer {record.number} steht schon "
-                                                                        f"in Zeile {first_row[record.number]}")])
+                                                                        f"in Zeile {first_row[key][0]}")])
             else:
-                first_row[record.number] = record.row
+                problems.extend([table.problem(position, "Projekt-Nr.", f"Projektnummer {record.number} gleicht "
+                                                                        f"{first_row[key][1]} in Zeile "
+                                                                        f"{first_row[key][0]} bis auf führende "
+                                                                        "Nullen: das wären zwei verschiedene "
+                                                                        "Nummern (bitte eine davon ändern)")])
         if record.start is not None and record.end is not None and record.end < record.start:
             problems.extend([table.problem(position, "Ende", f"Ende {record.end:%d.%m.%Y} liegt vor dem Beginn "
                                                               f"{record.start:%d.%m.%Y}")])

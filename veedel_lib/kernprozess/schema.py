@@ -10,6 +10,7 @@ as data in ``kernprozess.yml`` and computed by :mod:`.indicators`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -27,6 +28,15 @@ ColumnType = Literal["area", "date", "choice", "count", "money", "text", "code"]
 
 PROJECT_NUMBER = r"^P-\d{4}-\d{2,3}$"
 """Pattern of the public project number (``P-2022-07``): "P", the year the project was entered, a running number."""
+
+
+def number_key(number: str) -> str:
+    """A number ("H-01", "P-2022-007") with the leading zeros of its digit groups dropped ("H-1", "P-2022-7").
+
+    Two numbers with the same key but different spellings look like one to a reader and are two to a computer:
+    the validators report them instead of treating them as two ids.
+    """
+    return re.sub(r"\d+", lambda digits: str(int(digits.group())), number)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from ..files import content_key, kept_per_file
 from ..inputs.dataset import Dataset
 from ..inputs.readers import RawTable, parse_numbers, read_table
 from ..kernprozess.documentation import Documentation, documentation_path, load_documentation, parse_date
-from ..kernprozess.schema import DOCUMENTATION_FOLDER, PROJECT_NUMBER
+from ..kernprozess.schema import DOCUMENTATION_FOLDER, PROJECT_NUMBER, number_key
 from ..kernprozess.schema import load_config as load_kernprozess_config
 from ..params.areas import Area
 from ..params.catalogue import Catalogue, Indicator
@@ -375,20 +375,27 @@ class _Workbook:
                                  f"Planungszeitraum {record.period} steht nicht auf dem Blatt „Plan“")
 
     def _codes(self) -> None:
-        """Each number (H-1, Z-1, ...) once per plan period and sheet."""
+        """Each number (H-1, Z-1, ...) once per plan period and sheet, also when spelled with leading zeros."""
         for sheet in SHEETS:
             if "number" not in self.frames[sheet.key]:
                 continue
-            first: dict[tuple, int] = {}
+            first: dict[tuple, tuple[int, str]] = {}
             for record in self.frames[sheet.key].itertuples():
                 if record.number is None:
                     continue
-                key = (record.period, record.number)
-                if key in first:
+                key = (record.period, number_key(record.number))
+                if key not in first:
+                    first[key] = (record.row, record.number)
+                    continue
+                row, spelled = first[key]
+                if spelled == record.number:
                     self.problem(sheet.key, record.position, "Nr.", f"Nummer {record.number} steht für "
-                                                                    f"{record.period} schon in Zeile {first[key]}")
+                                                                    f"{record.period} schon in Zeile {row}")
                 else:
-                    first[key] = record.row
+                    self.problem(sheet.key, record.position, "Nr.", f"Nummer {record.number} gleicht {spelled} in "
+                                                                    f"Zeile {row} bis auf führende Nullen: das wären "
+                                                                    "zwei verschiedene Nummern (bitte eine davon "
+                                                                    "ändern)")
 
     def _known(self, key: str) -> set[tuple]:
         frame = self.frames[key]
@@ -401,11 +408,18 @@ class _Workbook:
                  ("strategies", "goals", "Ziele", goals, "Ziel"), ("measures", "goals", "Ziele", goals, "Ziel"),
                  ("decisions", "goals", "Ziele", goals, "Ziel")]
         for sheet, column, header, known, word in links:
+            target = "needs" if word == "Handlungserfordernis" else "goals"
+            spellings = {(p, number_key(n)): (n, r) for p, n, r in zip(self.frames[target]["period"],
+                                                                      self.frames[target]["number"],
+                                                                      self.frames[target]["row"]) if isinstance(n, str)}
             for record in self.frames[sheet].itertuples():
                 unknown = [n for n in getattr(record, column) if (record.period, n) not in known]
                 if unknown and record.period is not None:
+                    near = [spellings.get((record.period, number_key(n))) for n in unknown]
+                    hint = "".join(f"; {n} gleicht {other[0]} (Blatt „{SHEET_BY_KEY[target].name}“, Zeile "
+                                   f"{other[1]}) nur bis auf führende Nullen" for n, other in zip(unknown, near) if other)
                     self.problem(sheet, record.position, header, f"{word} {', '.join(unknown)} gibt es im Plan "
-                                                                 f"{record.period} nicht")
+                                                                 f"{record.period} nicht{hint}")
         projects = set()
         documentation = self.context.documentation
         if documentation is not None:
