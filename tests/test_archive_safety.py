@@ -141,6 +141,17 @@ def test_an_entry_with_dotdot_is_refused_naming_it_and_nothing_is_written_outsid
     assert no_run == []
 
 
+def test_an_entry_below_a_file_entry_is_refused_naming_it_and_nothing_stays_behind(run_dir, tmp_path, monkeypatch,
+                                                                                   no_run):
+    crafted = _rechecksummed(create_archive(run_dir), tmp_path / "both.zip",
+                             {"inputs/data/x": b"Datei", "inputs/data/x/y": b"darunter"})
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    with pytest.raises(IntegrityError, match="Eintrag „inputs/data/x/y“ lässt sich nicht auspacken"):
+        reproduce(crafted)
+    assert list((tmp_path / "tmp").iterdir()) == [] and no_run == []
+
+
 def test_an_absolute_entry_is_refused_naming_it(run_dir, tmp_path):
     absolute = str(tmp_path / "absolut" / "x")
     entries = _entries(create_archive(run_dir))

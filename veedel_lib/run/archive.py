@@ -43,7 +43,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ConfigurationError, IntegrityError
+from ..errors import ConfigurationError, IntegrityError, write_errno, write_failure
 from ..files import PARTIAL, atomic_path, atomic_write_text, sha256_file
 from ..params.run_config import project_root
 from .manifest import MANIFEST, git_commit, read_manifest
@@ -281,12 +281,18 @@ class ArchiveReader:
         target = (root / name).resolve()
         if root not in target.parents:
             raise IntegrityError(f"Eintrag {shown(name)} abgelehnt: führte aus dem Zielordner {root} heraus")
-        target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
-        with open(target, "xb") as handle:
-            for chunk in self.chunks(name):
-                digest.update(chunk)
-                handle.write(chunk)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "xb") as handle:
+                for chunk in self.chunks(name):
+                    digest.update(chunk)
+                    handle.write(chunk)
+        except OSError as exc:
+            if write_errno(exc) is not None:
+                raise write_failure(exc, target) from exc
+            raise IntegrityError(f"Eintrag {shown(name)} lässt sich nicht auspacken: {exc.strerror} (ein Name ist "
+                                 "zugleich Datei und Ordner oder kommt doppelt vor)") from exc
         if expected is not None and digest.hexdigest() != expected:
             raise IntegrityError(f"Eintrag {shown(name)}: Inhalt hat sich seit der Prüfung verändert")
         return target
@@ -814,8 +820,12 @@ def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int 
         differences = code_differences(source, manifest)
         _refuse_archived_code(differences, check, archived_code)
         work = Path(tempfile.mkdtemp(prefix="veedel-reproduce-"))
-        inputs = _unpack_inputs(source, expected, work, archived_code)
-        original = _tables(source)
+        try:
+            inputs = _unpack_inputs(source, expected, work, archived_code)
+            original = _tables(source)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)  # nothing half-extracted stays behind
+            raise
     finally:
         source.close()
     config = RunConfig(data_dir=str(inputs / "data"), year=parameters["year"],
