@@ -357,7 +357,8 @@ class Sozialindex:
     base_year: int
     table: pd.DataFrame
     """Index: Stadtteil number as text. Columns: nr, name, stadtbezirk, population, qualifies, reason,
-    value_<id>, n_<id> (numerator count), z_<id>, status_combined, status_index, status_class (position),
+    value_<id>, n_<id> and d_<id> (numerator and denominator counts), n0_<id> and d0_<id> (the same in the base
+    year of the dynamics), z_<id>, status_combined, status_index, status_class (position),
     status_code, status_label; change_<id>, dz_<id>, dynamics_combined, dynamics_index, dynamics_class,
     dynamics_code, dynamics_label, combined_code, combined_label."""
     status: Reference
@@ -387,6 +388,16 @@ def _values(ds: Dataset, year: int, groups: dict[str, list[str]], ids: list[str]
     return values, counts
 
 
+def _values_and_counts(ds: Dataset, year: int, groups: dict[str, list[str]],
+                       ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Indicator values, numerators and denominators (groups x indicators) of one year, from one computation."""
+    indicators = [ds.catalogue.indicator(i) for i in ids]
+    long = indicator_values(ds, year, groups, indicators)
+    frames = [long.pivot(index="group", columns="indicator", values=field).reindex(index=list(groups), columns=ids)
+              for field in ("value", "numerator", "denominator")]
+    return frames[0], frames[1], frames[2]
+
+
 def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, method_id: str = "") -> Sozialindex:
     """Status and dynamics index of every Stadtteil for ``year`` (see the module docstring for the steps)."""
     base_year = year - method.dynamics_years
@@ -396,8 +407,8 @@ def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, metho
     groups = stadtteil_groups(ds, year)
     signs = method.signs(ds.catalogue)
     status_ids, dynamics_ids = method.status_ids, method.dynamics_ids
-    values, counts = _values(ds, year, groups, status_ids)
-    before, _ = _values(ds, base_year, groups, dynamics_ids)
+    values, counts, denominators = _values_and_counts(ds, year, groups, status_ids)
+    before, counts_before, denominators_before = _values_and_counts(ds, base_year, groups, dynamics_ids)
     population = aggregate(ds, year, groups, ["population"])["population"]
 
     reference = ds.spatial
@@ -427,6 +438,10 @@ def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, metho
     for i in status_ids:
         table[f"value_{i}"] = values[i]
         table[f"n_{i}"] = counts[i]
+        table[f"d_{i}"] = denominators[i]
+    for i in dynamics_ids:  # the counts the dynamics are built from as well (disclosure control needs them)
+        table[f"n0_{i}"] = counts_before[i]
+        table[f"d0_{i}"] = denominators_before[i]
     qualifying = table.index[table["qualifies"]]
     status = fit_reference(values.loc[qualifying], signs, method, table.loc[qualifying, "population"])
     scored = status.score(values.loc[qualifying])
@@ -487,15 +502,15 @@ def _check_assumptions(method: SozialindexMethod, method_id: str, year: int, tab
 def area_scores(ds: Dataset, index: Sozialindex, area_ids: list[str] | None = None) -> pd.DataFrame:
     """The Sozialraumgebiete placed on the Stadtteile's scale (values from their summed counts).
 
-    One row per area: area_id, name, value_/n_/d_ (value, numerator, denominator) per indicator, status_index
+    One row per area: area_id, name, value_/n_/d_ (value, numerator, denominator) per indicator, n0_/d0_ (numerator
+    and denominator in the base year) per dynamics indicator, status_index
     and class, dynamics_index
     and class, combined code. The areas do not enter the means and standard deviations.
     """
     method = index.method
     groups = area_groups(ds, area_ids, city=False)
-    values, counts = _values(ds, index.year, groups, method.status_ids)
-    _, denominators = _values(ds, index.year, groups, method.status_ids, "denominator")
-    before, _ = _values(ds, index.base_year, groups, method.dynamics_ids)
+    values, counts, denominators = _values_and_counts(ds, index.year, groups, method.status_ids)
+    before, counts_before, denominators_before = _values_and_counts(ds, index.base_year, groups, method.dynamics_ids)
     status = index.status.score(values)
     frame = pd.DataFrame({"area_id": list(groups), "name": [ds.areas.get(a).name for a in groups]},
                          index=list(groups))
@@ -503,6 +518,9 @@ def area_scores(ds: Dataset, index: Sozialindex, area_ids: list[str] | None = No
         frame[f"value_{i}"] = values[i]
         frame[f"n_{i}"] = counts[i]
         frame[f"d_{i}"] = denominators[i]
+    for i in method.dynamics_ids:
+        frame[f"n0_{i}"] = counts_before[i]
+        frame[f"d0_{i}"] = denominators_before[i]
     frame["status_index"] = status["index"]
     frame["status_class"] = classify(frame["status_index"], method.status_classes)
     frame["status_code"], frame["status_label"] = class_codes(frame["status_class"], method.status_classes)

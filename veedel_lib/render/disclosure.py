@@ -1,10 +1,36 @@
-"""Disclosure control for public reports: primary and secondary suppression of small counts.
+"""Disclosure control for public reports: primary and secondary suppression of small counts, and composites.
 
 Primary suppression hides every count of people from 1 to below its publish threshold (0 is shown:
 "nobody" reveals nothing about a person, as in the city's own statistics). Secondary suppression then
 hides as few further cells as needed so that no hidden count can be recomputed from a total and the
 visible parts of that total (a row that sums the others, or a count column that sums other columns).
 Values derived from a hidden count (its rate, interval or distance to the city) are hidden too.
+
+**Composites.** Every value built from several counts (a rate, a sum, a difference between two years, a smoothed
+rate, an index) declares the counts it is built from (``Col.based_on`` in tables, :func:`composite_withheld` for
+whole rows) and is withheld wherever any of them is withheld. Where a composite is additive over rows of the same
+table (a total next to its parts), :func:`secondary_mask` keeps at least two unknowns in every line.
+
+**Standardised composites (the Sozialindex).** The rule of the statistics offices: a unit with a withheld input
+gets no published index and no class, and none of its z-values (:func:`public_index`; the reason is said in the
+report, :data:`INDEX_WITHHELD`). The unit stays in the standardisation unless the method takes it out, so its
+withheld value still enters the means and standard deviations of every indicator and of the index. Those columns
+obey two identities over the rated units that any reader can use with the published values: for each indicator
+(and for the index) the z-values sum to zero, and their squares sum to the number of units (population SD,
+unweighted; weighted or sample SDs give the same two equations with other constants). Published means and SDs
+add nothing to these two (they are the same equations in the original unit); the restandardised index adds a third
+(its squares sum to the number of units too, and the square of a row's index is built from the row's z-values).
+One unknown value of a column is therefore given back by the sum, two by the sum and the sum of squares, three
+with the index's equation; only with at least four unknowns (:data:`STANDARDISED_UNKNOWNS`) does a degree of
+freedom remain, and the hidden values may lie anywhere in an interval about as wide as their spread
+(:func:`hidden_range`, at least :data:`PROTECTION_WIDTH` standard deviations). A value counts as unknown only if
+no other published file gives it (a Stadtteil that is a programme area has its other indicator values published
+in the area's report). So when fewer are withheld, :func:`standardised_mask` withholds further rated units
+(secondary suppression over the z-columns, as :func:`secondary_mask` does for totals), preferring units whose
+values are published nowhere else (Stadtteile outside every area). A secondary unit loses its index and class as
+well: its index and its other values would otherwise give back its own hidden z-value, and with it the first one.
+Statistics built over all rated units (correlations, ranks, counts per class) are published only over the units
+whose values are published.
 
 :mod:`veedel_lib.render.report` calls :func:`protect` for every table and every chart's data: there is no
 other way to put a table into a report.
@@ -138,6 +164,138 @@ def protect(frame: pd.DataFrame, columns: list[Col], total_row: str | None = Non
         if hidden[column].any():
             result[column] = result[column].astype(object).where(~hidden[column], np.nan)
     return Protected(result, hidden, primary)
+
+
+STANDARDISED_UNKNOWNS = 4
+"""Fewest unknown values a standardised column may have, if any: its z-values sum to zero and their squares to the
+number of units, and the restandardised index adds one more equation (its squares sum to the number of units, and
+its square of a row is a sum of that row's z-values and their products), so three unknowns could still be solved
+for; with four, one degree of freedom remains."""
+
+PROTECTION_WIDTH = 1.0
+"""Narrowest interval (in standard deviations of the indicator) in which a withheld standardised value may lie for
+all the published files tell: with three withheld values close to one another the circle they lie on is small, so
+further units are withheld until it is this wide (one SD of a rate is several times any publish threshold)."""
+
+INDEX_WITHHELD = ("Index und Klasse nicht veröffentlicht: ein Eingangswert unterliegt der Geheimhaltung (hier oder "
+                  "bei einer anderen Einheit, deren Wert sich sonst zurückrechnen ließe)")
+"""The reason given for every unit whose index, class and z-values are withheld (the same words for a unit with a
+small count of its own and for one withheld to protect another: which is which is not said)."""
+
+
+def composite_withheld(frame: pd.DataFrame, parts: list[Col]) -> pd.Series:
+    """True for each row in which a composite built from the count columns ``parts`` (an index from its indicators'
+    numerators and denominators, a sum, a difference of two years) must be withheld: any part lies from 1 to below
+    its publish threshold, the primary rule applied to every count the composite is built from."""
+    keys = [c.key for c in parts if c.kind == "count" and c.key in frame.columns]
+    if not keys:
+        return pd.Series(False, index=frame.index)
+    return primary_mask(frame, parts)[keys].any(axis=1)
+
+
+def hidden_range(values: pd.Series) -> float:
+    """Width (in SDs) of the interval in which each of the hidden values ``values`` of one standardised column may
+    lie, given the published rest: the hidden ones have a known sum and a known sum of squares, so they lie on a
+    circle around their mean; each may lie within sqrt((k - 1) / k) times its radius of that mean. 0 for one or two
+    hidden values (then they are pinned), and narrow when the hidden values are close to one another."""
+    hidden = values.dropna().to_numpy(dtype=float)
+    k = len(hidden)
+    if k < 3:
+        return 0.0
+    return 2 * float(np.sqrt((k - 1) / k * ((hidden - hidden.mean()) ** 2).sum()))
+
+
+def standardised_mask(withheld: pd.Series, standardised: list[pd.DataFrame], preference: pd.Series,
+                      known: pd.DataFrame | None = None, unknowns: int = STANDARDISED_UNKNOWNS,
+                      width: float = PROTECTION_WIDTH) -> pd.Series:
+    """Rows to withhold from columns standardised over sets of rows (an index's status and dynamics).
+
+    ``withheld``: True for rows withheld for a reason of their own; ``standardised``: per set of rows the columns
+    standardised over it (z-values and index; NaN in rows outside the set); ``preference``: which published rows
+    to withhold first, ascending (NaN last; e.g. 0 for units whose values are published nowhere else, 1 otherwise,
+    plus the relative size of the smallest count); ``known``: True for cells a reader can get from another published
+    file even when their row is withheld (e.g. the values of a Stadtteil that is a programme area, except those on a
+    withheld count), columns missing from it are never known. Each column then has no unknown withheld value or at
+    least ``unknowns`` of them, spread so widely that each may lie anywhere in an interval of ``width`` standard
+    deviations (:func:`hidden_range`; see the module docstring). Rows are withheld whole, so a set that gains rows
+    for another set stays protected. Returns the extended mask (same index as ``withheld``).
+    """
+    result = withheld.astype(bool).copy()
+    order = preference.reindex(result.index).sort_values(kind="stable", na_position="last").index
+    known = known if known is not None else pd.DataFrame(index=result.index)
+
+    def exposed(frame: pd.DataFrame) -> bool:
+        hidden = frame[result.reindex(frame.index, fill_value=False)]
+        for column in frame.columns:
+            if column in known.columns:
+                values = hidden[column].where(~known[column].reindex(hidden.index, fill_value=False).astype(bool))
+            else:
+                values = hidden[column]
+            count = int(values.notna().sum())
+            if count and (count < unknowns or hidden_range(values) < width):
+                return True
+        return False
+
+    changed = True
+    while changed:
+        changed = False
+        for frame in standardised:
+            members = frame.notna().any(axis=1).reindex(result.index, fill_value=False)
+            while exposed(frame):
+                extra = next((key for key in order if members[key] and not result[key]), None)
+                if extra is None:  # no unit left to hide among: nothing of this set is published
+                    break
+                result[extra] = True
+                changed = True
+    return result
+
+
+@dataclass
+class PublicIndex:
+    """An index table as it may be published (see :func:`public_index`)."""
+
+    frame: pd.DataFrame
+    """The table with every composite of a withheld row NaN (numbers) or "" (class codes and labels)."""
+    withheld: pd.Series
+    """True for rows whose composites are withheld (a small input of their own, or to protect another row)."""
+    primary: pd.Series
+    """True for rows with an input count from 1 to below its threshold."""
+
+
+def public_index(frame: pd.DataFrame, inputs: list[Col], composites: list[str], standardised: list[list[str]],
+                 preference: pd.Series, known: pd.DataFrame | None = None) -> PublicIndex:
+    """The statistics offices' rule for an index built from counts (e.g. the Sozialindex of the Stadtteile).
+
+    ``inputs``: the count columns each row's index is built from, with their thresholds (numerators and
+    denominators of every index indicator, in the report year and, for the dynamics, the base year);
+    ``composites``: every column computed from them (z-values, index, class position, code, label);
+    ``standardised``: the names of the columns standardised over the same rows, per set (e.g. the z-values and the
+    status index; the dynamics' z-values and index), NaN in rows outside the set; ``preference`` and ``known``: see
+    :func:`standardised_mask`. A row with a withheld input and the rows withheld to protect it get no published
+    composite at all.
+    """
+    sets = [frame[[c for c in columns if c in frame.columns]].apply(pd.to_numeric, errors="coerce")
+            for columns in standardised]
+    rated = pd.concat([s.notna().any(axis=1) for s in sets], axis=1).any(axis=1) if sets \
+        else pd.Series(True, index=frame.index)
+    primary = composite_withheld(frame, inputs) & rated  # an unrated row has no index to withhold
+    withheld = standardised_mask(primary, sets, preference, known)
+    result = frame.copy()
+    for key in composites:
+        if key not in result.columns:
+            continue
+        if pd.api.types.is_numeric_dtype(result[key]):
+            result[key] = result[key].mask(withheld)
+        else:
+            result[key] = result[key].astype(object).mask(withheld, "")
+    return PublicIndex(result, withheld, primary)
+
+
+def published_rank(values: pd.Series, withheld: pd.Series, ascending: bool = False) -> pd.Series:
+    """Ranks of the published values only (1 = first), NaN for withheld ones: a rank among all units would leave a
+    gap that places the withheld value between its neighbours."""
+    shown = values.where(~withheld.reindex(values.index, fill_value=False).astype(bool))
+    return shown.rank(ascending=ascending, method="min")
 
 
 def rate_basis(prefix: str | None = "area", header: str = "Anzahl im Gebiet", show: bool = False) -> list[Col]:

@@ -27,7 +27,7 @@ from . import kernprozess_blocks as kpr
 from . import plan_blocks as pb
 from .base import ReportContent
 from .missing import Missing, missing_cases_note
-from .sozialindex import GUARD, SozialindexReport
+from .sozialindex import GUARD, WITHHELD_NOTE, SozialindexReport
 
 BEZIRK = "bezirk"
 """Group name of the whole Stadtbezirk in the report's tables."""
@@ -236,12 +236,14 @@ class BezirkReport(ReportContent):
                     "Benachteiligung). Verfahren und Klassen erläutert der Bericht „Sozialindex“."),
             TableBlock("sozialindex_stadtteile", f"Die Stadtteile des Bezirks {self.bezirk_name} im Sozialindex "
                                                  f"{self.year}", table, [
+                Col(GUARD, "Schutz", "count", threshold=2, show=False),
                 Col("label", "Stadtteil"),
-                Col("status_label", "Status"),
-                Col("dynamics_label", "Dynamik"),
-                Col("combined_code", "Klasse"),
+                Col("status_label", "Status", based_on=(GUARD,)),
+                Col("dynamics_label", "Dynamik", based_on=(GUARD,)),
+                Col("combined_code", "Klasse", based_on=(GUARD,)),
                 Col("areas", "Sozialraumgebiet"),
-            ], note="Stadtteile ohne Klasse sind nicht bewertet (zu wenige Einwohner*innen oder fehlende Werte)."),
+            ], note="Stadtteile ohne Klasse sind nicht bewertet (zu wenige Einwohner*innen oder fehlende Werte)."
+                    + (f" {WITHHELD_NOTE}" if table[GUARD].any() else "")),
         ]
         return blocks
 

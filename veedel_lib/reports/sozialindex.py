@@ -26,11 +26,19 @@ from ..errors import AnalysisError, ConfigurationError
 from ..render import figures, maps, text
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
-from ..render.disclosure import masked
+from ..render.disclosure import INDEX_WITHHELD, composite_withheld, masked, public_index, published_rank
 from .base import ReportContent
 
 GUARD = "_z_guard"
-"""Hidden helper column: 1 in rows whose single z-values must not be published (threshold 2 hides it)."""
+"""Hidden helper column: 1 in rows whose index, class and z-values are withheld (threshold 2 hides them)."""
+INDEX_COMPOSITES = ("status_combined", "status_index", "status_class", "status_code", "status_label",
+                    "dynamics_combined", "dynamics_index", "dynamics_class", "dynamics_code", "dynamics_label",
+                    "combined_code", "combined_label")
+"""Columns of the index table built from a unit's counts (besides its values and z-values per indicator)."""
+WITHHELD_NOTE = ("Stadtteile mit einem Eingangswert unter der Veröffentlichungsschwelle erhalten keinen "
+                 "veröffentlichten Index, keine Klasse und keine z-Werte (•), ebenso so viele weitere, dass sich "
+                 "kein solcher Wert aus den veröffentlichten zurückrechnen lässt; sie bleiben in der Standardisierung.")
+"""The note under every table that withholds the index of Stadtteile (see :meth:`SozialindexReport.stadtteil_frame`)."""
 AREA_COLUMNS = [Col(GUARD, "Schutz", "count", threshold=2, show=False)] + [
     Col(key, key, "number" if key.endswith("index") else "text", based_on=(GUARD,))
     for key in ("status_index", "status_label", "status_code", "dynamics_index", "dynamics_label", "dynamics_code",
@@ -58,25 +66,6 @@ def class_ranges(scheme: ClassScheme) -> list[str]:
             parts.append(f"unter {bound(upper)}" if upper < 0 else f"bis {bound(upper)}")
         ranges.append(" ".join(parts))
     return ranges
-
-
-def z_guard(counts: pd.DataFrame, thresholds: dict[str, int], qualifies: pd.Series) -> pd.Series:
-    """1 for rows whose single z-values must be withheld, else 0 (the index itself stays public).
-
-    A row is withheld when any of its index counts lies from 1 to below its publish threshold: its
-    z-value would give the small count back. Then all z-values of the row are withheld (the index and
-    the other z-values would give the missing one back), and because the z-values of a column sum to
-    zero over the qualifying Stadtteile, a single withheld row could be recomputed from the others:
-    then the row with the next smallest count relative to its threshold is withheld too.
-    """
-    relative = pd.DataFrame({c: counts[c] / thresholds[c] for c in counts.columns})
-    small = ((counts > 0) & (relative < 1)).any(axis=1) & qualifies
-    guard = small.astype(int)
-    if int(guard.sum()) == 1:
-        candidates = relative[qualifies & ~small].min(axis=1).dropna()
-        if len(candidates):
-            guard[candidates.idxmin()] = 1
-    return guard
 
 
 class SozialindexReport(ReportContent):
@@ -123,8 +112,28 @@ class SozialindexReport(ReportContent):
     def _indicators(self):
         return [self.ds.catalogue.indicator(i) for i in self.method_settings.status_ids]
 
-    def _thresholds(self) -> dict[str, int]:
-        return {f"n_{i.id}": self.ds.catalogue.threshold(i) for i in self._indicators()}
+    def _inputs(self) -> list[Col]:
+        """The counts a unit's index is built from, as disclosure columns with their thresholds: numerator and
+        denominator of every index indicator in the report year, and of every dynamics indicator in the base year."""
+        catalogue = self.ds.catalogue
+        columns = []
+        for indicator in self._indicators():
+            years = ("", "0") if indicator.id in self.method_settings.dynamics_ids else ("",)
+            for year in years:
+                columns += [Col(f"n{year}_{indicator.id}", indicator.name, "count",
+                                threshold=catalogue.threshold(indicator), show=False),
+                            Col(f"d{year}_{indicator.id}", indicator.name, "count",
+                                threshold=catalogue.denominator_threshold(indicator), show=False)]
+        return columns
+
+    def _preference(self, table: pd.DataFrame) -> pd.Series:
+        """Which published units to withhold first to protect a withheld one (ascending): units in no programme area
+        (their values are published nowhere else in the reports) before those in one, each by the relative size of
+        its smallest input count (the least information lost, as the secondary suppression of tables does)."""
+        relative = pd.concat([pd.to_numeric(table[c.key], errors="coerce") / float(c.threshold or 1)
+                              for c in self._inputs() if c.key in table and c.key.startswith("n")], axis=1).min(axis=1)
+        in_area = (table["coverage"] != "").astype(float)
+        return in_area + 0.5 * relative.rank(pct=True).fillna(1.0)
 
     def _areas_of_stadtteile(self) -> dict[str, str]:
         """Stadtteil number -> names of the areas it belongs to (wholly or in part)."""
@@ -144,24 +153,58 @@ class SozialindexReport(ReportContent):
                 coverage.setdefault(str(part.stadtteil), "teilweise")
         return coverage
 
+    def _known(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Per unit and z-column: True where the value is published in another report even if the unit's index is
+        withheld. The values of a Stadtteil in a programme area are (the area's Sozialraumgebietsanalyse shows them
+        per Stadtteil, and an area of one Stadtteil is that Stadtteil), except those on a withheld count."""
+        in_area = table["coverage"] != ""
+        known = {}
+        for column in self._inputs():
+            if not column.key.startswith("n"):
+                continue
+            indicator = column.key.split("_", 1)[1]
+            parts = [c for c in self._inputs() if c.key.split("_", 1)[1] == indicator]
+            fine = in_area & ~composite_withheld(table, parts)
+            known[f"z_{indicator}"] = fine
+            known[f"dz_{indicator}"] = fine
+        return pd.DataFrame(known, index=table.index)
+
     def stadtteil_frame(self) -> pd.DataFrame:
-        """The index table in report order (most disadvantaged first), with areas and the z-guard."""
+        """The index table as it may be published, in report order (most disadvantaged first), with areas.
+
+        The statistics offices' rule (:func:`~veedel_lib.render.disclosure.public_index`): a Stadtteil with an input
+        count from 1 to below its threshold, and the Stadtteile withheld to protect it, get no index, no class and no
+        z-value (NaN, ""; ``GUARD`` 1, ``note`` says why). They stay in the standardisation (the means and standard
+        deviations are those of all rated Stadtteile). Memoised: every section and report uses the same frame.
+        """
+        return self.memo("public_index", self._public_frame, self.method_id, repr(self.method_settings)).copy()
+
+    def _public_frame(self) -> pd.DataFrame:
         table = self.index.table.copy()
         table["areas"] = table.index.map(self._areas_of_stadtteile()).fillna("")
         table["coverage"] = table.index.map(self._coverage()).fillna("")
-        counts = table[[f"n_{i}" for i in self.method_settings.status_ids]]
-        table[GUARD] = z_guard(counts, self._thresholds(), table["qualifies"])
+        ids = self.method_settings.status_ids
+        composites = [*INDEX_COMPOSITES, *(f"{p}_{i}" for i in ids for p in ("z", "dz", "value", "change"))]
+        standardised = [[*(f"z_{i}" for i in ids), "status_index"],
+                        [*(f"dz_{i}" for i in self.method_settings.dynamics_ids), "dynamics_index"]]
+        public = public_index(table, self._inputs(), composites, standardised, self._preference(table),
+                              self._known(table))
+        table = public.frame
+        table[GUARD] = public.withheld.astype(int)
+        table["withheld"] = public.withheld
+        table["note"] = table["reason"].where(~public.withheld, INDEX_WITHHELD)
         table = table.sort_values(["qualifies", "status_index"], ascending=[False, False], na_position="last")
         return table.reset_index()
 
     def map_frame(self) -> pd.DataFrame:
-        """Per Stadtteil (number as int): status/dynamics index, class code and label, combined class.
+        """Per Stadtteil (number as int): status/dynamics index, class code and label, combined class, as published
+        (withheld: NaN and "", ``withheld`` True), in the order of the index table.
 
-        For a choropleth of the status classes (e.g. with ``veedel_lib.render.maps``); no counts, nothing to protect.
+        For a choropleth of the status classes (e.g. with ``veedel_lib.render.maps``).
         """
-        table = self.index.table
+        table = self.stadtteil_frame().set_index("stadtteil").reindex(self.index.table.index)
         return table[["nr", "name", "status_index", "status_code", "status_label", "dynamics_index",
-                      "dynamics_code", "dynamics_label", "combined_code"]].reset_index(drop=True)
+                      "dynamics_code", "dynamics_label", "combined_code", "withheld"]].reset_index(drop=True)
 
     def _weak_labels(self) -> list[str]:
         scheme = self.method_settings.status_classes
@@ -242,40 +285,51 @@ class SozialindexReport(ReportContent):
         unrated = frame[~frame["qualifies"]]
         if len(unrated):
             summary += " Nicht bewertet: " + "; ".join(f"{r['label']} ({r['reason']})" for _, r in unrated.iterrows()) + "."
+        summary += self._withheld_sentence(frame)
         chart = figures.status_dynamics_scatter(
             frame, m.status_classes.thresholds, [c.label for c in m.status_classes.classes],
             m.dynamics_classes.thresholds, [c.label for c in m.dynamics_classes.classes], self.year,
             self.index.base_year)
-        chart_block = ChartBlock("sozialindex_grafik", chart, [
+        chart_block = ChartBlock("sozialindex_grafik", chart, guard + [
             Col("label", "Stadtteil"),
-            Col("status_index", "Status-Index", "number", decimals=2),
-            Col("status_label", "Status"),
-            Col("dynamics_index", "Dynamik-Index", "number", decimals=2),
-            Col("dynamics_label", "Dynamik"),
+            Col("status_index", "Status-Index", "number", decimals=2, based_on=(GUARD,)),
+            Col("status_label", "Status", based_on=(GUARD,)),
+            Col("dynamics_index", "Dynamik-Index", "number", decimals=2, based_on=(GUARD,)),
+            Col("dynamics_label", "Dynamik", based_on=(GUARD,)),
             Col("areas", "Sozialraumgebiet"),
         ])
-        main = TableBlock("sozialindex", f"Sozialindex {self.year}: alle Stadtteile", frame, [
+        main = TableBlock("sozialindex", f"Sozialindex {self.year}: alle Stadtteile", frame, guard + [
             Col("label", "Stadtteil"),
-            Col("status_index", "Status-Index", "number", decimals=2),
-            Col("status_label", "Status"),
-            Col("dynamics_index", f"Dynamik-Index {self.index.base_year}–{self.year}", "number", decimals=2),
-            Col("dynamics_label", "Dynamik"),
-            Col("combined_code", "Klasse"),
+            Col("status_index", "Status-Index", "number", decimals=2, based_on=(GUARD,)),
+            Col("status_label", "Status", based_on=(GUARD,)),
+            Col("dynamics_index", f"Dynamik-Index {self.index.base_year}–{self.year}", "number", decimals=2,
+                based_on=(GUARD,)),
+            Col("dynamics_label", "Dynamik", based_on=(GUARD,)),
+            Col("combined_code", "Klasse", based_on=(GUARD,)),
             Col("areas", "Sozialraumgebiet"),
+            Col("note", "Hinweis"),
         ], note="Sortiert vom höchsten Status-Index (stärkste Benachteiligung) an. Stadtteile, die nur teilweise "
-                "zu einem Sozialraumgebiet gehören, sind mit ihren Werten für den ganzen Stadtteil aufgeführt.")
+                "zu einem Sozialraumgebiet gehören, sind mit ihren Werten für den ganzen Stadtteil aufgeführt. "
+                + WITHHELD_NOTE)
         z_columns = [Col("label", "Stadtteil")] + [
             Col(f"z_{i.id}", i.name, "number", decimals=2, based_on=(GUARD,)) for i in self._indicators()]
         z_table = TableBlock("sozialindex_z_werte", f"z-Werte der Indexindikatoren {self.year}", frame,
                              z_columns + guard,
                              note="z-Wert: Abstand vom Mittelwert der Stadtteile in Standardabweichungen, positiv = "
-                                  "ungünstiger. Einzelne z-Werte von Stadtteilen mit sehr kleinen Fallzahlen sind "
-                                  "nicht veröffentlicht; ihr Index ist es.")
+                                  "ungünstiger. " + WITHHELD_NOTE)
         return [TextBlock(summary), chart_block, main, z_table]
+
+    def _withheld_sentence(self, frame: pd.DataFrame) -> str:
+        """The sentence naming the Stadtteile whose index and class are withheld ("" when none is)."""
+        withheld = frame[frame["withheld"]]
+        if withheld.empty:
+            return ""
+        return (f" {INDEX_WITHHELD.split(':')[0]} für {fmt.join(withheld['label'].tolist())}: "
+                f"{INDEX_WITHHELD.split(':', 1)[1].strip()}.")
 
     def class_table(self) -> list[Block]:
         """How many Stadtteile fall into each combination of status and dynamics class."""
-        cross = self.index.crosstab()
+        cross = self._published_crosstab()
         frame = cross.reset_index().rename(columns={"status_label": "status"})
         frame.columns.name = None
         frame["total"] = cross.sum(axis=1).to_numpy()
@@ -286,19 +340,33 @@ class SozialindexReport(ReportContent):
         largest = cross.stack().idxmax()
         text = (f"Die meisten Stadtteile ({int(cross.stack().max())}) haben den Status „{largest[0]}“ und die "
                 f"Dynamik „{largest[1]}“. Die Tabelle zählt Stadtteile, nicht Menschen.")
+        withheld = int(self.stadtteil_frame()["withheld"].sum())
+        note = "Nur bewertete Stadtteile mit veröffentlichtem Status und veröffentlichter Dynamik." + (
+            f" Ohne {withheld} Stadtteile, deren Index und Klasse nicht veröffentlicht sind (Geheimhaltung)."
+            if withheld else "")
         return [TableBlock("klassen_kreuztabelle", f"Stadtteile nach Status und Dynamik {self.year}", frame, columns,
-                           note="Nur bewertete Stadtteile mit Status und Dynamik."), TextBlock(text)]
+                           note=note), TextBlock(text)]
+
+    def _published_crosstab(self) -> pd.DataFrame:
+        """Number of Stadtteile per status class (rows) and dynamics class (columns), over the published classes
+        only: counting a withheld Stadtteil would give its class back (the table minus the published classes)."""
+        rows = [c.label for c in self.method_settings.status_classes.classes]
+        columns = [c.label for c in self.method_settings.dynamics_classes.classes]
+        data = self.stadtteil_frame()
+        data = data[data["qualifies"] & (data["status_label"] != "") & (data["dynamics_label"] != "")]
+        return pd.crosstab(data["status_label"], data["dynamics_label"]).reindex(index=rows, columns=columns,
+                                                                                 fill_value=0)
 
     def area_frame(self) -> pd.DataFrame:
         """Each Sozialraumgebiet's index and classes as they may be published (withheld where counts are small)."""
         scores = area_scores(self.ds, self.index)
-        scores[GUARD] = self._area_guard(scores)
+        scores[GUARD] = self._area_guard(scores).astype(int)
         return masked(scores, AREA_COLUMNS)
 
     def areas(self) -> list[Block]:
         """Each Sozialraumgebiet on the Stadtteile's scale, and the classes of its Stadtteile."""
         scores = self.area_frame()
-        parts = area_stadtteile(self.ds, self.index)
+        parts = self._public_parts()
         weak = self._weak_labels()
         weak_areas = scores[scores["status_label"].isin(weak)]
         falling = weak_areas[weak_areas["dynamics_label"].isin(self._falling_labels())]
@@ -319,24 +387,42 @@ class SozialindexReport(ReportContent):
                 "Standardabweichung der Stadtteile; die Gebiete verändern die Skala nicht. Gebiete mit Zahlen unter "
                 "der Veröffentlichungsschwelle erhalten keinen veröffentlichten Wert.")
         parts_table = TableBlock("stadtteile_der_gebiete", f"Stadtteile der Sozialraumgebiete {self.year}", parts, [
+            Col(GUARD, "Schutz", "count", threshold=2, show=False),
             Col("area", "Sozialraumgebiet"),
             Col("name", "Stadtteil"),
             Col("coverage", "gehört zum Gebiet"),
-            Col("status_label", "Status"),
-            Col("dynamics_label", "Dynamik"),
-            Col("combined_code", "Klasse"),
-        ], note="„teilweise“: nur ein Teil des Stadtteils gehört zum Gebiet; die Klasse gilt für den ganzen Stadtteil.")
+            Col("status_label", "Status", based_on=(GUARD,)),
+            Col("dynamics_label", "Dynamik", based_on=(GUARD,)),
+            Col("combined_code", "Klasse", based_on=(GUARD,)),
+        ], note="„teilweise“: nur ein Teil des Stadtteils gehört zum Gebiet; die Klasse gilt für den ganzen Stadtteil."
+                + (" " + WITHHELD_NOTE if parts[GUARD].any() else ""))
         return [TextBlock(text), area_table, parts_table] + self._map()
 
+    def _public_parts(self) -> pd.DataFrame:
+        """Each area's Stadtteile with their classes as published (:meth:`stadtteil_frame`)."""
+        parts = area_stadtteile(self.ds, self.index)
+        public = self.stadtteil_frame().set_index("stadtteil")
+        published = ("status_index", "dynamics_index", "status_label", "dynamics_label", "combined_code")
+        for column in published:
+            parts[column] = parts["stadtteil"].map(public[column])
+        parts["reason"] = parts["stadtteil"].map(public["note"]).fillna(parts["reason"])
+        parts[GUARD] = parts["stadtteil"].map(public[GUARD]).fillna(0).astype(int)
+        for column in published[2:]:
+            parts[column] = parts[column].fillna("")
+        return parts
+
     def _area_guard(self, scores: pd.DataFrame) -> pd.Series:
-        """1 for areas whose index rests on a count from 1 to below its threshold (numerator or denominator)."""
-        small = pd.Series(False, index=scores.index)
-        for indicator in self._indicators():
-            for prefix, threshold in (("n_", self.ds.catalogue.threshold(indicator)),
-                                      ("d_", self.ds.catalogue.denominator_threshold(indicator))):
-                counts = scores[f"{prefix}{indicator.id}"]
-                small |= (counts > 0) & (counts < threshold)
-        return small.astype(int)
+        """True for areas whose index rests on a count from 1 to below its threshold (numerator or denominator, in
+        the report year or the dynamics' base year), and for an area that is exactly one Stadtteil whose index is
+        withheld (its index would be that Stadtteil's)."""
+        small = composite_withheld(scores, self._inputs())
+        withheld = set(self.stadtteil_frame().query("withheld")["stadtteil"])
+        for position, area_id in scores["area_id"].items():
+            area = self.ds.areas.get(area_id)
+            alone = not area.partial and not area.units and len(area.stadtteile) == 1
+            if alone and str(area.stadtteile[0]) in withheld:
+                small[position] = True
+        return small
 
     def _map(self) -> list[Block]:
         """Status classes of all Stadtteile on a map, the Stadtteile of the 15 areas outlined."""
@@ -346,7 +432,8 @@ class SozialindexReport(ReportContent):
         frame = self.map_frame()
         categories = [c.label for c in self.method_settings.status_classes.classes]
         frame = pd.DataFrame({"stadtteil": frame["nr"].astype(str), "name": frame["name"],
-                              "value": frame["status_index"], "category": frame["status_label"]})
+                              "value": frame["status_index"], "category": frame["status_label"],
+                              "suppressed": frame["withheld"].astype(bool)})
         whole, partial = self.ds.areas.programme_stadtteile()
         chart = maps.choropleth(frame, boundaries, title=f"Status der Stadtteile {self.year}", unit="index",
                                 outline=whole, area_name="Stadtteile der 15 Gebiete",
@@ -362,8 +449,10 @@ class SozialindexReport(ReportContent):
         result = self.memo("sensitivity", lambda: sozialindex_sensitivity(self.ds, self.index, settings),
                            self.method_id, repr(self.method_settings), repr(settings))
         base = self.ds.spatial.base
-        table = result.table.sort_values(["stable_share", "rank"], kind="stable")
-        rated, unstable = len(table), result.unstable.sort_values("rank")
+        table, correlations, warnings = self._published_sensitivity(result)
+        table = table.sort_values(["stable_share", "rank"], kind="stable")
+        rated = int(table["rank"].notna().sum())
+        unstable = table[table["unstable"]].sort_values("rank")
         left_out = [v for v in result.variants if v.id.startswith("ohne_")]
         weighted = self.method_settings.weighting == "population"
         share = fmt.number(settings.stable_share, 0)
@@ -394,29 +483,32 @@ class SozialindexReport(ReportContent):
                     f"zum {fmt.number(high, 0)}. Perzentil der Ränge über die Ziehungen. Veröffentlicht bleibt das "
                     "Ergebnis des eingestellten Verfahrens.")
         columns = [
-            Col("label", base.name), Col("status_label", "Status"),
-            Col("stable_share", "Klasse stabil in % der Varianten", "number", decimals=0),
-            Col("method_share", "davon Verfahrensvarianten (%)", "number", decimals=0),
-            Col("bootstrap_share", "davon Bootstrap (%)", "number", decimals=0),
-            Col("rank", "Rang", "integer"), Col("rank_low", "Rangintervall von", "integer"),
-            Col("rank_high", "bis", "integer"),
+            Col(GUARD, "Schutz", "count", threshold=2, show=False),
+            Col("label", base.name), Col("status_label", "Status", based_on=(GUARD,)),
+            *(Col(key, header, "number", decimals=0, based_on=(GUARD,)) for key, header in (
+                ("stable_share", "Klasse stabil in % der Varianten"),
+                ("method_share", "davon Verfahrensvarianten (%)"), ("bootstrap_share", "davon Bootstrap (%)"))),
+            *(Col(key, header, "integer", based_on=(GUARD,)) for key, header in (
+                ("rank", "Rang"), ("rank_low", "Rangintervall von"), ("rank_high", "bis"))),
         ]
         stability = TableBlock("sozialindex_sensitivitaet", f"Stabilität der Statusklassen {self.year}",
                                table.reset_index(drop=True), columns,
                                note=f"Unsicher: Klasse in weniger als {share} % der Varianten dieselbe. Sortiert "
-                                    "von der unsichersten Klasse an.")
+                                    "von der unsichersten Klasse an. Rang unter den Stadtteilen mit veröffentlichtem "
+                                    "Index." + (" " + WITHHELD_NOTE if table[GUARD].any() else ""))
         names = {i.id: i.name for i in self._indicators()}
-        ids = list(result.correlations.columns)
-        frame = result.correlations.rename(columns=names).reset_index(drop=True)
+        ids = list(correlations.columns)
+        frame = correlations.rename(columns=names).reset_index(drop=True)
         frame.insert(0, "indicator", [names[i] for i in ids])
         correlation = TableBlock("sozialindex_korrelationen", f"Korrelationen der Indexindikatoren {self.year}",
                                  frame, [Col("indicator", "Indikator")] + [
                                      Col(names[i], names[i], "number", decimals=2) for i in ids],
-                                 note=f"Pearson-Korrelation über die bewerteten {base.plural}, alle Indikatoren so "
-                                      "gerichtet, dass ein höherer Wert mehr Benachteiligung bedeutet.")
+                                 note=f"Pearson-Korrelation über die bewerteten {base.plural} mit veröffentlichten "
+                                      "z-Werten, alle Indikatoren so gerichtet, dass ein höherer Wert mehr "
+                                      "Benachteiligung bedeutet.")
         limit = fmt.number(settings.correlation_warning, 2)
-        if result.warnings:
-            pairs = [f"{names[a]} und {names[b]} ({fmt.number(r, 2)})" for a, b, r in result.warnings]
+        if warnings:
+            pairs = [f"{names[a]} und {names[b]} ({fmt.number(r, 2)})" for a, b, r in warnings]
             one = len(pairs) == 1
             notes = [f"> **Warnung:** {'Ein Paar' if one else f'{len(pairs)} Paare'} der Indexindikatoren "
                      f"{'hängt' if one else 'hängen'} enger zusammen als r = ±{limit}: {'; '.join(pairs)}. "
@@ -425,6 +517,34 @@ class SozialindexReport(ReportContent):
         else:
             notes = [f"Kein Paar der Indexindikatoren ist enger als r = ±{limit} korreliert."]
         return [TextBlock(summary), stability, correlation, TextBlock("\n\n".join(notes))]
+
+    def _published_sensitivity(self, result) -> tuple[pd.DataFrame, pd.DataFrame, list[tuple[str, str, float]]]:
+        """The stability table, correlations and correlation warnings as they may be published.
+
+        Withheld Stadtteile get no class, share or rank, the others their rank among the published indexes (a rank
+        among all would leave a gap that places the withheld index between two published ones), and the
+        correlations are those of the published z-values (over all rated Stadtteile they would add equations in the
+        withheld ones: the correlation of two z-columns is the mean of their products).
+        """
+        public = self.stadtteil_frame().set_index("stadtteil")
+        table = result.table.copy()
+        withheld = public["withheld"].reindex(table.index, fill_value=False).astype(bool)
+        table[GUARD] = withheld.astype(int)
+        table["rank"] = published_rank(public["status_index"].reindex(table.index), withheld).astype("Int64")
+        for column in ("stable_share", "method_share", "bootstrap_share"):
+            table[column] = table[column].astype(float).mask(withheld)
+        for column in ("rank_low", "rank_high"):
+            table[column] = table[column].astype("Int64").mask(withheld)
+        table["status_label"] = table["status_label"].mask(withheld, "")
+        table["unstable"] = table["unstable"] & ~withheld
+        ids = list(result.correlations.columns)
+        signs = self.method_settings.signs(self.ds.catalogue)
+        shown = public[public["qualifies"] & ~public["withheld"]]
+        correlations = pd.DataFrame({i: shown[f"value_{i}"] * signs[i] for i in ids}).corr()
+        limit = self.config.sensitivity.correlation_warning
+        warnings = [(a, b, float(correlations.at[a, b])) for n, a in enumerate(ids) for b in ids[n + 1:]
+                    if abs(correlations.at[a, b]) > limit]
+        return table.reset_index(drop=True), correlations, warnings
 
     def method_notes(self) -> list[Block]:
         """Sources, limits, and how robust the classes are against the other configured method(s)."""
@@ -436,6 +556,16 @@ class SozialindexReport(ReportContent):
             "abweichen; der Gebietswert steht in der Tabelle der Sozialraumgebiete.",
             "- **Dynamik:** Veränderungen über wenige Jahre schwanken in kleinen Stadtteilen stärker; eine einzelne "
             "„negative“ Dynamik ist ein Hinweis, kein Befund.",
+            "- **Geheimhaltung:** Ein Stadtteil, bei dem eine Zahl, aus der sein Index berechnet wird (Zähler oder "
+            "Nenner eines Indexindikators im Berichtsjahr oder im Vergleichsjahr der Dynamik), unter der "
+            "Veröffentlichungsschwelle liegt, erhält wie in der amtlichen Statistik keinen veröffentlichten Index, "
+            "keine Klasse und keine z-Werte. Er bleibt in der Standardisierung: Mittelwerte und Standardabweichungen "
+            "sind die aller bewerteten Stadtteile. Weil die z-Werte jedes Indikators (und die Indexwerte) über die "
+            "bewerteten Stadtteile zusammen null ergeben und ihre Quadrate zusammen die Zahl der Stadtteile, ließen "
+            "sich ein oder zwei fehlende Werte aus den veröffentlichten zurückrechnen. Deshalb bleiben, wenn ein "
+            "Stadtteil betroffen ist, mindestens drei ohne veröffentlichten Index (vorzugsweise Stadtteile außerhalb "
+            "der Sozialraumgebiete). Korrelationen, Ränge und die Zahl der Stadtteile je Klasse beziehen sich nur auf "
+            "Stadtteile mit veröffentlichtem Index.",
             f"- **Quellen:** {text.sources_sentence(sources)}.",
         ]
         for other_id, other in self.config.methods.items():
@@ -446,7 +576,7 @@ class SozialindexReport(ReportContent):
             except AnalysisError as exc:
                 lines.append(f"- **Vergleich mit „{other.label}“:** nicht berechenbar ({exc}).")
                 continue
-            mine = self.index.table["status_label"]
+            mine = self.stadtteil_frame().set_index("stadtteil")["status_label"]  # published classes only
             theirs = alternative.table["status_label"].reindex(mine.index)
             rated = (mine != "") & (theirs != "")
             same = int((mine[rated] == theirs[rated]).sum())
