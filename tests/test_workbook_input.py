@@ -89,6 +89,32 @@ def test_a_part_that_inflates_beyond_its_declared_size_is_refused(tmp_path):
     assert any("xl/worksheets/sheet1.xml" in p.reason and "größer als angegeben" in p.reason for p in problems)
 
 
+def test_a_mostly_empty_sheet_with_one_cell_far_out_is_refused_so_memory_follows_the_real_cells(tmp_path):
+    path = tmp_path / "leer.xlsx"
+    workbook, worksheet = _workbook(path, [["a", "b", "c", "d", "e"]])
+    worksheet["E1000000"] = 1        # 5.000.000 cells from A1, 6 of them filled: the old reader laid out all of them
+    workbook.save(path)
+    [problem] = _problems(path)
+    assert problem.sheet == "Ziele" and "reicht bis Zelle E1000000" in problem.reason
+    assert "hat aber nur 6 gefüllte Zellen: zu leer zum Lesen" in problem.reason
+
+
+def test_a_part_compressed_like_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path):
+    path = tmp_path / "bombe.xlsx"
+    workbook, _ = _workbook(path, [["Nr.", "Text"], ["H-1", "a"]])
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        entries = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    entries["xl/sharedStrings.xml"] = b"<sst>" + b" " * (4 * 2**20) + b"</sst>"   # 4 MB of blanks: about 1000-fold
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    assert path.stat().st_size < 20_000
+    problems = _problems(path)
+    assert [p.sheet for p in problems] == [None]
+    assert "der Teil 'xl/sharedStrings.xml' ist" in problems[0].reason and "ZIP-Bombe" in problems[0].reason
+
+
 def test_merged_cells_with_a_value_are_a_problem_naming_the_range(tmp_path):
     path = tmp_path / "verbunden.xlsx"
     workbook, worksheet = _workbook(path, [["Nr.", "Handlungsfeld"], ["H-1", "Wohnen"], ["H-2", None]])

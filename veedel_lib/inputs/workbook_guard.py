@@ -11,7 +11,8 @@ memory and time, before calamine opens the file:
 - every worksheet's XML is streamed through expat (no document type declarations, so no entity expansion) to find
   the extent of its *real* cells, those with content (formatted empty cells do not count, as for calamine); a sheet
   past :data:`MAX_ROWS`, :data:`MAX_COLUMNS` or :data:`MAX_CELLS` is refused with a German problem naming file and
-  sheet, and the scan stops at the first cell past a limit;
+  sheet, and the scan stops at the first cell past a limit; so is a large sheet that is mostly empty (one cell far
+  out), so that memory grows with the cells the file really holds;
 - on the way it notes the cells whose content the value reader would lose without a word: formulas without a stored
   result (calamine reads them as empty) and error values such as ``#DIV/0!`` or ``#NV`` (also read as empty).
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import posixpath
 import pyexpat
-import re
 import struct
 import zipfile
 import zlib
@@ -43,6 +43,11 @@ MAX_COLUMNS = 2_000
 """Columns a sheet may reach with its last real cell (Excel allows 16.384, column XFD)."""
 MAX_CELLS = 5_000_000
 """Cells of the grid from A1 to the last real row and column, as the value reader lays it out in memory."""
+SPARSE_FLOOR = 1_000_000
+"""Grid cells (from A1 to the last real row and column) up to which a sheet may be mostly empty."""
+SPARSE_FACTOR = 10
+"""Above :data:`SPARSE_FLOOR`, the grid may have at most this many cells per real cell: the memory the value reader
+takes then grows with the cells the file really holds, not with how far out one of them lies."""
 MAX_PART_BYTES = 256 * 2**20
 """Uncompressed size (bytes) of one XML part of the workbook (a worksheet, the shared strings)."""
 MAX_TOTAL_BYTES = 512 * 2**20
@@ -60,8 +65,6 @@ MAX_LISTED_CELLS = 200
 """Lost cells named one by one per sheet; the rest are counted in one more problem."""
 
 _CHUNK = 2**20
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
-_ROW = re.compile(r"^[0-9]{1,7}$")
 _WORKBOOK = "xl/workbook.xml"
 _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 ERROR_VALUES = {"#NULL!": "#NULL!", "#DIV/0!": "#DIV/0!", "#VALUE!": "#WERT!", "#REF!": "#BEZUG!",
@@ -274,71 +277,96 @@ def _sheet_parts(handle: BinaryIO, parts: dict[str, zipfile.ZipInfo]) -> dict[st
             _elements(handle, parts[_WORKBOOK], "sheet")}
 
 
+_OTHER, _CELL, _VALUE, _FORMULA, _INLINE, _ROW_START = range(6)
+_KINDS = {"c": _CELL, "v": _VALUE, "f": _FORMULA, "is": _INLINE, "row": _ROW_START}
+
+
 class _SheetScanner:
     """Expat handlers that follow a worksheet's rows and cells as calamine places them.
 
     A cell without a reference follows the previous cell of its row, a row without a number the previous row.
-    A cell is real when it has content (a value, an inline string or a formula).
+    A cell is real when it has content (a value, an inline string or a formula). Element names are matched by
+    their local part (with or without a namespace prefix), as calamine matches them; attributes by their full name.
+    The handlers run once per element of sheets with a million cells, so they keep to plain comparisons.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, parser: pyexpat.XMLParserType) -> None:
+        self.parser = parser
         self.scan = SheetScan()
         self.row = 0
         self.column = 0
-        self.cell: list | None = None       # row, column, type, formula?, value text (None: no <v>), content?
-        self.in_value = False
+        self.open = False             # inside a cell
+        self.content = False          # the open cell has a value, an inline string or a formula
+        self.formula = False
+        self.kind = "n"               # the open cell's type attribute (t)
+        self.value: str | None = None  # text of its <v> where it matters (formula and error cells), "" for empty
+        self.kinds: dict[str, int] = {}
         self.columns: dict[str, int] = {}
 
+    def _kind(self, name: str) -> int:
+        kind = self.kinds[name] = _KINDS.get(name[name.rfind(":") + 1:], _OTHER)
+        return kind
+
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = _local(name)
-        if local == "c":
+        kind = self.kinds.get(name)
+        if kind is None:
+            kind = self._kind(name)
+        if kind == _CELL:
             reference = attrs.get("r")
             if reference is None:
                 self.column += 1
             else:
-                match = _REF.match(reference)
-                if match is None:
-                    raise _Refused(f"ungültiger Zellbezug {reference[:20]!r}")
-                letters = match.group(1).upper()
-                column = self.columns.get(letters)
-                if column is None:
-                    column = self.columns[letters] = column_index_from_string(letters)
-                self.row, self.column = int(match.group(2)), column
-            self.cell = [self.row, self.column, attrs.get("t", "n"), False, None, False]
-        elif self.cell is not None and local in ("v", "f", "is"):
-            self.cell[5] = True
-            if local == "f":
-                self.cell[3] = True
-            elif local == "v":
-                self.cell[4] = ""
-                self.in_value = True
-        elif local == "row":
+                self.row, self.column = self._reference(reference)
+            self.open, self.content, self.formula, self.value = True, False, False, None
+            self.kind = attrs.get("t", "n")
+        elif kind == _VALUE:
+            if self.open:
+                self.content = True
+                if self.formula or self.kind == "e":
+                    self.value = ""
+                    self.parser.CharacterDataHandler = self.text
+        elif kind == _ROW_START:
             number = attrs.get("r")
             if number is None:
                 self.row += 1
-            elif _ROW.match(number):
+            elif number.isascii() and number.isdigit() and len(number) <= 7:
                 self.row = int(number)
             else:
                 raise _Refused(f"ungültige Zeilennummer {number[:20]!r}")
             self.column = 0
+        elif self.open and kind != _OTHER:
+            self.content = True
+            self.formula = self.formula or kind == _FORMULA
+
+    def _reference(self, reference: str) -> tuple[int, int]:
+        """Row and column number of a cell reference such as "C7"."""
+        letters = reference.rstrip("0123456789")
+        digits = reference[len(letters):]
+        column = self.columns.get(letters)
+        if column is None:
+            if not (letters.isascii() and letters.isalpha() and len(letters) <= 3):
+                raise _Refused(f"ungültiger Zellbezug {reference[:20]!r}")
+            column = self.columns[letters] = column_index_from_string(letters.upper())
+        if not digits or len(digits) > 7:
+            raise _Refused(f"ungültiger Zellbezug {reference[:20]!r}")
+        return int(digits), column
 
     def text(self, data: str) -> None:
-        if self.in_value and self.cell is not None and len(self.cell[4]) < 64:
-            self.cell[4] += data[:64]
+        if len(self.value) < 64:
+            self.value += data[:64]
 
     def end(self, name: str) -> None:
-        local = _local(name)
-        if local == "v":
-            self.in_value = False
-        elif local == "c" and self.cell is not None:
-            cell, self.cell = self.cell, None
-            if cell[5]:
-                self._real(cell)
+        kind = self.kinds.get(name)
+        if kind == _CELL and self.open:
+            self.open = False
+            if self.content:
+                self._real()
+        elif kind == _VALUE:
+            self.parser.CharacterDataHandler = None
 
-    def _real(self, cell: list) -> None:
+    def _real(self) -> None:
         """Count a cell with content, refuse the sheet past a limit, note content the value reader would lose."""
-        row, column, kind, formula, value = cell[:5]
-        scan = self.scan
+        row, column, scan = self.row, self.column, self.scan
         scan.cells += 1
         if row > scan.rows or column > scan.columns:
             scan.rows, scan.columns = max(scan.rows, row), max(scan.columns, column)
@@ -349,13 +377,15 @@ class _SheetScanner:
                     f"{german_number(MAX_ROWS)} Zeilen, {german_number(MAX_COLUMNS)} Spalten und "
                     f"{german_number(MAX_CELLS)} Zellen von A1 bis zur letzten gefüllten Zelle; leere Zellen am "
                     "Rand bitte löschen, nicht nur leeren)")
+        if not self.formula and self.kind != "e":
+            return
         reason = None
-        if kind == "e":
-            shown = (value or "").strip()
+        if self.kind == "e":
+            shown = (self.value or "").strip()
             german = ERROR_VALUES.get(shown, shown)
             reason = (f"enthält den Fehlerwert {german}" + (f" ({shown})" if german != shown else "")
-                      + (" einer Formel" if formula else "") + ": der Wert kann nicht gelesen werden")
-        elif formula and not value and kind not in ("str", "inlineStr"):
+                      + (" einer Formel" if self.formula else "") + ": der Wert kann nicht gelesen werden")
+        elif not self.value and self.kind not in ("str", "inlineStr"):
             reason = ("enthält eine Formel ohne gespeichertes Ergebnis (die Datei wurde nicht von Excel berechnet "
                       "gespeichert): bitte in Excel öffnen und speichern oder den Wert eintragen")
         if reason is not None:
@@ -367,13 +397,20 @@ class _SheetScanner:
 
 def _scan_sheet(handle: BinaryIO, info: zipfile.ZipInfo) -> SheetScan:
     """Stream one worksheet's XML and return what :class:`_SheetScanner` found (raises _Refused past a limit)."""
-    scanner = _SheetScanner()
-    parser = _parser()
+    parser = _parser(namespaces=False)
+    scanner = _SheetScanner(parser)
     parser.StartElementHandler = scanner.start
     parser.EndElementHandler = scanner.end
-    parser.CharacterDataHandler = scanner.text
     _feed(parser, _inflate(handle, info), info.filename)
-    return scanner.scan
+    scan = scanner.scan
+    grid = scan.rows * scan.columns
+    if grid > SPARSE_FLOOR and grid > SPARSE_FACTOR * scan.cells:
+        raise _Refused(f"Tabellenblatt reicht bis Zelle {cell_name(scan.rows, scan.columns)} "
+                       f"({german_number(grid)} Zellen ab A1), hat aber nur {german_number(scan.cells)} gefüllte "
+                       f"Zellen: zu leer zum Lesen (ab {german_number(SPARSE_FLOOR)} Zellen höchstens "
+                       f"{german_number(SPARSE_FACTOR)} je gefüllte Zelle); bitte die weit außen liegenden Zellen "
+                       "löschen")
+    return scan
 
 
 __all__ = ["ERROR_TEXTS", "ERROR_VALUES", "MAX_CELLS", "MAX_COLUMNS", "MAX_ROWS", "SheetScan", "cell_name",
