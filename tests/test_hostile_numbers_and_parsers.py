@@ -53,7 +53,8 @@ def _loaders(parameters: Path) -> dict:
         "koeln_mapping.yml": lambda: load_mapping(parameters / "koeln_mapping.yml"),
         "koeln_sources.yml": lambda: load_sources(parameters),
         "planung.yml": lambda: load_planning(parameters),
-        "targets.yml": lambda: load_targets(load_kernprozess(PARAMETERS), ["kalk"], parameters),
+        "targets.yml": lambda: load_targets(load_kernprozess(PARAMETERS), load_areas(PARAMETERS / "areas.yml").ids,
+                                             parameters),
         "raumbezug.yml": lambda: load_reference(parameters / "raumbezug.yml"),
     }
 
@@ -174,3 +175,196 @@ def test_a_backtracking_ignore_pattern_of_the_koeln_mapping_is_stopped_naming_th
     with pytest.raises(DataValidationError) as caught:
         is_ignored("a" * 5000 + "!", ["^Summe", "^(a|aa)+$"], PatternSearch("koeln_mapping.yml"))
     assert "koeln_mapping.yml" in str(caught.value) and "'^(a|aa)+$' braucht zu lange" in str(caught.value)
+
+
+# ------------------------------------------------------------------------------------ numbers: statistics
+
+def _statistics_problems(folder: Path, rows: list[tuple]) -> list:
+    """The problems of ``folder``'s statistics with ``rows`` (none: an empty list)."""
+    from conftest import statistics_rows, write
+
+    from veedel_lib.inputs.dataset import load_dataset
+
+    write(folder / "statistics.csv", statistics_rows(rows))
+    try:
+        load_dataset(folder, PARAMETERS, use_cache=False)
+    except DataValidationError as error:
+        return error.problems
+    return []
+
+
+@pytest.mark.parametrize("text", ["1e999", "1" + "0" * 400])
+def test_an_overflowing_count_is_a_german_error_naming_file_row_and_column(small_data, text):
+    """The old reader made these infinity: "Gültig", and `veedel shares` crashed later."""
+    from conftest import VALID_ROWS
+
+    rows = list(VALID_ROWS)
+    rows[0] = ("80201", 2023, "population", text)
+    problems = _statistics_problems(small_data, rows)
+    assert [(Path(p.file).name, p.row, p.column) for p in problems] == [("statistics.csv", 2, "count")]
+    assert "Zahl zu groß" in problems[0].reason
+
+
+@pytest.mark.parametrize("text,meaning", [("inf", "unendlich"), ("Infinity", "unendlich"), ("-inf", "unendlich"),
+                                          ("NaN", "„keine Zahl“ (NaN)"), ("nan", "„keine Zahl“ (NaN)")])
+def test_infinity_and_nan_counts_are_named_for_what_they_stand_for(small_data, text, meaning):
+    from conftest import VALID_ROWS
+
+    rows = list(VALID_ROWS)
+    rows[0] = ("80201", 2023, "population", text)
+    problems = _statistics_problems(small_data, rows)
+    assert [(p.row, p.column) for p in problems] == [(2, "count")]
+    assert f"'{text}' steht für {meaning}" in problems[0].reason
+
+
+def test_a_count_above_ten_million_is_refused_as_beyond_any_city(small_data):
+    from conftest import VALID_ROWS
+
+    rows = list(VALID_ROWS)
+    rows[0] = ("80201", 2023, "population", 20_000_000)
+    problems = _statistics_problems(small_data, rows)
+    assert [(p.row, p.column) for p in problems] == [(2, "count")]
+    assert "Anzahl größer als 10.000.000" in problems[0].reason
+
+
+def test_a_count_above_the_whole_citys_population_of_its_year_is_refused(small_data):
+    """The three units have 4.200 residents; 5.000 moves into one of them cannot be."""
+    from conftest import VALID_ROWS
+
+    problems = _statistics_problems(small_data, [*VALID_ROWS, ("80202", 2023, "moves_in", 5000)])
+    assert [(p.row, p.column) for p in problems] == [(8, "count")]
+    assert "ist größer als die Einwohnerzahl der ganzen Stadt im Jahr 2023 (4.200" in problems[0].reason
+
+
+def test_veedel_validate_never_says_gueltig_to_an_infinite_count(capsys, tmp_path, small_data):
+    from conftest import VALID_ROWS, statistics_rows, write
+
+    from veedel_lib import cli
+
+    parameters = _parameters(tmp_path)
+    write(parameters / "areas.yml", "areas:\n  - id: kalk\n    code: SRG09\n    name: Kalk\n    stadtbezirk: 8\n"
+                                    "    stadtteile: [802]\n")
+    rows = list(VALID_ROWS)
+    rows[0] = ("80201", 2023, "population", "1e999")
+    write(small_data / "statistics.csv", statistics_rows(rows))
+    code = cli.main(["--parameters", str(parameters), "validate", str(small_data)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "Gültig" not in captured.out
+    assert "statistics.csv, Zeile 2, Spalte 'count': Zahl zu groß: '1e999'" in captured.out + captured.err
+
+
+def test_veedel_import_refuses_an_infinite_count_naming_the_wide_tables_cell(tmp_path):
+    from veedel_lib.inputs.wide_import import import_wide_table
+    from veedel_lib.params.catalogue import load_catalogue
+
+    table = tmp_path / "tabelle.csv"
+    table.write_text("Stadtteil;Einwohner 2023\n101;1e999\n102;2000\n", encoding="utf-8")
+    mapping = tmp_path / "zuordnung.yml"
+    mapping.write_text("key: Stadtteil\ncolumns:\n  \"Einwohner 2023\": {variable: population, year: 2023}\n",
+                       encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        import_wide_table(table, mapping, tmp_path / "out", load_catalogue(PARAMETERS / "indicators.yml"))
+    assert [(Path(p.file).name, p.row, p.column) for p in caught.value.problems] == [
+        ("tabelle.csv", 2, "Einwohner 2023")]
+    assert "Zahl zu groß: '1e999'" in caught.value.problems[0].reason
+    assert not (tmp_path / "out").exists()
+
+
+# ------------------------------------------------------------------------------------ numbers: workbooks
+
+def test_plan_workbooks_refuse_infinite_budgets_huge_outputs_and_targets_above_100_percent(demo, tmp_path):
+    import openpyxl
+
+    from veedel_lib.planning import load_plans
+
+    folder = tmp_path / "daten"
+    shutil.copytree(demo.data_dir / "dokumentation", folder / "dokumentation")
+    (folder / "plaene").mkdir()
+    path = folder / "plaene" / "kalk.xlsx"
+    shutil.copy2(demo.data_dir / "plaene" / "kalk.xlsx", path)
+    workbook = openpyxl.load_workbook(path)
+    headers = {name: [c.value for c in workbook[name][1]] for name in ("Ziele", "Maßnahmen")}
+    goals, measures = workbook["Ziele"], workbook["Maßnahmen"]
+    indicator = goals.cell(row=2, column=headers["Ziele"].index("Indikator") + 1).value
+    goals.cell(row=2, column=headers["Ziele"].index("Zielwert") + 1).value = 150
+    measures.cell(row=2, column=headers["Maßnahmen"].index("Budget geplant (EUR)") + 1).value = "1e999"
+    measures.cell(row=3, column=headers["Maßnahmen"].index("Budget geplant (EUR)") + 1).value = "inf"
+    measures.cell(row=4, column=headers["Maßnahmen"].index("Mittel verausgabt (EUR)") + 1).value = 5e9
+    measures.cell(row=5, column=headers["Maßnahmen"].index("Output-Ist") + 1).value = 2e7
+    workbook.save(path)
+    from veedel_lib.params.catalogue import load_catalogue
+
+    catalogue = load_catalogue(PARAMETERS / "indicators.yml")
+    assert any(indicator in (i.id, i.label, i.short_label) and i.unit == "percent" for i in catalogue.indicators)
+    import dataclasses
+
+    with pytest.raises(DataValidationError) as caught:
+        load_plans(dataclasses.replace(demo, data_dir=folder), PARAMETERS, ["kalk"])
+    found = {(p.sheet, p.row, p.column): p.reason for p in caught.value.problems}
+    assert "liegt über 100 %" in found[("Ziele", 2, "Zielwert")]
+    assert "Zahl zu groß: '1e999'" in found[("Maßnahmen", 2, "Budget geplant (EUR)")]
+    assert "'inf' steht für unendlich" in found[("Maßnahmen", 3, "Budget geplant (EUR)")]
+    assert "Betrag 5.000.000.000 EUR ist größer als 1.000.000.000 EUR" in found[("Maßnahmen", 4,
+                                                                                  "Mittel verausgabt (EUR)")]
+    assert "ist größer als 10.000.000" in found[("Maßnahmen", 5, "Output-Ist")]
+
+
+def test_kernprozess_workbooks_refuse_infinite_and_impossible_counts_and_amounts(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    from veedel_lib import kernprozess
+    from veedel_lib.kernprozess.templates import write_templates
+
+    (path,) = write_templates(tmp_path / "daten" / "dokumentation", PARAMETERS, ["kalk"])
+    workbook = openpyxl.load_workbook(path)
+    row = ["Wohnen", dt.datetime(2023, 3, 1), None, "laufend"]
+    records = [[*row, 1000, 500, "1e999", 10], [*row, 1000, 500, 1, 20_000_000], [*row, 6e9, 500, 1, "NaN"]]
+    for offset, values in enumerate(records):
+        for column, value in enumerate(["Kalk", f"P-2023-0{offset + 1}", *values, "Name", None], start=1):
+            workbook["Projekte"].cell(row=2 + offset, column=column, value=value)
+    workbook.save(path)
+    with pytest.raises(DataValidationError) as caught:
+        kernprozess.load_documentation(tmp_path / "daten", PARAMETERS, ["kalk"])
+    found = {(p.sheet, p.row, p.column): p.reason for p in caught.value.problems}
+    assert "Zahl zu groß: '1e999'" in found[("Projekte", 2, "Partnerorganisationen (Anzahl)")]
+    assert "ist größer als 10.000.000" in found[("Projekte", 3, "erreichte Bewohner*innen (Anzahl)")]
+    assert "Betrag 6.000.000.000 EUR" in found[("Projekte", 4, "Mittel beantragt (EUR)")]
+    assert "'NaN' steht für „keine Zahl“" in found[("Projekte", 4, "erreichte Bewohner*innen (Anzahl)")]
+
+
+# ------------------------------------------------------------------------------------ numbers: YAML
+
+@pytest.mark.parametrize("old,new", [("elevated_ratio: 1.25", "elevated_ratio: .inf"),
+                                     ("elevated_ratio: 1.25", "elevated_ratio: 1e999"),
+                                     ("cv_threshold: 0.3", "cv_threshold: .nan"),
+                                     ("cv_threshold: 0.3", "cv_threshold: Infinity")])
+def test_infinite_and_nan_parameters_are_refused_at_their_line(tmp_path, old, new):
+    parameters = _parameters(tmp_path)
+    path = parameters / "run.yml"
+    text = path.read_text(encoding="utf-8")
+    line = text[:text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        _loaders(parameters)["run.yml"]()
+    assert [(Path(p.file).name, p.row) for p in caught.value.problems] == [("run.yml", line)]
+    assert "keine endliche Zahl" in caught.value.problems[0].reason
+
+
+@pytest.mark.parametrize("new,expected", [
+    ("anteil_weitergegeben: 150", "Ziel 150 % liegt über 100 %: ein Anteil kann nicht höher sein"),
+    ("anteil_weitergegeben: 1e999", "keine endliche Zahl"),
+])
+def test_targets_beyond_what_an_indicator_can_reach_are_refused_at_their_line(tmp_path, new, expected):
+    parameters = _parameters(tmp_path)
+    path = parameters / "targets.yml"
+    text = path.read_text(encoding="utf-8")
+    old = "anteil_weitergegeben: 50"
+    line = text[:text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        _loaders(parameters)["targets.yml"]()
+    assert [(Path(p.file).name, p.row) for p in caught.value.problems] == [("targets.yml", line)]
+    assert expected in caught.value.problems[0].reason

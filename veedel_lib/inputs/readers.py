@@ -42,6 +42,21 @@ _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$|^[+-]?\d{1,3}(\.\d{3})+,\d+$")
 _THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")
 _POINT_DECIMAL_NOT_THOUSANDS = re.compile(r"^[+-]?\d+\.(\d{1,2}|\d{4,})$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+_NOT_FINITE = re.compile(r"^[+-]?(inf|infinity|nan|∞)$", re.IGNORECASE)
+
+LARGEST_NUMBER = 1e15
+"""Magnitude from which :func:`parse_numbers` refuses a number: above it a float no longer holds every whole
+number (2^53 is about 9 * 10^15), and no count or amount of a city comes near it. ``1e999`` overflows to
+infinity and is refused too."""
+
+MAX_COUNT = 10_000_000
+"""Largest count of people, households or cases accepted for one unit, year, project or meeting: more than live in
+any German city (Berlin: 3.9 million; Cologne: 1.1 million). A larger count is a typing error or hostile input
+and would make shares, sums and indices meaningless."""
+
+MAX_EUROS = 1_000_000_000
+"""Largest amount of money (EUR) accepted for one measure or project: a fifth of Cologne's yearly budget
+(about 5 billion EUR) and far above any Lebenswerte Veedel programme."""
 
 
 @dataclass
@@ -493,11 +508,46 @@ def parse_numbers(cells: pd.Series, decimal: str) -> ParsedNumbers:
         status[scientific] = "ok"
     values[number] = normalised.astype(float).to_numpy()
     status[number] = "ok"
+    too_large = ~(np.abs(values) < LARGEST_NUMBER) & (status == "ok")  # 1e999 overflows to inf: no number either
+    values[too_large], status[too_large] = np.nan, "invalid"
     zero = texts.isin(ZERO_MARKERS).to_numpy()
     values[zero], status[zero] = 0.0, "ok"
     status[texts.isin(SUPPRESSED_MARKERS).to_numpy()] = "suppressed"
     status[(texts == "").to_numpy()] = "missing"
     return ParsedNumbers(values[codes], status[codes])
+
+
+def number_text_problem(text: object) -> str | None:
+    """Why a cell that :func:`parse_numbers` marked "invalid" is no number, when it looks like one (German),
+    else None (the caller says "keine Zahl"): infinity, NaN, or a number too large (``1e999``).
+    """
+    shown = str(text).strip()
+    quoted = shown if len(shown) <= 40 else shown[:37] + "..."
+    if _NOT_FINITE.match(shown):
+        what = "„keine Zahl“ (NaN)" if "nan" in shown.lower() else "unendlich"
+        return (f"keine Zahl: '{quoted}' steht für {what}; bitte eine Zahl eintragen (einen an der Quelle "
+                "unterdrückten Wert als '*')")
+    digits = shown if _SCIENTIFIC.match(shown) else shown.replace(".", "").replace(",", "")
+    if (_SCIENTIFIC.match(shown) or re.fullmatch(r"[+-]?\d+", digits)) and not abs(float(digits)) < LARGEST_NUMBER:
+        return f"Zahl zu groß: '{quoted}' (höchstens {german_number(LARGEST_NUMBER)})"
+    return None
+
+
+def count_problem(value: float, what: str = "Anzahl") -> str | None:
+    """Why a parsed count is beyond any city (German, naming the bound), or None when it is not above
+    :data:`MAX_COUNT`."""
+    if value > MAX_COUNT:
+        return (f"{what} {german_number(value)} ist größer als {german_number(MAX_COUNT)}: mehr, als in jeder "
+                "deutschen Stadt Menschen leben (Tippfehler?)")
+    return None
+
+
+def money_problem(value: float) -> str | None:
+    """Why a parsed amount of money (EUR) is implausibly large (German, naming the bound), or None."""
+    if value > MAX_EUROS:
+        return (f"Betrag {german_number(value)} EUR ist größer als {german_number(MAX_EUROS)} EUR "
+                "(Tippfehler?)")
+    return None
 
 
 def decimal_style_problems(table: RawTable, column: str) -> list[Problem]:

@@ -21,7 +21,7 @@ from ..errors import DataValidationError, Problem, german_number
 from ..params.areas import period_text
 from ..params.catalogue import Catalogue
 from ..params.reference import Level, SpatialReference, default_reference
-from .readers import RawTable, decimal_style_problems, parse_numbers
+from .readers import MAX_COUNT, RawTable, decimal_style_problems, number_text_problem, parse_numbers
 
 STATISTICS_COLUMNS = ("unit", "year", "variable", "count")
 FIRST_YEAR = 1975
@@ -198,6 +198,9 @@ def _statistics_schema(catalogue: Catalogue, unit_ids: set[str], years: tuple[in
         "count": pa.Column(float, [
             pa.Check(lambda s: s.isna() | (s >= 0), element_wise=False, error="negative Anzahl"),
             pa.Check(_whole_number, element_wise=False, error="Anzahl ist keine ganze Zahl"),
+            pa.Check(lambda s: s.isna() | (s <= MAX_COUNT), element_wise=False,
+                     error=f"Anzahl größer als {german_number(MAX_COUNT)}: mehr, als in jeder deutschen Stadt "
+                           "Menschen leben (Tippfehler?)"),
         ], nullable=True),
     })
 
@@ -235,7 +238,7 @@ def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.
             problems.append(table.problem(position, "year", f"kein Jahr: '{raw.at[position, 'year']}'"))
         for position in np.flatnonzero((count.status == "missing") | (count.status == "invalid")):
             reason = ("Wert fehlt (für unterdrückte Werte '*' eintragen)" if count.status[position] == "missing"
-                      else f"keine Zahl: '{raw.at[position, 'count']}'")
+                      else number_text_problem(raw.at[position, "count"]) or f"keine Zahl: '{raw.at[position, 'count']}'")
             problems.append(table.problem(position, "count", reason))
         for column in ("unit", "variable"):
             for position in np.flatnonzero((raw[column] == "").to_numpy()):
@@ -262,6 +265,7 @@ def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.
     if not problems:
         data["year"] = data["year"].astype(int)
         problems += _ratio_problems(data, tables, catalogue, keys)
+        problems += _city_problems(data, tables, units)
         problems += _period_problems(data, tables, units, reference)
     if problems:
         raise DataValidationError(problems)
@@ -288,6 +292,30 @@ def _period_problems(data: pd.DataFrame, tables: list[RawTable], units: pd.DataF
             int(data.at[row, "_position"]), "year",
             f"Jahr {int(year[row])}: Einheit '{data.at[row, 'unit']}' gehört zu {base.name} {key} ({spec.name}), "
             f"{period_text(spec.valid_from, spec.valid_to)} laut raumbezug.yml"))
+    return problems
+
+
+CITY_POPULATION = "population"
+"""The catalogue variable that counts all residents; summed over every unit it is the city's population."""
+
+
+def _city_problems(data: pd.DataFrame, tables: list[RawTable], units: pd.DataFrame) -> list[Problem]:
+    """Counts above the whole city's population of their year: no unit has more people, households, moves or
+    cases in a year than the city has residents. Checked in the years in which every unit of ``units`` has a
+    known (not suppressed) population, summed over all units; other years stay unchecked."""
+    people = data[(data["variable"] == CITY_POPULATION) & ~data["suppressed"] & data["count"].notna()]
+    known = people.groupby("year")["unit"].nunique()
+    complete = known.index[known.to_numpy() >= len(units)]
+    city = people[people["year"].isin(complete)].groupby("year")["count"].sum()
+    limit = data["year"].map(city).to_numpy(dtype=float)
+    problems = []
+    for row in np.flatnonzero(data["count"].to_numpy(dtype=float) > limit):
+        year = int(data.at[row, "year"])
+        problems.append(tables[int(data.at[row, "_table"])].problem(
+            int(data.at[row, "_position"]), "count",
+            f"Anzahl {german_number(data.at[row, 'count'])} ({data.at[row, 'variable']}, Einheit "
+            f"'{data.at[row, 'unit']}') ist größer als die Einwohnerzahl der ganzen Stadt im Jahr {year} "
+            f"({german_number(city[year])}, Summe von {CITY_POPULATION} über alle Einheiten)"))
     return problems
 
 

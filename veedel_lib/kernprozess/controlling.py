@@ -15,6 +15,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import DataValidationError, german_number
+from ..inputs.readers import MAX_COUNT, MAX_EUROS
 from ..params.run_config import parameters_dir as default_parameters_dir
 from ..params.yamlfiles import load_yaml, parse_model, problem_at
 from .indicators import indicator_labels
@@ -79,11 +80,14 @@ def load_targets(kernprozess: KernprozessConfig, area_ids: list[str],
     config = parse_model(path, TargetsConfig)
     _, node = load_yaml(path)
     known = {spec.id for spec in kernprozess.indicators}
+    units = {spec.id: spec.unit for spec in kernprozess.indicators}
     problems = []
     for year, values in config.default.items():
         problems += [problem_at(path, node, ("default", year, name), f"unbekannter Kernprozessindikator '{name}' "
                                                                        f"(siehe kernprozess.yml)")
                      for name in values if name not in known]
+        problems += [problem_at(path, node, ("default", year, name), reason) for name, value in values.items()
+                     if (reason := _target_problem(value, units.get(name)))]
     for area_id, years in config.areas.items():
         if area_id not in area_ids:
             problems.append(problem_at(path, node, ("areas", area_id),
@@ -91,9 +95,28 @@ def load_targets(kernprozess: KernprozessConfig, area_ids: list[str],
         for year, values in years.items():
             problems += [problem_at(path, node, ("areas", area_id, year, name),
                                     f"unbekannter Kernprozessindikator '{name}'") for name in values if name not in known]
+            problems += [problem_at(path, node, ("areas", area_id, year, name), reason)
+                         for name, value in values.items() if (reason := _target_problem(value, units.get(name)))]
     if problems:
         raise DataValidationError(problems)
     return config
+
+
+_TARGET_LIMITS = {"Prozent": (100, " %", "ein Anteil kann nicht höher sein"),
+                  "Anzahl": (MAX_COUNT, "", "mehr, als in jeder deutschen Stadt Menschen leben"),
+                  "Personen": (MAX_COUNT, "", "mehr, als in jeder deutschen Stadt Menschen leben"),
+                  "EUR": (MAX_EUROS, " EUR", "mehr als ein Fünftel des Kölner Jahreshaushalts")}
+"""Largest target per unit of a Kernprozessindikator: its value, the unit as printed, and why (German)."""
+
+
+def _target_problem(value: float, unit: str | None) -> str | None:
+    """Why a target is beyond what its indicator can reach (German), or None (unknown indicators: None)."""
+    if unit not in _TARGET_LIMITS:
+        return None
+    limit, shown, why = _TARGET_LIMITS[unit]
+    if value > limit:
+        return f"Ziel {german_number(value)}{shown} liegt über {german_number(limit)}{shown}: {why}"
+    return None
 
 
 def attainment(actual: float, target: float, direction: str) -> float:

@@ -17,7 +17,14 @@ import pandas as pd
 
 from ..errors import DataValidationError, ProblemCollector
 from ..files import content_key, kept_per_file
-from ..inputs.readers import RawTable, parse_numbers, read_table
+from ..inputs.readers import (
+    RawTable,
+    count_problem,
+    money_problem,
+    number_text_problem,
+    parse_numbers,
+    read_table,
+)
 from ..params.areas import load_areas
 from ..params.run_config import parameters_dir as default_parameters_dir
 from ..safe_output import published_text
@@ -196,13 +203,15 @@ class _SheetValidator:
             if status == "missing":
                 reason = "Pflichtangabe fehlt" if column.required else None
             elif status != "ok":
-                reason = f"keine Zahl (Wert: {str(text).strip()!r})"
+                reason = number_text_problem(text) or f"keine Zahl (Wert: {str(text).strip()!r})"
             elif value < 0:
                 reason = f"negative Zahl (Wert: {str(text).strip()})"
             elif column.type == "count" and not float(value).is_integer():
                 reason = f"keine ganze Zahl (Wert: {str(text).strip()})"
             elif column.type == "money" and abs(round(value, 2) - value) > 1e-9:
                 reason = f"mehr als zwei Nachkommastellen (Wert: {str(text).strip()})"
+            else:
+                reason = money_problem(value) if column.type == "money" else count_problem(value)
             if reason:
                 self.add(position, column.header, reason)
                 values.append(np.nan)

@@ -7,6 +7,7 @@ line and whose "column" is the key path (``areas[3].stadtteile``).
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any, TypeVar
@@ -107,9 +108,48 @@ def _parse(text: str, loader_class: type, path: Path) -> tuple[Any, yaml.Node | 
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
+        _refuse_infinite_numbers(node, path)
         return (loader.construct_document(node) if node is not None else None), node
     finally:
         loader.dispose()
+
+
+_YAML_NOT_FINITE = re.compile(r"^[-+]?\.(inf|nan)$", re.IGNORECASE)
+
+
+def _not_finite(text: str) -> bool:
+    """Whether a plain scalar reads as a number that is no finite number: YAML's ``.inf``/``.nan``, or what
+    Python's float() makes of it (``inf``, ``Infinity``, ``NaN``, ``1e999``, a 400-digit integer)."""
+    if _YAML_NOT_FINITE.match(text):
+        return True
+    try:
+        return not math.isfinite(float(text.replace("_", "")))
+    except ValueError:
+        return False
+
+
+def _refuse_infinite_numbers(node: yaml.Node | None, path: Path) -> None:
+    """Refuse every unquoted value that stands for infinity or "not a number", naming its line.
+
+    A threshold or target of ``.inf`` or ``1e999`` passes every "greater than" check and then makes
+    shares, attainments and classes meaningless; a quoted text (``"inf"``) stays a text.
+    """
+    problems, stack = [], [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            if not current.style and _not_finite(current.value):  # plain style: None, or "" from libyaml
+                mark = current.start_mark
+                shown = current.value if len(current.value) <= 30 else current.value[:27] + "..."
+                problems.append(Problem(str(path), mark.line + 1, None, (
+                    f"keine endliche Zahl (Zeichen {mark.column + 1}: '{shown}'): unendlich und „keine Zahl“ (NaN) "
+                    "sind als Wert nicht erlaubt; einen Text bitte in Anführungszeichen setzen")))
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(part for pair in current.value for part in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    if problems:
+        raise DataValidationError(sorted(problems, key=lambda problem: problem.row))
 
 
 def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:

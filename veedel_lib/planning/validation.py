@@ -26,7 +26,14 @@ from ..analysis.indicators import indicator_values
 from ..errors import DataValidationError, ProblemCollector
 from ..files import content_key, kept_per_file
 from ..inputs.dataset import Dataset
-from ..inputs.readers import RawTable, parse_numbers, read_table
+from ..inputs.readers import (
+    RawTable,
+    count_problem,
+    money_problem,
+    number_text_problem,
+    parse_numbers,
+    read_table,
+)
 from ..kernprozess.documentation import Documentation, documentation_path, load_documentation, parse_date
 from ..kernprozess.schema import DOCUMENTATION_FOLDER, PROJECT_NUMBER, number_key
 from ..kernprozess.schema import load_config as load_kernprozess_config
@@ -282,11 +289,13 @@ class _SheetReader:
             if status == "missing":
                 reason = "Pflichtangabe fehlt" if column.required else None
             elif status != "ok":
-                reason = f"keine Zahl (Wert: {shown!r})"
+                reason = number_text_problem(shown) or f"keine Zahl (Wert: {shown!r})"
             elif value < 0:
                 reason = f"negative Zahl (Wert: {shown})"
             elif column.type == "money" and abs(round(value, 2) - value) > 1e-9:
                 reason = f"mehr als zwei Nachkommastellen (Wert: {shown})"
+            else:
+                reason = money_problem(value) if column.type == "money" else count_problem(value, "Wert")
             if reason:
                 self.add(position, column.header, reason)
             values.append(np.nan if reason or status != "ok" else float(value))
@@ -499,6 +508,11 @@ class _Workbook:
                     and record.target_year <= record.baseline_year:
                 self.problem("goals", record.position, "Zieljahr", f"Zieljahr {record.target_year} liegt nicht nach "
                                                                    f"dem Basisjahr {record.baseline_year}")
+            if indicator is not None and indicator.bounded:
+                typed_values = (("Zielwert", record.target), ("Basiswert (aus den Daten)", record.baseline_typed))
+                for header, typed in typed_values:
+                    if np.isfinite(typed) and typed > indicator.scale:
+                        self.problem("goals", record.position, header, _above_whole(indicator, typed))
             if indicator is None or record.baseline_year is None:
                 continue
             if not np.isfinite(value):
@@ -568,6 +582,13 @@ class _Workbook:
             if record.committee in config.political_committees and record.drucksache is None:
                 self.problem("decisions", record.position, "Drucksachen-Nr.", f"Pflichtangabe fehlt (bei "
                                                                               f"„{record.committee}“)")
+
+
+def _above_whole(indicator: Indicator, value: float) -> str:
+    """German reason for a goal value above 100 % (1.000 ‰) of an indicator that is a share of its denominator."""
+    whole = "100 %" if indicator.unit == "percent" else "1.000 ‰"
+    return (f"Wert {_german(value)} liegt über {whole}: {indicator.label} ist ein Anteil und kann nicht höher als "
+            f"{whole} sein")
 
 
 def _german(value: float) -> str:
