@@ -1,22 +1,28 @@
 """Programmevaluation: has the programme as a whole changed the 15 areas against the rest of the city?
 
-The model is the one of the area evaluation (:mod:`veedel_lib.analysis.evaluation`): the rate of every statistical
-unit and year, weighted by its denominator, with a level and a linear trend of its own for every unit and
-city-wide year effects that may scale with a unit's level; the effect is the departure after the baseline year.
-Here the treated units are those of all 15 areas together, the comparison is the rest of the city.
+The areas did not enter together: nine are in the programme since 2006 (before the data begin), six since 2020,
+and one area was extended by a part of a Stadtteil in 2022 (``since`` and the definitions' ``valid_from`` in
+``areas.yml``, :func:`unit_entries`). Each unit's effects are counted from the year after its entry, at the
+earliest from the year after the evaluation's baseline year (the start of the Sozialraumgebietsplanung); for the
+areas in the programme since 2006 the data can only show what changed since then.
 
-Two estimates come from it. The *pooled* effect: one treatment column for all programme units after the
-baseline, so the average departure of the 15 areas weighted by their population. The *area effects*: one
-column per area in the same model, the spread of the programme's effect between the areas.
+The main estimate is heterogeneity-robust (:mod:`veedel_lib.analysis.staggered`, the imputation estimator of
+Borusyak, Jaravel and Spiess): the model of the area evaluation (a level and a linear trend of every unit,
+city-wide year effects that may scale with a unit's level, weighted by the denominator) is fitted on the
+untreated unit-years only, and every treated unit-year's effect is its departure from the imputed expected path.
+Effects are aggregated per entry cohort, per year since the start of counting, per area and overall, always
+with the denominator as the stated weight (the average effect per person of the indicator's reference group in
+the treated unit-years). Intervals: a restricted wild cluster bootstrap over the areas and the Stadtteile of the
+rest of the city (few treated clusters; see there).
 
-The 15 areas are 15 treated clusters: a cluster-robust interval (clusters = the areas, and the Stadtteile of the
-rest of the city) is too narrow with so few treated clusters, because the clusters that carry the effect are the
-ones whose variation it underestimates. The reported interval and p-value therefore come from a wild cluster
-bootstrap with the null imposed (WCR, Webb's six-point weights, inverted into an interval), computed on the
-model after its fixed part is projected out; MacKinnon and Webb show it keeps its level with few treated
-clusters (if anything it is conservative). For comparison the naive interval is kept: clustered by statistical
-unit, the panel's observation unit, with normal quantiles, as a regression package reports it by default; it
-ignores that the programme is assigned to whole areas, whose units share their shocks.
+For comparison the *pooled* two-way fixed-effects estimate of the earlier evaluation is kept: one treatment
+column for all programme units after the baseline, unit levels and trends fitted on all years. With effects that
+differ by cohort or grow over time it can be biased (the trends absorb part of a growing effect, units are
+counted as treated from the wrong year, the regression's implicit weights are not the stated ones). Its
+interval also comes from a wild cluster bootstrap with the null imposed (WCR, Webb's six-point weights,
+inverted into an interval), computed on the model after its fixed part is projected out; the naive interval
+(clustered by statistical unit, normal quantiles, as a regression package reports it by default) is kept to show
+how much too narrow it is.
 """
 
 from __future__ import annotations
@@ -27,21 +33,55 @@ import numpy as np
 import pandas as pd
 
 from ..inputs.dataset import Dataset
+from ..params.areas import definition_units
 from ..params.catalogue import Indicator
 from .evaluation import _Projection, unit_counts
-
-BOOTSTRAP_DRAWS = 4999
-WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
-"""Webb's six-point weights: with few clusters they give many more distinct bootstrap samples than +-1."""
+from .staggered import BOOTSTRAP_DRAWS, WEBB, Aggregate, Imputation
 
 
-def programme_panel(ds: Dataset, indicator: Indicator, baseline_year: int, last_year: int) -> pd.DataFrame:
+def unit_entries(ds: Dataset, baseline_year: int) -> pd.DataFrame:
+    """Every unit of any definition of any programme area with its entry year and first counted year.
+
+    Columns: unit, area_id, entry (the first year the unit is in the programme: the area's ``since``, or the
+    ``valid_from`` of the first definition that contains the unit, whichever is later), since_missing (the area
+    has no ``since``: entry = the baseline year), first_treated (the year after the entry, at the earliest the
+    year after ``baseline_year``: the entry year, like the baseline year, is the last year before effects are
+    counted), current (the unit belongs to the area's definition the dataset selected; a unit that belonged only to
+    an earlier definition was treated and is left out of the comparison group).
+    """
+    current = set(zip(ds.membership.table["area_id"], ds.membership.table["unit_id"]))
+    rows = []
+    for area_id in ds.areas.ids:
+        seen: set[str] = set()
+        for version in ds.areas.versions(area_id):  # oldest first
+            since = version.since
+            start = version.valid_from if version.valid_from is not None else -10**6
+            for unit in sorted(definition_units(ds.areas, version, ds.units) - seen):
+                entry = max(since if since is not None else baseline_year, start)
+                rows.append({"unit": unit, "area_id": area_id, "entry": int(entry), "since_missing": since is None,
+                             "first_treated": int(max(entry, baseline_year) + 1),
+                             "current": (area_id, unit) in current})
+            seen |= definition_units(ds.areas, version, ds.units)
+    return pd.DataFrame(rows, columns=["unit", "area_id", "entry", "since_missing", "first_treated", "current"])
+
+
+def programme_panel(ds: Dataset, indicator: Indicator, baseline_year: int, last_year: int,
+                    entries: pd.DataFrame | None = None) -> pd.DataFrame:
     """Unit-year panel of one indicator with the programme's units as treated.
 
     Columns: unit, year, numerator, denominator, rate, area (the unit's area id, "" outside), treated, post,
-    stadtteil and cluster (the area for programme units, the Stadtteil for the rest of the city).
+    stadtteil, cluster (the area for programme units, the Stadtteil for the rest of the city), entry and
+    first_treated (see :func:`unit_entries`; NaN outside the programme). Units that belonged to a programme area
+    only under an earlier definition are left out: they were treated, so they are no comparison. ``entries``:
+    :func:`unit_entries` if already computed.
     """
+    entries = unit_entries(ds, baseline_year) if entries is None else entries
+    former = set(entries.loc[~entries["current"], "unit"]) - set(entries.loc[entries["current"], "unit"])
     frame = unit_counts(ds, indicator, last_year)
+    frame = frame[~frame["unit"].isin(former)].copy()
+    current = entries[entries["current"]].set_index("unit")
+    frame["entry"] = frame["unit"].map(current["entry"]).astype(float)
+    frame["first_treated"] = frame["unit"].map(current["first_treated"]).astype(float)
     area_of = ds.membership.table.set_index("unit_id")["area_id"]
     frame["area"] = frame["unit"].map(area_of).fillna("").astype(str)
     frame["treated"] = frame["area"] != ""
@@ -166,18 +206,80 @@ def pooled_effect(panel: pd.DataFrame, baseline_year: int, level: float = 0.95,
     return effect, spread
 
 
-def programme_evaluation(ds: Dataset, indicators: list[Indicator], baseline_year: int, year: int,
-                         level: float = 0.95, draws: int = BOOTSTRAP_DRAWS) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per indicator the pooled effect of the programme and the 15 area effects.
+def _pre_level(panel: pd.DataFrame, baseline_year: int) -> np.ndarray:
+    """Each unit's mean rate in its untreated years up to the baseline (the level year effects scale with)."""
+    before = panel[(panel["year"] <= baseline_year) & ~(panel["year"] >= panel["first_treated"])]
+    level = panel["unit"].map(before.groupby("unit")["rate"].mean())
+    return level.fillna(panel["rate"].mean()).to_numpy(dtype=float)
 
-    Returns ``effects`` (one row per indicator: indicator, label, unit, direction, status, estimate, ci_low,
-    ci_high, p_value, naive_ci_low, naive_ci_high, naive_p_value, treated_clusters, clusters, draws, spread_sd,
-    spread_min, spread_max, areas_favourable, the programme's smallest yearly counts and their thresholds)
-    and ``areas`` (indicator, area_id, estimate, naive_se, and the area's smallest yearly counts).
+
+def _smallest_counts(panel: pd.DataFrame, chosen: np.ndarray) -> tuple[float, float]:
+    """The smallest yearly numerator and denominator summed over the chosen unit-years (for disclosure control)."""
+    sums = panel[chosen].groupby("year")[["numerator", "denominator"]].sum()
+    if sums.empty:
+        return np.nan, np.nan
+    return float(sums["numerator"].min()), float(sums["denominator"].min())
+
+
+def staggered_effects(panel: pd.DataFrame, baseline_year: int, level: float = 0.95,
+                      draws: int = BOOTSTRAP_DRAWS) -> tuple[Aggregate, pd.DataFrame]:
+    """The heterogeneity-robust programme effect: overall, and per cohort, year since the start and area.
+
+    The imputation estimator (:class:`~veedel_lib.analysis.staggered.Imputation`) with the area evaluation's
+    model; every aggregate weights the unit-years by their denominator. Returns the overall aggregate and a table
+    with one row per part: kind ("kohorte", "jahr", "gebiet"), key (entry year, years since the start of
+    counting, area id), estimate, ci_low, ci_high, p_value (NaN for areas: one cluster each; their intervals come
+    from the area evaluations), share (the part's share of the overall weight), observations, treated_clusters,
+    count_min and denominator_min (the part's smallest yearly counts).
     """
-    rows, spreads = [], []
+    first = panel["first_treated"].to_numpy(dtype=float)
+    model = Imputation(panel["unit"], panel["year"], panel["rate"], panel["denominator"],
+                       np.where(np.isfinite(first), first, np.inf), panel["cluster"],
+                       level=_pre_level(panel, baseline_year), cells=panel["entry"].fillna(0).astype(int),
+                       trends=True)
+    stated = panel["denominator"].to_numpy(dtype=float)
+    overall = model.aggregate(stated, level, draws)
+    estimable = model.estimable
+    event = (panel["year"] - panel["first_treated"] + 1).to_numpy()
+    parts = ([("kohorte", int(k), panel["entry"].to_numpy() == k) for k in sorted(panel.loc[estimable, "entry"].unique())]
+             + [("jahr", int(k), event == k) for k in sorted(np.unique(event[estimable]))]
+             + [("gebiet", a, panel["area"].to_numpy() == a) for a in sorted(panel.loc[estimable, "area"].unique())])
+    rows = []
+    for kind, key, chosen in parts:
+        chosen = chosen & estimable
+        result = model.aggregate(np.where(chosen, stated, 0.0), level, draws if kind != "gebiet" else 0)
+        count_min, denominator_min = _smallest_counts(panel, chosen)
+        rows.append({"kind": kind, "key": key, "estimate": result.estimate, "ci_low": result.ci_low,
+                     "ci_high": result.ci_high, "p_value": result.p_value,
+                     "share": result.weight / overall.weight if overall.weight else np.nan,
+                     "observations": result.observations, "treated_clusters": result.treated_clusters,
+                     "first_year": int(panel.loc[chosen, "year"].min()), "last_year": int(panel.loc[chosen, "year"].max()),
+                     "count_min": count_min, "denominator_min": denominator_min})
+    return overall, pd.DataFrame(rows)
+
+
+STAGGERED_COLUMNS = ["indicator", "label", "unit", "direction", "kind", "key", "estimate", "ci_low", "ci_high",
+                     "p_value", "share", "observations", "treated_clusters", "first_year", "last_year", "count_min",
+                     "denominator_min", "threshold", "denominator_threshold"]
+
+
+def programme_evaluation(ds: Dataset, indicators: list[Indicator], baseline_year: int, year: int,
+                         level: float = 0.95, draws: int = BOOTSTRAP_DRAWS
+                         ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Per indicator the programme's effect (robust to staggered entry), the pooled comparison and the parts.
+
+    Returns ``effects`` (one row per indicator: indicator, label, unit, direction, status; the robust effect
+    estimate, ci_low, ci_high, p_value, se, treated_clusters, draws; the pooled two-way fixed-effects comparison
+    pooled_estimate, pooled_ci_low, pooled_ci_high, pooled_p_value, naive_ci_low, naive_ci_high, naive_p_value,
+    clusters; the spread of the area effects spread_sd, spread_min, spread_max, areas_favourable; the shares of
+    the cohorts in the overall weight; the programme's smallest yearly counts and their thresholds), ``areas``
+    (indicator, area_id, estimate (robust), pooled_estimate, naive_se, and the area's smallest yearly counts) and
+    ``staggered`` (the parts per cohort, year since the start and area, :func:`staggered_effects`).
+    """
+    rows, spreads, parts = [], [], []
+    entries = unit_entries(ds, baseline_year)
     for indicator in indicators:
-        panel = programme_panel(ds, indicator, baseline_year, year)
+        panel = programme_panel(ds, indicator, baseline_year, year, entries)
         sums = panel[panel["treated"]].groupby("year")[["numerator", "denominator"]].sum()
         row = {"indicator": indicator.id, "label": indicator.name, "unit": indicator.unit,
                "direction": indicator.direction, "count_min": float(sums["numerator"].min()) if len(sums) else np.nan,
@@ -188,8 +290,12 @@ def programme_evaluation(ds: Dataset, indicators: list[Indicator], baseline_year
         if indicator.latest_available or pre < 2 or not panel["post"].any() or not panel["treated"].any():
             rows.append({**row, "status": "nicht auswertbar"})
             continue
-        effect, spread = pooled_effect(panel, baseline_year, level, draws)
-        favourable = [indicator.favourable(e) for e in spread["estimate"]]
+        pooled, spread = pooled_effect(panel, baseline_year, level, draws)
+        robust, table = staggered_effects(panel, baseline_year, level, draws)
+        by_area = table[table["kind"] == "gebiet"].set_index("key")["estimate"]
+        spread = spread.rename(columns={"estimate": "pooled_estimate"})
+        spread["estimate"] = spread["area_id"].map(by_area)
+        favourable = [indicator.favourable(e) for e in spread["estimate"].dropna()]
         area_sums = panel[panel["treated"]].groupby(["area", "year"])[["numerator", "denominator"]].sum()
         minima = area_sums.groupby(level="area").min()
         spread["count_min"] = spread["area_id"].map(minima["numerator"])
@@ -197,11 +303,24 @@ def programme_evaluation(ds: Dataset, indicators: list[Indicator], baseline_year
         spread["threshold"] = row["threshold"]
         spread["denominator_threshold"] = row["denominator_threshold"]
         spreads.append(spread.assign(indicator=indicator.id, label=indicator.name, unit=indicator.unit))
-        rows.append({**row, "status": "ok", **effect.__dict__,
+        parts.append(table.assign(indicator=indicator.id, label=indicator.name, unit=indicator.unit,
+                                  direction=indicator.direction, threshold=row["threshold"],
+                                  denominator_threshold=row["denominator_threshold"]))
+        cohorts = table[table["kind"] == "kohorte"]
+        rows.append({**row, "status": "ok", "estimate": robust.estimate, "ci_low": robust.ci_low,
+                     "ci_high": robust.ci_high, "p_value": robust.p_value, "se": robust.se,
+                     "treated_clusters": robust.treated_clusters, "draws": robust.draws,
+                     "pooled_estimate": pooled.estimate, "pooled_ci_low": pooled.ci_low,
+                     "pooled_ci_high": pooled.ci_high, "pooled_p_value": pooled.p_value,
+                     "naive_ci_low": pooled.naive_ci_low, "naive_ci_high": pooled.naive_ci_high,
+                     "naive_p_value": pooled.naive_p_value, "clusters": pooled.clusters,
+                     **{f"share_{int(c.key)}": float(c.share) for c in cohorts.itertuples()},
                      "spread_sd": float(spread["estimate"].std(ddof=1)), "spread_min": float(spread["estimate"].min()),
                      "spread_max": float(spread["estimate"].max()),
                      "areas_favourable": int(sum(f is True for f in favourable))})
     areas = pd.concat(spreads, ignore_index=True) if spreads else pd.DataFrame(
-        columns=["indicator", "label", "unit", "area_id", "estimate", "naive_se", "count_min", "denominator_min",
-                 "threshold", "denominator_threshold"])
-    return pd.DataFrame(rows), areas
+        columns=["indicator", "label", "unit", "area_id", "estimate", "pooled_estimate", "naive_se", "count_min",
+                 "denominator_min", "threshold", "denominator_threshold"])
+    staggered = pd.concat(parts, ignore_index=True)[STAGGERED_COLUMNS] if parts else pd.DataFrame(
+        columns=STAGGERED_COLUMNS)
+    return pd.DataFrame(rows), areas, staggered

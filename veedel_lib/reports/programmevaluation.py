@@ -1,9 +1,11 @@
 """The Programmevaluation: the effect of the programme on the 15 areas together, and how many plan goals it reaches.
 
-Once per run. The pooled effect and the spread between the areas come from
-:mod:`veedel_lib.analysis.programme_evaluation` (one model for all areas against the rest of the city, an
-interval that is honest for 15 treated clusters); the plan goals from the monitoring of all Sozialraumgebietspläne
-(:mod:`veedel_lib.planning.monitoring`).
+Once per run. The effects come from :mod:`veedel_lib.analysis.programme_evaluation`: the main estimate is robust
+to the areas' staggered entry (2006, 2020, the extension of 2022; the imputation estimator, effects by entry
+cohort and by year since the start of counting, aggregated with the denominator as stated weight, a wild cluster
+bootstrap interval for 15 treated clusters); the pooled two-way fixed-effects estimate of the earlier
+evaluation is shown next to it only as a comparison. The plan goals come from the monitoring of all
+Sozialraumgebietspläne (:mod:`veedel_lib.planning.monitoring`).
 """
 
 from __future__ import annotations
@@ -11,25 +13,37 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..analysis.programme_evaluation import BOOTSTRAP_DRAWS, programme_evaluation
+from ..analysis.programme_evaluation import BOOTSTRAP_DRAWS, programme_evaluation, unit_entries
 from ..errors import ConfigurationError
 from ..params.catalogue import Indicator
 from ..planning import Plans, load_plans
 from ..planning.monitoring import current_plans, monitor_goals
 from ..render import formatting as fmt
-from ..render.blocks import Block, Col, TableBlock, TextBlock
+from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import count_pair, masked
+from ..render.programme_figures import event_time_panels
 from . import plan_blocks as pb
 from .base import ReportContent
 
 COUNTS = count_pair("count_min", "denominator_min")
 """The smallest yearly counts of the programme areas (or of one area) that an estimate rests on."""
-ESTIMATES = ("estimate", "ci_low", "ci_high", "p_value", "naive_ci_low", "naive_ci_high", "naive_p_value",
-             "spread_sd", "spread_min", "spread_max")
+ESTIMATES = ("estimate", "ci_low", "ci_high", "p_value", "pooled_estimate", "pooled_ci_low", "pooled_ci_high",
+             "naive_ci_low", "naive_ci_high", "naive_p_value", "spread_sd", "spread_min", "spread_max")
+POOLED_REASON = (
+    "Die gepoolte Zwei-Wege-Schätzung (ein gemeinsamer Beginn nach dem Basisjahr für alle Gebiete, Trends der "
+    "Einheiten aus allen Jahren, Gewichte aus der Regression) steht nur zum Vergleich da: Wirkt das Programm je "
+    "nach Eintrittsjahr verschieden oder wächst seine Wirkung mit den Jahren, kann sie verzerrt sein, bis zum "
+    "falschen Vorzeichen, weil ihre Trends einen Teil der wachsenden Wirkung aufnehmen, die Erweiterung von 2022 "
+    "schon ab dem Jahr nach dem Basisjahr als behandelt zählt und ihre Gewichte nicht die genannten sind.")
+
+
+def _interval(low: float, high: float, unit: str) -> str:
+    return f"{fmt.points(low, unit, 2)} bis {fmt.points(high, unit, 2)}"
 
 
 class ProgrammeEvaluation(ReportContent):
-    """The evaluation of the whole programme: pooled effect, spread between the areas, plan goals reached."""
+    """The evaluation of the whole programme: the effect robust to staggered entry (with the pooled estimate as
+    comparison), effects by entry cohort and year since the start, spread between the areas, plan goals reached."""
 
     notebook = "programmevaluation"
     report = "Programmevaluation"
@@ -37,7 +51,7 @@ class ProgrammeEvaluation(ReportContent):
     parameter_files = (*ReportContent.parameter_files, "kernprozess.yml", "planung.yml")
     variable = "programm"
     needs_baseline = True
-    sections = ("pooled_effects", "area_spread", "plan_goals", "evaluation_notes")
+    sections = ("programme_effects", "staggered_entry", "area_spread", "plan_goals", "evaluation_notes")
 
     def configure(self, **options) -> None:
         """The evaluated indicators: those of the area evaluations (``analysis.evaluation.indicators``)."""
@@ -53,11 +67,15 @@ class ProgrammeEvaluation(ReportContent):
         return "Alle 15 Sozialraumgebiete"
 
     # ------------------------------------------------------------------ helpers
-    def results(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Pooled effects per indicator and the area effects, computed once."""
+    def results(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """Effects per indicator, the area effects and the parts (cohorts, years since the start), computed once."""
         return self.memo("results", lambda: programme_evaluation(self.ds, self.indicators, self.baseline_year,
                                                                  self.year, self.level, BOOTSTRAP_DRAWS),
                          tuple(i.id for i in self.indicators))
+
+    def entries(self) -> pd.DataFrame:
+        """Every programme unit with its area, entry year and first counted year (:func:`unit_entries`)."""
+        return self.memo("entries", lambda: unit_entries(self.ds, self.baseline_year))
 
     def plans(self) -> Plans | None:
         return self.memo("plans", lambda: load_plans(self.ds, self.parameters, level=self.level))
@@ -70,33 +88,56 @@ class ProgrammeEvaluation(ReportContent):
     def _effect_columns(self) -> list[Col]:
         counts = ("count_min", "denominator_min")
         points = [("estimate", "Effekt (15 Gebiete)"), ("ci_low", f"{self.level_text}-Intervall von"),
-                  ("ci_high", "bis"), ("naive_ci_low", "naives Intervall von"), ("naive_ci_high", "bis")]
+                  ("ci_high", "bis"), ("pooled_estimate", "gepoolt (Vergleich)"),
+                  ("pooled_ci_low", "Intervall von"), ("pooled_ci_high", "bis")]
         return [Col("label", "Indikator"), *COUNTS,
                 *[Col(key, header, "points", unit="unit", decimals=2, based_on=counts) for key, header in points],
-                Col("verdict", "Einordnung", based_on=counts)]
+                Col("verdict", "Einordnung", based_on=counts), Col("agree", "gepoolt gleich gelesen", based_on=counts)]
 
     @staticmethod
-    def _verdict(row: pd.Series) -> str:
-        if row.get("status") != "ok" or not np.isfinite(row.get("estimate", np.nan)):
+    def _verdict(row: pd.Series, prefix: str = "") -> str:
+        estimate, low, high = (row.get(f"{prefix}{k}", np.nan) for k in ("estimate", "ci_low", "ci_high"))
+        if row.get("status") != "ok" or not np.isfinite(estimate):
             return "nicht auswertbar"
-        if row["ci_low"] <= 0 <= row["ci_high"]:
+        if not (np.isfinite(low) and np.isfinite(high)) or low <= 0 <= high:
             return "kein gesicherter Unterschied"
-        return "günstiger als die übrige Stadt" if (row["estimate"] < 0) == (row["direction"] == "higher_is_worse") \
-            else "ungünstiger als die übrige Stadt"
+        return "günstiger als erwartet" if (estimate < 0) == (row["direction"] == "higher_is_worse") \
+            else "ungünstiger als erwartet"
 
     def effects(self) -> pd.DataFrame:
-        """The pooled effects with their reading."""
-        effects, _ = self.results()
+        """The effects with their reading, the pooled comparison's reading and whether both agree."""
+        effects, _, _ = self.results()
         frame = effects.copy()
         for column in ESTIMATES:
             if column not in frame:
                 frame[column] = np.nan
         frame["verdict"] = [self._verdict(r) for _, r in frame.iterrows()]
+        frame["pooled_verdict"] = [self._verdict(r, "pooled_") for _, r in frame.iterrows()]
+        inside = (frame["ci_low"] <= frame["pooled_estimate"]) & (frame["pooled_estimate"] <= frame["ci_high"])
+        frame["agree"] = np.where(frame["verdict"] == "nicht auswertbar", "",
+                                  np.where((frame["verdict"] == frame["pooled_verdict"]) & inside, "ja", "nein"))
         return frame
 
+    def _cohort_names(self) -> dict[int, list[str]]:
+        """Entry year -> names of the areas (or of the area extended) whose units entered then."""
+        names = {a.id: a.name for a in self.ds.areas.areas}
+        entries = self.entries()
+        entries = entries[entries["current"]]
+        return {int(year): sorted({names.get(a, a) for a in group["area_id"]})
+                for year, group in entries.groupby("entry")}
+
+    def _part_label(self, kind: str, key: int) -> str:
+        if kind == "jahr":
+            return f"{int(key)}. Jahr seit Beginn"
+        first_entry = min(self._cohort_names())
+        if key > self.baseline_year:
+            return f"Eintritt {int(key)} (Erweiterung)" if key != first_entry else f"Eintritt {int(key)}"
+        return f"Eintritt {int(key)}"
+
     # ------------------------------------------------------------------ sections
-    def pooled_effects(self) -> list[Block]:
-        """The effect of the programme on the 15 areas together against the rest of the city, per indicator."""
+    def programme_effects(self) -> list[Block]:
+        """The effect of the programme on the 15 areas together, robust to their staggered entry, with the
+        pooled estimate as comparison."""
         frame = self.effects()
         columns = self._effect_columns()
         public = masked(frame, columns)
@@ -105,29 +146,102 @@ class ProgrammeEvaluation(ReportContent):
             if not isinstance(row.verdict, str) or row.verdict == "nicht auswertbar":
                 continue
             change = fmt.points(row.estimate, row.unit, 2)
-            interval = f"{fmt.points(row.ci_low, row.unit, 2)} bis {fmt.points(row.ci_high, row.unit, 2)}"
+            interval = _interval(row.ci_low, row.ci_high, row.unit)
             if row.verdict == "kein gesicherter Unterschied":
-                reading = (f"Die 15 Gebiete haben sich seit {self.baseline_year} im Mittel um {change} anders "
-                           f"entwickelt als die übrige Stadt; das Intervall ({interval}) schließt null ein: Ein "
-                           "Effekt des Programms ist damit weder belegt noch ausgeschlossen.")
+                reading = (f"Die 15 Gebiete liegen seit Beginn der Zählung im Mittel um {change} neben dem Wert, "
+                           f"den ihr bisheriger Verlauf und die Entwicklung der übrigen Stadt erwarten ließen; das "
+                           f"Intervall ({interval}) schließt null ein: Ein Effekt des Programms ist damit weder "
+                           "belegt noch ausgeschlossen.")
             else:
-                reading = (f"Die 15 Gebiete haben sich seit {self.baseline_year} im Mittel um {change} "
-                           f"{row.verdict.replace(' als die übrige Stadt', '')} entwickelt als die übrige Stadt "
-                           f"(Intervall {interval}).")
-            lines.append(f"- **{row.label}:** {reading}")
-        table = TableBlock("programmeffekt", f"Effekt des Programms seit {self.baseline_year}: 15 Gebiete gegenüber "
-                                             "der übrigen Stadt", frame, columns,
-                           note=f"Effekt: mittlere Abweichung der 15 Gebiete (gewichtet mit ihrer Bevölkerung) von "
-                                f"ihrem eigenen Verlauf nach {self.baseline_year}, verglichen mit der übrigen Stadt, in "
-                                "Prozent- bzw. Promillepunkten. Intervall: Wild-Cluster-Bootstrap über die 15 Gebiete "
-                                "und die Stadtteile der übrigen Stadt; naives Intervall: nach statistischen Einheiten "
-                                "geclustert, zum Vergleich (zu schmal).")
+                reading = (f"Die 15 Gebiete haben sich seit Beginn der Zählung im Mittel um {change} "
+                           f"{row.verdict} entwickelt, gemessen an ihrem bisherigen Verlauf und der Entwicklung der "
+                           f"übrigen Stadt (Intervall {interval}).")
+            pooled = (f" Die gepoolte Schätzung ergibt {fmt.points(row.pooled_estimate, row.unit, 2)} "
+                      f"({_interval(row.pooled_ci_low, row.pooled_ci_high, row.unit)}); "
+                      + ("beide Schätzungen führen zur selben Aussage." if row.agree == "ja" else
+                         "die beiden Schätzungen weichen voneinander ab, maßgeblich ist die robuste."))
+            lines.append(f"- **{row.label}:** {reading}{pooled}")
+        table = TableBlock("programmeffekt", "Effekt des Programms: 15 Gebiete gegenüber ihrem erwarteten Verlauf",
+                           frame, columns,
+                           note="Effekt: mittlere Abweichung der behandelten Gebiet-Jahre von ihrem erwarteten "
+                                "Verlauf (eigener Verlauf vor Beginn der Zählung und Entwicklung der übrigen Stadt), "
+                                "gewichtet mit der Bezugsbevölkerung, in Prozent- bzw. Promillepunkten; robust "
+                                "gegenüber dem gestaffelten Eintritt der Gebiete (Abschnitt 2). Intervall: "
+                                "Wild-Cluster-Bootstrap über die 15 Gebiete und die Stadtteile der übrigen Stadt. "
+                                "Gepoolt: die frühere Zwei-Wege-Schätzung, nur zum Vergleich."
+                                "\n\n" + POOLED_REASON)
         return [table, TextBlock("\n".join(lines) or "Für keinen Indikator liegen genug Jahre vor und nach dem "
                                                       "Basisjahr vor.")]
 
+    def staggered_entry(self) -> list[Block]:
+        """When the areas entered, and the effect by entry cohort and by year since the start of counting."""
+        effects, _, parts = self.results()
+        cohorts = self._cohort_names()
+        described = []
+        for year, names in cohorts.items():
+            start = max(year, self.baseline_year) + 1
+            what = (f"{len(names)} Gebiete" if len(names) > 1 else names[0])
+            described.append(f"seit {year}: {what} (gezählt ab {start}"
+                             + (f"; {', '.join(names)})" if len(names) > 1 else ")"))
+        first_entry = min(cohorts) if cohorts else self.baseline_year
+        intro = [
+            "Die Gebiete sind nicht gleichzeitig ins Programm gekommen (Eintrittsjahre aus areas.yml): "
+            + "; ".join(described) + ".",
+            f"Wirkung wird ab dem Jahr nach dem Eintritt gezählt, frühestens ab {self.baseline_year + 1}, dem Jahr "
+            f"nach dem Basisjahr (Beginn der Sozialraumgebietsplanung). Für die Gebiete, die schon seit "
+            f"{first_entry} dabei sind, beginnen die Daten erst nach ihrem Eintritt: Für sie zeigt die Schätzung nur, "
+            f"was sich seit {self.baseline_year} gegenüber ihrem bisherigen Verlauf verändert hat, nicht die Wirkung "
+            "seit ihrem Eintritt.",
+        ]
+        missing = sorted({self.ds.areas.name_of(a) for a in
+                          self.entries().loc[self.entries()["since_missing"], "area_id"]})
+        if missing:
+            intro.append(f"Ohne Eintrittsjahr in areas.yml (als Eintritt {self.baseline_year} gezählt): "
+                         + ", ".join(missing) + ".")
+        former = self.entries()
+        former = set(former.loc[~former["current"], "unit"]) - set(former.loc[former["current"], "unit"])
+        if former:
+            intro.append(f"{len(former)} statistische Einheiten gehörten nur zu einem früheren Zuschnitt eines "
+                         "Gebiets; sie zählen weder als Programmgebiet noch zum Vergleich.")
+        if parts.empty:
+            return [TextBlock("\n\n".join(intro)), TextBlock("Für keinen Indikator lassen sich Effekte nach "
+                                                              "Eintritt schätzen.")]
+        table_frame = parts[parts["kind"].isin(["kohorte", "jahr"])].copy()
+        table_frame["group"] = [self._part_label(k, key) for k, key in zip(table_frame["kind"], table_frame["key"])]
+        table_frame["years"] = [f"{a}–{b}" if a != b else str(a) for a, b in zip(table_frame["first_year"],
+                                                                                 table_frame["last_year"])]
+        table_frame["share"] = table_frame["share"] * 100
+        counts = ("count_min", "denominator_min")
+        columns = [Col("label", "Indikator"), Col("group", "Gruppe"), Col("years", "Jahre"), *COUNTS,
+                   Col("share", "Gewicht", "share", decimals=1),
+                   *[Col(key, header, "points", unit="unit", decimals=2, based_on=counts)
+                     for key, header in (("estimate", "Effekt"), ("ci_low", f"{self.level_text}-Intervall von"),
+                                         ("ci_high", "bis"))]]
+        table = TableBlock("effekte_nach_eintritt", "Effekt nach Eintrittsjahr und nach Jahren seit Beginn der "
+                                                    "Zählung", table_frame, columns,
+                           note="Gewicht: Anteil der Gruppe an allen behandelten Gebiet-Jahren, gemessen an der "
+                                "Bezugsbevölkerung (so sind auch die Teile zum Gesamteffekt gewichtet). Eine Gruppe "
+                                "aus nur einem Gebiet erhält kein Intervall: Mit einem einzigen behandelten Cluster "
+                                "lässt sich Wirkung nicht von Zufall trennen.")
+        events = masked(parts[parts["kind"] == "jahr"].astype({"key": int}), [*COUNTS, *[
+            Col(k, k, "points", unit="unit", based_on=counts) for k in ("estimate", "ci_low", "ci_high")]])
+        chart = ChartBlock("effekt_nach_jahren", event_time_panels(events, self.indicators, self.baseline_year + 1),
+                           [Col("label", "Indikator"), Col("key", "Jahr seit Beginn", "integer"),
+                            *[Col(k, h, "points", unit="unit", decimals=2) for k, h in
+                              (("estimate", "Effekt"), ("ci_low", "Intervall unten"), ("ci_high", "Intervall oben"))]])
+        weights = []
+        for row in effects[effects["status"] == "ok"].itertuples():
+            shares = [f"Eintritt {c} {fmt.number(getattr(row, f'share_{c}', np.nan) * 100, 1)} %"
+                      for c in cohorts if np.isfinite(getattr(row, f"share_{c}", np.nan))]
+            weights.append(f"{row.label}: " + ", ".join(shares))
+        weight_text = ("**Gewichte des Gesamteffekts** (Anteile der Eintrittsjahre an den behandelten Gebiet-Jahren, "
+                       "gemessen an der Bezugsbevölkerung): " + "; ".join(weights[:1])
+                       + (" (die übrigen Indikatoren ähnlich, siehe Tabelle)." if len(weights) > 1 else "."))
+        return [TextBlock("\n\n".join(intro)), table, chart, TextBlock(weight_text)]
+
     def area_spread(self) -> list[Block]:
-        """The programme's effect area by area in the same model: how far the 15 areas differ."""
-        effects, areas = self.results()
+        """The programme's effect area by area (the same estimator, aggregated per area): how far the areas differ."""
+        _, areas, _ = self.results()
         if areas.empty:
             return [TextBlock("Für keinen Indikator lassen sich Effekte je Gebiet schätzen.")]
         names = {a.id: a.name for a in self.ds.areas.areas}
@@ -149,9 +263,10 @@ class ProgrammeEvaluation(ReportContent):
                                 threshold=f"denominator_threshold_{indicator.id}", show=False),
                             Col(f"estimate_{indicator.id}", indicator.name, "points", unit=f"unit_{indicator.id}",
                                 based_on=(f"count_min_{indicator.id}", f"denominator_min_{indicator.id}"))]
-            blocks.append(TableBlock(f"effekte_je_gebiet_{number}", "Effekt je Gebiet im gemeinsamen Modell"
+            blocks.append(TableBlock(f"effekte_je_gebiet_{number}", "Effekt je Gebiet (dieselbe Schätzung je Gebiet)"
                                      + (f" ({number})" if len(indicators) > 3 else ""), wide, columns,
-                                     note="Punktschätzungen in Prozent- bzw. Promillepunkten. Die Intervalle der "
+                                     note="Punktschätzungen in Prozent- bzw. Promillepunkten: mittlere Abweichung der "
+                                          "Jahre seit Beginn der Zählung vom erwarteten Verlauf. Die Intervalle der "
                                           "einzelnen Gebiete stehen in ihren Evaluationen (Placebo-Gebiete)."))
         public = masked(self.effects(), self._effect_columns() + [
             Col(k, k, "points", based_on=("count_min", "denominator_min")) for k in ("spread_sd", "spread_min",
@@ -178,19 +293,28 @@ class ProgrammeEvaluation(ReportContent):
     def evaluation_notes(self) -> list[Block]:
         """How the programme effect was estimated and how far it goes."""
         lines = [
-            "- **Modell:** dasselbe wie in den Evaluationen der Gebiete: je statistische Einheit und Jahr die Quote "
-            "aus den Zählwerten, gewichtet mit der Bezugsbevölkerung; jede Einheit mit eigenem Niveau und eigenem "
-            "Trend, Jahreseffekte der ganzen Stadt (auch proportional zum Niveau). Behandelt sind alle Einheiten "
-            f"der 15 Gebiete nach {self.baseline_year}, Vergleich ist die übrige Stadt.",
-            "- **Gepoolter Effekt und Streuung:** Der gepoolte Effekt ist die mittlere Abweichung aller 15 Gebiete; "
-            "im selben Modell erhält jedes Gebiet seinen eigenen Effekt, deren Streuung zeigt, ob das Programm "
-            "überall ähnlich wirkt oder einzelne Gebiete den Mittelwert tragen.",
+            "- **Modell:** wie in den Evaluationen der Gebiete: je statistische Einheit und Jahr die Quote aus den "
+            "Zählwerten, gewichtet mit der Bezugsbevölkerung; jede Einheit mit eigenem Niveau und eigenem Trend, "
+            "Jahreseffekte der ganzen Stadt (auch proportional zum Niveau). Vergleich ist die übrige Stadt.",
+            "- **Gestaffelter Eintritt:** Eintrittsjahr je Gebiet (und je Einheit, wenn ein Gebiet später erweitert "
+            "wurde) aus areas.yml. Gezählt wird ab dem Jahr nach dem Eintritt, frühestens ab dem Jahr nach dem "
+            f"Basisjahr {self.baseline_year}.",
+            "- **Schätzer:** Imputationsschätzer nach Borusyak, Jaravel und Spiess (2024; gleiche Punktschätzung wie "
+            "Gardners zweistufiges Verfahren): Niveau, Trend und Jahreseffekte werden nur aus den unbehandelten "
+            "Jahren geschätzt (alle Jahre der übrigen Stadt, die Jahre der Gebiete vor Beginn der Zählung); der "
+            "Effekt eines Gebiet-Jahres ist seine Abweichung vom so erwarteten Verlauf. Eine mit der Zeit wachsende "
+            "oder je Eintrittsjahr verschiedene Wirkung verzerrt den Vergleich dadurch nicht.",
+            "- **Gewichte:** Gesamteffekt, Effekte je Eintrittsjahr, je Jahr seit Beginn und je Gebiet sind Mittel "
+            "der Gebiet-Jahre, gewichtet mit der Bezugsbevölkerung; die Anteile stehen in Abschnitt 2.",
             f"- **Intervall:** Mit nur 15 behandelten Gebieten sind geclusterte Standardfehler zu klein. Das "
             f"{self.level_text}-Intervall kommt aus einem Wild-Cluster-Bootstrap mit Nullhypothese (Webb-Gewichte, "
             f"{BOOTSTRAP_DRAWS} Ziehungen, Cluster: die 15 Gebiete und die Stadtteile der übrigen Stadt), durch "
-            "Testumkehr. Das naive, nach Einheiten geclusterte Intervall steht zum Vergleich daneben.",
-            "- **Vorsicht:** Ein Unterschied zur übrigen Stadt zeigt, dass sich die Gebiete anders entwickelt haben; "
-            "andere Ursachen (Wohnungsbau, Zuzug, andere Förderprogramme) schließt das Modell nicht aus.",
+            "Testumkehr; eine Gruppe aus einem einzigen Gebiet erhält keines.",
+            "- **Gepoolte Schätzung (Vergleich):** ein Behandlungszeitpunkt nach dem Basisjahr für alle Einheiten "
+            "der 15 Gebiete, Trends aus allen Jahren; Intervall ebenfalls aus dem Wild-Cluster-Bootstrap. "
+            + POOLED_REASON,
+            "- **Vorsicht:** Eine Abweichung vom erwarteten Verlauf zeigt, dass sich die Gebiete anders entwickelt "
+            "haben; andere Ursachen (Wohnungsbau, Zuzug, andere Förderprogramme) schließt das Modell nicht aus.",
             "- **Ziele der Pläne:** je Gebiet der Plan, der das Berichtsjahr umfasst; „auf Kurs“: der Trend seit dem "
             "Basisjahr erreicht den Zielwert im Zieljahr (siehe Meilensteinbericht).",
         ]
