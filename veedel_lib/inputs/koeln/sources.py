@@ -17,7 +17,7 @@ from ...errors import DataValidationError, Problem
 from ...params.reference import Level, default_reference
 from ...params.patterns import PatternSearch
 from ...params.yamlfiles import load_yaml, problem_at
-from ..readers import RawTable, parse_numbers, read_table
+from ..readers import RawTable, number_text_problem, parse_numbers, read_table
 from .mapping import MAPPING_FILE, DatenkatalogMapping, KoelnMapping, PortalMapping, ProfileMapping, is_ignored
 
 PORTAL_COLUMNS = ("jahr", "raum_id", "raum", "zeile", "zahl")
@@ -93,7 +93,8 @@ def portal_frame(path: str | Path) -> pd.DataFrame:
         if level is None:
             problems.append(table.problem(position, "raum_id", _unknown_raum(frame.at[position, "raum_id"])))
         if numbers.status[position] in ("missing", "invalid"):
-            problems.append(table.problem(position, "zahl", f"keine Zahl: '{frame.at[position, 'zahl']}'"))
+            text = frame.at[position, "zahl"]
+            problems.append(table.problem(position, "zahl", number_text_problem(text) or f"keine Zahl: '{text}'"))
     if problems:
         raise DataValidationError(problems)
     return pd.DataFrame({
