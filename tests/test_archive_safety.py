@@ -25,7 +25,7 @@ from veedel_lib.publish import signature
 from veedel_lib.publish.portal import PUBLIC_KEY_FILE, write_portal
 from veedel_lib.run import runner
 from veedel_lib.run.archive import CHECKSUMS, SIGNATURE, Limits, create_archive, reproduce, verify
-from veedel_lib.run.manifest import file_hashes
+from veedel_lib.run.manifest import file_hashes, library_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "inputs/notebooks/sozialraumgebietsanalyse.ipynb"
@@ -49,7 +49,8 @@ def _fake_run(folder: Path) -> Path:
     manifest = {"run_id": RUN_ID, "parameters": {"year": 2024, "baseline_year": 2020, "areas": ["kalk"],
                                                  "reports": ["sozialraumgebietsanalyse"], "formats": []},
                 "inputs": {n: h for n, h in hashes.items() if n.startswith("inputs/")}, "reports": [],
-                "files": hashes, "git_commit": None}
+                "files": hashes, "environment": {"veedel_code": library_hash()},
+                "git_commit": "0" * 40}  # another commit, the same code: reproduce compares the code's hash
     (run_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return run_dir
 
@@ -320,7 +321,12 @@ def test_reproduce_stops_when_the_library_version_or_the_git_commit_differs(run_
     with pytest.raises(IntegrityError) as refused:
         reproduce(create_archive(run_dir))
     assert "Bibliothek veedel: archiviert Version „0.0.1“, installiert" in str(refused.value)
-    assert f"Projektstand (git): archiviert „{'0' * 40}“, installiert" in str(refused.value)
+    assert f"Projektstand (git): archiviert „{'0' * 40}“, installiert" in str(refused.value)  # no code hash
+    manifest["environment"] = {"veedel_code": "0" * 64}
+    (run_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IntegrityError, match=f"Code der Bibliothek veedel: archiviert SHA-256 „{'0' * 64}“, "
+                                             f"installiert {library_hash()}"):
+        reproduce(create_archive(run_dir))
     assert no_run == []
 
 

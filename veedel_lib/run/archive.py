@@ -14,9 +14,9 @@ inside an archive can be recomputed by whoever changed it. A run folder is check
 
 ``veedel reproduce`` re-runs an archive from its own inputs with the *installed* project's notebooks and library
 and compares every table and every figure's data with the archived ones. It never executes code taken from an
-archive unasked: when the archived notebooks, the library version or the git commit differ from the installed
-ones it names them and stops, unless the archive is authentic and the caller asks for the archived code
-(``--archivierten-code-ausfuehren``).
+archive unasked: when the archived notebooks, the library's version or code (its SHA-256 recorded in the manifest;
+the git commit for older manifests) differ from the installed ones it names them and stops, unless the archive is
+authentic and the caller asks for the archived code (``--archivierten-code-ausfuehren``).
 
 Every archive is read as hostile input (:class:`ArchiveReader`): entry names must stay inside the run's folder (no
 ``..``, absolute paths, drive letters or backslashes), only regular files and folders (no links, devices or
@@ -46,7 +46,7 @@ import pandas as pd
 from ..errors import ConfigurationError, IntegrityError, write_errno, write_failure
 from ..files import PARTIAL, atomic_path, atomic_write_text, sha256_file
 from ..params.run_config import project_root
-from .manifest import MANIFEST, git_commit, read_manifest
+from .manifest import MANIFEST, git_commit, library_hash, read_manifest
 
 CHECKSUMS = "SHA256SUMS"
 SIGNATURE = "SIGNATURE"
@@ -733,8 +733,9 @@ def installed_notebooks() -> Path:
 
 def code_differences(source: ArchiveReader, manifest: dict) -> list[str]:
     """Where the archived code differs from the installed one: each archived notebook (or other file in the
-    notebooks folder) that is not byte-identical to the installed one, the library version and the git commit
-    (when both are known). German, one line each."""
+    notebooks folder) that is not byte-identical to the installed one, the library's version and the SHA-256 of its
+    code (``veedel_code``); for manifests without that hash the git commit (when both are known). German, one line
+    each."""
     installed = installed_notebooks()
     differences = []
     for name in sorted(n for n in source.names() if n.startswith(NOTEBOOKS)):
@@ -751,8 +752,12 @@ def code_differences(source: ArchiveReader, manifest: dict) -> list[str]:
         version = "nicht installiert"  # as manifest.package_versions records it
     if recorded is not None and recorded != version:
         differences.append(f"Bibliothek veedel: archiviert Version {shown(str(recorded), 40)}, installiert {version}")
+    code = environment.get("veedel_code") if isinstance(environment, dict) else None
+    if code is not None and code != library_hash():
+        differences.append(f"Code der Bibliothek veedel: archiviert SHA-256 {shown(str(code), 70)}, installiert "
+                           f"{library_hash()}")
     recorded, current = manifest.get("git_commit"), git_commit(project_root())
-    if recorded and current and recorded != current:
+    if code is None and recorded and current and recorded != current:  # manifests without the code's hash
         differences.append(f"Projektstand (git): archiviert {shown(str(recorded), 60)}, installiert {current}")
     return differences
 
@@ -770,7 +775,8 @@ def _refuse_archived_code(differences: list[str], check: Verification, archived_
     advice = ("Das Archiv ist echt: mit --archivierten-code-ausfuehren läuft ausdrücklich sein eigener Code."
               if check.authentic else
               "Code aus einem Archiv läuft nur, wenn das Archiv mit dem öffentlichen Schlüssel der Stadt als echt "
-              "geprüft ist (--oeffentlicher-schluessel) und ausdrücklich --archivierten-code-ausfuehren angegeben ist.")
+              "geprüft ist (--oeffentlicher-schluessel) und ausdrücklich --archivierten-code-ausfuehren "
+              "angegeben ist.")
     raise IntegrityError(f"Das Archiv enthält anderen Code als das installierte Projekt: {listed}. veedel "
                          f"wiederholt Läufe mit dem installierten Code und hält hier an. {advice}")
 

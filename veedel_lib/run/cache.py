@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..files import PARTIAL, atomic_path, sha256_file
+from ..files import atomic_path, sha256_file
 from ..reports.base import ReportContent
-from .manifest import MANIFEST, package_versions
+from .manifest import MANIFEST, library_hash, package_versions
 
 KEY_VERSION = "veedel-report-cache-1"
 """Changes when the meaning of a key changes (then no earlier report is taken over)."""
@@ -30,17 +30,6 @@ KEY_VERSION = "veedel-report-cache-1"
 RESULT_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert",
                    "nbformat", "babel", "markdown-it-py", "nh3")
 """The packages whose versions a report's result depends on."""
-
-
-@lru_cache(maxsize=1)
-def library_hash() -> str:
-    """SHA-256 over the library's own files (code, templates, embedded data), computed once per process."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and PARTIAL not in path.name:
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 @lru_cache(maxsize=1)

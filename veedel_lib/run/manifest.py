@@ -13,6 +13,7 @@ import json
 import platform
 import subprocess
 import sys
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -50,9 +51,21 @@ def combined_hash(hashes: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def library_hash() -> str:
+    """SHA-256 over the library's own files (code, templates, embedded data), computed once per process."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and PARTIAL not in path.name:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def package_versions() -> dict[str, str]:
-    """Installed versions of the packages that shape the results, plus Python and the platform."""
-    versions = {"python": sys.version.split()[0], "platform": platform.platform()}
+    """Installed versions of the packages that shape the results, plus Python, the platform and ``veedel_code``,
+    the :func:`library_hash` of veedel's own code (what ``veedel reproduce`` compares with the installed code)."""
+    versions = {"python": sys.version.split()[0], "platform": platform.platform(), "veedel_code": library_hash()}
     for name in PACKAGES:
         try:
             versions[name] = metadata.version(name)
