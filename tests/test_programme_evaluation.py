@@ -118,7 +118,7 @@ def test_the_robust_effect_recovers_the_demos_planted_effect(demo, evaluated):
     effect are -2 times Höhenberg/Vingst's share of the weight (its denominator in the treated years)."""
     effects, areas, parts = evaluated
     sgb2 = effects.set_index("indicator").loc["sgb2_quote"]
-    assert sgb2["status"] == "ok" and sgb2["treated_clusters"] == 15
+    assert sgb2["status"] == "ok" and sgb2["treated_clusters"] == 15 and sgb2["not_imputable"] == 0
     panel = programme_panel(demo, demo.catalogue.indicator("sgb2_quote"), 2020, 2024)
     treated = panel[panel["year"] >= panel["first_treated"]]
     share = treated.loc[treated["area"] == "hoehenberg-vingst", "denominator"].sum() / treated["denominator"].sum()
@@ -208,7 +208,7 @@ def test_the_report_section_on_staggered_entry_names_the_cohorts_weights_and_the
     blocks = report.staggered_entry()
     text = "\n".join(b.markdown for b in blocks if isinstance(b, TextBlock))
     assert "seit 2006: 9 Gebiete" in text and "seit 2020: 6 Gebiete" in text
-    assert "seit 2022: Mülheim-Nord/Keupstraße/Stammheim (gezählt ab 2023)" in text
+    assert "seit 2022: Erweiterung von Mülheim-Nord/Keupstraße/Stammheim (gezählt ab 2023)" in text
     assert "Gewichte des Gesamteffekts" in text and "Eintritt 2006" in text
     table = next(b for b in blocks if isinstance(b, TableBlock))
     assert {"Eintritt 2006", "Eintritt 2020", "Eintritt 2022 (Erweiterung)", "1. Jahr seit Beginn"} <= set(table.frame["group"])

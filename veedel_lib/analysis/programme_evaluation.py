@@ -269,7 +269,8 @@ def programme_evaluation(ds: Dataset, indicators: list[Indicator], baseline_year
     """Per indicator the programme's effect (robust to staggered entry), the pooled comparison and the parts.
 
     Returns ``effects`` (one row per indicator: indicator, label, unit, direction, status; the robust effect
-    estimate, ci_low, ci_high, p_value, se, treated_clusters, draws; the pooled two-way fixed-effects comparison
+    estimate, ci_low, ci_high, p_value, se, treated_clusters, draws, not_imputable (treated unit-years whose
+    unit has too few untreated years to impute its expected path: they count nowhere); the pooled two-way fixed-effects comparison
     pooled_estimate, pooled_ci_low, pooled_ci_high, pooled_p_value, naive_ci_low, naive_ci_high, naive_p_value,
     clusters; the spread of the area effects spread_sd, spread_min, spread_max, areas_favourable; the shares of
     the cohorts in the overall weight; the programme's smallest yearly counts and their thresholds), ``areas``
@@ -310,6 +311,7 @@ def programme_evaluation(ds: Dataset, indicators: list[Indicator], baseline_year
         rows.append({**row, "status": "ok", "estimate": robust.estimate, "ci_low": robust.ci_low,
                      "ci_high": robust.ci_high, "p_value": robust.p_value, "se": robust.se,
                      "treated_clusters": robust.treated_clusters, "draws": robust.draws,
+                     "not_imputable": int((panel["year"] >= panel["first_treated"]).sum() - robust.observations),
                      "pooled_estimate": pooled.estimate, "pooled_ci_low": pooled.ci_low,
                      "pooled_ci_high": pooled.ci_high, "pooled_p_value": pooled.p_value,
                      "naive_ci_low": pooled.naive_ci_low, "naive_ci_high": pooled.naive_ci_high,

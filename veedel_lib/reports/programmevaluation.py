@@ -126,13 +126,18 @@ class ProgrammeEvaluation(ReportContent):
         return {int(year): sorted({names.get(a, a) for a in group["area_id"]})
                 for year, group in entries.groupby("entry")}
 
+    def _extensions(self) -> set[int]:
+        """Entry years in which only parts of areas entered that were in the programme before (extensions)."""
+        entries = self.entries()
+        entries = entries[entries["current"]]
+        first = entries.groupby("area_id")["entry"].transform("min")
+        later = (entries["entry"] > first).groupby(entries["entry"]).all()
+        return {int(year) for year, only_later in later.items() if only_later}
+
     def _part_label(self, kind: str, key: int) -> str:
         if kind == "jahr":
             return f"{int(key)}. Jahr seit Beginn"
-        first_entry = min(self._cohort_names())
-        if key > self.baseline_year:
-            return f"Eintritt {int(key)} (Erweiterung)" if key != first_entry else f"Eintritt {int(key)}"
-        return f"Eintritt {int(key)}"
+        return f"Eintritt {int(key)}" + (" (Erweiterung)" if int(key) in self._extensions() else "")
 
     # ------------------------------------------------------------------ sections
     def programme_effects(self) -> list[Block]:
@@ -178,9 +183,11 @@ class ProgrammeEvaluation(ReportContent):
         effects, _, parts = self.results()
         cohorts = self._cohort_names()
         described = []
+        extensions = self._extensions()
         for year, names in cohorts.items():
             start = max(year, self.baseline_year) + 1
             what = (f"{len(names)} Gebiete" if len(names) > 1 else names[0])
+            what = f"Erweiterung von {what}" if year in extensions else what
             described.append(f"seit {year}: {what} (gezählt ab {start}"
                              + (f"; {', '.join(names)})" if len(names) > 1 else ")"))
         first_entry = min(cohorts) if cohorts else self.baseline_year
@@ -203,6 +210,11 @@ class ProgrammeEvaluation(ReportContent):
         if former:
             intro.append(f"{len(former)} statistische Einheiten gehörten nur zu einem früheren Zuschnitt eines "
                          "Gebiets; sie zählen weder als Programmgebiet noch zum Vergleich.")
+        lost = effects[effects.get("not_imputable", pd.Series(0, index=effects.index)).fillna(0) > 0]
+        if len(lost):
+            intro.append("Nicht geschätzt, weil sich für sie kein erwarteter Verlauf schätzen lässt (weniger als zwei "
+                         "Jahre vor Beginn der Zählung, oder ein Jahr ohne Vergleichsdaten): " + "; ".join(f"{r.label} {int(r.not_imputable)} Gebiet-Jahre"
+                                             for r in lost.itertuples()) + ".")
         if parts.empty:
             return [TextBlock("\n\n".join(intro)), TextBlock("Für keinen Indikator lassen sich Effekte nach "
                                                               "Eintritt schätzen.")]
