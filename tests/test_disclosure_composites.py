@@ -278,6 +278,42 @@ def _young(data: Path, year: int) -> float:
     return float(statistics.loc[chosen, "count"].sum())
 
 
+def test_a_single_small_count_withholds_the_index_of_at_least_four_stadtteile_outside_the_areas(tmp_path):
+    """Thresholds of 2 leave every demo Stadtteil publishable; then 1 young unemployed person in Kalk is the only
+    withheld input, and the secondary suppression over the z-columns has to protect it on its own."""
+    import re
+
+    from veedel_lib.demo import ensure_demo_data
+    from veedel_lib.inputs.dataset import load_dataset
+    from veedel_lib.reports.sozialindex import SozialindexReport
+
+    parameters = tmp_path / "parameters"
+    shutil.copytree(PARAMETERS, parameters)
+    catalogue = parameters / "indicators.yml"
+    catalogue.write_text(re.sub(r"publish_threshold: \d+", "publish_threshold: 2", catalogue.read_text("utf-8")),
+                         encoding="utf-8")
+    data = tmp_path / "data"
+    shutil.copytree(ensure_demo_data(PARAMETERS), data)
+    statistics = pd.read_csv(data / "statistics.csv", sep=";", dtype={"unit": str})
+    kalk = _kalk_units(data)
+    chosen = statistics["unit"].isin(kalk) & (statistics["variable"] == "unemployed_15_24")
+    statistics.loc[chosen, "count"] = (statistics.loc[chosen, "unit"] == kalk[0]).astype(int)  # 1 in Kalk
+    statistics.to_csv(data / "statistics.csv", sep=";", index=False)
+    report = SozialindexReport.open(dataset=load_dataset(data, parameters), parameters_dir=parameters)
+    frame = report.stadtteil_frame().set_index("stadtteil")
+    withheld = frame[frame["withheld"]]
+    assert "802" in withheld.index and len(withheld) >= 4
+    assert (withheld.drop(index="802")["coverage"] == "").all()  # their values are published nowhere else
+    assert withheld[["status_index", "dynamics_index", f"z_{TARGET}"]].isna().all().all()
+    assert (withheld[["status_label", "dynamics_label", "combined_code"]] == "").all().all()
+    true_z = report.index.table.at["802", f"z_{TARGET}"]
+    rated = frame[frame["qualifies"]]
+    low, high, hidden = _circle(rated[f"z_{TARGET}"], len(rated))
+    assert hidden == len(withheld) and low < true_z < high and high - low >= 1.0
+    areas = report.area_frame().set_index("area_id")
+    assert pd.isna(areas.at["kalk", "status_index"])
+
+
 @pytest.fixture(scope="module")
 def small_count_run(tmp_path_factory):
     """The Sozialindex and Kalk's Sozialraumgebietsanalyse on the demo data with 3 young unemployed in Kalk."""

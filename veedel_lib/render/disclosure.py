@@ -21,11 +21,11 @@ unweighted; weighted or sample SDs give the same two equations with other consta
 add nothing to these two (they are the same equations in the original unit); the restandardised index adds a third
 (its squares sum to the number of units too, and the square of a row's index is built from the row's z-values).
 One unknown value of a column is therefore given back by the sum, two by the sum and the sum of squares, three
-with the index's equation; only with at least four unknowns (:data:`STANDARDISED_UNKNOWNS`) does a degree of
-freedom remain, and the hidden values may lie anywhere in an interval about as wide as their spread
-(:func:`hidden_range`, at least :data:`PROTECTION_WIDTH` standard deviations). A value counts as unknown only if
-no other published file gives it (a Stadtteil that is a programme area has its other indicator values published
-in the area's report). So when fewer are withheld, :func:`standardised_mask` withholds further rated units
+with the index's equation; only with at least four unknowns (:data:`STANDARDISED_UNKNOWNS`) in each column that
+holds a value resting on a withheld count does a degree of freedom remain, and the hidden values may lie anywhere
+in an interval about as wide as their spread (:func:`hidden_range`, at least :data:`PROTECTION_WIDTH` standard
+deviations). A value counts as unknown only if no other published file gives it (a Stadtteil that is a programme
+area has its other indicator values published in the area's report). So when fewer are withheld, :func:`standardised_mask` withholds further rated units
 (secondary suppression over the z-columns, as :func:`secondary_mask` does for totals), preferring units whose
 values are published nowhere else (Stadtteile outside every area). A secondary unit loses its index and class as
 well: its index and its other values would otherwise give back its own hidden z-value, and with it the first one.
@@ -206,8 +206,8 @@ def hidden_range(values: pd.Series) -> float:
 
 
 def standardised_mask(withheld: pd.Series, standardised: list[pd.DataFrame], preference: pd.Series,
-                      known: pd.DataFrame | None = None, unknowns: int = STANDARDISED_UNKNOWNS,
-                      width: float = PROTECTION_WIDTH) -> pd.Series:
+                      known: pd.DataFrame | None = None, secret: pd.DataFrame | None = None,
+                      unknowns: int = STANDARDISED_UNKNOWNS, width: float = PROTECTION_WIDTH) -> pd.Series:
     """Rows to withhold from columns standardised over sets of rows (an index's status and dynamics).
 
     ``withheld``: True for rows withheld for a reason of their own; ``standardised``: per set of rows the columns
@@ -215,10 +215,12 @@ def standardised_mask(withheld: pd.Series, standardised: list[pd.DataFrame], pre
     to withhold first, ascending (NaN last; e.g. 0 for units whose values are published nowhere else, 1 otherwise,
     plus the relative size of the smallest count); ``known``: True for cells a reader can get from another published
     file even when their row is withheld (e.g. the values of a Stadtteil that is a programme area, except those on a
-    withheld count), columns missing from it are never known. Each column then has no unknown withheld value or at
-    least ``unknowns`` of them, spread so widely that each may lie anywhere in an interval of ``width`` standard
-    deviations (:func:`hidden_range`; see the module docstring). Rows are withheld whole, so a set that gains rows
-    for another set stays protected. Returns the extended mask (same index as ``withheld``).
+    withheld count), columns missing from it are never known; ``secret``: True for the cells that rest on a withheld
+    count themselves (None: every withheld cell). Each column holding a secret withheld cell then has at least
+    ``unknowns`` unknown withheld values, spread so widely that each may lie anywhere in an interval of ``width``
+    standard deviations (:func:`hidden_range`; see the module docstring); a column whose unknowns are all of units
+    withheld only for protection may be solved for, it gives nothing secret away. Rows are withheld whole, so a set
+    that gains rows for another set stays protected. Returns the extended mask (same index as ``withheld``).
     """
     result = withheld.astype(bool).copy()
     order = preference.reindex(result.index).sort_values(kind="stable", na_position="last").index
@@ -227,6 +229,9 @@ def standardised_mask(withheld: pd.Series, standardised: list[pd.DataFrame], pre
     def exposed(frame: pd.DataFrame) -> bool:
         hidden = frame[result.reindex(frame.index, fill_value=False)]
         for column in frame.columns:
+            if secret is not None and not (column in secret.columns and bool(
+                    (secret[column].reindex(hidden.index, fill_value=False).astype(bool) & hidden[column].notna()).any())):
+                continue  # no value of this column that rests on a withheld count is hidden in it
             if column in known.columns:
                 values = hidden[column].where(~known[column].reindex(hidden.index, fill_value=False).astype(bool))
             else:
@@ -263,15 +268,16 @@ class PublicIndex:
 
 
 def public_index(frame: pd.DataFrame, inputs: list[Col], composites: list[str], standardised: list[list[str]],
-                 preference: pd.Series, known: pd.DataFrame | None = None) -> PublicIndex:
+                 preference: pd.Series, known: pd.DataFrame | None = None,
+                 secret: pd.DataFrame | None = None) -> PublicIndex:
     """The statistics offices' rule for an index built from counts (e.g. the Sozialindex of the Stadtteile).
 
     ``inputs``: the count columns each row's index is built from, with their thresholds (numerators and
     denominators of every index indicator, in the report year and, for the dynamics, the base year);
     ``composites``: every column computed from them (z-values, index, class position, code, label);
     ``standardised``: the names of the columns standardised over the same rows, per set (e.g. the z-values and the
-    status index; the dynamics' z-values and index), NaN in rows outside the set; ``preference`` and ``known``: see
-    :func:`standardised_mask`. A row with a withheld input and the rows withheld to protect it get no published
+    status index; the dynamics' z-values and index), NaN in rows outside the set; ``preference``, ``known`` and
+    ``secret``: see :func:`standardised_mask`. A row with a withheld input and the rows withheld to protect it get no published
     composite at all.
     """
     sets = [frame[[c for c in columns if c in frame.columns]].apply(pd.to_numeric, errors="coerce")
@@ -279,7 +285,7 @@ def public_index(frame: pd.DataFrame, inputs: list[Col], composites: list[str], 
     rated = pd.concat([s.notna().any(axis=1) for s in sets], axis=1).any(axis=1) if sets \
         else pd.Series(True, index=frame.index)
     primary = composite_withheld(frame, inputs) & rated  # an unrated row has no index to withhold
-    withheld = standardised_mask(primary, sets, preference, known)
+    withheld = standardised_mask(primary, sets, preference, known, secret)
     result = frame.copy()
     for key in composites:
         if key not in result.columns:

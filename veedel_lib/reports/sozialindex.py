@@ -153,21 +153,22 @@ class SozialindexReport(ReportContent):
                 coverage.setdefault(str(part.stadtteil), "teilweise")
         return coverage
 
-    def _known(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Per unit and z-column: True where the value is published in another report even if the unit's index is
-        withheld. The values of a Stadtteil in a programme area are (the area's Sozialraumgebietsanalyse shows them
-        per Stadtteil, and an area of one Stadtteil is that Stadtteil), except those on a withheld count."""
+    def _known(self, table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Per unit and z-column: whether the value is published in another report even if the unit's index is
+        withheld (known), and whether it rests on a withheld count itself (secret). The values of a Stadtteil in a
+        programme area are published (the area's Sozialraumgebietsanalyse shows them per Stadtteil, and an area of
+        one Stadtteil is that Stadtteil), except those on a withheld count."""
         in_area = table["coverage"] != ""
-        known = {}
-        for column in self._inputs():
-            if not column.key.startswith("n"):
-                continue
-            indicator = column.key.split("_", 1)[1]
-            parts = [c for c in self._inputs() if c.key.split("_", 1)[1] == indicator]
-            fine = in_area & ~composite_withheld(table, parts)
-            known[f"z_{indicator}"] = fine
-            known[f"dz_{indicator}"] = fine
-        return pd.DataFrame(known, index=table.index)
+        known, secret = {}, {}
+        for indicator in self.method_settings.status_ids:
+            small = {year: composite_withheld(table, [c for c in self._inputs()
+                                                      if c.key in (f"n{year}_{indicator}", f"d{year}_{indicator}")])
+                     for year in ("", "0")}
+            secret[f"z_{indicator}"] = small[""]
+            secret[f"dz_{indicator}"] = small[""] | small["0"]
+            known[f"z_{indicator}"] = in_area & ~secret[f"z_{indicator}"]
+            known[f"dz_{indicator}"] = in_area & ~secret[f"dz_{indicator}"]
+        return pd.DataFrame(known, index=table.index), pd.DataFrame(secret, index=table.index)
 
     def stadtteil_frame(self) -> pd.DataFrame:
         """The index table as it may be published, in report order (most disadvantaged first), with areas.
@@ -187,8 +188,8 @@ class SozialindexReport(ReportContent):
         composites = [*INDEX_COMPOSITES, *(f"{p}_{i}" for i in ids for p in ("z", "dz", "value", "change"))]
         standardised = [[*(f"z_{i}" for i in ids), "status_index"],
                         [*(f"dz_{i}" for i in self.method_settings.dynamics_ids), "dynamics_index"]]
-        public = public_index(table, self._inputs(), composites, standardised, self._preference(table),
-                              self._known(table))
+        known, secret = self._known(table)
+        public = public_index(table, self._inputs(), composites, standardised, self._preference(table), known, secret)
         table = public.frame
         table[GUARD] = public.withheld.astype(int)
         table["withheld"] = public.withheld
@@ -562,9 +563,12 @@ class SozialindexReport(ReportContent):
             "keine Klasse und keine z-Werte. Er bleibt in der Standardisierung: Mittelwerte und Standardabweichungen "
             "sind die aller bewerteten Stadtteile. Weil die z-Werte jedes Indikators (und die Indexwerte) über die "
             "bewerteten Stadtteile zusammen null ergeben und ihre Quadrate zusammen die Zahl der Stadtteile, ließen "
-            "sich ein oder zwei fehlende Werte aus den veröffentlichten zurückrechnen. Deshalb bleiben, wenn ein "
-            "Stadtteil betroffen ist, mindestens drei ohne veröffentlichten Index (vorzugsweise Stadtteile außerhalb "
-            "der Sozialraumgebiete). Korrelationen, Ränge und die Zahl der Stadtteile je Klasse beziehen sich nur auf "
+            "sich bis zu drei fehlende Werte eines Indikators aus den veröffentlichten zurückrechnen (der dritte mit "
+            "der entsprechenden Gleichung des Index). Deshalb fehlen, wenn ein Stadtteil betroffen ist, in jeder "
+            "Spalte mindestens vier Werte, die auch kein anderer Bericht nennt, und so verschiedene, dass der "
+            "verborgene Wert mindestens eine Standardabweichung Spielraum behält; dafür erhalten weitere "
+            "Stadtteile keinen veröffentlichten Index (vorzugsweise Stadtteile außerhalb der Sozialraumgebiete, "
+            "deren Werte kein Bericht zeigt). Korrelationen, Ränge und die Zahl der Stadtteile je Klasse beziehen sich nur auf "
             "Stadtteile mit veröffentlichtem Index.",
             f"- **Quellen:** {text.sources_sentence(sources)}.",
         ]
