@@ -27,7 +27,8 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 EMAILS = ["anna.muster@traeger.de", "anna.muster＠traeger．de", "anna.muster@\u200btraeger.de",
           "anna.mus\u200bter@traeger.de", "anna.muster (at) traeger.de", "anna.muster[at]traeger.de",
           "anna.muster {at} traeger (dot) de", "anna.muster(ät)traeger(punkt)de", "anna.muster at traeger dot de",
-          "ａｎｎａ＠ｔｒａｅｇｅｒ．ｄｅ", "anna.muster @ traeger.de"]
+          "ａｎｎａ＠ｔｒａｅｇｅｒ．ｄｅ", "anna.muster @ traeger.de", "anna.muster@tra\U0001d173eger.de",
+          "anna.muster\n@traeger.de", "anna\u00admuster\u2062@traeger\ufeff.de"]
 PHONES = ["0221 123456", "+49 221 123-456", "(0221) 12 34 56", "０２２１ １２３４５６", "0221/221-12345",
           "+49 (0)221 2212345", "0049 221 1234567", "0171 1234567", "Tel. 12 34 56", "Telefon: 221\u200b12345",
           "+49221123456"]

@@ -47,6 +47,8 @@ CONTACT_MARK = "[Kontakt entfernt]"
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 """Bidirectional embedding, override and isolate characters and the direction marks: never published."""
 
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
 FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b")
 """First characters that make a spreadsheet read a cell as a formula (with their full-width and small forms)."""
 
@@ -117,6 +119,9 @@ _PHONE_WORD = re.compile(
     rf"(?P<number>(?:\+|\()?\d(?:(?:[ ]{{1,2}}|[ ]?[{_DASH}/()][ ]?)?\d){{4,14}})"
     r"(?![\w])(?![.,/]\d)", re.IGNORECASE)
 _DRUCKSACHE_LIKE = re.compile(r"\d{1,5}/(?:19|20)\d{2}")
+_AT_HINT = re.compile(r"\b(?:at|ät)\b")
+"""The word "at" in a lower-cased text (without re.IGNORECASE: Unicode case folding makes the search slow)."""
+_DIGITS_HINT = re.compile(r"\d(?:\D{0,4}\d){4}")
 
 
 @dataclass(frozen=True)
@@ -153,22 +158,52 @@ def _is_phone(number: str, worded: bool) -> bool:
     return 9 <= digits <= 14 and not number.isdigit()
 
 
-def find_contacts(text: str) -> list[Contact]:
-    """The e-mail addresses and phone numbers in ``text``, in order, with their spans in ``text`` itself."""
-    if not isinstance(text, str) or not text:
-        return []
-    copy, origin = detection_copy(text)
+def _contact_spans(copy: str) -> list[tuple[int, int, str]]:
+    """Spans and kinds of the contacts in a text as the detector reads it (see :func:`detection_copy`).
+
+    The patterns run only where they can match: an address needs an at sign or the word "at", a phone number
+    five digits close together (most texts have neither, and the address pattern is the slow one)."""
     spans: list[tuple[int, int, str]] = []
-    for match in _EMAIL.finditer(copy):
+    lower = copy.lower()
+    at_hint = "@" in copy or (("at" in lower or "ät" in lower) and _AT_HINT.search(lower))
+    for match in _EMAIL.finditer(copy) if at_hint else ():
         if _is_email(match.group(0)):
             spans.append((match.start(), match.end(), "E-Mail-Adresse"))
-    for pattern, worded in ((_PHONE_WORD, True), (_PHONE, False)):
+    for pattern, worded in ((_PHONE_WORD, True), (_PHONE, False)) if _DIGITS_HINT.search(copy) else ():
         for match in pattern.finditer(copy):
             start, end = match.span("number")
             if _is_phone(match.group("number"), worded) and not any(s < end and start < e for s, e, _ in spans):
                 spans.append((start, end, "Telefonnummer"))
-    found = [Contact(kind, origin[start], origin[end - 1] + 1) for start, end, kind in sorted(spans)]
-    return found
+    return sorted(spans)
+
+
+_INVISIBLES = re.compile("[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff"
+                         "\uffa0\ufff9-\ufffb\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_REPLACED = (("\t", " "), ("\n", " "), ("\r", " "), *_LOOKALIKE_DOTS.items())
+
+
+def _may_hold_contacts(text: str) -> bool:
+    """Whether the detector could find a contact in ``text``, decided on a whole-text NFKC copy (fast, in C);
+    only then is the character-by-character copy that maps findings back built. The usual invisible characters
+    are dropped here too; any other character that does not print (another format character, a control character)
+    makes the answer yes, to be safe."""
+    if text.isprintable():       # no invisible, control or line-break character: nothing to drop or replace
+        fast = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    else:
+        fast = unicodedata.normalize("NFKC", _INVISIBLES.sub("", text))
+        for old, new in _REPLACED:
+            fast = fast.replace(old, new)
+    if not fast.isprintable():
+        return True
+    return bool(_contact_spans(fast))
+
+
+def find_contacts(text: str) -> list[Contact]:
+    """The e-mail addresses and phone numbers in ``text``, in order, with their spans in ``text`` itself."""
+    if not isinstance(text, str) or not text or not _may_hold_contacts(text):
+        return []
+    copy, origin = detection_copy(text)
+    return [Contact(kind, origin[start], origin[end - 1] + 1) for start, end, kind in _contact_spans(copy)]
 
 
 def without_contacts(text: str) -> tuple[str, list[Contact]]:
@@ -181,15 +216,7 @@ def without_contacts(text: str) -> tuple[str, list[Contact]]:
 
 def without_bidi(text: str) -> str:
     """``text`` without bidirectional override, embedding and isolate characters and direction marks."""
-    return "".join(c for c in text if c not in BIDI_CONTROLS) if any(c in BIDI_CONTROLS for c in text) else text
-
-
-_MAYBE_CONTACT = re.compile(r"[@]|\b(?:at|ät)\b|\d(?:\D{0,3}\d){4}"
-                            r"|[^\x00-\x7f\u00a0-\u00ac\u00ae-\u017f\u2013\u2014\u2018-\u201e\u2022\u2026\u20ac]",
-                            re.IGNORECASE)
-"""A cheap first look: a text without an at sign, the word "at", five digits close together or a character
-beyond ASCII, Latin letters and the usual typography holds no contact (most table cells): the full detection
-is skipped for it."""
+    return text if text.isprintable() else _BIDI.sub("", text)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -199,9 +226,7 @@ def published_text(text: str) -> str:
     The last line of defence at the render step and the table writer; the inputs that may carry contacts (plan
     workbooks, qualitative findings) deal with them earlier, with a problem or a note. Kept per text: table
     cells repeat."""
-    if _MAYBE_CONTACT.search(text):
-        text = without_contacts(text)[0]
-    return without_bidi(text)
+    return without_bidi(without_contacts(text)[0])
 
 
 # ----------------------------------------------------------------------------- cells and tables
@@ -279,12 +304,19 @@ def _field(value: object, float_format: str | None) -> str:
     return _text_field(str(value))
 
 
+def _column_fields(values: pd.Series, float_format: str | None) -> list[str]:
+    """The CSV fields of one column: each distinct value written once by :func:`_field` (a statistics file of
+    100.000 rows has a few thousand distinct counts), missing values empty."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    fields = np.array([_field(value, float_format) for value in uniques] + [""], dtype=object)
+    return fields[codes].tolist()    # code -1 (missing) takes the last field, ""
+
+
 def table_text(frame: pd.DataFrame, *, sep: str = ",", float_format: str | None = None) -> str:
     """The CSV text of ``frame`` (header and rows, "\\n" line ends), every cell written by :func:`_field`."""
-    columns = [frame[column].tolist() for column in frame.columns]
+    columns = [_column_fields(frame.iloc[:, position], float_format) for position in range(frame.shape[1])]
     lines = [sep.join(_field(str(name), None) for name in frame.columns)]
-    for row in zip(*columns):
-        lines.append(sep.join(_field(value, float_format) for value in row))
+    lines += [sep.join(row) for row in zip(*columns)]
     return "\n".join(lines) + "\n"
 
 
