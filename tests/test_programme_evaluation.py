@@ -51,12 +51,14 @@ def test_with_growing_cohort_effects_pooled_twfe_has_the_wrong_sign_and_the_impu
     assert truth == pytest.approx(4.0714, abs=1e-3)
     assert pooled < 0, f"true {truth:.3f}, pooled TWFE {pooled:.3f} (expected the wrong sign)"
     assert robust.estimate == pytest.approx(truth, abs=0.15), f"true {truth:.3f}, imputation {robust.estimate:.3f}"
-    assert robust.ci_low < truth < robust.ci_high, f"true {truth:.3f}, interval [{robust.ci_low:.3f}; {robust.ci_high:.3f}]"
+    assert robust.ci_low < truth < robust.ci_high, (
+        f"true {truth:.3f}, interval [{robust.ci_low:.3f}; {robust.ci_high:.3f}]")
     for k in (1, 3, 8):  # effects by years since entry: cohort-weighted means of 1*k and 0.2*k (8: early only)
         chosen = (frame["event"] == k).to_numpy()
         true_k = float(frame.loc[chosen, "effect"].mean())
         estimate = model.aggregate(chosen.astype(float), draws=0).estimate
-        assert estimate == pytest.approx(true_k, abs=0.4), f"year {k} since entry: true {true_k:.3f}, estimated {estimate:.3f}"
+        assert estimate == pytest.approx(true_k, abs=0.4), (
+            f"year {k} since entry: true {true_k:.3f}, estimated {estimate:.3f}")
 
 
 def test_a_growing_effect_is_not_absorbed_by_unit_trends_fitted_before_entry():
@@ -124,14 +126,16 @@ def test_the_robust_effect_recovers_the_demos_planted_effect(demo, evaluated):
     share = treated.loc[treated["area"] == "hoehenberg-vingst", "denominator"].sum() / treated["denominator"].sum()
     cohort = treated[treated["entry"] == 2006]
     cohort_share = cohort.loc[cohort["area"] == "hoehenberg-vingst", "denominator"].sum() / cohort["denominator"].sum()
-    assert sgb2["estimate"] == pytest.approx(-2 * share, abs=0.15), f"true {-2 * share:.3f}, estimated {sgb2['estimate']:.3f}"
+    assert sgb2["estimate"] == pytest.approx(-2 * share, abs=0.15), (
+        f"true {-2 * share:.3f}, estimated {sgb2['estimate']:.3f}")
     sgb2_parts = parts[parts["indicator"] == "sgb2_quote"].set_index(["kind", "key"])["estimate"]
     assert sgb2_parts[("kohorte", 2006)] == pytest.approx(-2 * cohort_share, abs=0.15), (
         f"true {-2 * cohort_share:.3f}, estimated {sgb2_parts[('kohorte', 2006)]:.3f}")
     assert abs(sgb2_parts[("kohorte", 2020)]) < 0.3, f"true 0, estimated {sgb2_parts[('kohorte', 2020)]:.3f}"
     spread = areas[areas["indicator"] == "sgb2_quote"].set_index("area_id")["estimate"]
     assert len(spread) == 15
-    assert spread["hoehenberg-vingst"] == pytest.approx(-2.0, abs=0.3), f"true -2, estimated {spread['hoehenberg-vingst']:.3f}"
+    assert spread["hoehenberg-vingst"] == pytest.approx(-2.0, abs=0.3), (
+        f"true -2, estimated {spread['hoehenberg-vingst']:.3f}")
     assert spread.drop("hoehenberg-vingst").abs().max() < 0.5, spread.drop("hoehenberg-vingst").round(3).to_dict()
     assert sgb2["spread_min"] == spread.min() and sgb2["spread_sd"] == pytest.approx(spread.std(ddof=1))
 
@@ -211,7 +215,8 @@ def test_the_report_section_on_staggered_entry_names_the_cohorts_weights_and_the
     assert "seit 2022: Erweiterung von Mülheim-Nord/Keupstraße/Stammheim (gezählt ab 2023)" in text
     assert "Gewichte des Gesamteffekts" in text and "Eintritt 2006" in text
     table = next(b for b in blocks if isinstance(b, TableBlock))
-    assert {"Eintritt 2006", "Eintritt 2020", "Eintritt 2022 (Erweiterung)", "1. Jahr seit Beginn"} <= set(table.frame["group"])
+    groups = set(table.frame["group"])
+    assert {"Eintritt 2006", "Eintritt 2020", "Eintritt 2022 (Erweiterung)", "1. Jahr seit Beginn"} <= groups
     assert any(isinstance(b, ChartBlock) for b in blocks)
     first = report.programme_effects()
     assert POOLED_REASON in first[0].note and "gepoolte Schätzung ergibt" in first[1].markdown
@@ -243,3 +248,18 @@ def test_the_standard_error_uses_the_residuals_of_borusyak_jaravel_spiess_also_f
     clusters = frame["cluster"].nunique()
     expected = float(np.sqrt(clusters / (clusters - 1) * (scores ** 2).sum()))
     assert model.aggregate(np.ones(len(frame)), draws=99).se == pytest.approx(expected, rel=1e-8)
+
+
+def test_a_unit_with_one_year_before_entry_gets_no_trend_and_no_effect_rather_than_a_guess():
+    """With trends a unit needs two untreated years for its expected path; one entering in the data's second
+    year is left out (its effects NaN, counted by the caller), the others are estimated as before."""
+    frame = staggered_panel(seed=5)
+    frame.loc[frame["unit"] == 10, "first_treated"] = 2002.0
+    model = Imputation(frame["unit"], frame["year"], frame["y"], np.ones(len(frame)), frame["first_treated"],
+                       frame["cluster"], trends=True)
+    lone = (frame["unit"] == 10).to_numpy()
+    assert not model.estimable[lone].any() and np.isnan(model.effect[lone]).all()
+    assert model.estimable[(frame["unit"] == 11).to_numpy() & frame["treat"].to_numpy()].all()
+    without_trends = Imputation(frame["unit"], frame["year"], frame["y"], np.ones(len(frame)), frame["first_treated"],
+                                frame["cluster"], trends=False)
+    assert without_trends.estimable[lone & (frame["year"] >= 2002).to_numpy()].all()

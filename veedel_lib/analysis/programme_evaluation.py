@@ -241,7 +241,8 @@ def staggered_effects(panel: pd.DataFrame, baseline_year: int, level: float = 0.
     overall = model.aggregate(stated, level, draws)
     estimable = model.estimable
     event = (panel["year"] - panel["first_treated"] + 1).to_numpy()
-    parts = ([("kohorte", int(k), panel["entry"].to_numpy() == k) for k in sorted(panel.loc[estimable, "entry"].unique())]
+    entry = panel["entry"].to_numpy()
+    parts = ([("kohorte", int(k), entry == k) for k in sorted(panel.loc[estimable, "entry"].unique())]
              + [("jahr", int(k), event == k) for k in sorted(np.unique(event[estimable]))]
              + [("gebiet", a, panel["area"].to_numpy() == a) for a in sorted(panel.loc[estimable, "area"].unique())])
     rows = []
@@ -253,7 +254,8 @@ def staggered_effects(panel: pd.DataFrame, baseline_year: int, level: float = 0.
                      "ci_high": result.ci_high, "p_value": result.p_value,
                      "share": result.weight / overall.weight if overall.weight else np.nan,
                      "observations": result.observations, "treated_clusters": result.treated_clusters,
-                     "first_year": int(panel.loc[chosen, "year"].min()), "last_year": int(panel.loc[chosen, "year"].max()),
+                     "first_year": int(panel.loc[chosen, "year"].min()),
+                     "last_year": int(panel.loc[chosen, "year"].max()),
                      "count_min": count_min, "denominator_min": denominator_min})
     return overall, pd.DataFrame(rows)
 
@@ -270,12 +272,13 @@ def programme_evaluation(ds: Dataset, indicators: list[Indicator], baseline_year
 
     Returns ``effects`` (one row per indicator: indicator, label, unit, direction, status; the robust effect
     estimate, ci_low, ci_high, p_value, se, treated_clusters, draws, not_imputable (treated unit-years whose
-    unit has too few untreated years to impute its expected path: they count nowhere); the pooled two-way fixed-effects comparison
-    pooled_estimate, pooled_ci_low, pooled_ci_high, pooled_p_value, naive_ci_low, naive_ci_high, naive_p_value,
-    clusters; the spread of the area effects spread_sd, spread_min, spread_max, areas_favourable; the shares of
-    the cohorts in the overall weight; the programme's smallest yearly counts and their thresholds), ``areas``
-    (indicator, area_id, estimate (robust), pooled_estimate, naive_se, and the area's smallest yearly counts) and
-    ``staggered`` (the parts per cohort, year since the start and area, :func:`staggered_effects`).
+    unit has too few untreated years to impute its expected path: they count nowhere); the pooled two-way
+    fixed-effects comparison pooled_estimate, pooled_ci_low, pooled_ci_high, pooled_p_value, naive_ci_low,
+    naive_ci_high, naive_p_value, clusters; the spread of the area effects spread_sd, spread_min, spread_max,
+    areas_favourable; the shares of the cohorts in the overall weight (share_<entry year>); the programme's
+    smallest yearly counts and their thresholds), ``areas`` (indicator, area_id, estimate (robust),
+    pooled_estimate, naive_se, and the area's smallest yearly counts) and ``staggered`` (the parts per cohort,
+    year since the start and area, :func:`staggered_effects`).
     """
     rows, spreads, parts = [], [], []
     entries = unit_entries(ds, baseline_year)

@@ -196,7 +196,8 @@ class ProgrammeEvaluation(ReportContent):
             + "; ".join(described) + ".",
             f"Wirkung wird ab dem Jahr nach dem Eintritt gezählt, frühestens ab {self.baseline_year + 1}, dem Jahr "
             f"nach dem Basisjahr (Beginn der Sozialraumgebietsplanung). Für die Gebiete, die schon seit "
-            f"{first_entry} dabei sind, beginnen die Daten erst nach ihrem Eintritt: Für sie zeigt die Schätzung nur, "
+            f"{first_entry} dabei sind, beginnen die Daten erst nach ihrem Eintritt: Für sie zeigt die Schätzung "
+            "nur, "
             f"was sich seit {self.baseline_year} gegenüber ihrem bisherigen Verlauf verändert hat, nicht die Wirkung "
             "seit ihrem Eintritt.",
         ]
@@ -212,9 +213,10 @@ class ProgrammeEvaluation(ReportContent):
                          "Gebiets; sie zählen weder als Programmgebiet noch zum Vergleich.")
         lost = effects[effects.get("not_imputable", pd.Series(0, index=effects.index)).fillna(0) > 0]
         if len(lost):
-            intro.append("Nicht geschätzt, weil sich für sie kein erwarteter Verlauf schätzen lässt (weniger als zwei "
-                         "Jahre vor Beginn der Zählung, oder ein Jahr ohne Vergleichsdaten): " + "; ".join(f"{r.label} {int(r.not_imputable)} Gebiet-Jahre"
-                                             for r in lost.itertuples()) + ".")
+            counted = "; ".join(f"{r.label} {int(r.not_imputable)} Gebiet-Jahre"
+                                for r in lost.itertuples())
+            intro.append("Nicht geschätzt, weil sich für sie kein erwarteter Verlauf schätzen lässt (weniger als "
+                         f"zwei Jahre vor Beginn der Zählung, oder ein Jahr ohne Vergleichsdaten): {counted}.")
         if parts.empty:
             return [TextBlock("\n\n".join(intro)), TextBlock("Für keinen Indikator lassen sich Effekte nach "
                                                               "Eintritt schätzen.")]
