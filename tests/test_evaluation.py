@@ -3,8 +3,6 @@ equals the full regression, and the German reading does not overclaim."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +12,8 @@ from conftest import PARAMETERS
 from veedel_lib.analysis import evaluation
 from veedel_lib.demo import generator as demo_module
 from veedel_lib.inputs.dataset import load_dataset
-from veedel_lib.render.text import evaluation_reading
+from veedel_lib.render import formatting as fmt
+from veedel_lib.render.text import EFFECT_DECIMALS, evaluation_reading
 
 AREA = "hoehenberg-vingst"
 BASELINE = 2020
@@ -113,14 +112,18 @@ def test_difference_in_differences_by_hand_on_a_two_period_panel():
 def test_reading_says_no_more_than_the_interval_supports(demo, no_effect):
     with_effect = _evaluate(demo, ["sgb2_quote"]).reset_index().iloc[0]
     text = evaluation_reading(with_effect, "Höhenberg/Vingst", BASELINE)
-    assert "gesichert stärker gesunken" in text and "günstigere Entwicklung" in text
+    assert "gesunken, stärker als erwartet" in text and "unter dem erwarteten Verlauf" in text
+    assert "ist gesichert" in text and "günstigere Entwicklung" in text
     assert "nicht ableiten" in text, "a difference in development is no proof that the programme caused it"
-    assert not re.search(r"\d,\d", text), "estimate and interval stand in the table, the reading does not repeat them"
+    shown = (f"{fmt.points(with_effect['ci_low'], 'percent', EFFECT_DECIMALS, short=True)} bis "
+             f"{fmt.points(with_effect['ci_high'], 'percent', EFFECT_DECIMALS, short=True)}")
+    assert shown in text, "the reading gives the interval as the table shows it"
 
     without = _evaluate(no_effect, ["sgb2_quote"]).reset_index().iloc[0]
     text = evaluation_reading(without, "Höhenberg/Vingst", BASELINE)
-    assert "nicht von Zufall unterscheiden" in text
-    assert "günstigere Entwicklung als" not in text
+    assert "nicht vom Zufall unterscheiden" in text and "nicht gesichert" in text
+    assert "spricht für" not in text
+    assert f"Ein Effekt unter {fmt.number(without['mde'], EFFECT_DECIMALS)} Pp. wäre mit diesen Daten" in text
 
 
 def test_indicators_without_enough_years_are_marked_not_evaluable(demo):

@@ -22,6 +22,7 @@ from veedel_lib.planning.monitoring import (
     NOT_MEASURABLE,
     OFF_TRACK,
     ON_TRACK,
+    UNCERTAIN,
     monitor_goals,
     monitor_measures,
     track_goal,
@@ -99,7 +100,8 @@ def test_demo_plans_are_valid_person_free_and_follow_the_areas_own_needs(demo):
     assert (bv.groupby("area_id")["date"].min().dt.year == 2021).all()
     assert (decisions[decisions["committee"] == "Meilensteinkonferenz"]["date"].dt.year == 2023).all()
     status = monitor_goals(demo, plans, 2024)["status"]
-    assert (status == ON_TRACK).sum() >= 3 and (status == OFF_TRACK).sum() >= 3, status.value_counts()
+    # judged on the prediction interval of the 2025 value (issue #29), five yearly values leave many goals open
+    assert (status == UNCERTAIN).sum() >= 3 and (status == OFF_TRACK).sum() >= 3, status.value_counts()
 
 
 def test_demo_plans_are_written_deterministically(demo, tmp_path):

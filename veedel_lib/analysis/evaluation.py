@@ -1,35 +1,53 @@
-"""Evaluation: has an area developed differently from the rest of the city since the baseline year?
+"""Evaluation: has an area developed differently from what its own past and the rest of the city let expect?
 
-The estimate is a difference in differences on the panel of statistical units and years: the rate
-of each unit and year is explained by a unit effect (lasting differences between units), a year
-effect (what happened everywhere in the city) and the effect of interest, "unit belongs to the area
-and the year is after the baseline". Weighted least squares with the denominator as weight makes
-large units count as much as their population; standard errors are clustered by unit, because the
-years of one unit are not independent.
+The model (for each indicator, on the panel of statistical units and years, rates in the indicator's unit):
 
-The comparison is the rest of the city without the other programme areas: the programme acts there
-too, and an effect in one area would otherwise leak into every other area's estimate.
+    rate[u, y] = a[u] + b[u] * year + g[y] + h[y] * level[u] + effect[u, y]
 
-Clustered standard errors are reliable only with many treated clusters, and an area often has 5 to
-40 units. The reported interval is therefore obtained by randomisation inference: the same model is
-estimated for many placebo areas of the same size drawn from the rest of the city, where the
-programme did not act; the spread of these placebo effects shows how large an "effect" arises from
-the ordinary variation between units alone. The interval is the set of effects that the placebo
-distribution does not reject (Conley and Taber's idea of inference with few treated groups). Yearly
-ups and downs grow with the level of a rate, and the programme areas have the highest levels, so each
-placebo effect is taken relative to its placebo area's level before the baseline and carried over to
-the area's level (the heteroskedasticity correction of Ferman and Pinto, in its simplest form). The
-cluster-robust interval is kept alongside for comparison.
+with a level ``a`` and a linear trend ``b`` of every unit (lasting differences between units and the paths on
+which they drifted apart long before the programme), year effects ``g`` (what happened in the whole city) and
+level-scaled year effects ``h`` (a city-wide change that moves a high rate by more points than a low one;
+``level`` is the unit's mean rate up to the baseline year, centred). Observations are weighted by their
+denominator, so a unit counts as much as its population.
 
-Small counts are modelled as counts as well: a Poisson regression of the numerator with the log of
-the denominator as offset, the same unit and year effects and cluster-robust errors, reported as a
-rate ratio. Every effect comes with a plain-German reading that does not claim more than the design
-supports: a difference in development is not proof that the programme caused it.
+The estimator is the imputation estimator (Borusyak, Jaravel and Spiess 2024; Gardner's two-stage idea): every
+part of the model is fitted on the untreated observations only, the area's years up to the baseline and all
+years of the comparison units. The area's own levels and trends thus come from the years before the programme;
+the years after the baseline are predicted from them (the "expected path"), and the effect of a unit-year after
+the baseline is its departure from that prediction. The reported effect is the departure of the area's pooled
+rate from its expected path, averaged over the years after the baseline (the denominator-weighted mean of the
+unit-year departures); the year-by-year values are the same departure per year. A growing effect is therefore
+not absorbed into the trend, as it would be by a trend fitted on all years.
+
+The comparison is the rest of the city without the other programme areas: the programme acts there too, and an
+effect in one area would otherwise leak into every other area's estimate.
+
+Inference: an area's units often lie in one or two Stadtteile, so a standard error clustered by Stadtteil rests
+on one treated cluster and is unreliable (far too small); clustered by unit it ignores the local shocks the units
+of one Stadtteil share. Every interval, band and p-value is therefore obtained by randomisation inference
+(placebo in space; Conley and Taber's idea for few treated groups): the same estimator is applied to many
+placebo areas of whole Stadtteile drawn from the rest of the city, where the programme did not act, each as
+large as the area. Their spread shows how large an "effect" arises from the ordinary variation alone; the
+interval is the estimate minus the placebo quantiles, the p-value the estimate's rank among the placebos.
+Yearly ups and downs grow with the level of a rate and the programme areas have the highest levels, so each
+placebo effect is rescaled by the ratio of the area's level before the baseline to the placebo area's (the
+heteroskedasticity correction of Ferman and Pinto, in its simplest form). The same placebos give the minimum
+detectable effect (80 % power at the report's level) and the test for a trend before the baseline.
+
+Small counts are modelled as counts as well: a Poisson regression of the numerator with the log of the
+denominator as offset and group and year effects, reported as a rate ratio with a placebo interval of its own.
+Every effect comes with a plain-German reading that does not claim more than the design supports: a difference
+in development is not proof that the programme caused it.
+
+The structured projection :class:`_Projection` (unit levels and trends fitted on all years, clustered by
+Stadtteil) is the programme evaluation's model (:mod:`veedel_lib.analysis.programme_evaluation`); the area
+evaluation no longer uses it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -238,43 +256,211 @@ class ClusteredFit:
         return np.column_stack([self.params - q * self.bse, self.params + q * self.bse])
 
 
+def _treatment(frame: pd.DataFrame, start_after: int) -> np.ndarray:
+    """The column "unit of the area and year after ``start_after``" (the programme evaluation's and benchmarks'
+    treatment column for :class:`_Projection`)."""
+    return (frame["treated"].to_numpy() & (frame["year"].to_numpy() > start_after)).astype(float)[:, None]
+
+
+# ----------------------------------------------------------------------------- the imputation estimator
+
+class _UnitLines:
+    """Weighted least-squares lines [1, year] per unit, fitted on the observations of ``mask`` only.
+
+    :meth:`fitted` gives the lines' values at every observation of the unit, inside the mask (the fit) and
+    outside it (the line carried on: for a mask of the years up to the baseline, the expected path after it).
+    A unit with a single year in the mask gets a flat line (its mean); one without any, zeros.
+    """
+
+    def __init__(self, codes: np.ndarray, count: int, weights: np.ndarray, t: np.ndarray, mask: np.ndarray):
+        from scipy import sparse
+
+        self._codes, self._t = codes, t
+        self._weights = weights * mask
+        self._members = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
+                                          shape=(count, len(codes)))
+        w = self._weights
+        self._s0, self._s1, self._s2 = (self._members @ (w * t ** k) for k in (0, 1, 2))
+        determinant = self._s0 * self._s2 - self._s1 ** 2
+        self.seen = self._s0 > 0
+        self._has_trend = determinant > 1e-9 * np.maximum(self._s0 * self._s2, 1e-300)
+        self._determinant = np.where(self._has_trend, determinant, 1.0)
+
+    def fitted(self, columns: np.ndarray) -> np.ndarray:
+        """Each column's line per unit (fitted on the mask) at every observation."""
+        w, t = self._weights[:, None], self._t[:, None]
+        sx = self._members @ (w * columns)
+        stx = self._members @ (w * t * columns)
+        s0, s1, s2, det = (v[:, None] for v in (self._s0, self._s1, self._s2, self._determinant))
+        trend = self._has_trend[:, None]
+        slope = np.where(trend, (s0 * stx - s1 * sx) / det, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            flat = np.where(self.seen[:, None], sx / np.where(s0 > 0, s0, 1.0), 0.0)
+        intercept = np.where(trend, (s2 * sx - s1 * stx) / det, flat)
+        return intercept[self._codes] + slope[self._codes] * t
+
+
+class _Imputation:
+    """The imputation estimator for many treated sets at once: each set's effect overall and per year.
+
+    For a set S of units treated after ``baseline_year``, the model's parts (unit levels and trends, year and
+    level-scaled year effects) are fitted on the untreated observations: every year of the units outside S, the
+    years up to the baseline of the units in S. The effect is the denominator-weighted mean of the departures of
+    S's observations after the baseline from the fitted model's prediction.
+
+    Why it is fast: by Frisch-Waugh-Lovell the year coefficients solve ``G g = h``, where G and h are sums over
+    units of each unit's cross products of its year columns and rate, freed of the unit's line. A unit in S
+    contributes its products from its years up to the baseline (line fitted on them), one outside S those from
+    all its years. So G and h of any set are the sums over all units plus, for the units of S, the difference
+    between the two contributions: one matrix product for all sets, then one small solve per set. The
+    departure of a unit's later years is linear in g as well (its pre-baseline line carried on), so the effects
+    of all sets follow from per-unit sums. Exact, and what makes hundreds of placebo areas cheap.
+    """
+
+    def __init__(self, frame: pd.DataFrame, baseline_year: int):
+        weights = frame["denominator"].to_numpy(dtype=float)
+        codes, units = pd.factorize(frame["unit"])
+        self.units = units
+        count = len(units)
+        year = frame["year"].to_numpy()
+        t = year.astype(float) - year.mean()
+        before = year <= baseline_year
+        columns = np.column_stack([frame["rate"].to_numpy(dtype=float), _level_effects(frame, baseline_year)])
+        width = columns.shape[1]
+        everything = _UnitLines(codes, count, weights, t, np.ones(len(year), dtype=bool))
+        prior = _UnitLines(codes, count, weights, t, before)
+        within = columns - everything.fitted(columns)
+        carried = columns - prior.fitted(columns)
+        # units without a year up to the baseline cannot be imputed: they count neither as treated nor in the fit
+        imputable = prior.seen[codes]
+        carried[~imputable] = 0.0
+
+        # each unit's observations in rows of its own (units x years x columns): one batched product per unit
+        rank = pd.Series(codes).groupby(codes).cumcount().to_numpy()
+        slots = (count, int(rank.max()) + 1 if len(rank) else 0, width)
+
+        def products(residual: np.ndarray, mask: np.ndarray) -> np.ndarray:
+            padded = np.zeros(slots)
+            padded[codes, rank] = residual * np.sqrt(weights * mask)[:, None]
+            return (padded.transpose(0, 2, 1) @ padded).reshape(count, -1)
+
+        full = products(within, np.ones(len(year), dtype=bool))
+        self._total = full.sum(axis=0)
+        self._delta = products(carried, before) - full
+        self.years = np.array(sorted(set(year[~before])), dtype=int)
+        self._width = width
+        later = ~before & imputable
+        index = np.searchsorted(self.years, year[later])
+        self._post = np.zeros((count, len(self.years), width))
+        np.add.at(self._post, (codes[later], index), carried[later] * weights[later][:, None])
+        self._weight = np.zeros((count, len(self.years)))
+        np.add.at(self._weight, (codes[later], index), weights[later])
+        self.imputable = prior.seen
+        # the common trend lies in the unit trends and the year effects alike: directions of the year coefficients
+        # that no data decide (exact zeros of every set's matrix; predictions do not depend on them). They are
+        # fixed at zero by adding them to each matrix, which keeps one plain solve per set.
+        gram = self._total.reshape(width, width)[1:, 1:]
+        values, vectors = np.linalg.eigh(gram)
+        null = vectors[:, values <= max(values.max(), 0.0) * 1e-9]
+        self._null = max(values.max(), 1.0) * (null @ null.T)
+
+    def effects(self, fitted: np.ndarray, counted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Effects of treated sets (units x sets, 0/1 in the order of :attr:`units`): overall (sets) and per year
+        after the baseline (sets x :attr:`years`), NaN where a set has no observation to impute.
+
+        ``fitted``: the units whose years after the baseline are left out of the fit; ``counted`` (default: the
+        same): the units whose departures make the effect. A placebo area is counted alone but fitted together
+        with the real area, so the real area's later years, which may hold a real effect, never inform a placebo.
+        """
+        from scipy import sparse
+
+        # a set holds a few units of hundreds: sparse products
+        fitted = sparse.csr_matrix(np.asarray(fitted, dtype=float).T)
+        counted = fitted if counted is None else sparse.csr_matrix(np.asarray(counted, dtype=float).T)
+        width = self._width
+        cross = (self._total[None, :] + fitted @ self._delta).reshape(-1, width, width)
+        gram, right = cross[:, 1:, 1:] + self._null, cross[:, 1:, 0]
+        coefficients = np.linalg.solve(gram, right[:, :, None])
+        post = (counted @ self._post.reshape(len(self.units), -1)).reshape(counted.shape[0], len(self.years), width)
+        weight = counted @ self._weight
+        departure = post[:, :, 0] - np.matmul(post[:, :, 1:], coefficients)[:, :, 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return departure.sum(axis=1) / weight.sum(axis=1), departure / weight
+
+
 @dataclass(frozen=True)
 class Effect:
-    """One estimated effect with its intervals, in the indicator's unit points (pp or per-mille points)."""
+    """One estimated effect with its placebo inference, in the indicator's unit points (pp or per-mille points).
+
+    ``estimate``: the area's mean departure from its expected path over the years after the baseline;
+    ``ci_low``/``ci_high``/``p_value``: from the placebo distribution; ``placebo_sd``: its standard deviation
+    (rescaled to the area's level); ``mde``: the minimum detectable effect (80 % power at the level);
+    ``years``: per year after the baseline the departure with its placebo band (year, estimate, ci_low, ci_high,
+    p_value); ``actual_then``/``actual_now``: the area's pooled rate in the baseline and the last year,
+    ``expected_now``: its expected value in the last year (actual minus that year's departure).
+    """
 
     estimate: float
     ci_low: float
     ci_high: float
     p_value: float
-    cluster_ci_low: float
-    cluster_ci_high: float
-    cluster_p_value: float
+    placebo_sd: float
+    mde: float
     treated_units: int
     control_units: int
     placebos: int
+    years: pd.DataFrame
+    actual_then: float = np.nan
+    actual_now: float = np.nan
+    expected_now: float = np.nan
 
 
-def _treatment(frame: pd.DataFrame, start_after: int) -> np.ndarray:
-    return (frame["treated"].to_numpy() & (frame["year"].to_numpy() > start_after)).astype(float)[:, None]
+POWER = 0.8
+"""Power at which the minimum detectable effect is given."""
+
+YEAR_COLUMNS = ["year", "estimate", "ci_low", "ci_high", "p_value"]
+
+
+def minimum_detectable_effect(placebo_sd: float, level: float = 0.95, power: float = POWER) -> float:
+    """The smallest true effect (points) a two-sided test at ``level`` detects with probability ``power``, when
+    estimates scatter with standard deviation ``placebo_sd`` around it: (z_{1-alpha/2} + z_power) x sd."""
+    normal = NormalDist()
+    return float((normal.inv_cdf(1 - (1 - level) / 2) + normal.inv_cdf(power)) * placebo_sd)
 
 
 def did_effect(panel: Panel, level: float = 0.95, draws: int = PLACEBO_DRAWS, seed: int = 2020) -> Effect:
-    """Difference-in-differences estimate with randomisation (reported) and cluster-robust intervals."""
+    """The imputation estimate of the area's departure from its expected path, overall and per year, with
+    placebo-in-space intervals, p-values and the minimum detectable effect (see the module docstring)."""
     frame = panel.frame
     treated_mask = frame["treated"].to_numpy()
     treated_units = int(frame.loc[treated_mask, "unit"].nunique())
     control_units = int(frame.loc[~treated_mask, "unit"].nunique())
+    empty = pd.DataFrame(columns=YEAR_COLUMNS)
     if not treated_units or not control_units or not frame["post"].any() or frame["post"].all():
-        return Effect(*([np.nan] * 7), treated_units, control_units, 0)
-    projection = panel.projection()
-    fit = projection.fit(_treatment(frame, panel.baseline_year), level)
-    estimate = float(fit.params[0])
-    cluster_low, cluster_high = (float(v) for v in fit.conf_int(1 - level)[0])
-    placebo = _placebo_effects(frame, panel.baseline_year, draws, seed, _pre_level(frame[treated_mask], panel),
-                               panel.indicator.scale)
+        return Effect(*([np.nan] * 6), treated_units, control_units, 0, empty)
+    imputation = _Imputation(frame, panel.baseline_year)
+    area = imputation.units.isin(panel.treated_units)
+    overall, by_year = imputation.effects(area[:, None])
+    estimate = float(overall[0])
+    placebo, placebo_years = _placebo_effects(frame, imputation, area, draws, seed,
+                                              _pre_level(frame[treated_mask], panel), panel)
     low, high, p_value = _randomisation_interval(estimate, placebo, level)
-    return Effect(estimate, low, high, p_value, cluster_low, cluster_high, float(fit.pvalues[0]),
-                  treated_units, control_units, len(placebo))
+    sd = float(np.std(placebo, ddof=1)) if len(placebo) >= 50 else np.nan
+    rows = []
+    for i, year in enumerate(imputation.years):
+        value = float(by_year[0, i])
+        column = placebo_years[:, i] if len(placebo_years) else np.array([])
+        y_low, y_high, y_p = _randomisation_interval(value, column[np.isfinite(column)], level)
+        rows.append({"year": int(year), "estimate": value, "ci_low": y_low, "ci_high": y_high, "p_value": y_p})
+    years = pd.DataFrame(rows, columns=YEAR_COLUMNS)
+    pooled = frame[treated_mask].groupby("year")[["numerator", "denominator"]].sum()
+    rate = pooled["numerator"] / pooled["denominator"] * panel.indicator.scale
+    last = int(rate.index.max())
+    then = float(rate.get(panel.baseline_year, np.nan))
+    departure_now = years.set_index("year")["estimate"].get(last, np.nan)
+    return Effect(estimate, low, high, p_value, sd, minimum_detectable_effect(sd, level) if np.isfinite(sd)
+                  else np.nan, treated_units, control_units, len(placebo), years, then, float(rate[last]),
+                  float(rate[last] - departure_now))
 
 
 def _pre_level(frame: pd.DataFrame, panel: Panel) -> float:
@@ -283,51 +469,59 @@ def _pre_level(frame: pd.DataFrame, panel: Panel) -> float:
     return float(pre["numerator"].sum() / pre["denominator"].sum() * panel.indicator.scale)
 
 
-def _placebo_effects(frame: pd.DataFrame, baseline_year: int, draws: int, seed: int,
-                     area_level: float, scale: float) -> np.ndarray:
-    """Effects of placebo areas drawn from the rest of the city, with the same model.
-
-    A placebo area is built like a real one: whole Stadtteile, drawn at random until it has at least as
-    many units as the area, so it shares the local shocks a real area has. The area's own units are left
-    out, so a real effect cannot leak into its own reference. Each placebo effect is rescaled by the
-    ratio of the area's pre-baseline level (``area_level``) to the placebo area's, as noise grows with
-    the level of a rate.
-    """
+def _stadtteil_draws(sizes: np.ndarray, size: int, draws: int, seed: int) -> np.ndarray:
+    """Placebo areas as Stadtteile (draws x Stadtteile, True = member): whole Stadtteile in random order until the
+    area has at least ``size`` units (``sizes``: units per Stadtteil), so a placebo area shares the local shocks a
+    real area has."""
     rng = np.random.default_rng(seed)
-    sub = frame[~frame["treated"]].reset_index(drop=True)
-    size = frame.loc[frame["treated"], "unit"].nunique()
-    units_per_stadtteil = sub.groupby("stadtteil")["unit"].unique()
-    if sub["unit"].nunique() < 2 * size or len(units_per_stadtteil) < 5:
-        return np.array([])
-    projection = _Projection(sub, baseline_year)
-    controls = pd.Index(sub["unit"].unique())
-    codes = controls.get_indexer(sub["unit"])
-    members_of = [controls.get_indexer(units) for units in units_per_stadtteil]
-    chosen = np.zeros((len(controls), draws), dtype=bool)
-    for draw in range(draws):
-        count = 0
-        for position in rng.permutation(len(members_of)):
-            members = members_of[position]
-            chosen[members, draw] = True
-            count += len(members)
-            if count >= size:
-                break
-    treatments = (chosen[codes] & (sub["year"].to_numpy() > baseline_year)[:, None]).astype(float)
-    residual = projection(treatments)
-    weighted = residual * projection.weights[:, None]
-    pre = (sub["year"] <= baseline_year).to_numpy()
-    numerators = np.bincount(codes[pre], sub.loc[pre, "numerator"].to_numpy(dtype=float), len(controls))
-    denominators = np.bincount(codes[pre], sub.loc[pre, "denominator"].to_numpy(dtype=float), len(controls))
+    order = np.argsort(rng.random((draws, len(sizes))), axis=1)
+    ordered = np.asarray(sizes)[order]
+    before = np.cumsum(ordered, axis=1) - ordered
+    chosen = np.zeros((draws, len(sizes)), dtype=bool)
+    np.put_along_axis(chosen, order, before < size, axis=1)
+    return chosen
+
+
+def _placebo_effects(frame: pd.DataFrame, imputation: _Imputation, area: np.ndarray, draws: int, seed: int,
+                     area_level: float, panel: Panel) -> tuple[np.ndarray, np.ndarray]:
+    """Effects of placebo areas drawn from the rest of the city with the same estimator: overall (placebos) and
+    per year after the baseline (placebos x years), only placebos with a finite overall effect; empty when the
+    rest of the city is too small (fewer than twice the area's units or five Stadtteile).
+
+    A placebo area is fitted together with the real area (``area``, units of ``imputation``), so a real effect
+    cannot leak into its own reference. Each placebo effect is rescaled by the ratio of the area's pre-baseline
+    level (``area_level``) to the placebo area's, as noise grows with the level of a rate.
+    """
+    empty = np.array([]), np.zeros((0, len(imputation.years)))
+    others = frame[~frame["treated"]]
+    per_stadtteil = others.groupby("stadtteil")["unit"].unique()
+    size = int(area.sum())
+    if others["unit"].nunique() < 2 * size or len(per_stadtteil) < 5:
+        return empty
+    members = _stadtteil_draws(per_stadtteil.map(len).to_numpy(), size, draws, seed)
+    stadtteil_of = np.full(len(imputation.units), -1)
+    for position, units in enumerate(per_stadtteil):
+        stadtteil_of[imputation.units.get_indexer(units)] = position
+    sets = np.zeros((len(imputation.units), draws), dtype=bool)
+    inside = stadtteil_of >= 0
+    sets[inside] = members.T[stadtteil_of[inside]]
+    sets &= imputation.imputable[:, None]
+    overall, by_year = imputation.effects(sets | area[:, None], sets)
+    codes = imputation.units.get_indexer(frame["unit"])
+    pre = (frame["year"] <= panel.baseline_year).to_numpy()
+    count = len(imputation.units)
+    numerators = np.bincount(codes[pre], frame.loc[pre, "numerator"].to_numpy(dtype=float), count)
+    denominators = np.bincount(codes[pre], frame.loc[pre, "denominator"].to_numpy(dtype=float), count)
     with np.errstate(divide="ignore", invalid="ignore"):
-        effects = (weighted.T @ projection.rate) / np.einsum("ij,ij->j", weighted, residual)
-        placebo_level = (chosen.T @ numerators) / (chosen.T @ denominators) * scale
-        effects = effects * area_level / placebo_level
-    return effects[np.isfinite(effects)]
+        placebo_level = (sets.T @ numerators) / (sets.T @ denominators) * panel.indicator.scale
+        factor = area_level / placebo_level
+    keep = np.isfinite(overall * factor)
+    return (overall * factor)[keep], (by_year * factor[:, None])[keep]
 
 
 def _randomisation_interval(estimate: float, placebo: np.ndarray, level: float) -> tuple[float, float, float]:
     """Interval and p-value from the placebo distribution (estimate minus the placebo quantiles)."""
-    if len(placebo) < 50:
+    if len(placebo) < 50 or not np.isfinite(estimate):
         return np.nan, np.nan, np.nan
     alpha = 1 - level
     low_q, high_q = np.quantile(placebo, [alpha / 2, 1 - alpha / 2])
@@ -338,65 +532,118 @@ def _randomisation_interval(estimate: float, placebo: np.ndarray, level: float) 
     return estimate - high_q, estimate - low_q, p_value
 
 
-def pre_trend(panel: Panel, shift: int = 3) -> tuple[float, float]:
-    """Placebo in time: the same model on the years up to the baseline, as if the programme had begun
-    ``shift`` years earlier (points, cluster-robust p-value).
+def pre_trend(panel: Panel, shift: int = 3, draws: int = PLACEBO_DRAWS, seed: int = 2020) -> tuple[float, float]:
+    """Placebo in time: the same estimator on the years up to the baseline, as if the programme had begun
+    ``shift`` years earlier (points, placebo p-value).
 
     The design assumes the area would have kept to its path without the programme. A clear "effect"
-    before anything happened casts doubt on that. NaN when the years before the baseline are too few.
+    before anything happened casts doubt on that. NaN when the years before the fake start are fewer than three.
     """
     pre = panel.frame[~panel.frame["post"]].reset_index(drop=True)
     fake = panel.baseline_year - shift
-    if (pre["year"] <= fake).sum() == 0 or pre.loc[pre["year"] <= fake, "year"].nunique() < 3 \
-            or not pre["treated"].any() or pre["treated"].all():
+    if pre.loc[pre["year"] <= fake, "year"].nunique() < 3 or not pre["treated"].any() or pre["treated"].all():
         return np.nan, np.nan
-    fit = _Projection(pre, fake).fit(_treatment(pre, fake), 0.95)
-    return float(fit.params[0]), float(fit.pvalues[0])
+    early = Panel(pre.assign(post=pre["year"] > fake), panel.treated_units, panel.indicator, fake)
+    effect = did_effect(early, 0.95, draws, seed)
+    return effect.estimate, effect.p_value
 
 
-def event_study(panel: Panel, level: float = 0.95) -> pd.DataFrame:
-    """Departure of the area from its path per year relative to the baseline year (points), cluster intervals."""
-    frame = panel.frame
-    years = sorted(y for y in frame["year"].unique() if y > panel.baseline_year)
-    if not frame["treated"].any() or not years:
-        return pd.DataFrame(columns=["year", "estimate", "ci_low", "ci_high"])
-    treated = frame["treated"].to_numpy()
-    columns = np.column_stack([(treated & (frame["year"].to_numpy() == y)).astype(float) for y in years])
-    fit = panel.projection().fit(columns, level)
-    interval = fit.conf_int(1 - level)
-    rows = [{"year": panel.baseline_year, "estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0}]
-    rows += [{"year": y, "estimate": float(fit.params[i]), "ci_low": float(interval[i][0]),
-              "ci_high": float(interval[i][1])} for i, y in enumerate(years)]
-    return pd.DataFrame(rows)
+def event_study(panel: Panel, level: float = 0.95, draws: int = PLACEBO_DRAWS, seed: int = 2020) -> pd.DataFrame:
+    """Departure of the area from its expected path per year after the baseline (points), with placebo bands;
+    the baseline year as the first row (0)."""
+    years = did_effect(panel, level, draws, seed).years
+    if years.empty:
+        return pd.DataFrame(columns=YEAR_COLUMNS)
+    first = pd.DataFrame([{"year": panel.baseline_year, "estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0,
+                           "p_value": np.nan}])
+    return pd.concat([first, years], ignore_index=True)
 
 
-def count_model(panel: Panel, level: float = 0.95) -> tuple[float, float, float, float]:
-    """Poisson model of the counts with log(denominator) offset: rate ratio, interval and p-value.
+# ----------------------------------------------------------------------------- the count model
 
-    Group and year effects (a group = the units of one Stadtteil inside or outside the area; proportional
-    changes are the Poisson model's nature, so no level-scaled years are needed), errors clustered by
-    Stadtteil. The rate ratio says by which factor the area's rate after
-    the baseline differs from what the rest of the city's development would have led to (1 = none).
+def _poisson_expected(counts: np.ndarray, exposure: np.ndarray, fit: np.ndarray, iterations: int = 200,
+                      start: np.ndarray | None = None) -> np.ndarray:
+    """Expected counts of a Poisson model with group and year effects fitted on the cells of ``fit`` (groups x
+    years, or sets x groups x years), at every cell: the maximum likelihood fit by iterative proportional
+    fitting (each step solves the likelihood equations of one block of effects), from the year effects
+    ``start`` when given (a nearby fit: a few steps then suffice)."""
+    observed = counts * fit
+    scale = exposure * fit
+    year = np.ones((1, counts.shape[-1])) if start is None else start
+    by_group, by_year = observed.sum(-1, keepdims=True), observed.sum(-2, keepdims=True)
+    for _ in range(iterations):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            group = by_group / (scale * year).sum(-1, keepdims=True)
+            group = np.where(np.isfinite(group), group, 0.0)
+            last, year = year, by_year / (scale * group).sum(-2, keepdims=True)
+            year = np.where(np.isfinite(year), year, 0.0)
+        if np.allclose(year, last, rtol=1e-10, atol=0.0):  # converged: the likelihood equations hold
+            break
+    return exposure * group * year
+
+
+def _count_ratio(counts: np.ndarray, exposure: np.ndarray, treated: np.ndarray, post: np.ndarray) -> np.ndarray:
+    """Observed over expected counts of the treated groups after the baseline (rate ratio), the expected counts
+    from the group and year effects fitted on the untreated cells; ``treated`` is groups, or sets x groups."""
+    treated = np.asarray(treated, dtype=bool)
+    cells = treated[..., :, None] & post[None, :] if treated.ndim == 1 else treated[:, :, None] & post[None, None, :]
+    present = exposure > 0
+    start = None
+    if treated.ndim == 2:  # many sets: start each from the fit on all cells, which differs by a few cells only
+        whole = _poisson_expected(counts, exposure, present.astype(float))
+        start = (whole / np.where(present, exposure, 1.0))[np.argmax(present.sum(axis=1))][None, None, :]
+        start = start / start[..., :1]
+    expected = _poisson_expected(counts, exposure, (present & ~cells).astype(float),
+                                 iterations=200 if start is None else 50, start=start)
+    chosen = cells & present
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (counts * chosen).sum(axis=(-2, -1)) / (expected * chosen).sum(axis=(-2, -1))
+
+
+def count_model(panel: Panel, level: float = 0.95, draws: int = PLACEBO_DRAWS,
+                seed: int = 2020) -> tuple[float, float, float, float]:
+    """Poisson model of the counts with log(denominator) offset: rate ratio, placebo interval and p-value.
+
+    Group effects (a group = the units of one Stadtteil inside or outside the area; proportional changes are
+    the Poisson model's nature, so no level-scaled years are needed) and year effects, fitted like the main
+    estimate on the untreated cells only; the rate ratio is the area's observed count after the baseline over
+    the count these effects lead to expect (1 = none). The interval comes from placebo areas of whole Stadtteile
+    (log rate ratios, each rescaled to the area's count: the noise of a log ratio shrinks with the square root
+    of the count), never from a standard error clustered on the area's one or two Stadtteile.
     """
-    if not panel.frame["treated"].any() or not panel.frame["post"].any():
+    frame = panel.frame
+    if not frame["treated"].any() or not frame["post"].any():
         return np.nan, np.nan, np.nan, np.nan
-    # units of one Stadtteil on the same side are pooled: sums of Poisson counts are Poisson, and a few
-    # dozen groups instead of hundreds of unit dummies make the fit fast; clusters are Stadtteile anyway
-    frame = (panel.frame.assign(group=panel.frame["stadtteil"].astype(str) + "/" + panel.frame["treated"].astype(str))
-             .groupby(["group", "stadtteil", "treated", "year"], as_index=False)[["numerator", "denominator"]].sum())
-    frame["post"] = frame["year"] > panel.baseline_year
-    units = pd.get_dummies(frame["group"], dtype=float).to_numpy()
-    years = pd.get_dummies(frame["year"], dtype=float).to_numpy()[:, 1:]
-    design = np.column_stack([_treatment(frame, panel.baseline_year), units, years])
-    # statsmodels and scipy.stats take a second to import: only where used, and only the modules used
-    from statsmodels.genmod.families import Poisson
-    from statsmodels.genmod.generalized_linear_model import GLM
-
-    model = GLM(frame["numerator"].to_numpy(), design, family=Poisson(),
-                   offset=np.log(frame["denominator"].to_numpy(dtype=float)))
-    fit = model.fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(frame["stadtteil"])[0]})
-    low, high = fit.conf_int(1 - level)[0]
-    return float(np.exp(fit.params[0])), float(np.exp(low)), float(np.exp(high)), float(fit.pvalues[0])
+    grouped = (frame.assign(group=frame["stadtteil"].astype(str) + "/" + frame["treated"].astype(str))
+               .groupby(["group", "year"], as_index=False)
+               .agg(numerator=("numerator", "sum"), denominator=("denominator", "sum"),
+                    treated=("treated", "first"), stadtteil=("stadtteil", "first")))
+    counts = grouped.pivot(index="group", columns="year", values="numerator").fillna(0.0)
+    exposure = grouped.pivot(index="group", columns="year", values="denominator").fillna(0.0)
+    years = counts.columns.to_numpy()
+    post = years > panel.baseline_year
+    info = grouped.drop_duplicates("group").set_index("group").loc[counts.index]
+    treated = info["treated"].to_numpy(dtype=bool)
+    counts, exposure = counts.to_numpy(dtype=float), exposure.to_numpy(dtype=float)
+    ratio = float(_count_ratio(counts, exposure, treated, post))
+    area_count = float((counts[treated][:, post]).sum())
+    # placebo areas: whole Stadtteile of the rest of the city, as large (in units) as the area
+    controls = ~treated
+    sub = frame[~frame["treated"]]
+    stadtteile = pd.Index(info.loc[controls, "stadtteil"].to_numpy())
+    size = frame.loc[frame["treated"], "unit"].nunique()
+    units_of = sub.groupby("stadtteil")["unit"].nunique().reindex(stadtteile).fillna(0).to_numpy()
+    if sub["unit"].nunique() < 2 * size or len(stadtteile) < 5 or not np.isfinite(ratio) or ratio <= 0 \
+            or area_count <= 0:
+        return ratio, np.nan, np.nan, np.nan
+    chosen = _stadtteil_draws(units_of, size, draws, seed)
+    placebo = _count_ratio(counts[controls], exposure[controls], chosen, post)
+    placebo_count = (counts[controls][None, :, :] * (chosen[:, :, None] & post[None, None, :])).sum(axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(placebo) * np.sqrt(placebo_count / area_count)
+    logs = logs[np.isfinite(logs)]
+    low, high, p_value = _randomisation_interval(float(np.log(ratio)), logs, level)
+    return ratio, float(np.exp(low)), float(np.exp(high)), p_value
 
 
 # ----------------------------------------------------------------------------- whole evaluation
@@ -441,10 +688,23 @@ def gap_closure(ds: Dataset, area_id: str, indicators: list[Indicator], baseline
     return pd.DataFrame(table)
 
 
+def area_effect(ds: Dataset, indicator: Indicator, area_id: str, baseline_year: int, year: int,
+                level: float = 0.95, draws: int = PLACEBO_DRAWS) -> Effect:
+    """:func:`did_effect` of the area's panel, computed once per dataset (the effects table and the year-by-year
+    figure of a report share it)."""
+    key = (indicator.id, area_id, baseline_year, year, level, draws)
+    store = ds.cache.setdefault("area_effects", {})
+    if key not in store:
+        store[key] = did_effect(unit_panel(ds, indicator, area_id, baseline_year, year), level, draws)
+    return store[key]
+
+
 def evaluate(ds: Dataset, area_id: str, indicators: list[Indicator], baseline_year: int, year: int,
              level: float = 0.95, small_count_limit: int = SMALL_COUNT_LIMIT,
              draws: int = PLACEBO_DRAWS) -> pd.DataFrame:
-    """One row per indicator: DiD effect with randomisation and cluster intervals, count model, pre-trend."""
+    """One row per indicator: the departure from the expected path with its placebo interval, p-value and minimum
+    detectable effect (``mde``, points), the area's rate at the baseline and now and its expected value now,
+    the count model's rate ratio (small counts) and the pre-trend test."""
     rows = []
     for indicator in indicators:
         panel = unit_panel(ds, indicator, area_id, baseline_year, year)
@@ -463,17 +723,18 @@ def evaluate(ds: Dataset, area_id: str, indicators: list[Indicator], baseline_ye
             row["status"] = "nicht auswertbar"
             rows.append(row)
             continue
-        effect = did_effect(panel, level, draws)
+        effect = area_effect(ds, indicator, area_id, baseline_year, year, level, draws)
         mean_count = float(area_sums["numerator"].mean())
-        ratio, ratio_low, ratio_high, ratio_p = count_model(panel, level) if mean_count < small_count_limit \
+        ratio, ratio_low, ratio_high, ratio_p = count_model(panel, level, draws) if mean_count < small_count_limit \
             else (np.nan,) * 4
-        slope, slope_p = pre_trend(panel)
+        slope, slope_p = pre_trend(panel, draws=draws)
         row.update({"status": "ok", "estimate": effect.estimate, "ci_low": effect.ci_low, "ci_high": effect.ci_high,
-                    "p_value": effect.p_value, "cluster_ci_low": effect.cluster_ci_low,
-                    "cluster_ci_high": effect.cluster_ci_high, "cluster_p_value": effect.cluster_p_value,
+                    "p_value": effect.p_value, "placebo_sd": effect.placebo_sd, "mde": effect.mde,
                     "treated_units": effect.treated_units, "control_units": effect.control_units,
-                    "placebos": effect.placebos, "area_count_mean": mean_count, "rate_ratio": ratio, "rate_ratio_low": ratio_low,
-                    "rate_ratio_high": ratio_high, "rate_ratio_p": ratio_p, "pre_trend": slope,
-                    "pre_trend_p": slope_p})
+                    "placebos": effect.placebos, "actual_then": effect.actual_then, "actual_now": effect.actual_now,
+                    "expected_now": effect.expected_now, "first_year_after": baseline_year + 1,
+                    "last_year": int(frame["year"].max()), "area_count_mean": mean_count, "rate_ratio": ratio,
+                    "rate_ratio_low": ratio_low, "rate_ratio_high": ratio_high, "rate_ratio_p": ratio_p,
+                    "pre_trend": slope, "pre_trend_p": slope_p})
         rows.append(row)
     return pd.DataFrame(rows)

@@ -5,9 +5,10 @@ latest year up to the report year) with its interval, the share of the way from 
 covered so far, (current - baseline) / (target - baseline), and a projection. The projection is the straight
 line through the yearly values since the baseline, fitted by weighted least squares with each year's
 denominator (the people counted) as weight, so a year resting on more people counts more; it is carried to
-the target year with its interval (t distribution, the line's own residual spread). A goal is "auf Kurs" when
-the projected value reaches the target and "nicht auf Kurs" otherwise; when the projection's interval holds
-both a value that reaches the target and one that misses it, the judgement is uncertain and said to be so.
+the target year with the prediction interval of the value in the target year (t distribution; the uncertainty
+of the line plus the spread of single years around it, since the goal is judged on one year's value, not on the
+line). A goal is "auf Kurs" when the whole prediction interval reaches the target, "nicht auf Kurs" when none of
+it does, and "unsicher" when it holds both a value that reaches the target and one that misses it.
 With fewer than two yearly values after the baseline a goal is "noch nicht messbar". Once the target year is
 in the data, the goal is judged by its value then: "erreicht" or "nicht erreicht".
 
@@ -28,9 +29,10 @@ from .validation import Plans
 NOT_MEASURABLE = "noch nicht messbar"
 ON_TRACK = "auf Kurs"
 OFF_TRACK = "nicht auf Kurs"
+UNCERTAIN = "unsicher"
 REACHED = "erreicht"
 MISSED = "nicht erreicht"
-STATUSES = (REACHED, ON_TRACK, OFF_TRACK, MISSED, NOT_MEASURABLE)
+STATUSES = (REACHED, ON_TRACK, UNCERTAIN, OFF_TRACK, MISSED, NOT_MEASURABLE)
 """Every goal status, in the order reports list them."""
 MIN_YEARS_AFTER_BASELINE = 2
 
@@ -51,11 +53,14 @@ def share_covered(baseline: float, current: float, target: float) -> float:
 
 def project(years: np.ndarray, values: np.ndarray, weights: np.ndarray, target_year: int,
             level: float = 0.95) -> tuple[float, float, float]:
-    """The weighted linear trend carried to ``target_year``: projected value and interval (NaN below 3 years).
+    """The weighted linear trend carried to ``target_year``: projected value and the prediction interval of that
+    year's value (NaN below 3 years).
 
-    Weighted least squares (statsmodels) with the years' denominators as weights; the interval is that of the
-    line at the target year from the t distribution with n - 2 degrees of freedom, so three years give a very
-    wide interval, as they should.
+    Weighted least squares (statsmodels) with the years' denominators as weights (scaled to mean 1). The
+    interval is the prediction interval of a single year's value at the target year with the average weight
+    (the line's uncertainty plus the residual spread of single years), from the t distribution with n - 2 degrees
+    of freedom, so three years give a very wide interval, as they should. Not the confidence interval of the
+    line: a goal is met or missed by one year's value, which scatters around the line.
     """
     mask = np.isfinite(values) & np.isfinite(weights) & (weights > 0)
     if mask.sum() < 3:
@@ -68,8 +73,19 @@ def project(years: np.ndarray, values: np.ndarray, weights: np.ndarray, target_y
     fit = WLS(values[mask], x, weights=weights[mask] / weights[mask].mean()).fit()
     point = np.array([[1.0, float(target_year) - float(years[mask].min())]])
     prediction = fit.get_prediction(point)
-    low, high = prediction.conf_int(alpha=1 - level)[0]
+    low, high = prediction.conf_int(obs=True, alpha=1 - level)[0]
     return float(prediction.predicted_mean[0]), float(low), float(high)
+
+
+def goal_status(low: float, high: float, target: float, direction: str) -> str:
+    """"auf Kurs" when the whole prediction interval [low, high] of the target year's value reaches the target,
+    "nicht auf Kurs" when none of it does, "unsicher" when it holds both (NaN bounds: "unsicher")."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return UNCERTAIN
+    at_low, at_high = reaches(low, target, direction), reaches(high, target, direction)
+    if at_low and at_high:
+        return ON_TRACK
+    return OFF_TRACK if not (at_low or at_high) else UNCERTAIN
 
 
 def track_goal(series: pd.DataFrame, baseline_year: int, baseline_value: float, target: float, target_year: int,
@@ -77,7 +93,8 @@ def track_goal(series: pd.DataFrame, baseline_year: int, baseline_value: float, 
     """The state of one goal from its yearly ``series`` (year, numerator, denominator, value, ci_low, ci_high).
 
     Returns current_year, current_value, current_ci_low, current_ci_high, current_numerator, current_denominator,
-    share_covered (%), projection, projection_low, projection_high, trend_start (the trend line's value in the
+    share_covered (%), projection, projection_low and projection_high (the prediction interval of the target year's
+    value, :func:`project`), trend_start (the trend line's value in the
     baseline year, for drawing it), years_after, status (one of
     :data:`STATUSES`), certain (False when the interval allows both reaching and missing the target),
     count_min and denominator_min (the smallest yearly counts used: disclosure control rests on them).
@@ -114,7 +131,7 @@ def track_goal(series: pd.DataFrame, baseline_year: int, baseline_value: float, 
     point, low, high = project(years, values, weights, target_year, level)
     result.update({"projection": point, "projection_low": low, "projection_high": high,
                    "trend_start": project(years, values, weights, baseline_year, level)[0],
-                   "status": ON_TRACK if reaches(point, target, direction) else OFF_TRACK,
+                   "status": goal_status(low, high, target, direction),
                    "certain": reaches(low, target, direction) == reaches(high, target, direction)})
     return result
 

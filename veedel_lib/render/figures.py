@@ -27,6 +27,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLoca
 
 from ..params.catalogue import Indicator  # noqa: E402
 from . import formatting as fmt  # noqa: E402
+from .text import effect_points, interval_excludes_zero  # noqa: E402
 
 AREA_COLOUR = "#0072B2"   # Okabe-Ito blue
 CITY_COLOUR = "#D55E00"   # Okabe-Ito vermillion
@@ -645,11 +646,12 @@ def status_dynamics_scatter(data: pd.DataFrame, status_thresholds: list[float], 
 
 
 def event_study_panels(events: pd.DataFrame, indicators: list[Indicator], area_name: str,
-                       baseline_year: int) -> Chart:
-    """Small multiples: per indicator the area's departure from its own path in each year after the baseline.
+                       baseline_year: int, level_text: str = "95-%") -> Chart:
+    """Small multiples: per indicator the area's departure from its expected path in each year after the baseline.
 
-    ``events`` has columns indicator, year, estimate, ci_low, ci_high (points; the baseline year is 0).
-    A zero line marks "developed like the rest of the city"; the band is the interval at the report's confidence level.
+    ``events`` has columns indicator, year, estimate, ci_low, ci_high (points; the baseline year is 0). A zero line
+    marks "as expected"; the band is the placebo interval at the report's level (``level_text``, "95-%"). A year
+    counts as "outside what chance explains" only when its band, rounded as the table shows it, excludes zero.
     """
     names = {i.id: i.name for i in indicators}
     units = {i.id: i.unit for i in indicators}
@@ -667,14 +669,15 @@ def event_study_panels(events: pd.DataFrame, indicators: list[Indicator], area_n
         german_axis(ax.yaxis, 1, " Pp." if units[indicator_id] == "percent" else " ‰-Pkt.")
         ax.tick_params(labelsize=7.5)
     light_ticks(axes)
-    fig.suptitle(f"Abweichung vom eigenen Verlauf gegenüber der übrigen Stadt (Basisjahr {baseline_year} = 0)",
-                 fontsize=8.5, x=0.02, ha="left")
+    fig.suptitle(f"Abweichung vom erwarteten Verlauf (Basisjahr {baseline_year} = 0), Band: {level_text}-Intervall "
+                 "aus Placebo-Gebieten", fontsize=8.5, x=0.02, ha="left")
     last = events[events["year"] == events["year"].max()]
-    clear = last[(last["ci_low"] > 0) | (last["ci_high"] < 0)]
-    alt = (f"Kleine Diagramme je Indikator: Abweichung von {area_name} gegenüber der übrigen Stadt in den Jahren "
-           f"nach {baseline_year}. Im letzten Jahr liegt die Abweichung bei {len(clear)} von {len(order)} "
-           "Indikatoren außerhalb dessen, was Zufall erklären könnte")
-    alt += (": " + ", ".join(f"{names[r.indicator]} {fmt.points(r.estimate, units[r.indicator], short=True)}"
+    clear = last[[interval_excludes_zero(r.ci_low, r.ci_high) for r in last.itertuples()]]
+    alt = (f"Kleine Diagramme je Indikator: Abweichung von {area_name} vom erwarteten Verlauf (eigener Verlauf bis "
+           f"{baseline_year} und Entwicklung der übrigen Stadt) in den Jahren nach {baseline_year}, mit "
+           f"{level_text}-Intervall aus Placebo-Gebieten. Im letzten Jahr liegt die Abweichung bei {len(clear)} von "
+           f"{len(order)} Indikatoren außerhalb dessen, was Zufall erklären könnte")
+    alt += (": " + ", ".join(f"{names[r.indicator]} {effect_points(r.estimate, units[r.indicator])}"
                              for r in clear.itertuples()) + ".") if len(clear) else "."
     table = events.assign(label=events["indicator"].map(names), unit=events["indicator"].map(units))
     table["_order"] = table["indicator"].map({i: n for n, i in enumerate(order)})

@@ -160,14 +160,67 @@ def need_sentences(needs: pd.DataFrame, area_name: str, table: str = "") -> str:
     return text
 
 
+EFFECT_DECIMALS = 2
+"""Decimals of the evaluation's effects, intervals and minimum detectable effects wherever a report shows them
+(tables, sentences, figure descriptions): effects of a tenth of a point are common, one decimal would show
+an interval of +0,02 to +0,21 as "±0,0 bis +0,2"."""
+
+
+def interval_excludes_zero(low: float, high: float, decimals: int = EFFECT_DECIMALS) -> bool:
+    """Whether the interval as shown (rounded to ``decimals``) excludes zero: the one rule for "gesichert" and
+    "größer, als der Zufall erklären könnte", so a sentence never contradicts the interval a reader sees
+    (an interval shown as "±0,00 bis +0,21" includes zero, whatever its unrounded bound)."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return False
+    return round(float(low), decimals) > 0 or round(float(high), decimals) < 0
+
+
+def effect_points(value: float, unit: str, signed: bool = True) -> str:
+    """An effect in points with :data:`EFFECT_DECIMALS` ("+0,14 Pp.", unsigned "0,14 Pp.")."""
+    if signed:
+        return fmt.points(value, unit, EFFECT_DECIMALS, short=True)
+    word = "Pp." if unit == "percent" else "‰-Pkt."
+    return f"{fmt.number(abs(value), EFFECT_DECIMALS)} {word}"
+
+
+def _path_sentence(row: pd.Series, area_name: str, baseline_year: int) -> str:
+    """What the data did and what the expected path let expect in the last year ("gesunken, aber weniger stark
+    als erwartet"); "" when the values are missing. Directions are compared as shown (one decimal)."""
+    then, now, expected = (row.get(k, np.nan) for k in ("actual_then", "actual_now", "expected_now"))
+    if not all(np.isfinite(v) for v in (then, now, expected)):
+        return ""
+    unit, last = row["unit"], int(row["last_year"])
+
+    def way(change: float) -> str:
+        return "up" if change > 0 else "down" if change < 0 else "flat"
+
+    actual = way(round(now, 1) - round(then, 1))
+    hoped = way(round(expected, 1) - round(then, 1))
+    verb = {"up": "gestiegen", "down": "gesunken", "flat": "gleich geblieben"}[actual]
+    if round(now, 1) == round(expected, 1):
+        how = "wie erwartet"
+    elif actual == hoped == "up":
+        how = "stärker als erwartet" if now > expected else "aber weniger stark als erwartet"
+    elif actual == hoped == "down":
+        how = "stärker als erwartet" if now < expected else "aber weniger stark als erwartet"
+    else:
+        how = {"up": "obwohl ein Anstieg", "down": "obwohl ein Rückgang", "flat": "obwohl ein gleichbleibender Wert"}[
+            hoped] + " zu erwarten war"
+    return (f"In {area_name} ist der Wert von {fmt.rate(then, unit)} ({baseline_year}) auf {fmt.rate(now, unit)} "
+            f"({last}) {verb}, {how}: Nach dem eigenen Verlauf bis {baseline_year} und der Entwicklung der übrigen "
+            f"Stadt war für {last} {fmt.rate(expected, unit)} zu erwarten. ")
+
+
 def evaluation_reading(row: pd.Series, area_name: str, baseline_year: int, level: float = 0.95,
                        withheld: bool = False) -> str:
     """A plain-German reading of one evaluation effect (a row of ``analysis.evaluation.evaluate``, as published:
-    ``withheld`` when disclosure control hides its numbers) that says what the data show and no more.
+    ``withheld`` when disclosure control hides its numbers) that says what was estimated and no more.
 
-    The estimate and its interval stand in the report's table; the reading says what they mean (gesichert or not,
-    favourable or not, the cautions) without repeating them. Only the count model's factor, which the table does
-    not show, is given with its interval.
+    What was estimated: the area's departure from its expected path (its own path up to the baseline carried on,
+    plus the city-wide changes), averaged over the years after the baseline. The reading first says what the data
+    did (risen or fallen, more or less than expected), so it never contradicts the direction of the data, then
+    the departure with its interval as the table shows it, and calls it "gesichert" only when that shown, rounded
+    interval excludes zero (:func:`interval_excludes_zero`); otherwise it gives the minimum detectable effect.
     """
     label = row["label"]
     if withheld:
@@ -176,26 +229,40 @@ def evaluation_reading(row: pd.Series, area_name: str, baseline_year: int, level
     if row.get("status") != "ok" or not np.isfinite(row.get("estimate", np.nan)):
         return (f"**{label}:** Mit den vorliegenden Daten nicht auswertbar (zu wenige Jahre vor oder nach "
                 f"{baseline_year} oder keine Daten für das Gebiet).")
+    unit = row["unit"]
     interval = f"{int(round(100 * level))}-%-Intervall"
-    direction = "stärker gestiegen" if row["estimate"] > 0 else "stärker gesunken"
-    covers_zero = not (row["ci_low"] > 0 or row["ci_high"] < 0)
-    if covers_zero:
-        text = (f"**{label}:** Seit {baseline_year} hat sich {area_name} nicht gesichert anders entwickelt als die "
-                f"übrige Stadt: Das {interval} schließt null ein, der Unterschied lässt sich also nicht von Zufall "
-                "unterscheiden; die Daten zeigen weder eine günstigere noch eine ungünstigere Entwicklung.")
+    estimate = row["estimate"]
+    side = "über" if round(estimate, EFFECT_DECIMALS) > 0 else "unter" if round(estimate, EFFECT_DECIMALS) < 0 \
+        else "praktisch auf"
+    size = "" if side == "praktisch auf" else f"um {effect_points(estimate, unit, signed=False)} "
+    first = int(row.get("first_year_after", baseline_year + 1))
+    years = f"der Jahre {first} bis {int(row['last_year'])}" if "last_year" in row and np.isfinite(
+        row["last_year"]) and int(row["last_year"]) > first else f"des Jahres {first}"
+    shown = (f"{effect_points(row['ci_low'], unit)} bis {effect_points(row['ci_high'], unit)}"
+             if np.isfinite(row["ci_low"]) else "nicht bestimmbar")
+    text = (f"**{label}:** {_path_sentence(row, area_name, baseline_year)}Im Mittel {years} lag der Wert {size}"
+            f"{side} dem erwarteten Verlauf (Abweichung vom erwarteten Verlauf; {interval} {shown}). ")
+    if interval_excludes_zero(row["ci_low"], row["ci_high"]):
+        favourable = is_favourable(row["direction"], estimate)
+        judgement = (f"Das spricht für eine {'günstigere' if favourable else 'ungünstigere'} Entwicklung als "
+                     "erwartet; ob sie" if row["direction"] != "neutral" else
+                     "Der Indikator wird nicht als günstig oder ungünstig bewertet; ob die Abweichung")
+        text += (f"Diese Abweichung ist gesichert, also größer, als der Zufall erklären könnte (das {interval} "
+                 f"schließt null aus). {judgement} auf das Programm zurückgeht, lässt sich daraus allein nicht "
+                 "ableiten.")
     else:
-        favourable = is_favourable(row["direction"], row["estimate"])
-        judgement = ("Das spricht für eine günstigere Entwicklung als in der übrigen Stadt; ob sie" if favourable
-                     else "Das spricht für eine ungünstigere Entwicklung als in der übrigen Stadt; ob sie")
-        if row["direction"] == "neutral":
-            judgement = "Der Indikator wird nicht als günstig oder ungünstig bewertet; ob der Unterschied"
-        text = (f"**{label}:** Seit {baseline_year} ist der Wert in {area_name} gesichert {direction} als in der "
-                f"übrigen Stadt (das {interval} schließt null aus). {judgement} auf das Programm zurückgeht, lässt "
-                "sich daraus allein nicht ableiten.")
-    if np.isfinite(row.get("pre_trend_p", np.nan)) and row["pre_trend_p"] < 0.05:
+        text += (f"Die Abweichung ist nicht gesichert: Das {interval} schließt null ein, sie lässt sich also nicht "
+                 "vom Zufall unterscheiden; die Daten zeigen weder eine günstigere noch eine ungünstigere "
+                 "Entwicklung als erwartet.")
+        if np.isfinite(row.get("mde", np.nan)):
+            text += (f" Ein Effekt unter {effect_points(row['mde'], unit, signed=False)} wäre mit diesen Daten "
+                     "nicht erkennbar (kleinster Effekt, den die Auswertung mit 80 % Wahrscheinlichkeit als "
+                     "gesichert erkennt).")
+    if np.isfinite(row.get("pre_trend_p", np.nan)) and row["pre_trend_p"] < 1 - level:
         text += (" *Vorsicht:* Schon vor dem Basisjahr haben sich Gebiet und übrige Stadt unterschiedlich "
                  "entwickelt; die Schätzung kann diesen Trend fortschreiben.")
     if np.isfinite(row.get("rate_ratio", np.nan)):
-        text += (f" Zählmodell für kleine Zahlen: Faktor {fmt.number(row['rate_ratio'], 2)} "
-                 f"({fmt.number(row['rate_ratio_low'], 2)} bis {fmt.number(row['rate_ratio_high'], 2)}).")
+        bounds = (f" ({fmt.number(row['rate_ratio_low'], 2)} bis {fmt.number(row['rate_ratio_high'], 2)})"
+                  if np.isfinite(row.get("rate_ratio_low", np.nan)) else "")
+        text += f" Zählmodell für kleine Zahlen: Faktor {fmt.number(row['rate_ratio'], 2)}{bounds}."
     return text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..analysis.evaluation import evaluate, event_study, gap_closure, unit_panel
+from ..analysis.evaluation import area_effect, evaluate, gap_closure, minimum_detectable_effect
 from ..errors import ConfigurationError
 from ..kernprozess import Kernprozesse, load_kernprozesse
 from ..params.catalogue import Indicator, is_favourable
@@ -22,7 +22,7 @@ from ..render import figures
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import count_pair, masked
-from ..render.text import evaluation_reading
+from ..render.text import EFFECT_DECIMALS, evaluation_reading, interval_excludes_zero
 from . import kernprozess_blocks as kpr
 from . import plan_blocks as pb
 from .base import ReportContent
@@ -35,8 +35,9 @@ COUNTS = [Col("area_count_min", "kleinste Jahreszahl im Gebiet", "count", thresh
 COUNT_KEYS = ("area_count_min", "area_denominator_min")
 THEN = ("numerator_then", "denominator_then")
 NOW = ("numerator_now", "denominator_now")
-ESTIMATES = ("estimate", "ci_low", "ci_high", "p_value", "cluster_ci_low", "cluster_ci_high", "cluster_p_value",
-             "rate_ratio", "rate_ratio_low", "rate_ratio_high", "rate_ratio_p", "pre_trend", "pre_trend_p")
+ESTIMATES = ("estimate", "ci_low", "ci_high", "p_value", "placebo_sd", "mde", "actual_then", "actual_now",
+             "expected_now", "rate_ratio", "rate_ratio_low", "rate_ratio_high", "rate_ratio_p", "pre_trend",
+             "pre_trend_p")
 """Every number of the evaluation computed from the area's counts."""
 
 
@@ -116,13 +117,20 @@ class Evaluation(ReportContent):
             Col("label", "Indikator"), *COUNTS, *count_pair(*THEN), *count_pair(*NOW),
             Col("area_then", f"Gebiet {self.baseline_year}", "rate", unit="unit", based_on=THEN),
             Col("area_now", f"Gebiet {self.year}", "rate", unit="unit", based_on=NOW),
-            Col("estimate", "Unterschied der Entwicklung", "points", unit="unit", based_on=COUNT_KEYS),
-            Col("ci_low", f"{self.level_text}-Intervall von", "points", unit="unit", based_on=COUNT_KEYS),
-            Col("ci_high", "bis", "points", unit="unit", based_on=COUNT_KEYS),
+            Col("estimate", "Abweichung vom erwarteten Verlauf", "points", unit="unit", based_on=COUNT_KEYS,
+                decimals=EFFECT_DECIMALS),
+            Col("ci_low", f"{self.level_text}-Intervall von", "points", unit="unit", based_on=COUNT_KEYS,
+                decimals=EFFECT_DECIMALS),
+            Col("ci_high", "bis", "points", unit="unit", based_on=COUNT_KEYS, decimals=EFFECT_DECIMALS),
+            Col("mde", "kleinster erkennbarer Effekt", "points", unit="unit", based_on=COUNT_KEYS,
+                decimals=EFFECT_DECIMALS),
             Col("verdict", "Einordnung", based_on=COUNT_KEYS),
-        ], note="Unterschied der Entwicklung: wie viel stärker (+) oder schwächer (–) sich der Wert des Gebiets seit "
-                "dem Basisjahr verändert hat als nach dem Verlauf der übrigen Stadt (ohne die anderen "
-                "Programmgebiete) zu erwarten war, in Prozentpunkten (Pp.) bzw. Promillepunkten."
+        ], note=f"Abweichung vom erwarteten Verlauf: um wie viel der Wert des Gebiets in den Jahren nach "
+                f"{self.baseline_year} im Mittel über (+) oder unter (–) dem Wert lag, den sein eigener Verlauf bis "
+                f"{self.baseline_year} und die Entwicklung der übrigen Stadt (ohne die anderen Programmgebiete) "
+                "erwarten ließen, in Prozentpunkten (Pp.) bzw. Promillepunkten. Intervall aus Placebo-Gebieten "
+                "(siehe Hinweise zur Methode). Kleinster erkennbarer Effekt: eine Abweichung dieser Größe würde mit "
+                "80 % Wahrscheinlichkeit als gesichert erkannt; kleinere gehen im Zufall unter."
                 + self._missing_note(self.gaps(), city=False))
         changes = self.definition_changes(self.ds.years[0], self.year)
         sentences += [f"> **Gebietszuschnitt:** {sentence}" for sentence in changes]
@@ -134,7 +142,7 @@ class Evaluation(ReportContent):
     def _verdict(row: pd.Series) -> str:
         if row.get("status") != "ok" or not np.isfinite(row.get("estimate", np.nan)):
             return "nicht auswertbar"
-        if row["ci_low"] <= 0 <= row["ci_high"]:
+        if not interval_excludes_zero(row["ci_low"], row["ci_high"]):
             return "kein gesicherter Unterschied"
         if row["direction"] == "neutral":
             return "gesichert höher" if row["estimate"] > 0 else "gesichert niedriger"
@@ -142,28 +150,33 @@ class Evaluation(ReportContent):
         return "günstiger als die übrige Stadt" if favourable else "ungünstiger als die übrige Stadt"
 
     def development(self) -> list[Block]:
-        """The departure from the area's own path in each year after the baseline (event study)."""
+        """The departure from the area's expected path in each year after the baseline, with placebo bands."""
         table = self.table().set_index("indicator")
+        settings = self.settings.evaluation
         events = []
         for indicator in self.indicators:
             if table.loc[indicator.id, "status"] != "ok":
                 continue
-            panel = unit_panel(self.ds, indicator, self.area_id, self.baseline_year, self.year)
-            events.append(event_study(panel, self.level).assign(indicator=indicator.id))
+            years = area_effect(self.ds, indicator, self.area_id, self.baseline_year, self.year, self.level,
+                                settings.placebo_draws).years
+            first = pd.DataFrame([{"year": self.baseline_year, "estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0}])
+            events.append(pd.concat([first, years.drop(columns="p_value")], ignore_index=True)
+                          .assign(indicator=indicator.id))
         if not events:
             return [TextBlock("Für keinen Indikator liegen genug Jahre vor und nach dem Basisjahr vor.")]
         events = pd.concat(events, ignore_index=True)
         events = events.join(table[list(COUNT_KEYS) + ["threshold", "denominator_threshold"]], on="indicator")
         columns = [Col("label", "Indikator"), Col("year", "Jahr", "year"), *COUNTS,
-                   Col("estimate", "Abweichung", "points", unit="unit", based_on=COUNT_KEYS),
-                   Col("ci_low", "Intervall von", "points", unit="unit", based_on=COUNT_KEYS),
-                   Col("ci_high", "bis", "points", unit="unit", based_on=COUNT_KEYS)]
+                   Col("estimate", "Abweichung", "points", unit="unit", based_on=COUNT_KEYS,
+                       decimals=EFFECT_DECIMALS),
+                   Col("ci_low", "Intervall von", "points", unit="unit", based_on=COUNT_KEYS, decimals=EFFECT_DECIMALS),
+                   Col("ci_high", "bis", "points", unit="unit", based_on=COUNT_KEYS, decimals=EFFECT_DECIMALS)]
         shown = masked(events, columns)
         if shown["estimate"].notna().sum() == 0:
             return [TextBlock(f"Die Zahlen von {self.area.name} sind zu klein, um den Verlauf zu veröffentlichen "
                               "(Geheimhaltung).")]
         chart = figures.event_study_panels(shown.dropna(subset=["estimate"]), self.indicators, self.area.name,
-                                           self.baseline_year)
+                                           self.baseline_year, self.level_text)
         return [ChartBlock("evaluation_verlauf", chart, columns)]
 
     def goal_attainment(self) -> list[Block]:
@@ -237,24 +250,48 @@ class Evaluation(ReportContent):
         settings = self.settings.evaluation
         percent = fmt.number(self.level * 100, 0)
         lines = [
-            f"- **Vergleich:** Für jede statistische Einheit und jedes Jahr wird der Wert aus den Zählwerten berechnet. "
-            f"Ein Regressionsmodell (gewichtete kleinste Quadrate, Gewicht = Bezugsbevölkerung) trennt, was in der "
-            f"ganzen Stadt geschah (Jahreseffekte, auch proportional zum Niveau), was jede Einheit ohnehin "
-            f"unterscheidet und wie sie sich vor {self.baseline_year + 1} entwickelte (eigener Trend), von der "
-            f"Abweichung des Gebiets danach (Differenz-von-Differenzen-Ansatz). Vergleichsgruppe ist die übrige Stadt "
-            f"ohne die anderen Programmgebiete.",
-            f"- **Intervall:** Das {percent}-%-Intervall stammt aus {settings.placebo_draws} Placebo-Gebieten aus "
-            "ganzen Stadtteilen außerhalb der Programmgebiete (Randomisierungsinferenz, an das Niveau des Gebiets "
-            "angepasst): So groß werden „Effekte“ allein durch die gewöhnliche Streuung zwischen Stadtteilen. "
-            "Zum Vergleich wird intern auch ein nach Stadtteilen geclustertes robustes Intervall berechnet.",
-            "- **Vorsicht:** Ein gesicherter Unterschied zeigt, dass sich das Gebiet anders entwickelt hat als die "
-            "übrige Stadt. Ob das Programm die Ursache ist, lässt sich daraus allein nicht ableiten: Auch andere "
+            f"- **Was geschätzt wird:** Für jede statistische Einheit und jedes Jahr wird der Wert aus den Zählwerten "
+            f"berechnet. Ein Regressionsmodell (gewichtete kleinste Quadrate, Gewicht = Bezugsbevölkerung) beschreibt "
+            f"jede Einheit durch ihr eigenes Niveau und ihren eigenen linearen Trend und die ganze Stadt durch "
+            f"Jahreseffekte (auch proportional zum Niveau einer Einheit: eine stadtweite Veränderung um 5 % bewegt "
+            f"eine Quote von 30 % um 1,5 Punkte, eine von 10 % um 0,5 Punkte). Das Modell wird nur auf Beobachtungen "
+            f"ohne Programm angepasst: die Jahre bis {self.baseline_year} des Gebiets und alle Jahre der übrigen "
+            f"Stadt ohne die anderen Programmgebiete (Imputationsschätzer). Daraus folgt für jedes Jahr nach "
+            f"{self.baseline_year} der erwartete Verlauf des Gebiets; geschätzt wird die Abweichung des Gebiets "
+            f"davon, im Mittel der Jahre nach {self.baseline_year} (Tabelle) und je Jahr (Abbildung). Weil die Trends "
+            f"nur aus den Jahren vor dem Programm stammen, wird eine nach {self.baseline_year} wachsende Abweichung "
+            "nicht in den Trend der Einheit eingerechnet. Eine Abweichung ist keine Veränderung: Ein Wert kann "
+            "sinken und trotzdem über dem erwarteten Verlauf liegen, wenn ein stärkerer Rückgang zu erwarten war.",
+            f"- **Intervall (Placebo-Gebiete):** Die Einheiten eines Gebiets liegen oft in nur einem oder zwei "
+            f"Stadtteilen. Ein nach Stadtteilen geclusterter Standardfehler stützt sich dann auf einen einzigen "
+            f"behandelten Cluster und ist unzuverlässig (meist viel zu klein); er wird deshalb nirgends verwendet. "
+            f"Stattdessen wird dieselbe Schätzung für {settings.placebo_draws} Placebo-Gebiete wiederholt, die aus "
+            f"ganzen Stadtteilen außerhalb der Programmgebiete zufällig zusammengestellt werden, jeweils so groß "
+            f"wie das Gebiet (Randomisierungsinferenz, Placebo im Raum). So groß werden „Effekte“ allein durch die "
+            f"gewöhnliche Streuung zwischen Stadtteilen. Jeder Placebo-Effekt wird auf das Niveau des Gebiets "
+            f"umgerechnet, weil die Streuung mit dem Niveau einer Quote wächst. Das {percent}-%-Intervall ist die "
+            f"Schätzung abzüglich des 2,5- und 97,5-%-Quantils der Placebo-Effekte; so entstehen auch die Bänder "
+            f"der Abbildung je Jahr.",
+            f"- **Gesichert:** Eine Abweichung heißt gesichert („größer, als der Zufall erklären könnte“), wenn das "
+            f"Intervall, so wie es gerundet in Tabelle und Text steht, null ausschließt.",
+            f"- **Kleinster erkennbarer Effekt:** das {fmt.number(minimum_detectable_effect(1.0, self.level), 1)}-"
+            f"Fache der Standardabweichung der Placebo-Effekte (Irrtumswahrscheinlichkeit "
+            f"{fmt.number(100 - self.level * 100, 0)} % beidseitig, Trennschärfe 80 %). Eine wahre Abweichung dieser "
+            "Größe würde mit 80 % "
+            "Wahrscheinlichkeit als gesichert erkannt; bei kleineren Gebieten und seltenen Ereignissen ist sie "
+            "größer. Ein nicht gesichertes Ergebnis heißt darum nicht „keine Wirkung“, sondern „keine Wirkung "
+            "dieser Größe“.",
+            "- **Vorsicht:** Eine gesicherte Abweichung zeigt, dass sich das Gebiet anders entwickelt hat als "
+            "erwartet. Ob das Programm die Ursache ist, lässt sich daraus allein nicht ableiten: Auch andere "
             "Entwicklungen im Gebiet (Neubau, Zuzug, andere Förderprogramme) können dahinterstehen.",
             f"- **Kleine Zahlen:** Wo im Gebiet im Mittel weniger als {settings.small_count_limit} Fälle im Jahr "
-            "gezählt werden, kommt ein Zählmodell (Poisson mit der Bevölkerung als Offset) hinzu; es gibt den "
-            "Faktor an, um den die Quote nach dem Basisjahr vom erwarteten Verlauf abweicht.",
-            "- **Vortrend:** Das Modell wird zusätzlich so geschätzt, als hätte das Programm drei Jahre vor dem "
-            "Basisjahr begonnen. Zeigt sich schon da ein „Effekt“, ist die Schätzung mit Vorsicht zu lesen.",
+            "gezählt werden, kommt ein Zählmodell (Poisson mit der Bevölkerung als Offset, Effekte je Stadtteilteil "
+            "und Jahr, angepasst auf die Beobachtungen ohne Programm) hinzu; es gibt den Faktor an, um den die "
+            "gezählten Fälle nach dem Basisjahr vom erwarteten Wert abweichen, mit einem Intervall aus denselben "
+            "Placebo-Gebieten.",
+            "- **Vortrend:** Dieselbe Schätzung wird zusätzlich nur mit den Jahren bis zum Basisjahr gerechnet, als "
+            "hätte das Programm drei Jahre vor dem Basisjahr begonnen, und an den Placebo-Gebieten gemessen. Zeigt "
+            "sich schon da ein gesicherter „Effekt“, ist die Schätzung mit Vorsicht zu lesen.",
             "- **Kernprozesse:** Grundlage ist die Dokumentation der Sozialraumkoordination; Ziele aus der "
             "Zielvereinbarung. Freitext und Personenangaben erscheinen nie im Bericht.",
         ]

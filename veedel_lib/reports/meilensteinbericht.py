@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..planning.monitoring import NOT_MEASURABLE, OFF_TRACK, goal_paths, monitor_goals, monitor_measures, status_date
+from ..planning.monitoring import NOT_MEASURABLE, OFF_TRACK, UNCERTAIN, goal_paths, monitor_goals, monitor_measures, status_date
 from ..render import formatting as fmt
 from ..render.blocks import Block, TextBlock
 from ..render.disclosure import masked
@@ -59,8 +59,8 @@ class MilestoneReport(AreaPlan):
             f"Der Plan {period} für {self.area.name} ist im {passed}. von {end - start + 1} Jahren (Daten bis "
             f"{self.year}). {conference}\n\n"
             f"- **Ziele:** {counts['goals']}, davon {counts['on_track']} auf Kurs oder erreicht, "
-            f"{counts['off_track']} nicht auf Kurs, {counts['not_measurable']} noch nicht messbar "
-            f"({counts['uncertain']} Einschätzungen unsicher).\n"
+            f"{counts['off_track']} nicht auf Kurs, {counts['uncertain']} unsicher, {counts['not_measurable']} noch "
+            "nicht messbar.\n"
             f"- **Maßnahmen:** {len(measures)}, davon {int(measures['delayed'].sum())} hinter dem Zeitplan; "
             f"{fmt.measure(measures['spent'].sum(), 'EUR')} von {fmt.measure(measures['budget'].sum(), 'EUR')} "
             "ausgegeben.")]
@@ -94,15 +94,15 @@ class MilestoneReport(AreaPlan):
             if not isinstance(row.assessment, str) or not row.assessment:
                 continue
             if row.status == OFF_TRACK:
-                items.append(f"**{pb.code(row.number)} {row.label}** ist nicht auf Kurs"
-                             f"{' (unsicher)' if not row.certain else ''}: Maßnahmen verstärken, Zielwert oder Zieljahr "
+                items.append(f"**{pb.code(row.number)} {row.label}** ist nicht auf Kurs: Maßnahmen verstärken, "
+                             "Zielwert oder Zieljahr "
                              "anpassen oder das Ziel bestätigen – mit Begründung an die Bezirksvertretung.")
             elif row.status == NOT_MEASURABLE:
                 items.append(f"**{pb.code(row.number)} {row.label}** ist noch nicht messbar: klären, ab wann Daten vorliegen "
                              "und ob das Ziel bis dahin beibehalten wird.")
-            elif not row.certain:
-                items.append(f"**{pb.code(row.number)} {row.label}** ist auf Kurs, aber unsicher: beibehalten und im "
-                             "nächsten Jahr erneut prüfen.")
+            elif row.status == UNCERTAIN:
+                items.append(f"**{pb.code(row.number)} {row.label}** ist unsicher (das Vorhersageintervall lässt "
+                             "Erreichen und Verfehlen zu): beibehalten und im nächsten Jahr erneut prüfen.")
         for row in measures[measures["delayed"]].itertuples():
             reason = "ist verschoben" if row.status == "verschoben" else f"liegt {int(row.delay)} Monate zurück"
             items.append(f"**{pb.code(row.number)} {row.title}** {reason}: Zeitplan anpassen oder die Maßnahme neu "

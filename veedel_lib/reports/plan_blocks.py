@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..planning import Plans
-from ..planning.monitoring import NOT_MEASURABLE, OFF_TRACK, ON_TRACK, REACHED, STATUSES
+from ..planning.monitoring import NOT_MEASURABLE, OFF_TRACK, ON_TRACK, REACHED, STATUSES, UNCERTAIN
 from ..render import formatting as fmt
 from ..render import plan_figures
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
@@ -46,9 +46,11 @@ GOAL_COUNTS = count_columns(((BASELINE[0], BASELINE[1]), (CURRENT[0], CURRENT[1]
 
 
 def assessment(row: pd.Series) -> str:
-    """The goal's status as the reports write it, with "unsicher" where the interval allows either outcome."""
+    """The goal's status as the reports write it: "auf Kurs", "nicht auf Kurs", "unsicher" (the prediction interval
+    of the target year's value allows either outcome), and for a target year in the data "erreicht" or "nicht
+    erreicht", with ", aber unsicher" where that year's interval allows either."""
     status = row["status"]
-    if status == NOT_MEASURABLE or not isinstance(status, str):
+    if status in (NOT_MEASURABLE, UNCERTAIN) or not isinstance(status, str):
         return status if isinstance(status, str) else ""
     return status if row["certain"] else f"{status}, aber unsicher"
 
@@ -246,7 +248,7 @@ def goal_trend_columns(level_text: str) -> list[Col]:
     return [Col("number", "Nr."), Col("label", "Indikator"), *GOAL_COUNTS,
             Col("target_year", "Zieljahr", "year"), Col("target", "Zielwert", "rate", unit="unit"),
             Col("projection", "Trend im Zieljahr", "rate", unit="unit", based_on=TRACK),
-            Col("projection_low", f"{level_text}-Intervall von", "rate", unit="unit", based_on=TRACK),
+            Col("projection_low", f"{level_text}-Vorhersage­intervall von", "rate", unit="unit", based_on=TRACK),
             Col("projection_high", "bis", "rate", unit="unit", based_on=TRACK),
             Col("assessment", "Einschätzung", based_on=TRACK)]
 
@@ -296,7 +298,9 @@ def goal_monitoring(goals: pd.DataFrame, area_name: str, period: str, year: int,
     trend = TableBlock("ziele_trend", f"Ziele des Plans {period}: Trend bis zum Zieljahr", shown,
                        goal_trend_columns(level_text),
                        note="Trend im Zieljahr: Gerade durch die Jahreswerte seit dem Basisjahr (gewichtet mit den "
-                            f"gezählten Personen), fortgeschrieben bis zum Zieljahr, mit {level_text}-Intervall. "
+                            f"gezählten Personen), fortgeschrieben bis zum Zieljahr, mit {level_text}-"
+                            "Vorhersageintervall für den Wert des Zieljahrs (Unsicherheit der Geraden und die "
+                            "Schwankung einzelner Jahre um sie); die Einschätzung folgt dem ganzen Intervall. "
                             "„unsicher“: das Intervall lässt Erreichen und Verfehlen des Zielwerts zu.")
     blocks: list[Block] = [state, trend, TextBlock(goal_sentences(public, area_name, period))]
     chart = goal_paths_chart(paths, goals, area_name, period, level_text) if paths is not None and len(paths) else None
@@ -320,11 +324,12 @@ def goal_sentences(public: pd.DataFrame, area_name: str, period: str) -> str:
             continue
         reading = {ON_TRACK: "Setzt sich der bisherige Trend fort, wird der Zielwert erreicht",
                    OFF_TRACK: "Setzt sich der bisherige Trend fort, wird der Zielwert verfehlt",
+                   UNCERTAIN: "Ob der Zielwert erreicht wird, ist offen: Das Vorhersageintervall schließt ihn ein",
                    REACHED: "Der Zielwert ist im Zieljahr erreicht",
                    }.get(row.status, "Der Zielwert ist im Zieljahr nicht erreicht")
         interval = (f"{fmt.rate(row.projection_low, row.unit)} bis {fmt.rate(row.projection_high, row.unit)}")
         doubt = (" Das Intervall reicht über den Zielwert hinweg: ob das Ziel erreicht wird, ist offen."
-                 if not row.certain else "")
+                 if not row.certain and row.status != UNCERTAIN else "")
         lines.append(f"- **{code(row.number)} {row.label}:** {reading} ({int(row.target_year)}: "
                      f"{fmt.rate(row.projection, row.unit)}, Intervall {interval}; Ziel "
                      f"{fmt.rate(row.target, row.unit)}).{doubt}")
@@ -388,10 +393,9 @@ def goal_counts(goals: pd.DataFrame, area_names: dict[str, str], level_text: str
         rows.append({"area_id": area_id, "area": name, "goals": len(mine),
                      "on_track": int(status.isin([ON_TRACK, REACHED]).sum()),
                      "off_track": int(status.isin([OFF_TRACK, "nicht erreicht"]).sum()),
+                     "uncertain": int((status == UNCERTAIN).sum()),
                      "not_measurable": int((status == NOT_MEASURABLE).sum()),
-                     "withheld": int((status == "geheim").sum()),
-                     "uncertain": int((~mine["certain"].astype(bool) & status.isin(
-                         [ON_TRACK, OFF_TRACK, REACHED, "nicht erreicht"])).sum()) if len(mine) else 0})
+                     "withheld": int((status == "geheim").sum())})
     frame = pd.DataFrame(rows)
     total = frame.drop(columns=["area_id", "area"]).sum()
     return pd.concat([frame, pd.DataFrame([{"area_id": "", "area": TOTAL, **total.to_dict()}])], ignore_index=True)
@@ -401,13 +405,13 @@ def goal_count_table(counts: pd.DataFrame, year: int, name: str = "ziele_je_gebi
     """The goals of all plans by judgement, one row per area and a total."""
     columns = [Col("area", "Gebiet"), Col("goals", "Ziele", "integer"),
                Col("on_track", "auf Kurs oder erreicht", "integer"),
-               Col("off_track", "nicht auf Kurs", "integer"), Col("not_measurable", "noch nicht messbar", "integer"),
-               Col("uncertain", "davon unsicher", "integer")]
+               Col("off_track", "nicht auf Kurs", "integer"), Col("uncertain", "unsicher", "integer"),
+               Col("not_measurable", "noch nicht messbar", "integer")]
     if counts["withheld"].sum():
         columns.insert(5, Col("withheld", "geheim gehalten", "integer"))
     return TableBlock(name, f"Ziele der Sozialraumgebietspläne: Einschätzung {year}", counts, columns,
-                      note="„davon unsicher“: Ziele, deren Trendintervall sowohl Erreichen als auch Verfehlen des "
-                           "Zielwerts zulässt.")
+                      note="„unsicher“: Ziele, deren Vorhersageintervall für den Wert im Zieljahr sowohl Erreichen "
+                           "als auch Verfehlen des Zielwerts zulässt.")
 
 
 def goal_count_sentence(counts: pd.DataFrame) -> str:
@@ -416,8 +420,8 @@ def goal_count_sentence(counts: pd.DataFrame) -> str:
     if not total["goals"]:
         return "Die Sozialraumgebietspläne enthalten noch keine Ziele."
     return (f"Von den {int(total['goals'])} Zielen der Sozialraumgebietspläne sind {int(total['on_track'])} auf Kurs "
-            f"oder erreicht, {int(total['off_track'])} nicht auf Kurs und {int(total['not_measurable'])} noch nicht "
-            f"messbar; bei {int(total['uncertain'])} Zielen ist die Einschätzung unsicher.")
+            f"oder erreicht, {int(total['off_track'])} nicht auf Kurs, {int(total['uncertain'])} unsicher und "
+            f"{int(total['not_measurable'])} noch nicht messbar.")
 
 
 def measures_by_status(measures: pd.DataFrame, statuses: list[str], year: int) -> TableBlock:
