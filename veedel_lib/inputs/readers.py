@@ -385,6 +385,12 @@ def _parse_workbook(path: Path) -> tuple[list[str], dict[str, RawTable | DataVal
             continue
         try:
             sheet = workbook.get_sheet_by_name(name)
+            end = sheet.end
+            if end is not None and (end[0] >= scan.rows or end[1] >= scan.columns):  # never more than scanned
+                tables[name] = DataValidationError([Problem(str(path), None, None, "Tabellenblatt kann nicht sicher "
+                                                            "gelesen werden: es reicht weiter als seine Zellen",
+                                                            name)])
+                continue
             cells = sheet.to_python(skip_empty_area=False) if scan.cells else []
             merged = sheet.merged_cell_ranges or []
         except Exception as exc:  # e.g. an error value calamine does not know: the scan names the cell
