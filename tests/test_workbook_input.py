@@ -213,3 +213,24 @@ def test_numbers_equal_up_to_leading_zeros_are_an_error_naming_both_rows(demo, t
     assert found[("Handlungserfordernisse", 3, "Nr.")] == (
         f"Nummer {leading} gleicht {first} in Zeile 2 bis auf führende Nullen: das wären zwei verschiedene Nummern "
         "(bitte eine davon ändern)")
+
+
+def test_project_numbers_equal_up_to_leading_zeros_are_an_error_naming_both_rows(tmp_path):
+    import datetime as dt
+
+    from veedel_lib.kernprozess.documentation import load_documentation
+    from veedel_lib.kernprozess.templates import write_templates
+
+    (path,) = write_templates(tmp_path / "daten" / "dokumentation", PARAMETERS, ["kalk"])
+    row = ["Wohnen", dt.datetime(2023, 3, 1), None, "laufend", 1000, 500, 1, 10, "Name", None]
+    workbook = openpyxl.load_workbook(path)
+    for offset, number in enumerate(["P-2023-07", "P-2023-007"]):
+        for column, value in enumerate(["Kalk", number, *row], start=1):
+            workbook["Projekte"].cell(row=2 + offset, column=column, value=value)
+    workbook.save(path)
+    with pytest.raises(DataValidationError) as caught:
+        load_documentation(tmp_path / "daten", PARAMETERS, ["kalk"])
+    found = {(p.sheet, p.row, p.column): p.reason for p in caught.value.problems}
+    assert found == {("Projekte", 3, "Projekt-Nr."): "Projektnummer P-2023-007 gleicht P-2023-07 in Zeile 2 bis auf "
+                                                     "führende Nullen: das wären zwei verschiedene Nummern (bitte "
+                                                     "eine davon ändern)"}
