@@ -1,4 +1,5 @@
-"""A run that is stopped (Ctrl-C, SIGTERM) or cannot write (full disk) ends cleanly and can be completed.
+"""A run that is stopped (Ctrl-C, SIGTERM) or cannot write (full disk) ends cleanly and can be completed, also
+while it waits for a Dask scheduler that never answers.
 
 The runs are real ``veedel run`` processes on the demo data. The full disk is simulated with the file-size
 limit of the operating system (``RLIMIT_FSIZE``, SIGXFSZ ignored): a write beyond it fails with EFBIG,
@@ -17,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+import nonschedulers
 import psutil
 import pytest
 from conftest import PARAMETERS, ROOT
@@ -189,3 +191,31 @@ def test_ctrl_c_and_sigterm_stop_the_run_and_retry_failed_completes_it(tmp_path)
     assert all((run_dir / e["folder"] / f"{e['notebook']}.pdf").exists() for e in manifest["reports"])
     verified = subprocess.run([str(VEEDEL), "verify", str(run_dir)], capture_output=True, text=True)
     assert verified.returncode == 0 and "In Ordnung" in verified.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum, whole_group, expected_code, signal_text", [
+    (signal.SIGTERM, False, 143, "SIGTERM"),   # a service manager stops the main process
+    (signal.SIGINT, True, 130, "Strg+C"),      # Ctrl-C in a terminal reaches the whole process group
+])
+def test_a_signal_while_connecting_to_an_address_that_never_answers_ends_the_run_with_its_manifest(
+        tmp_path, signum, whole_group, expected_code, signal_text):
+    """The listener accepts and stays silent, the time limit is ten minutes: only the signal can end the run."""
+    outputs = tmp_path / "ausgabe"
+    connecting = threading.Event()
+    with nonschedulers.silent_listener(accepted=connecting) as address:
+        veedel = _Veedel(["--parameters", str(PARAMETERS), "run", "--outputs", str(outputs), "--areas", "kalk",
+                          "--notebooks", "sozialindex", "--formats", "html", "--scheduler", address,
+                          "--scheduler-timeout", "600"], tmp_path)
+        while not connecting.wait(0.2):
+            assert veedel.process.poll() is None, "".join(veedel.output) + veedel.lines.get(timeout=10)
+        (os.killpg if whole_group else os.kill)(veedel.process.pid, signum)
+        code, output = veedel.finish(timeout_s=60)
+    assert code == expected_code, output
+    (run_dir,) = outputs.iterdir()
+    assert f"Abgebrochen: Lauf {run_dir.name} abgebrochen ({signal_text}): 0 von 1 Bericht fertig" in output
+    assert "Traceback" not in output
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["interrupted"] is True and manifest["stopped"] == f"Abgebrochen durch {signal_text}."
+    assert [e["status"] for e in manifest["reports"]] == ["interrupted"]
+    assert _temporary_files(outputs) == []

@@ -11,6 +11,7 @@ argparse's own messages are German (:class:`GermanArgumentParser`).
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import sys
 import tempfile
@@ -133,6 +134,17 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"keine ganze Zahl: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"mindestens 1, nicht {value}")
+    return value
+
+
+def _timeout(text: str) -> float:
+    """A time limit in seconds: a number above 0 and at most 3600 (German decimal comma allowed)."""
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"keine Zahl: {text!r}") from None
+    if not 0 < value <= 3600:  # also NaN
+        raise argparse.ArgumentTypeError(f"Sekunden über 0 und höchstens 3600, nicht {text!r}")
     return value
 
 
@@ -424,7 +436,8 @@ def _run(args: argparse.Namespace, config: RunConfig, config_file: Path | None, 
         summary = runner.run(config, outputs=outputs, parameters=Path(args.parameters) if args.parameters else None,
                              areas=areas, jobs=args.jobs, retry_failed=retry, progress=printer.on_result,
                              on_plan=printer.on_plan, command=sys.argv, config_file=config_file,
-                             force=getattr(args, "force", False))
+                             force=getattr(args, "force", False),
+                             scheduler_timeout_s=getattr(args, "scheduler_timeout", None))
     finally:
         printer.stop()
     if summary.nothing_to_retry:
@@ -488,13 +501,22 @@ def _config_from_args(args: argparse.Namespace) -> tuple[RunConfig, Path | None]
         updates["reports"] = [registry.get(n).notebook for n in notebooks]
     if getattr(args, "executor", None):
         updates["executor"] = args.executor
-    if getattr(args, "scheduler", None):
-        updates["scheduler"] = args.scheduler
+    if getattr(args, "scheduler", None) is not None:
+        if args.executor == "local":
+            raise ConfigurationError("--scheduler gehört zu --executor dask, nicht zu --executor local.")
+        updates["scheduler"], updates["executor"] = args.scheduler, "dask"
     if updates.get("source", config.source) == "koeln" and updates.get("data_dir", config.data_dir) == DEMO:
         raise ConfigurationError("--source koeln braucht --data mit dem Ordner der offenen Daten der Stadt Köln.")
-    if updates.get("executor", config.executor) == "dask" and not updates.get("scheduler", config.scheduler):
-        raise ConfigurationError("--executor dask braucht --scheduler mit der Adresse des Dask-Schedulers "
-                                 "(z. B. tcp://rechner:8786).")
+    if updates.get("executor", config.executor) == "dask":
+        from .run.distributed import check_address
+
+        if not updates.get("scheduler", config.scheduler):
+            raise ConfigurationError("--executor dask braucht --scheduler mit der Adresse des Dask-Schedulers "
+                                     "(z. B. tcp://rechner:8786).")
+        if "scheduler" in updates:
+            check_address(updates["scheduler"], "--scheduler")
+        else:
+            check_address(config.scheduler, f"scheduler in {config_file}")
     return config.model_copy(update=updates), config_file
 
 
@@ -671,7 +693,10 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="wo die Berichte laufen: local (Prozesse auf diesem Rechner, Standard) oder dask "
                              "(Rechner eines Dask-Clusters, siehe --scheduler)")
     parser.add_argument("--scheduler", metavar="ADRESSE",
-                        help="Adresse des Dask-Schedulers für --executor dask, z. B. tcp://rechner:8786")
+                        help="Adresse des Dask-Schedulers, z. B. tcp://rechner:8786 (heißt --executor dask)")
+    parser.add_argument("--scheduler-timeout", type=_timeout, metavar="SEKUNDEN",
+                        help="so lange darf der Dask-Scheduler für die Antwort brauchen, danach bricht der Lauf mit "
+                             "einer Fehlermeldung ab (Standard: 10)")
 
 
 def _add_source(parser: argparse.ArgumentParser) -> None:
@@ -801,6 +826,7 @@ def main(argv: list[str] | None = None) -> int:
         interrupted = getattr(exc, "exit_code", None)  # a run stopped by a signal (runner.RunInterrupted)
         if interrupted is not None:
             console.print(f"[bold yellow]Abgebrochen:[/] {escape(str(exc))}", soft_wrap=True)
+            gc.freeze()  # a stopped run ends now: Python's last collection of all objects took 2 s on a busy machine
             return interrupted
         return _fail(str(exc))
     except OSError as exc:

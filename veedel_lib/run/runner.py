@@ -45,6 +45,7 @@ from ..params.run_config import RunConfig, load_run_config, project_root
 from ..reports import registry
 from ..reports.base import ReportContent
 from . import cache, control
+from .distributed import cluster_address
 from .manifest import (
     combined_hash,
     file_hashes,
@@ -443,7 +444,8 @@ def _share_cores(jobs: int) -> None:
 
 @dataclass
 class _Stop:
-    """Why a run stopped early: "signal" (SIGINT/SIGTERM) or "write" (a file could not be written)."""
+    """Why a run stopped early: "signal" (SIGINT/SIGTERM), "write" (a file could not be written) or "cluster"
+    (no Dask scheduler with a worker answered at the run's address)."""
 
     reason: str | None = None
     message: str | None = None
@@ -610,8 +612,10 @@ class _Prepared:
     formats: list[str]
     reuse: bool = False
     """Take over reports with the same key from earlier runs (not for retries, reproductions or --force)."""
-    scheduler: object = None
-    """A Dask scheduler (address or cluster) to run the tasks on; None: the local process pool."""
+    scheduler: str | None = None
+    """The checked address of the Dask scheduler to run the tasks on; None: the local process pool."""
+    scheduler_timeout_s: float | None = None
+    """Seconds the scheduler has to answer (None: :data:`veedel_lib.run.distributed.DEFAULT_TIMEOUT_S`)."""
 
 
 def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, areas: list[str] | None, jobs: int,
@@ -679,8 +683,7 @@ def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, area
         "notes": notes + skipped,
         "reports": [],
     }
-    return _Prepared(run_dir, manifest, tasks, formats, reuse=inputs_from is None,
-                     scheduler=config.scheduler if config.executor == "dask" else None)
+    return _Prepared(run_dir, manifest, tasks, formats, reuse=inputs_from is None)
 
 
 def _prepare_retry(outputs: Path) -> _Prepared:
@@ -709,7 +712,8 @@ def _record_retry(prepared: _Prepared) -> None:
 def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, areas: list[str] | None = None,
         jobs: int | None = None, retry_failed: bool = False, progress=None, on_plan=None,
         command: list[str] | None = None, inputs_from: Path | None = None,
-        config_file: Path | None = None, force: bool = False, scheduler: object = None) -> RunSummary:
+        config_file: Path | None = None, force: bool = False, scheduler: object = None,
+        scheduler_timeout_s: float | None = None) -> RunSummary:
     """Execute a whole run (or re-run the failed and interrupted reports of the last one); write manifest and portal.
 
     ``on_plan(tasks)`` is called once the tasks are known (after every check), ``progress(result)`` after
@@ -720,7 +724,10 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
     library, options) equals a finished report of an earlier run under ``outputs`` is taken over from there
     (:mod:`veedel_lib.run.cache`); ``force`` executes every report, reproductions always do. ``scheduler`` (a
     Dask cluster object or address; also ``executor: dask`` with ``scheduler:`` in run.yml) sends the tasks to a
-    Dask cluster instead of the local process pool (:mod:`veedel_lib.run.distributed`).
+    Dask cluster instead of the local process pool (:mod:`veedel_lib.run.distributed`), also for a retry; its
+    address is checked before anything runs, and a scheduler that does not answer within ``scheduler_timeout_s``
+    seconds stops the run with a :class:`~veedel_lib.run.distributed.ClusterUnavailable` after its manifest has
+    been written (every report "interrupted", ``stopped`` saying why; ``--retry-failed`` completes it).
 
     SIGINT/SIGTERM stop the run (:class:`RunInterrupted`), a file that cannot be written stops it with a
     :class:`~veedel_lib.errors.StorageError`; in both cases the workers and the browser are stopped, no
@@ -730,6 +737,9 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
     if jobs is not None and jobs < 1:
         raise ConfigurationError(f"Zahl der parallelen Prozesse muss mindestens 1 sein, nicht {jobs}.")
     jobs = jobs or config.jobs or default_jobs()
+    if scheduler is None and config.executor == "dask":
+        scheduler = config.scheduler
+    address = cluster_address(scheduler) if scheduler is not None else None
     started = time.perf_counter()
     with control.StopSignals() as signals:
         if retry_failed:
@@ -740,7 +750,7 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
             prepared = _prepare_new(config, outputs, parameters, areas, jobs, command, inputs_from,
                                     Path(config_file).resolve() if config_file else None)
             prepared.reuse = prepared.reuse and not force
-            prepared.scheduler = scheduler or prepared.scheduler
+        prepared.scheduler, prepared.scheduler_timeout_s = address, scheduler_timeout_s
         with control.run_lock(outputs, prepared.run_dir.name):
             if retry_failed:
                 _record_retry(prepared)
@@ -769,11 +779,15 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
         progress(result)
 
     if prepared.scheduler is not None:
-        from .distributed import execute_on_cluster
+        from .distributed import ClusterUnavailable, execute_on_cluster
 
-        key_figures.start()  # the cluster's workers are not forked from this process
-        results = reused + execute_on_cluster(tasks, run_dir, formats, prepared.scheduler, finished,
-                                              _Watch(stop, signals))
+        try:  # key figures once connected: the cluster's workers are not forked from this process
+            results = reused + execute_on_cluster(tasks, run_dir, formats, prepared.scheduler, finished,
+                                                  _Watch(stop, signals), prepared.scheduler_timeout_s,
+                                                  connected=key_figures.start)
+        except ClusterUnavailable as exc:
+            stop.set("cluster", str(exc))
+            results = reused
     else:
         results = reused + _execute_all(tasks, run_dir, formats, jobs, finished, signals, printer, stop,
                                         workers_started=key_figures.start)
@@ -791,7 +805,7 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
         by_key[result.task.key] = _report_entry(result)
     manifest["reports"] = list(by_key.values())
     manifest["interrupted"] = stop.reason == "signal"
-    manifest["stopped"] = stop.message if stop.reason == "write" else None
+    manifest["stopped"] = _stop_reason(stop, signals)
     manifest["summary"] = {
         "ok": sum(e["status"] == "ok" for e in manifest["reports"]),
         "failed": sum(e["status"] == "failed" for e in manifest["reports"]),
@@ -817,7 +831,18 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
                              len(manifest["reports"]))
     if stop.reason == "write":
         raise StorageError(f"Lauf {run_dir.name} abgebrochen: {stop.message}")
+    if stop.reason == "cluster":
+        raise ConfigurationError(f"Lauf {run_dir.name} abgebrochen: {stop.message} Sobald der Cluster bereit ist, "
+                                 f"führt „veedel run --retry-failed --scheduler {prepared.scheduler}“ ihn zu Ende.")
     return RunSummary(run_dir, results)
+
+
+def _stop_reason(stop: _Stop, signals) -> str | None:
+    """Why a run stopped early, for the manifest (``stopped``): the signal, the write failure or the cluster that
+    was not there, in German; None for a run that went to its end."""
+    if stop.reason == "signal":
+        return f"Abgebrochen durch {control.SIGNAL_NAMES.get(signals.signum or signal.SIGINT, signals.signum)}."
+    return stop.message
 
 
 def _key_figures(run_dir: Path, year: int) -> dict:
