@@ -368,3 +368,17 @@ def test_targets_beyond_what_an_indicator_can_reach_are_refused_at_their_line(tm
         _loaders(parameters)["targets.yml"]()
     assert [(Path(p.file).name, p.row) for p in caught.value.problems] == [("targets.yml", line)]
     assert expected in caught.value.problems[0].reason
+
+
+def test_a_quoted_infinity_in_a_number_parameter_is_refused_at_its_line(tmp_path):
+    """A quoted "inf" stays a text for YAML, but pydantic makes it infinity in a number field (1,25-fold above)."""
+    parameters = _parameters(tmp_path)
+    path = parameters / "run.yml"
+    text = path.read_text(encoding="utf-8")
+    line = text[:text.index("elevated_ratio: 1.25")].count("\n") + 1
+    path.write_text(text.replace("elevated_ratio: 1.25", 'elevated_ratio: "inf"', 1), encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        _loaders(parameters)["run.yml"]()
+    assert [(Path(p.file).name, p.row) for p in caught.value.problems] == [("run.yml", line)]
+    assert "keine endliche Zahl" in caught.value.problems[0].reason
+    assert caught.value.problems[0].column.endswith("elevated_ratio")

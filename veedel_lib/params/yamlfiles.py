@@ -247,9 +247,30 @@ def parse_model(path: str | Path, model: type[Model]) -> Model:
     """Load a YAML file and validate it against a pydantic model; every error names line and key."""
     data, node = load_yaml(path)
     try:
-        return model.model_validate(data if data is not None else {})
+        validated = model.model_validate(data if data is not None else {})
     except ValidationError as exc:
         raise DataValidationError(validation_problems(exc, path, node)) from exc
+    problems = [problem_at(path, node, loc, "keine endliche Zahl: unendlich und „keine Zahl“ (NaN) sind als Wert "
+                                            "nicht erlaubt") for loc in _infinite_values(validated)]
+    if problems:
+        raise DataValidationError(problems)
+    return validated
+
+
+def _infinite_values(value: Any, loc: tuple = ()) -> list[tuple]:
+    """Key paths of the floats in a validated model that are infinite or NaN: a quoted text such as ``"inf"``
+    becomes one in a number field (unquoted ones are refused while parsing, see :func:`_refuse_infinite_numbers`)."""
+    if isinstance(value, float):
+        return [] if math.isfinite(value) else [loc]
+    if isinstance(value, BaseModel):
+        items = ((name, getattr(value, name)) for name in type(value).model_fields)
+    elif isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, (list, tuple)):
+        items = enumerate(value)
+    else:
+        return []
+    return [found for key, item in items for found in _infinite_values(item, (*loc, key))]
 
 
 def validation_problems(exc: ValidationError, path: str | Path, node: yaml.Node | None,
