@@ -307,7 +307,10 @@ def _field(value: object, float_format: str | None) -> str:
 def _column_fields(values: pd.Series, float_format: str | None) -> list[str]:
     """The CSV fields of one column: each distinct value written once by :func:`_field` (a statistics file of
     100.000 rows has a few thousand distinct counts), missing values empty."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:                # unhashable cells (lists): each written on its own
+        return [_field(value, float_format) for value in values.tolist()]
     fields = np.array([_field(value, float_format) for value in uniques] + [""], dtype=object)
     return fields[codes].tolist()    # code -1 (missing) takes the last field, ""
 
