@@ -161,6 +161,13 @@ def test_one_or_two_withheld_z_values_are_given_back_by_the_column_three_leave_a
     assert abs(turned[0] - z[0]) > 0.1
     low, high, hidden = _circle(pd.Series(np.r_[[np.nan] * 3, z[3:]]), n)
     assert hidden == 3 and low < z[0] < high and high - low > 0.5  # an interval as wide as the hidden ones' spread
+    # disclosure.hidden_range measures that interval: none for two hidden values, the circle's for three
+    from veedel_lib.render.disclosure import hidden_range
+
+    assert hidden_range(pd.Series(z[:2])) == 0
+    width = hidden_range(pd.Series(z[:3]))
+    assert abs(turned[0] - centre) <= width / 2 + 1e-9 and abs(z[0] - centre) <= width / 2 + 1e-9
+    assert width == pytest.approx(high - low - 2 * 3 * math.sqrt((n - 3) / 3) * HALF["z"])
 
 
 def test_a_composite_is_withheld_where_any_count_it_is_built_from_is():
@@ -312,6 +319,22 @@ def test_a_single_small_count_withholds_the_index_of_at_least_four_stadtteile_ou
     assert hidden == len(withheld) and low < true_z < high and high - low >= 1.0
     areas = report.area_frame().set_index("area_id")
     assert pd.isna(areas.at["kalk", "status_index"])
+
+
+def test_the_bezirksbericht_withholds_the_class_of_a_stadtteil_whose_sozialindex_is_withheld(demo):
+    """Rodenkirchen's Hahnwald, Godorf and Immendorf have demo counts below their thresholds (e.g. 4 young
+    unemployed in Immendorf): their class must not reach the Bezirk's table, the table says why."""
+    from veedel_lib.render.disclosure import protect
+    from veedel_lib.reports.bezirksbericht import BezirkReport
+
+    bezirk = BezirkReport.open(2, year=demo.latest_year, dataset=demo, parameters_dir=PARAMETERS)
+    block = next(b for b in bezirk.sozialindex() if getattr(b, "name", "") == "sozialindex_stadtteile")
+    public = protect(block.frame, block.columns).frame.set_index("label")
+    withheld = [label for label in public.index if label.split(" ")[0] in ("207", "211", "212")]
+    assert len(withheld) == 3
+    assert public.loc[withheld, ["status_label", "dynamics_label", "combined_code"]].isna().all().all()
+    assert public.drop(index=withheld)["status_label"].notna().all()
+    assert "keinen veröffentlichten Index" in block.note
 
 
 @pytest.fixture(scope="module")
