@@ -3,6 +3,12 @@
 Chromium comes from the Debian package ``chromium`` (the project's set-up installs it). It is driven
 through Playwright's Python API with the system browser, so nothing is downloaded at run time. If no
 browser can be started, the run still delivers HTML and says clearly why there is no PDF.
+
+The PDFs are accessible (PDF/UA-1, as BITV 2.0 and EN 301 549 ask of public bodies): Chromium writes the
+structure tree from the HTML (headings, tables with header cells, figures with their alternative texts, language
+``de`` from ``<html lang>``, the title from ``<title>`` shown in the window) and bookmarks from the headings;
+:func:`mark_accessible` then marks what Chromium leaves outside the structure (the footer with the page numbers,
+the page background) as artifacts and declares PDF/UA-1 in the XMP metadata.
 """
 
 from __future__ import annotations
@@ -11,6 +17,9 @@ import contextlib
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
+
+import pikepdf
 
 from ..errors import ToolMissingError, write_errno
 from ..files import atomic_path, sha256_file
@@ -90,14 +99,92 @@ class PdfPrinter:
         page = self._print_page()
         try:
             page.goto(Path(html_file).resolve().as_uri(), wait_until="load")
+            link_texts = page.evaluate(_LINK_TEXTS_JS)
             with atomic_path(pdf_file) as temporary:
                 page.pdf(path=str(temporary), format="A4", print_background=True, display_header_footer=True,
                          header_template="<span></span>", footer_template=FOOTER, margin=MARGINS,
-                         prefer_css_page_size=False)
+                         prefer_css_page_size=False, tagged=True, outline=True)
+                mark_accessible(temporary, dict(link_texts))
         except BaseException:
             page.close()
             raise
         return pdf_file
+
+
+_LINK_TEXTS_JS = """() => [...document.querySelectorAll('a[href]')].reverse()
+  .map(a => [a.getAttribute('href').startsWith('#') ? a.getAttribute('href') : a.href,
+             (a.getAttribute('aria-label') || a.innerText || a.textContent).replace(/\\s+/g, ' ').trim()])
+  .filter(([, text]) => text)"""
+"""Each link's target (``#id`` in the page, else the full address) with the text a reader sees on it; the first
+link of a target wins (the list is reversed for ``dict``)."""
+_MARKED_CONTENT_START = {"BDC", "BMC"}
+_TEXT_OBJECT_BOUNDS = {"BT", "ET"}
+
+
+def _artifacts_marked(instructions) -> list:
+    """The page's content-stream instructions with every stretch outside a marked-content sequence wrapped in
+    ``/Artifact BMC … EMC`` (PDF/UA-1 7.1: content is either tagged or an artifact).
+
+    Chromium tags everything of the HTML but not what it draws itself: the header and footer templates (title and
+    page numbers) and the page background. A stretch is closed before each ``BT``/``ET``, so no artifact sequence
+    straddles the bounds of a text object (ISO 32000-1 14.6).
+    """
+    marked = []
+    depth = 0
+    open_artifact = False
+    for instruction in instructions:
+        operator = str(instruction.operator)
+        if depth == 0 and open_artifact and (operator in _MARKED_CONTENT_START or operator in _TEXT_OBJECT_BOUNDS):
+            marked.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
+            open_artifact = False
+        if operator in _MARKED_CONTENT_START:
+            depth += 1
+        elif operator == "EMC":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and not open_artifact and operator not in _TEXT_OBJECT_BOUNDS:
+            marked.append(pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
+            open_artifact = True
+        marked.append(instruction)
+    if open_artifact:
+        marked.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
+    return marked
+
+
+def _link_description(annotation: pikepdf.Dictionary, link_texts: dict[str, str]) -> str:
+    """The alternative description of a link annotation (PDF/UA-1 7.18.5): the text of the HTML link to the same
+    target, else the target itself ("Verweis auf …")."""
+    if "/Dest" in annotation:
+        target = "#" + str(annotation.Dest).lstrip("/")
+    else:
+        target = str(annotation.get("/A", pikepdf.Dictionary()).get("/URI", ""))
+    text = link_texts.get(target) or link_texts.get(unquote(target))
+    return text or f"Verweis auf {unquote(target).lstrip('#').replace('-', ' ')}"
+
+
+def mark_accessible(pdf_file: Path, link_texts: dict[str, str] | None = None) -> None:
+    """Finish a tagged PDF from Chromium for PDF/UA-1, in place: page content outside the structure tree becomes
+    artifacts, every link annotation gets its description (``/Contents``, from ``link_texts``: target → link text),
+    the title is shown in the viewer's window, the XMP metadata carry the title, language and the PDF/UA-1
+    identification (``pdfuaid:part`` 1).
+
+    Chromium already writes the structure tree, ``/MarkInfo``, ``/Lang``, the links' structure elements and the
+    bookmarks; this adds only what it leaves out (seen with Chromium 156).
+    """
+    with pikepdf.open(pdf_file, allow_overwriting_input=True) as pdf:
+        for page in pdf.pages:
+            instructions = pikepdf.parse_content_stream(page)
+            page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(_artifacts_marked(instructions)))
+            for annotation in page.obj.get("/Annots", pikepdf.Array()):
+                if annotation.get("/Subtype") == pikepdf.Name.Link and "/Contents" not in annotation:
+                    annotation.Contents = pikepdf.String(_link_description(annotation, link_texts or {}))
+        preferences = pdf.Root.get("/ViewerPreferences") or pikepdf.Dictionary()
+        preferences.DisplayDocTitle = True
+        pdf.Root.ViewerPreferences = preferences
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as metadata:
+            metadata.load_from_docinfo(pdf.docinfo)
+            metadata["dc:language"] = [str(pdf.Root.get("/Lang", "de"))]
+            metadata["pdfuaid:part"] = "1"
+        pdf.save(pdf_file)
 
 
 # A4 width minus the left and right margins, in CSS pixels (96 per inch): the width the report is laid out in.
