@@ -288,7 +288,7 @@ def test_reproduce_names_a_manifest_with_wrong_parameter_types(run_dir, tmp_path
 
 # ----------------------------------------------------------------------------- re-checksummed code change
 
-def test_a_rechecksummed_code_change_is_not_called_in_order_without_a_key(run_dir, tmp_path, capsys):
+def test_verify_never_says_in_ordnung_to_a_rechecksummed_code_change_without_a_key(run_dir, tmp_path, capsys):
     archive = create_archive(run_dir)
     code = _with_code_cell(_entries(archive)[f"{RUN_ID}/{NOTEBOOK}"])
     crafted = _rechecksummed(archive, tmp_path / "code.zip", {NOTEBOOK: code})
