@@ -285,10 +285,12 @@ def _young(data: Path, year: int) -> float:
     return float(statistics.loc[chosen, "count"].sum())
 
 
-def test_a_single_small_count_withholds_the_index_of_at_least_four_stadtteile_outside_the_areas(tmp_path):
-    """Thresholds of 2 leave every demo Stadtteil publishable; then 1 young unemployed person in Kalk is the only
-    withheld input, and the secondary suppression over the z-columns has to protect it on its own."""
+def _single_small_count(tmp_path: Path, method: dict | None = None):
+    """The Sozialindex report on the demo data with publish thresholds of 2 (every demo Stadtteil publishable) and
+    1 young unemployed person in Kalk, the only withheld input; ``method`` changes the koeln method's settings."""
     import re
+
+    import yaml
 
     from veedel_lib.demo import ensure_demo_data
     from veedel_lib.inputs.dataset import load_dataset
@@ -306,7 +308,17 @@ def test_a_single_small_count_withholds_the_index_of_at_least_four_stadtteile_ou
     chosen = statistics["unit"].isin(kalk) & (statistics["variable"] == "unemployed_15_24")
     statistics.loc[chosen, "count"] = (statistics.loc[chosen, "unit"] == kalk[0]).astype(int)  # 1 in Kalk
     statistics.to_csv(data / "statistics.csv", sep=";", index=False)
-    report = SozialindexReport.open(dataset=load_dataset(data, parameters), parameters_dir=parameters)
+    if method:
+        config = yaml.safe_load((parameters / "sozialindex.yml").read_text(encoding="utf-8"))
+        config["methods"]["koeln"].update(method)
+        (parameters / "sozialindex.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return SozialindexReport.open(dataset=load_dataset(data, parameters), parameters_dir=parameters)
+
+
+def test_a_single_small_count_withholds_the_index_of_at_least_four_stadtteile_outside_the_areas(tmp_path):
+    """With 1 young unemployed person in Kalk as the only withheld input, the secondary suppression over the
+    z-columns has to protect it on its own."""
+    report = _single_small_count(tmp_path)
     frame = report.stadtteil_frame().set_index("stadtteil")
     withheld = frame[frame["withheld"]]
     assert "802" in withheld.index and len(withheld) >= 4
@@ -319,6 +331,23 @@ def test_a_single_small_count_withholds_the_index_of_at_least_four_stadtteile_ou
     assert hidden == len(withheld) and low < true_z < high and high - low >= 1.0
     areas = report.area_frame().set_index("area_id")
     assert pd.isna(areas.at["kalk", "status_index"])
+
+
+def test_a_method_that_excludes_units_with_a_withheld_input_standardises_without_them(tmp_path):
+    from veedel_lib.analysis.sozialindex import WITHHELD_REASON
+
+    report = _single_small_count(tmp_path, {"withheld_inputs": "exclude"})
+    table = report.index.table
+    assert not table.at["802", "qualifies"] and table.at["802", "reason"] == WITHHELD_REASON
+    assert table["qualifies"].sum() == len(table) - 1
+    rated = table[table["qualifies"]]
+    mean = rated["value_youth_unemployment_share"].mean()  # Kalk's 1 person enters no mean
+    assert report.index.status.means["youth_unemployment_share"] == pytest.approx(mean)
+    frame = report.stadtteil_frame().set_index("stadtteil")
+    assert not frame["withheld"].any()  # nothing to protect: no rated unit rests on a withheld count
+    assert "Nicht bewertet: 802 Kalk (ein Eingangswert unterliegt der Geheimhaltung" in \
+        report.status_dynamics()[0].markdown
+    assert "geht in keinen Mittelwert" in report.method_notes()[0].markdown
 
 
 def test_the_bezirksbericht_withholds_the_class_of_a_stadtteil_whose_sozialindex_is_withheld(demo):
@@ -355,6 +384,7 @@ def small_count_run(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("small_count_run")  # one run for both tests, on one worker (see conftest.SHARED_RUNS)
 def test_the_back_calculation_attack_on_a_runs_tables_cannot_recover_a_withheld_count(small_count_run):
     run_dir, young = small_count_run
     analysis = run_dir / "reports" / AREA / "tables" / "sozialraumgebietsanalyse" / "soziale_lage.csv"
@@ -372,6 +402,7 @@ def test_the_back_calculation_attack_on_a_runs_tables_cannot_recover_a_withheld_
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("small_count_run")
 def test_no_published_table_of_the_run_places_the_withheld_stadtteil_in_a_class(small_count_run):
     run_dir, _ = small_count_run
     tables = run_dir / "reports" / "programm" / "tables" / "sozialindex"

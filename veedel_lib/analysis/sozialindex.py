@@ -6,7 +6,8 @@ Hamburg, with every choice that decides the result a parameter (``parameters/soz
 1. Each index indicator is computed per Stadtteil from summed counts (never from averaged rates) and
    given a sign so that a higher value always means more disadvantage (turnout gets sign -1).
 2. Only Stadtteile that *qualify* take part: at least ``min_population`` residents, not on the list of
-   excluded Stadtteile, and a value for every index indicator. The others get no index and a reason.
+   excluded Stadtteile, and a value for every index indicator (with ``withheld_inputs: exclude`` also no input
+   count below its publish threshold). The others get no index and a reason.
 3. Each indicator is z-standardised over exactly the qualifying Stadtteile: z = (x - mean) / sd.
    By default the mean and standard deviation are **unweighted** and the SD is the population SD
    (ddof = 0), as in Berlin: the index places Stadtteile relative to one another, each Stadtteil is
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 import numpy as np
 import pandas as pd
@@ -112,6 +113,11 @@ class SozialindexMethod(BaseModel):
     missing_values: Literal["exclude", "error"] = "exclude"
     """A qualifying unit (enough residents, not excluded) without a value of an index indicator: ``exclude`` takes
     it out of the rating with the reason in the report, ``error`` stops with an AnalysisError naming it."""
+    withheld_inputs: Literal["keep", "exclude"] = "keep"
+    """A unit with an input count from 1 to below its publish threshold never gets a published index (the report
+    withholds it). ``keep``: it stays in the standardisation (means and SDs as without disclosure control) and the
+    report withholds further units so that its values cannot be recomputed; ``exclude``: it does not qualify (the
+    reason is in the report) and enters no mean or standard deviation."""
     dynamics_years: int = Field(2, ge=1)
     status_classes: ClassScheme
     dynamics_classes: ClassScheme
@@ -398,8 +404,18 @@ def _values_and_counts(ds: Dataset, year: int, groups: dict[str, list[str]],
     return frames[0], frames[1], frames[2]
 
 
-def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, method_id: str = "") -> Sozialindex:
-    """Status and dynamics index of every Stadtteil for ``year`` (see the module docstring for the steps)."""
+WITHHELD_REASON = "ein Eingangswert unterliegt der Geheimhaltung (nicht in die Standardisierung einbezogen)"
+"""The reason of a unit that ``withheld_inputs: exclude`` leaves out of the standardisation."""
+
+
+def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, method_id: str = "",
+                        withheld: Callable[[pd.DataFrame], pd.Series] | None = None) -> Sozialindex:
+    """Status and dynamics index of every Stadtteil for ``year`` (see the module docstring for the steps).
+
+    ``withheld``: disclosure control's rule for the counts an index is built from (a frame with ``n_``/``d_`` of
+    every index indicator and ``n0_``/``d0_`` of every dynamics indicator per unit -> True where one is withheld);
+    used only by a method with ``withheld_inputs: exclude``, whose units with a withheld input then do not qualify.
+    """
     base_year = year - method.dynamics_years
     if base_year not in ds.years:
         raise AnalysisError(f"Für die Dynamik über {method.dynamics_years} Jahre fehlen die Daten von {base_year} "
@@ -420,6 +436,11 @@ def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, metho
     table["stadtbezirk"] = [top.name_of(reference.district_of(s), "") for s in table.index]
     table["population"] = population.reindex(table.index).to_numpy()
 
+    small = pd.Series(False, index=table.index)
+    if method.withheld_inputs == "exclude" and withheld is not None:
+        inputs = pd.concat([counts.add_prefix("n_"), denominators.add_prefix("d_"), counts_before.add_prefix("n0_"),
+                            denominators_before.add_prefix("d0_")], axis=1)
+        small = withheld(inputs).reindex(table.index, fill_value=False).astype(bool)
     reasons = pd.Series("", index=table.index, dtype=object)
     missing = values.isna()
     excluded = {str(base.resolve(k)) if base.resolve(k) is not None else str(k) for k in method.excluded}
@@ -431,6 +452,8 @@ def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, metho
         elif missing.loc[stadtteil].any():
             lacking = [ds.catalogue.indicator(i).name for i in status_ids if missing.at[stadtteil, i]]
             reasons[stadtteil] = "keine Werte: " + ", ".join(lacking)
+        elif small[stadtteil]:
+            reasons[stadtteil] = WITHHELD_REASON
     _check_assumptions(method, method_id, year, table, reasons, excluded, missing, base)
     table["qualifies"] = reasons == ""
     table["reason"] = reasons

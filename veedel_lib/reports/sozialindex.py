@@ -15,6 +15,7 @@ from ..analysis.sozialindex import (
     ClassScheme,
     Sozialindex,
     SozialindexFile,
+    SozialindexMethod,
     area_scores,
     area_stadtteile,
     compute_sozialindex,
@@ -98,8 +99,9 @@ class SozialindexReport(ReportContent):
         self.method_id = method_id
         self.notes: list[str] = notes
         settings = config.methods[method_id]
-        self.index: Sozialindex = self.memo("sozialindex", lambda: compute_sozialindex(ds, chosen, settings, method_id),
-                                            method_id, repr(settings))
+        self.index: Sozialindex = self.memo(
+            "sozialindex", lambda: compute_sozialindex(ds, chosen, settings, method_id, self._withheld_rule(settings)),
+            method_id, repr(settings))
 
     def place_name(self) -> str:
         return "Alle Kölner Stadtteile"
@@ -112,13 +114,20 @@ class SozialindexReport(ReportContent):
     def _indicators(self):
         return [self.ds.catalogue.indicator(i) for i in self.method_settings.status_ids]
 
-    def _inputs(self) -> list[Col]:
+    def _withheld_rule(self, method: SozialindexMethod):
+        """Disclosure control's rule for a unit's input counts, for a method that leaves such units out of the
+        standardisation (``withheld_inputs: exclude``)."""
+        return lambda counts: composite_withheld(counts, self._inputs(method))
+
+    def _inputs(self, method: SozialindexMethod | None = None) -> list[Col]:
         """The counts a unit's index is built from, as disclosure columns with their thresholds: numerator and
-        denominator of every index indicator in the report year, and of every dynamics indicator in the base year."""
+        denominator of every index indicator in the report year, and of every dynamics indicator in the base year
+        (of ``method``, by default the report's)."""
         catalogue = self.ds.catalogue
+        method = method or self.method_settings
         columns = []
-        for indicator in self._indicators():
-            years = ("", "0") if indicator.id in self.method_settings.dynamics_ids else ("",)
+        for indicator in [catalogue.indicator(i) for i in method.status_ids]:
+            years = ("", "0") if indicator.id in method.dynamics_ids else ("",)
             for year in years:
                 columns += [Col(f"n{year}_{indicator.id}", indicator.name, "count",
                                 threshold=catalogue.threshold(indicator), show=False),
@@ -237,7 +246,9 @@ class SozialindexReport(ReportContent):
             f"{index.base_year} bis {self.year} ({m.dynamics_years} Jahre).",
             f"- Bewertet werden Stadtteile mit mindestens {fmt.integer(m.min_population)} Einwohner*innen"
             + (f", ohne die ausgenommenen Stadtteile {fmt.join(map(str, m.excluded))}"
-               if m.excluded else "") + " und mit Werten für alle Indikatoren.",
+               if m.excluded else "") + " und mit Werten für alle Indikatoren"
+            + ("; nicht bewertet werden Stadtteile, bei denen eine Zahl, aus der ihr Index berechnet wird, unter der "
+               "Veröffentlichungsschwelle liegt." if m.withheld_inputs == "exclude" else "."),
         ]
         rows = []
         for indicator in self._indicators():
@@ -547,6 +558,28 @@ class SozialindexReport(ReportContent):
                     if abs(correlations.at[a, b]) > limit]
         return table.reset_index(drop=True), correlations, warnings
 
+    def _disclosure_note(self) -> str:
+        """The method note on the Stadtteile whose index is withheld, for the method's ``withheld_inputs``."""
+        note = ("- **Geheimhaltung:** Ein Stadtteil, bei dem eine Zahl, aus der sein Index berechnet wird (Zähler oder "
+                "Nenner eines Indexindikators im Berichtsjahr oder im Vergleichsjahr der Dynamik), unter der "
+                "Veröffentlichungsschwelle liegt, erhält wie in der amtlichen Statistik keinen veröffentlichten "
+                "Index, keine Klasse und keine z-Werte. ")
+        if self.method_settings.withheld_inputs == "exclude":
+            return note + ("Nach dem Verfahren wird er nicht bewertet und geht in keinen Mittelwert und keine "
+                           "Standardabweichung ein; aus den veröffentlichten Werten lässt sich über ihn nichts "
+                           "zurückrechnen.")
+        return note + (
+            "Er bleibt in der Standardisierung: Mittelwerte und Standardabweichungen sind die aller bewerteten "
+            "Stadtteile. Weil die z-Werte jedes Indikators (und die Indexwerte) über die bewerteten Stadtteile "
+            "zusammen null ergeben und ihre Quadrate zusammen die Zahl der Stadtteile, ließen sich bis zu drei "
+            "fehlende Werte eines Indikators aus den veröffentlichten zurückrechnen (der dritte mit der "
+            "entsprechenden Gleichung des Index). Deshalb fehlen, wenn ein Stadtteil betroffen ist, in jeder Spalte "
+            "mindestens vier Werte, die auch kein anderer Bericht nennt, und so verschiedene, dass der verborgene "
+            "Wert mindestens eine Standardabweichung Spielraum behält; dafür erhalten weitere Stadtteile keinen "
+            "veröffentlichten Index (vorzugsweise Stadtteile außerhalb der Sozialraumgebiete, deren Werte kein "
+            "Bericht zeigt). Korrelationen, Ränge und die Zahl der Stadtteile je Klasse beziehen sich nur auf "
+            "Stadtteile mit veröffentlichtem Index.")
+
     def method_notes(self) -> list[Block]:
         """Sources, limits, and how robust the classes are against the other configured method(s)."""
         sources = sorted({i.source for i in self._indicators()})
@@ -557,26 +590,14 @@ class SozialindexReport(ReportContent):
             "abweichen; der Gebietswert steht in der Tabelle der Sozialraumgebiete.",
             "- **Dynamik:** Veränderungen über wenige Jahre schwanken in kleinen Stadtteilen stärker; eine einzelne "
             "„negative“ Dynamik ist ein Hinweis, kein Befund.",
-            "- **Geheimhaltung:** Ein Stadtteil, bei dem eine Zahl, aus der sein Index berechnet wird (Zähler oder "
-            "Nenner eines Indexindikators im Berichtsjahr oder im Vergleichsjahr der Dynamik), unter der "
-            "Veröffentlichungsschwelle liegt, erhält wie in der amtlichen Statistik keinen veröffentlichten Index, "
-            "keine Klasse und keine z-Werte. Er bleibt in der Standardisierung: Mittelwerte und Standardabweichungen "
-            "sind die aller bewerteten Stadtteile. Weil die z-Werte jedes Indikators (und die Indexwerte) über die "
-            "bewerteten Stadtteile zusammen null ergeben und ihre Quadrate zusammen die Zahl der Stadtteile, ließen "
-            "sich bis zu drei fehlende Werte eines Indikators aus den veröffentlichten zurückrechnen (der dritte mit "
-            "der entsprechenden Gleichung des Index). Deshalb fehlen, wenn ein Stadtteil betroffen ist, in jeder "
-            "Spalte mindestens vier Werte, die auch kein anderer Bericht nennt, und so verschiedene, dass der "
-            "verborgene Wert mindestens eine Standardabweichung Spielraum behält; dafür erhalten weitere "
-            "Stadtteile keinen veröffentlichten Index (vorzugsweise Stadtteile außerhalb der Sozialraumgebiete, "
-            "deren Werte kein Bericht zeigt). Korrelationen, Ränge und die Zahl der Stadtteile je Klasse beziehen sich nur auf "
-            "Stadtteile mit veröffentlichtem Index.",
+            self._disclosure_note(),
             f"- **Quellen:** {text.sources_sentence(sources)}.",
         ]
         for other_id, other in self.config.methods.items():
             if other_id == self.method_id:
                 continue
             try:
-                alternative = compute_sozialindex(self.ds, self.year, other, other_id)
+                alternative = compute_sozialindex(self.ds, self.year, other, other_id, self._withheld_rule(other))
             except AnalysisError as exc:
                 lines.append(f"- **Vergleich mit „{other.label}“:** nicht berechenbar ({exc}).")
                 continue
