@@ -100,11 +100,12 @@ class PdfPrinter:
         try:
             page.goto(Path(html_file).resolve().as_uri(), wait_until="load")
             link_texts = page.evaluate(_LINK_TEXTS_JS)
+            headings = page.evaluate(_HEADING_TEXTS_JS)
             with atomic_path(pdf_file) as temporary:
                 page.pdf(path=str(temporary), format="A4", print_background=True, display_header_footer=True,
                          header_template="<span></span>", footer_template=FOOTER, margin=MARGINS,
                          prefer_css_page_size=False, tagged=True, outline=True)
-                mark_accessible(temporary, dict(link_texts))
+                mark_accessible(temporary, dict(link_texts), headings)
         except BaseException:
             page.close()
             raise
@@ -117,6 +118,9 @@ _LINK_TEXTS_JS = """() => [...document.querySelectorAll('a[href]')].reverse()
   .filter(([, text]) => text)"""
 """Each link's target (``#id`` in the page, else the full address) with the text a reader sees on it; the first
 link of a target wins (the list is reversed for ``dict``)."""
+_HEADING_TEXTS_JS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+  .map(h => h.textContent.replace(/\\u00ad/g, '').replace(/\\s+/g, ' ').trim())"""
+"""The text of every heading in document order, as the HTML has it without soft hyphens (the bookmarks' titles)."""
 _MARKED_CONTENT_START = {"BDC", "BMC"}
 _TEXT_OBJECT_BOUNDS = {"BT", "ET"}
 
@@ -161,10 +165,35 @@ def _link_description(annotation: pikepdf.Dictionary, link_texts: dict[str, str]
     return text or f"Verweis auf {unquote(target).lstrip('#').replace('-', ' ')}"
 
 
-def mark_accessible(pdf_file: Path, link_texts: dict[str, str] | None = None) -> None:
+def _retitle_bookmarks(pdf: pikepdf.Pdf, headings: list[str]) -> None:
+    """Give each bookmark its heading's text as the HTML has it.
+
+    Chromium (156) builds a bookmark's title from the laid-out heading and drops the space where a long heading
+    wraps ("zur übrigenStadt"). Bookmarks and headings come in the same order; a bookmark takes the next heading
+    whose text is the same but for white space (headings that are not printed have no bookmark).
+    """
+    def compact(text: str) -> str:
+        return "".join(text.split())
+
+    remaining = iter(headings)
+    with pdf.open_outline() as outline:
+        stack = list(reversed(outline.root))
+        while stack:
+            item = stack.pop()
+            title = compact(str(item.title))
+            heading = next((h for h in remaining if compact(h) == title), None)
+            if heading is None:
+                return  # no heading with that text: leave the rest as Chromium wrote it
+            item.title = heading
+            stack.extend(reversed(item.children))
+
+
+def mark_accessible(pdf_file: Path, link_texts: dict[str, str] | None = None,
+                    headings: list[str] | None = None) -> None:
     """Finish a tagged PDF from Chromium for PDF/UA-1, in place: page content outside the structure tree becomes
     artifacts, every link annotation gets its description (``/Contents``, from ``link_texts``: target → link text),
-    the title is shown in the viewer's window, the XMP metadata carry the title, language and the PDF/UA-1
+    the bookmarks get the headings' texts (``headings``, in document order; see :func:`_retitle_bookmarks`), the
+    title is shown in the viewer's window, the XMP metadata carry the title, language and the PDF/UA-1
     identification (``pdfuaid:part`` 1).
 
     Chromium already writes the structure tree, ``/MarkInfo``, ``/Lang``, the links' structure elements and the
@@ -177,6 +206,8 @@ def mark_accessible(pdf_file: Path, link_texts: dict[str, str] | None = None) ->
             for annotation in page.obj.get("/Annots", pikepdf.Array()):
                 if annotation.get("/Subtype") == pikepdf.Name.Link and "/Contents" not in annotation:
                     annotation.Contents = pikepdf.String(_link_description(annotation, link_texts or {}))
+        if headings:
+            _retitle_bookmarks(pdf, headings)
         preferences = pdf.Root.get("/ViewerPreferences") or pikepdf.Dictionary()
         preferences.DisplayDocTitle = True
         pdf.Root.ViewerPreferences = preferences
