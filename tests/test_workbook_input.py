@@ -17,7 +17,7 @@ from conftest import PARAMETERS, ROOT
 from veedel_lib import cli
 from veedel_lib.errors import DataValidationError
 from veedel_lib.inputs.readers import read_table
-from veedel_lib.kernprozess.documentation import parse_date
+from veedel_lib.workbook.reader import parse_date
 
 
 def _workbook(path, rows, sheet="Ziele"):

@@ -398,12 +398,15 @@ def ensure_demo_data(parameters: Path) -> Path:
     from ..planning import schema as plan_schema
     from ..planning import templates as plan_templates
     from ..planning import validation as plan_validation
+    from ..workbook import reader as workbook_reader
+    from ..workbook import schema as workbook_schema
+    from ..workbook import writer as workbook_writer
     from . import documentation, plans
 
     parameters = Path(parameters)
     fingerprint = hashlib.sha256()
     for module in (sys.modules[__name__], documentation, templates, schema, plans, plan_schema, plan_templates,
-                   plan_validation, prefill, comparison):
+                   plan_validation, prefill, comparison, workbook_schema, workbook_writer, workbook_reader):
         fingerprint.update(Path(module.__file__).read_bytes())
     for name in ("areas.yml", "indicators.yml", "kernprozess.yml", "planung.yml"):
         fingerprint.update((parameters / name).read_bytes())

@@ -2,16 +2,15 @@
 
 Each area documents its work in one workbook ``<data_dir>/dokumentation/<area_id>.xlsx`` with the sheets
 ``Themen`` (sozialräumliche Themen), ``Projekte`` and ``Gremien`` (meetings of networks and committees).
-The columns, their types and the fixed vocabularies (``parameters/kernprozess.yml``) are defined here once
-and used both by the validator (:mod:`.documentation`) and the templates (:mod:`.templates`), so template
-and check never drift. The Kernprozessindikatoren (counts, sums and ratios per area and year) are defined
-as data in ``kernprozess.yml`` and computed by :mod:`.indicators`.
+The columns, their types and the fixed vocabularies (``parameters/kernprozess.yml``) are declared here once
+with the workbook engine (:mod:`veedel_lib.workbook`) and used both by the validator (:mod:`.documentation`)
+and the templates (:mod:`.templates`), so template and check never drift. Column types: ``area``, ``date``,
+``choice``, ``count``, ``money``, ``text``, ``code`` (the project number). The Kernprozessindikatoren (counts,
+sums and ratios per area and year) are defined as data in ``kernprozess.yml`` and computed by :mod:`.indicators`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -20,53 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ..errors import ConfigurationError
 from ..params.run_config import parameters_dir as default_parameters_dir
 from ..params.yamlfiles import KERNPROZESS_ID_PATTERN, parse_model
+from ..workbook import Column, Sheet
 
 DOCUMENTATION_FOLDER = "dokumentation"
 """Sub-folder of a data folder that holds one documentation workbook per area."""
 
-ColumnType = Literal["area", "date", "choice", "count", "money", "text", "code"]
-
 PROJECT_NUMBER = r"^P-\d{4}-\d{2,3}$"
 """Pattern of the public project number (``P-2022-07``): "P", the year the project was entered, a running number."""
-
-
-def number_key(number: str) -> str:
-    """A number ("H-01", "P-2022-007") with the leading zeros of its digit groups dropped ("H-1", "P-2022-7").
-
-    Two numbers with the same key but different spellings look like one to a reader and are two to a computer:
-    the validators report them instead of treating them as two ids.
-    """
-    return re.sub(r"\d+", lambda digits: str(int(digits.group())), number)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a documentation sheet: header, meaning, type, and whether it may reach a report."""
-
-    header: str
-    key: str
-    type: ColumnType
-    required: bool
-    help: str
-    unit: str = ""
-    vocabulary: str | None = None
-    """Key of the vocabulary in kernprozess.yml for "choice" columns."""
-    private: bool = False
-    """Free text or a person: read and checked, then dropped; never appears in a report."""
-    width: int = 18
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One sheet of the documentation workbook."""
-
-    name: str
-    key: str
-    help: str
-    columns: tuple[Column, ...]
-
-    def column(self, header: str) -> Column:
-        return next(c for c in self.columns if c.header == header)
 
 
 AREA_HELP = "Sozialraumgebiet, ist in der Vorlage vorausgefüllt (Name, Kennung oder Code des Gebiets dieser Datei)."

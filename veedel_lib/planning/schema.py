@@ -3,35 +3,30 @@
 Each area keeps its integrierte Sozialraumgebietsplanung in one workbook ``<data_dir>/plaene/<area_id>.xlsx``
 with the sheets ``Plan`` (one row per plan period), ``Handlungserfordernisse``, ``Ziele``, ``Strategien``,
 ``Maßnahmen`` and ``Beschlüsse``. Every row of the other sheets names its plan period. The columns, their
-types and vocabularies are defined here once and used by the validator (:mod:`.validation`), the template
-writer (:mod:`.templates`) and the prefill (:mod:`.prefill`), so template and check never drift.
+types and vocabularies are declared here once with the workbook engine (:mod:`veedel_lib.workbook`) and used
+by the validator (:mod:`.validation`), the template writer (:mod:`.templates`) and the prefill
+(:mod:`.prefill`), so template and check never drift.
 
 Column types: ``area`` (prefilled), ``period`` (a plan period such as 2021–2025, prefilled), ``code`` (the row's
 own number, e.g. Z-1), ``refs`` (numbers of other rows or of Kernprozess projects), ``choice`` (a vocabulary),
 ``indicator`` (an indicator of indicators.yml), ``year``, ``number``, ``money`` (EUR), ``date``, ``text`` (public
 text: names offices and organisations), ``drucksache``, and the private ``person`` and ``email`` columns, which
-are read, checked and dropped: public documents never name persons.
+are read, checked and dropped (declared ``private``): public documents never name persons.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..params.run_config import parameters_dir as default_parameters_dir
 from ..params.yamlfiles import parse_model
+from ..workbook import Column, Sheet
 
 PLANS_FOLDER = "plaene"
 """Sub-folder of a data folder that holds one plan workbook per area."""
-
-ColumnType = Literal["area", "period", "code", "refs", "choice", "indicator", "year", "number", "money", "date",
-                     "text", "drucksache", "person", "email"]
-PREFILLED_TYPES = ("area", "period")
-"""Columns the template fills in advance: a row with nothing else in it is not a record."""
 
 INDICATOR_VOCABULARY = "indikatoren"
 """Name of the drop-down list of catalogue indicators (written from indicators.yml, not from planung.yml)."""
@@ -41,45 +36,6 @@ FIELD_VOCABULARY = "handlungsfelder"
 DRUCKSACHE = re.compile(r"^(AN/)?\d{1,5}/\d{4}$")
 """Cologne's numbers of council papers: "1234/2021" (Vorlage) or "AN/0123/2021" (Antrag)."""
 PROJECT_PREFIX = "P"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a plan sheet: header, meaning, type, and how it is checked."""
-
-    header: str
-    key: str
-    type: ColumnType
-    required: bool
-    help: str
-    unit: str = ""
-    vocabulary: str | None = None
-    """Key of the vocabulary for "choice" columns."""
-    prefix: str | None = None
-    """For "code" and "refs" columns: the prefix of the numbers (H, Z, S, M, or P for Kernprozess projects)."""
-    width: int = 18
-
-    @property
-    def private(self) -> bool:
-        """Persons and their e-mail addresses: checked, then dropped; never in a report."""
-        return self.type in ("person", "email")
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One sheet of the plan workbook."""
-
-    name: str
-    key: str
-    help: str
-    columns: tuple[Column, ...]
-
-    def column(self, header: str) -> Column:
-        return next(c for c in self.columns if c.header == header)
-
-    def by_key(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
-
 
 AREA_HELP = "Sozialraumgebiet, ist in der Vorlage vorausgefüllt (Name, Kennung oder Code des Gebiets dieser Datei)."
 PERIOD_HELP = "Planungszeitraum, zu dem die Zeile gehört, z. B. 2021–2025 (muss auf dem Blatt „Plan“ stehen)."
@@ -97,9 +53,9 @@ def _period() -> Column:
 
 def _contact() -> tuple[Column, Column]:
     return (Column("Ansprechperson", "contact", "person", False, "Ansprechperson zur eigenen Orientierung.",
-                   "Freitext (Person)", width=24),
+                   "Freitext (Person)", private=True, width=24),
             Column("E-Mail", "email", "email", False, "E-Mail-Adresse der Ansprechperson zur eigenen Orientierung.",
-                   "name@beispiel.de", width=26))
+                   "name@beispiel.de", private=True, width=26))
 
 
 SHEETS: tuple[Sheet, ...] = (

@@ -1,15 +1,17 @@
 """Loading and validating the plan workbooks: every problem with file, sheet, row and column, in German.
 
-Validation collects every problem of every workbook and raises one :class:`DataValidationError`. Person
+The workbook engine (:mod:`veedel_lib.workbook.reader`) reads and types the sheets; this module holds the plans'
+rules. Validation collects every problem of every workbook and raises one :class:`DataValidationError`. Person
 columns (Ansprechperson, E-Mail) are checked and then dropped, and a public text that contains an e-mail
 address is a problem: public plans name offices and organisations, never persons. Baselines are never typed
-in: the loader takes each goal's baseline value from the data (the area's value of the goal's indicator in
-its baseline year, with the counts behind it for disclosure control). A baseline typed into the workbook is
-compared with the data, and so is the target with the baseline's side: these depend on the data, which the city
-revises, so a difference is not an error but a note on the goal (``baseline_note``, without the value: it may
-rest on counts that disclosure control withholds), which the plan document shows where the baseline is published. Links are checked: goals to Handlungserfordernisse,
-strategies, measures and decisions to goals, measures to projects of the Kernprozess documentation, and
-bottom-up Handlungserfordernisse to themes the Sozialraumkoordination passed to the Sozialplanung.
+in: the loader takes each goal's baseline from the data (:mod:`.baselines`: the area's value of the goal's
+indicator in its baseline year, with the counts behind it for disclosure control). A baseline typed into the
+workbook is compared with the data, and so is the target with the baseline's side: these depend on the data,
+which the city revises, so a difference is not an error but a note on the goal (``baseline_note``, without the
+value: it may rest on counts that disclosure control withholds), which the plan document shows where the
+baseline is published. Links are checked: goals to Handlungserfordernisse, strategies, measures and decisions
+to goals, measures to projects of the Kernprozess documentation, and bottom-up Handlungserfordernisse to themes
+the Sozialraumkoordination passed to the Sozialplanung.
 """
 
 from __future__ import annotations
@@ -22,45 +24,35 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..analysis.indicators import indicator_values
-from ..errors import DataValidationError, ProblemCollector
+from ..errors import ProblemCollector
 from ..files import content_key, kept_per_file
 from ..inputs.dataset import Dataset
-from ..inputs.readers import (
-    RawTable,
-    count_problem,
-    money_problem,
-    number_text_problem,
-    parse_numbers,
-    read_table,
-)
-from ..kernprozess.documentation import Documentation, documentation_path, load_documentation, parse_date
-from ..kernprozess.schema import DOCUMENTATION_FOLDER, PROJECT_NUMBER, number_key
+from ..inputs.readers import RawTable
+from ..kernprozess.documentation import Documentation, documentation_path, load_documentation
+from ..kernprozess.schema import DOCUMENTATION_FOLDER, PROJECT_NUMBER
 from ..kernprozess.schema import load_config as load_kernprozess_config
 from ..params.areas import Area
 from ..params.catalogue import Catalogue, Indicator
 from ..params.run_config import parameters_dir as default_parameters_dir
 from ..safe_output import find_contacts, without_bidi
+from ..workbook import Column, Sheet, number_key
+from ..workbook.reader import SheetReader, empty_frame, normal, read_sheets, typed_frame
+from ..workbook.schema import NUMBER_TYPES, repeated_numbers
+from .baselines import BASELINE_COLUMNS, baseline_facts, goal_baselines
 from .schema import (
     DRUCKSACHE,
     FIELD_VOCABULARY,
     INDICATOR_VOCABULARY,
     PLANS_FOLDER,
-    PREFILLED_TYPES,
     SHEET_BY_KEY,
     SHEETS,
-    Column,
     PlanningConfig,
-    Sheet,
     load_config,
     parse_period,
     period_label,
 )
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-BASELINE_COLUMNS = ("baseline_value", "baseline_numerator", "baseline_denominator", "threshold",
-                    "denominator_threshold")
-"""What the loader adds to each goal from the data: the baseline value, its counts and their publish thresholds."""
 DIRECTION_OF = {"senken": "higher_is_worse", "steigern": "higher_is_better"}
 """The indicator direction a goal's Richtung agrees with (a fall is the aim where higher is worse)."""
 
@@ -129,17 +121,13 @@ class Plans:
         return rows.iloc[0]
 
 
-def _normal(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
 def indicator_lookup(catalogue: Catalogue) -> dict[str, Indicator]:
     """Every way a planner may name an indicator (id, label, short label), normalised, to the indicator."""
     lookup = {}
     for indicator in catalogue.indicators:
         for name in (indicator.id, indicator.label, indicator.short_label):
             if name:
-                lookup[_normal(name)] = indicator
+                lookup[normal(name)] = indicator
     return lookup
 
 
@@ -150,58 +138,33 @@ def vocabularies(config: PlanningConfig, parameters: Path, catalogue: Catalogue)
             INDICATOR_VOCABULARY: [i.label for i in catalogue.indicators]}
 
 
-class _SheetReader:
+class _SheetReader(SheetReader):
     """Types one sheet of one workbook, collecting problems; person columns are checked and never kept."""
 
     def __init__(self, table: RawTable, sheet: Sheet, context: "_Context"):
-        self.table, self.sheet, self.context = table, sheet, context
-
-    def add(self, position: int, header: str, reason: str) -> None:
-        self.context.problems.extend([self.table.problem(position, header, reason)])
+        super().__init__(table, sheet, context.problems, context.vocabularies)
+        self.context = context
 
     def run(self) -> pd.DataFrame | None:
-        frame = self.table.frame
-        expected = [c.header for c in self.sheet.columns]
-        missing = [h for h in expected if h not in frame.columns]
-        for header in missing:
-            self.context.problems.extend([self.table.file_problem("Pflichtspalte fehlt", header)])
-        for header in frame.columns:
-            if header not in expected:
-                self.context.problems.extend([self.table.file_problem(
-                    f"unbekannte Spalte (erlaubt: {', '.join(expected)})", header)])
-        if missing:
+        """The sheet's records with their spreadsheet ``row`` and 0-based ``position``; None when a column is
+        missing. Object columns keep None as None (pandas would infer strings and NaN)."""
+        read = self.read()
+        if read is None:
             return None
-        others = [c.header for c in self.sheet.columns if c.type not in PREFILLED_TYPES]
-        filled = frame[others].astype(str).apply(lambda s: s.str.strip() != "").any(axis=1)
-        keep = [i for i, f in enumerate(filled) if f]
-        frame = frame.iloc[keep].reset_index(drop=True)
-        result: dict[str, pd.Series] = {"row": pd.Series([self.table.rows[i] for i in keep], dtype="int64"),
-                                        "position": pd.Series(keep, dtype="int64")}
-        for column in self.sheet.columns:
-            values = self._column(frame[column.header], column, keep)
-            if not column.private:  # object columns keep None as None (pandas would infer strings and NaN)
-                result[column.key] = pd.Series(values, dtype=float if column.type in ("money", "number") else object)
-        return pd.DataFrame(result)
+        positions, values = read
+        typed = {key: pd.Series(column, dtype=float if self.sheet.by_key(key).type in NUMBER_TYPES else object)
+                 for key, column in values.items()}
+        return pd.DataFrame({"row": pd.Series(self.rows(positions), dtype="int64"),
+                             "position": pd.Series(positions, dtype="int64"), **typed})
 
-    def _column(self, cells: pd.Series, column: Column, positions: list[int]) -> list:
-        if column.type in ("money", "number"):
-            return self._numbers(cells, column, positions)
-        values: list = []
-        for cell, position in zip(cells, positions):
-            text = str(cell).strip()
-            if text == "":
-                if column.required:
-                    self.add(position, column.header, "Pflichtangabe fehlt")
-                values.append([] if column.type == "refs" else None)
-                continue
-            values.append(self._typed(text, column, position))
-        return values
+    def empty(self, column: Column) -> object:
+        return [] if column.type == "refs" else None
 
-    def _typed(self, text: str, column: Column, position: int):
+    def typed(self, text: str, column: Column, position: int) -> object:
         context = self.context
         if column.type == "area":
             area = context.area
-            if _normal(text) not in {_normal(n) for n in (area.id, area.code, area.name, *area.other_names)}:
+            if normal(text) not in {normal(n) for n in (area.id, area.code, area.name, *area.other_names)}:
                 self.add(position, column.header, f"Gebiet '{text}' passt nicht zur Datei (erwartet: {area.name})")
             return area.id
         if column.type == "period":
@@ -220,8 +183,10 @@ class _SheetReader:
             return value
         if column.type == "refs":
             return self._refs(text, column, position)
-        if column.type in ("choice", "indicator"):
-            return self._choice(text, column, position)
+        if column.type == "indicator":
+            return self._indicator(text, column, position)
+        if column.type == "choice":
+            return super().typed(text, column, position)
         if column.type == "year":
             if not re.match(r"^\d{4}$", text) or not context.config.first_year <= int(text) <= 2100:
                 self.add(position, column.header, f"kein gültiges Jahr (Wert: {text!r}, erwartet JJJJ ab "
@@ -229,11 +194,8 @@ class _SheetReader:
                 return None
             return int(text)
         if column.type == "date":
-            value = parse_date(text)
-            if value is None:
-                self.add(position, column.header, f"kein gültiges Datum (Wert: {text!r}, erwartet TT.MM.JJJJ)")
-                return None
-            if value.year < context.config.first_year or value.year > 2100:
+            value = super().typed(text, column, position)
+            if value is not None and (value.year < context.config.first_year or value.year > 2100):
                 self.add(position, column.header, f"Datum {value:%d.%m.%Y} vor {context.config.first_year}")
                 return None
             return value
@@ -266,40 +228,13 @@ class _SheetReader:
                                               f"{example}, mehrere durch Komma getrennt)")
         return [t for t in tokens if t not in bad]
 
-    def _choice(self, text: str, column: Column, position: int) -> str | None:
-        if column.type == "indicator":
-            indicator = self.context.indicators.get(_normal(text))
-            if indicator is None:
-                self.add(position, column.header, f"unbekannter Indikator {text!r} (erlaubt: die Indikatoren aus "
-                                                  "indicators.yml, Name oder Kennung)")
-                return None
-            return indicator.id
-        allowed = self.context.vocabularies[column.vocabulary]
-        value = {_normal(v): v for v in allowed}.get(_normal(text))
-        if value is None:
-            self.add(position, column.header, f"unbekannter Wert {text!r} (erlaubt: {', '.join(allowed)})")
-        return value
-
-    def _numbers(self, cells: pd.Series, column: Column, positions: list[int]) -> list:
-        parsed = parse_numbers(cells.reset_index(drop=True), self.table.decimal)
-        values: list = []
-        for value, status, text, position in zip(parsed.values, parsed.status, cells, positions):
-            shown = str(text).strip()
-            reason = None
-            if status == "missing":
-                reason = "Pflichtangabe fehlt" if column.required else None
-            elif status != "ok":
-                reason = number_text_problem(shown) or f"keine Zahl (Wert: {shown!r})"
-            elif value < 0:
-                reason = f"negative Zahl (Wert: {shown})"
-            elif column.type == "money" and abs(round(value, 2) - value) > 1e-9:
-                reason = f"mehr als zwei Nachkommastellen (Wert: {shown})"
-            else:
-                reason = money_problem(value) if column.type == "money" else count_problem(value, "Wert")
-            if reason:
-                self.add(position, column.header, reason)
-            values.append(np.nan if reason or status != "ok" else float(value))
-        return values
+    def _indicator(self, text: str, column: Column, position: int) -> str | None:
+        indicator = self.context.indicators.get(normal(text))
+        if indicator is None:
+            self.add(position, column.header, f"unbekannter Indikator {text!r} (erlaubt: die Indikatoren aus "
+                                              "indicators.yml, Name oder Kennung)")
+            return None
+        return indicator.id
 
 
 @dataclass
@@ -331,16 +266,12 @@ class _Workbook:
 
     def read(self) -> bool:
         """Read and type every sheet; False when a sheet or a column is missing (cross checks need them all)."""
-        complete = True
+        self.tables = read_sheets(self.path, SHEETS, self.context.problems)
+        complete = len(self.tables) == len(SHEETS)
         for sheet in SHEETS:
-            try:
-                table = read_table(self.path, sheet=sheet.name)
-            except DataValidationError as exc:
-                self.context.problems.extend(exc.problems)
-                complete = False
+            if sheet.key not in self.tables:
                 continue
-            self.tables[sheet.key] = table
-            frame = _SheetReader(table, sheet, self.context).run()
+            frame = _SheetReader(self.tables[sheet.key], sheet, self.context).run()
             if frame is None:
                 complete = False
             else:
@@ -388,15 +319,10 @@ class _Workbook:
         for sheet in SHEETS:
             if "number" not in self.frames[sheet.key]:
                 continue
-            first: dict[tuple, tuple[int, str]] = {}
-            for record in self.frames[sheet.key].itertuples():
-                if record.number is None:
-                    continue
-                key = (record.period, number_key(record.number))
-                if key not in first:
-                    first[key] = (record.row, record.number)
-                    continue
-                row, spelled = first[key]
+            frame = self.frames[sheet.key]
+            records = list(frame.itertuples())
+            for index, row, spelled in repeated_numbers(list(zip(frame["period"], frame["number"], frame["row"]))):
+                record = records[index]
                 if spelled == record.number:
                     self.problem(sheet.key, record.position, "Nr.", f"Nummer {record.number} steht für "
                                                                     f"{record.period} schon in Zeile {row}")
@@ -482,18 +408,16 @@ class _Workbook:
         context = self.context
         frame = self.frames["goals"]
         periods = {p: parse_period(p) for p in frame["period"].dropna().unique()}
-        baselines = self._baselines(frame)
+        wanted = {(i, y) for i, y in zip(frame["indicator"], frame["baseline_year"]) if i and y}
+        baselines = goal_baselines(context.ds, context.area.id, wanted, context.level)
         catalogue = context.ds.catalogue
         added: dict[str, list] = {k: [] for k in (*BASELINE_COLUMNS, "baseline_note")}
         for record in frame.itertuples():
             indicator = catalogue.indicator(record.indicator) if record.indicator else None
-            found = baselines.get((record.indicator, record.baseline_year))
-            value = float(found["value"]) if found is not None else np.nan
-            added["baseline_value"].append(value)
-            added["baseline_numerator"].append(float(found["numerator"]) if found is not None else np.nan)
-            added["baseline_denominator"].append(float(found["denominator"]) if found is not None else np.nan)
-            added["threshold"].append(catalogue.threshold(indicator) if indicator else np.nan)
-            added["denominator_threshold"].append(catalogue.denominator_threshold(indicator) if indicator else np.nan)
+            facts = baseline_facts(context.ds, indicator, baselines.get((record.indicator, record.baseline_year)))
+            for key, fact in facts.items():
+                added[key].append(fact)
+            value = facts["baseline_value"]
             added["baseline_note"].append("")
             if indicator is not None and record.direction is not None and indicator.direction != "neutral" \
                     and DIRECTION_OF[record.direction] != indicator.direction:
@@ -533,21 +457,6 @@ class _Workbook:
             added["baseline_note"][-1] = " ".join(note)
         for key, values in added.items():
             frame[key] = values
-
-    def _baselines(self, frame: pd.DataFrame) -> dict[tuple, pd.Series]:
-        """The area's value with its counts for each (indicator, baseline year) the goals name."""
-        ds, area = self.context.ds, self.context.area
-        wanted = {(i, y) for i, y in zip(frame["indicator"], frame["baseline_year"]) if i and y}
-        years = set(ds.years)
-        found = {}
-        units = ds.unit_ids(area.id)
-        for indicator_id, year in sorted(wanted):
-            if year not in years:
-                continue
-            indicator = ds.catalogue.indicator(indicator_id)
-            values = indicator_values(ds, year, {area.id: units}, [indicator], self.context.level)
-            found[(indicator_id, year)] = values.iloc[0]
-        return found
 
     def _measures(self) -> None:
         """Dates in order, actual dates where the status needs them, an output target for a named output."""
@@ -595,26 +504,9 @@ def _german(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def _empty(sheet: Sheet) -> pd.DataFrame:
-    return pd.DataFrame(columns=["row"] + [c.key for c in sheet.columns if not c.private])
-
-
 def _finish(sheet: Sheet, frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """Typed columns, area as ``area_id``, and the plan years and indicator facts the reports read."""
-    frame = frame.drop(columns=["position"], errors="ignore").rename(columns={"area": "area_id"})
-    for column in sheet.columns:
-        key = "area_id" if column.key == "area" else column.key
-        if column.private or key not in frame:
-            continue
-        if column.type == "date":
-            frame[key] = pd.to_datetime(frame[key])
-        elif column.type in ("money", "number"):
-            frame[key] = frame[key].astype(float)
-        elif column.type == "year":
-            frame[key] = frame[key].astype("Int64")
-        else:
-            frame[key] = frame[key].astype(object)
-    frame["row"] = frame["row"].astype("int64")
+    frame = typed_frame(sheet, frame)
     if sheet.key == "plans":
         years = [parse_period(p) for p in frame["period"]]
         frame["start"] = pd.array([y[0] for y in years], dtype="Int64")
@@ -697,7 +589,7 @@ def load_plans(ds: Dataset, parameters_dir: str | Path | None = None, area_ids: 
         for key, frame in frames.items():
             parts[key].append(frame)
     problems.raise_if_any()
-    tables = {s.key: _finish(s, pd.concat(parts[s.key], ignore_index=True) if parts[s.key] else _empty(s),
+    tables = {s.key: _finish(s, pd.concat(parts[s.key], ignore_index=True) if parts[s.key] else empty_frame(s),
                              ds.catalogue) for s in SHEETS}
     return Plans(**tables, area_ids=ids, files=files)
 
