@@ -145,15 +145,17 @@ def test_each_indicator_value_of_the_social_situation_is_stated_once(demo, area)
 
 
 def test_the_evaluation_states_each_estimate_once(demo):
-    """The readings under the evaluation's table say what the estimates mean, not the estimates again; only the
-    count model's factor, which the table does not show, is given there."""
+    """The readings under the evaluation's table say what the estimates mean, not the estimates again; only what
+    the table does not show is given there: the count model's factor, the expected value of the last year and the
+    minimum detectable effect (issue #29)."""
     from veedel_lib.render.blocks import TextBlock
     from veedel_lib.reports.evaluation import Evaluation
 
     evaluation = Evaluation.open("kalk", dataset=demo, parameters_dir=PARAMETERS)
     readings = next(b.markdown for b in evaluation.overview() if isinstance(b, TextBlock))
     assert readings.count("**") >= 2 * 5 and "Tabelle „Entwicklung von Kalk seit" in readings
-    without_factor = re.sub(r"Zählmodell für kleine Zahlen: Faktor [^)]*\)", "", readings)
+    without_factor = re.sub(r"Zählmodell für kleine Zahlen: Faktor [^)]*\)|ein Wert von \d+,\d [%‰] zu erwarten|"
+                            r"Ein Effekt unter \d+,\d+ (Pp\.|‰-Pkt\.) wäre", "", readings)
     assert not re.search(r"\d,\d|Prozentpunkt|Pp\.|‰-Pkt", without_factor), without_factor
     attainment = next(b.markdown for b in evaluation.goal_attainment() if isinstance(b, TextBlock))
     assert "am stärksten bei" in attainment and "% des Abstands" not in attainment

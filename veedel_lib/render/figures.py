@@ -683,6 +683,6 @@ def event_study_panels(events: pd.DataFrame, indicators: list[Indicator], area_n
     table["_order"] = table["indicator"].map({i: n for n, i in enumerate(order)})
     table = table.sort_values(["_order", "year"])[["label", "year", "estimate", "ci_low", "ci_high", "unit"]]
     return Chart(fig, table.reset_index(drop=True), alt,
-                 f"Entwicklung von {area_name} seit {baseline_year} im Vergleich zur übrigen Stadt",
+                 f"Abweichung von {area_name} vom erwarteten Verlauf seit {baseline_year}",
                  {"label": "Indikator", "year": "Jahr", "estimate": "Abweichung", "ci_low": "Intervall unten",
                   "ci_high": "Intervall oben"})

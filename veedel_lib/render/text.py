@@ -185,7 +185,8 @@ def effect_points(value: float, unit: str, signed: bool = True) -> str:
 
 def _path_sentence(row: pd.Series, area_name: str, baseline_year: int) -> str:
     """What the data did and what the expected path let expect in the last year ("gesunken, aber weniger stark
-    als erwartet"); "" when the values are missing. Directions are compared as shown (one decimal)."""
+    als erwartet: ... waren für 2024 22,2 % zu erwarten"); "" when the values are missing. Directions are
+    compared as shown (one decimal); the values then and now stand in the table and are not repeated."""
     then, now, expected = (row.get(k, np.nan) for k in ("actual_then", "actual_now", "expected_now"))
     if not all(np.isfinite(v) for v in (then, now, expected)):
         return ""
@@ -206,9 +207,9 @@ def _path_sentence(row: pd.Series, area_name: str, baseline_year: int) -> str:
     else:
         how = {"up": "obwohl ein Anstieg", "down": "obwohl ein Rückgang", "flat": "obwohl ein gleichbleibender Wert"}[
             hoped] + " zu erwarten war"
-    return (f"In {area_name} ist der Wert von {fmt.rate(then, unit)} ({baseline_year}) auf {fmt.rate(now, unit)} "
-            f"({last}) {verb}, {how}: Nach dem eigenen Verlauf bis {baseline_year} und der Entwicklung der übrigen "
-            f"Stadt war für {last} {fmt.rate(expected, unit)} zu erwarten. ")
+    return (f"In {area_name} ist der Wert seit {baseline_year} {verb}, {how}: Nach dem eigenen Verlauf bis "
+            f"{baseline_year} und der Entwicklung der übrigen Stadt war für {last} ein Wert von "
+            f"{fmt.rate(expected, unit)} zu erwarten. ")
 
 
 def evaluation_reading(row: pd.Series, area_name: str, baseline_year: int, level: float = 0.95,
@@ -219,8 +220,10 @@ def evaluation_reading(row: pd.Series, area_name: str, baseline_year: int, level
     What was estimated: the area's departure from its expected path (its own path up to the baseline carried on,
     plus the city-wide changes), averaged over the years after the baseline. The reading first says what the data
     did (risen or fallen, more or less than expected), so it never contradicts the direction of the data, then
-    the departure with its interval as the table shows it, and calls it "gesichert" only when that shown, rounded
-    interval excludes zero (:func:`interval_excludes_zero`); otherwise it gives the minimum detectable effect.
+    whether the departure lies above or below the expected path, and calls it "gesichert" only when the interval
+    as the table shows it (rounded) excludes zero (:func:`interval_excludes_zero`); otherwise it gives the minimum
+    detectable effect. The departure and its interval stand in the table and are not repeated; the expected
+    value and the minimum detectable effect, which the table does not show, are given here.
     """
     label = row["label"]
     if withheld:
@@ -231,24 +234,20 @@ def evaluation_reading(row: pd.Series, area_name: str, baseline_year: int, level
                 f"{baseline_year} oder keine Daten für das Gebiet).")
     unit = row["unit"]
     interval = f"{int(round(100 * level))}-%-Intervall"
-    estimate = row["estimate"]
-    side = "über" if round(estimate, EFFECT_DECIMALS) > 0 else "unter" if round(estimate, EFFECT_DECIMALS) < 0 \
-        else "praktisch auf"
-    size = "" if side == "praktisch auf" else f"um {effect_points(estimate, unit, signed=False)} "
+    estimate = round(float(row["estimate"]), EFFECT_DECIMALS)
+    side = "über" if estimate > 0 else "unter" if estimate < 0 else "auf"
     first = int(row.get("first_year_after", baseline_year + 1))
-    years = f"der Jahre {first} bis {int(row['last_year'])}" if "last_year" in row and np.isfinite(
-        row["last_year"]) and int(row["last_year"]) > first else f"des Jahres {first}"
-    shown = (f"{effect_points(row['ci_low'], unit)} bis {effect_points(row['ci_high'], unit)}"
-             if np.isfinite(row["ci_low"]) else "nicht bestimmbar")
-    text = (f"**{label}:** {_path_sentence(row, area_name, baseline_year)}Im Mittel {years} lag der Wert {size}"
-            f"{side} dem erwarteten Verlauf (Abweichung vom erwarteten Verlauf; {interval} {shown}). ")
+    last = row.get("last_year", np.nan)
+    years = f"der Jahre {first} bis {int(last)}" if np.isfinite(last) and int(last) > first else f"des Jahres {first}"
+    text = (f"**{label}:** {_path_sentence(row, area_name, baseline_year)}Im Mittel {years} lag der Wert {side} dem "
+            "erwarteten Verlauf (Abweichung und Intervall in der Tabelle). ")
     if interval_excludes_zero(row["ci_low"], row["ci_high"]):
-        favourable = is_favourable(row["direction"], estimate)
+        favourable = is_favourable(row["direction"], row["estimate"])
         judgement = (f"Das spricht für eine {'günstigere' if favourable else 'ungünstigere'} Entwicklung als "
                      "erwartet; ob sie" if row["direction"] != "neutral" else
                      "Der Indikator wird nicht als günstig oder ungünstig bewertet; ob die Abweichung")
-        text += (f"Diese Abweichung ist gesichert, also größer, als der Zufall erklären könnte (das {interval} "
-                 f"schließt null aus). {judgement} auf das Programm zurückgeht, lässt sich daraus allein nicht "
+        text += (f"Diese Abweichung ist gesichert, also größer, als der Zufall erklären könnte: Das {interval} "
+                 f"schließt null aus. {judgement} auf das Programm zurückgeht, lässt sich daraus allein nicht "
                  "ableiten.")
     else:
         text += (f"Die Abweichung ist nicht gesichert: Das {interval} schließt null ein, sie lässt sich also nicht "

@@ -25,7 +25,7 @@ from ..render.disclosure import count_pair, masked
 from ..render.text import EFFECT_DECIMALS, evaluation_reading, interval_excludes_zero
 from . import kernprozess_blocks as kpr
 from . import plan_blocks as pb
-from .base import ReportContent
+from .base import AREA_UNITS, OWN_AREA, RUN_BASICS, ReportContent
 from .missing import Missing, missing_cases_note
 
 COUNTS = [Col("area_count_min", "kleinste Jahreszahl im Gebiet", "count", threshold="threshold", show=False),
@@ -49,6 +49,10 @@ class Evaluation(ReportContent):
     scope = "area"
     variable = "evaluation"
     parameter_files = (*ReportContent.parameter_files, "kernprozess.yml", "targets.yml", "planung.yml")
+    parameter_keys = (OWN_AREA, *AREA_UNITS, "indicators.yml", "raumbezug.yml", *RUN_BASICS,
+                      "run.yml:analysis.evaluation", "kernprozess.yml", "targets.yml:thresholds", "targets.yml:default",
+                      "targets.yml:areas.{area_id}", "planung.yml")
+    own_area_workbooks = True
     needs_baseline = True
     sections = ("overview", "development", "goal_attainment", "kernprozess_indicators", "controlling",
                 "method_notes", "plan_goals")
@@ -122,15 +126,13 @@ class Evaluation(ReportContent):
             Col("ci_low", f"{self.level_text}-Intervall von", "points", unit="unit", based_on=COUNT_KEYS,
                 decimals=EFFECT_DECIMALS),
             Col("ci_high", "bis", "points", unit="unit", based_on=COUNT_KEYS, decimals=EFFECT_DECIMALS),
-            Col("mde", "kleinster erkennbarer Effekt", "points", unit="unit", based_on=COUNT_KEYS,
-                decimals=EFFECT_DECIMALS),
             Col("verdict", "Einordnung", based_on=COUNT_KEYS),
         ], note=f"Abweichung vom erwarteten Verlauf: um wie viel der Wert des Gebiets in den Jahren nach "
                 f"{self.baseline_year} im Mittel über (+) oder unter (–) dem Wert lag, den sein eigener Verlauf bis "
                 f"{self.baseline_year} und die Entwicklung der übrigen Stadt (ohne die anderen Programmgebiete) "
                 "erwarten ließen, in Prozentpunkten (Pp.) bzw. Promillepunkten. Intervall aus Placebo-Gebieten "
-                "(siehe Hinweise zur Methode). Kleinster erkennbarer Effekt: eine Abweichung dieser Größe würde mit "
-                "80 % Wahrscheinlichkeit als gesichert erkannt; kleinere gehen im Zufall unter."
+                "(siehe Hinweise zur Methode); gesichert heißt eine Abweichung, wenn das Intervall, wie es hier "
+                "steht, null ausschließt."
                 + self._missing_note(self.gaps(), city=False))
         changes = self.definition_changes(self.ds.years[0], self.year)
         sentences += [f"> **Gebietszuschnitt:** {sentence}" for sentence in changes]
@@ -140,14 +142,15 @@ class Evaluation(ReportContent):
 
     @staticmethod
     def _verdict(row: pd.Series) -> str:
+        """The table's reading of an effect: gesichert only when the interval as shown excludes zero."""
         if row.get("status") != "ok" or not np.isfinite(row.get("estimate", np.nan)):
             return "nicht auswertbar"
         if not interval_excludes_zero(row["ci_low"], row["ci_high"]):
-            return "kein gesicherter Unterschied"
+            return "keine gesicherte Abweichung"
         if row["direction"] == "neutral":
-            return "gesichert höher" if row["estimate"] > 0 else "gesichert niedriger"
+            return "gesichert höher als erwartet" if row["estimate"] > 0 else "gesichert niedriger als erwartet"
         favourable = is_favourable(row["direction"], row["estimate"])
-        return "günstiger als die übrige Stadt" if favourable else "ungünstiger als die übrige Stadt"
+        return "günstiger als erwartet" if favourable else "ungünstiger als erwartet"
 
     def development(self) -> list[Block]:
         """The departure from the area's expected path in each year after the baseline, with placebo bands."""
