@@ -659,7 +659,8 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     for note in result.notes:
         console.print(f"[yellow]Hinweis:[/] {escape(note)}", soft_wrap=True)
     if result.identical:
-        console.print(f"[green]Identisch:[/] alle {len(result.compared)} Tabellen und Grafikdaten stimmen überein "
+        console.print(f"[green]Identisch:[/] alle {len(result.compared)} Tabellen, Grafikdaten und Berichtstexte "
+                      "stimmen überein "
                       f"(Wiederholung in {result.run_dir}).")
         return 0
     console.print(f"[bold red]{_plural(len(result.differences), 'Unterschied', 'Unterschiede')}[/] "
@@ -667,6 +668,49 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     for difference in result.differences:
         console.print(f"  - {escape(difference)}", soft_wrap=True)
     return 1
+
+
+def _runs_to_compare(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The two runs of ``veedel vergleiche``: as given, else the last two complete runs under ``--outputs``."""
+    from .run.compare import complete_runs
+
+    if args.alt and args.neu:
+        return Path(args.alt), Path(args.neu)
+    if args.alt:
+        raise ConfigurationError("veedel vergleiche braucht zwei Läufe (ALT NEU) oder keinen: dann die letzten "
+                                 "beiden vollständigen Läufe.")
+    outputs = Path(_absolute(args.outputs))
+    complete = complete_runs(outputs)
+    if len(complete) < 2:
+        raise ConfigurationError(f"Unter {outputs} gibt es {len(complete)} vollständige Läufe, zum Vergleich ohne "
+                                 "Angabe braucht es zwei. Bitte ALT und NEU angeben (Laufordner oder Archive).")
+    return complete[-2], complete[-1]
+
+
+def cmd_vergleiche(args: argparse.Namespace) -> int:
+    from .run.archive import compare
+    from .run.compare import NO_CAUSE, sentences_for_cli, write_change_report
+
+    old, new = _runs_to_compare(args)
+    report = compare(old, new)
+    target = Path(_absolute(args.out)) if args.out else \
+        new.resolve().parent / f"vergleich-{report.old_id}-{report.new_id}"
+    formats = tuple(_listing([args.formats] if args.formats else None) or ["html", "pdf", "csv"])
+    unknown = [f for f in formats if f not in ("html", "pdf", "csv")]
+    if unknown:
+        raise ConfigurationError(f"Unbekanntes Format {', '.join(unknown)} (möglich: html, pdf, csv).")
+    written = write_change_report(report, target, formats)
+    console.print(f"Vergleich {report.old_id} ({report.old_kind}) → {report.new_id} ({report.new_kind}): "
+                  f"{_plural(len(report.differences), 'Unterschied', 'Unterschiede')}, "
+                  f"{_plural(len(report.causes), 'geänderte Eingabe', 'geänderte Eingaben')}, "
+                  f"{len(report.without_cause)} {NO_CAUSE}.", soft_wrap=True)
+    for cause in report.causes[:20]:
+        console.print(f"  Ursache: {escape(cause.text)}", soft_wrap=True)
+    for line in sentences_for_cli(report, 10):
+        console.print(f"  - {escape(line)}", soft_wrap=True)
+    for path in written.values():
+        console.print(f"[green]✓[/] {path}")
+    return 0
 
 
 # ----------------------------------------------------------------------------- parser
@@ -799,7 +843,18 @@ def build_parser() -> GermanArgumentParser:
                    help="öffentlicher Schlüssel der Stadt (.pub): prüft, ob das Archiv echt ist; ohne ihn bleibt die "
                         "Herkunft ungeprüft (Rückgabewert 3)")
 
-    p = command("reproduce", "einen archivierten Lauf wiederholen und alle Tabellen vergleichen", cmd_reproduce)
+    p = command("vergleiche", "zwei Läufe vergleichen: was hat sich geändert – und warum", cmd_vergleiche)
+    p.add_argument("alt", metavar="ALT", nargs="?", help="früherer Lauf (Laufordner oder Archiv); ohne ALT und NEU "
+                   "die beiden letzten vollständigen Läufe unter --outputs")
+    p.add_argument("neu", metavar="NEU", nargs="?", help="neuerer Lauf (Laufordner oder Archiv)")
+    p.add_argument("--outputs", default=str(project_root() / "outputs"), metavar="ORDNER",
+                   help="Ausgabeordner mit den Läufen (Standard: outputs/ des Projekts)")
+    p.add_argument("--out", metavar="ORDNER", help="Ordner für den Änderungsbericht (Standard: neben dem neuen "
+                   "Lauf, vergleich-<ALT>-<NEU>)")
+    p.add_argument("--formats", metavar="LISTE", help="html, pdf, csv (Standard: alle drei)")
+
+    p = command("reproduce", "einen archivierten Lauf wiederholen und alles vergleichen (Tabellen, Grafikdaten, "
+                "Berichtstexte)", cmd_reproduce)
     p.add_argument("archive", metavar="ARCHIV", help="Archivdatei (.zip) eines Laufs")
     p.add_argument("--outputs", metavar="ORDNER", help="Ordner für die Wiederholung (Standard: temporär)")
     p.add_argument("--oeffentlicher-schluessel", metavar="DATEI",

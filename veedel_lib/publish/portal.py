@@ -17,6 +17,7 @@ from pathlib import Path
 from ..files import atomic_write_text
 from ..params.areas import PROGRAMME_ID
 from ..params.reference import STADTBEZIRKE
+from ..params.run_kind import RUN_KINDS, kind_of
 from ..render import formatting as fmt
 from ..render import maps
 from ..render.markup import CONTENT_SECURITY_POLICY, escape
@@ -265,10 +266,26 @@ def earlier_runs(run_dir: Path) -> list[dict]:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue
+        kind = kind_of(manifest) if isinstance(manifest, dict) else {}
         found.append({"run_id": folder.name, "year": manifest.get("parameters", {}).get("year", ""),
                       "created": _created(manifest), "source": data_source(manifest),
+                      "kind": kind.get("kind"), "kind_reasons": kind.get("reasons", []),
+                      "reports": kind.get("reports", 0), "latest_complete": False,
                       "href": f"../{folder.name}/index.html" if (folder / "index.html").is_file() else None})
+    latest = next((r for r in found if r["kind"] == "complete"), None)
+    if latest is not None:
+        latest["latest_complete"] = True
     return found
+
+
+def _kind_cell(run: dict) -> str:
+    """The run's kind in German, why it is not complete, and the mark of the latest complete run."""
+    name = RUN_KINDS.get(run.get("kind"), "nicht erfasst")
+    reasons = [r for r in run.get("kind_reasons", run.get("reasons", [])) if run.get("kind") is not None]
+    text = escape(name) + (f" ({escape('; '.join(reasons))})" if reasons else "")
+    if run.get("latest_complete"):
+        text = f"<strong>{text} – letzter vollständiger Lauf</strong>"
+    return text
 
 
 def _earlier_section(runs: list[dict]) -> str:
@@ -277,14 +294,16 @@ def _earlier_section(runs: list[dict]) -> str:
                 '<p>Im Ausgabeordner liegen keine früheren Läufe.</p></section>')
     rows = "".join(
         f"<tr><th scope=\"row\">{escape(r['run_id'])}</th><td class=\"num\">{escape(str(r['year']))}</td>"
-        f"<td>{escape(r['created'])}</td><td>{escape(r['source'])}</td><td>"
+        f"<td>{escape(r['created'])}</td><td>{escape(r['source'])}</td><td>{_kind_cell(r)}</td>"
+        f"<td class=\"num\">{escape(str(r['reports']))}</td><td>"
         + (f'<a href="{escape(r["href"])}">Übersicht<span class="visually-hidden"> des Laufs {escape(r["run_id"])}'
            f'</span></a>' if r["href"] else "–") + "</td></tr>" for r in runs)
     return ('<section class="portal-section" aria-labelledby="fruehere"><h2 id="fruehere">Frühere Läufe</h2>'
             '<div class="vtable-wrap" role="region" aria-label="Tabelle: Frühere Läufe" tabindex="0">'
             '<table class="vtable"><caption>Frühere Läufe in diesem Ausgabeordner</caption><thead><tr>'
             '<th scope="col">Lauf</th><th scope="col">Berichtsjahr</th><th scope="col">Erstellt</th>'
-            '<th scope="col">Daten</th><th scope="col">Berichte</th></tr></thead>'
+            '<th scope="col">Daten</th><th scope="col">Art des Laufs</th><th scope="col">Zahl der Berichte</th>'
+            '<th scope="col">Berichte</th></tr></thead>'
             f'<tbody>{rows}</tbody></table></div></section>')
 
 
@@ -379,6 +398,7 @@ def render_portal(manifest: dict, run_dir: Path | None = None) -> str:
 <dt>Daten</dt><dd>{escape(data_source(manifest))}</dd>
 <dt>Erstellt</dt><dd>{escape(_created(manifest))}</dd>
 <dt>Lauf</dt><dd>{escape(manifest.get('run_id', ''))}: {status} (<a href="{LOG_PAGE}">Protokoll des Laufs</a>)</dd>
+<dt>Art des Laufs</dt><dd>{_kind_cell(kind_of(manifest))}</dd>
 </dl>
 </header>
 {_map_section(run_dir, areas)}

@@ -13,8 +13,9 @@ fails. Without a trusted key it checks integrity only and says that the origin i
 inside an archive can be recomputed by whoever changed it. A run folder is checked against its manifest.
 
 ``veedel reproduce`` re-runs an archive from its own inputs with the *installed* project's notebooks and library
-and compares every table and every figure's data with the archived ones. It never executes code taken from an
-archive unasked: when the archived notebooks, the library's version or code (its SHA-256 recorded in the manifest;
+and compares every table, every figure's data and the reports' text (sentence by sentence, run ids and dates
+aside) with the archived ones, the way ``veedel vergleiche`` compares two runs (:mod:`veedel_lib.run.compare`).
+It never executes code taken from an archive unasked: when the archived notebooks, the library's version or code (its SHA-256 recorded in the manifest;
 the git commit for older manifests) differ from the installed ones it names them and stops, unless the archive is
 authentic and the caller asks for the archived code (``--archivierten-code-ausfuehren``).
 
@@ -28,7 +29,6 @@ naming the entry; broken SHA256SUMS lines and manifests are German problems nami
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import shutil
@@ -41,11 +41,11 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import pandas as pd
 
 from ..errors import ConfigurationError, IntegrityError, write_errno, write_failure
 from ..files import PARTIAL, atomic_path, atomic_write_text, sha256_file
 from ..params.run_config import project_root
+from .compare import ChangeReport, RunView, compare_runs
 from .manifest import MANIFEST, git_commit, library_hash, read_manifest
 
 CHECKSUMS = "SHA256SUMS"
@@ -636,6 +636,45 @@ def _open(path: Path, limits: Limits | None):
     return _RunFolder(path, limits) if path.is_dir() else ArchiveReader(path, limits)
 
 
+def open_source(path: str | Path, limits: Limits | None = None):
+    """Bounded read access to a run archive (:class:`ArchiveReader`) or a run folder (links refused): ``names()``,
+    ``sha256(name)``, ``read_small(name)``; an archive's entries also ``extract(name, root)``. Used by
+    :mod:`veedel_lib.run.compare`."""
+    return _open(Path(path), limits)
+
+
+def open_run(path: str | Path, limits: Limits | None = None) -> RunView:
+    """A run folder or archive opened for comparison (:class:`veedel_lib.run.compare.RunView`), its manifest
+    checked; German errors for a missing run, a missing or broken manifest."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigurationError(f"Lauf nicht gefunden: {path}")
+    source = _open(path, limits)
+    try:
+        if MANIFEST not in source.names():
+            raise IntegrityError(f"{path}: kein Lauf von veedel ({MANIFEST} fehlt)")
+        manifest, problems = parse_manifest(source.read_small(MANIFEST))
+        if manifest is None:
+            raise IntegrityError("; ".join(problems))
+    except BaseException:
+        source.close()
+        raise
+    return RunView(path, source, manifest)
+
+
+def compare(old: str | Path, new: str | Path, limits: Limits | None = None) -> ChangeReport:
+    """What changed between two runs (run folders or archives) and why (:func:`veedel_lib.run.compare.compare_runs`)."""
+    first = open_run(old, limits)
+    try:
+        second = open_run(new, limits)
+        try:
+            return compare_runs(first, second)
+        finally:
+            second.close()
+    finally:
+        first.close()
+
+
 def verify(path: str | Path, public_key=None, limits: Limits | None = None) -> Verification:
     """Check every recorded hash of an archive (SHA256SUMS and manifest) or a run folder (manifest).
 
@@ -676,26 +715,6 @@ class Comparison:
     @property
     def identical(self) -> bool:
         return not self.differences
-
-
-def _tables(source) -> dict[str, bytes]:
-    return {n: source.read_small(n) for n in source.names() if "/tables/" in n and n.endswith(".csv")}
-
-
-def _describe_difference(name: str, old: bytes, new: bytes) -> str:
-    try:
-        before = pd.read_csv(io.BytesIO(old))
-        after = pd.read_csv(io.BytesIO(new))
-        if before.shape != after.shape or list(before.columns) != list(after.columns):
-            return f"{name}: Form verschieden ({before.shape} gegenüber {after.shape})"
-        changed = (before != after) & ~(before.isna() & after.isna())
-        cells = [(r, c) for r, c in zip(*changed.to_numpy().nonzero())]
-        first = cells[0]
-        column = before.columns[first[1]]
-        return (f"{name}: {len(cells)} Zellen verschieden, z. B. Zeile {first[0] + 2}, Spalte '{column}': "
-                f"{before.iat[first]} gegenüber {after.iat[first]}")
-    except Exception:  # noqa: BLE001 - unreadable tables still count as different
-        return f"{name}: Inhalt verschieden"
 
 
 def recorded_reports(parameters: dict) -> list[str]:
@@ -799,7 +818,11 @@ def _unpack_inputs(source: ArchiveReader, expected: dict[str, str], work: Path, 
 def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int | None = None,
               progress=None, on_plan=None, public_key=None, archived_code: bool = False,
               limits: Limits | None = None) -> Comparison:
-    """Re-run an archived run from its own inputs with the installed code and compare every table and figure data file.
+    """Re-run an archived run from its own inputs with the installed code and compare everything it publishes.
+
+    Compared as by ``veedel vergleiche`` (:func:`veedel_lib.run.compare.compare_runs`): every table and figure data
+    file cell by cell and the reports' text sentence by sentence (run ids and dates aside), each difference naming
+    report, place, section or table and the old and new value or sentence.
 
     The archive is verified first (against ``public_key`` if given). The re-run uses the archived data and
     parameters and the archived run parameters (year, areas, notebooks), with the installed project's notebooks
@@ -828,7 +851,6 @@ def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int 
         work = Path(tempfile.mkdtemp(prefix="veedel-reproduce-"))
         try:
             inputs = _unpack_inputs(source, expected, work, archived_code)
-            original = _tables(source)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)  # nothing half-extracted stays behind
             raise
@@ -842,15 +864,16 @@ def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int 
     if archived_code:
         result.notes.append("Ausgeführt wurde auf Wunsch der Code aus dem (echten) Archiv"
                             + (": " + "; ".join(differences) if differences else "."))
-    fresh = _tables(_RunFolder(summary.run_dir))
-    for name in sorted(set(original) | set(fresh)):
-        result.compared.append(name)
-        if name not in fresh:
-            result.differences.append(f"{name}: fehlt in der Wiederholung")
-        elif name not in original:
-            result.differences.append(f"{name}: nur in der Wiederholung vorhanden")
-        elif original[name] != fresh[name]:
-            result.differences.append(_describe_difference(name, original[name], fresh[name]))
+    archived, again = open_run(archive, limits), open_run(summary.run_dir)
+    try:
+        change = compare_runs(archived, again)
+        result.compared = sorted({n for n in archived.names() | again.names()
+                                  if "/tables/" in n and n.endswith(".csv") or n.endswith(".ipynb")
+                                  and not n.startswith("inputs/")})
+    finally:
+        archived.close()
+        again.close()
+    result.differences += [d.describe() for d in change.differences]
     for failure in summary.failed:
         result.differences.append(f"{failure.task.key}: Notebook in der Wiederholung fehlgeschlagen")
     return result

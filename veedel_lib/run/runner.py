@@ -42,6 +42,7 @@ from ..inputs.dataset import input_files, load_dataset, resolve_data_dir
 from ..params.areas import PROGRAMME_ID
 from ..params.reference import STADTBEZIRKE
 from ..params.run_config import RunConfig, load_run_config, project_root
+from ..params.run_kind import run_kind, run_scope
 from ..reports import registry
 from ..reports.base import ReportContent
 from . import cache, control
@@ -650,6 +651,7 @@ def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, area
         check_shared_parameters(staging / "inputs" / "parameters", staging / "inputs" / "data", dataset.areas.ids)
         year = dataset.report_year(config.year)
         selected = list(dict.fromkeys(dataset.areas.find_id(a) for a in areas)) if areas else dataset.areas.ids
+        requested = list(names)
         names, skipped = baseline_gaps(names, dataset.years, year, config.baseline_year)
         inputs_hash = combined_hash(input_hashes)
         run_dir = claim_run_dir(outputs, new_run_id(inputs_hash))
@@ -662,6 +664,7 @@ def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, area
         raise write_failure(OSError(exc.errno, exc.strerror, where)) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    scope = _scope(config, parameters, config_file, inputs_from, requested, selected, dataset.areas.ids)
     config = config.model_copy(update={"reports": names})
     tasks = plan(config, run_dir, selected, year, {a: dataset.areas.name_of(a) for a in dataset.areas.ids},
                  {a.id: a.stadtbezirk for a in dataset.areas.areas})
@@ -682,8 +685,31 @@ def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, area
         "git_commit": git_commit(project_root()),
         "notes": notes + skipped,
         "reports": [],
+        "scope": scope,
     }
     return _Prepared(run_dir, manifest, tasks, formats, reuse=inputs_from is None)
+
+
+def _scope(config: RunConfig, parameters: Path, config_file: Path | None, inputs_from: Path | None,
+           requested: list[str], areas: list[str], all_areas: list[str]) -> dict:
+    """What a new run covers compared with the configured run: the reports of the project's ``run.yml``, every
+    area, the project's parameters folder and the data of its ``run.yml`` (see :func:`manifest.run_scope`)."""
+    project_parameters = (project_root() / "parameters").resolve()
+    project_config = project_parameters / "run.yml"
+    configured = load_run_config(project_config) if project_config.is_file() else RunConfig()
+    other = []
+    if inputs_from is not None:
+        other.append(f"wiederholt aus den Eingaben {inputs_from}")
+    if parameters.resolve() != project_parameters:
+        other.append(f"Parameter aus {parameters}")
+    elif config_file is not None and config_file.resolve() != project_config:
+        other.append(f"Laufkonfiguration {config_file}")
+    if config.data_dir != configured.data_dir and Path(config.data_dir).resolve() != Path(configured.data_dir).resolve():
+        other.append(f"Daten aus {config.data_dir}")
+    if config.source != configured.source:
+        other.append(f"Datenquelle {config.source}")
+    return run_scope(reports=requested, configured_reports=[c.notebook for c in run_reports(configured)],
+                     areas=areas, all_areas=all_areas, other_inputs=other)
 
 
 def _prepare_retry(outputs: Path) -> _Prepared:
@@ -814,6 +840,7 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
         "executed": len(results) - len(reused),
         "last_duration_s": round(time.perf_counter() - started, 1),
     }
+    manifest["run_kind"] = run_kind(manifest.get("scope"), manifest["reports"])
     if stop.reason is None:
         manifest["key_figures"] = key_figures.result()
     try:
