@@ -276,7 +276,8 @@ def depends_on(entry: dict, cause: Cause) -> bool:
     except Exception:  # noqa: BLE001 - a report this version does not know: assume it read everything
         return True
     if cause.kind in ("data_year", "data", "data_file"):
-        return cls.reads_data_file(cause.file, area)
+        reads = getattr(cls, "reads_data_file", None)  # declared per file since issue #31 item 1
+        return reads(cause.file, area) if reads is not None else True
     if cause.kind in ("parameter", "area"):
         keys = (cls.parameter_keys_of(area) if hasattr(cls, "parameter_keys_of") else cls.parameter_files_of(area))
         for key in keys:  # "run.yml:analysis.x" or a whole file (see veedel_lib.params.keys)
