@@ -1,33 +1,50 @@
-"""Each report reads no parameter file it does not declare: the cache of executed reports relies on it."""
+"""Each report reads no parameter file, run.yml setting or other area's workbook it does not declare: the cache of
+executed reports relies on it (its key hashes only the declared parts, see :mod:`veedel_lib.run.cache`)."""
 
 from __future__ import annotations
 
 import builtins
+import inspect
 import io
 import pathlib
 
 import pytest
 from conftest import PARAMETERS
+from pydantic import BaseModel
 
+from veedel_lib.params import run_config, yamlfiles
+from veedel_lib.params.keys import files_of, split_key
 from veedel_lib.params.run_config import RunConfig
 from veedel_lib.reports import registry
 from veedel_lib.run.floor import compute_report
 
+RUN_MODELS = {run_config.RunConfig: "", run_config.AnalysisSettings: "analysis.",
+              run_config.HandlungsbedarfRule: "analysis.handlungsbedarf.",
+              run_config.EvaluationSettings: "analysis.evaluation.",
+              run_config.SmoothingSettings: "analysis.smoothing."}
+"""The models of run.yml and where each sits in the file."""
+
+
+def _place(cls) -> str | None:
+    return {"area": "kalk", "programme": None, "bezirk": "8"}[cls.scope]
+
 
 @pytest.fixture
-def opened(monkeypatch):
-    """Records every file under parameters/ that is opened while the fixture is active."""
+def opened(monkeypatch, demo):
+    """Records every file under parameters/ and the demo data folder that is opened while the fixture is active
+    (relative paths, the data folder's with the prefix ``data/``)."""
     seen: set[str] = set()
     real_open, real_path_open = builtins.open, pathlib.Path.open
-    root = PARAMETERS.resolve()
+    roots = {PARAMETERS.resolve(): "", pathlib.Path(demo.data_dir).resolve(): "data/"}
 
     def note(file) -> None:
         try:
             path = pathlib.Path(file).resolve()
         except TypeError:
             return
-        if root in path.parents:
-            seen.add(path.relative_to(root).as_posix())
+        for root, prefix in roots.items():
+            if root in path.parents:
+                seen.add(prefix + path.relative_to(root).as_posix())
 
     def recording_open(file, *args, **kwargs):
         note(file)
@@ -43,10 +60,61 @@ def opened(monkeypatch):
     return seen
 
 
+@pytest.fixture
+def run_settings_read(monkeypatch):
+    """Records every run.yml setting (dotted path, leaves only) read from a run configuration while active."""
+    seen: set[str] = set()
+    for model, prefix in RUN_MODELS.items():
+        fields = set(model.model_fields)
+
+        def recording_getattribute(self, name, _prefix=prefix, _fields=fields):
+            value = BaseModel.__getattribute__(self, name)
+            if name in _fields and not isinstance(value, BaseModel) and not _validating():
+                seen.add(_prefix + name)
+            return value
+
+        monkeypatch.setattr(model, "__getattribute__", recording_getattribute)
+    return seen
+
+
+def _validating() -> bool:
+    """Whether the caller is the parameter files' validation (which looks at every setting once)."""
+    frame = inspect.currentframe()
+    frame = frame.f_back.f_back if frame is not None and frame.f_back is not None else None
+    return frame is not None and frame.f_code.co_filename == yamlfiles.__file__
+
+
+def _declares(keys: list[str], setting: str) -> bool:
+    """Whether one of the declared keys covers the run.yml ``setting`` (the whole file, the setting or a parent)."""
+    for key in keys:
+        name, path = split_key(key)
+        if name == "run.yml" and (path is None or setting == path or setting.startswith(path + ".")):
+            return True
+    return False
+
+
 @pytest.mark.parametrize("cls", registry.REPORTS, ids=lambda c: c.notebook)
 def test_a_report_reads_only_the_parameter_files_it_declares(demo, opened, cls):
-    place = {"area": "kalk", "programme": None, "bezirk": "8"}[cls.scope]
-    compute_report(demo, cls.notebook, place, demo.latest_year, RunConfig())
+    compute_report(demo, cls.notebook, _place(cls), demo.latest_year, RunConfig())
     assert opened, "the recorder saw nothing: the test would pass for any report"
-    undeclared = opened - set(cls.parameter_files_of(place))
+    parameters = {name for name in opened if not name.startswith("data/")}
+    undeclared = parameters - set(cls.parameter_files_of(_place(cls)))
     assert undeclared == set(), f"{cls.notebook} liest {sorted(undeclared)}, ohne sie in parameter_files zu nennen"
+    assert set(files_of(cls.parameter_keys_of(_place(cls)))) <= set(cls.parameter_files_of(_place(cls)))
+
+
+@pytest.mark.parametrize("cls", registry.REPORTS, ids=lambda c: c.notebook)
+def test_a_report_reads_only_the_run_settings_it_declares(demo, run_settings_read, cls):
+    compute_report(demo, cls.notebook, _place(cls), demo.latest_year, RunConfig())
+    assert run_settings_read, "the recorder saw nothing: the test would pass for any report"
+    keys = cls.parameter_keys_of(_place(cls))
+    undeclared = sorted(s for s in run_settings_read if not _declares(keys, s))
+    assert undeclared == [], f"{cls.notebook} liest run.yml: {undeclared}, ohne sie in parameter_keys zu nennen"
+
+
+@pytest.mark.parametrize("cls", [c for c in registry.REPORTS if c.own_area_workbooks], ids=lambda c: c.notebook)
+def test_a_report_of_one_area_opens_no_other_areas_workbook(demo, opened, cls):
+    compute_report(demo, cls.notebook, "kalk", demo.latest_year, RunConfig())
+    data = sorted(name.removeprefix("data/") for name in opened if name.startswith("data/"))
+    undeclared = [name for name in data if not cls.reads_data_file(name, "kalk")]
+    assert undeclared == [], f"{cls.notebook} liest {undeclared}, obwohl es nur die Arbeitsmappen seines Gebiets nennt"

@@ -38,6 +38,18 @@ from ..render.blocks import ReportTitle, TextBlock
 Scope = Literal["area", "bezirk", "programme"]
 """One report per Sozialraumgebiet, per Stadtbezirk with programme areas, or once per run."""
 
+PER_AREA_FOLDERS = (DOCUMENTATION_FOLDER, PLANS_FOLDER)
+"""The data folder's sub-folders with one workbook per area (Kernprozess documentation, plans)."""
+
+OWN_AREA = "areas.yml:areas[id={area_id}]"
+"""The report's own area in areas.yml (every definition of it over time)."""
+AREA_UNITS = tuple(f"areas.yml:areas[*].{field}" for field in ("id", "stadtteile", "units", "partial", "valid_from",
+                                                                 "valid_to"))
+"""Which units belong to which area, over time, for every area: what a comparison with "the rest of the city
+without the programme areas" (the evaluations' comparison units) depends on."""
+RUN_BASICS = ("run.yml:baseline_year", "run.yml:analysis.area_definition_year", "run.yml:analysis.confidence_level")
+"""The run.yml settings every report reads (opening it, its intervals)."""
+
 DEFAULT_AREA = "kalk"
 """The area a per-area report opens when none is given (the same in every notebook's parameters)."""
 
@@ -58,19 +70,20 @@ class ReportContext:
     """Hash of the parameter files and the Kernprozess documentation: part of every memo key."""
 
 
-def _fingerprint(parameters: Path, names: list[str], data_dir: Path) -> str:
+def _fingerprint(parameters: Path, names: list[str], data_dir: Path, own: str | None = None) -> str:
     """SHA-256 over the bytes of the parameter files a report reads and of the data folder's workbooks.
 
     The dataset's cache key already covers the statistics, indicators.yml and areas.yml; this adds what
     it does not (run.yml, targets.yml, kernprozess.yml, planung.yml, sozialindex.yml, qualitative findings, the
     documentation and plan workbooks),
-    so an edited file is never answered from a stale memo in a warm kernel.
+    so an edited file is never answered from a stale memo in a warm kernel. ``own``: the area whose workbooks alone
+    count (reports that read only their own area's, :attr:`ReportContent.own_area_workbooks`); None: all.
     """
     digest = hashlib.sha256(str(data_dir).encode())
     files = [parameters / name for name in names]
-    for folder in (DOCUMENTATION_FOLDER, PLANS_FOLDER):
+    for folder in PER_AREA_FOLDERS:
         if (data_dir / folder).is_dir():
-            files += sorted((data_dir / folder).glob("*.xlsx"))
+            files += sorted((data_dir / folder).glob(f"{own}.xlsx" if own else "*.xlsx"))
     for path in files:
         digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"-"))
     return digest.hexdigest()[:16]
@@ -112,10 +125,34 @@ class ReportContent:
     on them and on nothing else there. The run's cache of executed reports and the memo keys use this list; a
     test checks that a report reads no other parameter file."""
 
+    parameter_keys: ClassVar[tuple[str, ...] | None] = None
+    """The parts of :attr:`parameter_files` the report reads, as keys (:mod:`veedel_lib.params.keys`):
+    ``"run.yml:analysis.handlungsbedarf"``, ``"areas.yml:areas[id={area_id}]"``, or a file name for the whole
+    file. None: every file of :attr:`parameter_files` as a whole. The run's cache key hashes only these parts;
+    a test checks that a report reads no run.yml setting it does not declare."""
+    own_area_workbooks: ClassVar[bool] = False
+    """True when the report reads, of the per-area workbooks of the data folder (``dokumentation/<Gebiet>.xlsx``,
+    ``plaene/<Gebiet>.xlsx``), only those of its own area (the statistics of all units always count: every report
+    compares with the whole city). A test checks that such a report opens no other area's workbook."""
+
     @classmethod
     def parameter_files_of(cls, area_id: str | None) -> list[str]:
         """:attr:`parameter_files` for one area (or the programme)."""
         return [name.format(area_id=area_id or "") for name in cls.parameter_files]
+
+    @classmethod
+    def parameter_keys_of(cls, area_id: str | None) -> list[str]:
+        """:attr:`parameter_keys` for one area (or the programme); the whole files when none are declared."""
+        keys = cls.parameter_keys if cls.parameter_keys is not None else cls.parameter_files
+        return [key.format(area_id=area_id or "") for key in keys]
+
+    @classmethod
+    def reads_data_file(cls, name: str, area_id: str | None) -> bool:
+        """Whether the report's result depends on the data folder's file ``name`` (relative, ``/``-separated)."""
+        folder, _, rest = name.partition("/")
+        if not cls.own_area_workbooks or folder not in PER_AREA_FOLDERS or not rest:
+            return True
+        return rest == f"{area_id}.xlsx"
 
     def __init__(self, basis: ReportContext, **options: Any):
         self.basis = basis
@@ -150,7 +187,8 @@ class ReportContent:
             raise ConfigurationError(f"Das Basisjahr {baseline} muss nach dem ersten Datenjahr {ds.years[0]} und "
                                      f"vor dem Berichtsjahr {chosen} liegen.")
         basis = ReportContext(ds, config, parameters, place, chosen, baseline,
-                              _fingerprint(parameters, cls.parameter_files_of(place), ds.data_dir))
+                              _fingerprint(parameters, cls.parameter_files_of(place), ds.data_dir,
+                                           place if cls.own_area_workbooks else None))
         return cls(basis, **options)
 
     @classmethod

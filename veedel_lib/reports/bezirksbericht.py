@@ -25,7 +25,7 @@ from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked, public_comparison
 from . import kernprozess_blocks as kpr
 from . import plan_blocks as pb
-from .base import ReportContent
+from .base import RUN_BASICS, ReportContent
 from .missing import Missing, missing_cases_note
 from .sozialindex import GUARD, WITHHELD_NOTE, SozialindexReport
 
@@ -45,6 +45,9 @@ class BezirkReport(ReportContent):
     report = "Bezirksbericht"
     scope = "bezirk"
     variable = "bezirk"
+    parameter_keys = ("areas.yml", "indicators.yml", "raumbezug.yml", *RUN_BASICS, "run.yml:analysis.handlungsbedarf",
+                      "run.yml:analysis.key_indicators", "run.yml:analysis.evaluation", "sozialindex.yml",
+                      "kernprozess.yml", "targets.yml", "planung.yml")
     parameter_files = (*ReportContent.parameter_files, "sozialindex.yml", "kernprozess.yml", "targets.yml",
                        "planung.yml")
     sections = ("overview", "indicators", "sozialindex", "development", "plan_status", "kernprozesse",

@@ -7,6 +7,7 @@ only shows them.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..analysis.indicators import (
     CITY,
@@ -30,7 +31,7 @@ from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked
 from . import kernprozess_blocks as kpr
 from . import plan_blocks as pb
-from .base import ReportContent
+from .base import RUN_BASICS, ReportContent
 from .missing import Missing, missing_cases_note
 
 GUARD = "_differencing_guard"
@@ -45,8 +46,13 @@ class ProgrammeReport(ReportContent):
     scope = "programme"
     variable = "programme"
     parameter_files = (*ReportContent.parameter_files, "kernprozess.yml", "targets.yml", "planung.yml")
+    parameter_keys = ("areas.yml", "indicators.yml", "raumbezug.yml", *RUN_BASICS, "run.yml:analysis.key_indicators",
+                      "kernprozess.yml", "targets.yml", "planung.yml")
     sections = ("published_figures", "areas_side_by_side", "development", "kernprozesse", "controlling",
-                "themes_by_field", "plan_monitoring", "method_notes")
+                "themes_by_field", "plan_monitoring", "method_notes", "changes_since_previous")
+    accepts_previous_run = True
+    """The notebook takes ``previous_run`` (the previous year's run or archive): then the report ends with the
+    section "Änderungen gegenüber dem Vorjahresbericht" (:meth:`changes_since_previous`)."""
 
     def place_name(self) -> str:
         return "Alle 15 Sozialraumgebiete"
@@ -286,6 +292,33 @@ class ProgrammeReport(ReportContent):
             "nie im Bericht.",
         ]
         return self.method_block(lines)
+
+
+    def changes_since_previous(self, changes: dict | None = None) -> list[Block]:
+        """The section "Änderungen gegenüber dem Vorjahresbericht": nothing without a previous run; else the changed
+        inputs (new data year, revised data, parameters, area definitions, code) and the largest differences of the
+        published values, as :func:`veedel_lib.run.previous.changes_since` found them."""
+        if not changes:
+            return []
+        year = changes.get("previous_year")
+        intro = (f"## Änderungen gegenüber dem Vorjahresbericht\n\nVerglichen mit dem Lauf {changes['previous_id']}"
+                 + (f" (Berichtsjahr {year})" if year else "") + ": was sich an Daten, Parametern und Code geändert "
+                 "hat, und die größten Änderungen der veröffentlichten Werte dieses Berichts.")
+        text = [Col("art", "Art der Änderung"), Col("text", "Änderung")]
+        causes = pd.DataFrame(changes.get("causes") or [["–", "keine Änderung der Eingaben erfasst"]],
+                              columns=["art", "text"])
+        values = pd.DataFrame(changes.get("values") or [], columns=["table", "row", "column", "old", "new"])
+        note = f"{changes['more']} weitere Unterschiede nicht gezeigt (alle: veedel vergleiche)." \
+            if changes.get("more") else ""
+        blocks: list[Block] = [TextBlock(intro),
+                               TableBlock("aenderungen_eingaben", "Geänderte Eingaben seit dem Vorjahresbericht",
+                                          causes, text)]
+        if values.empty:
+            return blocks + [TextBlock("Die veröffentlichten Werte dieses Berichts sind unverändert.")]
+        columns = [Col("table", "Tabelle"), Col("row", "Zeile"), Col("column", "Spalte"),
+                   Col("old", "Vorjahresbericht"), Col("new", "Dieser Bericht")]
+        return blocks + [TableBlock("aenderungen_werte", "Die größten Änderungen der veröffentlichten Werte",
+                                    values, columns, note=note)]
 
 
 def _by_lebenslage(indicators) -> dict[str, list]:

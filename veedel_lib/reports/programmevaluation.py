@@ -23,7 +23,7 @@ from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import count_pair, masked
 from ..render.programme_figures import event_time_panels
 from . import plan_blocks as pb
-from .base import ReportContent
+from .base import RUN_BASICS, ReportContent
 
 COUNTS = count_pair("count_min", "denominator_min")
 """The smallest yearly counts of the programme areas (or of one area) that an estimate rests on."""
@@ -49,6 +49,8 @@ class ProgrammeEvaluation(ReportContent):
     report = "Programmevaluation"
     scope = "programme"
     parameter_files = (*ReportContent.parameter_files, "kernprozess.yml", "planung.yml")
+    parameter_keys = ("areas.yml", "indicators.yml", "raumbezug.yml", *RUN_BASICS, "run.yml:analysis.evaluation",
+                      "kernprozess.yml", "planung.yml")
     variable = "programm"
     needs_baseline = True
     sections = ("programme_effects", "staggered_entry", "area_spread", "plan_goals", "evaluation_notes")

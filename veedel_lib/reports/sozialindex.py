@@ -28,7 +28,7 @@ from ..render import figures, maps, text
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import INDEX_WITHHELD, composite_withheld, masked, public_index, published_rank
-from .base import ReportContent
+from .base import RUN_BASICS, ReportContent
 
 GUARD = "_z_guard"
 """Hidden helper column: 1 in rows whose index, class and z-values are withheld (threshold 2 hides them)."""
@@ -77,6 +77,7 @@ class SozialindexReport(ReportContent):
     scope = "programme"
     variable = "index"
     parameter_files = (*ReportContent.parameter_files, "sozialindex.yml")
+    parameter_keys = ("areas.yml", "indicators.yml", "raumbezug.yml", *RUN_BASICS, "sozialindex.yml")
     sections = ("method", "status_dynamics", "class_table", "areas", "sensitivity", "method_notes")
 
     def configure(self, method: str | None = None, **options) -> None:

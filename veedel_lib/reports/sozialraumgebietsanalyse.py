@@ -21,7 +21,7 @@ from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import basis, masked, public_comparison, rate_basis
 from ..safe_output import CONTACT_MARK, Contact, without_contacts
-from .base import ReportContent
+from .base import OWN_AREA, RUN_BASICS, ReportContent
 from .missing import Missing, missing_cases_note
 
 AGE_INDICATORS = ["share_0_5", "share_6_14", "share_15_17", "share_18_64", "share_65_plus"]
@@ -35,6 +35,10 @@ class AreaAnalysis(ReportContent):
     scope = "area"
     variable = "analysis"
     parameter_files = (*ReportContent.parameter_files, "qualitative/{area_id}.md")
+    parameter_keys = (OWN_AREA, "indicators.yml", "raumbezug.yml", *RUN_BASICS, "run.yml:analysis.handlungsbedarf",
+                      "run.yml:analysis.key_indicators", "run.yml:analysis.smoothing",
+                      "run.yml:analysis.trend_start_year", "qualitative/{area_id}.md")
+    own_area_workbooks = True
     sections = ("profile", "age_structure", "social_situation", "context", "trends", "stadtteil_position", "needs",
                 "qualitative", "method_notes")
 

@@ -23,7 +23,7 @@ from ..render import text
 from ..render.blocks import Block, Col, ReportTitle, TableBlock, TextBlock
 from ..render.disclosure import basis, public_comparison, rate_basis
 from . import plan_blocks as pb
-from .base import ReportContent
+from .base import OWN_AREA, RUN_BASICS, ReportContent
 from .missing import Missing, missing_cases_note
 
 
@@ -34,6 +34,9 @@ class AreaPlan(ReportContent):
     report = "Sozialraumgebietsplan"
     scope = "area"
     parameter_files = (*ReportContent.parameter_files, "kernprozess.yml", "planung.yml")
+    parameter_keys = (OWN_AREA, "indicators.yml", "raumbezug.yml", *RUN_BASICS, "run.yml:analysis.handlungsbedarf",
+                      "kernprozess.yml", "planung.yml")
+    own_area_workbooks = True
     variable = "plan"
     sections = ("overview", "situation", "requirements", "goals", "strategies", "measures", "finances", "decisions",
                 "method_notes")

@@ -23,7 +23,7 @@ from ..render import figures
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, ReportTitle, TableBlock, TextBlock
 from ..render.disclosure import basis, masked, public_comparison, rate_basis
-from .base import ReportContent
+from .base import OWN_AREA, RUN_BASICS, ReportContent
 
 DEFAULT_THEME = "Kinderarmut"
 DEFAULT_INDICATORS = ("sgb2_children_quote", "sgb2_quote", "hze_rate")
@@ -105,6 +105,8 @@ class ThemeAssessment(ReportContent):
     notebook = "themenbewertung"
     report = "Themenbewertung"
     scope = "area"
+    parameter_keys = (OWN_AREA, "indicators.yml", "raumbezug.yml", *RUN_BASICS, "run.yml:analysis.handlungsbedarf")
+    own_area_workbooks = True
     variable = "assessment"
     on_demand = True
     toc = False

@@ -1,8 +1,11 @@
 """Incremental runs: a report whose inputs did not change is taken over from an earlier run, not executed again.
 
 Every report of a run gets a *key*: a SHA-256 over everything its result depends on — the bytes of the run's
-input data, of every parameter file the report reads (declared by its content class, see
-:attr:`veedel_lib.reports.base.ReportContent.parameter_files`), of its notebook, the library's own code, the
+input data the report reads (the statistics of all units; of the per-area workbooks only its own area's when
+its content class says so, :attr:`~veedel_lib.reports.base.ReportContent.own_area_workbooks`), the parts of the
+parameter files it reads (the keys its content class declares, :attr:`~veedel_lib.reports.base.ReportContent.
+parameter_keys`, hashed as canonical JSON of the parsed YAML: an edit elsewhere in a file does not count), of its
+notebook, the library's own code, the
 versions of the packages that shape the results, its parameters (area, year, baseline) and the output formats.
 The key goes into the manifest. A new run looks for the same key among the finished reports of the earlier runs
 in the same outputs folder; when it finds one whose files are all still there and intact (checked against that
@@ -21,10 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..files import atomic_path, sha256_file
+from ..params.keys import key_digest
 from ..reports.base import ReportContent
 from .manifest import MANIFEST, library_hash, package_versions
 
-KEY_VERSION = "veedel-report-cache-1"
+KEY_VERSION = "veedel-report-cache-2"
 """Changes when the meaning of a key changes (then no earlier report is taken over)."""
 
 RESULT_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert",
@@ -54,13 +58,13 @@ def report_key(cls: type[ReportContent], parameters: dict, area_id: str | None, 
     relative = {name: str(value).replace(str(run_dir), "<lauf>") if isinstance(value, str) else value
                 for name, value in sorted(parameters.items())}
     digest.update(json.dumps(relative, sort_keys=True, default=str).encode())
-    wanted = {f"inputs/notebooks/{cls.notebook}.ipynb"}
-    wanted |= {f"inputs/parameters/{name}" for name in cls.parameter_files_of(area_id)}
+    notebook = f"inputs/notebooks/{cls.notebook}.ipynb"
+    digest.update(f"{notebook}\0{input_hashes.get(notebook, '-')}\n".encode())
     for name in sorted(input_hashes):
-        if name.startswith("inputs/data/") or name in wanted:
+        if name.startswith("inputs/data/") and cls.reads_data_file(name.removeprefix("inputs/data/"), area_id):
             digest.update(f"{name}\0{input_hashes[name]}\n".encode())
-    for name in sorted(wanted - set(input_hashes)):  # a declared file that does not exist also counts
-        digest.update(f"{name}\0-\n".encode())
+    keys = cls.parameter_keys_of(area_id)
+    digest.update(f"parameters\0{key_digest(run_dir / 'inputs' / 'parameters', keys)}\n".encode())
     return digest.hexdigest()
 
 
