@@ -14,7 +14,6 @@ import datetime as _dt
 from pathlib import Path
 
 import pandas as pd
-from babel.numbers import format_decimal
 
 from ..analysis.comparison import compare_with_city, handlungsbedarfe
 from ..errors import ConfigurationError
@@ -53,10 +52,6 @@ def analysis_year(ds: Dataset, start: int) -> int:
         raise ConfigurationError(f"Vor dem Planungszeitraum ab {start} liegen keine Daten vor (Daten ab "
                                  f"{ds.years[0]}).")
     return earlier[-1]
-
-
-def _decimal(value: float, decimals: int = 1) -> str:
-    return format_decimal(round(float(value), decimals), format="#,##0." + "0" * decimals, locale="de_DE")
 
 
 def _need_text(row: pd.Series, year: int) -> str:
