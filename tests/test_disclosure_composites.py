@@ -384,7 +384,6 @@ def small_count_run(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("small_count_run")  # one run for both tests, on one worker (see conftest.SHARED_RUNS)
 def test_the_back_calculation_attack_on_a_runs_tables_cannot_recover_a_withheld_count(small_count_run):
     run_dir, young = small_count_run
     analysis = run_dir / "reports" / AREA / "tables" / "sozialraumgebietsanalyse" / "soziale_lage.csv"
@@ -402,7 +401,6 @@ def test_the_back_calculation_attack_on_a_runs_tables_cannot_recover_a_withheld_
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("small_count_run")
 def test_no_published_table_of_the_run_places_the_withheld_stadtteil_in_a_class(small_count_run):
     run_dir, _ = small_count_run
     tables = run_dir / "reports" / "programm" / "tables" / "sozialindex"
