@@ -11,7 +11,7 @@ import re
 
 import pikepdf
 import pytest
-from pdf_checks import CHECKS, bookmarks, structure_problems
+from pdf_checks import CHECKS, bookmarks, struct_elements, structure_problems
 
 KNOWN_CHECKER_SKIPS = {"UA-14-001"}
 """pdfua 0.1.3's empty-heading rule raises on pikepdf 10 (its ``as_integer`` asks an array for ``is_integer``, which
@@ -120,7 +120,7 @@ REPORT = f"""<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>T
 <h3 id="1.1-Bevoelkerung">1.1 Bevölkerung</h3>
 <table><caption>Werte</caption><thead><tr><th scope="col">Stadtteil</th><th scope="col">Quote</th></tr></thead>
 <tbody><tr><th scope="row">Kalk</th><td>12,5 %</td></tr></tbody></table>
-<figure class="chart" role="group" id="abbildung-1"><img alt="Balkendiagramm: Quote je Stadtteil" src="{PIXEL}"
+<figure class="chart" id="abbildung-1"><img alt="Balkendiagramm: Quote je Stadtteil" src="{PIXEL}"
 style="width: 3cm; height: 2cm"><figcaption>Abbildung 1: Quote</figcaption></figure>
 <h2 id="2.-Gr%C3%BCnfl%C3%A4chen">2. Grünflächen</h2><p>Mehr Text.</p>
 <h2 id="3.-Lang">{LONG_HEADING}</h2><p>Die Überschrift bricht um.</p></main>
@@ -130,8 +130,9 @@ style="width: 3cm; height: 2cm"><figcaption>Abbildung 1: Quote</figcaption></fig
 @pytest.mark.slow
 def test_a_printed_report_is_tagged_german_titled_with_bookmarks_artifacts_and_described_links(tmp_path):
     """Chromium's print (tagged, with the outline) finished by publish.pdf.mark_accessible: no checker finding, no
-    structure problem; bookmarks follow the headings, a wrapped heading's with the space where it wraps (Chromium
-    drops it); links carry their own text; PDF/UA-1 is declared."""
+    structure problem; a chart's <figure> is a /Div around the described image; bookmarks follow the headings, a
+    wrapped heading's with the space where it wraps (Chromium drops it); links carry their own text; PDF/UA-1 is
+    declared."""
     from pdfua import validate
 
     from veedel_lib.publish.pdf import PdfPrinter, chromium_path
@@ -153,6 +154,9 @@ def test_a_printed_report_is_tagged_german_titled_with_bookmarks_artifacts_and_d
         assert links == ["1. Lage", "2. Grünflächen", "Quelle der Daten"]
         assert str(pdf.docinfo.Title) == "Testbericht – Kalk 2024"
         assert pdf.open_metadata()["pdfuaid:part"] == "1"
+        # the chart's <figure> groups the image (the figure, with its alt text) and its caption
+        roles = [str(e.S) for e in struct_elements(pdf)]
+        assert roles.count("/Figure") == 1 and roles[roles.index("/Figure") - 1] == "/Div"
 
 
 # ----------------------------------------------------------------------------- every report of a run

@@ -188,10 +188,44 @@ def _retitle_bookmarks(pdf: pikepdf.Pdf, headings: list[str]) -> None:
             stack.extend(reversed(item.children))
 
 
+def _struct_kids(element) -> list:
+    """The structure elements directly below a structure node (its ``/K``: one kid or an array; page content and
+    annotation references left out)."""
+    kids = element.get("/K")
+    kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    return [kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
+
+
+def _described(element) -> bool:
+    """Whether a structure element carries an alternative text (/Alt or /ActualText, not empty)."""
+    return bool(str(element.get("/Alt", element.get("/ActualText", ""))).strip())
+
+
+def _figure_groups_as_div(pdf: pikepdf.Pdf) -> None:
+    """A chart's ``<figure>`` (image, caption, hidden data table) becomes a /Div: the /Figure inside it, the image
+    with its alternative text, stays the figure.
+
+    Chromium tags the HTML ``<figure>`` as a /Figure without alternative text around the image's own /Figure, and a
+    figure without alternative text fails PDF/UA-1 7.3. In the HTML the ``<figure>`` keeps its meaning (its caption
+    names the image), so this is done in the PDF: a /Figure without alternative text that holds a described /Figure
+    is a grouping element.
+    """
+    root = pdf.Root.get("/StructTreeRoot")
+    stack = _struct_kids(root) if root is not None else []
+    while stack:
+        element = stack.pop()
+        kids = _struct_kids(element)
+        if element.get("/S") == pikepdf.Name.Figure and not _described(element) and any(
+                kid.get("/S") == pikepdf.Name.Figure and _described(kid) for kid in kids):
+            element.S = pikepdf.Name.Div
+        stack.extend(kids)
+
+
 def mark_accessible(pdf_file: Path, link_texts: dict[str, str] | None = None,
                     headings: list[str] | None = None) -> None:
     """Finish a tagged PDF from Chromium for PDF/UA-1, in place: page content outside the structure tree becomes
-    artifacts, every link annotation gets its description (``/Contents``, from ``link_texts``: target → link text),
+    artifacts, a chart's group of image and caption is a /Div (:func:`_figure_groups_as_div`), every link
+    annotation gets its description (``/Contents``, from ``link_texts``: target → link text),
     the bookmarks get the headings' texts (``headings``, in document order; see :func:`_retitle_bookmarks`), the
     title is shown in the viewer's window, the XMP metadata carry the title, language and the PDF/UA-1
     identification (``pdfuaid:part`` 1).
@@ -200,6 +234,7 @@ def mark_accessible(pdf_file: Path, link_texts: dict[str, str] | None = None,
     bookmarks; this adds only what it leaves out (seen with Chromium 156).
     """
     with pikepdf.open(pdf_file, allow_overwriting_input=True) as pdf:
+        _figure_groups_as_div(pdf)
         for page in pdf.pages:
             instructions = pikepdf.parse_content_stream(page)
             page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(_artifacts_marked(instructions)))

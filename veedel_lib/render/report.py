@@ -205,7 +205,7 @@ class Report:
         data_table = table_html(protected, columns, f"Daten zu Abbildung {number}: {chart.caption}",
                                 hyphenation=self.hyphenation)
         markup = (
-            f'<figure class="chart" role="group" id="abbildung-{number}">'
+            f'<figure class="chart" id="abbildung-{number}">'
             f'<img src="data:image/svg+xml;base64,{encoded}" alt="{escape(chart.alt)}" />'
             f"<figcaption>Abbildung {number}: {escape(chart.caption)}</figcaption>"
             f'<details class="chart-data"><summary>Daten zu Abbildung {number} als Tabelle</summary>'
