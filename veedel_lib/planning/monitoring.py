@@ -13,6 +13,12 @@ With fewer than two yearly values after the baseline a goal is "noch nicht messb
 in the data, the goal is judged by its value then: "erreicht" or "nicht erreicht".
 
 A line through a handful of years describes the direction so far; it is not a forecast of what will happen.
+
+A goal's status judges the level only: a goal "auf Kurs" may owe nothing to the programme (the whole city moved),
+one "nicht auf Kurs" may still show a real effect. :func:`goal_effects` therefore adds, per goal, the part of the
+development since the goal's baseline year that the area evaluation attributes to the programme: the area's
+departure from its expected path on the goal's indicator, with its placebo interval and minimum detectable effect
+(:func:`veedel_lib.analysis.evaluation.area_effect`, the same estimate the area's evaluation shows).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import datetime as _dt
 import numpy as np
 import pandas as pd
 
+from ..analysis.evaluation import area_effect, unit_panel
 from ..analysis.indicators import indicator_series
 from ..inputs.dataset import Dataset
 from .validation import Plans
@@ -168,6 +175,40 @@ def monitor_goals(ds: Dataset, plans: Plans, report_year: int, level: float = 0.
             rows.append({**{k: getattr(goal, k) for k in GOAL_COLUMNS if hasattr(goal, k)}, **state})
     frame = pd.DataFrame(rows, columns=GOAL_COLUMNS)
     return frame.astype({"certain": bool}) if len(frame) else frame
+
+
+EFFECT_COLUMNS = ["effect", "effect_low", "effect_high", "effect_mde", "effect_count_min", "effect_denominator_min"]
+"""What :func:`goal_effects` adds: the departure from the expected path (indicator's points) with its interval and
+minimum detectable effect, and the smallest yearly counts of the area the estimate rests on (for disclosure)."""
+
+
+def goal_effect(ds: Dataset, area_id: str, indicator_id: str, baseline_year: int, report_year: int,
+                level: float = 0.95) -> dict[str, float]:
+    """The evaluation's estimate for one goal: the area's mean departure from its expected path on the goal's
+    indicator in the years after the goal's baseline year up to ``report_year`` (indicator's points), with its
+    placebo interval and minimum detectable effect; NaN where the data do not allow an estimate (fewer than two
+    years before the baseline, none after it, an indicator of the latest year only)."""
+    indicator = ds.catalogue.indicator(indicator_id)
+    result = dict.fromkeys(EFFECT_COLUMNS, np.nan)
+    if indicator.latest_available or baseline_year >= report_year:
+        return result
+    frame = unit_panel(ds, indicator, area_id, baseline_year, report_year).frame
+    treated = frame[frame["treated"]]
+    if frame.loc[~frame["post"], "year"].nunique() < 2 or not frame["post"].any() or treated.empty:
+        return result
+    sums = treated.groupby("year")[["numerator", "denominator"]].sum()
+    effect = area_effect(ds, indicator, area_id, baseline_year, report_year, level)
+    return {"effect": effect.estimate, "effect_low": effect.ci_low, "effect_high": effect.ci_high,
+            "effect_mde": effect.mde, "effect_count_min": float(sums["numerator"].min()),
+            "effect_denominator_min": float(sums["denominator"].min())}
+
+
+def goal_effects(ds: Dataset, goals: pd.DataFrame, report_year: int, level: float = 0.95) -> pd.DataFrame:
+    """The goals of :func:`monitor_goals` with :data:`EFFECT_COLUMNS`: per goal the part of the development since
+    its baseline year that the area evaluation attributes to the programme (see the module docstring)."""
+    rows = [goal_effect(ds, g.area_id, g.indicator, int(g.baseline_year), report_year, level)
+            for g in goals.itertuples(index=False)]
+    return pd.concat([goals.reset_index(drop=True), pd.DataFrame(rows, columns=EFFECT_COLUMNS)], axis=1)
 
 
 def goal_paths(ds: Dataset, plans: Plans, report_year: int, level: float = 0.95) -> pd.DataFrame:

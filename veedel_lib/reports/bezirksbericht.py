@@ -18,7 +18,7 @@ from ..analysis.comparison import compare_with_city
 from ..analysis.indicators import CITY, aggregate, area_groups, indicator_values
 from ..params.reference import STADTBEZIRKE, STADTTEILE
 from ..planning import Plans, load_plans
-from ..planning.monitoring import current_plans, monitor_goals, monitor_measures, status_date
+from ..planning.monitoring import current_plans, goal_effects, monitor_goals, monitor_measures, status_date
 from ..render import figures, maps, text
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
@@ -339,7 +339,9 @@ class BezirkReport(ReportContent):
             return [TextBlock(f"Für die Gebiete im Bezirk {self.bezirk_name} liegen noch keine "
                               "Sozialraumgebietspläne vor.")]
         names = {a.id: a.name for a in self.areas()}
-        goals = self.memo("plan_goal_states", lambda: monitor_goals(self.ds, plans, self.year, self.level))
+        goals = self.memo("plan_goal_effects", lambda: goal_effects(self.ds, monitor_goals(self.ds, plans, self.year,
+                                                                                          self.level),
+                                                                     self.year, self.level))
         counts = pb.goal_counts(goals, names, self.level_text)
         without = [names[a] for a in names if a not in set(plans.plans["area_id"])]
         total_label = f"Gebiete im Bezirk {self.bezirk_name}"
@@ -350,7 +352,7 @@ class BezirkReport(ReportContent):
         counts["area"] = counts["area"].replace(pb.TOTAL, total_label)
         blocks: list[Block] = [TextBlock(" ".join(lines)), pb.goal_count_table(counts, self.year, "ziele_bezirk")]
         if len(goals):
-            frame = pb.monitoring_frame(goals)
+            frame = pb.effect_frame(goals)
             frame["area"] = frame["area_id"].map(names)
             frame["order"] = frame["area_id"].map({a: i for i, a in enumerate(names)})
             frame = frame.sort_values(["order", "number"], kind="stable").reset_index(drop=True)
@@ -363,11 +365,13 @@ class BezirkReport(ReportContent):
                                                  based_on=pb.CURRENT),
                                              Col("target", "Zielwert", "rate", unit="unit"),
                                              Col("target_year", "Zieljahr", "year"),
-                                             Col("assessment", "Einschätzung", based_on=pb.TRACK)],
-                                     note="aktuell: letztes Jahr mit Daten. Einschätzung: der Trend seit dem "
-                                          "Basisjahr, fortgeschrieben bis zum Zieljahr; „unsicher“: das Intervall "
-                                          "lässt Erreichen und Verfehlen zu. Die Evaluation jedes Gebiets zeigt "
-                                          "Basiswerte, Intervalle und den Verlauf."))
+                                             *pb.effect_columns(self.level_text)],
+                                     note="aktuell: letztes Jahr mit Daten. " + pb.EFFECT_NOTE + " „unsicher“: das "
+                                          "Intervall lässt Erreichen und Verfehlen zu. Die Evaluation jedes Gebiets "
+                                          "zeigt Basiswerte, Intervalle und den Verlauf."))
+            disagreements = pb.disagreement_list(goals, names, self.level_text)
+            if disagreements:
+                blocks.append(TextBlock(disagreements))
         measures = monitor_measures(plans, status_date(self.year))
         if len(measures):
             blocks.append(self._measure_table(measures, names, total_label))

@@ -17,7 +17,7 @@ from ..errors import ConfigurationError
 from ..kernprozess import Kernprozesse, load_kernprozesse
 from ..params.catalogue import Indicator, is_favourable
 from ..planning import Plans, load_plans
-from ..planning.monitoring import goal_paths, monitor_goals, monitor_measures, status_date
+from ..planning.monitoring import goal_effects, goal_paths, monitor_goals, monitor_measures, status_date
 from ..render import figures
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
@@ -315,11 +315,14 @@ class Evaluation(ReportContent):
         if found is None:
             return pb.no_plan(self.area.name)
         period, plan = found
-        goals = self.memo("plan_goal_states", lambda: monitor_goals(self.ds, plan, self.year, self.level), period)
+        goals = self.memo("plan_goal_effects", lambda: goal_effects(self.ds, monitor_goals(self.ds, plan, self.year,
+                                                                                          self.level),
+                                                                     self.year, self.level), period)
         measures = monitor_measures(plan, status_date(self.year))
         intro = TextBlock(f"Die Bezirksvertretung hat für {self.area.name} im Sozialraumgebietsplan {period} Ziele "
                           "beschlossen. Hier steht, wo jedes Ziel nach den Daten steht und ob der Trend seit dem "
-                          "Basisjahr bis zum Zieljahr reicht, und wie weit die Maßnahmen sind.")
+                          "Basisjahr bis zum Zieljahr reicht, welchen Anteil an der Entwicklung die Evaluation dem "
+                          "Programm zuschreibt, und wie weit die Maßnahmen sind.")
         paths = goal_paths(self.ds, plan, self.year, self.level)
         return [intro, *pb.goal_monitoring(goals, self.area.name, period, self.year, self.level_text, paths),
                 *pb.measure_monitoring(measures, period, status_date(self.year))]

@@ -23,7 +23,7 @@ from ..analysis.programme import programme_shares
 from ..kernprozess import Kernprozesse, load_kernprozesse
 from ..params.areas import PROGRAMME_ID
 from ..planning import Plans, load_plans
-from ..planning.monitoring import current_plans, monitor_goals, monitor_measures, status_date
+from ..planning.monitoring import current_plans, goal_effects, monitor_goals, monitor_measures, status_date
 from ..planning.schema import load_config as load_planning_config
 from ..render import figures, maps
 from ..render import formatting as fmt
@@ -265,8 +265,9 @@ class ProgrammeReport(ReportContent):
         plans = self._plans()
         if plans is None or plans.plans.empty:
             return pb.no_plan()
-        goals = self.memo("plan_goal_states", lambda: monitor_goals(self.ds, plans, self.year,
-                                                                    self.settings.confidence_level))
+        level = self.settings.confidence_level
+        goals = self.memo("plan_goal_effects", lambda: goal_effects(self.ds, monitor_goals(self.ds, plans, self.year,
+                                                                                          level), self.year, level))
         counts = pb.goal_counts(goals, self._area_names(), self.level_text)
         measures = monitor_measures(plans, status_date(self.year))
         vocabularies = load_planning_config(self.parameters).vocabularies
@@ -277,7 +278,9 @@ class ProgrammeReport(ReportContent):
                  "liegen hinter ihrem Zeitplan.",
                  "Ob sich die 15 Gebiete insgesamt anders entwickelt haben als die übrige Stadt, schätzt der "
                  "eigene Bericht „Programmevaluation“."]
+        disagreements = pb.disagreement_list(goals, self._area_names(), self.level_text)
         return [TextBlock(" ".join(lines)), pb.goal_count_table(counts, self.year),
+                *([TextBlock(disagreements)] if disagreements else []),
                 pb.measures_by_status(measures, vocabularies["massnahmenstatus"], self.year),
                 pb.funds_by_programme(measures, vocabularies["foerderprogramme"], self.year)]
 

@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from ..planning import Plans
-from ..planning.monitoring import NOT_MEASURABLE, OFF_TRACK, ON_TRACK, REACHED, STATUSES, UNCERTAIN
+from ..planning.monitoring import MISSED, NOT_MEASURABLE, OFF_TRACK, ON_TRACK, REACHED, STATUSES, UNCERTAIN
 from ..render import formatting as fmt
 from ..render import plan_figures
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import count_pair, masked
+from ..render.text import EFFECT_DECIMALS, effect_points, interval_excludes_zero
 
 BASELINE = ("baseline_numerator", "baseline_denominator")
 CURRENT = ("current_numerator", "current_denominator")
@@ -43,6 +44,13 @@ def count_columns(prefix_pairs: tuple[tuple[str, str], ...]) -> list[Col]:
 
 
 GOAL_COUNTS = count_columns(((BASELINE[0], BASELINE[1]), (CURRENT[0], CURRENT[1]), (SMALLEST[0], SMALLEST[1])))
+EFFECT_BASIS = ("effect_count_min", "effect_denominator_min")
+"""The area's smallest yearly counts the evaluation's estimate for a goal rests on: withheld with them."""
+EFFECT_COUNTS = count_columns((EFFECT_BASIS,))
+FAVOURABLE = "günstiger als erwartet"
+UNFAVOURABLE = "ungünstiger als erwartet"
+NO_CLEAR_EFFECT = "kein gesicherter Unterschied"
+NOT_ESTIMABLE = "nicht auswertbar"
 
 
 def assessment(row: pd.Series) -> str:
@@ -260,6 +268,96 @@ def monitoring_frame(goals: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# ----------------------------------------------------------------------------- goals judged on effects too
+
+def effect_verdict(row: pd.Series) -> str:
+    """What the evaluation attributes to the programme for one goal, in words: "günstiger als erwartet" or
+    "ungünstiger als erwartet" (in the goal's direction) when the interval as shown excludes zero, else "kein
+    gesicherter Unterschied"; "nicht auswertbar" without an estimate."""
+    if not np.isfinite(row.get("effect", np.nan)):
+        return NOT_ESTIMABLE
+    if not interval_excludes_zero(row["effect_low"], row["effect_high"]):
+        return NO_CLEAR_EFFECT
+    return FAVOURABLE if (row["effect"] < 0) == (row["direction"] == "senken") else UNFAVOURABLE
+
+
+def disagreement(row: pd.Series) -> str:
+    """One sentence where the goal's status (the level) and the evaluation's estimate (the programme's part) tell
+    different stories, else "": a goal on track or reached without a development favourably beyond the expected
+    path may owe its progress to the whole city; a goal off track or missed with such a development shows an
+    effect that does not (yet) suffice. Uncertain and not measurable goals make no claim to contradict."""
+    status, verdict = row["status"], row["effect_verdict"]
+    if not isinstance(status, str) or not isinstance(verdict, str) or verdict == NOT_ESTIMABLE:
+        return ""
+    goal = f"Ziel {row['number']} ({row['label']})"
+    if status in (ON_TRACK, REACHED) and verdict != FAVOURABLE:
+        why = ("es entwickelte sich sogar gesichert ungünstiger als erwartet" if verdict == UNFAVOURABLE else
+               "die Entwicklung unterscheidet sich nicht gesichert von der, die ohne das Programm zu erwarten war")
+        return (f"{goal} ist {status}, doch die Evaluation schreibt dem Programm daran keinen gesicherten Anteil "
+                f"zu: {why}; der Fortschritt kann auch der Entwicklung der ganzen Stadt folgen.")
+    if status in (OFF_TRACK, MISSED) and verdict == FAVOURABLE:
+        return (f"{goal} ist {status}, doch das Gebiet entwickelte sich gesichert günstiger als erwartet: Nach der "
+                "Evaluation zeigt das Programm eine Wirkung, die für den Zielwert bisher nicht ausreicht.")
+    return ""
+
+
+def effect_frame(goals: pd.DataFrame) -> pd.DataFrame:
+    """The monitoring frame with the readings of the evaluation's estimate per goal (``effect_verdict``,
+    ``disagreement``); goals must carry :data:`veedel_lib.planning.monitoring.EFFECT_COLUMNS`."""
+    frame = monitoring_frame(goals)
+    frame["effect_verdict"] = [effect_verdict(r) for _, r in frame.iterrows()] if len(frame) else []
+    frame["disagreement"] = [disagreement(r) for _, r in frame.iterrows()] if len(frame) else []
+    return frame
+
+
+def effect_columns(level_text: str) -> list[Col]:
+    """The goal's level judgement next to the evaluation's estimate: each rests on its own counts."""
+    return [*EFFECT_COUNTS, Col("assessment", "Einschätzung nach dem Niveau", based_on=TRACK),
+            Col("effect", "Abweichung vom erwarteten Verlauf", "points", unit="unit", based_on=EFFECT_BASIS,
+                decimals=EFFECT_DECIMALS),
+            Col("effect_low", f"{level_text}-Intervall von", "points", unit="unit", based_on=EFFECT_BASIS,
+                decimals=EFFECT_DECIMALS),
+            Col("effect_high", "bis", "points", unit="unit", based_on=EFFECT_BASIS, decimals=EFFECT_DECIMALS),
+            Col("effect_verdict", "dem Programm zugeschrieben", based_on=EFFECT_BASIS)]
+
+
+EFFECT_NOTE = ("Einschätzung nach dem Niveau: der Trend bis zum Zieljahr (oben). Abweichung vom erwarteten Verlauf: "
+               "was die Evaluation dem Programm zuschreibt, der mittlere Abstand des Gebiets zu dem Verlauf, den sein "
+               "eigener Verlauf bis zum Basisjahr und die Entwicklung der übrigen Stadt erwarten ließen, in den "
+               "Jahren nach dem Basisjahr des Ziels, mit Intervall aus Placebo-Gebieten; „günstiger“ und "
+               "„ungünstiger“ in der Richtung des Ziels, nur wenn das gezeigte Intervall null ausschließt.")
+
+
+def goal_effect_table(goals: pd.DataFrame, period: str, level_text: str) -> TableBlock:
+    """Per goal: the level judgement and the part the evaluation attributes to the programme, with its interval."""
+    return TableBlock("ziele_wirkung", f"Ziele des Plans {period}: Niveau und Wirkung", _numbered(effect_frame(goals)),
+                      [Col("number", "Nr."), Col("label", "Indikator"), *GOAL_COUNTS, *effect_columns(level_text)],
+                      note=EFFECT_NOTE)
+
+
+def effect_sentences(public: pd.DataFrame) -> str:
+    """The readings of level against effect from a masked effect frame: each disagreement in one sentence, or one
+    sentence that both agree; a goal whose estimate is withheld or not estimable is counted, not judged."""
+    shown = public[public["effect_verdict"].map(lambda v: isinstance(v, str) and v != NOT_ESTIMABLE)]
+    lines = [text for text in shown["disagreement"] if isinstance(text, str) and text]
+    if not len(shown):
+        return "Für keines der Ziele lässt sich der Anteil des Programms veröffentlichen oder schätzen."
+    if not lines:
+        lines.append("Bei keinem Ziel mit veröffentlichter Schätzung widersprechen sich die Einschätzung nach dem "
+                     "Niveau und der Anteil, den die Evaluation dem Programm zuschreibt.")
+    missing = len(public) - len(shown)
+    if missing:
+        lines.append(f"{missing} {'Ziel' if missing == 1 else 'Ziele'} ohne veröffentlichte Schätzung der Wirkung "
+                     "(zu kleine Zahlen oder zu wenige Jahre).")
+    undetectable = shown[(shown["effect_verdict"] == NO_CLEAR_EFFECT) & shown["effect_mde"].notna()]
+    if len(undetectable):
+        largest = undetectable.loc[undetectable["effect_mde"].idxmax()]
+        lines.append(f"Wo kein gesicherter Unterschied besteht, wären Wirkungen bis zu "
+                     f"{effect_points(largest['effect_mde'], largest['unit'], signed=False)} mit diesen Daten nicht "
+                     "erkennbar.")
+    return " ".join(lines)
+
+
 def goal_paths_chart(paths: pd.DataFrame, goals: pd.DataFrame, area_name: str, period: str,
                      level_text: str) -> ChartBlock | None:
     """The goals' figure from masked values only: yearly values on their counts, trend and judgement on the goal's
@@ -303,6 +401,9 @@ def goal_monitoring(goals: pd.DataFrame, area_name: str, period: str, year: int,
                             "Schwankung einzelner Jahre um sie); die Einschätzung folgt dem ganzen Intervall. "
                             "„unsicher“: das Intervall lässt Erreichen und Verfehlen des Zielwerts zu.")
     blocks: list[Block] = [state, trend, TextBlock(goal_sentences(public, area_name, period))]
+    if "effect" in goals.columns:
+        blocks += [goal_effect_table(goals, period, level_text),
+                   TextBlock(effect_sentences(masked_effects(goals, level_text)))]
     chart = goal_paths_chart(paths, goals, area_name, period, level_text) if paths is not None and len(paths) else None
     return blocks + ([chart] if chart is not None else [])
 
@@ -382,20 +483,52 @@ def output_table(frame: pd.DataFrame, period: str, name: str) -> list[Block]:
 
 # ----------------------------------------------------------------------------- all areas
 
+def masked_effects(goals: pd.DataFrame, level_text: str) -> pd.DataFrame:
+    """The effect frame (:func:`effect_frame`) as it may be published: every level judgement, estimate and reading
+    (the minimum detectable effect and the disagreement sentence too, which the tables do not show) resting on a
+    withheld count is NaN."""
+    columns = GOAL_COUNTS + effect_columns(level_text) + [
+        Col("effect_mde", "mde", "points", unit="unit", based_on=EFFECT_BASIS),
+        Col("disagreement", "disagreement", based_on=EFFECT_BASIS + TRACK)]
+    return masked(effect_frame(goals), columns)
+
+
+def disagreement_list(goals: pd.DataFrame, area_names: dict[str, str], level_text: str) -> str:
+    """The goals of several areas whose level judgement and evaluated effect disagree, one line each with the area's
+    name, from the masked effect frame; "" where there is none (or no estimates)."""
+    if not len(goals) or "effect" not in goals.columns:
+        return ""
+    public = masked_effects(goals, level_text)
+    lines = [f"- {area_names.get(area_id, area_id)}: {text}" for area_id, text in zip(public["area_id"],
+                                                                                     public["disagreement"])
+             if isinstance(text, str) and text]
+    return "Wo sich Niveau und Wirkung widersprechen:\n\n" + "\n".join(lines) if lines else ""
+
+
 def goal_counts(goals: pd.DataFrame, area_names: dict[str, str], level_text: str) -> pd.DataFrame:
-    """Goals per area by judgement, from the masked monitoring frame (a withheld goal counts as withheld)."""
+    """Goals per area by judgement, from the masked monitoring frame (a withheld goal counts as withheld); for
+    goals with the evaluation's estimates (:data:`veedel_lib.planning.monitoring.EFFECT_COLUMNS`) also how many show
+    a development favourably beyond the expected path (``favourable``) and how many judge level and effect
+    differently (``disagree``)."""
     public = masked(monitoring_frame(goals), goal_monitoring_columns(level_text)) if len(goals) else goals
+    effects = masked_effects(goals, level_text) if len(goals) and "effect" in goals.columns else None
     rows = []
     for area_id, name in area_names.items():
         mine = public[public["area_id"] == area_id] if len(public) else public
         status = mine["status"].where(mine["assessment"].map(lambda a: isinstance(a, str) and a != ""), "geheim") \
             if len(mine) else pd.Series(dtype=object)
-        rows.append({"area_id": area_id, "area": name, "goals": len(mine),
-                     "on_track": int(status.isin([ON_TRACK, REACHED]).sum()),
-                     "off_track": int(status.isin([OFF_TRACK, "nicht erreicht"]).sum()),
-                     "uncertain": int((status == UNCERTAIN).sum()),
-                     "not_measurable": int((status == NOT_MEASURABLE).sum()),
-                     "withheld": int((status == "geheim").sum())})
+        row = {"area_id": area_id, "area": name, "goals": len(mine),
+               "on_track": int(status.isin([ON_TRACK, REACHED]).sum()),
+               "off_track": int(status.isin([OFF_TRACK, "nicht erreicht"]).sum()),
+               "uncertain": int((status == UNCERTAIN).sum()),
+               "not_measurable": int((status == NOT_MEASURABLE).sum()),
+               "withheld": int((status == "geheim").sum())}
+        if effects is not None:
+            own = effects[effects["area_id"] == area_id] if len(effects) else effects
+            row["favourable"] = int((own["effect_verdict"] == FAVOURABLE).sum()) if len(own) else 0
+            row["disagree"] = int(own["disagreement"].map(lambda s: isinstance(s, str) and s != "").sum()) \
+                if len(own) else 0
+        rows.append(row)
     frame = pd.DataFrame(rows)
     total = frame.drop(columns=["area_id", "area"]).sum()
     return pd.concat([frame, pd.DataFrame([{"area_id": "", "area": TOTAL, **total.to_dict()}])], ignore_index=True)
@@ -409,9 +542,16 @@ def goal_count_table(counts: pd.DataFrame, year: int, name: str = "ziele_je_gebi
                Col("not_measurable", "noch nicht messbar", "integer")]
     if counts["withheld"].sum():
         columns.insert(5, Col("withheld", "geheim gehalten", "integer"))
-    return TableBlock(name, f"Ziele der Sozialraumgebietspläne: Einschätzung {year}", counts, columns,
-                      note="„unsicher“: Ziele, deren Vorhersageintervall für den Wert im Zieljahr sowohl Erreichen "
-                           "als auch Verfehlen des Zielwerts zulässt.")
+    note = ("„unsicher“: Ziele, deren Vorhersageintervall für den Wert im Zieljahr sowohl Erreichen als auch Verfehlen "
+            "des Zielwerts zulässt.")
+    if "favourable" in counts.columns:
+        columns += [Col("favourable", "Wirkung gesichert günstiger als erwartet", "integer"),
+                    Col("disagree", "Niveau und Wirkung widersprechen sich", "integer")]
+        note += (" Wirkung: der Anteil, den die Evaluation des Gebiets dem Programm zuschreibt (Abweichung vom "
+                 "erwarteten Verlauf seit dem Basisjahr des Ziels, gesichert, wenn das Intervall null ausschließt); "
+                 "ein Widerspruch ist ein Ziel auf Kurs ohne gesichert günstige Wirkung oder ein Ziel nicht auf Kurs "
+                 "mit ihr.")
+    return TableBlock(name, f"Ziele der Sozialraumgebietspläne: Einschätzung {year}", counts, columns, note=note)
 
 
 def goal_count_sentence(counts: pd.DataFrame) -> str:
@@ -419,9 +559,17 @@ def goal_count_sentence(counts: pd.DataFrame) -> str:
     total = counts[counts["area"] == TOTAL].iloc[0]
     if not total["goals"]:
         return "Die Sozialraumgebietspläne enthalten noch keine Ziele."
-    return (f"Von den {int(total['goals'])} Zielen der Sozialraumgebietspläne sind {int(total['on_track'])} auf Kurs "
+    text = (f"Von den {int(total['goals'])} Zielen der Sozialraumgebietspläne sind {int(total['on_track'])} auf Kurs "
             f"oder erreicht, {int(total['off_track'])} nicht auf Kurs, {int(total['uncertain'])} unsicher und "
             f"{int(total['not_measurable'])} noch nicht messbar.")
+    if "favourable" in counts.columns:
+        favourable, disagree = int(total["favourable"]), int(total["disagree"])
+        text += (f" Bei {favourable} {'Ziel' if favourable == 1 else 'Zielen'} schreibt die Evaluation des Gebiets dem "
+                 "Programm eine gesichert günstigere Entwicklung als erwartet zu; "
+                 + (f"bei {disagree} {'Ziel widersprechen' if disagree == 1 else 'Zielen widersprechen'} sich die "
+                    "Einschätzung nach dem Niveau und diese Wirkung (Tabelle)." if disagree else
+                    "bei keinem Ziel widersprechen sich die Einschätzung nach dem Niveau und diese Wirkung."))
+    return text
 
 
 def measures_by_status(measures: pd.DataFrame, statuses: list[str], year: int) -> TableBlock:
