@@ -20,10 +20,21 @@ def _lint(root: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
 
 
-def test_the_layers_contract_is_kept():
+def test_the_layers_contract_and_the_library_contracts_are_kept():
     result = _lint(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 kept, 0 broken" in result.stdout
+    assert "4 kept, 0 broken" in result.stdout
+
+
+def test_a_chart_drawn_outside_the_rendering_room_breaks_the_matplotlib_contract(tmp_path):
+    copy = tmp_path / "veedel_lib"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    module = copy / "analysis" / "trends.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n\ndef _plot():\n    import matplotlib.pyplot as plt\n"
+                      "    return plt\n", encoding="utf-8")
+    result = _lint(tmp_path)
+    assert result.returncode == 1
+    assert "matplotlib only in the rendering room BROKEN" in " ".join(result.stdout.split())
 
 
 def test_an_upward_import_inside_a_function_breaks_the_contract(tmp_path):
