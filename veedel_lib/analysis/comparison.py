@@ -39,6 +39,29 @@ def worse_ratio(indicator: Indicator, area_value: float, city_value: float) -> f
     """How many times worse the area is than the city (>1 = worse), by the indicator's direction.
 
     NaN for neutral indicators and where a value is missing or zero.
+
+    Parameters
+    ----------
+    indicator : Indicator
+        Its ``direction`` decides whether the ratio is area/city or city/area.
+    area_value, city_value : float
+        The two rates in the same unit.
+
+    Returns
+    -------
+    float
+        The ratio (1.5 = half as bad again as the city), or NaN.
+
+    Examples
+    --------
+    >>> sgb2 = Indicator(id="sgb2", label="SGB-II-Quote", lebenslage="Erwerbstätigkeit", numerator=["sgb2"],
+    ...                  denominator=["einwohner"], direction="higher_is_worse", source="Jobcenter")
+    >>> worse_ratio(sgb2, 30.0, 20.0)
+    1.5
+    >>> worse_ratio(sgb2.model_copy(update={"direction": "higher_is_better"}), 40.0, 50.0)
+    1.25
+    >>> worse_ratio(sgb2, 30.0, 0.0)
+    nan
     """
     if indicator.direction == "neutral" or not (area_value > 0 and city_value > 0):
         return np.nan
@@ -47,7 +70,38 @@ def worse_ratio(indicator: Indicator, area_value: float, city_value: float) -> f
 
 
 def assess(indicator: Indicator, difference: float, p_value: float, alpha: float) -> str:
-    """German verdict on the difference to the city: favourable, unfavourable, higher, lower or no clear difference."""
+    """German verdict on the difference to the city: favourable, unfavourable, higher, lower or no clear difference.
+
+    Parameters
+    ----------
+    indicator : Indicator
+        Its ``direction`` decides what is favourable.
+    difference : float
+        Area value minus city value (unit points).
+    p_value : float
+        Two-sided p-value of the test against the rest of the city.
+    alpha : float
+        Significance level (1 - confidence level).
+
+    Returns
+    -------
+    str
+        "günstiger", "ungünstiger", "höher", "niedriger" (neutral indicators), "kein deutlicher Unterschied"
+        or "nicht berechenbar" (a value missing).
+
+    Examples
+    --------
+    >>> sgb2 = Indicator(id="sgb2", label="SGB-II-Quote", lebenslage="Erwerbstätigkeit", numerator=["sgb2"],
+    ...                  denominator=["einwohner"], direction="higher_is_worse", source="Jobcenter")
+    >>> assess(sgb2, 5.0, 0.01, 0.05)
+    'ungünstiger'
+    >>> assess(sgb2, -5.0, 0.01, 0.05)
+    'günstiger'
+    >>> assess(sgb2, 5.0, 0.2, 0.05)
+    'kein deutlicher Unterschied'
+    >>> assess(sgb2, float("nan"), 0.01, 0.05)
+    'nicht berechenbar'
+    """
     if not np.isfinite(difference) or not np.isfinite(p_value):
         return "nicht berechenbar"
     if p_value >= alpha or difference == 0:
@@ -58,7 +112,30 @@ def assess(indicator: Indicator, difference: float, p_value: float, alpha: float
 
 
 def need_level(ratio: float, p_value: float, rule: HandlungsbedarfRule) -> str:
-    """Handlungsbedarf for one indicator: "deutlich erhöht", "erhöht" or "" (none)."""
+    """Handlungsbedarf for one indicator: "deutlich erhöht", "erhöht" or "" (none).
+
+    Parameters
+    ----------
+    ratio : float
+        :func:`worse_ratio` of the area.
+    p_value : float
+        Two-sided p-value of the test against the rest of the city.
+    rule : HandlungsbedarfRule
+        The thresholds (default: "erhöht" from 1.25, "deutlich erhöht" from 1.5, significance 0.05).
+
+    Returns
+    -------
+    str
+        The level, or "" when the area is not worse enough or the difference not significant.
+
+    Examples
+    --------
+    >>> rule = HandlungsbedarfRule()
+    >>> need_level(1.6, 0.01, rule), need_level(1.3, 0.01, rule), need_level(1.1, 0.01, rule)
+    ('deutlich erhöht', 'erhöht', '')
+    >>> need_level(1.6, 0.2, rule)
+    ''
+    """
     if not (np.isfinite(ratio) and np.isfinite(p_value)) or p_value >= rule.significance:
         return ""
     if ratio >= rule.high_ratio:
@@ -73,6 +150,28 @@ def compare_with_city(ds: Dataset, area_id: str, year: int, indicators: list[Ind
     """One row per indicator: area and city value with intervals, distance, test, verdict, Handlungsbedarf.
 
     Distances are in the indicator's unit points (percentage points for percent indicators).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    area_id : str
+        The Sozialraumgebiet (id or name).
+    year : int
+        The report year.
+    indicators : list of Indicator, optional
+        The indicators; all of the catalogue when None.
+    level : float, default 0.95
+        Confidence level of the intervals; the test's significance level is ``1 - level``.
+    rule : HandlungsbedarfRule, optional
+        The thresholds of :func:`need_level`; the defaults when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator with the area's and the city's counts, values and intervals, ``difference``,
+        ``p_value`` (score test area vs. rest of the city), ``worse_ratio``, ``assessment``, ``need`` and the
+        publish thresholds.
     """
     rule = rule or HandlungsbedarfRule()
     area = ds.areas.get(area_id)
@@ -116,7 +215,27 @@ def compare_with_city(ds: Dataset, area_id: str, year: int, indicators: list[Ind
 
 
 def handlungsbedarfe(comparison: pd.DataFrame) -> pd.DataFrame:
-    """The flagged rows of a comparison, strongest first."""
+    """The flagged rows of a comparison, strongest first.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        A table of :func:`compare_with_city` (at least ``need`` and ``worse_ratio``); a NaN ``need`` (withheld
+        by disclosure control) counts as none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows with a need, "deutlich erhöht" before "erhöht", each by descending ratio.
+
+    Examples
+    --------
+    >>> comparison = pd.DataFrame({"indicator": ["a", "b", "c", "d"],
+    ...                            "need": ["erhöht", "", "deutlich erhöht", "erhöht"],
+    ...                            "worse_ratio": [1.3, 1.1, 1.6, 1.4]})
+    >>> handlungsbedarfe(comparison)["indicator"].tolist()
+    ['c', 'd', 'a']
+    """
     flagged = comparison[comparison["need"].fillna("") != ""].copy()  # NaN: withheld by disclosure control
     flagged["_order"] = flagged["need"].map({"deutlich erhöht": 0, "erhöht": 1})
     return flagged.sort_values(["_order", "worse_ratio"], ascending=[True, False]).drop(columns="_order")

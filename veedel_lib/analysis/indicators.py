@@ -60,6 +60,22 @@ def aggregate_years(ds: Dataset, years: list[int], groups: Mapping[str, list[str
 
     A sum is NaN when any unit of the group lacks the count (missing or suppressed at source) or when
     the year is not in the data.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data (counts per unit, variable and year).
+    years : list of int
+        Report years, in the order of the result's first axis; years without data give NaN.
+    groups : mapping of str to list of str
+        Group name to the unit ids summed into it.
+    variables : list of str
+        Variable ids (counts) of the catalogue; unknown ones give NaN.
+
+    Returns
+    -------
+    numpy.ndarray
+        Counts, shape ``(len(years), len(groups), len(variables))``.
     """
     cube, year_index, variable_index = _cube(ds)
     membership = _membership(ds, groups)
@@ -79,7 +95,22 @@ def aggregate_years(ds: Dataset, years: list[int], groups: Mapping[str, list[str
 
 
 def area_groups(ds: Dataset, area_ids: Iterable[str] | None = None, city: bool = True) -> dict[str, list[str]]:
-    """Units per Sozialraumgebiet (all areas by default), plus the whole city under :data:`CITY`."""
+    """Units per Sozialraumgebiet (all areas by default), plus the whole city under :data:`CITY`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data with its area definitions.
+    area_ids : iterable of str, optional
+        Area ids or names (anything ``ds.areas.get`` resolves); all areas when None.
+    city : bool, default True
+        Whether to add the whole city as the group :data:`CITY`.
+
+    Returns
+    -------
+    dict of str to list of str
+        Area id (and :data:`CITY`) to its unit ids, in the order of ``area_ids``.
+    """
     ids = list(area_ids) if area_ids is not None else ds.areas.ids
     groups = {ds.areas.get(a).id: ds.membership.units_of(ds.areas.get(a).id) for a in ids}
     if city:
@@ -88,12 +119,46 @@ def area_groups(ds: Dataset, area_ids: Iterable[str] | None = None, city: bool =
 
 
 def programme_group(ds: Dataset) -> list[str]:
-    """All units in any of the areas (the programme as a whole)."""
+    """All units in any of the areas (the programme as a whole).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data with its area membership.
+
+    Returns
+    -------
+    list of str
+        Unit ids that belong to at least one area, each once.
+    """
     return ds.membership.all_units()
 
 
 def rest_of(ds: Dataset, members: Iterable[str]) -> list[str]:
-    """The units of the city that are not in ``members`` (the rest of the city for a comparison)."""
+    """The units of the city that are not in ``members`` (the rest of the city for a comparison).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data; only its unit table (column ``unit_id``) is used.
+    members : iterable of str
+        Unit ids of the group compared with the rest of the city.
+
+    Returns
+    -------
+    list of str
+        The other unit ids, in the order of ``ds.units``.
+
+    Examples
+    --------
+    A stand-in with just the unit table is enough:
+
+    >>> from types import SimpleNamespace
+    >>> import pandas as pd
+    >>> ds = SimpleNamespace(units=pd.DataFrame({"unit_id": ["a", "b", "c", "d"]}))
+    >>> rest_of(ds, ["b", "d"])
+    ['a', 'c']
+    """
     excluded = set(members)
     return [u for u in ds.units["unit_id"] if u not in excluded]
 
@@ -101,7 +166,20 @@ def rest_of(ds: Dataset, members: Iterable[str]) -> list[str]:
 def stadtteil_groups(ds: Dataset, year: int | None = None) -> dict[str, list[str]]:
     """Units per unit of the lowest level of the reference (Cologne: Stadtteil), keyed by its key as text ("101"),
     in the order of the reference; with ``year`` only the units that exist in that year (``valid_from``/``valid_to``
-    of ``raumbezug.yml``)."""
+    of ``raumbezug.yml``).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data with its spatial reference.
+    year : int, optional
+        Keep only Stadtteile valid in this year; all when None.
+
+    Returns
+    -------
+    dict of str to list of str
+        Stadtteil key as text to its unit ids.
+    """
     base = ds.spatial.base
     return {str(nr): list(group["unit_id"]) for nr, group in ds.units.groupby("stadtteil_nr", sort=False)
             if year is None or base.valid_in(nr, year)}
@@ -112,6 +190,22 @@ def aggregate(ds: Dataset, year: int, groups: Mapping[str, list[str]],
     """Summed counts per group for one year (groups x variables).
 
     A group's sum is NaN when any of its units lacks the count (missing or suppressed at source).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    year : int
+        The year of the counts.
+    groups : mapping of str to list of str
+        Group name to the unit ids summed into it.
+    variables : list of str, optional
+        Variable ids; all of the catalogue when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (index ``group``), one column per variable, counts as floats.
     """
     variables = list(variables) if variables is not None else ds.catalogue.variable_ids
     sums = aggregate_years(ds, [year], groups, variables)[0]
@@ -123,6 +217,21 @@ def data_year(ds: Dataset, indicator: Indicator, year: int) -> int | None:
 
     Usually ``year`` itself; for ``latest_available`` indicators (elections) the latest year up to
     ``year`` with data for all its variables. None when there are no data at all.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    indicator : Indicator
+        The indicator; its numerator and denominator variables must all have data in the year used.
+    year : int
+        The report year.
+
+    Returns
+    -------
+    int or None
+        ``year`` itself, the latest earlier year with data (``latest_available`` only; an election year
+        uses its own data), or None.
     """
     variables = set(indicator.numerator + indicator.denominator)
     cache = ds.cache.setdefault("years_with", {})
@@ -140,7 +249,41 @@ def data_year(ds: Dataset, indicator: Indicator, year: int) -> int | None:
 
 def confidence_interval(numerator: np.ndarray, denominator: np.ndarray, bounded: bool,
                         level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Interval for numerator/denominator as a proportion: Wilson for shares, exact Poisson otherwise."""
+    """Interval for numerator/denominator as a proportion: Wilson for shares, exact Poisson otherwise.
+
+    Parameters
+    ----------
+    numerator, denominator : array_like
+        Counts of the same shape; NaN or a denominator of 0 gives NaN bounds.
+    bounded : bool
+        True for shares (numerator a subset of the denominator: Wilson score interval), False for rates
+        that may exceed 1 (exact Poisson interval of the numerator, divided by the denominator).
+    level : float
+        Confidence level, e.g. 0.95.
+
+    Returns
+    -------
+    low, high : numpy.ndarray
+        Bounds as proportions (multiply by the indicator's scale for % or per mille).
+
+    Examples
+    --------
+    3 of 10 as a share: with p = 0.3, n = 10 and z = 1.959964 the Wilson interval is
+    ``(p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)`` = (0.49207 ± 0.34287) / 1.38415:
+
+    >>> low, high = confidence_interval([3, 3], [10, 0], bounded=True, level=0.95)
+    >>> round(float(low[0]), 4), round(float(high[0]), 4)
+    (0.1078, 0.6032)
+    >>> bool(np.isnan(low[1]))
+    True
+
+    3 moves per 1,000 residents: exact Poisson bounds are chi²(0.025; 6)/2 = 0.6187 and
+    chi²(0.975; 8)/2 = 8.7673 cases, per 1,000:
+
+    >>> low, high = confidence_interval([3], [1000], bounded=False, level=0.95)
+    >>> round(float(low[0]) * 1000, 4), round(float(high[0]) * 1000, 4)
+    (0.6187, 8.7673)
+    """
     numerator = np.asarray(numerator, dtype=float)
     denominator = np.asarray(denominator, dtype=float)
     low = np.full(numerator.shape, np.nan)
@@ -204,6 +347,24 @@ def indicator_values(ds: Dataset, year: int, groups: Mapping[str, list[str]],
     Columns: group, indicator, year, data_year, numerator, denominator, value (in the indicator's unit,
     % or per mille), ci_low, ci_high, and the publish thresholds of numerator and denominator (``threshold``,
     ``denominator_threshold``) that disclosure control needs. Rows with no data have NaN values.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    year : int
+        The report year (``latest_available`` indicators use :func:`data_year`).
+    groups : mapping of str to list of str
+        Group name to its unit ids (e.g. from :func:`area_groups`).
+    indicators : iterable of Indicator, optional
+        The indicators; all of the catalogue when None.
+    level : float, default 0.95
+        Confidence level of the intervals (:func:`confidence_interval`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator and group, in the order of ``indicators`` then ``groups``.
     """
     selected = list(indicators) if indicators is not None else ds.catalogue.indicators
     return pd.concat([_indicator_frame(ds, i, [year], groups, level) for i in selected], ignore_index=True)
@@ -215,6 +376,24 @@ def indicator_series(ds: Dataset, groups: Mapping[str, list[str]], indicators: I
 
     ``latest_available`` indicators (elections) appear only in years with their own data: a series
     shows what was measured, not the carried-forward value.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    groups : mapping of str to list of str
+        Group name to its unit ids.
+    indicators : iterable of Indicator, optional
+        The indicators; all of the catalogue when None.
+    years : iterable of int, optional
+        Report years; all years of the data when None.
+    level : float, default 0.95
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`indicator_values`, sorted by year, then indicator (in the given order).
     """
     selected = list(indicators) if indicators is not None else ds.catalogue.indicators
     years = list(years) if years is not None else ds.years

@@ -38,6 +38,40 @@ def smooth_rates(frame: pd.DataFrame, *, scale: float, min_denominator: float, c
     unit of ``value``), prior_value (m), weight (on the raw rate), cv, unreliable, small (denominator below
     ``min_denominator``), smoothed (the shown value is the smoothed one) and shown_value (smoothed for small units,
     else raw). Rows without counts keep NaN.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per unit and indicator with the columns named above.
+    scale : float
+        Factor from a proportion to the unit of ``value`` (100 or 1000).
+    min_denominator : float
+        Units with a smaller denominator show the smoothed rate.
+    cv_threshold : float
+        Units whose raw rate has a larger coefficient of variation are flagged unreliable.
+    level : float, default 0.95
+        Probability of the posterior interval (smoothed_low, smoothed_high).
+    prior : {"city", "bezirk"}, default "city"
+        The group whose pooled rate is the prior mean.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` with the added columns.
+
+    Examples
+    --------
+    Two units of 100 residents with 2 and 8 cases: m = 10/200 = 0.05, raw rates 0.02 and 0.08,
+    A = (100 * 0.03² * 2) / 200 - 0.05 / 100 = 0.0009 - 0.0005 = 0.0004, weight A / (A + m/d) = 4/9, so the
+    smoothed rates are 5 % ∓ 4/9 * 3 points = 3.6667 % and 6.3333 %; cv = 1/sqrt(2) and 1/sqrt(8):
+
+    >>> frame = pd.DataFrame({"indicator": "quote", "numerator": [2.0, 8.0, np.nan],
+    ...                       "denominator": [100.0, 100.0, 50.0], "value": [2.0, 8.0, np.nan]})
+    >>> out = smooth_rates(frame, scale=100, min_denominator=150, cv_threshold=0.5)
+    >>> out[["smoothed_value", "prior_value", "weight", "cv"]].round(4).values.tolist()
+    [[3.6667, 5.0, 0.4444, 0.7071], [6.3333, 5.0, 0.4444, 0.3536], [nan, nan, nan, nan]]
+    >>> out["unreliable"].tolist(), out["smoothed"].tolist()
+    ([True, False, False], [True, True, False])
     """
     out = frame.copy()
     for column in ("smoothed_value", "smoothed_low", "smoothed_high", "prior_value", "weight", "cv"):
@@ -84,7 +118,27 @@ def smooth_rates(frame: pd.DataFrame, *, scale: float, min_denominator: float, c
 def smoothed_stadtteil_values(ds: Dataset, year: int, indicators, settings: SmoothingSettings,
                               level: float = 0.95) -> pd.DataFrame:
     """:func:`~veedel_lib.analysis.indicators.indicator_values` per Stadtteil (lowest level of the reference) for
-    ``year`` with the columns of :func:`smooth_rates`, the prior being the city or each Stadtteil's Bezirk."""
+    ``year`` with the columns of :func:`smooth_rates`, the prior being the city or each Stadtteil's Bezirk.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data with its spatial reference.
+    year : int
+        The report year.
+    indicators : iterable of Indicator
+        The indicators to smooth (each with its own prior).
+    settings : SmoothingSettings
+        ``analysis.smoothing`` of ``run.yml`` (min_denominator, cv_threshold, prior).
+    level : float, default 0.95
+        Confidence level of the raw and the smoothed intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`~veedel_lib.analysis.indicators.indicator_values` with ``prior_group`` and the
+        columns of :func:`smooth_rates`.
+    """
     values = indicator_values(ds, year, stadtteil_groups(ds, year), list(indicators), level)
     values["prior_group"] = [ds.spatial.district_of(g) for g in values["group"]]
     parts = []
