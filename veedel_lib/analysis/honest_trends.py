@@ -16,9 +16,12 @@ sign of Andrews, Roth and Pakes' conditional test of the moment inequalities, wi
 than the target as nuisance parameters (Andrews, Roth and Pakes 2023), in its least-favourable hybrid ("C-LF",
 first-stage size alpha/10 with a critical value from 1000 normal draws) or its plain conditional form
 ("Conditional"), over the same grid of 1000 values of theta in +-20 standard errors. The linear programmes are
-solved by HiGHS (scipy) instead of glpk/lpSolve; the least-favourable critical value uses numpy's normal draws,
-not R's, so an interval's end can differ from R's by a grid step where that value decides. The check against the
-package's BCdata example is in ``tests/test_honest_trends.py``.
+solved through their duals: the dual's feasible set does not depend on the data, so each programme is the
+maximum over its vertices, enumerated once (exact, and a thousand simulated programmes become one matrix
+product). The least-favourable critical value uses R's own normal draws after ``set.seed(0)``
+(:func:`r_normal_draws`). Against the package's BCdata example (``tests/test_honest_trends.py``) three of four
+rows agree to all 16 digits; at Mbar = 1.5 both ends lie one grid step (0.00076) outside R's, where one
+moment problem's test statistic lies within 0.3 % of its critical value.
 
 The bound is NOT "estimate +- Mbar x (years since start)" (a shortcut some projects have shipped): the set
 depends on the size of the pre-period changes and on the sampling noise of all coefficients.
@@ -424,8 +427,8 @@ def event_study_from_rates(rates, treated: str, baseline_year: int) -> tuple[lis
     return years, estimate, np.cov(placebo, rowvar=False, ddof=1)
 
 
-def sensitivity(rates, treated: str, baseline_year: int, alpha: float = 0.05, upper: float = 10.0
-                ) -> Sensitivity | None:
+def sensitivity(rates, treated: str, baseline_year: int, alpha: float = 0.05, upper: float = 5.0,
+                tolerance: float = 0.05) -> Sensitivity | None:
     """:class:`Sensitivity` of column ``treated`` of ``rates`` (years x units, the baseline year among them)
     for the mean departure over the years after the baseline (C-LF, as the reference implementation's
     default); None with fewer than two years before the baseline, none after it or fewer than five donors."""
@@ -438,6 +441,6 @@ def sensitivity(rates, treated: str, baseline_year: int, alpha: float = 0.05, up
         return None
     l_vec = np.full(post, 1.0 / post)
     path = np.concatenate([betahat[:pre], [0.0]])
-    value = breakdown_value(betahat, sigma, pre, post, l_vec, alpha, "C-LF", upper)
+    value = breakdown_value(betahat, sigma, pre, post, l_vec, alpha, "C-LF", upper, tolerance)
     return Sensitivity(years, betahat, sigma, pre, post, float(l_vec @ betahat[pre:]), value,
                        float(np.abs(np.diff(path)).max()), rates.shape[1] - 1)

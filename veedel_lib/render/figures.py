@@ -686,3 +686,48 @@ def event_study_panels(events: pd.DataFrame, indicators: list[Indicator], area_n
                  f"Abweichung von {area_name} vom erwarteten Verlauf seit {baseline_year}",
                  {"label": "Indikator", "year": "Jahr", "estimate": "Abweichung", "ci_low": "Intervall unten",
                   "ci_high": "Intervall oben"})
+
+
+def synthetic_control_panels(paths: pd.DataFrame, indicators: list[Indicator], area_name: str,
+                             baseline_year: int) -> Chart:
+    """Small multiples: per indicator the area's rate and its synthetic control's (a weighted mix of Stadtteile
+    outside the programme fitted to the area's path up to the baseline) per year.
+
+    ``paths`` has columns indicator, year, actual, synthetic, gap (in the indicator's unit). The gap after the
+    dotted baseline line is the synthetic control's effect path.
+    """
+    names = {i.id: i.name for i in indicators}
+    units = {i.id: i.unit for i in indicators}
+    order = [i.id for i in indicators if i.id in set(paths["indicator"])]
+    columns = min(3, max(1, len(order)))
+    fig, axes = panel_grid(len(order), columns, 1.6, 1.25, left=0.7, top=0.75, bottom=0.45, sharex=False)
+    lines = {}
+    for indicator_id, ax in zip(order, axes):
+        data = paths[paths["indicator"] == indicator_id].sort_values("year")
+        lines[area_name], = ax.plot(data["year"], data["actual"], color=AREA_COLOUR, marker="o", markersize=3.5,
+                                    linewidth=1.5)
+        lines["synthetische Kontrollgruppe"], = ax.plot(data["year"], data["synthetic"], color=CITY_COLOUR,
+                                                        marker="X", markersize=3.5, linewidth=1.5, dashes=(4, 2))
+        ax.axvline(baseline_year, color="#444444", linewidth=0.8, linestyle=":")
+        ax.set_title(textwrap.fill(names[indicator_id], 30), loc="left", fontsize=8.5)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+        top = float(data[["actual", "synthetic"]].max().max())
+        german_axis(ax.yaxis, 1 if top < 10 else 0, " %" if units[indicator_id] == "percent" else " ‰")
+        ax.tick_params(labelsize=7.5)
+    light_ticks(axes)
+    fig.legend(list(lines.values()), list(lines), loc="lower center", ncol=2, fontsize=8)
+    fig.suptitle(f"{area_name} und seine synthetische Kontrollgruppe (angepasst bis {baseline_year})",
+                 fontsize=8.5, x=0.02, ha="left")
+    last = paths[paths["year"] == paths["year"].max()]
+    alt = (f"Kleine Diagramme je Indikator: Wert von {area_name} und seiner synthetischen Kontrollgruppe (gewichtete "
+           f"Mischung von Stadtteilen ohne Programm, angepasst an den Verlauf bis {baseline_year}) je Jahr. Abstand "
+           f"im letzten Jahr: " + ", ".join(f"{names[r.indicator]} {effect_points(r.gap, units[r.indicator])}"
+                                             for r in last.itertuples() if r.indicator in names) + ".")
+    table = paths.assign(label=paths["indicator"].map(names), unit=paths["indicator"].map(units))
+    table["_order"] = table["indicator"].map({i: n for n, i in enumerate(order)})
+    table = table.sort_values(["_order", "year"])[["label", "year", "actual", "synthetic", "gap", "unit"]]
+    return Chart(fig, table.reset_index(drop=True), alt,
+                 f"{area_name} und synthetische Kontrollgruppe seit {baseline_year}",
+                 {"label": "Indikator", "year": "Jahr", "actual": area_name, "synthetic": "Kontrollgruppe",
+                  "gap": "Abstand"})

@@ -25,6 +25,7 @@ from ..render.disclosure import count_pair, masked
 from ..render.text import EFFECT_DECIMALS, evaluation_reading, interval_excludes_zero
 from . import kernprozess_blocks as kpr
 from . import plan_blocks as pb
+from . import second_view
 from .base import AREA_UNITS, OWN_AREA, RUN_BASICS, ReportContent
 from .missing import Missing, missing_cases_note
 
@@ -54,8 +55,8 @@ class Evaluation(ReportContent):
                       "targets.yml:areas.{area_id}", "planung.yml")
     own_area_workbooks = True
     needs_baseline = True
-    sections = ("overview", "development", "goal_attainment", "kernprozess_indicators", "controlling",
-                "method_notes", "plan_goals")
+    sections = ("overview", "development", "second_comparison", "goal_attainment", "kernprozess_indicators",
+                "controlling", "method_notes", "plan_goals")
 
     def configure(self, **options) -> None:
         """The evaluated indicators: ``analysis.evaluation.indicators`` of run.yml, else all rated yearly ones."""
@@ -181,6 +182,11 @@ class Evaluation(ReportContent):
         chart = figures.event_study_panels(shown.dropna(subset=["estimate"]), self.indicators, self.area.name,
                                            self.baseline_year, self.level_text)
         return [ChartBlock("evaluation_verlauf", chart, columns)]
+
+    def second_comparison(self) -> list[Block]:
+        """A second comparison (synthetic control from Stadtteile outside the programme) and the sensitivity to
+        the trend assumption (:mod:`veedel_lib.reports.second_view`)."""
+        return second_view.second_comparison(self)
 
     def goal_attainment(self) -> list[Block]:
         """How much of the unfavourable gap to the city at the baseline has been closed since."""
