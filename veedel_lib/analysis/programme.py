@@ -14,6 +14,19 @@ def programme_shares(ds: Dataset, year: int | None = None) -> pd.DataFrame:
     One row per programme figure: label, count in the 15 areas, count in the city, share in percent,
     the share published in the council resolution and the difference in percentage points. Counts are
     summed over all units of all areas first; a unit in no area counts only for the city.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data; the figures come from its catalogue (``programme_figures``).
+    year : int, optional
+        The year of the counts; the latest year of the data when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns figure, label, year, areas, city (counts), share (%), published_share (%) and
+        difference_pp (percentage points); a share is NaN when a count is missing.
     """
     year = year or ds.latest_year
     variables = sorted({v for f in ds.catalogue.programme_figures for v in f.variables})
