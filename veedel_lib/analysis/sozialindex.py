@@ -195,7 +195,23 @@ class SozialindexFile(BaseModel):
 
 
 def missing_indicators(ds: Dataset, year: int, method: SozialindexMethod) -> list[str]:
-    """Indicators of ``method`` that the data cannot give for ``year`` or its dynamics base year."""
+    """Indicators of ``method`` that the data cannot give for ``year`` or its dynamics base year.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    year : int
+        The report year; the dynamics need ``year - method.dynamics_years`` as well.
+    method : SozialindexMethod
+        The index method.
+
+    Returns
+    -------
+    list of str
+        Indicator ids without all their variables in the year needed (``latest_available`` indicators: in
+        no year up to it), each once; empty when the method can be computed.
+    """
     present = ds.statistics.groupby("year")["variable"].unique().map(set)
     missing = []
     for indicator_id, when in [(i, year) for i in method.status_ids] + \
@@ -222,7 +238,27 @@ def load_sozialindex_config(path: str | Path, catalogue: Catalogue,
                             reference: SpatialReference | None = None) -> SozialindexFile:
     """Read ``sozialindex.yml``; unknown indicators, neutral ones without sign and excluded keys that name no unit
     of the lowest level of ``reference`` (default: ``raumbezug.yml`` next to the file) are errors with line numbers.
-    Excluded units may be given by key or name; they are stored as keys."""
+    Excluded units may be given by key or name; they are stored as keys.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file ``sozialindex.yml``.
+    catalogue : Catalogue
+        The indicator catalogue the methods refer to.
+    reference : SpatialReference, optional
+        The city's levels; ``raumbezug.yml`` next to ``path`` when None.
+
+    Returns
+    -------
+    SozialindexFile
+        The validated methods, excluded units as keys.
+
+    Raises
+    ------
+    DataValidationError
+        All problems of the file at once, each with its line.
+    """
     config = parse_model(path, SozialindexFile)
     _, node = load_yaml(path)
     reference = reference if reference is not None else reference_for(Path(path).parent)
@@ -258,6 +294,30 @@ def weighted_stats(values: pd.Series, weights: pd.Series | None, ddof: int) -> t
 
     With weights (residents) the SD divides by the sum of weights minus ``ddof`` (statsmodels
     frequency-weight convention); with hundreds of thousands of residents ddof makes no difference.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The values (e.g. signed indicator values of the qualifying Stadtteile).
+    weights : pandas.Series or None
+        Frequency weights (residents), or None for the unweighted statistics.
+    ddof : int
+        Delta degrees of freedom of the standard deviation (0: population SD, as in Berlin).
+
+    Returns
+    -------
+    mean, sd : float
+
+    Examples
+    --------
+    Unweighted, ddof 0: mean 2.5, SD sqrt((2.25 + 0.25 + 0.25 + 2.25) / 4) = sqrt(1.25). With weights 1, 1, 1, 3
+    the mean is 18 / 6 = 3 and the SD sqrt((4 + 1 + 0 + 3 * 1) / 6) = sqrt(4 / 3):
+
+    >>> values = pd.Series([1.0, 2.0, 3.0, 4.0])
+    >>> [round(x, 4) for x in weighted_stats(values, None, ddof=0)]
+    [2.5, 1.118]
+    >>> [round(x, 4) for x in weighted_stats(values, pd.Series([1.0, 1.0, 1.0, 3.0]), ddof=0)]
+    [3.0, 1.1547]
     """
     if weights is None:
         return float(values.mean()), float(values.std(ddof=ddof))
@@ -308,6 +368,47 @@ def fit_reference(values: pd.DataFrame, signs: dict[str, int], method: Sozialind
     """Standardisation constants from the rows of ``values`` (exactly the qualifying Stadtteile, complete).
 
     ``values`` has one column per indicator; ``weights`` (residents) only with ``weighting: population``.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        Indicator values, one row per qualifying Stadtteil, one column per index indicator, no NaN.
+    signs : dict of str to int
+        +1 or -1 per indicator (so that higher signed values mean more disadvantage).
+    method : SozialindexMethod
+        Weighting, ddof, combination and restandardisation.
+    weights : pandas.Series, optional
+        Residents per row, used with ``weighting: population`` only.
+
+    Returns
+    -------
+    Reference
+        Means and SDs of the signed values and of the combined z-values; :meth:`Reference.score` places any
+        rows on this scale.
+
+    Raises
+    ------
+    AnalysisError
+        No row at all, or an indicator with the same value in every row (SD 0).
+
+    Examples
+    --------
+    Three Stadtteile, ``a`` higher = worse, ``b`` higher = better. Both signed columns have SD
+    sqrt(200 / 3) = 8.165, the z-values are ∓1.2247 and 0, their sums ∓2.4495 and 0 with SD 2. An area with
+    a = 25, b = 50 gets z = 5 / 8.165 = 0.6124 and 0, index 0.6124 / 2 = 0.3062:
+
+    >>> scheme = ClassScheme(thresholds=[-1.0, 1.0], classes=[ClassOption(code="1", label="hoch"),
+    ...     ClassOption(code="2", label="mittel"), ClassOption(code="3", label="niedrig")])
+    >>> method = SozialindexMethod(label="Beispiel", indicators=[IndexIndicator(id="a"), IndexIndicator(id="b")],
+    ...                            status_classes=scheme, dynamics_classes=scheme)
+    >>> values = pd.DataFrame({"a": [10.0, 20.0, 30.0], "b": [60.0, 50.0, 40.0]}, index=["101", "102", "103"])
+    >>> reference = fit_reference(values, {"a": 1, "b": -1}, method)
+    >>> reference.means.tolist(), round(reference.combined_sd, 4)
+    ([20.0, -50.0], 2.0)
+    >>> reference.score(values)["index"].round(4).tolist()
+    [-1.2247, 0.0, 1.2247]
+    >>> reference.score(pd.DataFrame({"a": [25.0], "b": [50.0]}, index=["gebiet"])).round(4).values.tolist()
+    [[0.6124, 0.0, 0.6124, 0.3062]]
     """
     if values.empty:
         raise AnalysisError("Kein Stadtteil erfüllt die Bedingungen des Sozialindex (Einwohnerzahl, vollständige Werte)")
@@ -334,6 +435,27 @@ def classify(values: pd.Series, scheme: ClassScheme) -> pd.Series:
 
     A value exactly on a threshold belongs to the class nearer to zero: a negative threshold is
     passed at ``value >= t``, a positive one only at ``value > t``.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Index values in standard deviations.
+    scheme : ClassScheme
+        Ascending thresholds and their classes.
+
+    Returns
+    -------
+    pandas.Series
+        Class positions (nullable Int64), same index as ``values``.
+
+    Examples
+    --------
+    With thresholds -1 and +1, both -1 and +1 themselves belong to the middle class:
+
+    >>> scheme = ClassScheme(thresholds=[-1.0, 1.0], classes=[ClassOption(code="1", label="hoch"),
+    ...     ClassOption(code="2", label="mittel"), ClassOption(code="3", label="niedrig")])
+    >>> classify(pd.Series([-1.5, -1.0, 0.0, 1.0, 1.2, np.nan]), scheme).tolist()
+    [0, 1, 1, 1, 2, <NA>]
     """
     x = values.to_numpy(dtype=float)
     position = np.zeros(len(x), dtype=int)
@@ -345,7 +467,28 @@ def classify(values: pd.Series, scheme: ClassScheme) -> pd.Series:
 
 
 def class_codes(positions: pd.Series, scheme: ClassScheme) -> tuple[pd.Series, pd.Series]:
-    """Codes and labels of class positions ("" where there is no class)."""
+    """Codes and labels of class positions ("" where there is no class).
+
+    Parameters
+    ----------
+    positions : pandas.Series
+        Class positions from :func:`classify` (NA: no class).
+    scheme : ClassScheme
+        The classes.
+
+    Returns
+    -------
+    codes, labels : pandas.Series
+        Text per position, "" for NA.
+
+    Examples
+    --------
+    >>> scheme = ClassScheme(thresholds=[-1.0, 1.0], classes=[ClassOption(code="1", label="hoch"),
+    ...     ClassOption(code="2", label="mittel"), ClassOption(code="3", label="niedrig")])
+    >>> codes, labels = class_codes(classify(pd.Series([-1.5, 0.0, np.nan]), scheme), scheme)
+    >>> codes.tolist(), labels.tolist()
+    (['1', '2', ''], ['hoch', 'mittel', ''])
+    """
     codes = positions.map(lambda p: "" if pd.isna(p) else scheme.classes[int(p)].code)
     labels = positions.map(lambda p: "" if pd.isna(p) else scheme.classes[int(p)].label)
     return codes.astype(object), labels.astype(object)
@@ -415,6 +558,31 @@ def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, metho
     ``withheld``: disclosure control's rule for the counts an index is built from (a frame with ``n_``/``d_`` of
     every index indicator and ``n0_``/``d0_`` of every dynamics indicator per unit -> True where one is withheld);
     used only by a method with ``withheld_inputs: exclude``, whose units with a withheld input then do not qualify.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    year : int
+        The report year (status); the dynamics compare with ``year - method.dynamics_years``.
+    method : SozialindexMethod
+        The index method.
+    method_id : str, default ""
+        The method's key in ``sozialindex.yml`` (kept for the report).
+    withheld : callable, optional
+        Disclosure control's rule, see above.
+
+    Returns
+    -------
+    Sozialindex
+        The table of all Stadtteile and the status and dynamics scales.
+
+    Raises
+    ------
+    AnalysisError
+        The base year is not in the data, no Stadtteil qualifies, an indicator does not vary, a
+        population-weighted method lacks a population, or (with ``missing_values: error``) a qualifying
+        Stadtteil lacks a value.
     """
     base_year = year - method.dynamics_years
     if base_year not in ds.years:
@@ -529,6 +697,20 @@ def area_scores(ds: Dataset, index: Sozialindex, area_ids: list[str] | None = No
     and denominator in the base year) per dynamics indicator, status_index
     and class, dynamics_index
     and class, combined code. The areas do not enter the means and standard deviations.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    index : Sozialindex
+        The index whose scales (:class:`Reference`) place the areas.
+    area_ids : list of str, optional
+        The areas; all when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area, in the order of ``area_ids``.
     """
     method = index.method
     groups = area_groups(ds, area_ids, city=False)
@@ -563,6 +745,19 @@ def area_stadtteile(ds: Dataset, index: Sozialindex) -> pd.DataFrame:
     """Each area's Stadtteile (whole or in part) with their status, dynamics and combined class.
 
     A Stadtteil only partly in an area is shown with its values for the whole Stadtteil.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data with the area definitions.
+    index : Sozialindex
+        The computed index.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area and Stadtteil: area_id, area, stadtteil (key), name, coverage ("ganz"/"teilweise"), note,
+        status_index, dynamics_index, population, the labels, combined_code, reason and the numerators ``n_<id>``.
     """
     rows = []
     for area in ds.areas.areas:
