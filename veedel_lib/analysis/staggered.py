@@ -184,6 +184,43 @@ class Imputation:
         the residuals of the standard error; default: the first treated year.
     trends : bool
         Whether every unit gets a linear trend of its own, fitted on its untreated years.
+
+    Attributes
+    ----------
+    treated : numpy.ndarray
+        True for observations in or after their unit's first treated year.
+    estimable : numpy.ndarray
+        Treated observations whose untreated outcome can be imputed.
+    effect : numpy.ndarray
+        ``y`` minus the imputed untreated outcome for estimable observations, NaN elsewhere.
+
+    Examples
+    --------
+    Unit A enters in 2017, B and C never. Without unit trends the untreated model is a unit level plus a year
+    effect; B and C rise by 1 a year, so A's untreated outcome continues 5, 6 as 7, 8, and its observed 9 and 10
+    are effects of 2 each:
+
+    >>> unit = np.repeat(["A", "B", "C"], 4)
+    >>> year = np.tile([2015, 2016, 2017, 2018], 3)
+    >>> y = np.array([5, 6, 9, 10, 10, 11, 12, 13, 20, 21, 22, 23], dtype=float)
+    >>> first = np.repeat([2017, np.inf, np.inf], 4)
+    >>> model = Imputation(unit, year, y, np.ones(12), first, clusters=unit, trends=False)
+    >>> model.effect[model.treated].round(4).tolist()
+    [2.0, 2.0]
+    >>> result = model.aggregate(model.treated.astype(float))
+    >>> round(result.estimate, 4), result.observations, result.treated_clusters
+    (2.0, 2, 1)
+
+    One treated cluster is fewer than :data:`MIN_CLUSTERS`: no interval rather than one far too narrow.
+
+    >>> bool(np.isnan(result.ci_low))
+    True
+
+    The aggregate is linear in the outcomes, ``v @ y``:
+
+    >>> v = model.weights(model.normalised(model.treated.astype(float)))
+    >>> round(float(v @ y), 4)
+    2.0
     """
 
     def __init__(self, unit, year, y, weights, first_treated, clusters, level=None, cells=None,
@@ -217,13 +254,35 @@ class Imputation:
                                    + "|" + pd.Series(self.year.astype(str)))[0]
 
     def normalised(self, stated: np.ndarray) -> np.ndarray:
-        """Stated non-negative weights per observation, restricted to the estimable ones and summing to 1."""
+        """Stated non-negative weights per observation, restricted to the estimable ones and summing to 1.
+
+        Parameters
+        ----------
+        stated : numpy.ndarray
+            A weight per observation (e.g. 1 for the observations of one cohort, else 0); NaN counts as 0.
+
+        Returns
+        -------
+        numpy.ndarray
+            The weights ``omega``; all 0 when no estimable observation has a positive weight.
+        """
         omega = np.where(self.estimable, np.nan_to_num(np.asarray(stated, dtype=float)), 0.0)
         total = omega.sum()
         return omega / total if total > 0 else omega
 
     def weights(self, omega: np.ndarray) -> np.ndarray:
-        """The linear weights ``v`` of the aggregate ``sum omega * effect``: ``v @ y`` equals it for every y."""
+        """The linear weights ``v`` of the aggregate ``sum omega * effect``: ``v @ y`` equals it for every y.
+
+        Parameters
+        ----------
+        omega : numpy.ndarray
+            Normalised weights per observation (:meth:`normalised`).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``v``, one weight per observation (negative influence on the untreated ones).
+        """
         return omega - self._stage.influence(omega)
 
     def _score_matrix(self, v: np.ndarray, support: np.ndarray) -> np.ndarray:
@@ -262,6 +321,22 @@ class Imputation:
         per cluster, make the bootstrap samples. Each sample's t statistic uses the same kind of standard error
         as the data's (clustered, :meth:`_score_matrix`). Everything is linear in b0, so the p-value of any b0
         costs a few vector operations; the interval is the set of b0 not rejected (test inversion by bisection).
+
+        Parameters
+        ----------
+        stated : numpy.ndarray
+            Non-negative weight per observation (normalised over the estimable ones, :meth:`normalised`).
+        level : float, default 0.95
+            Confidence level of the interval.
+        draws : int, default BOOTSTRAP_DRAWS
+            Bootstrap draws; 0 gives the estimate without interval.
+        seed : int, default 2020
+            Seed of the Webb weights (the same draws for every aggregate of the panel).
+
+        Returns
+        -------
+        Aggregate
+            Estimate in the outcome's unit, interval, p-value (effect = 0), standard error and counts.
         """
         stated = np.where(self.estimable, np.nan_to_num(np.asarray(stated, dtype=float)), 0.0)
         omega = self.normalised(stated)
