@@ -97,7 +97,23 @@ def _draw_values(values: pd.DataFrame, numerators: pd.DataFrame, denominators: p
 
 
 def sozialindex_sensitivity(ds: Dataset, index: Sozialindex, settings: SensitivitySettings) -> Sensitivity:
-    """Stability of the status class and rank of each qualifying Stadtteil (see the module docstring)."""
+    """Stability of the status class and rank of each qualifying Stadtteil (see the module docstring).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data the index was computed from (counts for the bootstrap, the catalogue for labels).
+    index : Sozialindex
+        The published index; its qualifying Stadtteile and indicator values are varied.
+    settings : SensitivitySettings
+        ``sensitivity`` of ``sozialindex.yml``: draws, seed, rank_interval, stable_share, correlation_warning.
+
+    Returns
+    -------
+    Sensitivity
+        The variants, the class of each Stadtteil in each variant, the summary per Stadtteil (shares in
+        percent, ranks with 1 = most disadvantaged), the correlations and the warnings.
+    """
     method = index.method
     ids = method.status_ids
     qualifying = index.qualifying
