@@ -499,6 +499,10 @@ def _config_from_args(args: argparse.Namespace) -> tuple[RunConfig, Path | None]
         from .reports import registry
 
         updates["reports"] = [registry.get(n).notebook for n in notebooks]
+    if getattr(args, "vorjahr", None):
+        if not Path(args.vorjahr).exists():
+            raise ConfigurationError(f"--vorjahr: Lauf oder Archiv nicht gefunden: {args.vorjahr}")
+        updates["previous_run"] = _absolute(args.vorjahr)
     if getattr(args, "executor", None):
         updates["executor"] = args.executor
     if getattr(args, "scheduler", None) is not None:
@@ -807,6 +811,8 @@ def build_parser() -> GermanArgumentParser:
                    help="nur diese Gebiete (Kennung, Code oder Name), durch Komma oder Leerzeichen getrennt")
     p.add_argument("--retry-failed", action="store_true",
                    help="nur die fehlgeschlagenen und abgebrochenen Berichte des letzten Laufs wiederholen")
+    p.add_argument("--vorjahr", metavar="LAUF", help="Lauf oder Archiv des Vorjahres: der Jahresbericht erhält den "
+                   "Abschnitt „Änderungen gegenüber dem Vorjahresbericht“")
     _add_source(p)
 
     p = command("analyse", "die Berichte eines Gebiets erzeugen", cmd_analyse)

@@ -103,6 +103,9 @@ class RunConfig(BaseModel):
     """Address of the Dask scheduler (``tcp://host:8786``) for ``executor: dask``."""
     """Parallel worker processes; None means one per core."""
     analysis: AnalysisSettings = AnalysisSettings()
+    previous_run: str | None = None
+    """The previous year's run (run folder or archive, relative to the current directory or absolute): the
+    Jahresbericht then gets the section "Änderungen gegenüber dem Vorjahresbericht". None: no such section."""
     public_key: str | None = None
     """The city's public key for its signed archives (``veedel schluessel``): a ``.pub`` file, relative to the
     parameters folder or absolute. The portal publishes it next to ``index.html`` with its fingerprint."""

@@ -43,9 +43,11 @@ RUN_ID = re.compile(r"\b\d{8}-\d{6}-[0-9a-f]{8}\b")
 DATES = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b|\b\d{1,2}\.\s?\d{1,2}\.\s?\d{4}\b|"
                    r"\b\d{1,2}\.\s(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|"
                    r"Dezember)\s\d{4}\b")
-SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÄÖÜ„0-9])")
-STATEMENT_COLUMNS = {"class": ("klasse", "class", "handlungsbedarf", "need", "stufe", "level"),
-                     "goal": ("status", "ziel", "goal", "track")}
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„0-9])")
+SKIPPED_MARKUP = re.compile(r"<(table|figure|svg|style|script)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+"""Tables and figures in report HTML: compared as tables, cut out before the text is parsed (most of the markup)."""
+STATEMENT_COLUMNS = {"class": ("klasse", "class", "handlungsbedarf", "need", "stufe", "level", "label", "code"),
+                     "goal": ("status", "ziel", "goal", "track", "assessment", "bewertung")}
 CSV_COLUMNS = ["bericht", "ort", "art", "abschnitt", "tabelle", "zeile", "spalte", "alt", "neu", "groesse",
                "ursache"]
 
@@ -244,7 +246,9 @@ def _code_causes(old: RunView, new: RunView) -> list[Cause]:
             what = "Code der Bibliothek veedel" if key == "veedel_code" else f"Version von {key}"
             causes.append(Cause("code", f"geänderte Codeversion: {what} {str(before.get(key))[:12]} → "
                                         f"{str(after.get(key))[:12]}"))
-    if old.manifest.get("git_commit") != new.manifest.get("git_commit") and not any(c.kind == "code" for c in causes):
+    hashed = "veedel_code" in before and "veedel_code" in after  # the code's own hash says more than the commit
+    if not hashed and old.manifest.get("git_commit") != new.manifest.get("git_commit") \
+            and not any(c.kind == "code" for c in causes):
         causes.append(Cause("code", f"anderer Projektstand (git) {str(old.manifest.get('git_commit'))[:12]} → "
                                     f"{str(new.manifest.get('git_commit'))[:12]}"))
     return causes
@@ -260,6 +264,8 @@ def _covers(key_path: str | None, changed: str) -> bool:
     if key_path is None:
         return True
     changed = changed.split("#", 1)[0]
+    if "[*]" in key_path:  # every item of the list: "areas[*].stadtteile"
+        changed = re.sub(r"\[id=[^\]]*\]", "[*]", changed)
     return (changed == key_path or changed.startswith(key_path + ".") or changed.startswith(key_path + "[")
             or key_path.startswith(changed + ".") or key_path.startswith(changed + "["))
 
@@ -343,14 +349,16 @@ def _size(old: str, new: str) -> float:
     return min(abs(b - a) / max(abs(a), 1e-9), 1e6)
 
 
-def _keyed_rows(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    """Rows by the first column's value (repeated values numbered), so added rows do not shift the others."""
-    rows: dict[str, pd.Series] = {}
+def _keyed_rows(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Rows (column -> cell text) by the first column's value, repeated values numbered, so added rows do not
+    shift the others."""
+    rows: dict[str, dict[str, str]] = {}
     counts: dict[str, int] = {}
-    for _, row in frame.iterrows():
-        key = str(row.iloc[0]) if frame.shape[1] else ""
+    columns = [str(c) for c in frame.columns]
+    for values in frame.to_numpy().tolist():
+        key = str(values[0]) if values else ""
         counts[key] = counts.get(key, 0) + 1
-        rows[key if counts[key] == 1 else f"{key} ({counts[key]})"] = row
+        rows[key if counts[key] == 1 else f"{key} ({counts[key]})"] = dict(zip(columns, map(str, values)))
     return rows
 
 
@@ -372,13 +380,13 @@ def table_differences(report: str, place: str, table: str, old: Path | None, new
         return [Difference(report, place, "Wert", table=table, old="" if before is None else "vorhanden",
                            new="" if after is None else "vorhanden", size=1.0, causes=[state])]
     old_rows, new_rows = _keyed_rows(before), _keyed_rows(after)
-    columns = list(dict.fromkeys([*before.columns, *after.columns]))
+    columns = list(dict.fromkeys([str(c) for c in (*before.columns, *after.columns)]))
     found = []
     for key in list(dict.fromkeys([*old_rows, *new_rows])):
         a, b = old_rows.get(key), new_rows.get(key)
         for column in columns[1:] if len(columns) > 1 else columns:
-            x = "" if a is None or column not in a.index else str(a[column])
-            y = "" if b is None or column not in b.index else str(b[column])
+            x = "" if a is None else a.get(column, "")
+            y = "" if b is None else b.get(column, "")
             if x != y:
                 found.append(Difference(report, place, _cell_kind(column, x, y), table=table, row=key,
                                         column=column, old=x if a is not None else "(Zeile fehlt)",
@@ -463,7 +471,7 @@ def statements(notebook: Path | None) -> dict[str, list[str]]:
             data = output.get("data", {})
             if "text/html" in data:
                 collector = _TextCollector()
-                collector.feed("".join(data["text/html"]))
+                collector.feed(SKIPPED_MARKUP.sub(" ", "".join(data["text/html"])))
                 collector.close()
                 collector._flush()
                 blocks += collector.blocks
@@ -616,7 +624,7 @@ def _table(caption: str, header: list[str], body: list[list[object]]) -> str:
             f"<tbody>{lines}</tbody></table></div>")
 
 
-def report_notebook(report: ChangeReport, shown_per_group: int = 200):
+def report_notebook(report: ChangeReport, shown_per_group: int = 15):
     """The change report as a notebook of Markdown and HTML outputs, published like every other report."""
     import nbformat
 
@@ -642,14 +650,18 @@ def report_notebook(report: ChangeReport, shown_per_group: int = 200):
                f"{len(report.without_cause)} Unterschiede {NO_CAUSE}.")
     cells.append(nbformat.v4.new_markdown_cell("## Überblick\n\n" + summary.replace("*", "\\*")))
     cells.append(nbformat.v4.new_markdown_cell("## Ursachen: was sich an Daten, Parametern und Code geändert hat"))
-    cells.append(html_cell(_table("Geänderte Eingaben zwischen den beiden Läufen", ["Art", "Änderung"],
-                                  [[_CAUSE_KINDS.get(c.kind, c.kind), c.text] for c in report.causes]
-                                  or [["–", "keine Änderung der Eingaben erfasst"]])))
-    cells.append(nbformat.v4.new_markdown_cell("## Unterschiede nach Bericht und Ort"))
+    numbers = {c.text: f"U{n}" for n, c in enumerate(report.causes, start=1)}
+    cells.append(html_cell(_table("Geänderte Eingaben zwischen den beiden Läufen", ["Nr.", "Art", "Änderung"],
+                                  [[numbers[c.text], _CAUSE_KINDS.get(c.kind, c.kind), c.text] for c in report.causes]
+                                  or [["–", "–", "keine Änderung der Eingaben erfasst"]])))
+    cells.append(nbformat.v4.new_markdown_cell(
+        "## Unterschiede nach Bericht und Ort\n\nJe Bericht und Ort die größten Unterschiede zuerst (höchstens "
+        f"{shown_per_group}; alle in der CSV-Datei aenderungen.csv). Die Ursachen sind mit ihrer Nummer (U1, U2, …) "
+        "aus der Tabelle oben genannt."))
     for (name, place), differences in groups.items():
         cells.append(html_cell(f"<h3>{escape(name)} – {escape(place)}</h3>"))
         body = [[d.kind, " · ".join(p for p in (d.section, d.table, d.row, d.column) if p), d.old, d.new,
-                 "; ".join(d.causes)] for d in differences[:shown_per_group]]
+                 ", ".join(numbers.get(c, c) for c in d.causes)] for d in differences[:shown_per_group]]
         cells.append(html_cell(_table(f"{name} – {place}: Unterschiede, größte zuerst",
                                       ["Art", "Wo", "Alt", "Neu", "Ursache"], body)))
         if len(differences) > shown_per_group:

@@ -237,8 +237,11 @@ def plan(config: RunConfig, run_dir: Path, area_ids: list[str], year: int, area_
     for cls in reports:
         if cls.scope == "programme":
             folder = f"reports/{PROGRAMME_ID}"
+            previous = ({"previous_run": str(Path(config.previous_run).resolve())}
+                        if config.previous_run and getattr(cls, "accepts_previous_run", False) else {})
             tasks.append(Task(cls.notebook, None, "Gesamtprogramm",
-                              {**common, "tables_dir": str(run_dir / folder / "tables" / cls.notebook)}, folder))
+                              {**common, **previous, "tables_dir": str(run_dir / folder / "tables" / cls.notebook)},
+                              folder))
     return tasks
 
 
