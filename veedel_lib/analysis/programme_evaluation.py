@@ -48,6 +48,18 @@ def unit_entries(ds: Dataset, baseline_year: int) -> pd.DataFrame:
     year after ``baseline_year``: the entry year, like the baseline year, is the last year before effects are
     counted), current (the unit belongs to the area's definition the dataset selected; a unit that belonged only to
     an earlier definition was treated and is left out of the comparison group).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data with all definitions of the areas.
+    baseline_year : int
+        The evaluation's baseline year; effects are counted from the year after it at the earliest.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area and unit (each unit once per area, with the definition it first appears in).
     """
     current = set(zip(ds.membership.table["area_id"], ds.membership.table["unit_id"]))
     rows = []
@@ -74,6 +86,24 @@ def programme_panel(ds: Dataset, indicator: Indicator, baseline_year: int, last_
     first_treated (see :func:`unit_entries`; NaN outside the programme). Units that belonged to a programme area
     only under an earlier definition are left out: they were treated, so they are no comparison. ``entries``:
     :func:`unit_entries` if already computed.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    indicator : Indicator
+        The indicator whose rate (in its unit) is the outcome.
+    baseline_year : int
+        The evaluation's baseline year (``post`` = later years).
+    last_year : int
+        The last year of the panel.
+    entries : pandas.DataFrame, optional
+        :func:`unit_entries` of the same baseline year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit and year, sorted by unit and year.
     """
     entries = unit_entries(ds, baseline_year) if entries is None else entries
     former = set(entries.loc[~entries["current"], "unit"]) - set(entries.loc[entries["current"], "unit"])
@@ -129,6 +159,45 @@ def wild_cluster_interval(x: np.ndarray, y: np.ndarray, weights: np.ndarray, clu
     bootstrap coefficient moves by sum_g v_g a_g / Sxx with a_g = sum_(i in g) w x (y - b0 x), and its clustered
     standard error follows from the same sums. ``rank`` is the number of fixed-part columns projected out
     (for the small-sample factor); ``treated_clusters`` is only reported.
+
+    Parameters
+    ----------
+    x, y, weights : numpy.ndarray
+        The residualised regressor, the (residualised) outcome and the positive WLS weights per observation.
+    clusters : numpy.ndarray
+        Cluster label per observation for the bootstrap.
+    level : float, default 0.95
+        Confidence level.
+    draws : int, default BOOTSTRAP_DRAWS
+        Bootstrap draws (Webb weights).
+    seed : int, default 2020
+        Seed of the draws.
+    rank : int, default 1
+        Columns projected out before (small-sample factor).
+    treated_clusters : int, default 0
+        Reported only.
+    naive_clusters : numpy.ndarray, optional
+        Clusters of the naive interval; ``clusters`` when None.
+
+    Returns
+    -------
+    PooledEffect
+        The coefficient with both intervals and p-values.
+
+    Examples
+    --------
+    The coefficient is sum(w x y) / sum(w x²) = 12 / 6 = 2. The residuals 1, -0.5 | -0.5, 0.5 | 0, 0.5 give
+    cluster scores 1.5, -1, -0.5; with the factor 3/2 * 5/4 the naive standard error is
+    sqrt(1.875 * 3.5) / 6 = 0.42696 and the naive interval 2 ∓ 1.96 * 0.42696. With three clusters the bootstrap
+    interval is much wider:
+
+    >>> x = np.array([1.0, -1.0, 1.0, -1.0, 1.0, -1.0])
+    >>> y = np.array([3.0, -2.5, 1.5, -1.5, 2.0, -1.5])
+    >>> effect = wild_cluster_interval(x, y, np.ones(6), np.array(["a", "a", "b", "b", "c", "c"]), draws=99)
+    >>> effect.estimate, round(float(effect.naive_ci_low), 4), round(float(effect.naive_ci_high), 4)
+    (2.0, 1.1632, 2.8368)
+    >>> bool(effect.ci_low < effect.naive_ci_low and effect.ci_high > effect.naive_ci_high), effect.clusters
+    (True, 3)
     """
     from scipy import stats  # scipy.stats and statsmodels take a second to import: only where used
 
@@ -186,6 +255,24 @@ def pooled_effect(panel: pd.DataFrame, baseline_year: int, level: float = 0.95,
     """The pooled programme effect and the effect of each area (point estimates with naive clustered errors).
 
     Returns the pooled :class:`PooledEffect` and a table area_id, estimate, naive_se (one row per area).
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        A panel of :func:`programme_panel`.
+    baseline_year : int
+        The evaluation's baseline year.
+    level : float, default 0.95
+        Confidence level.
+    draws : int, default BOOTSTRAP_DRAWS
+        Bootstrap draws of the pooled interval.
+
+    Returns
+    -------
+    effect : PooledEffect
+        The pooled two-way fixed-effects estimate in the indicator's points.
+    spread : pandas.DataFrame
+        One row per area: area_id, estimate, naive_se.
     """
     # statsmodels takes a second to import: only where used, and only the modules used
     from statsmodels.regression.linear_model import WLS
@@ -231,6 +318,51 @@ def staggered_effects(panel: pd.DataFrame, baseline_year: int, level: float = 0.
     counting, area id), estimate, ci_low, ci_high, p_value (NaN for areas: one cluster each; their intervals come
     from the area evaluations), share (the part's share of the overall weight), observations, treated_clusters,
     count_min and denominator_min (the part's smallest yearly counts).
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        A panel of :func:`programme_panel` (unit, year, rate, numerator, denominator, area, entry,
+        first_treated, cluster).
+    baseline_year : int
+        The evaluation's baseline year (the pre-treatment level is the mean rate up to it).
+    level : float, default 0.95
+        Confidence level.
+    draws : int, default BOOTSTRAP_DRAWS
+        Bootstrap draws (areas get none).
+
+    Returns
+    -------
+    overall : Aggregate
+        The denominator-weighted effect over all treated unit-years.
+    parts : pandas.DataFrame
+        One row per cohort, year since the start and area, as described above.
+
+    Examples
+    --------
+    Five units over 2014-2019, each with its own level and trend plus common year effects; units A and B (areas
+    g1, g2) enter in 2017 and gain exactly 2 points from 2018. The model of the untreated outcome fits the other
+    unit-years exactly, so every part's effect is 2:
+
+    >>> rows = []
+    >>> for i, unit in enumerate("ABCDE"):
+    ...     for t, shock in zip(range(2014, 2020), [0.0, 0.5, 0.3, 0.8, 1.0, 1.1]):
+    ...         treated = unit in "AB"
+    ...         rate = 10 + 3 * i + 0.2 * i * (t - 2014) + shock + (2.0 if treated and t >= 2018 else 0.0)
+    ...         rows.append({"unit": unit, "year": t, "rate": rate, "numerator": rate * 10, "denominator": 1000.0,
+    ...                      "area": {"A": "g1", "B": "g2"}.get(unit, ""),
+    ...                      "entry": 2017.0 if treated else np.nan, "first_treated": 2018.0 if treated else np.nan,
+    ...                      "cluster": {"A": "gebiet:g1", "B": "gebiet:g2"}.get(unit, "stadtteil:" + unit)})
+    >>> overall, parts = staggered_effects(pd.DataFrame(rows), baseline_year=2017, draws=99)
+    >>> round(overall.estimate, 4), overall.observations, overall.treated_clusters
+    (2.0, 4, 2)
+    >>> for part in parts.itertuples():
+    ...     print(part.kind, part.key, round(part.estimate, 4), part.share)
+    kohorte 2017 2.0 1.0
+    jahr 1 2.0 0.5
+    jahr 2 2.0 0.5
+    gebiet g1 2.0 0.5
+    gebiet g2 2.0 0.5
     """
     first = panel["first_treated"].to_numpy(dtype=float)
     model = Imputation(panel["unit"], panel["year"], panel["rate"], panel["denominator"],
@@ -279,6 +411,27 @@ def programme_evaluation(ds: Dataset, indicators: list[Indicator], baseline_year
     smallest yearly counts and their thresholds), ``areas`` (indicator, area_id, estimate (robust),
     pooled_estimate, naive_se, and the area's smallest yearly counts) and ``staggered`` (the parts per cohort,
     year since the start and area, :func:`staggered_effects`).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    indicators : list of Indicator
+        The indicators; ``latest_available`` ones and those without two years before and one after the baseline
+        get the status "nicht auswertbar".
+    baseline_year : int
+        The evaluation's baseline year.
+    year : int
+        The last year evaluated.
+    level : float, default 0.95
+        Confidence level.
+    draws : int, default BOOTSTRAP_DRAWS
+        Bootstrap draws.
+
+    Returns
+    -------
+    effects, areas, staggered : pandas.DataFrame
+        The three tables described above.
     """
     rows, spreads, parts = [], [], []
     entries = unit_entries(ds, baseline_year)
