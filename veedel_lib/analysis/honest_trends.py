@@ -316,8 +316,13 @@ def _problems(betahat: np.ndarray, sigma: np.ndarray, pre: int, post: int, l_vec
               hybrid: str, kappa: float, seed: int) -> list[_Problem]:
     """The moment problems of every (s, sign), restricted to the rows that involve post-period coefficients
     (the reference implementation's ``postPeriodMomentsOnly``)."""
+    return list(_each_problem(betahat, sigma, pre, post, l_vec, mbar, hybrid, kappa, seed))
+
+
+def _each_problem(betahat: np.ndarray, sigma: np.ndarray, pre: int, post: int, l_vec: np.ndarray, mbar: float,
+                  hybrid: str, kappa: float, seed: int):
+    """:func:`_problems` one at a time: a test at one theta stops at the first (s, sign) that accepts."""
     gamma_inverse = np.linalg.inv(_construct_gamma(l_vec))
-    problems = []
     for s in range(-(pre - 1), 1):
         for positive in (True, False):
             a = _rm_constraints(pre, post, mbar, s, positive)
@@ -328,11 +333,10 @@ def _problems(betahat: np.ndarray, sigma: np.ndarray, pre: int, post: int, l_vec
             x = transformed[rows][:, 1:]
             vertices = _vertices(np.column_stack([np.sqrt(np.diag(covariance)), x]))
             lf_cv = _least_favourable_cv(x, covariance, vertices, kappa, seed) if hybrid == "LF" else np.inf
-            problems.append(_Problem(y0, transformed[rows, 0], x, covariance, vertices, lf_cv))
-    return problems
+            yield _Problem(y0, transformed[rows, 0], x, covariance, vertices, lf_cv)
 
 
-def _accepts(problems: list[_Problem], theta: float, alpha: float, hybrid: str, kappa: float) -> bool:
+def _accepts(problems, theta: float, alpha: float, hybrid: str, kappa: float) -> bool:
     """Whether theta lies in the union of the (s, sign) confidence sets."""
     return any(not _conditional_test(p.y0 - p.a1 * theta, p.x, p.sigma, p.vertices, alpha, hybrid, kappa,
                                      p.lf_cv)
@@ -362,7 +366,7 @@ def excludes_zero(betahat, sigma, pre: int, post: int, mbar: float, l_vec=None, 
     betahat, sigma = np.asarray(betahat, dtype=float), np.asarray(sigma, dtype=float)
     l_vec = np.eye(post)[0] if l_vec is None else np.asarray(l_vec, dtype=float)
     hybrid, kappa = ("LF" if method == "C-LF" else "ARP"), alpha / 10
-    return not _accepts(_problems(betahat, sigma, pre, post, l_vec, mbar, hybrid, kappa, seed), 0.0, alpha,
+    return not _accepts(_each_problem(betahat, sigma, pre, post, l_vec, mbar, hybrid, kappa, seed), 0.0, alpha,
                         hybrid, kappa)
 
 
