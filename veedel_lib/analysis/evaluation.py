@@ -65,7 +65,20 @@ SMALL_COUNT_LIMIT = 200
 
 @dataclass(frozen=True)
 class Panel:
-    """Unit-year counts of one indicator: unit, year, numerator, denominator, rate (in the indicator's unit)."""
+    """Unit-year counts of one indicator: unit, year, numerator, denominator, rate (in the indicator's unit).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per unit and year with unit, year, numerator, denominator, rate, treated (unit of the area),
+        post (year after the baseline) and stadtteil (the cluster of the placebo areas).
+    treated_units : list of str
+        The area's units.
+    indicator : Indicator
+        The indicator (its scale turns counts into the rate's unit).
+    baseline_year : int
+        The last year before the effects are counted.
+    """
 
     frame: pd.DataFrame
     treated_units: list[str]
@@ -86,6 +99,24 @@ def unit_panel(ds: Dataset, indicator: Indicator, area_id: str, baseline_year: i
 
     Years are those with data up to ``last_year``. Units whose counts are missing or suppressed in a year
     simply lack that year; the fixed effects handle the unbalanced panel.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    indicator : Indicator
+        The indicator.
+    area_id : str
+        The area evaluated; the units of the other programme areas are left out of the comparison.
+    baseline_year : int
+        The last year before effects are counted.
+    last_year : int, optional
+        The last year of the panel; all years when None.
+
+    Returns
+    -------
+    Panel
+        The panel, rows sorted by unit and year.
     """
     frame = unit_counts(ds, indicator, last_year)
     treated = set(ds.unit_ids(area_id))
@@ -103,7 +134,22 @@ def unit_counts(ds: Dataset, indicator: Indicator, last_year: int | None = None)
     """Numerator, denominator and rate (in the indicator's unit) per statistical unit and year, up to ``last_year``:
     unit, year, numerator, denominator, rate; only unit-years with complete counts and a positive denominator.
     The area evaluation and the programme evaluation build their panels from it. Built once per dataset and
-    indicator (every area's evaluation reads the same table); each call gets its own copy to change."""
+    indicator (every area's evaluation reads the same table); each call gets its own copy to change.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    indicator : Indicator
+        The indicator whose numerator and denominator variables are summed per unit and year.
+    last_year : int, optional
+        The last year; all years when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns unit, year, numerator, denominator, rate.
+    """
     key = (tuple(indicator.numerator), tuple(indicator.denominator), indicator.scale, last_year)
     store = ds.cache.setdefault("unit_counts", {})
     if key not in store:
@@ -149,7 +195,30 @@ def _level_effects(frame: pd.DataFrame, baseline_year: int) -> np.ndarray:
 def fixed_effects(frame: pd.DataFrame, baseline_year: int) -> np.ndarray:
     """The model's fixed part as one dense design (unit dummies, year dummies, a trend per unit, level-scaled year
     effects): what :class:`_Projection` removes without building it. For checks and the benchmark only; the
-    first unit's trend is left out because all unit trends together equal a common trend."""
+    first unit's trend is left out because all unit trends together equal a common trend.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A panel frame with unit, year and rate.
+    baseline_year : int
+        The years up to it give each unit's level (for the level-scaled year effects).
+
+    Returns
+    -------
+    numpy.ndarray
+        Observations x columns: unit dummies, unit trends but the first, year dummies but the first and the
+        same year dummies times the unit's centred level.
+
+    Examples
+    --------
+    Five units over six years: 5 unit dummies + 4 trends + 5 year dummies + 5 level-scaled ones = 19 columns.
+
+    >>> frame = pd.DataFrame({"unit": np.repeat(list("ABCDE"), 6), "year": np.tile(range(2014, 2020), 5),
+    ...                       "rate": np.arange(30, dtype=float)})
+    >>> fixed_effects(frame, baseline_year=2016).shape
+    (30, 19)
+    """
     units = pd.get_dummies(frame["unit"], dtype=float).to_numpy()
     centred = (frame["year"].to_numpy(dtype=float) - frame["year"].mean())[:, None]
     return np.hstack([units, (units * centred)[:, 1:], _level_effects(frame, baseline_year)])
@@ -423,14 +492,79 @@ YEAR_COLUMNS = ["year", "estimate", "ci_low", "ci_high", "p_value"]
 
 def minimum_detectable_effect(placebo_sd: float, level: float = 0.95, power: float = POWER) -> float:
     """The smallest true effect (points) a two-sided test at ``level`` detects with probability ``power``, when
-    estimates scatter with standard deviation ``placebo_sd`` around it: (z_{1-alpha/2} + z_power) x sd."""
+    estimates scatter with standard deviation ``placebo_sd`` around it: (z_{1-alpha/2} + z_power) x sd.
+
+    Parameters
+    ----------
+    placebo_sd : float
+        Standard deviation of the placebo estimates (points).
+    level : float, default 0.95
+        Confidence level of the two-sided test.
+    power : float, default POWER
+        The probability of detecting the effect.
+
+    Returns
+    -------
+    float
+        The minimum detectable effect in points.
+
+    Examples
+    --------
+    At 95 % and 80 % power: (1.959964 + 0.841621) x sd = 2.8016 x sd.
+
+    >>> round(minimum_detectable_effect(1.0), 4), round(minimum_detectable_effect(0.5, level=0.9), 4)
+    (2.8016, 1.2432)
+    """
     normal = NormalDist()
     return float((normal.inv_cdf(1 - (1 - level) / 2) + normal.inv_cdf(power)) * placebo_sd)
 
 
 def did_effect(panel: Panel, level: float = 0.95, draws: int = PLACEBO_DRAWS, seed: int = 2020) -> Effect:
     """The imputation estimate of the area's departure from its expected path, overall and per year, with
-    placebo-in-space intervals, p-values and the minimum detectable effect (see the module docstring)."""
+    placebo-in-space intervals, p-values and the minimum detectable effect (see the module docstring).
+
+    Parameters
+    ----------
+    panel : Panel
+        The unit-year panel of the area and the rest of the city.
+    level : float, default 0.95
+        Confidence level of the intervals.
+    draws : int, default PLACEBO_DRAWS
+        Placebo areas.
+    seed : int, default 2020
+        Seed of the placebo draws.
+
+    Returns
+    -------
+    Effect
+        The estimate in the indicator's points with its inference; all NaN without treated or comparison units
+        or without years on both sides of the baseline. The intervals are NaN when the rest of the city is too
+        small for placebo areas (fewer than twice the area's units or five Stadtteile) or gives fewer than 50.
+
+    Examples
+    --------
+    Five units of five Stadtteile over 2014-2019, each with its own level and trend plus common year effects;
+    unit A (the area) lies 1.5 points below its path after the baseline 2016:
+
+    >>> sgb2 = Indicator(id="sgb2", label="SGB-II-Quote", lebenslage="Erwerbstätigkeit", numerator=["sgb2"],
+    ...                  denominator=["einwohner"], direction="higher_is_worse", source="Jobcenter")
+    >>> rows = []
+    >>> for i, unit in enumerate("ABCDE"):
+    ...     for t, shock in zip(range(2014, 2020), [0.0, 0.5, 0.3, 0.8, 1.0, 1.1]):
+    ...         rate = 10 + 2 * i + 0.2 * i * (t - 2014) + shock - (1.5 if unit == "A" and t > 2016 else 0.0)
+    ...         rows.append({"unit": unit, "year": t, "numerator": rate * 10, "denominator": 1000.0, "rate": rate,
+    ...                      "treated": unit == "A", "post": t > 2016, "stadtteil": 101 + i})
+    >>> panel = Panel(pd.DataFrame(rows), ["A"], sgb2, baseline_year=2016)
+    >>> effect = did_effect(panel)
+    >>> round(effect.estimate, 4), effect.years["estimate"].round(4).tolist()
+    (-1.5, [-1.5, -1.5, -1.5])
+
+    The area's rate now (10 + 1.1 - 1.5) and its expected value (10 + 1.1); four comparison units are too few
+    for placebo areas, so there is no interval:
+
+    >>> round(effect.actual_now, 4), round(effect.expected_now, 4), effect.placebos, bool(np.isnan(effect.ci_low))
+    (9.6, 11.1, 0, True)
+    """
     frame = panel.frame
     treated_mask = frame["treated"].to_numpy()
     treated_units = int(frame.loc[treated_mask, "unit"].nunique())
@@ -538,6 +672,21 @@ def pre_trend(panel: Panel, shift: int = 3, draws: int = PLACEBO_DRAWS, seed: in
 
     The design assumes the area would have kept to its path without the programme. A clear "effect"
     before anything happened casts doubt on that. NaN when the years before the fake start are fewer than three.
+
+    Parameters
+    ----------
+    panel : Panel
+        The unit-year panel.
+    shift : int, default 3
+        Years between the fake start and the baseline.
+    draws : int, default PLACEBO_DRAWS
+        Placebo areas.
+    seed : int, default 2020
+        Seed of the placebo draws.
+
+    Returns
+    -------
+    estimate, p_value : float
     """
     pre = panel.frame[~panel.frame["post"]].reset_index(drop=True)
     fake = panel.baseline_year - shift
@@ -550,7 +699,42 @@ def pre_trend(panel: Panel, shift: int = 3, draws: int = PLACEBO_DRAWS, seed: in
 
 def event_study(panel: Panel, level: float = 0.95, draws: int = PLACEBO_DRAWS, seed: int = 2020) -> pd.DataFrame:
     """Departure of the area from its expected path per year after the baseline (points), with placebo bands;
-    the baseline year as the first row (0)."""
+    the baseline year as the first row (0).
+
+    Parameters
+    ----------
+    panel : Panel
+        The unit-year panel.
+    level : float, default 0.95
+        Confidence level of the bands.
+    draws : int, default PLACEBO_DRAWS
+        Placebo areas.
+    seed : int, default 2020
+        Seed of the placebo draws.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`YEAR_COLUMNS`; empty when there is no estimate.
+
+    Examples
+    --------
+    Five units of five Stadtteile over 2014-2019, each with its own level and trend plus common year effects;
+    unit A (the area) lies 1.5 points below its path after the baseline 2016:
+
+    >>> sgb2 = Indicator(id="sgb2", label="SGB-II-Quote", lebenslage="Erwerbstätigkeit", numerator=["sgb2"],
+    ...                  denominator=["einwohner"], direction="higher_is_worse", source="Jobcenter")
+    >>> rows = []
+    >>> for i, unit in enumerate("ABCDE"):
+    ...     for t, shock in zip(range(2014, 2020), [0.0, 0.5, 0.3, 0.8, 1.0, 1.1]):
+    ...         rate = 10 + 2 * i + 0.2 * i * (t - 2014) + shock - (1.5 if unit == "A" and t > 2016 else 0.0)
+    ...         rows.append({"unit": unit, "year": t, "numerator": rate * 10, "denominator": 1000.0, "rate": rate,
+    ...                      "treated": unit == "A", "post": t > 2016, "stadtteil": 101 + i})
+    >>> panel = Panel(pd.DataFrame(rows), ["A"], sgb2, baseline_year=2016)
+    >>> study = event_study(panel)
+    >>> study["year"].tolist(), study["estimate"].round(4).tolist()
+    ([2016, 2017, 2018, 2019], [0.0, -1.5, -1.5, -1.5])
+    """
     years = did_effect(panel, level, draws, seed).years
     if years.empty:
         return pd.DataFrame(columns=YEAR_COLUMNS)
@@ -610,6 +794,23 @@ def count_model(panel: Panel, level: float = 0.95, draws: int = PLACEBO_DRAWS,
     the count these effects lead to expect (1 = none). The interval comes from placebo areas of whole Stadtteile
     (log rate ratios, each rescaled to the area's count: the noise of a log ratio shrinks with the square root
     of the count), never from a standard error clustered on the area's one or two Stadtteile.
+
+    Parameters
+    ----------
+    panel : Panel
+        The unit-year panel (counts, denominators, Stadtteile).
+    level : float, default 0.95
+        Confidence level.
+    draws : int, default PLACEBO_DRAWS
+        Placebo areas.
+    seed : int, default 2020
+        Seed of the placebo draws.
+
+    Returns
+    -------
+    ratio, low, high, p_value : float
+        The rate ratio with its placebo interval and p-value; the last three NaN when the rest of the city is too
+        small for placebo areas, all NaN without treated or post years.
     """
     frame = panel.frame
     if not frame["treated"].any() or not frame["post"].any():
@@ -654,6 +855,26 @@ def gap_closure(ds: Dataset, area_id: str, indicators: list[Indicator], baseline
 
     With the area's counts then and now (``numerator_then`` ... ``denominator_now``) and their publish thresholds,
     which decide what of it may be published.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    area_id : str
+        The area.
+    indicators : list of Indicator
+        The indicators.
+    baseline_year, year : int
+        Then and now.
+    level : float, default 0.95
+        Confidence level of the underlying values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator: values then and now of area and city, gap_then, gap_now (area minus city, points),
+        gap_closed (percent of an unfavourable gap closed; NaN when the area was not worse), the counts and the
+        thresholds.
     """
     groups = area_groups(ds, [area_id])
     area = ds.areas.get(area_id).id
@@ -691,7 +912,27 @@ def gap_closure(ds: Dataset, area_id: str, indicators: list[Indicator], baseline
 def area_effect(ds: Dataset, indicator: Indicator, area_id: str, baseline_year: int, year: int,
                 level: float = 0.95, draws: int = PLACEBO_DRAWS) -> Effect:
     """:func:`did_effect` of the area's panel, computed once per dataset (the effects table and the year-by-year
-    figure of a report share it)."""
+    figure of a report share it).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data (its cache keeps the result).
+    indicator : Indicator
+        The indicator.
+    area_id : str
+        The area.
+    baseline_year, year : int
+        The baseline and the last year.
+    level : float, default 0.95
+        Confidence level.
+    draws : int, default PLACEBO_DRAWS
+        Placebo areas.
+
+    Returns
+    -------
+    Effect
+    """
     key = (indicator.id, area_id, baseline_year, year, level, draws)
     store = ds.cache.setdefault("area_effects", {})
     if key not in store:
@@ -704,7 +945,32 @@ def evaluate(ds: Dataset, area_id: str, indicators: list[Indicator], baseline_ye
              draws: int = PLACEBO_DRAWS) -> pd.DataFrame:
     """One row per indicator: the departure from the expected path with its placebo interval, p-value and minimum
     detectable effect (``mde``, points), the area's rate at the baseline and now and its expected value now,
-    the count model's rate ratio (small counts) and the pre-trend test."""
+    the count model's rate ratio (small counts) and the pre-trend test.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    area_id : str
+        The area.
+    indicators : list of Indicator
+        The indicators; ``latest_available`` ones and those without two years before and one after the baseline
+        get the status "nicht auswertbar".
+    baseline_year, year : int
+        The baseline and the last year.
+    level : float, default 0.95
+        Confidence level.
+    small_count_limit : int, default SMALL_COUNT_LIMIT
+        Mean yearly numerator of the area below which the count model is computed.
+    draws : int, default PLACEBO_DRAWS
+        Placebo areas.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator with status, estimate, ci_low, ci_high, p_value, placebo_sd, mde, the area's rates,
+        rate_ratio (with interval and p-value), pre_trend and pre_trend_p, counts and thresholds.
+    """
     rows = []
     for indicator in indicators:
         panel = unit_panel(ds, indicator, area_id, baseline_year, year)
