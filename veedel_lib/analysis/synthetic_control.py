@@ -48,6 +48,28 @@ def synthetic_weights(donors: np.ndarray, treated: np.ndarray, v: np.ndarray | N
     ``donors``: predictors x donors, ``treated``: predictors, ``v``: weight of each predictor (default: all 1).
     Non-negative least squares on the system with the constraint as an extra, heavily weighted row, then the
     exact solution on the donors it uses (:func:`_exact_on_support`).
+
+    Parameters
+    ----------
+    donors : array_like
+        Predictors x donors.
+    treated : array_like
+        The treated unit's predictors.
+    v : array_like, optional
+        Weight of each predictor; all 1 when None.
+
+    Returns
+    -------
+    numpy.ndarray
+        One weight per donor, non-negative, summing to 1.
+
+    Examples
+    --------
+    A treated path that is exactly a quarter of the first donor and three quarters of the second:
+
+    >>> donors = np.array([[1.0, 5.0, 10.0], [2.0, 3.0, 0.0], [3.0, 6.0, 1.0], [4.0, 2.0, 7.0]])
+    >>> synthetic_weights(donors, donors @ [0.25, 0.75, 0.0]).round(4).tolist()
+    [0.25, 0.75, 0.0]
     """
     from scipy.optimize import nnls
 
@@ -128,7 +150,40 @@ def fit_synthetic_control(rates: pd.DataFrame, treated: str, baseline_year: int,
                           demean: bool = True) -> SyntheticControl:
     """The synthetic control of column ``treated`` of ``rates`` (years x units, no gaps) from the other columns,
     fitted on the years up to ``baseline_year`` (demeaned, see :func:`_fit`), with placebo-in-space inference
-    over the donors."""
+    over the donors.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        Rates (in the indicator's unit), index years, one column per unit, no gaps.
+    treated : str
+        The column of the area.
+    baseline_year : int
+        The last year of the fit; the later years are the effect's.
+    placebo : bool, default True
+        Whether to fit every donor against the others for the permutation p-value.
+    demean : bool, default True
+        Whether to take out the paths' means up to the baseline first (level differences allowed).
+
+    Returns
+    -------
+    SyntheticControl
+
+    Examples
+    --------
+    The area follows the mean of Nord and Ost 3 points higher up to 2017, then 2 points above that: demeaned, the
+    weights are 0.5 and 0.5, the effect 2. The area's ratio of RMSPE after to before is the largest of the four
+    units, so the p-value is 1 / (3 placebos + 1):
+
+    >>> rates = pd.DataFrame({"Nord": [10, 12, 11, 13, 12, 14, 13, 15.0], "Ost": [20, 19, 22, 21, 23, 22, 24, 23.0],
+    ...                       "Sued": [15, 15, 16, 18, 17, 19, 18, 18.0]}, index=range(2012, 2020))
+    >>> rates["Gebiet"] = (rates["Nord"] + rates["Ost"]) / 2 + 3 + np.where(rates.index > 2017, 2.0, 0.0)
+    >>> control = fit_synthetic_control(rates, "Gebiet", baseline_year=2017)
+    >>> control.weights.round(4).to_dict(), round(control.effect, 4), control.rank, control.p_value
+    ({'Nord': 0.5, 'Ost': 0.5}, 2.0, 1, 0.25)
+    >>> control.path["gap"].round(4).tolist()
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 2.0]
+    """
     years = rates.index.to_numpy()
     pre = years <= baseline_year
     donor_names = [c for c in rates.columns if c != treated]
@@ -163,6 +218,26 @@ def stadtteil_rates(ds: Dataset, indicator: Indicator, area_id: str, last_year: 
     Donors are the Stadtteile with no unit in any programme area; their column names are the Stadtteil names.
     Years are those in which the area has a count; a donor without a count in one of them is left out (and
     named in the third value), so that every donor has the whole path.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data.
+    indicator : Indicator
+        The indicator.
+    area_id : str
+        The area.
+    last_year : int, optional
+        The last year; all when None.
+
+    Returns
+    -------
+    rates : pandas.DataFrame
+        Years x [area, donors...]; empty when the area has no count.
+    name : str
+        The area's column name.
+    left_out : list of str
+        Donors without a count in one of the years.
     """
     frame = unit_counts(ds, indicator, last_year)
     units = ds.units.set_index("unit_id")
@@ -187,7 +262,25 @@ def stadtteil_rates(ds: Dataset, indicator: Indicator, area_id: str, last_year: 
 def area_synthetic_control(ds: Dataset, indicator: Indicator, area_id: str, baseline_year: int,
                            last_year: int | None = None) -> SyntheticControl | None:
     """:func:`fit_synthetic_control` of the area against the donor Stadtteile, computed once per dataset;
-    None when there are fewer than two years up to the baseline, none after it, or fewer than five donors."""
+    None when there are fewer than two years up to the baseline, none after it, or fewer than five donors.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The validated data (its cache keeps the result).
+    indicator : Indicator
+        The indicator.
+    area_id : str
+        The area.
+    baseline_year : int
+        The last year of the fit.
+    last_year : int, optional
+        The last year; all when None.
+
+    Returns
+    -------
+    SyntheticControl or None
+    """
     key = (indicator.id, area_id, baseline_year, last_year)
     store = ds.cache.setdefault("synthetic_controls", {})
     if key not in store:
