@@ -76,6 +76,18 @@ def aggregate_years(ds: Dataset, years: list[int], groups: Mapping[str, list[str
     -------
     numpy.ndarray
         Counts, shape ``(len(years), len(groups), len(variables))``.
+
+    Examples
+    --------
+    A stand-in with the tables the sum needs: three units, unit b's count of 2021 suppressed at source.
+
+    >>> from types import SimpleNamespace
+    >>> statistics = pd.DataFrame({"unit": ["a", "b", "c"] * 2, "year": [2020] * 3 + [2021] * 3,
+    ...                            "variable": "sgb2", "count": [10, 20, 5, 12, None, 6]})
+    >>> ds = SimpleNamespace(units=pd.DataFrame({"unit_id": ["a", "b", "c"]}), statistics=statistics,
+    ...                      years=[2020, 2021], catalogue=SimpleNamespace(variable_ids=["sgb2"]), cache={})
+    >>> aggregate_years(ds, [2020, 2021, 2022], {"nord": ["a", "b"]}, ["sgb2"])[:, 0, 0].tolist()
+    [30.0, nan, nan]
     """
     cube, year_index, variable_index = _cube(ds)
     membership = _membership(ds, groups)
@@ -206,6 +218,23 @@ def aggregate(ds: Dataset, year: int, groups: Mapping[str, list[str]],
     -------
     pandas.DataFrame
         One row per group (index ``group``), one column per variable, counts as floats.
+
+    Examples
+    --------
+    A stand-in with the tables the sum needs: three units, unit b's count of 2021 suppressed at source.
+
+    >>> from types import SimpleNamespace
+    >>> statistics = pd.DataFrame({"unit": ["a", "b", "c"] * 2, "year": [2020] * 3 + [2021] * 3,
+    ...                            "variable": "sgb2", "count": [10, 20, 5, 12, None, 6]})
+    >>> ds = SimpleNamespace(units=pd.DataFrame({"unit_id": ["a", "b", "c"]}), statistics=statistics,
+    ...                      years=[2020, 2021], catalogue=SimpleNamespace(variable_ids=["sgb2"]), cache={})
+    >>> aggregate(ds, 2020, {"nord": ["a", "b"], "sued": ["c"]})["sgb2"].tolist()
+    [30.0, 5.0]
+
+    In 2021 Nord's sum is unknown, not the too small 12:
+
+    >>> aggregate(ds, 2021, {"nord": ["a", "b"], "sued": ["c"]})["sgb2"].tolist()
+    [nan, 6.0]
     """
     variables = list(variables) if variables is not None else ds.catalogue.variable_ids
     sums = aggregate_years(ds, [year], groups, variables)[0]
@@ -232,6 +261,25 @@ def data_year(ds: Dataset, indicator: Indicator, year: int) -> int | None:
     int or None
         ``year`` itself, the latest earlier year with data (``latest_available`` only; an election year
         uses its own data), or None.
+
+    Examples
+    --------
+    Turnout is counted in the election years 2017 and 2021 only; a stand-in holds the counts:
+
+    >>> from types import SimpleNamespace
+    >>> votes = pd.DataFrame({"unit": "a", "year": [2017, 2017, 2021, 2021],
+    ...                       "variable": ["waehler", "wahlberechtigte"] * 2, "count": [60, 100, 55, 100]})
+    >>> ds = SimpleNamespace(statistics=votes, cache={})
+    >>> turnout = Indicator(id="wahlbeteiligung", label="Wahlbeteiligung", lebenslage="Bevölkerung",
+    ...                     numerator=["waehler"], denominator=["wahlberechtigte"], direction="higher_is_better",
+    ...                     source="Wahlamt", latest_available=True)
+    >>> [data_year(ds, turnout, year) for year in (2016, 2017, 2020, 2021, 2023)]
+    [None, 2017, 2017, 2021, 2021]
+
+    An indicator counted every year uses only its own year:
+
+    >>> print(data_year(ds, turnout.model_copy(update={"latest_available": False}), 2020))
+    None
     """
     variables = set(indicator.numerator + indicator.denominator)
     cache = ds.cache.setdefault("years_with", {})
