@@ -23,6 +23,7 @@ Every measurement records the exit code; a variant or scale run with failed repo
 results, since its time would not be the time of a complete run.
 
 Usage: python benchmarks/bench.py [--rounds 1] [--skip-naive] [--skip-scale] [--skip-dask]
+       python benchmarks/bench.py --incremental   (only the precise re-runs of issue #31, section of its own)
 """
 from __future__ import annotations
 
@@ -277,7 +278,13 @@ def main() -> None:
     parser.add_argument("--runs-from", metavar="JSON",
                         help="take the runs (a) to (c) from this file (as printed by an earlier invocation, with "
                              "runs_measured) and measure only the rest")
+    parser.add_argument("--incremental", action="store_true",
+                        help="measure only the precise re-runs of issue #31 (two edits on a copy of the parameters) "
+                             "and write their section of results.md")
     args = parser.parse_args()
+    if args.incremental:
+        incremental()
+        return
 
     sys.path.insert(0, str(ROOT))
     from veedel_lib.inputs.dataset import load_dataset
@@ -421,6 +428,8 @@ def scale_series(work: Path, data_dir: Path, env: dict, with_dask: bool) -> dict
 
 
 RESULTS = ROOT / "benchmarks" / "results.md"
+INCREMENTAL = "## Präzise Neuläufe (Issue #31)"
+"""Heading of the section written by ``bench.py --incremental`` (kept when the full benchmark rewrites the file)."""
 LARGE_INPUTS = "## Große Eingaben"
 """Heading of the section written by ``benchmarks/large_input.py`` (kept when this script rewrites the file)."""
 
@@ -551,10 +560,125 @@ def write_results(results: dict, median, reports: int, areas: int, scale: dict |
     lines += ["Raw measurements:", "", "```json", json.dumps(raw, indent=1), "```", ""]
     text = "\n".join(lines)
     large = RESULTS.read_text(encoding="utf-8").partition(LARGE_INPUTS)[2] if RESULTS.exists() else ""
+    own = _section(RESULTS.read_text(encoding="utf-8"), INCREMENTAL) if RESULTS.exists() else ""
+    if own:  # the section of --incremental is its own: kept as it is
+        text += "\n" + own
     if large:  # the section of benchmarks/large_input.py is its own: kept as it is
         text += "\n" + LARGE_INPUTS + large
     RESULTS.write_text(text, encoding="utf-8")
     print(text)
+
+
+def _section(text: str, heading: str) -> str:
+    """The section of ``text`` that starts with ``heading``, up to the next heading of its level (or the end)."""
+    if heading not in text:
+        return ""
+    rest = text.partition(heading)[2]
+    body = rest.split("\n## ", 1)[0]
+    return heading + body.rstrip("\n") + "\n"
+
+
+def _write_section(heading: str, lines: list[str]) -> None:
+    """Replace (or append) one section of ``results.md``, leaving every other section as it is."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    new = "\n".join([heading, *lines]).rstrip("\n") + "\n"
+    old = _section(text, heading)
+    text = text.replace(old, new) if old else text.rstrip("\n") + "\n\n" + new
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def _latest_manifest(outputs: Path) -> dict:
+    """The manifest of the newest run folder under ``outputs``."""
+    runs = sorted(p for p in outputs.iterdir() if (p / "manifest.json").exists())
+    return json.loads((runs[-1] / "manifest.json").read_text(encoding="utf-8")) | {"_dir": str(runs[-1])}
+
+
+def _normalised(path: Path, run_id: str) -> bytes:
+    """A report file's bytes with the run's id taken out (the only thing that differs between identical runs)."""
+    return path.read_bytes().replace(run_id.encode(), b"<lauf>")
+
+
+def _changes(before: dict, after: dict) -> tuple[int, int, int]:
+    """Reports recomputed, reports whose output changed, and recomputed ones that came out identical, between two
+    runs' manifests (output: the HTML and table files, run ids aside; notebooks and PDFs carry timestamps)."""
+    old = {(e["folder"], e["notebook"]): e for e in before["reports"]}
+    recomputed = changed = 0
+    for entry in after["reports"]:
+        earlier = old.get((entry["folder"], entry["notebook"]))
+        if not entry.get("reused_from"):
+            recomputed += 1
+        if earlier is None:
+            changed += 1
+            continue
+        names = sorted(n for n in set(entry.get("files", {})) | set(earlier.get("files", {}))
+                       if not n.endswith((".ipynb", ".pdf")))
+        same = all((Path(before["_dir"]) / n).is_file() and (Path(after["_dir"]) / n).is_file()
+                   and _normalised(Path(before["_dir"]) / n, before["run_id"])
+                   == _normalised(Path(after["_dir"]) / n, after["run_id"]) for n in names)
+        changed += not same
+    return recomputed, changed, recomputed - changed
+
+
+def incremental() -> None:
+    """Issue #31: a cold run, an unchanged re-run, then the two edits of the issue (run.yml
+    ``analysis.handlungsbedarf.elevated_ratio`` 1.25 → 1.2; Kalk's definition in areas.yml, ``since`` 2020 → 2019),
+    each on a copy of the parameters and re-run into the same outputs folder: reports recomputed against reports
+    whose output changed, and the wall time. HTML only (the PDF step would only add Chromium time per recomputed
+    report). Writes the section :data:`INCREMENTAL` of ``results.md``."""
+    cache = Path(tempfile.mkdtemp(prefix="veedel-bench-cache-"))
+    env = {"VEEDEL_CACHE": str(cache)}
+    os.environ.update(env)
+    work = Path(tempfile.mkdtemp(prefix="veedel-bench-incremental-"))
+    data_dir, parameters, outputs = work / "data", work / "parameters", work / "outputs"
+    shutil.copytree(ROOT / "parameters", parameters)
+    subprocess.run([str(BIN / "veedel"), "demo-data", str(data_dir)], check=True, stdout=subprocess.DEVNULL)
+    veedel = [str(BIN / "veedel"), "--parameters", str(parameters), "run", "--data", str(data_dir),
+              "--formats", "html", "--outputs", str(outputs)]
+    edits = [("run.yml", "elevated_ratio: 1.25", "elevated_ratio: 1.2",
+              "run.yml analysis.handlungsbedarf.elevated_ratio 1,25 → 1,2"),
+             ("areas.yml", "name: Kalk\n    stadtbezirk: 8\n    since: 2020", "name: Kalk\n    stadtbezirk: 8\n    since: 2019",
+              "areas.yml Kalk (since 2020 → 2019)")]
+    rows = []
+    cold = measure(veedel, env)
+    print(f"cold: {cold}", flush=True)
+    previous = _latest_manifest(outputs)
+    rows.append(("kalter Lauf", len(previous["reports"]), len(previous["reports"]), cold))
+    unchanged = measure(veedel, env)
+    print(f"unchanged: {unchanged}", flush=True)
+    current = _latest_manifest(outputs)
+    recomputed, changed, _ = _changes(previous, current)
+    rows.append(("nichts geändert", recomputed, changed, unchanged))
+    for name, old, new, label in edits:
+        file = parameters / name
+        text = file.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} nicht in {name}"
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+        previous = current
+        row = measure(veedel, env)
+        current = _latest_manifest(outputs)
+        recomputed, changed, _ = _changes(previous, current)
+        print(f"{label}: {recomputed} recomputed, {changed} changed, {row}", flush=True)
+        rows.append((label, recomputed, changed, row))
+        file.write_text(text, encoding="utf-8")
+        previous = current
+        back = measure(veedel, env)  # back to the original: every report is found again in the earlier runs
+        current = _latest_manifest(outputs)
+        recomputed, changed, _ = _changes(previous, current)
+        rows.append((f"{label}, zurückgenommen", recomputed, changed, back))
+    lines = ["", f"Gemessen {_dt.datetime.now():%Y-%m-%d %H:%M} mit `python benchmarks/bench.py --incremental` auf "
+             f"einer Kopie der Parameter und den Demodaten ({os.cpu_count()} Kerne, nur HTML). Jede Zeile ist ein "
+             "Neulauf in denselben Ausgabeordner nach der genannten Änderung; „geändert“: Berichte, deren HTML oder "
+             "Tabellen (Lauf-Kennung ausgenommen) sich gegenüber dem vorigen Lauf unterscheiden. Ziel: neu berechnet "
+             "= geändert; ein unveränderter Neulauf höchstens 2 s.", "",
+             "| Änderung | Berichte neu berechnet | davon Ausgabe geändert | Wand (s) | CPU (s) | Exit |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for label, recomputed, changed, row in rows:
+        lines.append(f"| {label} | {recomputed} | {changed} | {row['wall_s']:.1f} | {row['cpu_s']:.1f} | "
+                     f"{row['exit']} |")
+    lines += ["", f"Unveränderter Neulauf: {rows[1][3]['wall_s']:.2f} s (Ziel ≤ 2 s: "
+              f"{'erfüllt' if rows[1][3]['wall_s'] <= 2 else 'verfehlt'}).", ""]
+    _write_section(INCREMENTAL, lines)
+    print("\n".join([INCREMENTAL, *lines]))
 
 
 if __name__ == "__main__":

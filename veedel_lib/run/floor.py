@@ -8,6 +8,8 @@ the lower bound that ``make bench`` compares ``veedel run`` with, and a quick wa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..inputs.dataset import Dataset
 from ..params.run_config import RunConfig
 from ..render.blocks import ReportTitle
@@ -30,19 +32,51 @@ class SilentReport(Report):
         self.characters += len(title_html(title))
 
 
-def open_report(ds: Dataset, notebook: str, place: str | None, year: int, config: RunConfig) -> ReportContent:
-    """The content object of one report, opened as the notebook opens it (with its default options)."""
-    return registry.get(notebook).open(place, year=year, baseline_year=config.baseline_year, dataset=ds)
+def open_report(ds: Dataset, notebook: str, place: str | None, year: int, config: RunConfig,
+                parameters: Path | None = None) -> ReportContent:
+    """The content object of one report, opened as the notebook opens it (with its default options);
+    ``parameters``: the parameters folder (None: the project's)."""
+    return registry.get(notebook).open(place, year=year, baseline_year=config.baseline_year, dataset=ds,
+                                       parameters_dir=parameters)
+
+
+class RecordingReport(SilentReport):
+    """A :class:`SilentReport` that keeps the rendered markup: a report's whole content as one text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def _display_html(self, markup: str) -> None:
+        super()._display_html(markup)
+        self.parts.append(markup)
+
+    def title(self, title: ReportTitle) -> None:
+        super().title(title)
+        self.parts.append(title_html(title))
+
+
+def _render(report: SilentReport, ds: Dataset, notebook: str, area_id: str | None, year: int,
+            config: RunConfig, parameters: Path | None = None) -> SilentReport:
+    """Build and render every section of one report into ``report``."""
+    subject = open_report(ds, notebook, area_id, year, config, parameters)
+    report.title(subject.title())
+    for section in subject.sections:
+        report.show(getattr(subject, section)())
+    return report
 
 
 def compute_report(ds: Dataset, notebook: str, area_id: str | None, year: int, config: RunConfig) -> int:
     """Build and render all sections of one report; returns the size of the rendered output (characters)."""
-    subject = open_report(ds, notebook, area_id, year, config)
-    report = SilentReport()
-    report.title(subject.title())
-    for section in subject.sections:
-        report.show(getattr(subject, section)())
-    return report.characters
+    return _render(SilentReport(), ds, notebook, area_id, year, config).characters
+
+
+def rendered_report(ds: Dataset, notebook: str, area_id: str | None, year: int, config: RunConfig,
+                    parameters: Path) -> str:
+    """The whole rendered content of one report (title page, tables as HTML, figures as SVG) as one text, with
+    the parameters of the folder ``parameters``: what the reuse-safety test compares between an incremental and a
+    cold computation."""
+    return "\n".join(_render(RecordingReport(), ds, notebook, area_id, year, config, parameters).parts)
 
 
 def compute_all(ds: Dataset, config: RunConfig, year: int, areas: list[str] | None = None) -> dict[str, int]:
