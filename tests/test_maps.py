@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.patches import PathPatch
+from matplotlib.text import Text
 
 from veedel_lib.errors import DataValidationError
 from veedel_lib.params.reference import STADTTEILE
@@ -175,3 +176,51 @@ def test_with_stadtviertel_the_part_of_a_stadtteil_is_outlined_itself(koeln_dir)
     assert not any(np.array_equal(p.get_path().vertices, boundaries.rings["603"][0]) for p in outlined)
     legend = [t.get_text() for t in chart.figure.legends[0].get_texts()]
     assert any("nur der umrandete Teil (Stadtviertel)" in text for text in legend)
+
+
+def _demo_area_stadtteile() -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """The programme areas' whole and partial Stadtteile per Stadtbezirk, as parameters/areas.yml gives them."""
+    import yaml
+    from conftest import PARAMETERS
+
+    whole: dict[int, set[str]] = {}
+    partial: dict[int, set[str]] = {}
+    for area in yaml.safe_load((PARAMETERS / "areas.yml").read_text(encoding="utf-8"))["areas"]:
+        bezirk = int(area["stadtbezirk"])
+        whole.setdefault(bezirk, set()).update(str(s) for s in area.get("stadtteile") or [])
+        partial.setdefault(bezirk, set()).update(str(p["stadtteil"]) for p in area.get("partial") or [])
+    return whole, partial
+
+
+def _overlapping_labels(chart) -> list[tuple[str, str]]:
+    """The pairs of labels on a drawn map whose text boxes (``Text.get_window_extent``) or white boxes intersect."""
+    figure = chart.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    labels = [t for t in figure.axes[0].texts if hasattr(t, "xyann")]  # the Stadtteil labels (annotations)
+    texts = [(t.get_text().replace("\n", " "), Text.get_window_extent(t, renderer)) for t in labels]  # text only
+    white = [(t.get_text().replace("\n", " "), t.get_bbox_patch().get_window_extent(renderer)) for t in labels]
+    return [(a, b) for boxes in (texts, white)
+            for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if box_a.overlaps(box_b)]
+
+
+def test_no_two_labels_on_the_city_map_and_the_bezirk_maps_of_the_demo_areas_overlap():
+    """Regression: on the Bezirksbericht's map of Kalk the labels of 801/803/804/805 ran into each other.
+
+    Checked by the labels' boxes as drawn, on the city map with every programme area and on each Bezirk's map
+    zoomed like the Bezirksbericht's (its Stadtteile and their neighbours, its areas outlined).
+    """
+    layout = maps.embedded_boundaries()
+    values = {str(n): float(i) for i, n in enumerate(sorted(STADTTEILE))}
+    whole, partial = _demo_area_stadtteile()
+    charts = {"Stadt": maps.choropleth(_frame(values), layout, title="Test", outline=set().union(*whole.values()),
+                                       partial=set().union(*partial.values()), area_name="Programm")}
+    for bezirk in sorted(whole):
+        focus = {n for n in layout.rings if int(n) // 100 == bezirk}
+        charts[f"Bezirk {bezirk}"] = maps.choropleth(_frame(values), layout, title="Test", outline=whole[bezirk],
+                                                     partial=partial[bezirk], area_name=f"Bezirk {bezirk}",
+                                                     zoom=True, focus=focus)
+    kalk = {t.get_text() for t in charts["Bezirk 8"].figure.axes[0].texts}
+    assert {"801 Humboldt/\nGremberg", "803 Vingst", "804 Höhenberg", "805 Ostheim"} <= kalk
+    overlaps = {name: _overlapping_labels(chart) for name, chart in charts.items()}
+    assert overlaps == {name: [] for name in charts}

@@ -34,6 +34,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
 
 from ..analysis.indicators import indicator_values, stadtteil_groups
 from ..analysis.smoothing import smoothed_stadtteil_values
@@ -319,13 +320,15 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
                                    linestyle=(0, (3, 2)) if dashed else "solid"))
         x, y = boundaries.centre(number)
         label = f"{number} {_short(STADTTEILE.get(int(number), number))}" if zoom else number
-        ax.annotate(label, (x, y), ha="center", va="center", fontsize=7,
+        ax.annotate(label, (x, y), ha="center", va="center", fontsize=7, textcoords="offset points",
+                    xytext=(0, 0), arrowprops=LEADER,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     if zoom:
         for number in sorted(shown - outline):
             x, y = boundaries.centre(number)
             ax.annotate(_short(STADTTEILE.get(int(number), number)), (x, y), ha="center", va="center",
-                        fontsize=6.5, color="#222222", style="italic",
+                        fontsize=6.5, color="#222222", style="italic", textcoords="offset points", xytext=(0, 0),
+                        arrowprops=LEADER,
                         bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
     _fit(ax, [r for n in shown for r in boundaries.rings[n]])
     ax.axis("off")
@@ -352,6 +355,7 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
               title=_unit_title(unit) if categories is None else "Klasse", title_fontsize=7.5)
     ax.set_title(title, loc="left", fontsize=9)
     ax.text(1.0, -0.005, SOURCE_LINE, transform=ax.transAxes, ha="right", va="top", fontsize=5.5, color="#444444")
+    separate_labels(fig, ax)  # last: the legend and title above change the layout, so the labels' extents
 
     table = frame.assign(in_area=np.where(frame["stadtteil"].isin(partial), "teilweise",
                                           np.where(frame["stadtteil"].isin(outline), "ja", "nein")))
@@ -367,6 +371,56 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
                  _alt(frame[frame["stadtteil"].isin(shown)], title, outline, area_name, categories is not None, unit,
                       partial, zoom), caption,
                  {"label": "Stadtteil", "value": "Wert", "class": "Klasse", "in_area": "im Gebiet"})
+
+
+LEADER = {"arrowstyle": "-", "color": "#333333", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 0}
+"""The thin line from a label that had to give way to its Stadtteil's centre (hidden while the label sits there)."""
+LABEL_GAP_PX = 2.0
+"""Space kept between two labels' text boxes (display pixels at the figure's dpi), room for their white boxes."""
+LABEL_STEP_PT = 4.0
+"""How far a label is moved per step when it must give way (points); up to 14 steps (56 pt) in 16 directions."""
+
+
+def _candidate_offsets() -> list[tuple[float, float]]:
+    """Offsets (points) to try for a label that overlaps another, nearest first: rings of 16 directions."""
+    offsets = [(0.0, 0.0)]
+    for step in range(1, 15):
+        radius = step * LABEL_STEP_PT
+        offsets += [(radius * np.cos(a), radius * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 16, endpoint=False)]
+    return offsets
+
+
+def _label_box(label, renderer, dpi: float):
+    """A label's box in display pixels: its text (``Text.get_window_extent``, without the leader line) with the
+    padding of its white box (``boxstyle`` pad in units of the font size) and :data:`LABEL_GAP_PX` around."""
+    patch = label.get_bbox_patch()
+    pad = patch.get_boxstyle().pad * label.get_fontsize() * dpi / 72 if patch is not None else 0.0
+    return Text.get_window_extent(label, renderer).padded(pad + LABEL_GAP_PX / 2)
+
+
+def separate_labels(fig, ax) -> None:
+    """Move the map's labels (annotations) apart until no two of their boxes intersect; a moved one gets a leader line.
+
+    Measured on the drawn figure after the layout has settled (call it last), by :func:`_label_box`: labels keep
+    their place in drawing order (the area's own Stadtteile first); a label whose box would touch one already
+    placed tries the offsets of :func:`_candidate_offsets` and, once moved, points at its Stadtteil's centre with a
+    thin line. Two passes, since a layout engine may move the axes a little after the first one.
+    """
+    labels = [t for t in ax.texts if hasattr(t, "xyann")]
+    offsets = _candidate_offsets()
+    for _ in range(2):
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        placed = []
+        for label in labels:
+            for dx, dy in offsets:
+                label.xyann = (dx, dy)
+                box = _label_box(label, renderer, fig.dpi)
+                if not any(box.overlaps(other) for other in placed):
+                    break
+            placed.append(box)
+            if label.arrow_patch is not None:
+                label.arrow_patch.set_visible(label.xyann != (0.0, 0.0))
 
 
 def _short(name: str) -> str:
@@ -495,7 +549,7 @@ def _place_label(label, points: list[tuple[float, float]], obstacles: list, plac
     return label.get_window_extent(renderer)
 
 
-def portal_map(boundaries: Boundaries, areas: list[dict], title: str) -> str:
+def portal_map(boundaries: Boundaries, areas: list[dict], title: str, described_by: str = "") -> str:
     """The portal's map of Cologne as inline SVG: the Stadtbezirke, and each programme area as one link.
 
     ``areas`` are entries with ``id``, ``name``, ``number`` (shown on the map and in the list beside it), ``href``
@@ -503,6 +557,7 @@ def portal_map(boundaries: Boundaries, areas: list[dict], title: str) -> str:
     links follow that order, so keyboard navigation meets them as the list below the map lists them. Stadtteile
     only partly in an area are hatched (or, where their Stadtviertel are known, the part itself is drawn).
     Each area's shape and number are one ``<a>`` with an accessible name; the SVG carries no script.
+    ``described_by``: the id of the page's list of the numbers with the areas' names (``aria-describedby``).
     """
     import io
     import xml.etree.ElementTree as ET
@@ -562,6 +617,8 @@ def portal_map(boundaries: Boundaries, areas: list[dict], title: str) -> str:
         root.attrib.pop(attribute, None)
     root.set("role", "group")
     root.set("aria-labelledby", "karte-titel")
+    if described_by:
+        root.set("aria-describedby", described_by)
     root.set("class", "portal-map")
     heading = ET.Element(f"{{{SVG_NS}}}title", {"id": "karte-titel"})
     heading.text = title
