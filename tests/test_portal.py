@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -212,3 +213,89 @@ def test_no_stadtbezirk_name_on_the_portal_map_is_hidden_by_an_area(demo_run):
         page.query_selector("svg.portal-map").scroll_into_view_if_needed()
         assert page.evaluate("() => document.querySelectorAll('[id^=\"karte-bezirk-\"]').length") == 9
         assert page.evaluate(_COVERED_LABELS_JS) == []
+
+
+class _Outline(HTMLParser):
+    """The parts of the portal the navigation tests need: ids, the Stadtbezirke nav's links, the map's attributes,
+    the map list's items and the status legends with the position of every element (in start-tag order)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: dict[str, int] = {}
+        self.nav_links: list[str] = []
+        self.svg: dict[str, str] = {}
+        self.lists: dict[str, list[str]] = {}
+        self.order: list[tuple[str, dict[str, str]]] = []
+        self._nav = self._list = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {k: v or "" for k, v in attrs}
+        self.order.append((tag, attrs))
+        if "id" in attrs:
+            self.ids[attrs["id"]] = len(self.order)
+        if tag == "nav":
+            self._nav = attrs.get("aria-label")
+        if tag == "a" and self._nav == "Stadtbezirke":
+            self.nav_links.append(attrs.get("href", ""))
+        if tag == "svg":
+            self.svg = attrs
+        if tag == "ol" and "id" in attrs:
+            self._list = attrs["id"]
+            self.lists[self._list] = []
+        if tag == "li" and self._list:
+            self._text = []
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._nav = None
+        if tag == "li" and self._list:
+            self.lists[self._list].append(" ".join("".join(self._text).split()))
+        if tag == "ol":
+            self._list = None
+
+    def handle_data(self, data):
+        self._text.append(data)
+
+
+def _parsed(page: str) -> _Outline:
+    outline = _Outline()
+    outline.feed(page)
+    return outline
+
+
+def test_the_portal_has_a_jump_link_to_every_stadtbezirk_whose_target_exists(tmp_path):
+    """Regression: on a page of 5,000 px the Stadtbezirke could be reached only by scrolling."""
+    page = portal.render_portal(_manifest(), tmp_path)
+    found = _parsed(page)
+    assert found.nav_links == ["#bezirk-5", "#bezirk-8"]
+    assert all(link[1:] in found.ids for link in found.nav_links)
+    assert found.ids["bezirk-5"] > max(i for i, (tag, _) in enumerate(found.order) if tag == "nav")
+
+
+def test_the_portal_map_has_a_list_of_its_numbers_with_the_areas_names_that_it_points_to(tmp_path):
+    """Regression: the map showed only numbers; a reader had to guess which area a number is."""
+    run_dir = tmp_path / "run"
+    (run_dir / "inputs" / "data").mkdir(parents=True)  # no Stadtteile file: the embedded boundaries
+    page = portal.render_portal(_manifest(), run_dir)
+    found = _parsed(page)
+    listed = found.svg.get("aria-describedby")
+    assert listed and listed in found.lists
+    assert found.lists[listed] == ["1 Bilderstöckchen", "2 Kalk"]  # the map's numbers, in reading order
+    links = [a["href"] for tag, a in found.order[found.ids[listed]:] if tag == "a"][:2]
+    assert links == ["#gebiet-bilderstoeckchen", "#gebiet-kalk"] and all(h[1:] in found.ids for h in links)
+
+
+def test_the_status_classes_are_explained_right_under_each_table_that_shows_them(tmp_path):
+    """Regression: the status classes were explained only in the small print above all tables."""
+    page = portal.render_portal(_manifest(), tmp_path)
+    found = _parsed(page)
+    for place in ("bezirk-5", "bezirk-8"):
+        legend = f"{place}-status"
+        header = [a for tag, a in found.order if tag == "th" and a.get("aria-describedby") == legend]
+        assert len(header) == 1 and legend in found.ids
+        table_end = page.index("</table>", page.index(f'id="{place}"'))
+        assert re.match(rf'</table></div><p [^>]*id="{legend}"', page[table_end:])  # the very next thing
+    kalk = page[page.index('id="bezirk-8-status"'):]
+    note = re.sub(r"<[^>]+>", "", kalk[:kalk.index("</p>")])
+    assert "Statusklasse im Sozialindex" in note and "„sehr niedrig“" in note and "Geheimhaltung" in note

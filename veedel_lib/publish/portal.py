@@ -47,6 +47,12 @@ table.portal-areas col.c-reports { width: 32%; }
 .portal-section { margin-top: 2rem; }
 .bezirk { margin: 1.5rem 0 2rem; }
 .muted { color: var(--muted); }
+nav.bezirk-nav ul { list-style: none; padding: 0; margin: .5rem 0 0; display: flex; flex-wrap: wrap;
+  gap: .3rem 1.2rem; }
+.portal-map-layout { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: flex-start; }
+.portal-map-layout figure { flex: 1 1 28rem; margin: 0; }
+ol.map-key { list-style: none; padding: 0; margin: 0; flex: 0 1 18rem; }
+ol.map-key li { margin: .15rem 0; }
 """
 
 
@@ -242,15 +248,36 @@ def _bezirk_section(number: int, areas: list[dict], bezirk: dict | None, by_plac
                     f'<td>{escape(area["status"]) if area["status"] else WITHHELD}</td>'
                     f'<td>{_reports_cell(by_place.get(area["id"], {}), area_notebooks)}</td></tr>')
     caption = f"Sozialraumgebiete im Stadtbezirk {number} {STADTBEZIRKE[number]}"
+    legend_id = f"{place}-status"
     table = (f'<div class="vtable-wrap" role="region" aria-label="Tabelle: {escape(caption)}" tabindex="0">'
              f'<table class="vtable portal-areas"><caption>{escape(caption)}</caption><colgroup><col class="c-name" />'
              f'<col class="c-res" /><col class="c-quote" /><col class="c-status" /><col class="c-reports" /></colgroup>'
              f'<thead><tr><th scope="col">Gebiet</th><th scope="col">Einwohner*innen</th><th scope="col">SGB-II-Quote'
-             f'</th><th scope="col">Status</th><th scope="col">Berichte</th></tr></thead><tbody>{"".join(rows)}'
-             f'</tbody></table></div>')
+             f'</th><th scope="col" aria-describedby="{legend_id}">Status</th><th scope="col">Berichte</th>'
+             f'</tr></thead>'
+             f'<tbody>{"".join(rows)}</tbody></table></div>{_status_legend(legend_id, areas)}')
     return (f'<section class="bezirk" id="{place}" aria-labelledby="{place}-titel"><h3 id="{place}-titel">'
             f'Stadtbezirk {number} {escape(STADTBEZIRKE[number])}</h3>{facts}'
             + (f"<ul>{reports}</ul>" if reports else "") + table + "</section>")
+
+
+def _status_legend(legend_id: str, areas: list[dict]) -> str:
+    """The note right under an areas table that says what its column "Status" means and which classes it shows."""
+    shown = list(dict.fromkeys(a["status"] for a in areas if a["status"]))
+    classes = f" Klassen in dieser Tabelle: {fmt.join([f'„{c}“' for c in shown])}." if shown else ""
+    return (f'<p class="table-note status-legend" id="{legend_id}"><strong>Status</strong> = Statusklasse im '
+            f'Sozialindex: wo das Gebiet als Ganzes auf der Skala aller Stadtteile liegt; je niedriger der Status, '
+            f'desto höher die soziale Belastung.{escape(classes)} '
+            f'{WITHHELD} = nicht veröffentlicht (Geheimhaltung) oder nicht berechenbar.</p>')
+
+
+def _bezirk_nav(numbers: list[int]) -> str:
+    """Jump links at the top of the portal to every Stadtbezirk's section (the page is long)."""
+    if not numbers:
+        return ""
+    links = "".join(f'<li><a href="#bezirk-{n}">{n} {escape(STADTBEZIRKE.get(n, ""))}</a></li>' for n in numbers)
+    return (f'<nav class="bezirk-nav" aria-label="Stadtbezirke"><p><strong>Zu den Stadtbezirken:</strong></p>'
+            f'<ul>{links}</ul></nav>')
 
 
 def earlier_runs(run_dir: Path) -> list[dict]:
@@ -320,14 +347,18 @@ def _map_section(run_dir: Path | None, areas: list[dict]) -> str:
     if not drawn:
         return ""
     title = "Karte von Köln mit den Stadtbezirken und den Sozialraumgebieten"
-    svg = maps.portal_map(boundaries, drawn, title)
+    svg = maps.portal_map(boundaries, drawn, title, described_by="karte-liste")
     hatched = any(a["partial"] for a in drawn)
+    key = "".join(f'<li><a href="{escape(a["href"])}"><span class="number-badge">{a["number"]}</span> '
+                  f'{escape(a["name"])}</a></li>' for a in drawn)
     return (f'<section class="portal-section" aria-labelledby="karte"><h2 id="karte">Die Sozialraumgebiete auf der '
-            f'Karte</h2><figure class="portal-map-figure">{svg}<figcaption>Die {len(drawn)} Sozialraumgebiete (blau, '
+            f'Karte</h2><div class="portal-map-layout"><figure class="portal-map-figure">{svg}<figcaption>Die '
+            f'{len(drawn)} Sozialraumgebiete (blau, '
             f'mit Nummer) in den Stadtbezirken (graue Grenzen). '
             + ("Schraffiert: Stadtteile, die nur teilweise zu einem Gebiet gehören. " if hatched else "")
             + "Ein Gebiet anwählen führt zu seinen Eckdaten und Berichten in der Liste unten. "
-            f"{escape(maps.SOURCE_LINE)}.</figcaption></figure></section>")
+            f"{escape(maps.SOURCE_LINE)}.</figcaption></figure><ol class=\"map-key\" id=\"karte-liste\" "
+            f"aria-label=\"Die Nummern der Karte: Sozialraumgebiete\">{key}</ol></div></section>")
 
 
 def configured_key(run_dir: Path | None) -> tuple[str, str] | str | None:
@@ -401,6 +432,7 @@ def render_portal(manifest: dict, run_dir: Path | None = None) -> str:
 <dt>Art des Laufs</dt><dd>{_kind_cell(kind_of(manifest))}</dd>
 </dl>
 </header>
+{_bezirk_nav(sorted({a["stadtbezirk"] for a in areas}))}
 {_map_section(run_dir, areas)}
 {_programme_section(by_place, of_scope['programme'])}
 <section class="portal-section" aria-labelledby="bezirke"><h2 id="bezirke">Berichte nach Stadtbezirk und Gebiet</h2>
