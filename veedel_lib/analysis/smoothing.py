@@ -72,6 +72,15 @@ def smooth_rates(frame: pd.DataFrame, *, scale: float, min_denominator: float, c
     [[3.6667, 5.0, 0.4444, 0.7071], [6.3333, 5.0, 0.4444, 0.3536], [nan, nan, nan, nan]]
     >>> out["unreliable"].tolist(), out["smoothed"].tolist()
     ([True, False, False], [True, True, False])
+
+    The first unit's posterior is Gamma(m²/A + 2, m/A + 100) = Gamma(8.25, 225): mean 8.25 / 225 = 3.6667 %, and
+    its 2.5 % and 97.5 % quantiles bound the interval:
+
+    >>> from scipy.stats import gamma
+    >>> [round(float(100 * gamma.ppf(q, 8.25, scale=1 / 225)), 4) for q in (0.025, 0.975)]
+    [1.6077, 6.5599]
+    >>> out.loc[0, ["smoothed_low", "smoothed_high"]].astype(float).round(4).tolist()
+    [1.6077, 6.5599]
     """
     out = frame.copy()
     for column in ("smoothed_value", "smoothed_low", "smoothed_high", "prior_value", "weight", "cv"):
