@@ -44,6 +44,7 @@ PUBLIC: dict[str, str | tuple[str, str]] = {
     "verify": "veedel_lib.run.archive",
     "reproduce": "veedel_lib.run.archive",
     "export_html": "veedel_lib.publish.html",
+    "changes_since": "veedel_lib.run.previous",
 }
 """Each public name and the module that defines it (with the name there, where it differs)."""
 
