@@ -264,7 +264,27 @@ def r_normal_draws(seed: int, count: int) -> np.ndarray:
 
     R scrambles the seed with the congruential generator 69069 s + 1 (50 times, then once per state word),
     draws 32-bit integers by MT19937 and makes a normal of two uniforms u1, u2 as Phi^-1((floor(2^27 u1) + u2)
-    / 2^27)."""
+    / 2^27).
+
+    Parameters
+    ----------
+    seed : int
+        The argument of R's ``set.seed``.
+    count : int
+        Number of draws.
+
+    Returns
+    -------
+    numpy.ndarray
+        The draws of R's ``rnorm(count)``.
+
+    Examples
+    --------
+    R: ``set.seed(0); rnorm(3)`` prints ``1.2629543 -0.3262334  1.3297993``.
+
+    >>> r_normal_draws(0, 3).round(7).tolist()
+    [1.2629543, -0.3262334, 1.3297993]
+    """
     from scipy.special import ndtri
 
     state = seed & 0xFFFFFFFF
@@ -348,7 +368,45 @@ def rm_confidence_set(betahat, sigma, pre: int, post: int, mbar: float, l_vec=No
                       ) -> tuple[float, float]:
     """Robust confidence set (lower, upper end) for theta = l' (post-period coefficients) under
     Delta^RM(Mbar), as ``createSensitivityResults_relativeMagnitudes`` reports it (smallest and largest accepted
-    value of the grid); NaN ends when no grid value is accepted. ``method``: "C-LF" or "Conditional"."""
+    value of the grid); NaN ends when no grid value is accepted. ``method``: "C-LF" or "Conditional".
+
+    Parameters
+    ----------
+    betahat : array_like
+        Event-study coefficients, first the ``pre`` years before the baseline, then the ``post`` years after it.
+    sigma : array_like
+        Their covariance matrix.
+    pre, post : int
+        Numbers of pre- and post-period coefficients.
+    mbar : float
+        The bound Mbar of Delta^RM(Mbar).
+    l_vec : array_like, optional
+        Weights of theta over the post-period coefficients; the first post-period year when None.
+    alpha : float, default 0.05
+        1 - confidence level.
+    method : {"C-LF", "Conditional"}, default "C-LF"
+        Hybrid least-favourable or plain conditional test.
+    grid_points : int, default GRID_POINTS
+        Values of theta tested in +-20 standard errors.
+    seed : int, default 0
+        R seed of the least-favourable draws.
+
+    Returns
+    -------
+    lower, upper : float
+        Ends of the robust confidence set (points of the coefficients' unit).
+
+    Examples
+    --------
+    Two pre-period years with departures 0.1 and 0 (relative to the baseline) and one post-period year with 2,
+    each with standard error 0.2:
+
+    >>> betahat, sigma = np.array([0.1, 0.0, 2.0]), np.diag([0.04, 0.04, 0.04])
+    >>> low0, high0 = rm_confidence_set(betahat, sigma, pre=2, post=1, mbar=0.0)
+    >>> low1, high1 = rm_confidence_set(betahat, sigma, pre=2, post=1, mbar=1.0)
+    >>> bool(0 < low0 < 2.0 < high0), bool(low1 < low0 and high1 > high0)
+    (True, True)
+    """
     betahat, sigma = np.asarray(betahat, dtype=float), np.asarray(sigma, dtype=float)
     l_vec = np.eye(post)[0] if l_vec is None else np.asarray(l_vec, dtype=float)
     hybrid, kappa = ("LF" if method == "C-LF" else "ARP"), alpha / 10
@@ -362,7 +420,28 @@ def rm_confidence_set(betahat, sigma, pre: int, post: int, mbar: float, l_vec=No
 def excludes_zero(betahat, sigma, pre: int, post: int, mbar: float, l_vec=None, alpha: float = 0.05,
                   method: str = "Conditional", seed: int = 0) -> bool:
     """Whether the robust confidence set under Delta^RM(Mbar) rejects theta = 0 (the test at zero alone, as
-    the breakdown value needs; a set that is an interval then lies wholly on one side of zero)."""
+    the breakdown value needs; a set that is an interval then lies wholly on one side of zero).
+
+    Parameters
+    ----------
+    betahat, sigma, pre, post, mbar, l_vec, alpha, seed
+        As for :func:`rm_confidence_set`.
+    method : {"C-LF", "Conditional"}, default "Conditional"
+        The test.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    Two pre-period years with departures 0.1 and 0 (relative to the baseline) and one post-period year with 2,
+    each with standard error 0.2:
+
+    >>> betahat, sigma = np.array([0.1, 0.0, 2.0]), np.diag([0.04, 0.04, 0.04])
+    >>> excludes_zero(betahat, sigma, pre=2, post=1, mbar=1.0), excludes_zero(betahat, sigma, 2, 1, mbar=10.0)
+    (True, False)
+    """
     betahat, sigma = np.asarray(betahat, dtype=float), np.asarray(sigma, dtype=float)
     l_vec = np.eye(post)[0] if l_vec is None else np.asarray(l_vec, dtype=float)
     hybrid, kappa = ("LF" if method == "C-LF" else "ARP"), alpha / 10
@@ -374,7 +453,34 @@ def breakdown_value(betahat, sigma, pre: int, post: int, l_vec=None, alpha: floa
                     method: str = "Conditional", upper: float = 10.0, tolerance: float = 0.01) -> float:
     """The largest Mbar (to ``tolerance``) for which the robust set under Delta^RM(Mbar) excludes zero:
     0 when it does not even at Mbar = 0 (no violation allowed beyond the pre-period's), ``upper`` when it
-    still does there. Bisection: larger Mbar allow more, so the set only grows."""
+    still does there. Bisection: larger Mbar allow more, so the set only grows.
+
+    Parameters
+    ----------
+    betahat, sigma, pre, post, l_vec, alpha, method
+        As for :func:`excludes_zero`.
+    upper : float, default 10.0
+        The largest Mbar tried.
+    tolerance : float, default 0.01
+        Precision of the bisection.
+
+    Returns
+    -------
+    float
+        The breakdown value Mbar.
+
+    Examples
+    --------
+    Two pre-period years with departures 0.1 and 0 (relative to the baseline) and one post-period year with 2,
+    each with standard error 0.2:
+
+    >>> betahat, sigma = np.array([0.1, 0.0, 2.0]), np.diag([0.04, 0.04, 0.04])
+    >>> value = breakdown_value(betahat, sigma, pre=2, post=1)
+    >>> bool(excludes_zero(betahat, sigma, 2, 1, value)), bool(excludes_zero(betahat, sigma, 2, 1, value + 0.01))
+    (True, False)
+    >>> round(value, 2)
+    3.48
+    """
     if not excludes_zero(betahat, sigma, pre, post, 0.0, l_vec, alpha, method):
         return 0.0
     if excludes_zero(betahat, sigma, pre, post, upper, l_vec, alpha, method):
@@ -413,7 +519,38 @@ class Sensitivity:
 def event_study_from_rates(rates, treated: str, baseline_year: int) -> tuple[list[int], np.ndarray, np.ndarray]:
     """Event study of column ``treated`` of ``rates`` (years x units) against the mean of the other columns,
     relative to ``baseline_year`` (the years other than the baseline, their departures, and the covariance of
-    the same departures of each other column in turn against the rest: placebo in space)."""
+    the same departures of each other column in turn against the rest: placebo in space).
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        Rates, index years (the baseline year among them), one column per unit.
+    treated : str
+        The area's column.
+    baseline_year : int
+        The reference year (departure 0, left out of the result).
+
+    Returns
+    -------
+    years : list of int
+        The years other than the baseline.
+    betahat : numpy.ndarray
+        The area's departures from the mean of the other columns, relative to the baseline year.
+    sigma : numpy.ndarray
+        Covariance of the placebo departures (years x years).
+
+    Examples
+    --------
+    The area G runs with the mean of A, B and C up to 2016, then 1 and 2 points above it:
+
+    >>> import pandas as pd
+    >>> rates = pd.DataFrame({"A": [10, 11, 12, 13.0], "B": [20, 20, 21, 23.0], "C": [15, 17, 16, 18.0]},
+    ...                      index=range(2015, 2019))
+    >>> rates["G"] = rates.mean(axis=1) + [0.0, 0.0, 1.0, 2.0]
+    >>> years, betahat, sigma = event_study_from_rates(rates, "G", baseline_year=2016)
+    >>> years, betahat.round(4).tolist(), sigma.shape
+    ([2015, 2017, 2018], [0.0, 1.0, 2.0], (3, 3))
+    """
     years = [int(y) for y in rates.index if int(y) != baseline_year]
     values = rates.to_numpy(dtype=float)
     index = list(rates.index).index(baseline_year)
@@ -435,7 +572,27 @@ def sensitivity(rates, treated: str, baseline_year: int, alpha: float = 0.05, up
                 tolerance: float = 0.05) -> Sensitivity | None:
     """:class:`Sensitivity` of column ``treated`` of ``rates`` (years x units, the baseline year among them)
     for the mean departure over the years after the baseline (C-LF, as the reference implementation's
-    default); None with fewer than two years before the baseline, none after it or fewer than five donors."""
+    default); None with fewer than two years before the baseline, none after it or fewer than five donors.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        Rates, index years, one column per unit (the area and the donors).
+    treated : str
+        The area's column.
+    baseline_year : int
+        The reference year.
+    alpha : float, default 0.05
+        1 - confidence level.
+    upper : float, default 5.0
+        The largest Mbar tried.
+    tolerance : float, default 0.05
+        Precision of the breakdown value.
+
+    Returns
+    -------
+    Sensitivity or None
+    """
     if baseline_year not in rates.index or rates.shape[1] < 6:
         return None
     years, betahat, sigma = event_study_from_rates(rates, treated, baseline_year)
