@@ -330,6 +330,24 @@ def test_reproduce_stops_when_the_library_version_or_the_git_commit_differs(run_
     assert no_run == []
 
 
+def test_reproduce_across_code_versions_runs_the_installed_code_only_when_asked_and_says_so(run_dir, no_run):
+    code = _with_code_cell((run_dir / NOTEBOOK).read_bytes())
+    (run_dir / NOTEBOOK).write_bytes(code)  # an archive made with another version of the notebook
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"][NOTEBOOK] = manifest["inputs"][NOTEBOOK] = hashlib.sha256(code).hexdigest()
+    (run_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    archive = create_archive(run_dir)
+    with pytest.raises(IntegrityError, match="Mit --installierten-code-verwenden läuft die Wiederholung"):
+        reproduce(archive)
+    with pytest.raises(ConfigurationError, match="schließen sich aus"):
+        reproduce(archive, archived_code=True, installed_code=True)
+    assert no_run == []
+    with pytest.raises(RuntimeError, match="nicht ausgeführt"):
+        reproduce(archive, installed_code=True)
+    installed = (ROOT / "notebooks" / "sozialraumgebietsanalyse.ipynb").read_bytes()
+    assert no_run == [{"notebooks": {"sozialraumgebietsanalyse.ipynb": installed}}]  # never the archived code
+
+
 def test_reproduce_runs_the_installed_notebooks(run_dir, no_run):
     with pytest.raises(RuntimeError, match="nicht ausgeführt"):
         reproduce(create_archive(run_dir))

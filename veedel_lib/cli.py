@@ -657,7 +657,8 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     try:
         result = reproduce(args.archive, _absolute(args.outputs), args.jobs, progress=printer.on_result,
                            on_plan=printer.on_plan, public_key=_trusted_key(args),
-                           archived_code=args.archivierten_code_ausfuehren)
+                           archived_code=args.archivierten_code_ausfuehren,
+                           installed_code=args.installierten_code_verwenden)
     finally:
         printer.stop()
     for note in result.notes:
@@ -868,6 +869,9 @@ def build_parser() -> GermanArgumentParser:
     p.add_argument("--archivierten-code-ausfuehren", action="store_true",
                    help="die Notebooks aus dem Archiv ausführen statt der installierten (nur für ein mit "
                         "--oeffentlicher-schluessel als echt geprüftes Archiv)")
+    p.add_argument("--installierten-code-verwenden", action="store_true",
+                   help="auch dann mit den installierten Notebooks und der installierten Bibliothek wiederholen, wenn "
+                        "das Archiv mit anderem Code erstellt wurde (Unterschiede können dann aus dem Code stammen)")
     p.add_argument("--jobs", type=_positive, metavar="N", help="parallele Prozesse (Standard: Zahl der Kerne)")
     return parser
 

@@ -781,14 +781,19 @@ def code_differences(source: ArchiveReader, manifest: dict) -> list[str]:
     return differences
 
 
-def _refuse_archived_code(differences: list[str], check: Verification, archived_code: bool) -> None:
-    """Stop (German IntegrityError) unless the archived code may run: authentic archive and explicit request."""
+def _refuse_archived_code(differences: list[str], check: Verification, archived_code: bool,
+                          installed_code: bool = False) -> None:
+    """Stop (German IntegrityError) where the archived code differs from the installed one, unless the caller chose
+    which code runs: the archived code (authentic archive only) or, explicitly, the installed code."""
+    if archived_code and installed_code:
+        raise ConfigurationError("--archivierten-code-ausfuehren und --installierten-code-verwenden schließen sich "
+                                 "aus: bitte eines von beiden angeben.")
     if archived_code and not check.authentic:
         raise ConfigurationError(
             "--archivierten-code-ausfuehren gilt nur für ein echtes Archiv: bitte den öffentlichen Schlüssel der "
             "Stadt mit --oeffentlicher-schluessel angeben (veedel führt Code aus einem Archiv unbekannter Herkunft "
             "nie aus).")
-    if not differences or archived_code:
+    if not differences or archived_code or installed_code:
         return
     listed = "; ".join(differences)
     advice = ("Das Archiv ist echt: mit --archivierten-code-ausfuehren läuft ausdrücklich sein eigener Code."
@@ -797,7 +802,9 @@ def _refuse_archived_code(differences: list[str], check: Verification, archived_
               "geprüft ist (--oeffentlicher-schluessel) und ausdrücklich --archivierten-code-ausfuehren "
               "angegeben ist.")
     raise IntegrityError(f"Das Archiv enthält anderen Code als das installierte Projekt: {listed}. veedel "
-                         f"wiederholt Läufe mit dem installierten Code und hält hier an. {advice}")
+                         f"wiederholt Läufe mit dem installierten Code und hält hier an. {advice} Mit "
+                         "--installierten-code-verwenden läuft die Wiederholung ausdrücklich mit dem installierten "
+                         "Code; Unterschiede können dann auch aus dem geänderten Code stammen.")
 
 
 def _unpack_inputs(source: ArchiveReader, expected: dict[str, str], work: Path, archived_code: bool) -> Path:
@@ -817,7 +824,7 @@ def _unpack_inputs(source: ArchiveReader, expected: dict[str, str], work: Path, 
 
 def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int | None = None,
               progress=None, on_plan=None, public_key=None, archived_code: bool = False,
-              limits: Limits | None = None) -> Comparison:
+              limits: Limits | None = None, installed_code: bool = False) -> Comparison:
     """Re-run an archived run from its own inputs with the installed code and compare everything it publishes.
 
     Compared as by ``veedel vergleiche`` (:func:`veedel_lib.run.compare.compare_runs`): every table and figure data
@@ -827,8 +834,10 @@ def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int 
     The archive is verified first (against ``public_key`` if given). The re-run uses the archived data and
     parameters and the archived run parameters (year, areas, notebooks), with the installed project's notebooks
     and library, producing tables only. If the archived code differs from the installed one it stops naming the
-    differences, unless ``archived_code`` is asked for and the archive is authentic: then the archived notebooks
-    run. ``on_plan(tasks)`` and ``progress(result)`` report the re-run as for ``veedel run``.
+    differences, unless ``archived_code`` is asked for and the archive is authentic (then the archived notebooks
+    run) or ``installed_code`` is asked for (then the installed ones run all the same, a re-run across code
+    versions, and the result says that differences may come from the code). ``on_plan(tasks)`` and
+    ``progress(result)`` report the re-run as for ``veedel run``.
     """
     from ..params.run_config import RunConfig
     from .runner import run_from_inputs
@@ -847,7 +856,7 @@ def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int 
         manifest, _ = parse_manifest(source.read_small(MANIFEST))
         parameters = _run_parameters(manifest)
         differences = code_differences(source, manifest)
-        _refuse_archived_code(differences, check, archived_code)
+        _refuse_archived_code(differences, check, archived_code, installed_code)
         work = Path(tempfile.mkdtemp(prefix="veedel-reproduce-"))
         try:
             inputs = _unpack_inputs(source, expected, work, archived_code)
@@ -864,6 +873,9 @@ def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int 
     if archived_code:
         result.notes.append("Ausgeführt wurde auf Wunsch der Code aus dem (echten) Archiv"
                             + (": " + "; ".join(differences) if differences else "."))
+    elif differences:
+        result.notes.append("Wiederholt wurde auf Wunsch mit dem installierten Code, der vom archivierten abweicht ("
+                            + "; ".join(differences) + "): Unterschiede können auch aus dem geänderten Code stammen.")
     archived, again = open_run(archive, limits), open_run(summary.run_dir)
     try:
         change = compare_runs(archived, again)
