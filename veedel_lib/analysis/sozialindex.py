@@ -72,7 +72,27 @@ class ClassOption(BaseModel):
 
 
 class ClassScheme(BaseModel):
-    """Thresholds in standard deviations (ascending) and one class more than thresholds."""
+    """Thresholds in standard deviations (ascending) and one class more than thresholds.
+
+    Attributes
+    ----------
+    thresholds : list of float
+        Class limits in standard deviations of the index, ascending.
+    classes : list of ClassOption
+        Code and German label of each class, lowest first.
+
+    Examples
+    --------
+    >>> scheme = ClassScheme(thresholds=[-1.0, 1.0], classes=[ClassOption(code="1", label="hoch"),
+    ...     ClassOption(code="2", label="mittel"), ClassOption(code="3", label="niedrig")])
+    >>> scheme.middle
+    1
+    >>> ClassScheme(thresholds=[-1.0, 1.0], classes=[ClassOption(code="1", label="hoch")])
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for ClassScheme
+      Value error, 2 Grenzen brauchen 3 Klassen, angegeben sind 1 ...
+    """
 
     model_config = ConfigDict(extra="forbid")
 
