@@ -20,9 +20,9 @@ from pathlib import Path
 
 from ipykernel.kernelspec import install
 
+from veedel_lib.run.execution import KERNEL_NAME
 from veedel_lib.run.provisioner import PROVISIONER_NAME
 
-KERNEL_NAME = "veedel"
 DISPLAY_NAME = "Python (veedel)"
 PROVISIONER = {"provisioner_name": PROVISIONER_NAME, "config": {}}
 REMOVE_NOTES = {"TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["remove_cell"]}}

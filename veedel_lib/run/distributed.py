@@ -36,6 +36,7 @@ from pathlib import Path
 
 from ..errors import ConfigurationError, german_number, shown_value
 from ..files import atomic_write_bytes
+from .execution import TaskResult, execute_task, failure_record
 
 DEFAULT_TIMEOUT_S = 10.0
 """Seconds a Dask scheduler has to answer (and then to have a worker) before the run stops with a German error."""
@@ -157,7 +158,6 @@ def _relocate(parameters: dict, origin: str, local: str) -> dict:
 
 def run_remote(task, snapshot: bytes, origin_run_dir: str, formats: list[str]):
     """On a worker: execute one task in the worker's copy of the run; returns the result and its files (bytes)."""
-    from .runner import TaskResult, execute_task  # the worker imports the runner; a module import is no cycle
 
     local = _unpacked(snapshot)
     here = replace(task, parameters=_relocate(task.parameters, origin_run_dir, str(local)))
@@ -340,7 +340,6 @@ async def _outcome(future) -> tuple:
 
 def _received(task, value, error: BaseException | None, run_dir: Path):
     """The result of one task, its files written into ``run_dir`` (each inside it, or the task failed)."""
-    from .runner import TaskResult, _failure
 
     if error is None:
         try:
@@ -354,7 +353,7 @@ def _received(task, value, error: BaseException | None, run_dir: Path):
             return result
         except Exception as exc:  # noqa: BLE001 - a file that cannot be written fails this report
             error = exc
-    return TaskResult(task, "failed", 0.0, error=_failure(error))
+    return TaskResult(task, "failed", 0.0, error=failure_record(error))
 
 
 async def _close(client, futures: list) -> None:

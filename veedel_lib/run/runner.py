@@ -20,13 +20,11 @@ import shutil
 import signal
 import tempfile
 import time
-import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
-import nbformat
 
 from ..errors import (
     ConfigurationError,
@@ -47,6 +45,7 @@ from ..reports import registry
 from ..reports.base import ReportContent
 from . import cache, control
 from .distributed import cluster_address
+from .execution import Task, TaskResult, describe_failure, execute_task, failure_record  # the first three: also the runner API
 from .manifest import (
     combined_hash,
     file_hashes,
@@ -57,34 +56,6 @@ from .manifest import (
     sha256_file,
     write_manifest,
 )
-
-
-@dataclass
-class Task:
-    """One notebook to execute for one area (or once for the programme)."""
-
-    notebook: str
-    area_id: str | None
-    area_name: str
-    parameters: dict
-    folder: str  # relative to the run folder
-    cache_key: str = ""
-    """Everything the report's result depends on, as one hash (:func:`veedel_lib.run.cache.report_key`)."""
-
-    @property
-    def key(self) -> str:
-        return f"{self.area_id or PROGRAMME_ID}/{self.notebook}"
-
-
-@dataclass
-class TaskResult:
-    task: Task
-    status: str  # "ok" or "failed"
-    duration_s: float
-    outputs: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
-    error: dict | None = None
-    reused_from: str | None = None
-    """The run whose executed report was taken over (same key), None when it was executed."""
 
 
 def new_run_id(inputs_hash: str, now: _dt.datetime | None = None) -> str:
@@ -272,119 +243,6 @@ def baseline_gaps(names: list[str], years: list[int], year: int, baseline_year: 
                                                       for n in needing]
 
 
-# ----------------------------------------------------------------------------- execution (worker side)
-
-def notebook_parameters(path: Path) -> set[str]:
-    """Names assigned in a notebook's ``parameters`` cell (parsed with ast, so comments cannot confuse it)."""
-    import ast
-
-    nb = nbformat.read(str(path), as_version=4)
-    names: set[str] = set()
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            for node in ast.parse(cell.source).body:
-                targets = node.targets if isinstance(node, ast.Assign) else \
-                    [node.target] if isinstance(node, ast.AnnAssign) else []
-                names.update(t.id for t in targets if isinstance(t, ast.Name))
-    return names
-
-
-def _cell_number(cell_index: int, notebook: Path | None) -> int:
-    """The failing cell's position (from 1) in the notebook as the planner sees it in JupyterLab.
-
-    ``cell_index`` counts the executed copy, in which papermill inserted its injected-parameters cell
-    after the ``parameters`` cell. The kernel's execution count is no use here: a warm kernel keeps
-    counting across the reports it runs.
-    """
-    number = cell_index + 1
-    if notebook is not None and notebook.exists():
-        cells = nbformat.read(str(notebook), as_version=4).cells
-        tagged = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
-        if tagged and cell_index > tagged[0]:
-            number -= 1
-    return number
-
-
-def _failure(exc: BaseException, notebook: Path | None = None) -> dict:
-    """Area-independent description of why a notebook failed: cell number, its first line, the error."""
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
-        source = (exc.source or "").strip().splitlines()
-        return {"cell": _cell_number(exc.cell_index, notebook), "cell_index": exc.cell_index,
-                "cell_source": source[0] if source else "", "error": exc.ename,
-                "message": (exc.evalue or "").strip()}
-    return {"cell": None, "cell_index": None, "cell_source": "", "error": type(exc).__name__,
-            "message": str(exc).strip() or traceback.format_exc(limit=3)}
-
-
-def _write_error(exc: BaseException, writing: Path) -> str | None:
-    """The German sentence for a notebook that failed because a file could not be written, else None.
-
-    The failing write is in the worker (papermill, nbconvert: an OSError) or in the kernel (a table of the
-    report: the kernel's OSError text arrives in a PapermillExecutionError).
-    """
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, OSError) and write_errno(exc) is not None:
-        return str(write_failure(exc, writing))
-    if isinstance(exc, PapermillExecutionError) and exc.ename in ("OSError", "PermissionError") \
-            and write_errno(exc.evalue or "") is not None:
-        return str(write_failure(exc.evalue, None))
-    return None
-
-
-def execute_task(task: Task, run_dir: str, formats: list[str]) -> TaskResult:
-    """Run one notebook with papermill and publish its HTML; never raises (failures become results).
-
-    A failure to write (full disk, quota, permission) is marked ``write_error`` in the result's error: the
-    run then stops as a whole, since no other report would fare better.
-    """
-    import papermill as pm
-
-    from ..publish.html import export_html
-    from . import engine
-
-    start = time.perf_counter()
-    run_path = Path(run_dir)
-    source = run_path / "inputs" / "notebooks" / f"{task.notebook}.ipynb"
-    folder = run_path / task.folder
-    target = folder / f"{task.notebook}.ipynb"
-    partial = folder / f".{task.notebook}{PARTIAL}.ipynb"
-    failed = folder / f"{task.notebook}.failed.ipynb"
-    writing = target  # the file a write failure is reported for (its temporary is removed)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for stale in (target, failed, folder / f"{task.notebook}.html", folder / f"{task.notebook}.pdf"):
-            stale.unlink(missing_ok=True)
-        wanted = notebook_parameters(source)
-        parameters = {k: v for k, v in task.parameters.items() if k in wanted}
-        pm.execute_notebook(str(source), str(partial), parameters=parameters, kernel_name="veedel",
-                            cwd=str(source.parent), progress_bar=False, log_output=False,
-                            report_mode=False, engine_name=engine.register())
-        partial.replace(target)
-        outputs = {}
-        if "html" in formats or "pdf" in formats:
-            writing = folder / f"{task.notebook}.html"
-            export_html(target, writing)
-        for path in (target, folder / f"{task.notebook}.html"):
-            if path.exists():
-                outputs[path.relative_to(run_path).as_posix()] = sha256_file(path)
-        return TaskResult(task, "ok", time.perf_counter() - start, outputs)
-    except BaseException as exc:  # noqa: BLE001 - a failing notebook must never stop the run
-        error = _failure(exc, source)
-        cannot_write = _write_error(exc, writing)
-        if cannot_write is not None:
-            error["write_error"] = cannot_write
-            partial.unlink(missing_ok=True)  # cut short by the full disk: nothing to inspect
-        elif partial.exists():
-            partial.replace(failed)
-        result = TaskResult(task, "failed", time.perf_counter() - start, error=error)
-        if failed.exists():
-            result.outputs[failed.relative_to(run_path).as_posix()] = sha256_file(failed)
-        return result
-
-
 # ----------------------------------------------------------------------------- the run
 
 @dataclass
@@ -414,16 +272,6 @@ class RunInterrupted(VeedelError):
         reports = "Bericht" if total == 1 else "Berichten"
         super().__init__(f"Lauf {run_dir.name} abgebrochen ({control.SIGNAL_NAMES.get(signum, signum)}): "
                          f"{finished} von {total} {reports} fertig; „veedel run --retry-failed“ führt ihn zu Ende.")
-
-
-def describe_failure(result: TaskResult) -> str:
-    """One German line naming area, notebook, cell and error of a failed report."""
-    error = result.error or {}
-    where = f"Zelle {error['cell']}" if error.get("cell") else "vor der ersten Zelle"
-    if error.get("cell_source"):
-        where += f" ({error['cell_source']})"
-    return (f"{result.task.area_name} · {result.task.notebook}.ipynb · {where}: "
-            f"{error.get('error', 'Fehler')}: {error.get('message', '')}")
 
 
 def default_jobs() -> int:
@@ -509,7 +357,7 @@ def _execute_all(tasks: list[Task], run_dir: Path, formats: list[str], jobs: int
                 try:
                     result = future.result()
                 except BaseException as exc:  # noqa: BLE001 - a crashed worker is one failed report
-                    result = TaskResult(task, "failed", 0.0, error=_failure(exc))
+                    result = TaskResult(task, "failed", 0.0, error=failure_record(exc))
                 results.append(result)
                 progress(result)
                 if (result.error or {}).get("write_error"):
