@@ -193,13 +193,15 @@ def _demo_area_stadtteile() -> tuple[dict[int, set[str]], dict[int, set[str]]]:
 
 
 def _overlapping_labels(chart) -> list[tuple[str, str]]:
-    """The pairs of labels on a drawn map whose text boxes (``Text.get_window_extent``) or white boxes intersect."""
+    """The pairs of labels on a drawn map whose text boxes (``Text.get_window_extent``) intersect or whose white
+    boxes come closer than one pixel."""
     figure = chart.figure
     figure.canvas.draw()
     renderer = figure.canvas.get_renderer()
     labels = [t for t in figure.axes[0].texts if hasattr(t, "xyann")]  # the Stadtteil labels (annotations)
     texts = [(t.get_text().replace("\n", " "), Text.get_window_extent(t, renderer)) for t in labels]  # text only
-    white = [(t.get_text().replace("\n", " "), t.get_bbox_patch().get_window_extent(renderer)) for t in labels]
+    white = [(t.get_text().replace("\n", " "), t.get_bbox_patch().get_window_extent(renderer).padded(0.5))
+             for t in labels]  # the white boxes, with a pixel between them (touching boxes read as one label)
     return [(a, b) for boxes in (texts, white)
             for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:] if box_a.overlaps(box_b)]
 

@@ -51,8 +51,9 @@ nav.bezirk-nav ul { list-style: none; padding: 0; margin: .5rem 0 0; display: fl
   gap: .3rem 1.2rem; }
 .portal-map-layout { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: flex-start; }
 .portal-map-layout figure { flex: 1 1 28rem; margin: 0; }
-ol.map-key { list-style: none; padding: 0; margin: 0; flex: 0 1 18rem; }
-ol.map-key li { margin: .15rem 0; }
+ol.map-key { list-style: none; padding: 0; margin: 0; flex: 0 1 20rem; }
+ol.map-key li { margin: .15rem 0; display: flex; align-items: baseline; }
+ol.map-key .number-badge { flex: none; }
 """
 
 
@@ -349,7 +350,7 @@ def _map_section(run_dir: Path | None, areas: list[dict]) -> str:
     title = "Karte von Köln mit den Stadtbezirken und den Sozialraumgebieten"
     svg = maps.portal_map(boundaries, drawn, title, described_by="karte-liste")
     hatched = any(a["partial"] for a in drawn)
-    key = "".join(f'<li><a href="{escape(a["href"])}"><span class="number-badge">{a["number"]}</span> '
+    key = "".join(f'<li><span class="number-badge">{a["number"]}</span> <a href="{escape(a["href"])}">'
                   f'{escape(a["name"])}</a></li>' for a in drawn)
     return (f'<section class="portal-section" aria-labelledby="karte"><h2 id="karte">Die Sozialraumgebiete auf der '
             f'Karte</h2><div class="portal-map-layout"><figure class="portal-map-figure">{svg}<figcaption>Die '
