@@ -44,7 +44,7 @@ DATES = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b|\b\d{1
                    r"\b\d{1,2}\.\s(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|"
                    r"Dezember)\s\d{4}\b")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„0-9])")
-SKIPPED_MARKUP = re.compile(r"<(table|figure|svg|style|script)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+SKIPPED_OPENING = re.compile(r"<(table|figure|svg|style|script)\b", re.IGNORECASE)
 """Tables and figures in report HTML: compared as tables, cut out before the text is parsed (most of the markup)."""
 STATEMENT_COLUMNS = {"class": ("klasse", "class", "handlungsbedarf", "need", "stufe", "level", "label", "code"),
                      "goal": ("status", "ziel", "goal", "track", "assessment", "bewertung")}
@@ -433,6 +433,21 @@ class _TextCollector(HTMLParser):
             self._text.append(data)
 
 
+def _without_tables_and_figures(markup: str) -> str:
+    """Report HTML without its tables, figures (with their embedded images), styles and scripts: one linear scan
+    (a regular expression with a back reference took seconds over the embedded SVG images)."""
+    lowered = markup.lower()  # the same length: positions carry over
+    parts, position = [], 0
+    while (found := SKIPPED_OPENING.search(lowered, position)) is not None:
+        parts.append(markup[position:found.start()])
+        end = lowered.find(f"</{found.group(1)}", found.end())
+        if end < 0:
+            return " ".join(parts)
+        position = lowered.find(">", end) + 1 or len(markup)
+    parts.append(markup[position:])
+    return " ".join(parts)
+
+
 def normalised(text: str) -> str:
     """A sentence as compared: soft hyphens and repeated spaces removed, run ids and dates replaced."""
     text = " ".join(text.replace("\u00ad", "").split())
@@ -471,7 +486,7 @@ def statements(notebook: Path | None) -> dict[str, list[str]]:
             data = output.get("data", {})
             if "text/html" in data:
                 collector = _TextCollector()
-                collector.feed(SKIPPED_MARKUP.sub(" ", "".join(data["text/html"])))
+                collector.feed(_without_tables_and_figures("".join(data["text/html"])))
                 collector.close()
                 collector._flush()
                 blocks += collector.blocks
