@@ -234,3 +234,14 @@ def test_project_numbers_equal_up_to_leading_zeros_are_an_error_naming_both_rows
     assert found == {("Projekte", 3, "Projekt-Nr."): "Projektnummer P-2023-007 gleicht P-2023-07 in Zeile 2 bis auf "
                                                      "führende Nullen: das wären zwei verschiedene Nummern (bitte "
                                                      "eine davon ändern)"}
+
+
+def test_the_guards_column_letters_are_openpyxls_for_every_excel_column():
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    from veedel_lib.inputs import workbook_guard
+
+    for column in range(1, 16_385):
+        letters = get_column_letter(column)
+        assert workbook_guard.get_column_letter(column) == letters
+        assert workbook_guard.column_index_from_string(letters) == column_index_from_string(letters) == column
