@@ -85,7 +85,7 @@ def test_the_evaluation_bezirksbericht_and_jahresbericht_show_level_and_effect_o
 
     bezirk = {b.name: b for b in BezirkReport.open(8, year=year, dataset=demo, parameters_dir=PARAMETERS)
               .plan_status() if isinstance(b, TableBlock)}
-    single = masked(bezirk["ziele_bezirk_einzeln"].frame, bezirk["ziele_bezirk_einzeln"].columns)
+    single = masked(bezirk["ziele_bezirk_wirkung"].frame, bezirk["ziele_bezirk_wirkung"].columns)
     assert single["effect_verdict"].notna().all() and single["effect"].notna().any()
 
     programme = ProgrammeReport.open(year=year, dataset=demo, parameters_dir=PARAMETERS).plan_monitoring()

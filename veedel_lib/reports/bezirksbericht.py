@@ -365,10 +365,15 @@ class BezirkReport(ReportContent):
                                                  based_on=pb.CURRENT),
                                              Col("target", "Zielwert", "rate", unit="unit"),
                                              Col("target_year", "Zieljahr", "year"),
-                                             *pb.effect_columns(self.level_text)],
-                                     note="aktuell: letztes Jahr mit Daten. " + pb.EFFECT_NOTE + " „unsicher“: das "
-                                          "Intervall lässt Erreichen und Verfehlen zu. Die Evaluation jedes Gebiets "
-                                          "zeigt Basiswerte, Intervalle und den Verlauf."))
+                                             Col("assessment", "Einschätzung", based_on=pb.TRACK)],
+                                     note="aktuell: letztes Jahr mit Daten. Einschätzung: der Trend seit dem "
+                                          "Basisjahr, fortgeschrieben bis zum Zieljahr; „unsicher“: das Intervall "
+                                          "lässt Erreichen und Verfehlen zu. Die Evaluation jedes Gebiets zeigt "
+                                          "Basiswerte, Intervalle und den Verlauf."))
+            blocks.append(TableBlock("ziele_bezirk_wirkung", f"Die Ziele der Pläne: Niveau und Wirkung {self.year}",
+                                     frame, [Col("area", "Gebiet"), Col("number", "Nr."), Col("label", "Indikator"),
+                                             *pb.GOAL_COUNTS, *pb.effect_columns(self.level_text)],
+                                     note=pb.EFFECT_NOTE))
             disagreements = pb.disagreement_list(goals, names, self.level_text)
             if disagreements:
                 blocks.append(TextBlock(disagreements))

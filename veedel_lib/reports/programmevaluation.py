@@ -17,7 +17,7 @@ from ..analysis.programme_evaluation import BOOTSTRAP_DRAWS, programme_evaluatio
 from ..errors import ConfigurationError
 from ..params.catalogue import Indicator
 from ..planning import Plans, load_plans
-from ..planning.monitoring import current_plans, monitor_goals
+from ..planning.monitoring import current_plans, goal_effects, monitor_goals
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import count_pair, masked
@@ -83,18 +83,25 @@ class ProgrammeEvaluation(ReportContent):
         return self.memo("plans", lambda: load_plans(self.ds, self.parameters, level=self.level))
 
     def goal_states(self) -> pd.DataFrame:
-        """Every plan goal of every area, each in the plan period that contains the report year."""
-        return self.memo("goal_states", lambda: monitor_goals(self.ds, current_plans(self.plans(), self.year),
-                                                              self.year, self.level))
+        """Every plan goal of every area, each in the plan period that contains the report year, with the part of its
+        development that the area's evaluation attributes to the programme (as the Jahresbericht counts them)."""
+        return self.memo("goal_states", lambda: goal_effects(
+            self.ds, monitor_goals(self.ds, current_plans(self.plans(), self.year), self.year, self.level),
+            self.year, self.level))
 
-    def _effect_columns(self) -> list[Col]:
+    def _effect_columns(self, pooled: bool | None = None) -> list[Col]:
+        """The columns of the effects: the robust effect (``pooled`` False), the pooled comparison (True), or both
+        (None, for masking the frame the sentences read)."""
         counts = ("count_min", "denominator_min")
-        points = [("estimate", "Effekt (15 Gebiete)"), ("ci_low", f"{self.level_text}-Intervall von"),
-                  ("ci_high", "bis"), ("pooled_estimate", "gepoolt (Vergleich)"),
-                  ("pooled_ci_low", "Intervall von"), ("pooled_ci_high", "bis")]
+        robust = [("estimate", "Effekt (15 Gebiete)"), ("ci_low", f"{self.level_text}-Intervall von"),
+                  ("ci_high", "bis")]
+        compared = [("pooled_estimate", "gepoolt (Vergleich)"), ("pooled_ci_low", "Intervall von"),
+                    ("pooled_ci_high", "bis")]
+        points = (robust if pooled is not True else []) + (compared if pooled is not False else [])
         return [Col("label", "Indikator"), *COUNTS,
                 *[Col(key, header, "points", unit="unit", decimals=2, based_on=counts) for key, header in points],
-                Col("verdict", "Einordnung", based_on=counts), Col("agree", "gepoolt gleich gelesen", based_on=counts)]
+                *([Col("verdict", "Einordnung", based_on=counts)] if pooled is not True else []),
+                *([Col("agree", "gepoolt gleich gelesen", based_on=counts)] if pooled is not False else [])]
 
     @staticmethod
     def _verdict(row: pd.Series, prefix: str = "") -> str:
@@ -169,7 +176,7 @@ class ProgrammeEvaluation(ReportContent):
                          "die beiden Schätzungen weichen voneinander ab, maßgeblich ist die robuste."))
             lines.append(f"- **{row.label}:** {reading}{pooled}")
         table = TableBlock("programmeffekt", "Effekt des Programms: 15 Gebiete gegenüber ihrem erwarteten Verlauf",
-                           frame, columns,
+                           frame, self._effect_columns(pooled=False),
                            note="Effekt: mittlere Abweichung der behandelten Gebiet-Jahre von ihrem erwarteten "
                                 "Verlauf (eigener Verlauf vor Beginn der Zählung und Entwicklung der übrigen Stadt), "
                                 "gewichtet mit der Bezugsbevölkerung, in Prozent- bzw. Promillepunkten; robust "
@@ -177,8 +184,13 @@ class ProgrammeEvaluation(ReportContent):
                                 "Wild-Cluster-Bootstrap über die 15 Gebiete und die Stadtteile der übrigen Stadt. "
                                 "Gepoolt: die frühere Zwei-Wege-Schätzung, nur zum Vergleich."
                                 "\n\n" + POOLED_REASON)
-        return [table, TextBlock("\n".join(lines) or "Für keinen Indikator liegen genug Jahre vor und nach dem "
-                                                      "Basisjahr vor.")]
+        compared = TableBlock("programmeffekt_gepoolt", "Zum Vergleich: die gepoolte Zwei-Wege-Schätzung", frame,
+                              self._effect_columns(pooled=True),
+                              note="Gepoolt: alle 15 Gebiete mit einem gemeinsamen Basisjahr, ohne Rücksicht auf den "
+                                   "gestaffelten Eintritt. Gleich gelesen: beide Schätzungen führen zur selben "
+                                   "Aussage (beide gesichert in dieselbe Richtung oder beide nicht gesichert).")
+        return [table, compared, TextBlock("\n".join(lines) or "Für keinen Indikator liegen genug Jahre vor und nach "
+                                                                "dem Basisjahr vor.")]
 
     def staggered_entry(self) -> list[Block]:
         """When the areas entered, and the effect by entry cohort and by year since the start of counting."""
@@ -194,7 +206,7 @@ class ProgrammeEvaluation(ReportContent):
                              + (f"; {', '.join(names)})" if len(names) > 1 else ")"))
         first_entry = min(cohorts) if cohorts else self.baseline_year
         intro = [
-            "Die Gebiete sind nicht gleichzeitig ins Programm gekommen (Eintrittsjahre aus areas.yml): "
+            "Die Gebiete sind nicht gleichzeitig ins Programm gekommen (Eintrittsjahre aus der Gebietsliste): "
             + "; ".join(described) + ".",
             f"Wirkung wird ab dem Jahr nach dem Eintritt gezählt, frühestens ab {self.baseline_year + 1}, dem Jahr "
             f"nach dem Basisjahr (Beginn der Sozialraumgebietsplanung). Für die Gebiete, die schon seit "
@@ -206,7 +218,7 @@ class ProgrammeEvaluation(ReportContent):
         missing = sorted({self.ds.areas.name_of(a) for a in
                           self.entries().loc[self.entries()["since_missing"], "area_id"]})
         if missing:
-            intro.append(f"Ohne Eintrittsjahr in areas.yml (als Eintritt {self.baseline_year} gezählt): "
+            intro.append(f"Ohne Eintrittsjahr in der Gebietsliste (als Eintritt {self.baseline_year} gezählt): "
                          + ", ".join(missing) + ".")
         former = self.entries()
         former = set(former.loc[~former["current"], "unit"]) - set(former.loc[former["current"], "unit"])
@@ -313,7 +325,7 @@ class ProgrammeEvaluation(ReportContent):
             "Zählwerten, gewichtet mit der Bezugsbevölkerung; jede Einheit mit eigenem Niveau und eigenem Trend, "
             "Jahreseffekte der ganzen Stadt (auch proportional zum Niveau). Vergleich ist die übrige Stadt.",
             "- **Gestaffelter Eintritt:** Eintrittsjahr je Gebiet (und je Einheit, wenn ein Gebiet später erweitert "
-            "wurde) aus areas.yml. Gezählt wird ab dem Jahr nach dem Eintritt, frühestens ab dem Jahr nach dem "
+            "wurde) aus der Gebietsliste. Gezählt wird ab dem Jahr nach dem Eintritt, frühestens ab dem Jahr nach dem "
             f"Basisjahr {self.baseline_year}.",
             "- **Schätzer:** Imputationsschätzer nach Borusyak, Jaravel und Spiess (2024; gleiche Punktschätzung wie "
             "Gardners zweistufiges Verfahren): Niveau, Trend und Jahreseffekte werden nur aus den unbehandelten "

@@ -95,7 +95,6 @@ def second_comparison(content) -> list[Block]:
                Col("sc_effect", "Abstand zur Kontrollgruppe danach", "points", unit="unit", based_on=COUNT_KEYS,
                    decimals=EFFECT_DECIMALS),
                Col("sc_p", "Placebo-p-Wert", "number", decimals=2, based_on=COUNT_KEYS),
-               Col("donors", "Stadtteile mit größtem Gewicht", based_on=COUNT_KEYS),
                Col("did_estimate", "Differenz-von-Differenzen (Tabelle oben)", "points", unit="unit",
                    based_on=COUNT_KEYS, decimals=EFFECT_DECIMALS),
                Col("agree", "beide Vergleiche stimmen überein", based_on=COUNT_KEYS),
@@ -116,7 +115,12 @@ def second_comparison(content) -> list[Block]:
             "so großen Bruch zwischen der Zeit vor und nach dem Basisjahr zeigt. Übereinstimmung: gleiche "
             "beide gesichert in dieselbe Richtung oder beide nicht gesichert. Bruchpunkt M̄: siehe Text unter der "
             "Tabelle.")
-    blocks: list[Block] = [TableBlock("synthetische_kontrolle", caption, table, columns, note=note)]
+    donor_columns = [Col("label", "Indikator"), *COUNTS,
+                     Col("donors", "Stadtteile mit dem größten Gewicht in der Kontrollgruppe", based_on=COUNT_KEYS)]
+    blocks: list[Block] = [TableBlock("synthetische_kontrolle", caption, table, columns, note=note),
+                           TableBlock("synthetische_kontrolle_stadtteile",
+                                      f"{name}: woraus die synthetische Kontrollgruppe besteht", table, donor_columns,
+                                      note="Die Stadtteile mit dem größten Gewicht in der Mischung, mit ihrem Anteil.")]
     paths = _paths(content, table)
     chart_columns = [Col("label", "Indikator"), Col("year", "Jahr", "year"), *COUNTS,
                      Col("actual", name, "rate", unit="unit", based_on=COUNT_KEYS),

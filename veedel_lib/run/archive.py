@@ -636,13 +636,6 @@ def _open(path: Path, limits: Limits | None):
     return _RunFolder(path, limits) if path.is_dir() else ArchiveReader(path, limits)
 
 
-def open_source(path: str | Path, limits: Limits | None = None):
-    """Bounded read access to a run archive (:class:`ArchiveReader`) or a run folder (links refused): ``names()``,
-    ``sha256(name)``, ``read_small(name)``; an archive's entries also ``extract(name, root)``. Used by
-    :mod:`veedel_lib.run.compare`."""
-    return _open(Path(path), limits)
-
-
 def open_run(path: str | Path, limits: Limits | None = None) -> RunView:
     """A run folder or archive opened for comparison (:class:`veedel_lib.run.compare.RunView`), its manifest
     checked; German errors for a missing run, a missing or broken manifest."""

@@ -1,6 +1,6 @@
 """What changed between two runs, and why: the change report of ``veedel vergleiche ALT NEU`` and ``reproduce``.
 
-Two runs (run folders or archives, read through :func:`veedel_lib.run.archive.open_source`, every archive entry
+Two runs (run folders or archives, read through :func:`veedel_lib.run.archive.open_run`, every archive entry
 as hostile input) are compared report by report: every published value (the cells of the report's tables
 ``tables/<notebook>/*.csv``, keyed by table, row key and column; figure data are tables too), class and goal status
 (text cells of those tables) and statement (the sentences of the report's text, read from the executed notebook's
@@ -57,7 +57,7 @@ CSV_COLUMNS = ["bericht", "ort", "art", "abschnitt", "tabelle", "zeile", "spalte
 class RunView:
     """A run folder or archive opened for comparison: its manifest, its reports, and files on demand.
 
-    ``source`` is the bounded reader of :func:`veedel_lib.run.archive.open_source` and ``manifest`` the checked
+    ``source`` is the bounded reader of the run (:class:`veedel_lib.run.archive.ArchiveReader` or a run folder) and ``manifest`` the checked
     manifest (:func:`veedel_lib.run.archive.open_run` makes both). Archive entries are extracted one by one into a
     private temporary folder (resolved inside it) only when they are read; run folders are read in place (links
     refused)."""
