@@ -94,27 +94,20 @@ def _declares(keys: list[str], setting: str) -> bool:
 
 
 @pytest.mark.parametrize("cls", registry.REPORTS, ids=lambda c: c.notebook)
-def test_a_report_reads_only_the_parameter_files_it_declares(demo, opened, cls):
+def test_a_report_reads_only_the_parameter_files_run_settings_and_workbooks_it_declares(demo, opened,
+                                                                                      run_settings_read, cls):
+    """One computation of each report, recorded three ways: the parameter files it opens, the run.yml settings it
+    reads and, for a report of one area, the data folder's workbooks it opens (only its own area's)."""
     compute_report(demo, cls.notebook, _place(cls), demo.latest_year, RunConfig())
-    assert opened, "the recorder saw nothing: the test would pass for any report"
+    assert opened and run_settings_read, "the recorder saw nothing: the test would pass for any report"
     parameters = {name for name in opened if not name.startswith("data/")}
     undeclared = parameters - set(cls.parameter_files_of(_place(cls)))
     assert undeclared == set(), f"{cls.notebook} liest {sorted(undeclared)}, ohne sie in parameter_files zu nennen"
     assert set(files_of(cls.parameter_keys_of(_place(cls)))) <= set(cls.parameter_files_of(_place(cls)))
-
-
-@pytest.mark.parametrize("cls", registry.REPORTS, ids=lambda c: c.notebook)
-def test_a_report_reads_only_the_run_settings_it_declares(demo, run_settings_read, cls):
-    compute_report(demo, cls.notebook, _place(cls), demo.latest_year, RunConfig())
-    assert run_settings_read, "the recorder saw nothing: the test would pass for any report"
     keys = cls.parameter_keys_of(_place(cls))
-    undeclared = sorted(s for s in run_settings_read if not _declares(keys, s))
-    assert undeclared == [], f"{cls.notebook} liest run.yml: {undeclared}, ohne sie in parameter_keys zu nennen"
-
-
-@pytest.mark.parametrize("cls", [c for c in registry.REPORTS if c.own_area_workbooks], ids=lambda c: c.notebook)
-def test_a_report_of_one_area_opens_no_other_areas_workbook(demo, opened, cls):
-    compute_report(demo, cls.notebook, "kalk", demo.latest_year, RunConfig())
-    data = sorted(name.removeprefix("data/") for name in opened if name.startswith("data/"))
-    undeclared = [name for name in data if not cls.reads_data_file(name, "kalk")]
-    assert undeclared == [], f"{cls.notebook} liest {undeclared}, obwohl es nur die Arbeitsmappen seines Gebiets nennt"
+    settings = sorted(s for s in run_settings_read if not _declares(keys, s))
+    assert settings == [], f"{cls.notebook} liest run.yml: {settings}, ohne sie in parameter_keys zu nennen"
+    if cls.own_area_workbooks:
+        data = sorted(name.removeprefix("data/") for name in opened if name.startswith("data/"))
+        foreign = [name for name in data if not cls.reads_data_file(name, "kalk")]
+        assert foreign == [], f"{cls.notebook} liest {foreign}, obwohl es nur die Arbeitsmappen seines Gebiets nennt"

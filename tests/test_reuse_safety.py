@@ -96,10 +96,16 @@ def _keys(state: Path, year: int) -> dict[tuple[str, str | None], str]:
     return keys
 
 
+_datasets: dict[Path, object] = {}
+
+
 def _render(state: Path, notebook: str, place: str | None) -> str:
-    """One report computed cold on the state's inputs."""
+    """One report computed cold on the state's inputs (each state's dataset loaded once: a state is never edited
+    after its first report)."""
     inputs = state / "inputs"
-    ds = load_dataset(inputs / "data", inputs / "parameters")
+    if state not in _datasets:
+        _datasets[state] = load_dataset(inputs / "data", inputs / "parameters")
+    ds = _datasets[state]
     return rendered_report(ds, notebook, place, ds.latest_year, RunConfig(), inputs / "parameters")
 
 
