@@ -185,6 +185,67 @@ print(max(times.values()), sum(times.values()) / len(times), first)
 """Evaluation compute per area: :meth:`Evaluation.results` (every indicator's estimate, intervals, placebos), after
 one evaluation with another baseline year has imported the statistics libraries (timed apart: ``first_s``)."""
 
+EVALUATION_ALL = KERNEL_LIKE + r"""
+import json, sys, time
+from veedel_lib.inputs.dataset import load_dataset
+from veedel_lib.reports.evaluation import Evaluation
+from veedel_lib.reports.second_view import second_view_table
+from veedel_lib.planning.monitoring import goal_effects, monitor_goals
+ds = load_dataset(sys.argv[1], sys.argv[2])
+first = Evaluation.open(ds.areas.ids[0], dataset=ds, baseline_year=2019)  # imports the statistics libraries once
+first.results(); second_view_table(first)
+
+def goals(content):
+    found = content.plan()
+    return None if found is None else goal_effects(ds, monitor_goals(ds, found[1], content.year, content.level),
+                                                   content.year, content.level)
+
+times = {}
+for area in ds.areas.ids:
+    content = Evaluation.open(area, dataset=ds)
+    parts, start = {}, time.perf_counter()
+    for name, step in (("did", content.results), ("second_view", lambda: second_view_table(content)),
+                       ("goals", lambda: goals(content))):
+        begin = time.perf_counter()
+        step()
+        parts[name] = time.perf_counter() - begin
+    parts["total"] = time.perf_counter() - start
+    times[area] = parts
+print(json.dumps(times))
+"""
+"""One area's evaluation with all its estimators (issue #29): the difference in differences with placebo inference
+and minimum detectable effects (:meth:`Evaluation.results`), the synthetic control with placebo-in-space and the
+HonestDiD breakdown values (:func:`second_view_table`), and the plan goals judged on effects (the goals' status and
+:func:`goal_effects`; no figures)."""
+
+EVALUATION_HEADING = "## Evaluation with all estimators, per area (issue #29)"
+"""Heading of the section written by ``bench.py --evaluation`` and by the full benchmark."""
+
+
+def evaluation_all(work: Path, data_dir: Path, parameters: Path, env: dict) -> None:
+    """Time one area's evaluation with every estimator, over the 15 areas, and write its section of results.md."""
+    script = work / "evaluation_all.py"
+    script.write_text(EVALUATION_ALL)
+    done = subprocess.run([sys.executable, str(script), str(data_dir), str(parameters)], capture_output=True,
+                          text=True, env={**os.environ, **env}, check=True)
+    times = json.loads(done.stdout.strip().splitlines()[-1])
+    totals = [t["total"] for t in times.values()]
+    largest = max(totals)
+    lines = ["", f"Measured {_dt.datetime.now():%Y-%m-%d %H:%M} with `python benchmarks/bench.py --evaluation` (also part "
+             "of the full benchmark), wall time in one warm process (kernel-like garbage collection), after a first "
+             "evaluation with another baseline year imported the statistics libraries.", "",
+             "| area | difference in differences, placebos, MDE (s) | synthetic control and breakdown value (s) | "
+             "goals judged on effects (s) | all (s) |", "|---|---:|---:|---:|---:|"]
+    for area, parts in times.items():
+        lines.append(f"| {area} | {parts['did']:.2f} | {parts['second_view']:.2f} | {parts['goals']:.2f} | "
+                     f"{parts['total']:.2f} |")
+    lines += ["", f"Largest {largest:.2f} s, mean {sum(totals) / len(totals):.2f} s per area: target <= 2 s "
+                  f"{_met(largest, '<=', 2.0)}."]
+    print(f"evaluation with all estimators per area: largest {largest:.2f} s, mean {sum(totals) / len(totals):.2f} s",
+          flush=True)
+    _write_section(EVALUATION_HEADING, lines)
+
+
 FIGURES = KERNEL_LIKE + r"""
 import gc, inspect, json, sys, time
 from veedel_lib.inputs.dataset import load_dataset
@@ -281,9 +342,19 @@ def main() -> None:
     parser.add_argument("--incremental", action="store_true",
                         help="measure only the precise re-runs of issue #31 (two edits on a copy of the parameters) "
                              "and write their section of results.md")
+    parser.add_argument("--evaluation", action="store_true",
+                        help="measure only one area's evaluation with all estimators (issue #29) and write its "
+                             "section of results.md")
     args = parser.parse_args()
     if args.incremental:
         incremental()
+        return
+    if args.evaluation:
+        sys.path.insert(0, str(ROOT))
+        from veedel_lib.demo import ensure_demo_data
+
+        work = Path(tempfile.mkdtemp(prefix="veedel-bench-evaluation-"))
+        evaluation_all(work, ensure_demo_data(ROOT / "parameters"), ROOT / "parameters", {})
         return
 
     sys.path.insert(0, str(ROOT))
@@ -340,6 +411,7 @@ def main() -> None:
         return statistics.median(values) if values else float("nan")
 
     evaluation = evaluation_times(work, data_dir, parameters, env)
+    evaluation_all(work, data_dir, parameters, env)
     figure_cpu = figure_times(work, data_dir, parameters, env)
     profiles = {label: profile(work, data_dir, parameters, notebook, env)
                 for label, notebook in (("Evaluation", "evaluation"),
@@ -560,9 +632,10 @@ def write_results(results: dict, median, reports: int, areas: int, scale: dict |
     lines += ["Raw measurements:", "", "```json", json.dumps(raw, indent=1), "```", ""]
     text = "\n".join(lines)
     large = RESULTS.read_text(encoding="utf-8").partition(LARGE_INPUTS)[2] if RESULTS.exists() else ""
-    own = _section(RESULTS.read_text(encoding="utf-8"), INCREMENTAL) if RESULTS.exists() else ""
-    if own:  # the section of --incremental is its own: kept as it is
-        text += "\n" + own
+    for heading in (EVALUATION_HEADING, INCREMENTAL):  # the sections of --evaluation and --incremental: kept
+        own = _section(RESULTS.read_text(encoding="utf-8"), heading) if RESULTS.exists() else ""
+        if own:
+            text += "\n" + own
     if large:  # the section of benchmarks/large_input.py is its own: kept as it is
         text += "\n" + LARGE_INPUTS + large
     RESULTS.write_text(text, encoding="utf-8")
