@@ -26,25 +26,25 @@ def test_the_layers_contract_and_the_library_contracts_are_kept():
     assert "4 kept, 0 broken" in result.stdout
 
 
-def test_a_chart_drawn_outside_the_rendering_room_breaks_the_matplotlib_contract(tmp_path):
+def _lint_with(tmp_path: Path, module: str, function: str) -> subprocess.CompletedProcess:
+    """lint-imports on a copy of the package whose ``module`` (a path below it) ends with ``function``."""
     copy = tmp_path / "veedel_lib"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    module = copy / "analysis" / "trends.py"
-    module.write_text(module.read_text(encoding="utf-8") + "\n\ndef _plot():\n    import matplotlib.pyplot as plt\n"
-                      "    return plt\n", encoding="utf-8")
-    result = _lint(tmp_path)
+    path = copy / module
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n" + function, encoding="utf-8")
+    return _lint(tmp_path)
+
+
+def test_a_chart_drawn_outside_the_rendering_room_breaks_the_matplotlib_contract(tmp_path):
+    result = _lint_with(tmp_path, "analysis/trends.py", "def _plot():\n    import matplotlib.pyplot as plt\n"
+                                                         "    return plt\n")
     assert result.returncode == 1
     assert "matplotlib only in the rendering room BROKEN" in " ".join(result.stdout.split())
 
 
 def test_an_upward_import_inside_a_function_breaks_the_contract(tmp_path):
     """The check sees imports inside functions too: params importing the runner is refused."""
-    copy = tmp_path / "veedel_lib"
-    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    areas = copy / "params" / "areas.py"
-    areas.write_text(areas.read_text(encoding="utf-8") + "\n\ndef _sneaky():\n    from ..run import runner\n"
-                     "    return runner\n", encoding="utf-8")
-    result = _lint(tmp_path)
+    result = _lint_with(tmp_path, "params/areas.py", "def _sneaky():\n    from ..run import runner\n    return runner\n")
     assert result.returncode == 1
     assert "BROKEN" in result.stdout and "veedel_lib.params.areas -> veedel_lib.run.runner" in result.stdout
 
