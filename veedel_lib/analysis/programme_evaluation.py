@@ -36,7 +36,7 @@ from ..inputs.dataset import Dataset
 from ..params.areas import definition_units
 from ..params.catalogue import Indicator
 from .evaluation import _Projection, unit_counts
-from .staggered import BOOTSTRAP_DRAWS, WEBB, Aggregate, Imputation
+from .staggered import BOOTSTRAP_DRAWS, WEBB, Aggregate, Imputation, inverted_bound
 
 
 def unit_entries(ds: Dataset, baseline_year: int) -> pd.DataFrame:
@@ -231,20 +231,7 @@ def wild_cluster_interval(x: np.ndarray, y: np.ndarray, weights: np.ndarray, clu
     alpha = 1 - level
 
     def bound(direction: float) -> float:
-        inside, step = estimate, se
-        outside = estimate + direction * step
-        while p_value(outside) >= alpha:
-            inside, step = outside, step * 2
-            outside = estimate + direction * step
-            if step > 1e6 * max(se, 1e-12):
-                return direction * np.inf
-        for _ in range(40):
-            middle = (inside + outside) / 2
-            if p_value(middle) >= alpha:
-                inside = middle
-            else:
-                outside = middle
-        return (inside + outside) / 2
+        return inverted_bound(p_value, estimate, direction, alpha, se, 1e6 * max(se, 1e-12), 40)
 
     return PooledEffect(estimate, bound(-1.0), bound(1.0), p_value(0.0), estimate - quantile * naive_se,
                         estimate + quantile * naive_se, naive_p, treated_clusters, count, draws)

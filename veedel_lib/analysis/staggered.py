@@ -142,6 +142,28 @@ class _FirstStage:
         return result[:, 0] if single else result
 
 
+def inverted_bound(p_value, estimate: float, direction: float, alpha: float, step: float, limit: float,
+                   bisections: int) -> float:
+    """One end of a confidence interval by test inversion: the value beyond ``estimate`` in ``direction`` (+1 or -1)
+    where ``p_value`` (of the null that the effect equals the value) falls below ``alpha``.
+
+    The distance is doubled from ``step`` until the test rejects (infinite past ``limit``), then the crossing is
+    bisected ``bisections`` times; points of the indicator, like ``estimate``."""
+    inside, outside = estimate, estimate + direction * step
+    while p_value(outside) >= alpha:
+        inside, step = outside, step * 2
+        outside = estimate + direction * step
+        if step > limit:
+            return direction * np.inf
+    for _ in range(bisections):
+        middle = (inside + outside) / 2
+        if p_value(middle) >= alpha:
+            inside = middle
+        else:
+            outside = middle
+    return (inside + outside) / 2
+
+
 @dataclass(frozen=True)
 class Aggregate:
     """One aggregated effect (in the outcome's unit) with its wild cluster bootstrap interval and p-value.
@@ -377,20 +399,7 @@ class Imputation:
         alpha = 1 - level
 
         def bound(direction: float) -> float:
-            inside_value, step = estimate, max(se, 1e-9)
-            outside = estimate + direction * step
-            while p_value(outside) >= alpha:
-                inside_value, step = outside, step * 2
-                outside = estimate + direction * step
-                if step > 1e6 * max(se, 1e-9):
-                    return direction * np.inf
-            for _ in range(30):
-                middle = (inside_value + outside) / 2
-                if p_value(middle) >= alpha:
-                    inside_value = middle
-                else:
-                    outside = middle
-            return (inside_value + outside) / 2
+            return inverted_bound(p_value, estimate, direction, alpha, max(se, 1e-9), 1e6 * max(se, 1e-9), 30)
 
         return Aggregate(estimate, bound(-1.0), bound(1.0), p_value(0.0), se, total, int(support.sum()),
                          treated_clusters, draws)
