@@ -89,11 +89,40 @@ class UnitSpec(BaseModel):
         return (self.valid_from is None or self.valid_from <= year) and (self.valid_to is None or year <= self.valid_to)
 
 
+class NounSpec(BaseModel):
+    """A noun the reports inflect, as the file writes it: the programme's word for its areas."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    plural: str = Field(min_length=1)
+    gender: Literal["m", "f", "n"] = "n"
+    genitive: str | None = None
+    dative_plural: str | None = None
+
+
+class ProgrammeSpec(BaseModel):
+    """The programme's name as the reports print it: short (page headers) and full (the Jahresbericht's text)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    full_name: str | None = None
+
+
+DEFAULT_AREA_TERM = NounSpec(name="Sozialraumgebiet", plural="Sozialraumgebiete", gender="n")
+"""The word for the programme's areas when the file names none (files of runs from before the profile)."""
+
+
 class ReferenceFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     city: str = Field(min_length=1)
     adjective: str = ""
+    publisher: str | None = None
+    programme: ProgrammeSpec | None = None
+    area_term: NounSpec = DEFAULT_AREA_TERM
+    map_source: str | None = None
     levels: list[LevelSpec] = Field(min_length=1)
     units: dict[str, list[UnitSpec]]
 
@@ -110,22 +139,14 @@ _ARTICLES = {
 }
 
 
-@dataclass(frozen=True, eq=False)
-class Level:
-    """One level of the spatial reference at run time: its names and its units, keyed by their key."""
+class _Grammar:
+    """German grammar of a noun with ``name``, ``genitive_name``, ``gender``: its articles, phrases, adjective
+    endings and pronoun (shared by the levels and the programme's word for its areas)."""
 
-    id: str
     name: str
-    plural: str
-    gender: str
-    units: dict[Key, UnitSpec]
-    parent_level: str | None
     genitive_name: str
-    dative_plural_name: str
-    _names: dict[str, list[Key]] = field(default_factory=dict, repr=False)
-    _text_keys: dict[str, Key] = field(default_factory=dict, repr=False)
+    gender: str
 
-    # ---------------------------------------------------------------- grammar
     def article(self, kind: str = "the", case: str = "nom") -> str:
         """The article of the level's noun: ``article("the", "acc")`` gives "den" for Stadtteil, "die" for
         Bezirksregion; kinds "the", "a", "no" (kein), "every" (jeder)."""
@@ -145,6 +166,39 @@ class Level:
     def pronoun(self) -> str:
         """The personal pronoun for the level's noun: "er" (der Stadtteil), "sie" (die Bezirksregion), "es"."""
         return {"m": "er", "f": "sie", "n": "es"}[self.gender]
+
+
+@dataclass(frozen=True)
+class Noun(_Grammar):
+    """A noun of the reports' texts with its forms: the programme's word for its areas ("Sozialraumgebiet")."""
+
+    name: str
+    plural: str
+    gender: str
+    genitive_name: str
+    dative_plural_name: str
+
+
+def _noun_forms(name: str, plural: str, gender: str, genitive: str | None, dative_plural: str | None) -> tuple[str, str]:
+    """Genitive singular and dative plural by the rule (+s, +n) unless the file gives them."""
+    return (genitive or (name if gender == "f" else f"{name}s"),
+            dative_plural or (plural if plural.endswith(("n", "s")) else f"{plural}n"))
+
+
+@dataclass(frozen=True, eq=False)
+class Level(_Grammar):
+    """One level of the spatial reference at run time: its names and its units, keyed by their key."""
+
+    id: str
+    name: str
+    plural: str
+    gender: str
+    units: dict[Key, UnitSpec]
+    parent_level: str | None
+    genitive_name: str
+    dative_plural_name: str
+    _names: dict[str, list[Key]] = field(default_factory=dict, repr=False)
+    _text_keys: dict[str, Key] = field(default_factory=dict, repr=False)
 
     # ---------------------------------------------------------------- lookups
     @cached_property
@@ -224,6 +278,7 @@ class SpatialReference:
     adjective: str
     levels: tuple[Level, ...]
     path: str
+    profile: "CityProfile | None" = None
 
     def level(self, level_id: str) -> Level:
         return next(level for level in self.levels if level.id == level_id)
@@ -268,9 +323,81 @@ class SpatialReference:
         return self.ancestor(base_key, self.top.id)
 
 
+@dataclass(frozen=True)
+class CityProfile:
+    """The city and its programme as every report, header, footer, the portal and the maps name them: the top
+    part of ``raumbezug.yml`` (Cologne's values live there and nowhere in the code)."""
+
+    city: str
+    adjective: str
+    publisher: str
+    """Who publishes the reports: "Stadt Köln" (default "Stadt <city>")."""
+    programme: str
+    """The programme's short name ("Lebenswerte Veedel"); "" when the file names none."""
+    programme_full: str
+    """Its full name ("Lebenswerte Veedel – Bürger*innen- und Sozialraumorientierung"), else the short one."""
+    area: Noun
+    """The programme's word for its areas: Sozialraumgebiet, Sozialraumgebiete (neuter)."""
+    map_source: str
+    """The source line of the embedded boundaries' maps ("" when the city names none)."""
+    districts: dict[Key, str]
+    """The top level's units (Cologne's 9 Stadtbezirke): key -> name, in the order of the file."""
+    district_level: str
+    """The top level's name ("Stadtbezirk")."""
+
+    @property
+    def kicker(self) -> str:
+        """The line above every title: "Stadt Köln · Lebenswerte Veedel"."""
+        return f"{self.publisher} · {self.programme}" if self.programme else self.publisher
+
+    @property
+    def owner(self) -> str:
+        """The footer's owner: "Stadt Köln – Lebenswerte Veedel"."""
+        return f"{self.publisher} – {self.programme}" if self.programme else self.publisher
+
+    def page_title(self, what: str) -> str:
+        """A browser tab's title: "Lebenswerte Veedel – Berichte 2024"."""
+        return f"{self.programme or self.publisher} – {what}"
+
+    @property
+    def residents(self) -> str:
+        """The city's residents in the genitive plural: "der Kölner*innen", "der Einwohner*innen von Flussstadt"."""
+        return f"der {self.adjective}*innen" if self.adjective else f"der Einwohner*innen von {self.city}"
+
+    def areas(self, count: int) -> str:
+        """The programme's areas with their number: "15 Sozialraumgebiete", "1 Sozialraumgebiet"."""
+        return f"{count} {self.area.name if count == 1 else self.area.plural}"
+
+    def district(self, key: object) -> str:
+        """A district as headings name it: "Stadtbezirk 8 Kalk" (key and name; the key alone if unknown)."""
+        name = self.districts.get(key, self.districts.get(_key_like(key, self.districts), ""))
+        return f"{self.district_level} {key} {name}".rstrip()
+
+    def district_name(self, key: object) -> str:
+        """The name of a district for a key (int 8 or text "08"); "" if the reference has none."""
+        return self.districts.get(key, self.districts.get(_key_like(key, self.districts), ""))
+
+
+def _key_like(key: object, keys: dict) -> object:
+    """``key`` as the dictionary spells its keys: "8" -> 8 where the keys are numbers (JSON keeps them as text)."""
+    if keys and all(isinstance(k, int) for k in keys) and re.fullmatch(r"\d+", str(key).strip()):
+        return int(str(key).strip())
+    return str(key)
+
+
+def _profile(spec: "ReferenceFile", reference: SpatialReference) -> CityProfile:
+    term = spec.area_term
+    area = Noun(term.name, term.plural, term.gender,
+                *_noun_forms(term.name, term.plural, term.gender, term.genitive, term.dative_plural))
+    programme = spec.programme.name if spec.programme else ""
+    full = (spec.programme.full_name or programme) if spec.programme else ""
+    return CityProfile(spec.city, spec.adjective, spec.publisher or f"Stadt {spec.city}", programme, full, area,
+                       spec.map_source or "", {k: u.name for k, u in reference.top.units.items()},
+                       reference.top.name)
+
+
 def _level(spec: LevelSpec, units: list[UnitSpec], parent: str | None) -> Level:
-    genitive = spec.genitive or (spec.name if spec.gender == "f" else f"{spec.name}s")
-    dative = spec.dative_plural or (spec.plural if spec.plural.endswith(("n", "s")) else f"{spec.plural}n")
+    genitive, dative = _noun_forms(spec.name, spec.plural, spec.gender, spec.genitive, spec.dative_plural)
     names: dict[str, list[Key]] = {}
     texts: dict[str, Key] = {}
     for unit in units:
@@ -369,7 +496,9 @@ def _load(path: str, mtime: int, size: int) -> SpatialReference:
         raise DataValidationError(problems)
     levels = tuple(_level(level, spec.units[level.id], spec.levels[i - 1].id if i else None)
                    for i, level in enumerate(spec.levels))
-    return SpatialReference(spec.city, spec.adjective, levels, path)
+    reference = SpatialReference(spec.city, spec.adjective, levels, path)
+    object.__setattr__(reference, "profile", _profile(spec, reference))
+    return reference
 
 
 def _default_path() -> Path:
