@@ -136,11 +136,14 @@ class Area(BaseModel):
 
 
 class AreaFile(BaseModel):
-    """The frame of ``areas.yml``: a non-empty list of areas (each area is validated on its own)."""
+    """The frame of ``areas.yml``: the list of areas (each area is validated on its own).
+
+    An empty list (``areas: []``) is a programme without areas yet: a run then makes the reports that need no area
+    (the Sozialindex) and says so (:func:`veedel_lib.reports.registry.without_areas`)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    areas: list[dict] = Field(min_length=1)
+    areas: list[dict]
 
 
 def period_text(valid_from: int | None, valid_to: int | None) -> str:

@@ -132,6 +132,9 @@ class ReportContent:
     a test checks that a report reads no run.yml setting it does not declare."""
     own_area_workbooks: ClassVar[bool] = False
     """True when the report reads, of the per-area workbooks of the data folder (``dokumentation/<Gebiet>.xlsx``,
+    needs_areas: ClassVar[bool] = True
+    """False for programme-wide reports that need no Sozialraumgebiet (the Sozialindex): a run with ``areas: []``
+    makes only these (:func:`veedel_lib.reports.registry.without_areas`)."""
     ``plaene/<Gebiet>.xlsx``), only those of its own area (the statistics of all units always count: every report
     compares with the whole city). A test checks that such a report opens no other area's workbook."""
 

@@ -52,6 +52,26 @@ def default_notebooks() -> list[str]:
     return [cls.notebook for cls in REPORTS if not cls.on_demand]
 
 
+NO_AREAS_NOTE = ("Kein Sozialraumgebiet konfiguriert (areas.yml: areas: []): der Lauf macht nur die Berichte, die "
+                 "kein Gebiet brauchen.")
+"""The run's note when areas.yml lists no area."""
+
+
+def without_areas(names: list[str], area_ids: list[str]) -> tuple[list[str], list[str]]:
+    """The reports a run keeps when it has the areas ``area_ids``, and its notes (German) on the others.
+
+    With areas, every report is kept and there is no note. Without any (``areas: []``), only the reports that need
+    no area (``needs_areas`` False: the Sozialindex) are kept; the note says that no area is configured and each
+    report left out is named with its reason, so it is skipped rather than failed.
+    """
+    if area_ids:
+        return list(names), []
+    needing = [n for n in names if get(n).needs_areas]
+    notes = [NO_AREAS_NOTE] + [f"{get(n).report} übersprungen: braucht mindestens ein Sozialraumgebiet"
+                               for n in needing]
+    return [n for n in names if n not in needing], notes
+
+
 def title_of(notebook: str) -> str:
     """The report's title for lists and links ("Sozialraumgebietsanalyse"); the name itself if unknown."""
     cls = BY_NOTEBOOK.get(notebook)

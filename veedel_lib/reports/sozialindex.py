@@ -75,6 +75,7 @@ class SozialindexReport(ReportContent):
     notebook = "sozialindex"
     report = "Sozialindex"
     scope = "programme"
+    needs_areas = False
     variable = "index"
     parameter_files = (*ReportContent.parameter_files, "sozialindex.yml")
     parameter_keys = ("areas.yml", "indicators.yml", "raumbezug.yml", *RUN_BASICS, "sozialindex.yml")
@@ -377,7 +378,11 @@ class SozialindexReport(ReportContent):
         return masked(scores, AREA_COLUMNS)
 
     def areas(self) -> list[Block]:
-        """Each Sozialraumgebiet on the Stadtteile's scale, and the classes of its Stadtteile."""
+        """Each Sozialraumgebiet on the Stadtteile's scale, and the classes of its Stadtteile (a sentence instead when
+        ``areas.yml`` lists none)."""
+        if not self.ds.areas.ids:
+            return [TextBlock("Es ist kein Sozialraumgebiet konfiguriert (areas.yml: areas: []); der Sozialindex "
+                              "ordnet hier nur die Einheiten der Stadt ein.")]
         scores = self.area_frame()
         parts = self._public_parts()
         weak = self._weak_labels()
