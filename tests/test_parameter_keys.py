@@ -46,3 +46,19 @@ def test_a_declared_path_selects_list_items_by_id_and_a_missing_one_counts_as_mi
     assert select(areas, "areas[id=kalk].stadtbezirk") == [8]
     assert select(areas, "areas[id=nirgendwo]") == MISSING
     assert select(areas, "gibt.es.nicht") == MISSING
+
+
+def test_a_declared_path_selects_list_items_by_any_field_and_a_bezirk_key_names_only_its_areas(tmp_path):
+    from veedel_lib.reports.bezirksbericht import BezirkReport
+
+    areas = load_yaml(PARAMETERS / "areas.yml")[0]
+    assert [a["name"] for a in select(areas, "areas[stadtbezirk=8]")] == [
+        "Höhenberg/Vingst", "Humboldt/Gremberg", "Kalk", "Ostheim/Neubrück"]
+    keys = BezirkReport.parameter_keys_of("bezirk-8")
+    assert "areas.yml:areas[stadtbezirk=8]" in keys and "areas.yml" not in keys
+    other_bezirk = _edited(tmp_path, "areas.yml", "stadtteile: [213, 206]", "stadtteile: [213]")  # Bezirk 2
+    assert key_digest(other_bezirk, keys) == key_digest(PARAMETERS, keys)
+    assert BezirkReport.place_areas_of("bezirk-8", PARAMETERS) == [
+        "hoehenberg-vingst", "humboldt-gremberg", "kalk", "ostheim-neubrueck"]
+    assert BezirkReport.reads_data_file("dokumentation/kalk.xlsx", "bezirk-8", ["kalk"])
+    assert not BezirkReport.reads_data_file("dokumentation/bilderstoeckchen.xlsx", "bezirk-8", ["kalk"])

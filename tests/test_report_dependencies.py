@@ -107,7 +107,8 @@ def test_a_report_reads_only_the_parameter_files_run_settings_and_workbooks_it_d
     keys = cls.parameter_keys_of(_place(cls))
     settings = sorted(s for s in run_settings_read if not _declares(keys, s))
     assert settings == [], f"{cls.notebook} liest run.yml: {settings}, ohne sie in parameter_keys zu nennen"
-    if cls.own_area_workbooks:
+    if cls.own_area_workbooks or not cls.reads_workbooks:  # its own area's, its Stadtbezirk's areas' or none
         data = sorted(name.removeprefix("data/") for name in opened if name.startswith("data/"))
-        foreign = [name for name in data if not cls.reads_data_file(name, "kalk")]
+        areas = cls.place_areas_of(_place(cls), PARAMETERS)
+        foreign = [name for name in data if not cls.reads_data_file(name, _place(cls), areas)]
         assert foreign == [], f"{cls.notebook} liest {foreign}, obwohl es nur die Arbeitsmappen seines Gebiets nennt"

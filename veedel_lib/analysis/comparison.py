@@ -146,7 +146,7 @@ def need_level(ratio: float, p_value: float, rule: HandlungsbedarfRule) -> str:
 
 
 def compare_with_city(ds: Dataset, area_id: str, year: int, indicators: list[Indicator] | None = None,
-                      level: float = 0.95, rule: HandlungsbedarfRule | None = None) -> pd.DataFrame:
+                      level: float = 0.95, rule: HandlungsbedarfRule | None = None, need: bool = True) -> pd.DataFrame:
     """One row per indicator: area and city value with intervals, distance, test, verdict, Handlungsbedarf.
 
     Distances are in the indicator's unit points (percentage points for percent indicators).
@@ -165,6 +165,9 @@ def compare_with_city(ds: Dataset, area_id: str, year: int, indicators: list[Ind
         Confidence level of the intervals; the test's significance level is ``1 - level``.
     rule : HandlungsbedarfRule, optional
         The thresholds of :func:`need_level`; the defaults when None.
+    need : bool, default True
+        False: no ``need`` column and the rule is not read (a report that shows only the verdicts then does not
+        depend on the Handlungsbedarf thresholds, and its run key need not either).
 
     Returns
     -------
@@ -173,7 +176,7 @@ def compare_with_city(ds: Dataset, area_id: str, year: int, indicators: list[Ind
         ``p_value`` (score test area vs. rest of the city), ``worse_ratio``, ``assessment``, ``need`` and the
         publish thresholds.
     """
-    rule = rule or HandlungsbedarfRule()
+    rule = (rule or HandlungsbedarfRule()) if need else None
     area = ds.areas.get(area_id)
     selected = indicators if indicators is not None else ds.catalogue.indicators
     groups = area_groups(ds, [area.id])
@@ -207,7 +210,7 @@ def compare_with_city(ds: Dataset, area_id: str, year: int, indicators: list[Ind
             "p_value": p_value,
             "worse_ratio": ratio,
             "assessment": assess(indicator, difference, p_value, 1 - level),
-            "need": need_level(ratio, p_value, rule),
+            **({"need": need_level(ratio, p_value, rule)} if rule is not None else {}),
             "threshold": a["threshold"],
             "denominator_threshold": a["denominator_threshold"],
         })

@@ -6,10 +6,12 @@ A report declares what it reads of the parameters folder as a tuple of *keys* (s
 - ``"indicators.yml"``: the whole file (its bytes; for files that are not YAML, e.g. ``qualitative/kalk.md``);
 - ``"run.yml:analysis.handlungsbedarf.elevated_ratio"``: the sub-tree at a dotted path of the parsed YAML;
 - ``"areas.yml:areas[id=kalk]"``: the items of a list whose ``id`` is ``kalk`` (an area with several definitions
-  over time has several items), optionally followed by a further dotted path;
+  over time has several items), optionally followed by a further dotted path; any field works the same way
+  (``"areas.yml:areas[stadtbezirk=8]"``: the areas of Stadtbezirk 8, compared as text);
 - ``"areas.yml:areas[*].stadtteile"``: a further path in every item of a list (the Stadtteile of all areas).
 
-``{area_id}`` in a key stands for the report's area. :func:`key_digest` hashes the selected sub-trees, serialised
+``{area_id}`` in a key stands for the report's area, ``{bezirk}`` for the number of its Stadtbezirk (reports of one
+Stadtbezirk). :func:`key_digest` hashes the selected sub-trees, serialised
 canonically (JSON with sorted keys), so an edit elsewhere in the file (a comment, another area, another setting)
 leaves the hash unchanged. A path that does not exist hashes as "missing": the report then uses the code's
 default, which the library hash covers.
@@ -26,7 +28,7 @@ from typing import Any
 
 from .yamlfiles import load_yaml
 
-_ITEM = re.compile(r"^(?P<name>[^\[\]]+)\[id=(?P<id>[^\[\]]+)\]$")
+_ITEM = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<field>[A-Za-z_]\w*)=(?P<value>[^\[\]]+)\]$")
 MISSING = "<fehlt>"
 """What a declared path that does not exist in the file hashes as."""
 
@@ -45,7 +47,8 @@ def files_of(keys: tuple[str, ...] | list[str]) -> list[str]:
 def select(document: Any, path: str) -> Any:
     """The sub-tree of a parsed YAML document at a dotted ``path``; :data:`MISSING` where it does not exist.
 
-    ``name[id=x]`` keeps the items of the list ``name`` whose ``id`` is ``x``; ``name[*]`` applies the rest of
+    ``name[id=x]`` keeps the items of the list ``name`` whose ``id`` is ``x`` (any field: ``name[stadtbezirk=8]``);
+    ``name[*]`` applies the rest of
     the path to every item of the list (``areas[*].stadtteile``: the Stadtteile of every area, in order)."""
     part, _, rest = path.partition(".")
     item = _ITEM.match(part)
@@ -57,8 +60,8 @@ def select(document: Any, path: str) -> Any:
         if not isinstance(current, list):
             return MISSING
         if item:
-            current = [entry for entry in current
-                       if isinstance(entry, dict) and str(entry.get("id")) == item.group("id")]
+            field, value = item.group("field"), item.group("value")
+            current = [entry for entry in current if isinstance(entry, dict) and str(entry.get(field)) == value]
             if not current:
                 return MISSING
         if rest:
@@ -72,6 +75,21 @@ def _parsed(path: str, stamp: tuple[int, int]) -> Any:
     """A parameter file parsed once per process and version (size, modification time in ns): a run computes the
     keys of all its reports from the same few files (parsing them per report took 20 ms a report)."""
     return load_yaml(path)[0]
+
+
+def _document(file: Path) -> Any:
+    """The parsed YAML of a parameter file (cached per version)."""
+    stat = file.stat()
+    return _parsed(str(file), (stat.st_size, stat.st_mtime_ns))
+
+
+def selected(parameters: Path, key: str) -> Any:
+    """The value a key (with a path) selects in the parameters folder; :data:`MISSING` for a missing file or path."""
+    name, path = split_key(key)
+    file = parameters / name
+    if not file.is_file():
+        return MISSING
+    return _document(file) if path is None else select(_document(file), path)
 
 
 def _canonical(value: Any) -> bytes:
@@ -93,7 +111,6 @@ def key_digest(parameters: Path, keys: tuple[str, ...] | list[str]) -> str:
             digest.update(file.read_bytes() + b"\n")
         else:
             if name not in parsed:
-                stat = file.stat()
-                parsed[name] = _parsed(str(file), (stat.st_size, stat.st_mtime_ns))
+                parsed[name] = _document(file)
             digest.update(_canonical(select(parsed[name], path)) + b"\n")
     return digest.hexdigest()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
@@ -30,6 +30,7 @@ from ..inputs.dataset import Dataset, load_dataset
 from ..kernprozess.schema import DOCUMENTATION_FOLDER
 from ..params.areas import PROGRAMME_ID, Area, definition_units
 from ..params.catalogue import Indicator
+from ..params.keys import selected
 from ..params.run_config import DEMO, AnalysisSettings, RunConfig, load_run_config, parameters_dir
 from ..planning.schema import PLANS_FOLDER
 from ..render import formatting as fmt
@@ -43,6 +44,8 @@ PER_AREA_FOLDERS = (DOCUMENTATION_FOLDER, PLANS_FOLDER)
 
 OWN_AREA = "areas.yml:areas[id={area_id}]"
 """The report's own area in areas.yml (every definition of it over time)."""
+BEZIRK_AREAS = "areas.yml:areas[stadtbezirk={bezirk}]"
+"""The areas of the report's Stadtbezirk in areas.yml (reports of one Stadtbezirk)."""
 AREA_UNITS = tuple(f"areas.yml:areas[*].{field}" for field in ("id", "stadtteile", "units", "partial", "valid_from",
                                                                  "valid_to"))
 """Which units belong to which area, over time, for every area: what a comparison with "the rest of the city
@@ -70,20 +73,21 @@ class ReportContext:
     """Hash of the parameter files and the Kernprozess documentation: part of every memo key."""
 
 
-def _fingerprint(parameters: Path, names: list[str], data_dir: Path, own: str | None = None) -> str:
+def _fingerprint(parameters: Path, names: list[str], data_dir: Path, own: Collection[str] | None = None) -> str:
     """SHA-256 over the bytes of the parameter files a report reads and of the data folder's workbooks.
 
     The dataset's cache key already covers the statistics, indicators.yml and areas.yml; this adds what
     it does not (run.yml, targets.yml, kernprozess.yml, planung.yml, sozialindex.yml, qualitative findings, the
     documentation and plan workbooks),
-    so an edited file is never answered from a stale memo in a warm kernel. ``own``: the area whose workbooks alone
-    count (reports that read only their own area's, :attr:`ReportContent.own_area_workbooks`); None: all.
+    so an edited file is never answered from a stale memo in a warm kernel. ``own``: the areas whose workbooks alone
+    count (:meth:`ReportContent.workbook_areas`); None: all.
     """
     digest = hashlib.sha256(str(data_dir).encode())
     files = [parameters / name for name in names]
     for folder in PER_AREA_FOLDERS:
         if (data_dir / folder).is_dir():
-            files += sorted((data_dir / folder).glob(f"{own}.xlsx" if own else "*.xlsx"))
+            files += (sorted((data_dir / folder).glob("*.xlsx")) if own is None
+                      else [data_dir / folder / f"{area}.xlsx" for area in own])
     for path in files:
         digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"-"))
     return digest.hexdigest()[:16]
@@ -128,15 +132,19 @@ class ReportContent:
     parameter_keys: ClassVar[tuple[str, ...] | None] = None
     """The parts of :attr:`parameter_files` the report reads, as keys (:mod:`veedel_lib.params.keys`):
     ``"run.yml:analysis.handlungsbedarf"``, ``"areas.yml:areas[id={area_id}]"``, or a file name for the whole
-    file. None: every file of :attr:`parameter_files` as a whole. The run's cache key hashes only these parts;
-    a test checks that a report reads no run.yml setting it does not declare."""
-    own_area_workbooks: ClassVar[bool] = False
-    """True when the report reads, of the per-area workbooks of the data folder (``dokumentation/<Gebiet>.xlsx``,
     needs_areas: ClassVar[bool] = True
     """False for programme-wide reports that need no Sozialraumgebiet (the Sozialindex): a run with ``areas: []``
     makes only these (:func:`veedel_lib.reports.registry.without_areas`)."""
-    ``plaene/<Gebiet>.xlsx``), only those of its own area (the statistics of all units always count: every report
-    compares with the whole city). A test checks that such a report opens no other area's workbook."""
+    file. None: every file of :attr:`parameter_files` as a whole. The run's cache key hashes only these parts;
+    a test checks that a report reads no run.yml setting it does not declare."""
+    reads_workbooks: ClassVar[bool] = True
+    """False when the report reads none of the per-area workbooks (the Sozialindex: statistics only); a test checks
+    that it opens none."""
+    own_area_workbooks: ClassVar[bool] = False
+    """True when the report reads, of the per-area workbooks of the data folder (``dokumentation/<Gebiet>.xlsx``,
+    ``plaene/<Gebiet>.xlsx``), only those of its own area, or for a report of one Stadtbezirk those of the
+    Stadtbezirk's areas (the statistics of all units always count: every report compares with the whole city).
+    A test checks that such a report opens no other area's workbook."""
 
     @classmethod
     def parameter_files_of(cls, area_id: str | None) -> list[str]:
@@ -147,15 +155,40 @@ class ReportContent:
     def parameter_keys_of(cls, area_id: str | None) -> list[str]:
         """:attr:`parameter_keys` for one area (or the programme); the whole files when none are declared."""
         keys = cls.parameter_keys if cls.parameter_keys is not None else cls.parameter_files
-        return [key.format(area_id=area_id or "") for key in keys]
+        return [key.format(area_id=area_id or "", bezirk=bezirk_number(area_id)) for key in keys]
 
     @classmethod
-    def reads_data_file(cls, name: str, area_id: str | None) -> bool:
-        """Whether the report's result depends on the data folder's file ``name`` (relative, ``/``-separated)."""
+    def reads_data_file(cls, name: str, area_id: str | None, place_areas: Collection[str] | None = None) -> bool:
+        """Whether the report's result depends on the data folder's file ``name`` (relative, ``/``-separated).
+
+        ``place_areas``: for a report of one Stadtbezirk, the ids of its areas (:meth:`place_areas_of`); None when
+        not known, which counts every area's workbook."""
         folder, _, rest = name.partition("/")
-        if not cls.own_area_workbooks or folder not in PER_AREA_FOLDERS or not rest:
+        if folder not in PER_AREA_FOLDERS or not rest:
             return True
+        if not cls.reads_workbooks or not cls.own_area_workbooks:
+            return cls.reads_workbooks
+        if cls.scope == "bezirk":
+            return place_areas is None or rest.removesuffix(".xlsx") in place_areas
         return rest == f"{area_id}.xlsx"
+
+    @classmethod
+    def workbook_areas(cls, area_id: str | None, parameters: Path) -> list[str] | None:
+        """The areas whose per-area workbooks the report reads (none, its own, its Stadtbezirk's); None: all."""
+        if not cls.reads_workbooks:
+            return []
+        if not cls.own_area_workbooks:
+            return None
+        return [str(area_id)] if cls.scope == "area" else cls.place_areas_of(area_id, parameters)
+
+    @classmethod
+    def place_areas_of(cls, area_id: str | None, parameters: Path) -> list[str] | None:
+        """The areas of a Stadtbezirk's report by the ``areas.yml`` in ``parameters`` (every definition over time);
+        None for other reports."""
+        if cls.scope != "bezirk":
+            return None
+        ids = selected(parameters, f"areas.yml:areas[stadtbezirk={bezirk_number(area_id)}].id")
+        return list(dict.fromkeys(str(i) for i in ids)) if isinstance(ids, list) else []
 
     def __init__(self, basis: ReportContext, **options: Any):
         self.basis = basis
@@ -191,7 +224,7 @@ class ReportContent:
                                      f"vor dem Berichtsjahr {chosen} liegen.")
         basis = ReportContext(ds, config, parameters, place, chosen, baseline,
                               _fingerprint(parameters, cls.parameter_files_of(place), ds.data_dir,
-                                           place if cls.own_area_workbooks else None))
+                                           cls.workbook_areas(place, parameters)))
         return cls(basis, **options)
 
     @classmethod
@@ -353,6 +386,11 @@ class ReportContent:
         if units - own:
             parts.append(f"zusätzlich mit {listed(units - own)}")
         return f" ({', '.join(parts)})" if parts else " (in diesen Daten mit denselben Einheiten)"
+
+
+def bezirk_number(place: str | int | None) -> str:
+    """The number of a Stadtbezirk's place as text: ``"bezirk-8"`` (a run's task) or ``8`` → ``"8"``; "" for none."""
+    return str(place or "").removeprefix("bezirk-")
 
 
 def parameters_dir_of(path: str | Path | None) -> Path:

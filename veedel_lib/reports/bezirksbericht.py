@@ -25,7 +25,7 @@ from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked, public_comparison
 from . import kernprozess_blocks as kpr
 from . import plan_blocks as pb
-from .base import RUN_BASICS, ReportContent
+from .base import BEZIRK_AREAS, RUN_BASICS, ReportContent
 from .missing import Missing, missing_cases_note
 from .sozialindex import GUARD, WITHHELD_NOTE, SozialindexReport
 
@@ -45,9 +45,10 @@ class BezirkReport(ReportContent):
     report = "Bezirksbericht"
     scope = "bezirk"
     variable = "bezirk"
-    parameter_keys = ("areas.yml", "indicators.yml", "raumbezug.yml", *RUN_BASICS, "run.yml:analysis.handlungsbedarf",
+    parameter_keys = (BEZIRK_AREAS, "areas.yml:areas[*].id", "indicators.yml", "raumbezug.yml", *RUN_BASICS,
                       "run.yml:analysis.key_indicators", "run.yml:analysis.evaluation", "sozialindex.yml",
                       "kernprozess.yml", "targets.yml", "planung.yml")
+    own_area_workbooks = True
     parameter_files = (*ReportContent.parameter_files, "sozialindex.yml", "kernprozess.yml", "targets.yml",
                        "planung.yml")
     sections = ("overview", "indicators", "sozialindex", "development", "plan_status", "kernprozesse",
@@ -178,7 +179,7 @@ class BezirkReport(ReportContent):
         lines = []
         for area in self.areas():
             comparison = public_comparison(compare_with_city(self.ds, area.id, self.year, self.key_indicators(),
-                                                             level=self.level, rule=self.settings.handlungsbedarf))
+                                                             level=self.level, need=False))
             rated = comparison[comparison["direction"] != "neutral"]
             judged = rated[rated["assessment"].isin(text.JUDGED)]
             worse = judged.loc[judged["assessment"] == "ungünstiger", "label"].tolist()
@@ -407,8 +408,9 @@ class BezirkReport(ReportContent):
 
     def kernprozesse(self) -> list[Block]:
         """Kernprozessindikatoren and Programmcontrolling of the Bezirk's areas in the report year."""
-        ids = self.ds.areas.ids
-        kp = self.memo("kernprozesse", lambda: kpr.load_kernprozesse(self.ds.data_dir, self.parameters, ids, ids))
+        ids = [a.id for a in self.areas()]  # only the Bezirk's workbooks; targets.yml is checked for every area
+        kp = self.memo("kernprozesse", lambda: kpr.load_kernprozesse(self.ds.data_dir, self.parameters, ids,
+                                                                     self.ds.areas.ids))
         if kp is None:
             return kpr.missing_documentation()
         names = {a.id: a.name for a in self.areas()}

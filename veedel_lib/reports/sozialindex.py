@@ -79,6 +79,7 @@ class SozialindexReport(ReportContent):
     variable = "index"
     parameter_files = (*ReportContent.parameter_files, "sozialindex.yml")
     parameter_keys = ("areas.yml", "indicators.yml", "raumbezug.yml", *RUN_BASICS, "sozialindex.yml")
+    reads_workbooks = False
     sections = ("method", "status_dynamics", "class_table", "areas", "sensitivity", "method_notes")
 
     def configure(self, method: str | None = None, **options) -> None:

@@ -1,8 +1,9 @@
 """Incremental runs: a report whose inputs did not change is taken over from an earlier run, not executed again.
 
 Every report of a run gets a *key*: a SHA-256 over everything its result depends on — the bytes of the run's
-input data the report reads (the statistics of all units; of the per-area workbooks only its own area's when
-its content class says so, :attr:`~veedel_lib.reports.base.ReportContent.own_area_workbooks`), the parts of the
+input data the report reads (the statistics of all units; of the per-area workbooks only its own area's, or its
+Stadtbezirk's areas', when its content class says so, :attr:`~veedel_lib.reports.base.ReportContent.
+own_area_workbooks`), the parts of the
 parameter files it reads (the keys its content class declares, :attr:`~veedel_lib.reports.base.ReportContent.
 parameter_keys`, hashed as canonical JSON of the parsed YAML: an edit elsewhere in a file does not count), of its
 notebook, the library's own code, the
@@ -60,8 +61,10 @@ def report_key(cls: type[ReportContent], parameters: dict, area_id: str | None, 
     digest.update(json.dumps(relative, sort_keys=True, default=str).encode())
     notebook = f"inputs/notebooks/{cls.notebook}.ipynb"
     digest.update(f"{notebook}\0{input_hashes.get(notebook, '-')}\n".encode())
+    place_areas = cls.place_areas_of(area_id, run_dir / "inputs" / "parameters")
     for name in sorted(input_hashes):
-        if name.startswith("inputs/data/") and cls.reads_data_file(name.removeprefix("inputs/data/"), area_id):
+        if name.startswith("inputs/data/") and cls.reads_data_file(name.removeprefix("inputs/data/"), area_id,
+                                                                   place_areas):
             digest.update(f"{name}\0{input_hashes[name]}\n".encode())
     keys = cls.parameter_keys_of(area_id)
     digest.update(f"parameters\0{key_digest(run_dir / 'inputs' / 'parameters', keys)}\n".encode())

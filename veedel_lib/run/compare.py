@@ -264,6 +264,7 @@ def _covers(key_path: str | None, changed: str) -> bool:
     if key_path is None:
         return True
     changed = changed.split("#", 1)[0]
+    key_path = re.sub(r"\[(?!id=)\w+=[^\]]*\]", "[*]", key_path)  # "areas[stadtbezirk=8]": counted as every item
     if "[*]" in key_path:  # every item of the list: "areas[*].stadtteile"
         changed = re.sub(r"\[id=[^\]]*\]", "[*]", changed)
     return (changed == key_path or changed.startswith(key_path + ".") or changed.startswith(key_path + "[")
