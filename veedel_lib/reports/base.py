@@ -122,6 +122,9 @@ class ReportContent:
     """True for reports a planner asks for (Themenbewertung): not part of a default ``veedel run``."""
     needs_baseline: ClassVar[bool] = False
     """True when the report needs years before and after the baseline (it is skipped otherwise)."""
+    needs_areas: ClassVar[bool] = True
+    """False for programme-wide reports that need no Sozialraumgebiet (the Sozialindex): a run with ``areas: []``
+    makes only these (:func:`veedel_lib.reports.registry.without_areas`)."""
     toc: ClassVar[bool] = True
     """False for one-page reports, which get no table of contents."""
     parameter_files: ClassVar[tuple[str, ...]] = ("areas.yml", "indicators.yml", "raumbezug.yml", "run.yml")
@@ -132,9 +135,6 @@ class ReportContent:
     parameter_keys: ClassVar[tuple[str, ...] | None] = None
     """The parts of :attr:`parameter_files` the report reads, as keys (:mod:`veedel_lib.params.keys`):
     ``"run.yml:analysis.handlungsbedarf"``, ``"areas.yml:areas[id={area_id}]"``, or a file name for the whole
-    needs_areas: ClassVar[bool] = True
-    """False for programme-wide reports that need no Sozialraumgebiet (the Sozialindex): a run with ``areas: []``
-    makes only these (:func:`veedel_lib.reports.registry.without_areas`)."""
     file. None: every file of :attr:`parameter_files` as a whole. The run's cache key hashes only these parts;
     a test checks that a report reads no run.yml setting it does not declare."""
     reads_workbooks: ClassVar[bool] = True
