@@ -290,8 +290,9 @@ def load_sozialindex_config(path: str | Path, catalogue: Catalogue,
             key = reference.base.resolve(value)
             if key is None:
                 problems.append(problem_at(path, node, ("methods", name, _excluded_key(node, name), j),
-                                           f"{reference.base.name} '{value}' gibt es nicht in {reference.city} "
-                                           f"({REFERENCE_FILE})"))
+                                           reference.base.ambiguity(value)
+                                           or f"{reference.base.name} '{value}' gibt es nicht in {reference.city} "
+                                              f"({REFERENCE_FILE})"))
             resolved.append(key if key is not None else value)
         method.excluded = resolved
         for j, entry in enumerate(method.indicators):

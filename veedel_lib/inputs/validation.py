@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import DataValidationError, Problem, german_number
 from ..params.areas import period_text
 from ..params.catalogue import Catalogue
-from ..params.reference import Level, SpatialReference, default_reference
+from ..params.reference import Key, Level, SpatialReference, default_reference
 from .readers import MAX_COUNT, RawTable, decimal_style_problems, number_text_problem, parse_numbers
 
 STATISTICS_COLUMNS = ("unit", "year", "variable", "count")
@@ -86,9 +86,35 @@ def unit_columns(reference: SpatialReference) -> tuple[str, ...]:
 
 
 def no_such_unit(reference: SpatialReference, level: Level, value: object) -> str:
-    """German reason for a value that names no unit of a level: "kein Kölner Stadtteil: 'Atlantis'"."""
+    """German reason for a value that names no unit of a level: "kein Kölner Stadtteil: 'Atlantis'"; for a name that
+    several units share, which ones (:meth:`~veedel_lib.params.reference.Level.ambiguity`)."""
+    ambiguous = level.ambiguity(value)
+    if ambiguous is not None:
+        return ambiguous
     where = f"{reference.adjective} {level.name}" if reference.adjective else f"{level.name} in {reference.city}"
     return f"{level.article('no')} {where}: '{value}'"
+
+
+def _resolved_units(raw: pd.DataFrame, reference: SpatialReference) -> dict[str, list[Key | None]]:
+    """Each row's unit on every level (None where the cell names none or several).
+
+    A name that several units of a level share is decided by the row's other columns where they can: "Neustadt"
+    with the Bezirk "Nord" is the Neustadt in Nord. Keys always win over names (:meth:`Level.matches`)."""
+    matches = {level.id: [level.matches(v) for v in raw[level.id]] for level in reference.levels}
+    base = reference.base
+    resolved = {level.id: [m[0] if len(m) == 1 else None for m in matches[level.id]] for level in reference.levels}
+    for position, own in enumerate(matches[base.id]):
+        if len(own) > 1:
+            fitting = [k for k in own if all(not matches[level.id][position]
+                                             or reference.ancestor(k, level.id) in matches[level.id][position]
+                                             for level in reference.levels[:-1])]
+            resolved[base.id][position] = fitting[0] if len(fitting) == 1 else None
+        key = resolved[base.id][position]
+        for level in reference.levels[:-1]:
+            given = matches[level.id][position]
+            if key is not None and len(given) > 1 and reference.ancestor(key, level.id) in given:
+                resolved[level.id][position] = reference.ancestor(key, level.id)
+    return resolved
 
 
 def _in_level(level: Level) -> str:
@@ -114,7 +140,7 @@ def validate_units(table: RawTable, reference: SpatialReference | None = None) -
         raise DataValidationError([*problems, table.file_problem(NO_ROWS)])
     base = reference.base
     higher = [level for level in reversed(reference.levels[:-1])]
-    resolved = {level.id: [level.resolve(v) for v in raw[level.id]] for level in reference.levels}
+    resolved = _resolved_units(raw, reference)
     for position in range(len(raw)):
         unit_id, name = raw.at[position, "unit_id"], raw.at[position, "unit_name"]
         if not unit_id:

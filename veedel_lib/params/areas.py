@@ -56,7 +56,8 @@ def _known_stadtteil(value: Key, info: ValidationInfo) -> Key:
     reference = _reference(info)
     key = reference.base.resolve(value)
     if key is None:
-        raise ValueError(f"{reference.base.name} {value} gibt es nicht in {reference.city}")
+        raise ValueError(reference.base.ambiguity(value) or f"{reference.base.name} {value} gibt es nicht in "
+                                                             f"{reference.city}")
     return key
 
 
@@ -65,7 +66,8 @@ def _known_stadtbezirk(value: Key, info: ValidationInfo) -> Key:
     reference = _reference(info)
     key = reference.top.resolve(value)
     if key is None:
-        raise ValueError(f"{reference.top.name} {value} gibt es nicht in {reference.city}")
+        raise ValueError(reference.top.ambiguity(value) or f"{reference.top.name} {value} gibt es nicht in "
+                                                           f"{reference.city}")
     return key
 
 

@@ -199,6 +199,8 @@ class Level(_Grammar):
     dative_plural_name: str
     _names: dict[str, list[Key]] = field(default_factory=dict, repr=False)
     _text_keys: dict[str, Key] = field(default_factory=dict, repr=False)
+    _display: dict[Key, str] = field(default_factory=dict, repr=False)
+    """Display name per key where the official name alone is ambiguous (see :func:`display_names`)."""
 
     # ---------------------------------------------------------------- lookups
     @cached_property
@@ -217,16 +219,18 @@ class Level(_Grammar):
         return unit is not None and unit.valid_in(year)
 
     def name_of(self, key: object, default: str | None = None) -> str:
-        """The name of the unit with this key (or text of a key); ``default`` (else the key as text) if unknown."""
+        """The name of the unit with this key (or text of a key) as every table, map and list shows it: the official
+        name, with its parent's name where another unit of the level shares it ("Neustadt (Nord)", see
+        :func:`display_names`); ``default`` (else the key as text) if unknown."""
         found = self.key_of(key)
         if found is None:
             return default if default is not None else str(key)
-        return self.units[found].name
+        return self._display.get(found, self.units[found].name)
 
     def label(self, key: object) -> str:
         """Key and name, as reports list units: "101 Altstadt-Süd"."""
         found = self.key_of(key)
-        return f"{found} {self.units[found].name}" if found is not None else str(key)
+        return f"{found} {self.name_of(found)}" if found is not None else str(key)
 
     def key_of(self, value: object) -> Key | None:
         """The key for a key or its text ("101" -> 101): exact keys only, no names (see :meth:`resolve`)."""
@@ -251,23 +255,41 @@ class Level(_Grammar):
 
     def resolve(self, value: object) -> Key | None:
         """The key for a key, a name in any spelling, or a "101 / Altstadt/Süd" style text; None if it names no
-        unit of this level. Numbers may carry leading zeros or a trailing ".0" (as spreadsheets write them)."""
+        unit of this level, or several (:meth:`ambiguity` says which). Numbers may carry leading zeros or a
+        trailing ".0" (as spreadsheets write them)."""
+        matches = self.matches(value)
+        return matches[0] if len(matches) == 1 else None
+
+    def matches(self, value: object) -> list[Key]:
+        """Every unit a key, a name in any spelling or a "101 / Altstadt/Süd" style text may mean: one key, none,
+        or several where units valid at the same time share the name (keys always win over names). Units of the
+        same name that follow one another in time (a unit re-cut under its name) count as one: the first."""
         if value is None or isinstance(value, bool):
-            return None
+            return []
         if isinstance(value, float) and value == int(value):
             value = int(value)
         found = self.key_of(value)
         if found is not None:
-            return found
+            return [found]
         text = str(value).strip()
-        if not text:
-            return None
-        for candidate in self._key_candidates(text):
+        for candidate in self._key_candidates(text) if text else []:
             found = self.key_of(candidate)
             if found is not None:
-                return found
-        candidates = self._names.get(name_key(text), [])
-        return candidates[0] if candidates else None
+                return [found]
+        candidates = self._names.get(name_key(text), []) if text else []
+        if len(candidates) > 1 and not any(_overlap(self.units[a], self.units[b])
+                                           for i, a in enumerate(candidates) for b in candidates[i + 1:]):
+            return candidates[:1]
+        return list(candidates)
+
+    def ambiguity(self, value: object) -> str | None:
+        """German reason when ``value`` is a name several units share, naming them ("'Neustadt' ist mehrdeutig:
+        Planungsraum 010101 Neustadt (Nord) oder 020101 Neustadt (Süd); bitte den Schlüssel angeben"); else None."""
+        matches = self.matches(value)
+        if len(matches) < 2:
+            return None
+        listed = " oder ".join(f"{self.name} {self.label(k)}" for k in matches)
+        return f"'{value}' ist mehrdeutig: {listed}; bitte den Schlüssel angeben"
 
 
 @dataclass(frozen=True, eq=False)
@@ -465,18 +487,45 @@ def _problems(path: Path, node: object, spec: ReferenceFile) -> list[Problem]:
                     problems.append(problem_at(path, node, (*where, "parent"),
                                                f"{level.name} {unit.key} ist länger gültig als ihr {parent_level.name} "
                                                f"{unit.parent} (valid_from/valid_to)"))
-        by_name: dict[str, list[UnitSpec]] = {}
+        by_name: dict[tuple[str, Key | None], list[UnitSpec]] = {}
         for unit in units:
             for spelling in {name_key(s) for s in [unit.name, *unit.other_names]}:
-                by_name.setdefault(spelling, []).append(unit)
-        for spelling, owners in by_name.items():
+                by_name.setdefault((spelling, unit.parent), []).append(unit)
+        above = spec.levels[position - 1] if position else None
+        for (spelling, parent), owners in by_name.items():
             clash = [(a, b) for i, a in enumerate(owners) for b in owners[i + 1:] if _overlap(a, b)]
-            if clash:
-                a, b = clash[0]
+            if clash and above is not None:  # names may repeat in different parents and on the top level: the
+                a, b = clash[0]              # keys tell them apart, the parent's name shows it (display_names)
+                elsewhere = _noun_forms(above.name, above.plural, above.gender, above.genitive, above.dative_plural)[1]
                 problems.append(problem_at(path, node, ("units", level.id),
                                            f"Name oder Schreibweise '{spelling}' gehört zu {a.key} und {b.key}, die "
-                                           "gleichzeitig gültig sind"))
+                                           f"gleichzeitig gültig sind und beide in {above.name} {parent} liegen: so "
+                                           f"nicht zu unterscheiden (nur in verschiedenen {elsewhere} darf sich ein "
+                                           "Name wiederholen)"))
     return problems
+
+
+def display_names(level: Level, parent: Level | None) -> dict[Key, str]:
+    """The one rule for showing a unit whose official name another unit of its level, valid at the same time,
+    shares: the name with its parent's name in brackets ("Neustadt (Nord)"); on the top level, or where the parents
+    are named alike too, with its key ("Nord (01)"). Units with a name of their own are not listed (they are shown
+    by their name)."""
+    by_name: dict[str, list[Key]] = {}
+    for key, unit in level.units.items():
+        by_name.setdefault(name_key(unit.name), []).append(key)
+    shown: dict[Key, str] = {}
+    for keys in by_name.values():
+        for key in keys:
+            unit = level.units[key]
+            others = [k for k in keys if k != key and _overlap(unit, level.units[k])]
+            if not others:
+                continue
+            parents = [parent.units.get(level.units[k].parent) for k in [key, *others]] if parent is not None else []
+            parent_name = parents[0].name if parents and parents[0] is not None else None
+            clear = parent_name is not None and all(p is not None and name_key(p.name) != name_key(parent_name)
+                                                    for p in parents[1:])
+            shown[key] = f"{unit.name} ({parent_name if clear else key})"
+    return shown
 
 
 def load_reference(path: str | Path) -> SpatialReference:
@@ -496,6 +545,10 @@ def _load(path: str, mtime: int, size: int) -> SpatialReference:
         raise DataValidationError(problems)
     levels = tuple(_level(level, spec.units[level.id], spec.levels[i - 1].id if i else None)
                    for i, level in enumerate(spec.levels))
+    for i, level in enumerate(levels):
+        level._display.update(display_names(level, levels[i - 1] if i else None))
+        for key, shown in level._display.items():  # the shown name is a spelling too (tables are copied back)
+            level._names.setdefault(name_key(shown), []).append(key)
     reference = SpatialReference(spec.city, spec.adjective, levels, path)
     object.__setattr__(reference, "profile", _profile(spec, reference))
     return reference
