@@ -100,3 +100,17 @@ def test_editing_one_area_leaves_the_other_areas_demo_documentation_byte_identic
     assert set(before) == set(after)
     assert before["kalk.xlsx"] != after["kalk.xlsx"]  # the edited area's pace follows its new size
     assert [name for name in sorted(before) if name != "kalk.xlsx" and before[name] != after[name]] == []
+
+
+def test_editing_one_areas_definition_leaves_every_demo_statistic_byte_identical(tmp_path):
+    """The demo statistics are calibrated against the areas of the published figures (generator.PROGRAMME_AREAS),
+    not against the editable areas.yml: Kalk with two more Stadtteile changes no count of any unit."""
+    edited = tmp_path / "parameters"
+    shutil.copytree(PARAMETERS, edited)
+    areas = edited / "areas.yml"
+    text = areas.read_text(encoding="utf-8")
+    assert text.count("    stadtteile: [802]\n") == 1
+    areas.write_text(text.replace("    stadtteile: [802]\n", "    stadtteile: [802, 806, 807]\n"), encoding="utf-8")
+    before, after = demo.generate(PARAMETERS), demo.generate(edited)
+    assert _digest(before[0]) == _digest(after[0])
+    assert _digest(before[1]) == _digest(after[1])

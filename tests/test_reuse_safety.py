@@ -6,8 +6,8 @@ The reports are computed in process by the floor (:func:`veedel_lib.run.floor.re
 every table as HTML and every figure as SVG, exactly what the notebooks show), not by kernels; the keys are the
 runner's own (:func:`veedel_lib.run.cache.report_key`) over a run-like ``inputs/`` folder per state. A small run:
 Kalk's reports, Humboldt/Gremberg's analysis (both in Stadtbezirk 8), the Bezirksbericht 8, Jahresbericht and
-Sozialindex. The data stay fixed when areas.yml changes (as with the city's data; the demo generator would
-recalibrate the statistics of the whole city, see ``veedel_lib.demo.generator``).
+Sozialindex. The data stay fixed when areas.yml changes (as with the city's data; the demo statistics do not depend on
+areas.yml either, see ``veedel_lib.demo.generator.PROGRAMME_AREAS``).
 """
 
 from __future__ import annotations

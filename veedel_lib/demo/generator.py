@@ -9,6 +9,11 @@ deprived ones, as in reality. City-wide paths over the years follow the broad de
 Finally the 15 areas are calibrated so that the latest year reproduces the shares the council
 resolution published (DESIGN.md) exactly before rounding.
 
+The statistics never depend on the editable ``areas.yml``: units, calibration and built-in effects use the areas
+as the published figures count them (:data:`PROGRAMME_AREAS`). So editing one area's definition leaves every demo
+statistic byte-identical; only that area's own demo records follow the edit (its Kernprozess documentation, whose
+pace grows with its size, and its plan, derived from its analysis), see ``documentation.py`` and ``plans.py``.
+
 Known effects can be built in (``effects``) so that the evaluation can be tested against a truth:
 the default demo data lowers the SGB-II quota of Höhenberg/Vingst by 2 percentage points in every
 year after the 2020 baseline, relative to what it would have been.
@@ -28,7 +33,6 @@ import numpy as np
 import pandas as pd
 
 from ..files import atomic_path, cache_dir
-from ..params.areas import load_areas
 from ..params.catalogue import load_catalogue
 from ..params.reference import SpatialReference, reference_file, reference_for
 from ..params.run_config import parameters_dir as default_parameters_dir
@@ -45,6 +49,28 @@ UNIT_NAMES = {
     "90801": "Stammheim-Süd", "70601": "Porz-Mitte", "70603": "Porz-Ost", "71401": "Rosenhügel",
     "21302": "Auf dem Kölnberg", "80503": "Gernsheimer Straße",
 }
+PROGRAMME_AREAS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
+    "bickendorf-westend-ossendorf": ((403, 406), ()),
+    "bilderstoeckchen": ((507,), ()),
+    "blumenberg-chorweiler-seeberg-nord": ((610, 609), ("60301",)),
+    "bocklemuend-mengenich": ((405,), ()),
+    "buchforst-muelheim-sued": ((902,), ("90101",)),
+    "buchheim-holweide": ((903,), ("90401",)),
+    "hoehenberg-vingst": ((804, 803), ()),
+    "humboldt-gremberg": ((801,), ()),
+    "kalk": ((802,), ()),
+    "meschenich-rondorf": ((213, 206), ()),
+    "muelheim-nord-keupstrasse": ((), ("90104", "90105", "90110", "90801")),
+    "ostheim-neubrueck": ((805, 809), ()),
+    "porz-ost-finkenberg-gremberghoven-eil": ((716, 704, 705), ("70603",)),
+    "hoehenhaus-duennwald": ((906, 907), ()),
+    "porz-mitte-urbach": ((707,), ("70601", "71401")),
+}
+"""The 15 areas as the published figures count them: area id -> (whole Stadtteile, single units), Mülheim-Nord/
+Keupstraße with its extension into Stammheim (90801) of 2022. Fixed here, not read from ``areas.yml``: the demo
+statistics are calibrated against these definitions, so an edit of one area in ``areas.yml`` changes no area's
+demo statistics (an edited area's reports then show how the published figures look on its new definition)."""
+
 DEPRIVED_UNITS = {"60301": 1.6, "90101": 1.5, "90104": 1.6, "90105": 1.5, "90110": 1.7, "90401": 1.3,
                   "90801": 1.5, "70601": 1.4, "70603": 1.5, "71401": 1.6, "21302": 2.0, "80503": 1.6}
 """Deprivation multipliers for units known as hot spots (relative to their Stadtteil)."""
@@ -110,24 +136,23 @@ def _unit_table(facts: pd.DataFrame, needed: dict[int, int], rng: np.random.Gene
     return pd.DataFrame(rows)
 
 
-def _needed_units(parameters: Path) -> dict[int, int]:
-    """Per Stadtteil the number of units needed so that every unit named in areas.yml exists."""
+def _needed_units() -> dict[int, int]:
+    """Per Stadtteil the number of units needed so that every unit named in :data:`PROGRAMME_AREAS` exists (a unit
+    that ``areas.yml`` names beyond these does not exist in the demo data, as with a wrong number in real data)."""
     needed: dict[int, int] = {}
-    definitions = load_areas(parameters / "areas.yml")
-    for area in [a for area_id in definitions.ids for a in definitions.versions(area_id)]:  # former ones too
-        for unit in area.units + [u for p in area.partial for u in p.units]:
+    for _, units in PROGRAMME_AREAS.values():
+        for unit in units:
             number, suffix = int(unit[:3]), int(unit[3:])
             needed[number] = max(needed.get(number, 0), suffix)
     return needed
 
 
-def _area_of_units(parameters: Path, units: pd.DataFrame) -> pd.Series:
-    """area id per unit (empty string outside the programme), from the unit-level definitions."""
+def _area_of_units(units: pd.DataFrame) -> pd.Series:
+    """area id per unit (empty string outside the programme), by :data:`PROGRAMME_AREAS`."""
     area = pd.Series("", index=units["unit_id"].to_numpy())
-    for definition in load_areas(parameters / "areas.yml").areas:
-        members = units.loc[units["stadtteil_nr"].isin(definition.stadtteile), "unit_id"].tolist()
-        members += definition.units + [u for p in definition.partial for u in p.units]
-        area[[m for m in members if m in area.index]] = definition.id
+    for area_id, (stadtteile, named) in PROGRAMME_AREAS.items():
+        members = units.loc[units["stadtteil_nr"].isin(stadtteile), "unit_id"].tolist() + list(named)
+        area[[m for m in members if m in area.index]] = area_id
     return area
 
 
@@ -135,15 +160,16 @@ def generate(parameters_dir: str | Path | None = None, effects: tuple[Effect, ..
              seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Generate the demo units table and statistics in long form (unit, year, variable, count).
 
-    Deterministic for a given seed, effects and parameter files.
+    Deterministic for a given seed, effects, indicators.yml and raumbezug.yml (never areas.yml: see
+    :data:`PROGRAMME_AREAS`).
     """
     parameters = default_parameters_dir(parameters_dir)
     catalogue = load_catalogue(parameters / "indicators.yml")
     rng = np.random.default_rng(seed)
     facts = load_facts()
     reference = reference_for(parameters)
-    units = _unit_table(facts, _needed_units(parameters), rng, reference)
-    area_of = _area_of_units(parameters, units)
+    units = _unit_table(facts, _needed_units(), rng, reference)
+    area_of = _area_of_units(units)
     in_area = area_of.to_numpy() != ""
     st = facts.loc[units["stadtteil_nr"]].reset_index(drop=True)
     dep = units["deprivation"].to_numpy()
