@@ -67,3 +67,26 @@ def test_only_what_reads_a_changed_file_is_executed_again(tmp_path):
     assert len(removed) == 4 and len([p for p in outputs.iterdir() if p.is_dir()]) == 2
     after_clean = _run(outputs, parameters)
     assert _executed(after_clean) == set() and {r.reused_from for r in after_clean.results} == {forced.run_dir.name}
+
+
+def test_a_run_with_the_same_inputs_and_code_takes_the_key_figures_of_the_earlier_run(tmp_path):
+    """The portal's key figures depend only on the run's inputs and the library: a re-run that changes neither takes
+    them from the newest such run instead of loading the data again; other inputs or code compute them anew."""
+    import json
+
+    from veedel_lib.run.cache import earlier_key_figures
+
+    def run(name: str, inputs: str, code: str, figures: dict) -> None:
+        (tmp_path / name).mkdir()
+        manifest = {"inputs_hash": inputs, "environment": {"veedel_code": code}, "key_figures": figures}
+        (tmp_path / name / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+    run("20261201-080000-aaaaaaaa", "A", "c1", {"year": 2024, "areas": [1]})
+    run("20261202-080000-aaaaaaaa", "A", "c1", {"year": 2024, "areas": [2]})
+    run("20261203-080000-bbbbbbbb", "B", "c1", {"year": 2024, "areas": [3]})
+    run("20261204-080000-aaaaaaaa", "A", "c2", {"year": 2024, "areas": [4]})
+    new = tmp_path / "20261205-080000-aaaaaaaa"
+    new.mkdir()
+    assert earlier_key_figures(tmp_path, new, "A", "c1") == {"year": 2024, "areas": [2]}   # the newest of the same
+    assert earlier_key_figures(tmp_path, new, "C", "c1") is None                           # other inputs
+    assert earlier_key_figures(tmp_path, new, "B", "c2") is None                           # other code

@@ -100,6 +100,27 @@ def earlier_reports(outputs: Path, exclude: Path | None = None) -> dict[str, Ear
     return found
 
 
+def earlier_key_figures(outputs: Path, exclude: Path, inputs_hash: str, code: str | None) -> dict | None:
+    """The portal's key figures of the newest earlier run under ``outputs`` with the same inputs (``inputs_hash``)
+    and the same library code (``environment.veedel_code``), None when there is none: they depend on nothing else,
+    and computing them again cost a re-run that reuses every report its longest step (loading the data, importing
+    statsmodels and scipy)."""
+    runs = sorted((p for p in outputs.iterdir() if p.is_dir() and (p / MANIFEST).exists()), reverse=True)
+    for run_dir in runs:
+        if run_dir.resolve() == exclude.resolve():
+            continue
+        try:
+            manifest = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        figures = manifest.get("key_figures")
+        if (manifest.get("inputs_hash") == inputs_hash and code is not None
+                and (manifest.get("environment") or {}).get("veedel_code") == code and isinstance(figures, dict)
+                and not figures.get("notes")):
+            return figures
+    return None
+
+
 def _files_of(earlier: Earlier) -> dict[str, str]:
     """The files of an earlier report (outputs and tables) with the hashes its run recorded."""
     return {name: digest for name, digest in earlier.entry.get("files", {}).items()}

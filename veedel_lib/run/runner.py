@@ -641,7 +641,8 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
     run_dir, manifest, tasks, formats = prepared.run_dir, prepared.manifest, prepared.tasks, prepared.formats
     if on_plan is not None:
         on_plan(tasks)
-    key_figures = _KeyFigures(run_dir, manifest["parameters"]["year"])
+    key_figures = _KeyFigures(run_dir, manifest["parameters"]["year"], cache.earlier_key_figures(
+        run_dir.parent, run_dir, manifest["inputs_hash"], manifest["environment"].get("veedel_code")))
     reused, tasks = _take_over(prepared, progress) if prepared.reuse else ([], tasks)
     stop = _Stop()
     printer = None
@@ -743,19 +744,23 @@ class _KeyFigures:
     imports a module would inherit that module's lock, held, and hang when importing it.
     """
 
-    def __init__(self, run_dir: Path, year: int) -> None:
+    def __init__(self, run_dir: Path, year: int, known: dict | None = None) -> None:
         self._arguments = (run_dir, year)
         self._future: Future | None = None
+        self._known = known
+        """The key figures of an earlier run with the same inputs and code (:func:`cache.earlier_key_figures`)."""
 
     def start(self) -> None:
-        """Start computing (once)."""
-        if self._future is None:
+        """Start computing (once; not at all when they are known)."""
+        if self._future is None and self._known is None:
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veedel-eckdaten")
             self._future = pool.submit(_key_figures, *self._arguments)
             pool.shutdown(wait=False)
 
     def result(self) -> dict:
         """The key figures (see :func:`veedel_lib.reports.keyfigures.key_figures`), waiting for them if needed."""
+        if self._known is not None:
+            return self._known
         self.start()
         return self._future.result()
 
