@@ -82,16 +82,14 @@ def test_section_headings_follow_the_title_in_order(path):
 
 
 def test_table_of_contents_lists_sections_once_numbered():
-    from veedel_lib.publish.html import add_table_of_contents
+    from veedel_lib.publish.html import Document, Heading, contents_html
 
-    body = ('<header class="report-title"><h1>Bericht</h1></header>'
-            '<h2 id="a">1. Profil<a class="anchor-link" href="#a">¶</a></h2><h2 id="b">2. Lage</h2>')
-    html = add_table_of_contents(body)
+    headings = (Heading(2, "1. Profil", "a"), Heading(3, "Kontext", "k"), Heading(2, "2. Lage", "b"))
+    html = contents_html(Document(headings=headings))
     assert '<ol class="numbered"><li><a href="#a">1. Profil</a></li><li><a href="#b">2. Lage</a></li></ol>' in html
-    assert "anchor-link" not in html
-    unnumbered = add_table_of_contents('<header></header><h2 id="a">Profil</h2>')
+    unnumbered = contents_html(Document(headings=(Heading(2, "Profil", "a"),)))
     assert "<ol><li>" in unnumbered and "numbered" not in unnumbered
-    assert "<nav" not in add_table_of_contents(body, include=False)
+    assert contents_html(Document(toc=False, headings=headings)) == ""
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

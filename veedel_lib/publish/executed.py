@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from ..errors import ConfigurationError, DataValidationError, Problem
-from .html import export_html
+from .html import export_html, read_document
 from .pdf import PdfPrinter
 
 FORMATS = ("html", "pdf")
@@ -39,7 +39,8 @@ def parse_formats(text: str | Iterable[str] | None) -> list[str]:
 
 def read_executed(path: str | Path) -> nbformat.NotebookNode:
     """The executed notebook at ``path``; DataValidationError (German) if it is missing, unreadable, not
-    executed or if any of its cells ended with an error (every such cell is named)."""
+    executed, if any of its cells ended with an error (every such cell is named) or if its document description
+    or heading data are malformed (:func:`~veedel_lib.publish.html.read_document`), before anything is written."""
     path = Path(path)
     if not path.is_file():
         raise DataValidationError([Problem(str(path), None, None, "Datei nicht gefunden")])
@@ -59,6 +60,7 @@ def read_executed(path: str | Path) -> nbformat.NotebookNode:
         problems.append(Problem(str(path), None, None, "der Bericht wäre unvollständig: bitte den Fehler beheben "
                                                        "und das Notebook neu ausführen"))
         raise DataValidationError(problems)
+    read_document(nb, str(path))
     return nb
 
 
@@ -85,9 +87,10 @@ def publish_notebook(path: str | Path, out_dir: str | Path | None = None, format
     html = target / f"{source.stem}.html"
     with tempfile.TemporaryDirectory(prefix="veedel-publish-") as scratch:
         if "html" in chosen:
-            done(export_html(nb, html))
+            done(export_html(nb, html, source=str(source)))
         if "pdf" in chosen:
-            printed_from = html if "html" in chosen else export_html(nb, Path(scratch) / html.name)
+            printed_from = html if "html" in chosen else export_html(nb, Path(scratch) / html.name,
+                                                                     source=str(source))
             with PdfPrinter() as printer:
                 done(printer.print(printed_from, target / f"{source.stem}.pdf"))
     return written

@@ -5,6 +5,12 @@ data URIs, CSS inline, no scripts, nothing loaded from the network), ``lang="de"
 table of contents. PDF is printed from that HTML by Chromium (see :mod:`veedel_lib.publish.pdf`).
 Every file is written to a temporary name and renamed at the end, so an interrupted run never leaves a
 half-written report that looks complete.
+
+The publisher takes what it needs to know about a report as data (:func:`read_document`), never from the finished
+HTML: the document description the title block put into its output (title, table-of-contents flag, language,
+author, date; :data:`~veedel_lib.render.document.DOCUMENT_MIME`) and the document's headings in order (the
+notebook's Markdown headings and the outputs of heading blocks, :data:`~veedel_lib.render.document.HEADING_MIME`).
+The page title, the footer and the table of contents are made from that data.
 """
 
 from __future__ import annotations
@@ -12,27 +18,189 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import nbformat
+from markdown_it import MarkdownIt
 from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.filters import add_anchor
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
+from ..errors import DataValidationError, Problem
 from ..files import atomic_write_text
+from ..render.document import DOCUMENT_MIME, HEADING_MIME
 from ..render.markup import CONTENT_SECURITY_POLICY, escape
 
 TEMPLATES = Path(__file__).parent / "templates"
 REMOVE_TAGS = {"remove_cell", "parameters", "injected-parameters"}
 
 
-def notebook_title(nb: nbformat.NotebookNode) -> dict:
-    """The title data a notebook put into its outputs' metadata (see :meth:`veedel_lib.render.report.Report.title`)."""
-    for cell in nb.cells:
+@dataclass(frozen=True)
+class Heading:
+    """One heading of a report document, in document order."""
+
+    level: int
+    """2 for a section (listed in the table of contents), 3 to 6 below it."""
+    text: str
+    anchor: str | None
+    """The heading's id in the HTML; None where nbconvert gives it none (its text is no well-formed markup)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report notebook as the publisher sees it: its description and its headings, as data.
+
+    The defaults are those of a notebook without a description (one not made with
+    :class:`~veedel_lib.render.report.Report`): the window title "Bericht" and a table of contents.
+    """
+
+    title: str = ""
+    document_title: str = "Bericht"
+    """The window title (``<title>``, the PDF's title): "Sozialraumgebietsanalyse – Kalk – 2024"."""
+    toc: bool = True
+    """False for one-page reports: no table of contents."""
+    language: str = "de"
+    author: str = "Stadt Köln"
+    programme: str = "Lebenswerte Veedel"
+    date: str = ""
+    """The day the report was made ("7. Dezember 2026"), for the footer; empty: not known."""
+    headings: tuple[Heading, ...] = ()
+
+    def contents(self) -> list[Heading]:
+        """The entries of the table of contents: every section heading (level 2) with an anchor."""
+        return [heading for heading in self.headings if heading.level == 2 and heading.anchor]
+
+    def footer(self) -> str:
+        """The line under the report: publisher, programme and the day it was made."""
+        return (f"{self.author} – {self.programme}. Erstellt mit veedel" + (f" am {self.date}" if self.date else "")
+                + ".")
+
+
+_MARKDOWN = MarkdownIt("commonmark")
+_TEXT_TOKENS = {"text", "code_inline", "html_inline"}
+_BREAK_TOKENS = {"softbreak", "hardbreak"}
+
+
+def markdown_headings(source: str) -> Iterator[Heading]:
+    """The headings of one Markdown cell, with the ids nbconvert's HTML gives them (:func:`heading_anchor`)."""
+    tokens = _MARKDOWN.parse(source)
+    for token, inline in zip(tokens, tokens[1:]):
+        if token.type != "heading_open":
+            continue
+        text = "".join(child.content if child.type in _TEXT_TOKENS else " " if child.type in _BREAK_TOKENS else ""
+                       for child in inline.children or [])
+        level = int(token.tag[1])
+        yield Heading(level, text, heading_anchor(level, text))
+
+
+def heading_anchor(level: int, text: str) -> str | None:
+    """The id nbconvert gives a Markdown heading of this text: its public ``add_anchor`` filter on the heading."""
+    marked = add_anchor(f"<h{level}>{html.escape(text, quote=False)}</h{level}>")
+    try:
+        return ElementTree.fromstring(marked).get("id")
+    except ElementTree.ParseError:
+        return None
+
+
+def _description(data: object, source: str, number: int) -> tuple[dict, list[Problem]]:
+    """The fields of a document description that the publisher uses, checked: a JSON object, ``toc`` a boolean,
+    the texts strings; German problems naming the cell otherwise."""
+    where = f"Zelle {number}: "
+    if not isinstance(data, Mapping):
+        return {}, [Problem(source, None, None, where + "die Beschreibung des Berichts ist kein JSON-Objekt")]
+    fields, problems = {}, []
+    for key in ("title", "document_title", "language", "author", "programme", "date"):
+        if key in data:
+            if isinstance(data[key], str):
+                fields[key] = data[key]
+            else:
+                problems.append(Problem(source, None, None, where + f"„{key}“ der Beschreibung des Berichts ist "
+                                                                    "kein Text"))
+    if "toc" in data:
+        if isinstance(data["toc"], bool):
+            fields["toc"] = data["toc"]
+        else:
+            problems.append(Problem(source, None, None, where + f"„toc“ der Beschreibung des Berichts ist "
+                                                                f"{data['toc']!r}, erwartet true oder false"))
+    return fields, problems
+
+
+def _heading(data: object, source: str, number: int) -> tuple[Heading | None, list[Problem]]:
+    """A heading block's data, checked (level 2 to 6, text and anchor as strings)."""
+    if (isinstance(data, Mapping) and type(data.get("level")) is int and 2 <= data["level"] <= 6
+            and isinstance(data.get("text"), str) and isinstance(data.get("anchor"), str)):
+        return Heading(data["level"], data["text"], data["anchor"]), []
+    return None, [Problem(source, None, None, f"Zelle {number}: die Daten einer Überschrift sind unvollständig "
+                                              "(Ebene 2 bis 6, Text und Anker erwartet)")]
+
+
+def read_document(nb: nbformat.NotebookNode, source: str = "Notebook") -> Document:
+    """The report document of an executed notebook: the first document description among its outputs and the
+    headings of its Markdown cells and heading blocks, in document order (cells the export removes are skipped).
+
+    A description or heading data of the wrong form raise DataValidationError (German, naming ``source`` and the
+    cell). A notebook without a description gets the defaults of :class:`Document`.
+    """
+    fields: dict | None = None
+    headings: list[Heading] = []
+    problems: list[Problem] = []
+    for number, cell in enumerate(nb.cells, start=1):
+        if REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.cell_type == "markdown":
+            headings += markdown_headings(cell.source)
         for output in cell.get("outputs", []):
-            title = output.get("metadata", {}).get("veedel", {}).get("title")
-            if title:
-                return dict(title)
-    return {}
+            data = output.get("data", {})
+            if DOCUMENT_MIME in data and fields is None:
+                fields, found = _description(data[DOCUMENT_MIME], source, number)
+                problems += found
+            if HEADING_MIME in data:
+                heading, found = _heading(data[HEADING_MIME], source, number)
+                headings += [heading] if heading else []
+                problems += found
+    if problems:
+        raise DataValidationError(problems)
+    return Document(**(fields or {}), headings=tuple(headings))
+
+
+_NUMBERED = re.compile(r"^\d+\.\s")
+
+
+def contents_html(document: Document) -> str:
+    """The linked table of contents of the document's sections; empty for a one-page report or no sections.
+
+    Sections whose headings already carry their number ("1. Profil") are listed without a second, generated
+    number.
+    """
+    entries = document.contents()
+    if not document.toc or not entries:
+        return ""
+    items = "".join(f'<li><a href="#{escape(h.anchor)}">{escape(h.text)}</a></li>' for h in entries)
+    numbered = ' class="numbered"' if all(_NUMBERED.match(h.text) for h in entries) else ""
+    return (f'<nav class="toc" aria-labelledby="inhaltsverzeichnis"><h2 id="inhaltsverzeichnis">Inhalt</h2>'
+            f"<ol{numbered}>{items}</ol></nav>")
+
+
+class ContentsAfterTitle(Preprocessor):
+    """Puts the table of contents (``resources["veedel"]["contents"]``) right after the title block, in the title's
+    output; at the top of the report when there is no title block."""
+
+    def preprocess(self, nb: nbformat.NotebookNode, resources: dict) -> tuple[nbformat.NotebookNode, dict]:
+        nav = resources.get("veedel", {}).get("contents")
+        if not nav:
+            return nb, resources
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if DOCUMENT_MIME in data and "text/html" in data:
+                    data["text/html"] = data["text/html"] + nav
+                    return nb, resources
+        nb.cells.insert(0, nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data",
+                                                                                      {"text/html": nav})]))
+        return nb, resources
 
 
 @functools.cache
@@ -45,62 +213,36 @@ def _exporter() -> HTMLExporter:
     exporter.exclude_output_prompt = True
     remover = TagRemovePreprocessor(remove_cell_tags=REMOVE_TAGS, enabled=True)
     exporter.register_preprocessor(remover, enabled=True)
+    exporter.register_preprocessor(ContentsAfterTitle(enabled=True), enabled=True)
     return exporter
 
 
-_HEADING = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 _ANCHOR = re.compile(r'<a class="anchor-link" href="#[^"]*">[^<]*</a>')
+"""The "¶" link nbconvert appends to every Markdown heading; the report links its sections from the contents."""
 
 
-def _strip_tags(markup: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", markup)).strip()
-
-
-_NUMBERED = re.compile(r"^\d+\.\s")
-
-
-def add_table_of_contents(body: str, include: bool = True) -> str:
-    """Insert a linked table of contents of all h2 sections after the title block.
-
-    Sections whose headings already carry their number ("1. Profil") are listed without a second,
-    generated number. ``include=False`` (one-page reports) only removes the heading anchor links.
-    """
-    body = _ANCHOR.sub("", body)
-    entries = [(anchor, _strip_tags(text)) for anchor, text in _HEADING.findall(body)]
-    if not entries or not include:
-        return body
-    items = "".join(f'<li><a href="#{escape(a)}">{escape(t)}</a></li>' for a, t in entries)
-    numbered = ' class="numbered"' if all(_NUMBERED.match(text) for _, text in entries) else ""
-    nav = (f'<nav class="toc" aria-labelledby="inhaltsverzeichnis"><h2 id="inhaltsverzeichnis">Inhalt</h2>'
-           f"<ol{numbered}>{items}</ol></nav>")
-    marker = "</header>"
-    position = body.find(marker)
-    if position < 0:
-        return body.replace('<main id="inhalt">', f'<main id="inhalt">{nav}', 1)
-    position += len(marker)
-    return body[:position] + nav + body[position:]
-
-
-def render_html(nb: nbformat.NotebookNode, footer: str | None = None) -> str:
-    """The report HTML of an executed notebook, as text."""
-    title = notebook_title(nb)
-    document_title = " – ".join(str(p) for p in (title.get("report"), title.get("area"), title.get("year")) if p)
+def render_html(nb: nbformat.NotebookNode, footer: str | None = None, source: str = "Notebook") -> str:
+    """The report HTML of an executed notebook, as text; ``source`` names the notebook in error messages."""
+    document = read_document(nb, source)
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     resources = {"veedel": {
-        "document_title": document_title or "Bericht",
+        "document_title": document.document_title or "Bericht",
+        "language": document.language,
         "csp": CONTENT_SECURITY_POLICY,
         "css": css,
-        "footer": footer or ("Stadt Köln – Lebenswerte Veedel. Erstellt mit veedel"
-                             + (f" am {title['date']}" if title.get("date") else "") + "."),
+        "footer": footer or document.footer(),
+        "contents": contents_html(document),
     }}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    wants_toc = str(title.get("toc", nb.metadata.get("veedel", {}).get("toc", True))) not in ("False", "false")
-    return add_table_of_contents(body, include=wants_toc)
+    return _ANCHOR.sub("", body)
 
 
-def export_html(notebook: str | Path | nbformat.NotebookNode, target: str | Path, footer: str | None = None) -> Path:
-    """Render an executed notebook (path or node) to a self-contained HTML file, atomically."""
+def export_html(notebook: str | Path | nbformat.NotebookNode, target: str | Path, footer: str | None = None,
+                source: str | None = None) -> Path:
+    """Render an executed notebook (path or node) to a self-contained HTML file, atomically; ``source``: the
+    notebook's name in error messages (default: its path)."""
     nb = nbformat.read(str(notebook), as_version=4) if isinstance(notebook, (str, Path)) else notebook
+    name = source or (str(notebook) if isinstance(notebook, (str, Path)) else "Notebook")
     target = Path(target)
-    atomic_write_text(target, render_html(nb, footer))
+    atomic_write_text(target, render_html(nb, footer, name))
     return target

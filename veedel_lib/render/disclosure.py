@@ -32,8 +32,8 @@ well: its index and its other values would otherwise give back its own hidden z-
 Statistics built over all rated units (correlations, ranks, counts per class) are published only over the units
 whose values are published.
 
-:mod:`veedel_lib.render.report` calls :func:`protect` for every table and every chart's data: there is no
-other way to put a table into a report.
+The blocks (:mod:`veedel_lib.render.blocks`) call :func:`protect` for every table and every chart's data when
+they render: there is no other way to put a table into a report.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .blocks import Col
+from .columns import Col
 from .hyphenation import strip
 
 

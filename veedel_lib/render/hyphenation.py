@@ -8,7 +8,7 @@ of words with their break points, marked "|" ("Mindest|sicherungs|quote"): a gen
 gave wrong German breaks. :data:`HEADER_WORDS` holds the words of the headers the reports themselves write;
 the indicator catalogue (``hyphenation`` in ``indicators.yml``) adds those of indicator labels and area names.
 
-Only table headers get soft hyphens (:func:`veedel_lib.render.report.table_html`): text, captions, figures, alt texts
+Only table headers get soft hyphens (:func:`veedel_lib.render.tables.table_html`): text, captions, figures, alt texts
 and the CSV tables keep plain words, so a search in the report finds them; :func:`strip` removes soft hyphens from
 any text that should not carry them.
 """

@@ -644,20 +644,21 @@ def report_notebook(report: ChangeReport, shown_per_group: int = 15):
     """The change report as a notebook of Markdown and HTML outputs, published like every other report."""
     import nbformat
 
+    from ..render.document import DOCUMENT_MIME
     from ..render.markup import escape
 
-    def html_cell(markup: str, metadata: dict | None = None):
+    def html_cell(markup: str, data: dict | None = None):
         cell = nbformat.v4.new_code_cell("")
-        cell.outputs = [nbformat.v4.new_output("display_data", {"text/html": markup}, metadata=metadata or {})]
+        cell.outputs = [nbformat.v4.new_output("display_data", {"text/html": markup, **(data or {})})]
         return cell
 
-    title = {"report": "Was hat sich geändert – und warum", "area": f"{report.old_id} → {report.new_id}",
-             "toc": True}
+    description = {"title": "Was hat sich geändert – und warum", "toc": True,
+                   "document_title": f"Was hat sich geändert – und warum – {report.old_id} → {report.new_id}"}
     header = (f'<header class="report-title"><p class="kicker">Stadt Köln · Lebenswerte Veedel</p>'
               f"<h1>Was hat sich geändert – und warum</h1><dl class=\"title-facts\"><dt>Früherer Lauf</dt>"
               f"<dd>{escape(report.old_id)} ({escape(report.old_kind)})</dd><dt>Neuer Lauf</dt>"
               f"<dd>{escape(report.new_id)} ({escape(report.new_kind)})</dd></dl></header>")
-    cells = [html_cell(header, {"veedel": {"title": title}})]
+    cells = [html_cell(header, {DOCUMENT_MIME: description})]
     groups: dict[tuple[str, str], list[Difference]] = {}
     for d in report.differences:
         groups.setdefault((d.report, d.place), []).append(d)
@@ -683,9 +684,7 @@ def report_notebook(report: ChangeReport, shown_per_group: int = 15):
         if len(differences) > shown_per_group:
             cells.append(html_cell(f"<p>… und {len(differences) - shown_per_group} weitere Unterschiede (alle in "
                                    "der CSV-Datei).</p>"))
-    nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["veedel"] = {"toc": True}
-    return nb
+    return nbformat.v4.new_notebook(cells=cells)
 
 
 _CAUSE_KINDS = {"data_year": "neues Datenjahr", "data": "revidierte Daten", "data_file": "geänderte Datendatei",

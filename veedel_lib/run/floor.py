@@ -12,8 +12,8 @@ from pathlib import Path
 
 from ..inputs.dataset import Dataset
 from ..params.run_config import RunConfig
-from ..render.blocks import ReportTitle
-from ..render.report import Report, title_html
+from ..render.blocks import ReportTitle, title_html
+from ..render.report import Report
 from ..reports import registry
 from ..reports.base import ReportContent
 
