@@ -20,6 +20,7 @@ import csv
 import difflib
 import json
 import math
+import os
 import re
 import shutil
 import tempfile
@@ -92,6 +93,16 @@ class RunView:
         if name not in self._hashes:
             self._hashes[name] = self.source.sha256(name) if name in self._names else None
         return self._hashes[name]
+
+    def same_file(self, other: "RunView", name: str) -> bool:
+        """Whether ``name`` is the very same file in both runs (one inode: a report an incremental run took over is
+        hard-linked, not copied), so that it is equal without reading it; False for archives or when unsure."""
+        if not (self.path.is_dir() and other.path.is_dir() and name in self._names and name in other._names):
+            return False
+        try:
+            return os.path.samefile(self.path / name, other.path / name)
+        except OSError:
+            return False
 
     def entries(self) -> dict[str, dict]:
         """The finished reports by key (``<area or programme>/<notebook>``)."""
@@ -530,20 +541,28 @@ def _report_label(entry: dict) -> tuple[str, str]:
     return str(title), str(entry.get("area_name") or "Gesamtprogramm")
 
 
-def _entry_files(view: RunView, entry: dict) -> dict[str, str]:
-    """The compared files of a report entry (its tables and executed notebook, relative to the run) with their
-    current hashes."""
+def _entry_names(view: RunView, entry: dict) -> list[str]:
+    """The compared files of a report entry (its tables and executed notebook, relative to the run)."""
     folder, notebook = entry.get("folder", ""), entry.get("notebook", "")
     prefixes = (f"{folder}/tables/{notebook}/", f"{folder}/{notebook}.ipynb")
     recorded = entry.get("files")
     names = recorded if isinstance(recorded, dict) and recorded else view.names()
-    return {n: view.hash(n) or "" for n in names if n.startswith(prefixes) and n in view.names()}
+    return [n for n in names if n.startswith(prefixes) and n in view.names()]
+
+
+def _entry_files(old: RunView, new: RunView, a: dict, b: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """The compared files of a report in the old and the new run with their current hashes; a file that is the very
+    same in both (:meth:`RunView.same_file`) gets a marker instead of being read."""
+    names_a, names_b = _entry_names(old, a), _entry_names(new, b)
+    same = {n for n in set(names_a) & set(names_b) if old.same_file(new, n)}
+    return ({n: "=" if n in same else old.hash(n) or "" for n in names_a},
+            {n: "=" if n in same else new.hash(n) or "" for n in names_b})
 
 
 def report_differences(old: RunView, new: RunView, a: dict, b: dict) -> list[Difference]:
     """The differing tables and sentences of one report present in both runs (nothing read if its files match)."""
     report, place = _report_label(b)
-    files_a, files_b = _entry_files(old, a), _entry_files(new, b)
+    files_a, files_b = _entry_files(old, new, a, b)
     notebook = b.get("notebook", "")
     found: list[Difference] = []
     tables = sorted(n for n in set(files_a) | set(files_b) if "/tables/" in n and n.endswith(".csv"))
