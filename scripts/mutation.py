@@ -1,0 +1,305 @@
+"""Mutation testing of the core modules with mutmut 3 (not part of ``make test``; issue #30 item 9).
+
+For each module of :data:`MODULES` this script copies the library, the tests and the parameters into a working
+folder of its own (the checkout stays untouched: other work goes on in it), lets mutmut change the module one small
+step at a time (``<`` for ``<=``, ``+`` for ``-``, another constant, a dropped argument, ...) and runs, for each
+changed version ("mutant"), only the tests of that module's mapping that reach the changed function. A mutant is
+*killed* when a test fails, *survived* when all pass, *timeout* when the tests exceed the per-mutant CPU limit.
+Mutants that cannot change any result are *equivalent*: they are named with the reason in :data:`EQUIVALENT` and
+do not count. The score is killed / (all - equivalent).
+
+The figures go to the terminal and to ``benchmarks/mutation.md`` (the table between the markers is rewritten; the
+rows of modules not measured in this call stay as they were, read back from ``benchmarks/mutation.json``).
+
+    .venv/bin/python scripts/mutation.py                        # all modules (hours on a shared machine)
+    .venv/bin/python scripts/mutation.py analysis/smoothing.py  # one module
+    .venv/bin/python scripts/mutation.py --liste                # the modules and their tests
+
+Needs the ``mutation`` extra (``pip install -e '.[mutation]'``). One worker by default: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "benchmarks" / "mutation.md"
+RESULTS = ROOT / "benchmarks" / "mutation.json"
+BEGIN, END = "<!-- mutation:begin -->", "<!-- mutation:end -->"
+
+DOCTESTS = "tests/test_doctests.py::test_the_examples_in_an_analysis_modules_docstrings_give_the_documented_results"
+
+MODULES: dict[str, list[str]] = {
+    "analysis/indicators.py": [
+        "tests/test_indicators.py", "tests/test_independent_indicators.py", f"{DOCTESTS}[indicators]",
+    ],
+    "analysis/smoothing.py": [
+        "tests/test_smoothing.py::test_small_units_are_pulled_towards_the_pooled_rate_large_ones_hardly",
+        "tests/test_smoothing.py::test_without_variation_beyond_chance_every_unit_gets_the_pooled_rate_and_bezirk_"
+        "priors_stay_apart",
+        "tests/test_independent_smoothing.py", f"{DOCTESTS}[smoothing]",
+    ],
+    "analysis/trends.py": ["tests/test_trends.py", "tests/test_independent_trends.py", f"{DOCTESTS}[trends]"],
+    "analysis/comparison.py": ["tests/test_independent_comparison.py", f"{DOCTESTS}[comparison]"],
+    "render/disclosure.py": [
+        "tests/test_disclosure.py", "tests/test_disclosure_composites.py", "tests/test_independent_disclosure.py",
+        "--deselect=tests/test_disclosure_composites.py::test_the_back_calculation_attack_on_a_runs_tables_cannot_"
+        "recover_a_withheld_count",
+        "--deselect=tests/test_disclosure_composites.py::test_no_published_table_of_the_run_places_the_withheld_"
+        "stadtteil_in_a_class",
+    ],
+    "run/archive.py": ["tests/test_archive_safety.py", "tests/test_independent_archive.py"],
+    "run/cache.py": ["tests/test_independent_cache.py"],
+    "inputs/validation.py": ["tests/test_validation.py", "tests/test_independent_validation.py"],
+}
+"""Module (under ``veedel_lib/``) -> the tests that matter for it (files or node ids, as pytest takes them): the
+module's own tests and its independent tests, without whole demo runs (each mutant runs them again). A path that
+does not exist (yet) is left out with a note; an entry starting with ``-`` is a pytest option (``--deselect`` of a
+test that needs a whole run; ``tests/test_archive.py`` is left out whole for that reason)."""
+
+EQUIVALENT: dict[str, tuple[str, str]] = {}
+"""Mutant name -> (a piece of its changed line, the reason it cannot change a result). The piece guards the entry:
+when the module changed and the same name now means another mutant, the entry no longer applies (noted, counted as
+not equivalent)."""
+
+STATUS_COLUMNS = ("killed", "survived", "equivalent", "timeout", "no tests", "other")
+
+
+@dataclass
+class ModuleResult:
+    """One module's counts (mutants) and the names of the survivors, from one measurement."""
+
+    module: str
+    measured: str
+    killed: int
+    survived: int
+    equivalent: int
+    timeout: int
+    no_tests: int
+    other: int
+    seconds: float
+    survivors: list[str]
+    stale_equivalents: list[str]
+
+    @property
+    def score(self) -> float | None:
+        """Killed mutants as a share of the non-equivalent ones (None without any)."""
+        total = self.killed + self.survived + self.timeout + self.no_tests + self.other
+        return self.killed / total if total else None
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line, with German help (the project's user-facing language)."""
+    parser = argparse.ArgumentParser(
+        prog="mutation.py",
+        description="Mutationstests der Kernmodule mit mutmut: je Modul nur die zugeordneten Tests, ein Prozess, "
+                    "eine Zeitgrenze je Mutante. Ergebnis in benchmarks/mutation.md.")
+    parser.add_argument("module", nargs="*", metavar="MODUL",
+                        help="Module unter veedel_lib/, z. B. analysis/smoothing.py (ohne Angabe: alle)")
+    parser.add_argument("--liste", action="store_true", help="nur die Module und ihre Tests zeigen")
+    parser.add_argument("--prozesse", type=int, default=1,
+                        help="gleichzeitig getestete Mutanten (Vorgabe 1: die Maschine ist geteilt)")
+    parser.add_argument("--zeitgrenze", type=float, default=3.0, metavar="SEKUNDEN",
+                        help="feste Sekunden je Mutante zusätzlich zur gemessenen Testdauer (Vorgabe 3); die "
+                             "CPU-Grenze ist (Testdauer + SEKUNDEN) x 2 x --faktor")
+    parser.add_argument("--faktor", type=float, default=5.0,
+                        help="Vielfaches der gemessenen Testdauer, ab dem eine Mutante als Zeitüberschreitung gilt "
+                             "(Vorgabe 5)")
+    parser.add_argument("--arbeitsordner", type=Path, default=Path(tempfile.gettempdir()) / "veedel-mutation",
+                        help="Ordner für die Kopien und mutmuts Zwischenstände (Vorgabe: im temporären Ordner)")
+    parser.add_argument("--weiter", action="store_true",
+                        help="frühere Ergebnisse im Arbeitsordner weiterverwenden statt neu zu messen")
+    parser.add_argument("--ohne-bericht", action="store_true",
+                        help="benchmarks/mutation.md und mutation.json nicht schreiben")
+    return parser.parse_args(argv)
+
+
+def existing_tests(tests: list[str]) -> tuple[list[str], list[str]]:
+    """The tests whose file exists, and those whose file does not (left out with a note)."""
+    present = [t for t in tests if t.startswith("-") or (ROOT / t.split("::")[0]).is_file()]
+    return present, [t for t in tests if t not in present]
+
+
+def mutmut_config(module: str, tests: list[str], args: argparse.Namespace) -> str:
+    """The ``[tool.mutmut]`` table for one module: mutate only it, run only its tests."""
+    config = {
+        "source_paths": ["veedel_lib"],
+        "only_mutate": [f"veedel_lib/{module}"],
+        "also_copy": ["parameters"],
+        "pytest_add_cli_args": ["-p", "no:xdist", "-p", "no:cacheprovider", "-m", "not slow"],
+        "pytest_add_cli_args_test_selection": tests,
+        "timeout_multiplier": args.faktor,
+        "timeout_constant": args.zeitgrenze,
+        "use_git_change_detection": False,
+    }
+    lines = ["", "[tool.mutmut]"]
+    for key, value in config.items():
+        lines.append(f"{key} = {json.dumps(value)}" if not isinstance(value, bool) else f"{key} = {str(value).lower()}")
+    return "\n".join(lines) + "\n"
+
+
+def prepare(folder: Path, module: str, tests: list[str], args: argparse.Namespace) -> None:
+    """Copy library, tests, parameters and a pyproject.toml with the module's mutmut table into ``folder``."""
+    if folder.exists() and not args.weiter:
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "node_modules", "*.pyc")
+    for name in ("veedel_lib", "tests", "parameters"):
+        if (folder / name).exists():
+            shutil.rmtree(folder / name)
+        shutil.copytree(ROOT / name, folder / name, ignore=ignore)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    text = re.sub(r"\n\[tool\.mutmut\][^\[]*", "\n", text)
+    (folder / "pyproject.toml").write_text(text + mutmut_config(module, tests, args), encoding="utf-8")
+    if not args.weiter and (folder / "mutants").exists():
+        shutil.rmtree(folder / "mutants")
+
+
+def run_mutmut(folder: Path, log: Path, args: argparse.Namespace) -> int:
+    """``mutmut run`` in ``folder`` with one BLAS thread per process; its output goes to ``log``."""
+    environment = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+                       PYTHONDONTWRITEBYTECODE="1", VEEDEL_CACHE=str(folder / "cache"))
+    with log.open("w", encoding="utf-8") as out:
+        return subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.prozesse)],
+                              cwd=folder, env=environment, stdout=out, stderr=subprocess.STDOUT).returncode
+
+
+def statuses(folder: Path) -> dict[str, str]:
+    """Mutant name -> mutmut's status ("killed", "survived", ...), from ``mutmut results --all true``."""
+    listing = subprocess.run([sys.executable, "-m", "mutmut", "results", "--all", "true"], cwd=folder,
+                             capture_output=True, text=True, check=True).stdout
+    return dict(re.findall(r"^\s+(\S+): (.+?)\s*$", listing, flags=re.M))
+
+
+def mutant_diff(folder: Path, name: str) -> str:
+    """The changed lines of one mutant (``mutmut show``)."""
+    return subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=folder, capture_output=True,
+                          text=True).stdout
+
+
+def classify(module: str, found: dict[str, str], folder: Path, seconds: float) -> ModuleResult:
+    """Count the mutants by status; named equivalents whose changed line still matches count as equivalent."""
+    counts = dict.fromkeys(STATUS_COLUMNS, 0)
+    survivors, stale = [], []
+    for name, status in sorted(found.items()):
+        if name in EQUIVALENT and status != "killed":
+            piece = EQUIVALENT[name][0]
+            if piece in mutant_diff(folder, name):
+                counts["equivalent"] += 1
+                continue
+            stale.append(name)
+        column = {"killed": "killed", "survived": "survived", "timeout": "timeout", "no tests": "no tests"}
+        key = column.get(status, "other")
+        counts[key] += 1
+        if key != "killed" and key != "timeout":
+            survivors.append(f"{name} ({status})")
+    return ModuleResult(module, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), counts["killed"],
+                        counts["survived"], counts["equivalent"], counts["timeout"], counts["no tests"],
+                        counts["other"], round(seconds), survivors, stale)
+
+
+def measure(module: str, args: argparse.Namespace) -> ModuleResult | None:
+    """Run mutmut over one module and count its mutants; None when the clean tests already fail."""
+    tests, missing = existing_tests(MODULES[module])
+    for path in missing:
+        print(f"  Hinweis: {path} fehlt, ausgelassen")
+    if all(test.startswith("-") for test in tests):
+        print("  keine Tests zugeordnet: nicht gemessen (pytest liefe sonst über alle Tests)")
+        return None
+    folder = args.arbeitsordner / module.replace("/", "_").removesuffix(".py")
+    prepare(folder, module, tests, args)
+    log = folder / "mutmut.log"
+    start = time.monotonic()
+    code = run_mutmut(folder, log, args)
+    seconds = time.monotonic() - start
+    if code != 0:
+        print(f"  mutmut endete mit Code {code}; Protokoll: {log}")
+        return None
+    return classify(module, statuses(folder), folder, seconds)
+
+
+def describe(result: ModuleResult) -> str:
+    """One line for the terminal."""
+    score = "–" if result.score is None else f"{100 * result.score:.1f} %"
+    return (f"{result.module}: getötet {result.killed}, überlebt {result.survived}, äquivalent {result.equivalent}, "
+            f"Zeitüberschreitung {result.timeout}, ohne Test {result.no_tests}, sonstige {result.other} "
+            f"-> Wert {score} ({result.seconds} s)")
+
+
+def table(results: dict[str, dict]) -> str:
+    """The markdown table and the survivor lists of all measured modules."""
+    lines = ["| Modul | getötet | überlebt | äquivalent | Zeitüberschreitung | ohne Test | sonstige | Wert | "
+             "gemessen |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    details = []
+    for module in sorted(results):
+        r = ModuleResult(**results[module])
+        score = "–" if r.score is None else f"{100 * r.score:.1f} %"
+        lines.append(f"| `{module}` | {r.killed} | {r.survived} | {r.equivalent} | {r.timeout} | {r.no_tests} | "
+                     f"{r.other} | {score} | {r.measured}, {r.seconds} s |")
+        if r.survivors or r.stale_equivalents:
+            details.append(f"\nÜberlebende Mutanten in `{module}`:\n")
+            details += [f"- `{name}`" for name in r.survivors]
+            details += [f"- `{name}`: Äquivalenz-Eintrag passt nicht mehr zur Mutante" for name in r.stale_equivalents]
+    equivalents = [f"- `{name}` (`{piece}`): {reason}" for name, (piece, reason) in sorted(EQUIVALENT.items())]
+    if equivalents:
+        details += ["\nÄquivalente Mutanten (zählen nicht):\n"] + equivalents
+    return "\n".join(lines + details)
+
+
+def write_report(measured: list[ModuleResult]) -> None:
+    """Merge this call's modules into mutation.json and rewrite the table of mutation.md between the markers."""
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    for result in measured:
+        results[result.module] = asdict(result)
+    RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    block = f"{BEGIN}\n{table(results)}\n{END}"
+    if REPORT.is_file() and BEGIN in (text := REPORT.read_text(encoding="utf-8")):
+        text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    else:
+        text = f"# Mutationstests\n\nErzeugt mit `scripts/mutation.py`.\n\n{block}\n"
+    REPORT.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure the named modules (all by default), print and record their scores."""
+    args = arguments(argv)
+    unknown = [m for m in args.module if m not in MODULES]
+    if unknown:
+        print(f"Unbekanntes Modul: {', '.join(unknown)}. Bekannt: {', '.join(MODULES)}", file=sys.stderr)
+        return 2
+    if args.prozesse < 1:
+        print("--prozesse muss mindestens 1 sein.", file=sys.stderr)
+        return 2
+    modules = args.module or list(MODULES)
+    if args.liste:
+        for module in modules:
+            print(module)
+            for test in MODULES[module]:
+                print(f"    {test}")
+        return 0
+    measured = []
+    for module in modules:
+        print(f"{module} ...", flush=True)
+        result = measure(module, args)
+        if result is not None:
+            print("  " + describe(result), flush=True)
+            measured.append(result)
+    if measured and not args.ohne_bericht:
+        write_report(measured)
+        print(f"Ergebnis: {REPORT.relative_to(ROOT)}")
+    return 0 if len(measured) == len(modules) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
