@@ -162,3 +162,16 @@ def test_a_document_description_with_the_table_of_contents_flag_as_text_is_refus
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Hinweis"), cell])
     with pytest.raises(DataValidationError, match=r"kalk\.ipynb: Zelle 2: „toc“ .* 'False', erwartet true oder false"):
         read_document(nb, "kalk.ipynb")
+
+
+def test_veedel_publish_refuses_a_malformed_document_description_before_writing_anything(tmp_path, capsys):
+    from veedel_lib.cli import main
+
+    cell = nbformat.v4.new_code_cell("report.title(...)")
+    cell.outputs = [nbformat.v4.new_output("display_data", {"text/html": "<p>Titel</p>",
+                                                            DOCUMENT_MIME: {**TITLE.document(), "toc": "False"}})]
+    source = tmp_path / "kalk.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), str(source))
+    assert main(["publish", str(source), "--formats", "html"]) == 2
+    assert "kalk.ipynb: Zelle 1: „toc“ der Beschreibung des Berichts ist 'False'" in capsys.readouterr().out
+    assert not (tmp_path / "kalk.html").exists()

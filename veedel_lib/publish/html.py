@@ -85,7 +85,7 @@ _BREAK_TOKENS = {"softbreak", "hardbreak"}
 
 
 def markdown_headings(source: str) -> Iterator[Heading]:
-    """The headings of one Markdown cell, with the ids nbconvert's HTML gives them (:func:`heading_anchor`)."""
+    """The headings of one Markdown cell, with the ids nbconvert's HTML gives them (:func:`markdown_anchor`)."""
     tokens = _MARKDOWN.parse(source)
     for token, inline in zip(tokens, tokens[1:]):
         if token.type != "heading_open":
@@ -93,10 +93,10 @@ def markdown_headings(source: str) -> Iterator[Heading]:
         text = "".join(child.content if child.type in _TEXT_TOKENS else " " if child.type in _BREAK_TOKENS else ""
                        for child in inline.children or [])
         level = int(token.tag[1])
-        yield Heading(level, text, heading_anchor(level, text))
+        yield Heading(level, text, markdown_anchor(level, text))
 
 
-def heading_anchor(level: int, text: str) -> str | None:
+def markdown_anchor(level: int, text: str) -> str | None:
     """The id nbconvert gives a Markdown heading of this text: its public ``add_anchor`` filter on the heading."""
     marked = add_anchor(f"<h{level}>{html.escape(text, quote=False)}</h{level}>")
     try:
