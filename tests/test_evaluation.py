@@ -68,6 +68,23 @@ def test_no_area_shows_a_sizeable_effect_without_one_built_in(no_effect):
     assert covering >= len(rows) - 3
 
 
+def _fixed_part(frame: pd.DataFrame, baseline: int) -> np.ndarray:
+    """The model's fixed part written out from its description (evaluation module docstring): a dummy per unit,
+    a linear trend per unit (centred years; the first unit's left out, all of them add up to a common trend), a
+    dummy per year but the first, and the same year dummies times the unit's mean rate up to the baseline, centred
+    over the observations."""
+    units = sorted(frame["unit"].unique())
+    years = sorted(frame["year"].unique())[1:]
+    centred_year = frame["year"] - frame["year"].mean()
+    before = frame[frame["year"] <= baseline].groupby("unit")["rate"].mean()
+    level = frame["unit"].map(before).to_numpy()
+    level = level - level.mean()
+    columns = [(frame["unit"] == u).to_numpy(dtype=float) for u in units]
+    columns += [((frame["unit"] == u) * centred_year).to_numpy(dtype=float) for u in units[1:]]
+    year_dummies = [(frame["year"] == y).to_numpy(dtype=float) for y in years]
+    return np.column_stack(columns + year_dummies + [d * level for d in year_dummies])
+
+
 @pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")
 def test_projection_equals_the_full_weighted_regression(demo):
     """Frisch-Waugh-Lovell: the fast residualised fit gives the same coefficient and clustered standard error
@@ -77,9 +94,10 @@ def test_projection_equals_the_full_weighted_regression(demo):
     controls = sorted(set(panel.frame.loc[~panel.frame["treated"], "stadtteil"]))[::5][:15]
     frame = panel.frame[panel.frame["treated"] | panel.frame["stadtteil"].isin(controls)].reset_index(drop=True)
     assert frame["unit"].nunique() > 50 and frame["stadtteil"].nunique() >= 15
-    treatment = evaluation._treatment(frame, BASELINE)
+    # treatment and fixed part built here from the model's description, not taken from the module under test
+    treatment = (frame["treated"] & (frame["year"] > BASELINE)).to_numpy(dtype=float)[:, None]
     fast = evaluation._Projection(frame, BASELINE).fit(treatment, 0.95)
-    design = np.column_stack([treatment, evaluation.fixed_effects(frame, BASELINE)])
+    design = np.column_stack([treatment, _fixed_part(frame, BASELINE)])
     groups = pd.factorize(frame["stadtteil"])[0]
     full = sm.WLS(frame["rate"].to_numpy(), design, weights=frame["denominator"].to_numpy(dtype=float)).fit(
         cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False})
@@ -100,7 +118,7 @@ def test_difference_in_differences_by_hand_on_a_two_period_panel():
             rows.append({"unit": unit, "year": year, "numerator": rate * 10, "denominator": 1000.0,
                          "rate": rate, "treated": unit in ("a", "b"), "post": year > 2020, "stadtteil": unit})
     frame = pd.DataFrame(rows)
-    design = np.column_stack([evaluation._treatment(frame, 2020),
+    design = np.column_stack([(frame["treated"] & frame["post"]).to_numpy(dtype=float),
                               pd.get_dummies(frame["unit"], dtype=float).to_numpy(),
                               pd.get_dummies(frame["year"], dtype=float).to_numpy()[:, 1:]])
     fit = sm.WLS(frame["rate"].to_numpy(), design, weights=frame["denominator"].to_numpy()).fit()
