@@ -210,3 +210,48 @@ def test_only_the_jahresbericht_gets_the_previous_run_as_its_parameter(tmp_path)
     assert given == {"jahresbericht"}
     assert all("previous_run" not in t.parameters for t in runner.plan(
         load_run_config(PARAMETERS / "run.yml"), tmp_path / "lauf", ["kalk"], 2024, {"kalk": "Kalk"}, {"kalk": 8}))
+
+
+@pytest.fixture(scope="module")
+def jahresberichte(two_small_runs, tmp_path_factory):
+    """The Jahresbericht computed by ``veedel run`` on the inputs of each of the two small runs (one area: the
+    programme report still covers every area), the second with the first one's archive as the previous year's run,
+    as ``veedel run --vorjahr ARCHIV`` gives it; the second also as PDF."""
+    first, second, _ = two_small_runs
+    outputs = tmp_path_factory.mktemp("jahresberichte")
+
+    def run(inputs, formats, previous=None):
+        config = load_run_config(inputs / "parameters" / "run.yml").model_copy(
+            update={"formats": formats, "reports": ["jahresbericht"], "data_dir": str(inputs / "data"),
+                    "previous_run": str(previous) if previous else None})
+        summary = runner.run(config, outputs=outputs / inputs.parent.name, parameters=inputs / "parameters",
+                             areas=["kalk"], jobs=1)
+        assert summary.exit_code == 0, [runner.describe_failure(r) for r in summary.failed]
+        return summary.run_dir
+
+    previous = run(first / "inputs", ["html"])
+    return previous, run(second / "inputs", ["html", "pdf"], create_archive(previous))
+
+
+@pytest.mark.slow
+def test_a_jahresbericht_run_with_the_previous_years_archive_shows_the_changed_inputs_and_values(
+        jahresberichte, two_small_runs):
+    previous, current = jahresberichte
+    _, _, (unit, year, old, new) = two_small_runs
+    page = (current / "reports" / "programm" / "jahresbericht.html").read_text(encoding="utf-8")
+    assert "Änderungen gegenüber dem Vorjahresbericht" in page and f"Lauf {previous.name}" in page
+    assert f"Einheit {unit}, sgb2_recipients, {year}: {old} → {new}" in page   # the revised value, as a cause
+    assert "elevated_ratio" in page                                            # the changed threshold, as a cause
+    section = page.split("Änderungen gegenüber dem Vorjahresbericht", 1)[1]
+    assert "Die größten Änderungen der veröffentlichten Werte" in section                # values differ, shown
+    assert "<td>eckdaten</td>" in section                     # among them the published figures of the resolution
+    assert (current / "reports" / "programm" / "jahresbericht.pdf").stat().st_size > 0
+    earlier = (previous / "reports" / "programm" / "jahresbericht.html").read_text(encoding="utf-8")
+    assert "Änderungen gegenüber dem Vorjahresbericht" not in earlier            # without a previous run: no section
+
+
+def test_the_previous_year_section_writes_the_numbers_of_its_tables_as_the_report_does():
+    from veedel_lib.run.previous import shown_value
+
+    assert [shown_value(v) for v in ("72346", "50.1", "-0.25", "off_track")] == ["72.346", "50,1", "-0,25",
+                                                                                 "off_track"]

@@ -10,9 +10,11 @@ published tables with the ones this Jahresbericht has written so far. The result
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..files import sha256_file
+from ..render import formatting as fmt
 from ..params.run_config import project_root
 from .archive import open_run
 from .compare import input_causes, table_differences
@@ -23,6 +25,19 @@ REPORT_TABLES = "reports/programm/tables/jahresbericht/"
 CAUSE_LABELS = {"data_year": "neues Datenjahr", "data": "revidierte Daten", "data_file": "geänderte Datendatei",
                 "parameter": "geänderter Parameter", "area": "geänderte Gebietsabgrenzung",
                 "method": "geänderte Methode", "code": "geänderte Codeversion"}
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.(\d+))?")
+
+
+def shown_value(text: str) -> str:
+    """A value of a published table (as its CSV holds it) the way the report writes numbers; text stays as it is.
+
+    >>> shown_value("72346"), shown_value("22.4"), shown_value("-0.25"), shown_value("im Plan")
+    ('72.346', '22,4', '-0,25', 'im Plan')
+    """
+    match = _NUMBER.fullmatch(text.strip())
+    return fmt.number(float(text), len(match.group(1) or "")) if match else text
 
 
 class _CurrentInputs:
@@ -70,7 +85,7 @@ def changes_since(previous_run: str | Path, data_dir: str | Path, parameters_dir
         values.sort(key=lambda d: -d.size)
         parameters = previous.manifest.get("parameters") or {}
         return {"previous_id": previous.run_id, "previous_year": parameters.get("year"), "causes": causes,
-                "values": [[d.table, d.row, d.column, d.old, d.new] for d in values[:limit]],
+                "values": [[d.table, d.row, d.column, shown_value(d.old), shown_value(d.new)] for d in values[:limit]],
                 "more": max(0, len(values) - limit)}
     finally:
         previous.close()
