@@ -118,7 +118,8 @@ def naive_script(work: Path, tasks, data_dir: Path, parameters: Path) -> Path:
         name = f"{task.notebook}_{task.area_id}" if task.area_id else task.notebook
         names.append(name)
         values = {**task.parameters, "data_dir": str(data_dir), "parameters_dir": str(parameters)}
-        values.pop("tables_dir", None)
+        for own in ("tables_dir", "run_spec"):  # the user's loop has no run folder: each notebook resolves its own
+            values.pop(own, None)
         options = " ".join(f'-p {key} "{value}"' for key, value in values.items() if value is not None)
         lines.append(f'"{BIN}/papermill" {task.notebook}.ipynb "$OUT/{name}.ipynb" {options} --no-progress-bar')
     for name in names:
@@ -360,6 +361,8 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from veedel_lib.inputs.dataset import load_dataset
     from veedel_lib.params.run_config import load_run_config
+    from veedel_lib.params.run_spec import RunOptions
+    from veedel_lib.run.planning import resolve
     from veedel_lib.run.runner import plan
 
     cache = Path(tempfile.mkdtemp(prefix="veedel-bench-cache-"))
@@ -373,8 +376,8 @@ def main() -> None:
     config = load_run_config(parameters / "run.yml")
     ds = load_dataset(data_dir, parameters)
     year = ds.latest_year
-    tasks = plan(config, work / "naive-plan", ds.areas.ids, year, {a: ds.areas.get(a).name for a in ds.areas.ids},
-                 {a.id: a.stadtbezirk for a in ds.areas.areas})
+    spec = resolve(config, ds, RunOptions(year=year), parameters=parameters, data_folder=data_dir)
+    tasks = plan(spec, work / "naive-plan")
     floor_script = work / "floor.py"
     floor_script.write_text(FLOOR)
     qualitative = parameters / "qualitative" / f"{ds.areas.ids[0]}.md"

@@ -203,13 +203,17 @@ def test_the_jahresbericht_section_on_the_previous_year_names_the_changed_inputs
     assert ProgrammeReport.changes_since_previous(None, None) == []  # no previous run: no section
 
 
-def test_only_the_jahresbericht_gets_the_previous_run_as_its_parameter(tmp_path):
+def test_only_the_jahresbericht_gets_the_previous_run_as_its_parameter(tmp_path, demo):
+    from veedel_lib.params.run_spec import RunOptions, resolve_run
+
+    def tasks(config):
+        spec = resolve_run(config, RunOptions(areas=("kalk",)), demo, runner.run_reports(config), parameters=PARAMETERS)
+        return runner.plan(spec, tmp_path / "lauf")
+
     config = load_run_config(PARAMETERS / "run.yml").model_copy(update={"previous_run": str(tmp_path)})
-    tasks = runner.plan(config, tmp_path / "lauf", ["kalk"], 2024, {"kalk": "Kalk"}, {"kalk": 8})
-    given = {t.notebook for t in tasks if "previous_run" in t.parameters}
+    given = {t.notebook for t in tasks(config) if "previous_run" in t.parameters}
     assert given == {"jahresbericht"}
-    assert all("previous_run" not in t.parameters for t in runner.plan(
-        load_run_config(PARAMETERS / "run.yml"), tmp_path / "lauf", ["kalk"], 2024, {"kalk": "Kalk"}, {"kalk": 8}))
+    assert all("previous_run" not in t.parameters for t in tasks(load_run_config(PARAMETERS / "run.yml")))
 
 
 @pytest.fixture(scope="module")

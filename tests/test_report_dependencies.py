@@ -12,7 +12,7 @@ import pytest
 from conftest import PARAMETERS
 from pydantic import BaseModel
 
-from veedel_lib.params import run_config, yamlfiles
+from veedel_lib.params import run_config, run_spec, yamlfiles
 from veedel_lib.params.keys import files_of, split_key
 from veedel_lib.params.run_config import RunConfig
 from veedel_lib.reports import registry
@@ -78,10 +78,12 @@ def run_settings_read(monkeypatch):
 
 
 def _validating() -> bool:
-    """Whether the caller is the parameter files' validation (which looks at every setting once)."""
+    """Whether the caller is the parameter files' validation (which looks at every setting once) or the run's
+    resolution (:mod:`veedel_lib.params.run_spec`, which turns the settings into the run specification: its year,
+    formats, data and previous run are part of every report's key besides the declared keys)."""
     frame = inspect.currentframe()
     frame = frame.f_back.f_back if frame is not None and frame.f_back is not None else None
-    return frame is not None and frame.f_code.co_filename == yamlfiles.__file__
+    return frame is not None and frame.f_code.co_filename in (yamlfiles.__file__, run_spec.__file__)
 
 
 def _declares(keys: list[str], setting: str) -> bool:

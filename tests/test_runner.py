@@ -71,12 +71,19 @@ def test_one_broken_area_does_not_stop_the_others(tmp_path, broken_parameters):
     assert manifest["summary"]["failed"] == 0 and manifest["summary"]["ok"] == 3
 
 
-def test_run_planning_takes_each_reports_scope_from_the_registry(tmp_path):
+def _spec(demo, config: RunConfig, areas: list[str]):
+    """The run specification of ``config`` for ``areas`` on the demo data, resolved as ``veedel run`` does."""
+    from veedel_lib.params.run_spec import RunOptions, resolve_run
+
+    return resolve_run(config, RunOptions(areas=tuple(areas)), demo, runner.run_reports(config), parameters=PARAMETERS)
+
+
+def test_run_planning_takes_each_reports_scope_from_the_registry(tmp_path, demo):
     from veedel_lib.errors import ConfigurationError
     from veedel_lib.params.run_config import RunConfig
 
     config = RunConfig(reports=["themenbewertung", "jahresbericht", "evaluation"])
-    tasks = runner.plan(config, tmp_path, ["kalk", "bilderstoeckchen"], 2024, {"kalk": "Kalk", "bilderstoeckchen": "B"})
+    tasks = runner.plan(_spec(demo, config, ["kalk", "bilderstoeckchen"]), tmp_path)
     assert [t.key for t in tasks] == ["kalk/themenbewertung", "kalk/evaluation", "bilderstoeckchen/themenbewertung",
                                       "bilderstoeckchen/evaluation", "programm/jahresbericht"]
     assert "themenbewertung" not in [c.notebook for c in runner.run_reports(RunConfig())]  # on demand only
@@ -113,14 +120,17 @@ def _skipped_evaluation(**update) -> RunConfig:
 
 
 def test_baseline_gaps_skip_the_evaluation_in_both_directions():
-    names = ["sozialraumgebietsanalyse", "evaluation", "jahresbericht"]
-    assert runner.baseline_gaps(names, [2012, 2024], 2024, 2020) == (names, [])
-    kept, notes = runner.baseline_gaps(names, [2023, 2024], 2024, 2020)
-    assert kept == ["sozialraumgebietsanalyse", "jahresbericht"]
+    from veedel_lib.params.run_spec import baseline_gaps
+    from veedel_lib.reports import registry
+
+    reports = [registry.get(n) for n in ("sozialraumgebietsanalyse", "evaluation", "jahresbericht")]
+    assert baseline_gaps(reports, [2012, 2024], 2024, 2020) == (reports, [])
+    kept, notes = baseline_gaps(reports, [2023, 2024], 2024, 2020)
+    assert [cls.notebook for cls in kept] == ["sozialraumgebietsanalyse", "jahresbericht"]
     assert notes == ["Evaluation übersprungen: die Daten beginnen 2023, das Basisjahr ist 2020"]
-    assert runner.baseline_gaps(names, [2005, 2012], 2012, 2020)[1] == [
+    assert baseline_gaps(reports, [2005, 2012], 2012, 2020)[1] == [
         "Evaluation übersprungen: die Daten enden 2012, das Basisjahr ist 2020"]
-    assert runner.baseline_gaps(names, [2012, 2024], 2019, 2020)[1] == [
+    assert baseline_gaps(reports, [2012, 2024], 2019, 2020)[1] == [
         "Evaluation übersprungen: das Berichtsjahr 2019 liegt nicht nach dem Basisjahr 2020"]
 
 
@@ -270,12 +280,11 @@ def test_a_mistake_in_one_areas_definition_fails_only_that_areas_reports(tmp_pat
     assert (summary.run_dir / "reports" / "bilderstoeckchen" / "sozialraumgebietsanalyse.html").exists()
 
 
-def test_plan_has_one_bezirksbericht_per_stadtbezirk_of_the_runs_areas(tmp_path):
+def test_plan_has_one_bezirksbericht_per_stadtbezirk_of_the_runs_areas(tmp_path, demo):
     """Kalk and Höhenberg/Vingst lie in Bezirk 8, Bilderstöckchen in 5: two Bezirksberichte, in reports/bezirk-<n>,
     with the Bezirk's number as the notebook's area_id; all 15 areas give the 7 Bezirke with programme areas."""
     config = RunConfig(reports=["sozialraumgebietsanalyse", "bezirksbericht", "jahresbericht"])
-    bezirke = {"kalk": 8, "hoehenberg-vingst": 8, "bilderstoeckchen": 5}
-    tasks = runner.plan(config, tmp_path, list(bezirke), 2024, {a: a for a in bezirke}, bezirke)
+    tasks = runner.plan(_spec(demo, config, ["kalk", "hoehenberg-vingst", "bilderstoeckchen"]), tmp_path)
     assert [t.key for t in tasks] == ["kalk/sozialraumgebietsanalyse", "hoehenberg-vingst/sozialraumgebietsanalyse",
                                       "bilderstoeckchen/sozialraumgebietsanalyse", "bezirk-5/bezirksbericht",
                                       "bezirk-8/bezirksbericht", "programm/jahresbericht"]
@@ -284,14 +293,9 @@ def test_plan_has_one_bezirksbericht_per_stadtbezirk_of_the_runs_areas(tmp_path)
         "programm/jahresbericht", "bezirk-5/bezirksbericht", "bezirk-8/bezirksbericht", "kalk/sozialraumgebietsanalyse",
         "hoehenberg-vingst/sozialraumgebietsanalyse", "bilderstoeckchen/sozialraumgebietsanalyse"]
     bezirk = tasks[4]
-    assert bezirk.folder == "reports/bezirk-8" and bezirk.parameters["area_id"] == 8
+    assert bezirk.folder == "reports/bezirk-8" and bezirk.parameters["area_id"] == "8"
     assert bezirk.area_name == "Stadtbezirk 8 Kalk"
     assert bezirk.parameters["tables_dir"] == str(tmp_path / "reports" / "bezirk-8" / "tables" / "bezirksbericht")
 
-    from veedel_lib.params.areas import load_areas
-
-    areas = load_areas(PARAMETERS / "areas.yml")
-    every = {a.id: a.stadtbezirk for a in areas.areas}
-    tasks = runner.plan(RunConfig(reports=["bezirksbericht"]), tmp_path, list(every), 2024, {a: a for a in every},
-                        every)
+    tasks = runner.plan(_spec(demo, RunConfig(reports=["bezirksbericht"]), demo.areas.ids), tmp_path)
     assert [t.area_id for t in tasks] == [f"bezirk-{n}" for n in (2, 4, 5, 6, 7, 8, 9)]

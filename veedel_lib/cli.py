@@ -25,6 +25,7 @@ from rich.table import Table
 
 from .errors import ConfigurationError, DataValidationError, VeedelError, write_errno, write_failure
 from .params.run_config import DEMO, FORMATS, RunConfig, load_run_config, project_root
+from .params.run_spec import RunOptions, apply_options
 from .params.run_config import parameters_dir as default_parameters_dir
 from .render import formatting as fmt
 
@@ -466,51 +467,38 @@ def _run_config_file(args: argparse.Namespace) -> Path | None:
     return default if default.exists() else None
 
 
-def _check_formats(formats: list[str]) -> list[str]:
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise ConfigurationError(f"Unbekanntes Ausgabeformat {', '.join(repr(f) for f in unknown)} "
-                                 f"(möglich: {', '.join(FORMATS)}).")
-    return formats
+def _options_from_args(args: argparse.Namespace) -> RunOptions:
+    """The run options of the command line, as :func:`~veedel_lib.params.run_spec.apply_options` takes them."""
+    notebooks = _listing(getattr(args, "notebooks", None))
+    reports = None
+    if notebooks:
+        from .reports import registry
+
+        reports = tuple(registry.get(n).notebook for n in notebooks)
+    return RunOptions(
+        data_dir=(args.data if args.data == DEMO else _absolute(args.data)) if args.data else None,
+        source=getattr(args, "source", None) or None, year=args.year or None,
+        formats=tuple(_listing(args.formats) or ()) if args.formats is not None else None, reports=reports,
+        previous_run=_absolute(args.vorjahr) if getattr(args, "vorjahr", None) else None)
 
 
 def _config_from_args(args: argparse.Namespace) -> tuple[RunConfig, Path | None]:
     """The checked run configuration (file plus command line) and the file it came from.
 
-    Every option is checked here, before anything runs: formats, notebooks and (by the caller) areas;
-    the year is checked against the data before the first report starts.
+    Every option is checked here, before anything runs: formats, notebooks, the previous year's run, the data
+    source (:func:`~veedel_lib.params.run_spec.apply_options`, the same checks for every caller), the Dask
+    scheduler and (by the caller) areas; the year is checked against the data when the run is resolved, before
+    the first report starts.
     """
     config_file = _run_config_file(args)
-    config = load_run_config(config_file) if config_file else RunConfig()
+    config = apply_options(load_run_config(config_file) if config_file else RunConfig(), _options_from_args(args))
     updates = {}
-    if args.data:
-        updates["data_dir"] = args.data if args.data == DEMO else _absolute(args.data)
-    if args.year:
-        updates["year"] = args.year
-    formats = _listing(args.formats)
-    if args.formats is not None:
-        if not formats:
-            raise ConfigurationError(f"--formats ohne Format (möglich: {', '.join(FORMATS)}).")
-        updates["formats"] = _check_formats(formats)
-    if getattr(args, "source", None):
-        updates["source"] = args.source
-    notebooks = _listing(getattr(args, "notebooks", None))
-    if notebooks:
-        from .reports import registry
-
-        updates["reports"] = [registry.get(n).notebook for n in notebooks]
-    if getattr(args, "vorjahr", None):
-        if not Path(args.vorjahr).exists():
-            raise ConfigurationError(f"--vorjahr: Lauf oder Archiv nicht gefunden: {args.vorjahr}")
-        updates["previous_run"] = _absolute(args.vorjahr)
     if getattr(args, "executor", None):
         updates["executor"] = args.executor
     if getattr(args, "scheduler", None) is not None:
         if args.executor == "local":
             raise ConfigurationError("--scheduler gehört zu --executor dask, nicht zu --executor local.")
         updates["scheduler"], updates["executor"] = args.scheduler, "dask"
-    if updates.get("source", config.source) == "koeln" and updates.get("data_dir", config.data_dir) == DEMO:
-        raise ConfigurationError("--source koeln braucht --data mit dem Ordner der offenen Daten der Stadt Köln.")
     if updates.get("executor", config.executor) == "dask":
         from .run.distributed import check_address
 
@@ -548,7 +536,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
-    from .run.runner import run_reports
+    from .run.planning import run_reports
 
     config, config_file = _config_from_args(args)
     config = config.model_copy(update={"reports": [c.notebook for c in run_reports(config) if c.scope == "area"]})

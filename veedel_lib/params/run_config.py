@@ -29,7 +29,7 @@ FORMATS: tuple[str, ...] = get_args(OutputFormat)
 class HandlungsbedarfRule(BaseModel):
     """When an area's value is flagged: worse than the city by at least these ratios, and significant."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     elevated_ratio: float = Field(1.25, gt=1)
     """Area value / city value (inverted for "higher is better") from which a need is "erhöht"."""
@@ -42,7 +42,7 @@ class HandlungsbedarfRule(BaseModel):
 class EvaluationSettings(BaseModel):
     """How the evaluation estimates each area's development against the rest of the city."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     indicators: list[str] = []
     """Indicators evaluated; empty means all non-neutral ones with yearly data."""
@@ -55,7 +55,7 @@ class EvaluationSettings(BaseModel):
 class SmoothingSettings(BaseModel):
     """Empirical-Bayes smoothing of small units' rates in maps and position charts (analysis/smoothing.py)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     prior: Literal["city", "bezirk"] = "city"
     """Towards which rate a small unit's rate is pulled: the city's or its Bezirk's (top level of raumbezug.yml)."""
@@ -66,7 +66,7 @@ class SmoothingSettings(BaseModel):
 
 
 class AnalysisSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     confidence_level: float = Field(0.95, gt=0.5, lt=1)
     trend_start_year: int | None = None
@@ -85,7 +85,7 @@ class AnalysisSettings(BaseModel):
 class RunConfig(BaseModel):
     """Everything a ``veedel run`` needs besides the command line."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     data_dir: str = DEMO
     source: Literal["standard", "koeln"] = "standard"

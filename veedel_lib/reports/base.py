@@ -8,9 +8,11 @@ sections (the methods the notebook shows, in order). Every class is opened the s
     analysis = AreaAnalysis.open("kalk", year=2024, data_dir="demo")
     jahresbericht = ProgrammeReport.open(year=2024)
 
-:meth:`ReportContent.open` loads the dataset (or reuses a given one), reads the run configuration of the
-parameters folder and checks area, year and baseline once, with German messages; report-specific options
-(a theme, a method) are keyword arguments that the class checks in :meth:`ReportContent.configure`.
+:meth:`ReportContent.open` stands on a resolved run specification (:mod:`veedel_lib.params.run_spec`): the
+run's ``inputs/run_spec.json`` when ``veedel run`` started the notebook (parameter ``run_spec``), else one resolved
+from the parameters folder and the notebook's parameters by the same function; a report module never reads
+``run.yml`` or resolves areas itself. Report-specific options (a theme, a method) are keyword arguments that the
+class checks in :meth:`ReportContent.configure`.
 Results that take time are kept with :meth:`ReportContent.memo`, under a key that contains everything they
 depend on: the input bytes (through the dataset), the parameter files, area, year, baseline and options.
 """
@@ -22,7 +24,7 @@ import hashlib
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from ..demo import ensure_demo_data
 from ..errors import ConfigurationError
@@ -31,13 +33,11 @@ from ..kernprozess.schema import DOCUMENTATION_FOLDER
 from ..params.areas import PROGRAMME_ID, Area, definition_units
 from ..params.catalogue import Indicator
 from ..params.keys import selected
-from ..params.run_config import DEMO, AnalysisSettings, RunConfig, load_run_config, parameters_dir
+from ..params.run_config import DEMO, AnalysisSettings, parameters_dir
+from ..params.run_spec import Place, RunOptions, RunSpec, Scope, check_place, configured_run, read_spec, resolve_run
 from ..planning.schema import PLANS_FOLDER
 from ..render import formatting as fmt
 from ..render.blocks import ReportTitle, TextBlock
-
-Scope = Literal["area", "bezirk", "programme"]
-"""One report per Sozialraumgebiet, per Stadtbezirk with programme areas, or once per run."""
 
 PER_AREA_FOLDERS = (DOCUMENTATION_FOLDER, PLANS_FOLDER)
 """The data folder's sub-folders with one workbook per area (Kernprozess documentation, plans)."""
@@ -61,19 +61,28 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What every report of one run stands on: the dataset, the run configuration, the place and the years."""
+    """What one report stands on, taken from the run specification: the dataset, the analysis settings, the
+    place and the years (not the whole specification: a report's cache key covers exactly what it reads)."""
 
     ds: Dataset
-    config: RunConfig
+    settings: AnalysisSettings
     parameters: Path
-    area_id: str | None
+    place: Place
     year: int
     baseline_year: int
     fingerprint: str
     """Hash of the parameter files and the Kernprozess documentation: part of every memo key."""
+    previous_run: str | None = None
+    """The previous year's run or archive (the Jahresbericht's section on changes); None: none."""
+
+    @property
+    def area_id(self) -> str | None:
+        """The place's key: the area id, the Stadtbezirk's key as text, None for the programme."""
+        return self.place.key
 
 
-def _fingerprint(parameters: Path, names: list[str], data_dir: Path, own: Collection[str] | None = None) -> str:
+def _fingerprint(parameters: Path, names: list[str], data_dir: Path, own: Collection[str] | None = None,
+                 settings: str = "") -> str:
     """SHA-256 over the bytes of the parameter files a report reads and of the data folder's workbooks.
 
     The dataset's cache key already covers the statistics, indicators.yml and areas.yml; this adds what
@@ -81,9 +90,10 @@ def _fingerprint(parameters: Path, names: list[str], data_dir: Path, own: Collec
     documentation and plan workbooks),
     so an edited file is never answered from a stale memo in a warm kernel. ``own``: the areas whose workbooks alone
     count (:meth:`ReportContent.workbook_areas`); None: all.
+    run.yml is not read: its settings come from the run specification, given as ``settings`` (JSON).
     """
-    digest = hashlib.sha256(str(data_dir).encode())
-    files = [parameters / name for name in names]
+    digest = hashlib.sha256(str(data_dir).encode() + b"\0" + settings.encode())
+    files = [parameters / name for name in names if name != "run.yml"]
     for folder in PER_AREA_FOLDERS:
         if (data_dir / folder).is_dir():
             files += (sorted((data_dir / folder).glob("*.xlsx")) if own is None
@@ -202,49 +212,52 @@ class ReportContent:
     @classmethod
     def open(cls: type[T], area_id: str | int | None = None, year: int | None = 0, baseline_year: int | None = None,
              data_dir: str | Path = DEMO, parameters_dir: str | Path | None = None, dataset: Dataset | None = None,
+             run_spec: str | Path | RunSpec | None = None, previous_run: str | Path | None = None,
              **options: Any) -> T:
         """Open the report for an area (or Stadtbezirk) and year; the same parameters for every report.
 
         ``area_id``: id, code or name of the Sozialraumgebiet (per-area reports; default :data:`DEFAULT_AREA`),
-        the number of the Stadtbezirk (per-Bezirk reports), None for programme-wide reports. ``year`` 0/None:
-        the latest year in the data. ``baseline_year`` None: the one of ``run.yml``. ``data_dir`` "demo": the
-        embedded demo data. ``dataset``: an already loaded dataset (the runner and the floor pass one).
-        Further keyword ``options`` are the report's own (see its :meth:`configure`).
+        the number of the Stadtbezirk (per-Bezirk reports), None for programme-wide reports. ``run_spec``: the
+        run specification (its file, as ``veedel run`` passes it, or the object): year, baseline, data and
+        parameters then come from it alone. Without it the specification is resolved from the parameters folder's
+        ``run.yml`` and ``year`` (0/None: as run.yml says, else the latest year in the data), ``baseline_year``
+        (None: the one of ``run.yml``), ``data_dir`` ("demo": the embedded demo data), ``previous_run`` by
+        :func:`~veedel_lib.params.run_spec.resolve_run`, as for a run. ``dataset``: an already loaded dataset (the
+        floor and the tests pass one). Further keyword ``options`` are the report's own (see its :meth:`configure`).
         """
+        if run_spec is not None and run_spec != "":
+            spec = run_spec if isinstance(run_spec, RunSpec) else read_spec(run_spec)
+            return cls.from_spec(spec, area_id, dataset, **options)
         parameters = parameters_dir_of(parameters_dir)
         ds = dataset if dataset is not None else load_dataset(data_dir, parameters, demo=ensure_demo_data)
-        run_file = parameters / "run.yml"
-        config = load_run_config(run_file if run_file.exists() else None)
-        ds = ds.with_area_definitions(config.analysis.area_definition_year)
-        chosen = ds.report_year(year)
-        place = cls._place(ds, area_id)
-        baseline = int(baseline_year or config.baseline_year)
-        if cls.needs_baseline and not ds.years[0] < baseline < chosen:
-            raise ConfigurationError(f"Das Basisjahr {baseline} muss nach dem ersten Datenjahr {ds.years[0]} und "
-                                     f"vor dem Berichtsjahr {chosen} liegen.")
-        basis = ReportContext(ds, config, parameters, place, chosen, baseline,
-                              _fingerprint(parameters, cls.parameter_files_of(place), ds.data_dir,
-                                           cls.workbook_areas(place, parameters)))
-        return cls(basis, **options)
+        place = area_id if area_id not in (None, "") or cls.scope != "area" else DEFAULT_AREA
+        wanted = RunOptions(single=True, place=None if place is None else str(place), year=year or None,
+                            baseline_year=baseline_year or None, data_dir=str(data_dir), source="standard",
+                            previous_run=str(previous_run) if previous_run else None)
+        spec = resolve_run(configured_run(parameters), wanted, ds, [cls], parameters=parameters)
+        return cls.from_spec(spec, place, ds, **options)
 
     @classmethod
-    def _place(cls, ds: Dataset, area_id: str | int | None) -> str | None:
-        """The checked id of the report's place: an area id, a Stadtbezirk number as text, or None."""
-        if cls.scope == "programme":
-            if area_id not in (None, "", PROGRAMME_ID):
-                raise ConfigurationError(f"Der Bericht „{cls.report}“ gilt für das ganze Programm, nicht für "
-                                         f"ein Gebiet ('{area_id}').")
-            ds.membership.check()
-            return None
-        if cls.scope == "bezirk":
-            top = ds.spatial.top
-            key = top.key_of(str(area_id or "").strip())
-            if key is None:
-                keys = top.keys()
-                listed = f"{keys[0]} bis {keys[-1]}" if top.numeric and len(keys) > 2 else ", ".join(map(str, keys))
-                raise ConfigurationError(f"{top.inflect('Unbekannt')} {top.name} '{area_id}' ({listed}).")
-            return str(key)
-        return ds.areas.get(str(area_id or DEFAULT_AREA)).id
+    def from_spec(cls: type[T], spec: RunSpec, area_id: str | int | None = None, dataset: Dataset | None = None,
+                  **options: Any) -> T:
+        """The report at ``area_id`` (as the runner passes it) of a resolved run specification: the one way every
+        report is opened. The dataset is the given one, else the specification's data, loaded once per process
+        (:func:`~veedel_lib.inputs.dataset.load_dataset` keeps it by the bytes of its files)."""
+        if cls.notebook not in spec.reports:
+            why = [note for note in spec.skipped if note.startswith(cls.report)]
+            raise ConfigurationError(f"Der Bericht „{cls.report}“ gehört nicht zu dieser Laufspezifikation"
+                                     + (f" ({why[0]})." if why else "."))
+        parameters = Path(spec.parameters_dir)
+        ds = dataset if dataset is not None else load_dataset(spec.data_folder, parameters, demo=ensure_demo_data)
+        ds = ds.with_area_definitions(spec.analysis.area_definition_year)
+        place = spec.place(cls.scope, area_id)
+        check_place(place, ds)
+        own = cls.workbook_areas(place.key, parameters)
+        basis = ReportContext(ds, spec.analysis, parameters, place, spec.year, spec.baseline_year,
+                              _fingerprint(parameters, cls.parameter_files_of(place.key), ds.data_dir, own,
+                                           spec.analysis.model_dump_json()),
+                              spec.previous_run)
+        return cls(basis, **options)
 
     def configure(self, **options: Any) -> None:
         """Take the report's own options; the base class has none and refuses any (German message)."""
@@ -255,7 +268,13 @@ class ReportContent:
     # ------------------------------------------------------------------ shared helpers
     @property
     def settings(self) -> AnalysisSettings:
-        return self.basis.config.analysis
+        """The analysis settings of the run (``run.yml`` ``analysis``, through the run specification)."""
+        return self.basis.settings
+
+    @property
+    def previous_run(self) -> str | None:
+        """The previous year's run or archive for the section on changes (Jahresbericht); None: none."""
+        return self.basis.previous_run
 
     @property
     def level(self) -> float:
@@ -311,7 +330,7 @@ class ReportContent:
                      "definition": self.definition_text()}
         elif self.scope == "bezirk":
             key = top.key_of(self.area_id)
-            place = {"area": self.place_name(), "area_id": f"bezirk-{key}", "stadtbezirk": top.label(key),
+            place = {"area": self.place_name(), "area_id": self.basis.place.id, "stadtbezirk": top.label(key),
                      "place_level": ""}
         else:
             place = {"area": self.place_name(), "area_id": PROGRAMME_ID, "stadtbezirk": f"alle {top.plural}",

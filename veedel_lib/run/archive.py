@@ -44,7 +44,7 @@ from pathlib import Path
 
 from ..errors import ConfigurationError, IntegrityError, write_errno, write_failure
 from ..files import PARTIAL, atomic_path, atomic_write_text, sha256_file
-from ..params.run_config import project_root
+from ..params.run_config import RunConfig, load_run_config, project_root
 from .compare import ChangeReport, RunView, compare_runs
 from .manifest import MANIFEST, git_commit, library_hash, read_manifest
 
@@ -815,6 +815,19 @@ def _unpack_inputs(source: ArchiveReader, expected: dict[str, str], work: Path, 
     return inputs
 
 
+def reproduced_config(inputs: Path, parameters: dict) -> RunConfig:
+    """The configuration a re-run resolves its run specification from: the archived ``run.yml`` (also of an archive
+    made before runs carried ``inputs/run_spec.json``), with the archived run's year, baseline and reports from its
+    manifest, the archived data, tables only, on this computer and without the previous year's section (the
+    archive does not hold that run)."""
+    run_file = inputs / "parameters" / "run.yml"
+    configured = load_run_config(run_file) if run_file.is_file() else RunConfig()
+    return configured.model_copy(update={
+        "data_dir": str(inputs / "data"), "year": parameters["year"], "baseline_year": parameters["baseline_year"],
+        "reports": parameters["reports"], "formats": [], "executor": "local", "scheduler": None, "jobs": None,
+        "previous_run": None})
+
+
 def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int | None = None,
               progress=None, on_plan=None, public_key=None, archived_code: bool = False,
               limits: Limits | None = None, installed_code: bool = False) -> Comparison:
@@ -832,7 +845,6 @@ def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int 
     versions, and the result says that differences may come from the code). ``on_plan(tasks)`` and
     ``progress(result)`` report the re-run as for ``veedel run``.
     """
-    from ..params.run_config import RunConfig
     from .runner import run_from_inputs
 
     archive = Path(archive)
@@ -858,8 +870,7 @@ def reproduce(archive: str | Path, outputs: str | Path | None = None, jobs: int 
             raise
     finally:
         source.close()
-    config = RunConfig(data_dir=str(inputs / "data"), year=parameters["year"],
-                       baseline_year=parameters["baseline_year"], reports=parameters["reports"], formats=[])
+    config = reproduced_config(inputs, parameters)
     summary = run_from_inputs(config, inputs, Path(outputs) if outputs else work / "outputs",
                               areas=parameters["areas"], jobs=jobs, progress=progress, on_plan=on_plan)
     result = Comparison(run_dir=summary.run_dir)

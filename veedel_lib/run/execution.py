@@ -25,6 +25,20 @@ KERNEL_NAME = "veedel"
 :mod:`veedel_lib.run.provisioner`)."""
 
 
+KERNEL_PARAMETERS = ("run_spec", "area_id", "tables_dir")
+"""What a report's kernel gets of a task planned with a run specification: the specification's path, the place and
+the folder for its tables; everything else it reads from the specification. (Tasks recorded by earlier versions,
+without ``run_spec``, pass their parameters as they were.)"""
+
+
+def kernel_parameters(task: "Task", wanted: set[str]) -> dict:
+    """The papermill parameters of a task: :data:`KERNEL_PARAMETERS` (all recorded ones for a task of an earlier
+    version), only those the notebook's parameters cell names."""
+    given = task.parameters if "run_spec" not in task.parameters else \
+        {k: v for k, v in task.parameters.items() if k in KERNEL_PARAMETERS}
+    return {k: v for k, v in given.items() if k in wanted}
+
+
 @dataclass
 class Task:
     """One notebook to execute for one area (or once for the programme)."""
@@ -33,6 +47,8 @@ class Task:
     area_id: str | None
     area_name: str
     parameters: dict
+    """The task's facts as the manifest records them (see :func:`veedel_lib.run.runner.plan`); the kernel gets
+    :func:`kernel_parameters` of them."""
     folder: str  # relative to the run folder
     cache_key: str = ""
     """Everything the report's result depends on, as one hash (:func:`veedel_lib.run.cache.report_key`)."""
@@ -129,8 +145,7 @@ def execute_task(task: Task, run_dir: str, formats: list[str]) -> TaskResult:
         folder.mkdir(parents=True, exist_ok=True)
         for stale in (target, failed, folder / f"{task.notebook}.html", folder / f"{task.notebook}.pdf"):
             stale.unlink(missing_ok=True)
-        wanted = notebook_parameters(source)
-        parameters = {k: v for k, v in task.parameters.items() if k in wanted}
+        parameters = kernel_parameters(task, notebook_parameters(source))
         pm.execute_notebook(str(source), str(partial), parameters=parameters, kernel_name=KERNEL_NAME,
                             cwd=str(source.parent), progress_bar=False, log_output=False,
                             report_mode=False, engine_name=engine.register())

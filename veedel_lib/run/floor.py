@@ -11,11 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..inputs.dataset import Dataset
-from ..params.run_config import RunConfig
+from ..params.run_config import RunConfig, parameters_dir
+from ..params.run_spec import RunOptions, RunSpec, resolve_run
 from ..render.blocks import ReportTitle, title_html
 from ..render.report import Report
 from ..reports import registry
 from ..reports.base import ReportContent
+from .planning import planned, resolve
 
 
 class SilentReport(Report):
@@ -34,10 +36,13 @@ class SilentReport(Report):
 
 def open_report(ds: Dataset, notebook: str, place: str | None, year: int, config: RunConfig,
                 parameters: Path | None = None) -> ReportContent:
-    """The content object of one report, opened as the notebook opens it (with its default options);
-    ``parameters``: the parameters folder (None: the project's)."""
-    return registry.get(notebook).open(place, year=year, baseline_year=config.baseline_year, dataset=ds,
-                                       parameters_dir=parameters)
+    """The content object of one report, opened as a notebook without ``veedel run`` opens it: its run
+    specification resolved from ``config`` and the year by :func:`~veedel_lib.params.run_spec.resolve_run`
+    (``parameters``: the parameters folder, None: the project's)."""
+    cls = registry.get(notebook)
+    folder = parameters_dir(parameters)
+    spec = resolve_run(config, RunOptions(single=True, place=place, year=year), ds, [cls], parameters=folder)
+    return cls.from_spec(spec, place, ds)
 
 
 class RecordingReport(SilentReport):
@@ -56,14 +61,18 @@ class RecordingReport(SilentReport):
         self.parts.append(title_html(title))
 
 
-def _render(report: SilentReport, ds: Dataset, notebook: str, area_id: str | None, year: int,
-            config: RunConfig, parameters: Path | None = None) -> SilentReport:
-    """Build and render every section of one report into ``report``."""
-    subject = open_report(ds, notebook, area_id, year, config, parameters)
+def _show(report: SilentReport, subject: ReportContent) -> SilentReport:
+    """Render the title and every section of one opened report into ``report``."""
     report.title(subject.title())
     for section in subject.sections:
         report.show(getattr(subject, section)())
     return report
+
+
+def _render(report: SilentReport, ds: Dataset, notebook: str, area_id: str | None, year: int,
+            config: RunConfig, parameters: Path | None = None) -> SilentReport:
+    """Build and render every section of one report into ``report``."""
+    return _show(report, open_report(ds, notebook, area_id, year, config, parameters))
 
 
 def compute_report(ds: Dataset, notebook: str, area_id: str | None, year: int, config: RunConfig) -> int:
@@ -79,20 +88,19 @@ def rendered_report(ds: Dataset, notebook: str, area_id: str | None, year: int, 
     return "\n".join(_render(RecordingReport(), ds, notebook, area_id, year, config, parameters).parts)
 
 
+def run_spec(ds: Dataset, config: RunConfig, year: int, areas: list[str] | None = None,
+             parameters: Path | None = None) -> RunSpec:
+    """The specification of a whole run on ``ds``, resolved as ``veedel run`` resolves it (every area, or ``areas``)."""
+    options = RunOptions(year=year, areas=tuple(areas) if areas else None)
+    return resolve(config, ds, options, parameters=parameters_dir(parameters))
+
+
 def compute_all(ds: Dataset, config: RunConfig, year: int, areas: list[str] | None = None) -> dict[str, int]:
-    """Every report of a run (per-area reports for each area, the others once), rendered in memory."""
+    """Every report of a run (as :func:`veedel_lib.run.planning.planned` expands it), rendered in memory; the
+    sizes by ``<place id>/<notebook>``."""
+    spec = run_spec(ds, config, year, areas)
     sizes = {}
-    notebooks = [registry.get(n) for n in config.reports or registry.default_notebooks()]
-    for area_id in areas or ds.areas.ids:
-        for cls in notebooks:
-            if cls.scope == "area":
-                sizes[f"{area_id}/{cls.notebook}"] = compute_report(ds, cls.notebook, area_id, year, config)
-    bezirke = sorted({ds.areas.get(a).stadtbezirk for a in areas or ds.areas.ids})
-    for number in bezirke:
-        for cls in notebooks:
-            if cls.scope == "bezirk":
-                sizes[f"bezirk-{number}/{cls.notebook}"] = compute_report(ds, cls.notebook, str(number), year, config)
-    for cls in notebooks:
-        if cls.scope == "programme":
-            sizes[f"programm/{cls.notebook}"] = compute_report(ds, cls.notebook, None, year, config)
+    for item in planned(spec):
+        subject = item.report.from_spec(spec, item.place.key, ds)
+        sizes[item.key] = _show(SilentReport(), subject).characters
     return sizes

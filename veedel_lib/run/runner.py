@@ -38,14 +38,15 @@ from ..errors import (
 from ..files import PARTIAL, atomic_write_text
 from ..inputs.dataset import input_files, load_dataset, resolve_data_dir
 from ..params.areas import PROGRAMME_ID
-from ..params.reference import STADTBEZIRKE
 from ..params.run_config import RunConfig, load_run_config, project_root
+from ..params.run_spec import SPEC_FILE, RunOptions, RunSpec, write_spec
 from ..params.run_kind import run_kind, run_scope
 from ..reports import registry
 from ..reports.base import ReportContent
 from . import cache, control
 from .distributed import cluster_address
 from .execution import Task, TaskResult, describe_failure, execute_task, failure_record  # the first three: also the runner API
+from .planning import planned, resolve, run_reports  # run_reports: also the runner API
 from .manifest import (
     combined_hash,
     file_hashes,
@@ -170,77 +171,24 @@ def check_shared_parameters(parameters: Path, data_dir: Path, area_ids: list[str
 
 # ----------------------------------------------------------------------------- planning
 
-def run_reports(config: RunConfig) -> list[type[ReportContent]]:
-    """The report classes a run executes: ``reports`` of the configuration, else every report not on demand.
-
-    An empty list is a run without reports (every report skipped, e.g. the evaluation without a baseline),
-    not the default list.
-    """
-    names = config.reports if config.reports is not None else registry.default_notebooks()
-    return [registry.get(name) for name in names]
-
-
-def plan(config: RunConfig, run_dir: Path, area_ids: list[str], year: int, area_names: dict[str, str],
-         area_bezirke: dict[str, int] | None = None) -> list[Task]:
-    """The tasks of a run: each per-area report per area, each per-Bezirk report per Stadtbezirk that holds one
-    of the run's areas (``area_bezirke``: area id -> Stadtbezirk number), then each programme-wide report once."""
-    inputs = run_dir / "inputs"
-    common = {"year": year, "data_dir": str(inputs / "data"), "parameters_dir": str(inputs / "parameters"),
-              "baseline_year": config.baseline_year}
-    reports = run_reports(config)
+def plan(spec: RunSpec, run_dir: Path) -> list[Task]:
+    """The tasks of a run: each planned report (:func:`veedel_lib.run.planning.planned`) with its folder and its
+    parameters. The kernel gets the specification's path, the place and the tables folder
+    (:data:`~veedel_lib.run.execution.KERNEL_PARAMETERS`); year, baseline and, for the report that takes it, the
+    previous year's run are recorded beside them for the cache key and the manifest."""
+    spec_file = run_dir / "inputs" / SPEC_FILE
     tasks = []
-    for area_id in area_ids:
-        for cls in reports:
-            if cls.scope != "area":
-                continue
-            folder = f"reports/{area_id}"
-            tasks.append(Task(cls.notebook, area_id, area_names[area_id],
-                              {**common, "area_id": area_id,
-                               "tables_dir": str(run_dir / folder / "tables" / cls.notebook)}, folder))
-    bezirke = sorted({(area_bezirke or {})[a] for a in area_ids if a in (area_bezirke or {})})
-    for number in bezirke:
-        for cls in reports:
-            if cls.scope == "bezirk":
-                folder = f"reports/{bezirk_folder(number)}"
-                tasks.append(Task(cls.notebook, bezirk_folder(number), f"Stadtbezirk {number} {STADTBEZIRKE[number]}",
-                                  {**common, "area_id": number,
-                                   "tables_dir": str(run_dir / folder / "tables" / cls.notebook)}, folder))
-    for cls in reports:
-        if cls.scope == "programme":
-            folder = f"reports/{PROGRAMME_ID}"
-            previous = ({"previous_run": str(Path(config.previous_run).resolve())}
-                        if config.previous_run and getattr(cls, "accepts_previous_run", False) else {})
-            tasks.append(Task(cls.notebook, None, "Gesamtprogramm",
-                              {**common, **previous, "tables_dir": str(run_dir / folder / "tables" / cls.notebook)},
-                              folder))
+    for item in planned(spec):
+        cls, place = item.report, item.place
+        parameters = {"run_spec": str(spec_file), "year": spec.year, "baseline_year": spec.baseline_year}
+        if place.scope != "programme":
+            parameters["area_id"] = place.key
+        if spec.previous_run and getattr(cls, "accepts_previous_run", False):
+            parameters["previous_run"] = spec.previous_run
+        parameters["tables_dir"] = str(run_dir / place.folder / "tables" / cls.notebook)
+        tasks.append(Task(cls.notebook, None if place.scope == "programme" else place.id, place.name, parameters,
+                          place.folder))
     return tasks
-
-
-def bezirk_folder(number: int) -> str:
-    """The folder (and task id) of a Stadtbezirk's reports: ``bezirk-8``."""
-    return f"bezirk-{int(number)}"
-
-
-def baseline_gaps(names: list[str], years: list[int], year: int, baseline_year: int) -> tuple[list[str], list[str]]:
-    """The reports a run keeps, and a note for each one left out because the data do not span the baseline.
-
-    A report with ``needs_baseline`` (the evaluation) compares the years before the baseline with those
-    after it: data that begin at or after the baseline (a fresh ``veedel import`` of two years) or end at
-    or before it (the city's open data end in 2012) cannot carry it, so it is skipped with a note instead
-    of failing in every area.
-    """
-    first, last = years[0], years[-1]
-    if first < baseline_year < year:
-        return names, []
-    if first >= baseline_year:
-        reason = f"die Daten beginnen {first}, das Basisjahr ist {baseline_year}"
-    elif last <= baseline_year:
-        reason = f"die Daten enden {last}, das Basisjahr ist {baseline_year}"
-    else:
-        reason = f"das Berichtsjahr {year} liegt nicht nach dem Basisjahr {baseline_year}"
-    needing = [n for n in names if registry.get(n).needs_baseline]
-    return [n for n in names if n not in needing], [f"{registry.get(n).report} übersprungen: {reason}"
-                                                      for n in needing]
 
 
 # ----------------------------------------------------------------------------- the run
@@ -497,13 +445,13 @@ def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, area
             notes = []
         else:
             notes = snapshot_inputs(staging, config.data_dir, parameters, notebooks, config.source, config_file)
-        input_hashes = {f"inputs/{k}": v for k, v in hash_tree(staging / "inputs").items()}
-        dataset = load_dataset(staging / "inputs" / "data", staging / "inputs" / "parameters")
-        check_shared_parameters(staging / "inputs" / "parameters", staging / "inputs" / "data", dataset.areas.ids)
-        year = dataset.report_year(config.year)
-        selected = list(dict.fromkeys(dataset.areas.find_id(a) for a in areas)) if areas else dataset.areas.ids
-        requested = list(names)
-        names, skipped = baseline_gaps(names, dataset.years, year, config.baseline_year)
+        inputs = staging / "inputs"
+        dataset = load_dataset(inputs / "data", inputs / "parameters")
+        check_shared_parameters(inputs / "parameters", inputs / "data", dataset.areas.ids)
+        spec = resolve(config, dataset, RunOptions(areas=tuple(areas) if areas else None),
+                       parameters=inputs / "parameters", data_folder=inputs / "data")
+        write_spec(spec, inputs / SPEC_FILE)  # the kernels' one source of the run's facts, hashed like every input
+        input_hashes = {f"inputs/{k}": v for k, v in hash_tree(inputs).items()}
         inputs_hash = combined_hash(input_hashes)
         run_dir = claim_run_dir(outputs, new_run_id(inputs_hash))
         (staging / "inputs").rename(run_dir / "inputs")
@@ -515,11 +463,10 @@ def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, area
         raise write_failure(OSError(exc.errno, exc.strerror, where)) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    scope = _scope(config, parameters, config_file, inputs_from, requested, selected, dataset.areas.ids)
-    config = config.model_copy(update={"reports": names})
-    tasks = plan(config, run_dir, selected, year, {a: dataset.areas.name_of(a) for a in dataset.areas.ids},
-                 {a.id: a.stadtbezirk for a in dataset.areas.areas})
-    formats = list(config.formats)
+    selected = [area.id for area in spec.areas]
+    scope = _scope(config, parameters, config_file, inputs_from, list(names), selected, dataset.areas.ids)
+    tasks = plan(spec, run_dir)
+    formats = list(spec.formats)
     for task in tasks:
         task.cache_key = cache.report_key(registry.get(task.notebook), task.parameters, task.area_id, formats,
                                           input_hashes, run_dir)
@@ -527,14 +474,14 @@ def _prepare_new(config: RunConfig, outputs: Path, parameters: Path | None, area
         "run_id": run_dir.name,
         "created": _dt.datetime.now().isoformat(timespec="seconds"),
         "command": command or [],
-        "parameters": {"data_dir": config.data_dir, "source": config.source, "year": year,
-                       "baseline_year": config.baseline_year, "areas": selected,
-                       "reports": names, "formats": formats, "jobs": jobs},
+        "parameters": {"data_dir": spec.data_dir, "source": spec.source, "year": spec.year,
+                       "baseline_year": spec.baseline_year, "areas": selected,
+                       "reports": list(spec.reports), "formats": formats, "jobs": jobs},
         "inputs": input_hashes,
         "inputs_hash": inputs_hash,
         "environment": package_versions(),
         "git_commit": git_commit(project_root()),
-        "notes": notes + skipped,
+        "notes": notes + list(spec.skipped),
         "reports": [],
         "scope": scope,
     }
