@@ -33,9 +33,8 @@ from .figures import Chart
 from .markup import escape, markdown_html
 from .tables import public_data, slug, table_html
 
-__all__ = ["Block", "ChartBlock", "Col", "ColumnKind", "HeadingBlock",
-           "RenderContext", "Rendered", "ReportTitle", "TableBlock", "TextBlock", "title_html"]
-
+__all__ = ["Block", "ChartBlock", "Col", "ColumnKind", "HeadingBlock", "RenderContext", "Rendered", "ReportTitle",
+           "TableBlock", "TextBlock", "title_html"]
 
 
 @dataclass(frozen=True)
