@@ -103,13 +103,36 @@ def test_real_conversion_reports_what_it_can_and_cannot_compute(converted):
     assert summary.variables["households"] == [2011]
     assert summary.indicators["sgb2_quote"] == list(range(2005, 2013))
     assert summary.not_computable["sgb2_children_quote"] == ["sgb2_u15"]
-    assert "turnout" in summary.not_computable and "sgb2_quote" not in summary.not_computable
+    assert "hze_rate" in summary.not_computable and "sgb2_quote" not in summary.not_computable
     # The profile repeats eight portal variables for 2011; they agree for all 86 Stadtteile.
     assert len(summary.overlaps) == 8 and (summary.overlaps["different"] == 0).all()
     assert (summary.overlaps["equal"] == 86).all()
     assert "Nicht berechenbar" in summary.text()
     assert "Nebenwohnung" in summary.ignored[POPULATION_FILE] and "Wahlbeteiligung" in summary.ignored[PROFILE_FILE]
     assert ds.years == list(range(2005, 2013))
+
+
+def test_real_data_give_the_turnout_as_the_citys_published_share_per_stadtteil(converted):
+    """The city publishes the turnout of the 2009 Kommunalwahl per Stadtteil only in % (the elections file): it is
+    read as a published rate (``turnout_published``), shown for each Stadtteil and each area of one Stadtteil, and
+    where an area or the city would need counts the reports say so instead of "nicht in den Daten enthalten"."""
+    from test_missing_rows import _shown_tables
+
+    from veedel_lib.analysis.indicators import is_published
+    from veedel_lib.reports.sozialraumgebietsanalyse import AreaAnalysis
+
+    summary, ds = converted
+    assert summary.variables["turnout_published"] == [2009] and summary.indicators["turnout"] == [2009]
+    assert "turnout_published" not in set(summary.total_checks["variable"])  # shares do not add up
+    assert "Wahlbeteiligung" not in summary.ignored.get("koeln_wahlen_stadtteile_2009-2012.csv", [])
+    turnout = ds.catalogue.indicator("turnout")
+    values = indicator_values(ds, 2012, stadtteil_groups(ds), [turnout]).set_index("group")
+    assert values.loc["802", "value"] == 30.4 and values.loc["802", "data_year"] == 2009  # Kalk, as in the file
+    assert is_published(values).all() and values["ci_low"].isna().all()
+    text = " ".join(_shown_tables(AreaAnalysis.open("kalk", dataset=ds, parameters_dir=PARAMETERS).social_situation()))
+    assert "30,4 %" in text and "Wahlbeteiligung: nicht in den Daten enthalten" not in text
+    assert ("Wahlbeteiligung (Gesamtstadt): nur als veröffentlichter Anteil je Einheit in den Daten (ohne "
+            "Zähler/Nenner): für mehrere Einheiten zusammen nicht berechenbar.") in text
 
 
 def test_real_data_are_complete_and_the_sum_check_is_said_on_the_console(converted):

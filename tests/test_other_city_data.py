@@ -128,7 +128,8 @@ def test_a_repeated_name_within_one_parent_is_still_refused_as_indistinguishable
     with pytest.raises(DataValidationError) as caught:
         load_reference(path)
     assert ("'neustadt' gehört zu 0101 und 0102, die gleichzeitig gültig sind und beide in Bezirk 01 liegen: so "
-            "nicht zu unterscheiden (nur in verschiedenen Bezirken darf sich ein Name wiederholen)") in str(caught.value)
+            "nicht zu unterscheiden (nur in verschiedenen Bezirken darf sich ein Name wiederholen)"
+            ) in str(caught.value)
 
 
 def test_an_ambiguous_name_in_the_units_file_is_refused_naming_row_column_and_candidates(tmp_path):
@@ -163,3 +164,189 @@ def test_units_given_by_key_or_by_a_name_their_district_decides_are_joined_and_s
     assert broken.id == "markt" and "'Markt' ist mehrdeutig: Quartier 0301 Markt (0301) oder Quartier 0401 Markt " \
                                     "(0401); bitte den Schlüssel angeben" in broken.problems[0].reason
     assert Path(broken.problems[0].file).name == "areas.yml" and broken.problems[0].row == 3
+
+
+# ----------------------------------------------------------------------------- indicators given as published rates
+
+SMALL_CITY = """city: Kleinstadt
+levels:
+  - {id: bezirk, name: Bezirk, plural: Bezirke}
+  - {id: quartier, name: Quartier, plural: Quartiere, gender: n}
+units:
+  bezirk:
+    - {key: "1", name: Nord}
+    - {key: "2", name: Süd}
+  quartier:
+""" + "".join(f'    - {{key: "{b}{q}", name: Q{b}{q}, parent: "{b}"}}\n' for b in (1, 2) for q in (1, 2, 3))
+
+SMALL_INDICATORS = """sources: {}
+variables:
+  - {id: population, label: Einwohner*innen, source: Melderegister, publish_threshold: 5}
+  - {id: poor, label: Arme, source: Sozialamt, publish_threshold: 5}
+  - {id: child_poverty_published, label: Kinderarmut (veröffentlichter Anteil in %), source: Sozialamt, kind: rate}
+  - {id: child_poverty_change, label: Veränderung der Kinderarmut (Prozentpunkte), source: Sozialamt, kind: rate}
+indicators:
+  - {id: poverty, label: Armutsquote, lebenslage: Einkommen und materieller Lebensstandard, numerator: [poor],
+     denominator: [population], direction: higher_is_worse, source: Sozialamt}
+  - {id: child_poverty, label: Kinderarmut, lebenslage: Einkommen und materieller Lebensstandard,
+     rate: child_poverty_published, direction: higher_is_worse, source: Sozialamt}
+"""
+
+SMALL_INDEX = """method: klein
+sensitivity: {draws: 0}
+methods:
+  klein:
+    label: Kleinstadt-Verfahren
+    indicators:
+      - {id: poverty}
+      - {id: child_poverty}
+    min_population: 100
+    dynamics_years: 2
+    status_classes:
+      thresholds: [-1.0, 1.0]
+      classes: [{code: "1", label: hoch}, {code: "2", label: mittel}, {code: "3", label: niedrig}]
+    dynamics_classes:
+      thresholds: [-1.0, 1.0]
+      classes: [{code: "+", label: positiv}, {code: "±", label: stabil}, {code: "-", label: negativ}]
+"""
+
+QUARTIERE = [f"{b}{q}" for b in (1, 2) for q in (1, 2, 3)]
+POOR = {2021: [50, 80, 120, 60, 200, 90], 2023: [55, 70, 150, 60, 180, 100]}
+CHILD_POVERTY = {2021: ["12,5", "20", "31,25", "8", "40,5", "*"], 2023: ["13", "18,5", "35", "9,5", "38", "22"]}
+
+
+def _rate_city(folder: Path, rows: str = "") -> tuple[Path, Path]:
+    """Kleinstadt: 2 Bezirke > 6 Quartiere, one statistical unit each; counts of the poor, child poverty only as
+    the published share per Quartier (2021 and 2023), plus ``rows`` of statistics."""
+    parameters = folder / "parameters"
+    shutil.copytree(PARAMETERS, parameters)
+    write(parameters / "raumbezug.yml", SMALL_CITY)
+    write(parameters / "indicators.yml", SMALL_INDICATORS)
+    write(parameters / "sozialindex.yml", SMALL_INDEX)
+    write(parameters / "areas.yml", 'areas:\n  - {id: nordost, code: G1, name: Nordost, stadtbezirk: "1", '
+                                    'stadtteile: ["12", "13"]}\n')
+    data = folder / "data"
+    write(data / "units.csv", "unit_id;unit_name;quartier;bezirk\n" + "".join(f"u{q};Q{q};{q};{q[0]}\n"
+                                                                             for q in QUARTIERE))
+    lines = [f"u{q};{year};population;{1000 + 100 * i}\nu{q};{year};poor;{POOR[year][i]}\n"
+             f"u{q};{year};child_poverty_published;{CHILD_POVERTY[year][i]}\n"
+             for year in (2021, 2023) for i, q in enumerate(QUARTIERE)]
+    write(data / "statistics.csv", "unit;year;variable;count\n" + "".join(lines) + rows)
+    return data, parameters
+
+
+def test_a_published_rate_is_the_value_of_its_unit_flagged_without_counts_and_never_summed_into_an_area(tmp_path):
+    import numpy as np
+
+    from veedel_lib.analysis.indicators import CITY, area_groups, indicator_values, is_published, stadtteil_groups
+    from veedel_lib.inputs.dataset import load_dataset
+
+    data, parameters = _rate_city(tmp_path)
+    ds = load_dataset(data, parameters, use_cache=False)
+    child = ds.catalogue.indicator("child_poverty")
+    values = indicator_values(ds, 2021, {**stadtteil_groups(ds), **area_groups(ds)}, [child]).set_index("group")
+    assert values.loc[["11", "12", "13", "21", "22"], "value"].tolist() == [12.5, 20.0, 31.25, 8.0, 40.5]
+    assert is_published(values).tolist() == [True] * 5 + [False] * 3   # Q23: suppressed at the source
+    # no count, no interval, nothing made up: not for a unit, not for an area of two units, not for the city
+    assert values[["numerator", "denominator", "ci_low", "ci_high"]].isna().all().all()
+    assert np.isnan(values.loc["nordost", "value"]) and np.isnan(values.loc[CITY, "value"])
+    assert ("Kinderarmut: veröffentlichter Anteil je Einheit, ohne Zähler/Nenner – ohne Konfidenzintervall, nicht "
+            "geglättet und nicht auf Gebiete oder die Gesamtstadt zusammengefasst.") in ds.notes
+
+
+def test_an_area_without_a_value_of_a_published_rate_says_it_cannot_be_summed(tmp_path):
+    from veedel_lib.inputs.dataset import load_dataset
+    from veedel_lib.reports.missing import Missing, missing_reason
+
+    data, parameters = _rate_city(tmp_path)
+    ds = load_dataset(data, parameters, use_cache=False)
+    child = ds.catalogue.indicator("child_poverty")
+    assert missing_reason(ds, Missing.of(child, 2023, "Nordost", ds.unit_ids("nordost"))) == (
+        "nur als veröffentlichter Anteil je Einheit in den Daten (ohne Zähler/Nenner): für mehrere Einheiten "
+        "zusammen nicht berechenbar")
+    assert missing_reason(ds, Missing.of(child, 2021, "Q23", ["u23"])).startswith("für 2021 an der Quelle geheim")
+
+
+def test_published_rates_outside_their_range_and_rates_declared_as_counts_are_refused_at_their_place(tmp_path):
+    from veedel_lib.inputs.dataset import load_dataset
+    from veedel_lib.params.catalogue import load_catalogue
+
+    data, parameters = _rate_city(tmp_path, "u11;2022;child_poverty_published;120,5\nu12;2022;poor;12,5\n")
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(data, parameters, use_cache=False)
+    problems = {(Path(p.file).name, p.row, p.column): p.reason for p in caught.value.problems}
+    assert problems[("statistics.csv", 38, "count")] == ("veröffentlichter Anteil 120,5 (Variable "
+                                                         "'child_poverty_published', kind: rate) liegt über 100 (%)")
+    assert problems[("statistics.csv", 39, "count")] == "Anzahl ist keine ganze Zahl (Wert: 12,5)"
+    wrong = SMALL_INDICATORS.replace("numerator: [poor]", "numerator: [child_poverty_published]")
+    with pytest.raises(DataValidationError) as caught:
+        load_catalogue(write(tmp_path / "indicators.yml", wrong))
+    assert [(p.row, p.reason) for p in caught.value.problems] == [
+        (8, "Variable 'child_poverty_published' ist ein veröffentlichter Anteil (kind: rate), keine Zählgröße: als "
+             "rate: angeben, nicht unter numerator")]
+
+
+def test_the_sozialindex_ranks_units_on_a_published_rate_and_its_tables_and_notes_say_so(tmp_path):
+    from veedel_lib.inputs.dataset import load_dataset
+    from veedel_lib.reports.sozialindex import SozialindexReport
+
+    data, parameters = _rate_city(tmp_path)
+    ds = load_dataset(data, parameters, use_cache=False)
+    report = SozialindexReport.open(parameters_dir=parameters, dataset=ds)
+    table = report.index.table
+    assert table["value_child_poverty"].tolist() == [13.0, 18.5, 35.0, 9.5, 38.0, 22.0]
+    assert table["n_child_poverty"].isna().all() and table["status_index"].notna().all()
+    # Q13 and Q22 have the highest poverty and child poverty: the highest status index
+    assert set(table["status_index"].nlargest(2).index) == {"13", "22"}
+    # the change of the published rate counts for the dynamics; Q23's rate of 2021 was withheld at the source
+    assert table.loc["13", "change_child_poverty"] == 35.0 - 31.25
+    assert table.loc["23", "reason"] == "Dynamik: keine vollständigen Werte für 2021"
+    z_table = report.status_dynamics()[-1]
+    assert z_table.note.endswith(" Kinderarmut: veröffentlichter Anteil, ohne Zähler/Nenner.")
+    assert "veröffentlichter Anteil je Einheit, ohne Zähler/Nenner" in report.method_notes()[-1].markdown
+
+
+# ----------------------------------------------------------------------------- dynamics from published changes
+
+CHANGES = [0.5, -1.5, 3.75, 1.5, -2.5, 4.0]
+"""Child poverty's change 2021 to 2023 per Quartier as the city publishes it (percentage points)."""
+
+
+def test_the_dynamics_take_the_citys_published_change_where_it_gives_one_and_the_report_says_so(tmp_path):
+    from veedel_lib.inputs.dataset import load_dataset
+    from veedel_lib.reports.sozialindex import SozialindexReport
+
+    rows = "".join(f"u{q};2023;child_poverty_change;{str(c).replace('.', ',')}\n" for q, c in zip(QUARTIERE, CHANGES))
+    data, parameters = _rate_city(tmp_path, rows)
+    write(parameters / "sozialindex.yml", SMALL_INDEX.replace("- {id: child_poverty}",
+                                                              "- {id: child_poverty, change: child_poverty_change}"))
+    ds = load_dataset(data, parameters, use_cache=False)
+    report = SozialindexReport.open(parameters_dir=parameters, dataset=ds)
+    table = report.index.table
+    assert table["change_child_poverty"].tolist() == CHANGES          # not 35 - 31,25 = 3,75 computed, the city's
+    assert table["dynamics_index"].notna().all() and (table["reason"] == "").all()  # Q23 too: no level of 2021 needed
+    assert table["change_poverty"].round(6).tolist() == [round(a / b * 100 - c / d * 100, 6) for a, b, c, d in zip(
+        POOR[2023], [1000 + 100 * i for i in range(6)], POOR[2021], [1000 + 100 * i for i in range(6)])]
+    assert report.status_dynamics()[-1].note.endswith(
+        " Kinderarmut: veröffentlichter Anteil, ohne Zähler/Nenner. Dynamik von Kinderarmut: von der Stadt "
+        "veröffentlichte Veränderung.")
+
+
+def test_a_published_change_that_is_no_published_rate_is_refused_at_its_line(tmp_path):
+    from veedel_lib.analysis.sozialindex import load_sozialindex_config
+    from veedel_lib.params.catalogue import load_catalogue
+
+    path = write(tmp_path / "sozialindex.yml", SMALL_INDEX.replace("- {id: poverty}", "- {id: poverty, change: poor}"))
+    with pytest.raises(DataValidationError) as caught:
+        load_sozialindex_config(path, load_catalogue(write(tmp_path / "indicators.yml", SMALL_INDICATORS)),
+                                load_reference_of(tmp_path))
+    assert [(p.row, p.reason) for p in caught.value.problems] == [
+        (7, "change: 'poor' ist keine Variable mit kind: rate in indicators.yml (die veröffentlichte Veränderung je "
+            "Einheit)")]
+
+
+def load_reference_of(folder: Path):
+    """The Kleinstadt reference, written into ``folder``."""
+    from veedel_lib.params.reference import load_reference
+
+    return load_reference(write(folder / "raumbezug.yml", SMALL_CITY))

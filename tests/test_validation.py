@@ -195,9 +195,11 @@ def test_missing_threshold_without_a_source_rule_is_an_error(tmp_path):
 
 
 def test_demo_catalogue_thresholds_are_unchanged(demo):
-    """Every variable of the demo catalogue keeps its own threshold: BA data 10, the city's data 5."""
-    thresholds = {v.id: demo.catalogue.variable_threshold(v.id) for v in demo.catalogue.variables}
-    assert all(v.publish_threshold is not None for v in demo.catalogue.variables)
+    """Every count of the demo catalogue keeps its own threshold: BA data 10, the city's data 5 (a published rate,
+    ``kind: rate``, is no count and has none)."""
+    counts = [v for v in demo.catalogue.variables if v.kind == "count"]
+    thresholds = {v.id: demo.catalogue.variable_threshold(v.id) for v in counts}
+    assert all(v.publish_threshold is not None for v in counts)
     assert {t for v, t in thresholds.items() if "Bundesagentur" in demo.catalogue.variable(v).source} == {10}
     assert {t for v, t in thresholds.items() if "Bundesagentur" not in demo.catalogue.variable(v).source} == {5}
     assert not any("Veröffentlichungsschwelle" in n for n in demo.notes)

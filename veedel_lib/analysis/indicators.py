@@ -281,18 +281,60 @@ def data_year(ds: Dataset, indicator: Indicator, year: int) -> int | None:
     >>> print(data_year(ds, turnout.model_copy(update={"latest_available": False}), 2020))
     None
     """
-    variables = set(indicator.numerator + indicator.denominator)
-    cache = ds.cache.setdefault("years_with", {})
-    key = tuple(sorted(variables))
-    if key not in cache:
-        present = ds.statistics[ds.statistics["variable"].isin(variables)]
-        complete = present.groupby("year")["variable"].nunique()
-        cache[key] = sorted(int(y) for y in complete[complete == len(variables)].index)
-    years = cache[key]
+    years = sorted(set(_years_with(ds, indicator.counts)) | set(_years_with(ds, [indicator.rate] if indicator.rate
+                                                                           else [])))
     if not indicator.latest_available:
         return year if year in years else None
     earlier = [y for y in years if y <= year]
     return earlier[-1] if earlier else None
+
+
+def _years_with(ds: Dataset, variables: list[str]) -> list[int]:
+    """The years in which the data hold every one of ``variables`` (for some unit); none for no variables."""
+    if not variables:
+        return []
+    cache = ds.cache.setdefault("years_with", {})
+    key = tuple(sorted(set(variables)))
+    if key not in cache:
+        present = ds.statistics[ds.statistics["variable"].isin(key)]
+        complete = present.groupby("year")["variable"].nunique()
+        cache[key] = sorted(int(y) for y in complete[complete == len(key)].index)
+    return cache[key]
+
+
+def published_rates(ds: Dataset, indicator: Indicator, years: list[int | None],
+                    groups: Mapping[str, list[str]]) -> np.ndarray:
+    """The indicator's published rate (``rate:``, in its unit) per year and group, years x groups; NaN where the
+    group is not exactly one unit (a published rate has no counts, so it is never summed) or the unit has none.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> statistics = pd.DataFrame({"unit": ["a", "b"], "year": 2009, "variable": "turnout_published",
+    ...                            "count": [61.5, 48.25]})
+    >>> ds = SimpleNamespace(units=pd.DataFrame({"unit_id": ["a", "b"]}), statistics=statistics, years=[2009],
+    ...                      catalogue=SimpleNamespace(variable_ids=["turnout_published"]), cache={})
+    >>> turnout = Indicator(id="turnout", label="Wahlbeteiligung", lebenslage="Bevölkerung", rate="turnout_published",
+    ...                     direction="higher_is_better", source="Wahlamt")
+    >>> published_rates(ds, turnout, [2009], {"a": ["a"], "b": ["b"], "beide": ["a", "b"]}).tolist()
+    [[61.5, 48.25, nan]]
+    """
+    result = np.full((len(years), len(groups)), np.nan)
+    single = [len(members) == 1 for members in groups.values()]
+    lookup = sorted({y for y in years if y is not None})
+    if indicator.rate is None or not lookup or not any(single):
+        return result
+    sums = aggregate_years(ds, lookup, groups, [indicator.rate])[:, :, 0]
+    for i, year in enumerate(years):
+        if year is not None:
+            result[i] = np.where(single, sums[lookup.index(year)], np.nan)
+    return result
+
+
+def is_published(frame: pd.DataFrame) -> pd.Series:
+    """True for the rows of an :func:`indicator_values` table whose value is a published rate (no counts behind it:
+    a value computed from counts always has its numerator)."""
+    return frame["value"].notna() & frame["numerator"].isna()
 
 
 def confidence_interval(numerator: np.ndarray, denominator: np.ndarray, bounded: bool,
@@ -355,14 +397,14 @@ def _indicator_frame(ds: Dataset, indicator: Indicator, years: list[int], groups
                      level: float) -> pd.DataFrame:
     """Rates of one indicator for several report years and groups (rows: year-major, then groups)."""
     used = [data_year(ds, indicator, y) for y in years]
-    variables = indicator.numerator + indicator.denominator
+    variables = indicator.counts
     lookup = sorted({u for u in used if u is not None})
-    sums = aggregate_years(ds, lookup, groups, variables) if lookup else None
+    sums = aggregate_years(ds, lookup, groups, variables) if lookup and variables else None
     n_num = len(indicator.numerator)
     numerator = np.full((len(years), len(groups)), np.nan)
     denominator = np.full((len(years), len(groups)), np.nan)
     for i, used_year in enumerate(used):
-        if used_year is None:
+        if used_year is None or sums is None:
             continue
         block = sums[lookup.index(used_year)]
         parts, whole = block[:, :n_num], block[:, n_num:]
@@ -370,8 +412,10 @@ def _indicator_frame(ds: Dataset, indicator: Indicator, years: list[int], groups
         denominator[i] = np.where(np.isnan(whole).any(axis=1), np.nan, whole.sum(axis=1))
     numerator, denominator = numerator.ravel(), denominator.ravel()
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.where(denominator > 0, numerator / denominator, np.nan)
+        value = np.where(denominator > 0, numerator / denominator, np.nan) * indicator.scale
     low, high = confidence_interval(numerator, denominator, indicator.bounded, level)
+    rates = published_rates(ds, indicator, used, groups).ravel()
+    value = np.where(np.isnan(value), rates, value)  # counts win; a published rate where they are missing
     count = len(groups)
     return pd.DataFrame({
         "group": list(groups) * len(years),
@@ -380,7 +424,7 @@ def _indicator_frame(ds: Dataset, indicator: Indicator, years: list[int], groups
         "data_year": pd.array(np.repeat([u if u is not None else pd.NA for u in used], count), dtype="Int64"),
         "numerator": numerator,
         "denominator": denominator,
-        "value": value * indicator.scale,
+        "value": value,
         "ci_low": low * indicator.scale,
         "ci_high": high * indicator.scale,
         "threshold": ds.catalogue.threshold(indicator),
@@ -394,7 +438,9 @@ def indicator_values(ds: Dataset, year: int, groups: Mapping[str, list[str]],
 
     Columns: group, indicator, year, data_year, numerator, denominator, value (in the indicator's unit,
     % or per mille), ci_low, ci_high, and the publish thresholds of numerator and denominator (``threshold``,
-    ``denominator_threshold``) that disclosure control needs. Rows with no data have NaN values.
+    ``denominator_threshold``) that disclosure control needs. Rows with no data have NaN values. A value without
+    a numerator is the city's published rate of a single unit (``rate:`` in the catalogue, :func:`is_published`):
+    its numerator, denominator and interval stay NaN, never made up.
 
     Parameters
     ----------

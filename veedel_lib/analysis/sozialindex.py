@@ -62,6 +62,11 @@ class IndexIndicator(BaseModel):
     """1: higher value = more disadvantage; -1: the reverse. None: from the catalogue's direction."""
     dynamics: bool = True
     """False: the indicator counts for the status only (e.g. turnout, measured every five years)."""
+    change: str | None = None
+    """A variable with ``kind: rate`` of the catalogue: the change of the indicator over ``dynamics_years`` years as
+    the city publishes it per unit (in points of the indicator's unit, e.g. -1,5 for 1,5 percentage points less),
+    in the rows of the report year. Where it is given it is the unit's change (no level of the base year needed);
+    elsewhere the change is the difference of the two years' values."""
 
 
 class ClassOption(BaseModel):
@@ -234,11 +239,13 @@ def missing_indicators(ds: Dataset, year: int, method: SozialindexMethod) -> lis
     """
     present = ds.statistics.groupby("year")["variable"].unique().map(set)
     missing = []
+    published = {i.id: i.change for i in method.indicators if i.change and i.change in present.get(year, set())}
     for indicator_id, when in [(i, year) for i in method.status_ids] + \
-            [(i, year - method.dynamics_years) for i in method.dynamics_ids]:
+            [(i, year - method.dynamics_years) for i in method.dynamics_ids if i not in published]:
         indicator = ds.catalogue.indicator(indicator_id)
         years = [y for y in present.index if y <= when] if indicator.latest_available else [when]
-        if not any(set(indicator.numerator + indicator.denominator) <= present.get(y, set()) for y in years):
+        ways = [set(v) for v in (indicator.counts, [indicator.rate] if indicator.rate else []) if v]
+        if not any(way <= present.get(y, set()) for y in years for way in ways):
             missing.append(indicator_id)
     return list(dict.fromkeys(missing))
 
@@ -303,6 +310,16 @@ def load_sozialindex_config(path: str | Path, catalogue: Catalogue,
             elif entry.sign is None and known[entry.id].direction == "neutral":
                 problems.append(problem_at(path, node, where, f"Indikator '{entry.id}' ist im Katalog neutral: "
                                                               "bitte sign 1 oder -1 angeben"))
+            if entry.change is not None:
+                kinds = {v.id: v.kind for v in catalogue.variables}
+                at = ("methods", name, "indicators", j, "change")
+                if kinds.get(entry.change) != "rate":
+                    problems.append(problem_at(path, node, at, f"change: '{entry.change}' ist keine Variable mit "
+                                                               "kind: rate in indicators.yml (die veröffentlichte "
+                                                               "Veränderung je Einheit)"))
+                elif not entry.dynamics:
+                    problems.append(problem_at(path, node, at, f"change bei '{entry.id}', das nicht zur Dynamik zählt "
+                                                               "(dynamics: false)"))
     if problems:
         raise DataValidationError(problems)
     return config
@@ -568,6 +585,14 @@ def _values_and_counts(ds: Dataset, year: int, groups: dict[str, list[str]],
     return frames[0], frames[1], frames[2]
 
 
+def published_changes(ds: Dataset, year: int, groups: dict[str, list[str]], variable: str) -> pd.Series:
+    """The published change (a ``kind: rate`` variable) of ``year`` per group of exactly one unit; NaN for other
+    groups (a change of a rate cannot be summed over units) and where the unit has none."""
+    sums = aggregate(ds, year, groups, [variable])[variable]
+    single = pd.Series({name: len(members) == 1 for name, members in groups.items()})
+    return sums.where(single.reindex(sums.index).to_numpy())
+
+
 WITHHELD_REASON = "ein Eingangswert unterliegt der Geheimhaltung (nicht in die Standardisierung einbezogen)"
 """The reason of a unit that ``withheld_inputs: exclude`` leaves out of the standardisation."""
 
@@ -606,7 +631,8 @@ def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, metho
         Stadtteil lacks a value.
     """
     base_year = year - method.dynamics_years
-    if base_year not in ds.years:
+    changes = {i.id: i.change for i in method.indicators if i.change}
+    if base_year not in ds.years and not set(method.dynamics_ids) <= set(changes):
         raise AnalysisError(f"Für die Dynamik über {method.dynamics_years} Jahre fehlen die Daten von {base_year} "
                          f"(vorhanden: {ds.years[0]} bis {ds.years[-1]})")
     groups = stadtteil_groups(ds, year)
@@ -666,6 +692,9 @@ def compute_sozialindex(ds: Dataset, year: int, method: SozialindexMethod, metho
 
     change = values[dynamics_ids] - before[dynamics_ids]
     for i in dynamics_ids:
+        if i in changes:  # the city's published change where it gives one
+            published = published_changes(ds, year, groups, changes[i])
+            change[i] = published.where(published.notna(), change[i])
         table[f"change_{i}"] = change[i]
     complete = change.loc[qualifying].notna().all(axis=1)
     moving = qualifying[complete.to_numpy()]

@@ -9,7 +9,9 @@ variant recomputes the status index over them from the same indicator values:
 - the other standardisation (population-weighted instead of unweighted, or the reverse),
 - ``draws`` parametric bootstrap draws of the counts: each Stadtteil's numerator count of each indicator drawn
   binomially from its denominator and its observed share (Poisson where the count may exceed the denominator,
-  e.g. rates per 1.000), the indicator value rescaled by the drawn count (fixed ``seed``, reproducible).
+  e.g. rates per 1.000), the indicator value rescaled by the drawn count (fixed ``seed``, reproducible). A value
+  the city published as a rate (no counts, ``rate:`` in the catalogue) is nothing to draw from: it stays as
+  published in every draw (no count is made up for it).
 
 Per Stadtteil: the share of variants (in percent) in which its status class is the published one, and the
 interval of its rank (1 = most disadvantaged) over the bootstrap draws (percentiles ``rank_interval``). A

@@ -304,6 +304,7 @@ def load_dataset(data_dir: str | Path = DEMO, parameters_dir: str | Path | None 
     if (folder / ".demo").exists():
         notes.append("Demodaten: synthetisch erzeugt, an echten Kölner Kennzahlen kalibriert; keine amtlichen Werte.")
     notes += catalogue.threshold_notes()
+    notes += catalogue.rate_notes(set(statistics["variable"]))
     gaps = completeness_gaps(statistics, units, catalogue, files_by_variable, reference)
     dataset = Dataset(units, statistics, catalogue, areas, membership, folder,
                       [units_file, *statistics_files], notes, gaps=gaps, reference=reference)

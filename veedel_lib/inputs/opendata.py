@@ -82,7 +82,7 @@ def wanted_files(parameters_dir: str | Path | None = None) -> list[Wanted]:
         others = {v for other, s in sections.items() if other != name and s.files for v in s.variables}
         only_here = [v for v in section.variables if v not in others]
         indicators = [i.short_label or i.label for i in catalogue.indicators
-                      if set(i.numerator + i.denominator) & set(only_here)]
+                      if set(i.variables) & set(only_here)]
         for file in section.files:
             if len(section.files) == 1 and only_here:  # what only this one file delivers is known exactly
                 consequence = (f"ohne {file} fehlen die Variablen, die nur diese Datei liefert: "

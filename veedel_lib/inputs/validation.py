@@ -245,6 +245,7 @@ def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.
     problems: list[Problem] = []
     frames = []
     unit_ids = set(units["unit_id"])
+    limits = rate_limits(catalogue)
     for table_number, table in enumerate(tables):
         column_problems = _column_problems(table, STATISTICS_COLUMNS)
         problems += column_problems
@@ -278,7 +279,10 @@ def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.
         nonempty = (typed["unit"] != "") & (typed["variable"] != "")
         schema_frame = typed.copy()
         schema_frame.loc[~nonempty, ["unit", "variable"]] = None
+        published = typed["variable"].isin(list(limits)).to_numpy()
+        schema_frame.loc[published, "count"] = np.nan  # published rates are no counts: checked on their own
         problems += _schema_problems(table, schema_frame, _statistics_schema(catalogue, unit_ids, years))
+        problems += _rate_problems(table, typed, published, limits)
         typed["suppressed"] = count.status == "suppressed"
         typed["_table"] = table_number
         typed["_position"] = np.arange(len(typed))
@@ -291,12 +295,41 @@ def validate_statistics(tables: list[RawTable], catalogue: Catalogue, units: pd.
     if not problems:
         data["year"] = data["year"].astype(int)
         problems += _ratio_problems(data, tables, catalogue, keys)
-        problems += _city_problems(data, tables, units)
+        problems += _city_problems(data, tables, units, limits)
         problems += _period_problems(data, tables, units, reference)
     if problems:
         raise DataValidationError(problems)
     data = data.drop(columns=["_table", "_position"])
     return data.take(keys.order()).reset_index(drop=True)
+
+
+def rate_limits(catalogue: Catalogue) -> dict[str, tuple[float, float]]:
+    """The published-rate variables (``kind: rate``) with the smallest and largest value each may take: a rate an
+    indicator names (``rate:``) from 0 to 100 for a share in %, to 1.000 for a share per mille (bounded indicators),
+    without upper bound for other rates (moves per 1.000 residents); a published change (``change:`` of
+    sozialindex.yml) may be negative."""
+    limits: dict[str, tuple[float, float]] = {v.id: (-np.inf, np.inf) for v in catalogue.variables
+                                              if v.kind == "rate"}
+    for indicator in catalogue.indicators:
+        if indicator.rate in limits:
+            high = min(limits[indicator.rate][1], indicator.scale if indicator.bounded else np.inf)
+            limits[indicator.rate] = (0.0, high)
+    return limits
+
+
+def _rate_problems(table: RawTable, typed: pd.DataFrame, published: np.ndarray,
+                   limits: dict[str, tuple[float, float]]) -> list[Problem]:
+    """Published rates outside their range (:func:`rate_limits`), at their row and column."""
+    problems = []
+    values = typed["count"].to_numpy(dtype=float)
+    for position in np.flatnonzero(published & np.isfinite(values)):
+        variable, value = typed.at[position, "variable"], values[position]
+        low, limit = limits[variable]
+        if value < low or value > limit:
+            bound = "unter 0" if value < low else f"über {german_number(limit)} ({'%' if limit == 100 else '‰'})"
+            problems.append(table.problem(position, "count", f"veröffentlichter Anteil {german_number(value)} "
+                                                             f"(Variable '{variable}', kind: rate) liegt {bound}"))
+    return problems
 
 
 def _period_problems(data: pd.DataFrame, tables: list[RawTable], units: pd.DataFrame,
@@ -325,16 +358,19 @@ CITY_POPULATION = "population"
 """The catalogue variable that counts all residents; summed over every unit it is the city's population."""
 
 
-def _city_problems(data: pd.DataFrame, tables: list[RawTable], units: pd.DataFrame) -> list[Problem]:
+def _city_problems(data: pd.DataFrame, tables: list[RawTable], units: pd.DataFrame,
+                   rates: Iterable[str] = ()) -> list[Problem]:
     """Counts above the whole city's population of their year: no unit has more people, households, moves or
     cases in a year than the city has residents. Checked in the years in which every unit of ``units`` has a
-    known (not suppressed) population, summed over all units; other years stay unchecked."""
+    known (not suppressed) population, summed over all units; other years stay unchecked. ``rates``: the
+    published-rate variables (no counts, not checked)."""
     people = data[(data["variable"] == CITY_POPULATION) & ~data["suppressed"] & data["count"].notna()]
     known = people.groupby("year")["unit"].nunique()
     complete = known.index[known.to_numpy() >= len(units)]
     city = people[people["year"].isin(complete)].groupby("year")["count"].sum()
-    limit = data["year"].map(city).to_numpy(dtype=float)
+    limit = data["year"].map(city).to_numpy(dtype=float, copy=True)
     problems = []
+    limit[data["variable"].isin(list(rates)).to_numpy()] = np.inf
     for row in np.flatnonzero(data["count"].to_numpy(dtype=float) > limit):
         year = int(data.at[row, "year"])
         problems.append(tables[int(data.at[row, "_table"])].problem(
@@ -403,7 +439,7 @@ def _ratio_problems(data: pd.DataFrame, tables: list[RawTable], catalogue: Catal
     known = suppressed | ~np.isnan(count)
     problems = []
     for indicator in catalogue.indicators:
-        if not indicator.bounded or not set(indicator.numerator + indicator.denominator) <= set(column):
+        if not indicator.bounded or indicator.published_only or not set(indicator.counts) <= set(column):
             continue
         top = [column[v] for v in indicator.numerator]
         bottom = [column[v] for v in indicator.denominator]
@@ -468,7 +504,7 @@ def gap_year_exempt(catalogue: Catalogue) -> set[str]:
     """Variables used only by ``latest_available`` indicators (elections): they are collected in some years only."""
     users: dict[str, list[bool]] = {}
     for indicator in catalogue.indicators:
-        for variable in indicator.numerator + indicator.denominator:
+        for variable in indicator.variables:
             users.setdefault(variable, []).append(indicator.latest_available)
     in_figures = {v for figure in catalogue.programme_figures for v in figure.variables}
     return {v for v, flags in users.items() if all(flags) and v not in in_figures}

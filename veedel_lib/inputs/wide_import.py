@@ -313,7 +313,10 @@ def _summary(source: Path, written: Path, units_written: Path | None, long: pd.D
     missing: dict[str, list[str]] = {}
     for indicator in catalogue.indicators:
         gaps = []
-        for variable in indicator.numerator + indicator.denominator:
+        needed = indicator.counts  # a published rate stands in where the counts are not there
+        if indicator.rate and (not needed or (present.get(indicator.rate) and not all(present.get(v) for v in needed))):
+            needed = [indicator.rate]
+        for variable in needed:
             years = present.get(variable, set())
             if not years:
                 gaps.append(f"{variable} (ganz)")

@@ -3,7 +3,14 @@
 A *variable* is a count that the statistics deliver per statistical unit and year (residents aged
 6-14, SGB II recipients, ...). An *indicator* is a rate built from summed variables: the sum of its
 numerator variables over the sum of its denominator variables. Both sums are taken over all units of
-an area first; rates are never averaged (see :mod:`veedel_lib.analysis.indicators`). The *programme figures*
+an area first; rates are never averaged (see :mod:`veedel_lib.analysis.indicators`).
+
+Many cities publish some indicators only as rates per unit (a share in %, no counts). Such a *published rate* is
+a variable with ``kind: rate`` (its values are the rate in the indicator's unit, e.g. 70,6 for 70,6 %), named by
+the indicator's ``rate:``; the indicator then needs no numerator and denominator, or uses the rate where its counts
+are missing. A published rate is taken as it stands for a single unit only: it has no counts, so it cannot be
+summed into an area or the city, has no confidence interval and is never smoothed or disclosure-controlled as a
+count; the reports say so (:meth:`Catalogue.rate_notes`). The *programme figures*
 are the shares of the 15 areas in the city total that the council resolution publishes.
 
 Adding an indicator needs only a new entry in the YAML file: the reports list every indicator of the
@@ -50,7 +57,7 @@ def is_favourable(direction: str, change: float) -> bool | None:
 
 
 class Variable(BaseModel):
-    """A count delivered per statistical unit and year."""
+    """A count delivered per statistical unit and year, or (``kind: rate``) a rate the city published per unit."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -59,6 +66,9 @@ class Variable(BaseModel):
     source: str
     publish_threshold: int | None = Field(None, ge=1)
     """Smallest publishable count; None: the rule of the variable's source (:attr:`Catalogue.sources`)."""
+    kind: Literal["count", "rate"] = "count"
+    """``rate``: the values are a published rate per unit in the unit of the indicator that names it (``rate:``),
+    decimals allowed, no counts behind them (no publish threshold needed)."""
 
 
 class SourceRule(BaseModel):
@@ -79,8 +89,11 @@ class Indicator(BaseModel):
     short_label: str | None = None
     description: str = ""
     lebenslage: str
-    numerator: list[str] = Field(min_length=1)
-    denominator: list[str] = Field(min_length=1)
+    numerator: list[str] = []
+    denominator: list[str] = []
+    rate: str | None = None
+    """A variable with ``kind: rate``: the rate as the city published it per unit. Alone it replaces numerator and
+    denominator; with them it is used where their counts are missing."""
     direction: Direction
     unit: RateUnit = "percent"
     source: str
@@ -97,10 +110,33 @@ class Indicator(BaseModel):
             raise ValueError(f"unbekannte Lebenslage {value!r}, erlaubt: {', '.join(LEBENSLAGEN)}")
         return value
 
+    @model_validator(mode="after")
+    def _counts_or_rate(self) -> "Indicator":
+        if bool(self.numerator) != bool(self.denominator):
+            raise ValueError("numerator und denominator gehören zusammen (oder beide weglassen und rate angeben)")
+        if not self.numerator and self.rate is None:
+            raise ValueError("numerator und denominator (Zählgrößen) oder rate (veröffentlichter Anteil) angeben")
+        return self
+
     @property
     def name(self) -> str:
         """The label to use in narrow tables and figure panels."""
         return self.short_label or self.label
+
+    @property
+    def counts(self) -> list[str]:
+        """The count variables of the indicator (numerator, then denominator); empty for a published rate only."""
+        return self.numerator + self.denominator
+
+    @property
+    def variables(self) -> list[str]:
+        """Every variable the indicator may be computed from: its counts and its published rate."""
+        return self.counts + ([self.rate] if self.rate else [])
+
+    @property
+    def published_only(self) -> bool:
+        """True when the indicator exists only as a published rate per unit (no counts behind it)."""
+        return not self.numerator
 
     def favourable(self, change: float) -> bool | None:
         """Whether a change of ``change`` points is favourable for this indicator (see :func:`is_favourable`)."""
@@ -194,6 +230,8 @@ class Catalogue(BaseModel):
         variable = self.variable(variable_id)
         if variable.publish_threshold is not None:
             return variable.publish_threshold
+        if variable.kind == "rate":
+            return 1  # a published rate is no count: nothing to withhold
         rule = self.source_rule(variable.source)
         if rule is None:
             raise ConfigurationError(f"Für die Variable '{variable_id}' ist keine Veröffentlichungsschwelle festgelegt "
@@ -201,16 +239,31 @@ class Catalogue(BaseModel):
         return rule[1].publish_threshold
 
     def threshold(self, indicator: Indicator) -> int:
-        """Smallest publishable count for an indicator: its own, else the strictest of its numerator variables."""
+        """Smallest publishable count for an indicator: its own, else the strictest of its numerator variables
+        (1 for a published rate without counts: there is no count to withhold)."""
         if indicator.publish_threshold is not None:
             return indicator.publish_threshold
-        return max(self.variable_threshold(v) for v in indicator.numerator)
+        return max((self.variable_threshold(v) for v in indicator.numerator), default=1)
+
+    def rate_notes(self, present: set[str] | None = None) -> list[str]:
+        """German method notes for the indicators that are (or, where counts are missing, may be) published rates:
+        only those whose rate variable is in ``present`` (None: all)."""
+        notes = []
+        for indicator in self.indicators:
+            if indicator.rate is None or (present is not None and indicator.rate not in present):
+                continue
+            where = "" if indicator.published_only else " (wo ihre Zählwerte fehlen)"
+            notes.append(f"{indicator.name}{where}: veröffentlichter Anteil je Einheit, ohne Zähler/Nenner – ohne "
+                         "Konfidenzintervall, nicht geglättet und nicht auf Gebiete oder die Gesamtstadt "
+                         "zusammengefasst.")
+        return notes
 
     def threshold_notes(self) -> list[str]:
         """German method notes for variables whose publish threshold comes from their source's rule (one per rule)."""
         by_rule: dict[str, list[str]] = {}
         for variable in self.variables:
-            rule = self.source_rule(variable.source) if variable.publish_threshold is None else None
+            rule = (self.source_rule(variable.source) if variable.publish_threshold is None and variable.kind == "count"
+                    else None)
             if rule is not None:
                 by_rule.setdefault(rule[0], []).append(variable.label)
         return [f"Veröffentlichungsschwelle nach der Regel der Quelle „{name}“ (Zahlen von 1 bis unter "
@@ -224,7 +277,7 @@ class Catalogue(BaseModel):
         and an interval around it gives the denominator away; so rates whose denominator lies from 1 to below
         this threshold are withheld too.
         """
-        return max(self.variable(v).publish_threshold for v in indicator.denominator)
+        return max((self.variable_threshold(v) for v in indicator.denominator), default=1)
 
     def by_lebenslage(self) -> dict[str, list[Indicator]]:
         """Indicators grouped by Lebenslage, in the catalogue's order of Lebenslagen."""
@@ -246,8 +299,10 @@ def load_catalogue(path: str | Path) -> Catalogue:
     _, node = load_yaml(path)
     known = set(catalogue.variable_ids)
     problems = []
+    kinds = {v.id: v.kind for v in catalogue.variables}
     for i, variable in enumerate(catalogue.variables):
-        if variable.publish_threshold is None and catalogue.source_rule(variable.source) is None:
+        counted = variable.kind == "count"
+        if counted and variable.publish_threshold is None and catalogue.source_rule(variable.source) is None:
             rules = ", ".join(f"„{name}“" for name in catalogue.sources) or "keine"
             problems.append(problem_at(path, node, ("variables", i, "publish_threshold"),
                                        f"Veröffentlichungsschwelle fehlt für Variable '{variable.id}': publish_threshold "
@@ -259,6 +314,17 @@ def load_catalogue(path: str | Path) -> Catalogue:
                 if variable not in known:
                     problems.append(problem_at(path, node, ("indicators", i, part, j),
                                                f"unbekannte Variable '{variable}' in Indikator '{indicator.id}'"))
+                elif kinds[variable] == "rate":
+                    problems.append(problem_at(path, node, ("indicators", i, part, j),
+                                               f"Variable '{variable}' ist ein veröffentlichter Anteil (kind: rate), "
+                                               f"keine Zählgröße: als rate: angeben, nicht unter {part}"))
+        if indicator.rate is not None and indicator.rate not in known:
+            problems.append(problem_at(path, node, ("indicators", i, "rate"),
+                                       f"unbekannte Variable '{indicator.rate}' in Indikator '{indicator.id}'"))
+        elif indicator.rate is not None and kinds[indicator.rate] != "rate":
+            problems.append(problem_at(path, node, ("indicators", i, "rate"),
+                                       f"Variable '{indicator.rate}' ist eine Zählgröße: für rate: eine Variable "
+                                       "mit kind: rate angeben (der veröffentlichte Anteil)"))
     for i, figure in enumerate(catalogue.programme_figures):
         for j, variable in enumerate(figure.variables):
             if variable not in known:

@@ -13,7 +13,7 @@ note (:mod:`veedel_lib.render.report`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -37,14 +37,16 @@ class Missing:
     units: tuple[str, ...] | None = None
     latest_available: bool = False
     denominator: tuple[str, ...] = ()
+    rate: str | None = None
+    """The indicator's published rate (``rate:`` of the catalogue): used where its counts are not in the data."""
 
     @classmethod
     def of(cls, indicator: Indicator, years: int | Iterable[int], place: str = "",
            units: Iterable[str] | None = None) -> "Missing":
         """The missing value of a catalogue indicator."""
-        return cls(indicator.name, tuple(dict.fromkeys(indicator.numerator + indicator.denominator)),
+        return cls(indicator.name, tuple(dict.fromkeys(indicator.counts)),
                    _years(years), place, None if units is None else tuple(units), indicator.latest_available,
-                   tuple(indicator.denominator))
+                   tuple(indicator.denominator), indicator.rate)
 
     @classmethod
     def count(cls, label: str, variable: str, years: int | Iterable[int], place: str = "",
@@ -85,6 +87,11 @@ def missing_reason(ds: Dataset, case: Missing) -> str:
     denominator of zero.
     """
     present = _variable_years(ds)
+    if case.rate is not None and not (case.variables and all(present.get(v) for v in case.variables)):
+        if present.get(case.rate) and (case.units is None or len(case.units) != 1):
+            return ("nur als veröffentlichter Anteil je Einheit in den Daten (ohne Zähler/Nenner): für mehrere "
+                    "Einheiten zusammen nicht berechenbar")
+        case = replace(case, variables=(case.rate,), denominator=())
     absent = [v for v in case.variables if not present.get(v)]
     if absent:
         return f"nicht in den Daten enthalten (es fehlen: {_labels(ds, absent)})"

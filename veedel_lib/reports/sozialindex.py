@@ -331,8 +331,19 @@ class SozialindexReport(ReportContent):
         z_table = TableBlock("sozialindex_z_werte", f"z-Werte der Indexindikatoren {self.year}", frame,
                              z_columns + guard,
                              note="z-Wert: Abstand vom Mittelwert der Stadtteile in Standardabweichungen, positiv = "
-                                  "ungünstiger. " + WITHHELD_NOTE)
+                                  "ungünstiger. " + WITHHELD_NOTE + self._published_note())
         return [TextBlock(summary), chart_block, main, z_table]
+
+    def _published_note(self) -> str:
+        """" Kinderarmut: veröffentlichter Anteil, ohne Zähler/Nenner." for each index indicator whose values are
+        (somewhere) the city's published rate (a value without a numerator count); "" when none is."""
+        table = self.index.table
+        published = [i.name for i in self._indicators()
+                     if (table[f"value_{i.id}"].notna() & table[f"n_{i.id}"].isna()).any()]
+        changed = [self.ds.catalogue.indicator(i.id).name for i in self.method_settings.indicators
+                   if i.change and (table[f"change_{i.id}"].notna() & table[f"n0_{i.id}"].isna()).any()]
+        return ("".join(f" {name}: veröffentlichter Anteil, ohne Zähler/Nenner." for name in published)
+                + "".join(f" Dynamik von {name}: von der Stadt veröffentlichte Veränderung." for name in changed))
 
     def _withheld_sentence(self, frame: pd.DataFrame) -> str:
         """The sentence naming the Stadtteile whose index and class are withheld ("" when none is)."""

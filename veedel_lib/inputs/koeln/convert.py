@@ -207,10 +207,12 @@ def _units_table(reference: SpatialReference) -> tuple[pd.DataFrame, pd.DataFram
     return frame, validate_units(raw, reference)
 
 
-def _total_checks(sources: list[Source], statistics: pd.DataFrame, reference: SpatialReference) -> pd.DataFrame:
+def _total_checks(sources: list[Source], statistics: pd.DataFrame, reference: SpatialReference,
+                  rates: set[str] = frozenset()) -> pd.DataFrame:
     """Per file, area (city, Stadtbezirk), variable and year: sum over its Stadtteile against the file's own total.
 
     ``stadtteile`` is NaN when a Stadtteil value is suppressed, ``total`` NaN when the total is suppressed.
+    Published rates (``rates``, e.g. the turnout in %) do not add up and are not checked.
     """
     rows = []
     bezirk = statistics["unit"].map(reference.district_of)
@@ -218,7 +220,8 @@ def _total_checks(sources: list[Source], statistics: pd.DataFrame, reference: Sp
     for source in sources:
         if source.totals.empty:
             continue
-        totals = source.totals.groupby(["ebene", "raum_nr", "variable", "year"]).agg(
+        counted = source.totals[~source.totals["variable"].isin(list(rates))]
+        totals = counted.groupby(["ebene", "raum_nr", "variable", "year"]).agg(
             total=("count", "sum"), suppressed=("suppressed", "any"))
         for (ebene, raum_nr, variable, year), row in totals.iterrows():
             inside = (statistics["variable"] == variable) & (statistics["year"] == int(year))
@@ -273,12 +276,12 @@ def _coverage(statistics: pd.DataFrame, catalogue: Catalogue
     present = {v: sorted(int(y) for y in g.unique()) for v, g in statistics.groupby("variable")["year"]}
     computable, lacking = {}, {}
     for indicator in catalogue.indicators:
-        needed = indicator.numerator + indicator.denominator
-        missing = [v for v in needed if v not in present]
-        if missing:
-            lacking[indicator.id] = missing
+        ways = [needed for needed in (indicator.counts, [indicator.rate] if indicator.rate else []) if needed]
+        usable = [needed for needed in ways if all(v in present for v in needed)]
+        if not usable:
+            lacking[indicator.id] = [v for v in ways[0] if v not in present]
             continue
-        years = set.intersection(*(set(present[v]) for v in needed))
+        years = set().union(*(set.intersection(*(set(present[v]) for v in needed)) for needed in usable))
         if years:
             computable[indicator.id] = sorted(years)
         else:
@@ -328,8 +331,10 @@ def convert_koeln(source_dir: str | Path, target_dir: str | Path,
     if problems:
         raise DataValidationError(problems)
     long = statistics[["unit", "year", "variable"]].copy()
+    rates = {v.id for v in catalogue.variables if v.kind == "rate"}  # published rates keep their decimals
     long["count"] = np.where(statistics["suppressed"], "*",
-                             [f"{v:.0f}" if pd.notna(v) else "" for v in statistics["count"]])
+                             [("" if pd.isna(v) else f"{v:g}" if variable in rates else f"{v:.0f}")
+                              for v, variable in zip(statistics["count"], statistics["variable"])])
     target_dir.mkdir(parents=True, exist_ok=True)
     written, units_written = target_dir / STATISTICS_FILE, target_dir / "units.csv"
     write_long_csv(long, written)
@@ -338,6 +343,6 @@ def convert_koeln(source_dir: str | Path, target_dir: str | Path,
     return KoelnSummary(written, units_written, [s.path for s in sources], missing,
                         int(statistics["unit"].nunique()), sorted(int(y) for y in statistics["year"].unique()),
                         variables, len(long), int(statistics["suppressed"].sum()), indicators, lacking,
-                        _total_checks(sources, statistics, reference), overlaps,
+                        _total_checks(sources, statistics, reference, rates), overlaps,
                         {s.path.name: s.skipped for s in sources if s.skipped},
                         {s.path.name: s.ignored for s in sources if s.ignored})

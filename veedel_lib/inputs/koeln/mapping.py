@@ -29,7 +29,12 @@ class _Section(BaseModel):
 
 
 class PortalMapping(_Section):
-    """Which ``zeile`` texts of the portal's long files make up which catalogue variable."""
+    """Which ``zeile`` texts of the portal's long files make up which catalogue variable.
+
+    ``ignore_tables``: patterns of ``tabelle`` texts whose rows are left out as a whole (counted in the summary),
+    for files with the same ``zeile`` in several tables (the elections file: "Wahlbeteiligung" of six elections)."""
+
+    ignore_tables: list[str] = []
 
 
 class ProfileMapping(_Section):
@@ -68,10 +73,11 @@ def load_mapping(path: str | Path) -> KoelnMapping:
         section = getattr(mapping, name)
         if section is None:
             continue
-        for position, pattern in enumerate(section.ignore):
-            problem = pattern_problem(pattern)
-            if problem is not None:
-                problems.append(problem_at(path, node, (name, "ignore", position), problem))
+        for key in ("ignore", "ignore_tables"):
+            for position, pattern in enumerate(getattr(section, key, [])):
+                problem = pattern_problem(pattern)
+                if problem is not None:
+                    problems.append(problem_at(path, node, (name, key, position), problem))
     if problems:
         raise DataValidationError(problems)
     return mapping

@@ -131,6 +131,7 @@ def read_portal(path: str | Path, mapping: PortalMapping) -> Source:
     problems = _portal_column_problems(table)
     if problems:
         return Source(Path(path), "portal", table.decimal, pd.DataFrame(columns=CELL_COLUMNS), {}, problems=problems)
+    table, left_out = _without_ignored_tables(table, mapping.ignore_tables)
     frame = table.frame
     part_of = {part: variable for variable, parts in mapping.variables.items() for part in parts}
     problems += _zeile_problems(table, part_of, mapping.ignore)
@@ -173,9 +174,26 @@ def read_portal(path: str | Path, mapping: PortalMapping) -> Source:
     })
     skipped = {"Zeilen von Gesamtstadt und Stadtbezirken (nur Summenkontrolle)": int(totals_mask.sum()),
                "Zeilen mit nicht zugeordneter ('ignore') zeile": int((~mapped).sum())}
+    if left_out:
+        skipped["Zeilen nicht übernommener Tabellen ('ignore_tables')"] = left_out
     ignored = sorted(set(frame["zeile"][~mapped]))
     return Source(Path(path), "portal", table.decimal, cells, _present_parts(mapping.variables, cells),
                   totals, problems, skipped, ignored)
+
+
+def _without_ignored_tables(table: RawTable, patterns: list[str]) -> tuple[RawTable, int]:
+    """The portal table without the rows of tables (``tabelle``) matching one of ``patterns``, and their number."""
+    if not patterns or "tabelle" not in table.frame.columns:
+        return table, 0
+    search = PatternSearch(MAPPING_FILE)
+    names = table.frame["tabelle"]
+    left = {name for name in names.unique() if is_ignored(name, patterns, search)}
+    keep = ~names.isin(left).to_numpy()
+    if keep.all():
+        return table, 0
+    kept = RawTable(table.frame[keep].reset_index(drop=True), list(np.asarray(table.rows)[keep]), table.source,
+                    table.sheet, table.decimal, table.notes)
+    return kept, int((~keep).sum())
 
 
 def _zeile_problems(table: RawTable, part_of: dict[str, str], ignore: list[str]) -> list[Problem]:
