@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import ConfigurationError, DataValidationError
 from ..files import atomic_write_text
@@ -57,6 +57,16 @@ def place_id(scope: Scope, key: str | int | None) -> str:
     if scope == "bezirk":
         return f"bezirk-{key}"
     return str(key)
+
+
+def report_id(place: str | None, notebook: str) -> str:
+    """A report's id in a run, as the manifest, the progress lines and the comparisons name it: ``<place>/<notebook>``
+    (``kalk/evaluation``, ``bezirk-8/bezirksbericht``); a place of None is the programme (``programm/jahresbericht``).
+
+    >>> report_id(None, "jahresbericht")
+    'programm/jahresbericht'
+    """
+    return f"{place or PROGRAMME_ID}/{notebook}"
 
 
 def bezirk_place(number: int | str) -> str:

@@ -17,12 +17,9 @@ from pathlib import Path
 import nbformat
 
 from ..errors import ConfigurationError, DataValidationError, Problem
+from ..params.run_config import FORMATS  # the formats veedel publish writes, in order (the PDF printed from the HTML)
 from .html import export_html, read_document
 from .pdf import PdfPrinter
-
-FORMATS = ("html", "pdf")
-"""The formats ``veedel publish`` writes, in the order they are written (the PDF is printed from the HTML)."""
-
 
 def parse_formats(text: str | Iterable[str] | None) -> list[str]:
     """The requested formats from ``"html,pdf"`` (or a list), in :data:`FORMATS` order; German error if unknown."""

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..files import atomic_write_text
 from ..params.areas import PROGRAMME_ID
+from ..params.run_spec import bezirk_place
 from ..params.reference import STADTBEZIRKE
 from ..params.run_kind import RUN_KINDS, kind_of
 from ..render import formatting as fmt
@@ -232,7 +233,7 @@ def _other_section(by_place: dict[str, dict[str, dict]], known: set[str]) -> str
 def _bezirk_section(number: int, areas: list[dict], bezirk: dict | None, by_place: dict[str, dict[str, dict]],
                     area_notebooks: list[str], bezirk_notebooks: list[str], figures: dict) -> str:
     """One Stadtbezirk: its Bezirksbericht and key figures, then a table of its areas with theirs and their reports."""
-    place = f"bezirk-{number}"
+    place = bezirk_place(number)
     own = by_place.get(place, {})
     facts = ""
     if bezirk is not None:
@@ -276,7 +277,7 @@ def _bezirk_nav(numbers: list[int]) -> str:
     """Jump links at the top of the portal to every Stadtbezirk's section (the page is long)."""
     if not numbers:
         return ""
-    links = "".join(f'<li><a href="#bezirk-{n}">{n} {escape(STADTBEZIRKE.get(n, ""))}</a></li>' for n in numbers)
+    links = "".join(f'<li><a href="#{bezirk_place(n)}">{n} {escape(STADTBEZIRKE.get(n, ""))}</a></li>' for n in numbers)
     return (f'<nav class="bezirk-nav" aria-label="Stadtbezirke"><p><strong>Zu den Stadtbezirken:</strong></p>'
             f'<ul>{links}</ul></nav>')
 
@@ -414,7 +415,7 @@ def render_portal(manifest: dict, run_dir: Path | None = None) -> str:
     for number in sorted({a["stadtbezirk"] for a in areas}):
         sections.append(_bezirk_section(number, [a for a in areas if a["stadtbezirk"] == number], bezirke.get(number),
                                         by_place, of_scope["area"], of_scope["bezirk"], figures))
-    known = {a["id"] for a in areas} | {f"bezirk-{b}" for b in {a["stadtbezirk"] for a in areas}}
+    known = {a["id"] for a in areas} | {bezirk_place(b) for b in {a["stadtbezirk"] for a in areas}}
     sections.append(_other_section(by_place, known))
     notes = "".join(f'<p class="table-note">{escape(n)}</p>' for n in figures.get("notes", []))
     summary = manifest.get("summary", {})

@@ -17,6 +17,7 @@ import pandas as pd
 from ..analysis.indicators import aggregate, area_groups, indicator_values
 from ..errors import VeedelError
 from ..inputs.dataset import Dataset
+from ..params.run_spec import bezirk_place
 from ..render.blocks import Col
 from ..render.disclosure import basis, masked, rate_basis
 from .sozialindex import SozialindexReport
@@ -49,7 +50,7 @@ def key_figures(ds: Dataset, year: int, parameters) -> dict:
     bezirke = sorted({a.stadtbezirk for a in areas})
     groups = area_groups(ds, [a.id for a in areas], city=False)
     for number in bezirke:
-        groups[f"bezirk-{number}"] = list(ds.units.loc[ds.units["stadtbezirk_nr"].astype(int) == number, "unit_id"])
+        groups[bezirk_place(number)] = list(ds.units.loc[ds.units["stadtbezirk_nr"].astype(int) == number, "unit_id"])
     residents = aggregate(ds, year, groups, ["population"])["population"]
     frame = pd.DataFrame({"group": list(groups), "residents": residents.reindex(list(groups)).to_numpy(),
                           "threshold": ds.catalogue.variable("population").publish_threshold})
@@ -80,6 +81,6 @@ def key_figures(ds: Dataset, year: int, parameters) -> dict:
             "partial": sorted({str(p.stadtteil) for p in a.partial} | _stadtteile_of(ds, a.units)),
             "parts": [u for p in a.partial for u in p.units] + list(a.units)}
             for a in areas],
-        "bezirke": [entry(f"bezirk-{n}", "", n) for n in bezirke],
+        "bezirke": [entry(bezirk_place(n), "", n) for n in bezirke],
         "notes": notes,
     }

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..params.areas import PROGRAMME_ID
+from ..params.run_spec import report_id
 from ..params.yamlfiles import load_yaml
 from ..reports import registry
 from ..params.run_kind import RUN_KINDS, kind_of
@@ -106,7 +106,7 @@ class RunView:
 
     def entries(self) -> dict[str, dict]:
         """The finished reports by key (``<area or programme>/<notebook>``)."""
-        return {f"{e.get('area_id') or PROGRAMME_ID}/{e.get('notebook')}": e
+        return {report_id(e.get("area_id"), e.get("notebook")): e
                 for e in self.manifest.get("reports", []) if e.get("status") == "ok"}
 
     @property

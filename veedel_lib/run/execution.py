@@ -17,7 +17,7 @@ import nbformat
 
 from ..errors import write_errno, write_failure
 from ..files import PARTIAL
-from ..params.areas import PROGRAMME_ID
+from ..params.run_spec import report_id
 from .manifest import sha256_file
 
 KERNEL_NAME = "veedel"
@@ -55,7 +55,7 @@ class Task:
 
     @property
     def key(self) -> str:
-        return f"{self.area_id or PROGRAMME_ID}/{self.notebook}"
+        return report_id(self.area_id, self.notebook)
 
 
 @dataclass

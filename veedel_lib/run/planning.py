@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..params.run_config import RunConfig
-from ..params.run_spec import Data, Place, ReportKind, RunOptions, RunSpec, resolve_run
+from ..params.run_spec import Data, Place, ReportKind, RunOptions, RunSpec, report_id, resolve_run
 from ..reports import registry
 from ..reports.base import ReportContent
 
@@ -57,7 +57,7 @@ class Planned:
     @property
     def key(self) -> str:
         """``<place id>/<notebook>``, as the manifest and the progress lines name a report (``bezirk-8/bezirksbericht``)."""
-        return f"{self.place.id}/{self.report.notebook}"
+        return report_id(self.place.id, self.report.notebook)
 
 
 def planned(spec: RunSpec) -> list[Planned]:

@@ -37,12 +37,10 @@ from ..errors import (
 )
 from ..files import PARTIAL, atomic_write_text
 from ..inputs.dataset import input_files, load_dataset, resolve_data_dir
-from ..params.areas import PROGRAMME_ID
 from ..params.run_config import RunConfig, load_run_config, project_root
-from ..params.run_spec import SPEC_FILE, RunOptions, RunSpec, write_spec
+from ..params.run_spec import SPEC_FILE, RunOptions, RunSpec, report_id, write_spec
 from ..params.run_kind import run_kind, run_scope
 from ..reports import registry
-from ..reports.base import ReportContent
 from . import cache, control
 from .distributed import cluster_address
 from .execution import Task, TaskResult, describe_failure, execute_task, failure_record  # the first three: also the runner API
@@ -385,7 +383,7 @@ def pending_reports(outputs: Path) -> tuple[Path | None, list[str]]:
     if run_dir is None:
         return None, []
     entries = read_manifest(run_dir)["reports"]
-    return run_dir, [f"{e['area_id'] or PROGRAMME_ID}/{e['notebook']}" for e in entries if e["status"] != "ok"]
+    return run_dir, [report_id(e["area_id"], e["notebook"]) for e in entries if e["status"] != "ok"]
 
 
 def claim_run_dir(outputs: Path, run_id: str) -> Path:
@@ -625,7 +623,7 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
     if stop.reason:
         results = _with_unfinished(tasks, results, formats, stop)
     control.remove_leftovers(run_dir)
-    by_key = {f"{e['area_id'] or PROGRAMME_ID}/{e['notebook']}": e for e in manifest["reports"]}
+    by_key = {report_id(e["area_id"], e["notebook"]): e for e in manifest["reports"]}
     for result in results:
         by_key[result.task.key] = _report_entry(result)
     manifest["reports"] = list(by_key.values())
