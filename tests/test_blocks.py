@@ -18,7 +18,8 @@ from veedel_lib.render.document import DOCUMENT_MIME
 from veedel_lib.render.report import Report
 
 TITLE = ReportTitle(report="Sozialraumgebietsanalyse", area="Kalk", area_id="kalk", year=2024,
-                    date="7. Dezember 2026", data_status="Daten 2015 bis 2024", notebook="sozialraumgebietsanalyse")
+                    date="7. Dezember 2026", data_status="Daten 2015 bis 2024", notebook="sozialraumgebietsanalyse",
+                    publisher="Stadt Köln", programme="Lebenswerte Veedel")
 NAV = re.compile(r'<nav [^>]*class="toc"[^>]*>.*?</nav>', re.S)
 """The table of contents in the HTML (the export writes the attributes in its own order)."""
 

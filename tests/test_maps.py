@@ -114,7 +114,8 @@ def test_choropleth_classes_outline_suppression_and_alt_text():
     assert sum(p.get_hatch() == maps.HATCH for p in patches) == 1, "the suppressed Stadtteil is hatched"
     assert sum(p.get_linewidth() == 1.5 for p in patches) == 2, "the two Stadtteile of the area are outlined"
     assert "Höhenberg/Vingst (umrandet)" in chart.alt and "schraffiert" in chart.alt
-    assert chart.caption.endswith(f"Kartengrundlage: {maps.ATTRIBUTION}")
+    assert chart.caption.endswith("Kartengrundlage: Stadt Köln – Amt für Stadtentwicklung und Statistik, "
+                                  "offenedaten-koeln.de, CC BY 3.0 DE"), "the embedded file names its source"
     assert "CC BY 3.0 DE" in chart.svg()  # the source line is part of the figure too
 
 

@@ -24,7 +24,7 @@ from ..analysis.comparison import compare_with_city, handlungsbedarfe
 from ..inputs.dataset import Dataset
 from ..kernprozess.documentation import Documentation
 from ..params.areas import Area
-from ..planning.prefill import DEFAULT_LEAD, published
+from ..planning.prefill import default_lead, published
 from ..planning.schema import PLANS_FOLDER, PlanningConfig, period_label
 from ..planning.templates import write_plan_workbook
 
@@ -164,7 +164,7 @@ def plan_records(ds: Dataset, documentation: Documentation, area: Area, config: 
                        "Strategie": "Themen der Bewohner*innen (bottom-up) und gesamtstädtische Schwerpunkte "
                                     "(top-down) in der Sozialraumkonferenz zusammenführen."})
     return {"Plan": pd.DataFrame([{**base, "Planungskonferenz": _day(rng, PERIOD[0], (2, 3)),
-                                   "Meilensteinkonferenz": _day(rng, 2023, (9, 11)), "federführend": DEFAULT_LEAD}]),
+                                   "Meilensteinkonferenz": _day(rng, 2023, (9, 11)), "federführend": default_lead(ds)}]),
             "Handlungserfordernisse": pd.DataFrame(need_rows), "Ziele": pd.DataFrame(goal_rows),
             "Strategien": pd.DataFrame(strategies),
             "Maßnahmen": pd.DataFrame(_measures(documentation, area, base, goals, vocab, rng)),

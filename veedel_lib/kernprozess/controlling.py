@@ -105,7 +105,7 @@ def load_targets(kernprozess: KernprozessConfig, area_ids: list[str],
 _TARGET_LIMITS = {"Prozent": (100, " %", "ein Anteil kann nicht höher sein"),
                   "Anzahl": (MAX_COUNT, "", "mehr, als in jeder deutschen Stadt Menschen leben"),
                   "Personen": (MAX_COUNT, "", "mehr, als in jeder deutschen Stadt Menschen leben"),
-                  "EUR": (MAX_EUROS, " EUR", "mehr als ein Fünftel des Kölner Jahreshaushalts")}
+                  "EUR": (MAX_EUROS, " EUR", "mehr als ein Fünftel des Jahreshaushalts einer Millionenstadt")}
 """Largest target per unit of a Kernprozessindikator: its value, the unit as printed, and why (German)."""
 
 

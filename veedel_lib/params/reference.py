@@ -108,6 +108,10 @@ class ProgrammeSpec(BaseModel):
 
     name: str = Field(min_length=1)
     full_name: str | None = None
+    resolution: str | None = None
+    """The decision that set up the areas, as the reports cite it: "Ratsbeschluss vom 12.12.2019"."""
+    since: int | None = None
+    """The first year of the programme with its present areas (Cologne: 2020)."""
 
 
 DEFAULT_AREA_TERM = NounSpec(name="Sozialraumgebiet", plural="Sozialraumgebiete", gender="n")
@@ -161,6 +165,10 @@ class _Grammar:
         """An adjective before the level's noun without article: "Unbekannt" -> "Unbekannter" (Stadtteil),
         "Unbekannte" (Bezirksregion), "Unbekanntes" (Gebiet)."""
         return stem + {"m": "er", "f": "e", "n": "es"}[self.gender]
+
+    def within(self) -> str:
+        """The noun after "in" (dative, contracted as German writes it): "im Stadtbezirk", "in der Bezirksregion"."""
+        return f"im {self.name}" if self.gender in ("m", "n") else f"in der {self.name}"
 
     @property
     def pronoun(self) -> str:
@@ -366,6 +374,10 @@ class CityProfile:
     """The top level's units (Cologne's 9 Stadtbezirke): key -> name, in the order of the file."""
     district_level: str
     """The top level's name ("Stadtbezirk")."""
+    resolution: str = ""
+    """The decision that set up the programme's areas ("Ratsbeschluss vom 12.12.2019"); "" when none is named."""
+    since: int | None = None
+    """The programme's first year with its present areas (Cologne: 2020); None when the file names none."""
 
     @property
     def kicker(self) -> str:
@@ -386,9 +398,12 @@ class CityProfile:
         """The city's residents in the genitive plural: "der Kölner*innen", "der Einwohner*innen von Flussstadt"."""
         return f"der {self.adjective}*innen" if self.adjective else f"der Einwohner*innen von {self.city}"
 
-    def areas(self, count: int) -> str:
-        """The programme's areas with their number: "15 Sozialraumgebiete", "1 Sozialraumgebiet"."""
-        return f"{count} {self.area.name if count == 1 else self.area.plural}"
+    def areas(self, count: int, case: str = "nom") -> str:
+        """The programme's areas with their number: "15 Sozialraumgebiete", "1 Sozialraumgebiet"; ``case="dat"``:
+        "15 Sozialraumgebieten" (the number comes from ``areas.yml``, never from the code)."""
+        if count == 1:
+            return f"1 {self.area.name}"
+        return f"{count} {self.area.dative_plural_name if case == 'dat' else self.area.plural}"
 
     def district(self, key: object) -> str:
         """A district as headings name it: "Stadtbezirk 8 Kalk" (key and name; the key alone if unknown)."""
@@ -415,7 +430,8 @@ def _profile(spec: "ReferenceFile", reference: SpatialReference) -> CityProfile:
     full = (spec.programme.full_name or programme) if spec.programme else ""
     return CityProfile(spec.city, spec.adjective, spec.publisher or f"Stadt {spec.city}", programme, full, area,
                        spec.map_source or "", {k: u.name for k, u in reference.top.units.items()},
-                       reference.top.name)
+                       reference.top.name, (spec.programme.resolution or "") if spec.programme else "",
+                       spec.programme.since if spec.programme else None)
 
 
 def _level(spec: LevelSpec, units: list[UnitSpec], parent: str | None) -> Level:

@@ -24,8 +24,14 @@ from .schema import PLANS_FOLDER, PlanningConfig, load_config, parse_period, per
 from .templates import write_plan_workbook
 from .validation import vocabularies
 
-DEFAULT_LEAD = "Stadt Köln, Sozialplanung"
-"""The office that leads the integrierte Sozialraumgebietsplanung (prefilled, planners may change it)."""
+LEAD_OFFICE = "Sozialplanung"
+"""The office that leads the integrierte Sozialraumgebietsplanung (prefilled after the city's ``publisher`` from
+``raumbezug.yml``: "Stadt Köln, Sozialplanung"; planners may change it)."""
+
+
+def default_lead(ds: Dataset) -> str:
+    """The prefilled lead of a plan: the city's publisher and the office, "Stadt Köln, Sozialplanung"."""
+    return f"{ds.spatial.profile.publisher}, {LEAD_OFFICE}"
 
 
 def default_period(ds: Dataset, config: PlanningConfig) -> tuple[int, int]:
@@ -84,7 +90,7 @@ def prefill_records(ds: Dataset, area_id: str, period: tuple[int, int], config: 
     label = period_label(*period)
     comparison = compare_with_city(ds, area.id, year, level=level, rule=rule)
     needs = handlungsbedarfe(comparison[published(comparison)])
-    plan = pd.DataFrame([{"Gebiet": area.name, "Planungszeitraum": label, "federführend": DEFAULT_LEAD}])
+    plan = pd.DataFrame([{"Gebiet": area.name, "Planungszeitraum": label, "federführend": default_lead(ds)}])
     need_rows, goal_rows = [], []
     for number, (_, row) in enumerate(needs.iterrows(), start=1):
         need_rows.append({"Gebiet": area.name, "Planungszeitraum": label, "Nr.": f"H-{number}",

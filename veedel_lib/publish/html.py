@@ -63,8 +63,8 @@ class Document:
     toc: bool = True
     """False for one-page reports: no table of contents."""
     language: str = "de"
-    author: str = "Stadt Köln"
-    programme: str = "Lebenswerte Veedel"
+    author: str = ""
+    programme: str = ""
     date: str = ""
     """The day the report was made ("7. Dezember 2026"), for the footer; empty: not known."""
     headings: tuple[Heading, ...] = ()
@@ -75,8 +75,8 @@ class Document:
 
     def footer(self) -> str:
         """The line under the report: publisher, programme and the day it was made."""
-        return (f"{self.author} – {self.programme}. Erstellt mit veedel" + (f" am {self.date}" if self.date else "")
-                + ".")
+        owner = " – ".join(part for part in (self.author, self.programme) if part)
+        return (f"{owner}. " if owner else "") + "Erstellt mit veedel" + (f" am {self.date}" if self.date else "") + "."
 
 
 _MARKDOWN = MarkdownIt("commonmark")

@@ -1,7 +1,7 @@
 """The run's portal ``index.html`` and its run log ``lauf.html``, rendered from the manifest.
 
-The portal is the page a member of a Bezirksvertretung, a Fachamt or the public opens: a map of Cologne with the
-15 areas (real boundaries) and the Stadtbezirke, each area linking to its entry; below, the reports grouped by
+The portal is the page a member of a Bezirksvertretung, a Fachamt or the public opens: a map of the city with its
+areas (real boundaries) and the Stadtbezirke, each area linking to its entry; below, the reports grouped by
 Stadtbezirk and area, the programme-wide reports first, each area with its key figures (residents,
 SGB-II-Quote, status class: computed with the reports' disclosure control, see :mod:`veedel_lib.reports.keyfigures`)
 and links to HTML and PDF; then the earlier runs in the same outputs folder. It works from ``file://``, without
@@ -17,7 +17,7 @@ from pathlib import Path
 from ..files import atomic_write_text
 from ..params.areas import PROGRAMME_ID
 from ..params.run_spec import bezirk_place
-from ..params.reference import STADTBEZIRKE
+from ..params.reference import SpatialReference, reference_for
 from ..params.run_kind import RUN_KINDS, kind_of
 from ..render import formatting as fmt
 from ..render import maps
@@ -85,6 +85,12 @@ def _created(manifest: dict) -> str:
     return f"{fmt.date(created)} {created[11:16]} Uhr" if created else ""
 
 
+def _reference(run_dir: Path | None) -> SpatialReference:
+    """The city of a run: its own ``raumbezug.yml`` (names of the city, programme, levels and districts); the
+    project's for a page without a run folder."""
+    return reference_for(Path(run_dir) / "inputs" / "parameters" if run_dir else None)
+
+
 def data_source(manifest: dict) -> str:
     """Where a run's data came from, in words: demo data, the city's open data or a data folder."""
     parameters = manifest.get("parameters", {})
@@ -123,9 +129,10 @@ def _status(entry: dict) -> str:
     return f"<strong>fehlgeschlagen</strong> – {escape(cell + error.get('error', '') + ': ' + error.get('message', ''))}"
 
 
-def render_log(manifest: dict) -> str:
+def render_log(manifest: dict, run_dir: Path | None = None) -> str:
     """The run log ``lauf.html``: every report of the run with status, duration and files."""
     parameters = manifest.get("parameters", {})
+    profile = _reference(run_dir).profile
     rows = []
     for entry in manifest.get("reports", []):
         rows.append(f"<tr><th scope=\"row\">{escape(entry['area_name'])}</th><td>{escape(title_of(entry['notebook']))}"
@@ -138,7 +145,7 @@ def render_log(manifest: dict) -> str:
     unfinished = f", {summary['interrupted']} nicht fertig (Lauf abgebrochen)" if summary.get("interrupted") else ""
     notes = "".join(f"<li>{escape(n)}</li>" for n in manifest.get("notes", []))
     body = f"""<header class="report-title">
-<p class="kicker">Stadt Köln · Lebenswerte Veedel</p>
+<p class="kicker">{escape(profile.kicker)}</p>
 <h1>Protokoll des Laufs {escape(manifest.get('run_id', ''))}</h1>
 <dl class="title-facts">
 <dt>Berichtsjahr</dt><dd>{escape(str(parameters.get('year', '')))}</dd>
@@ -163,7 +170,7 @@ def render_log(manifest: dict) -> str:
 </div>
 {f'<h2>Hinweise</h2><ul>{notes}</ul>' if notes else ''}
 <p>Die Eingangsdaten, Parameter und Prüfsummen dieses Laufs stehen in <a href="manifest.json">manifest.json</a>.</p>"""
-    return _page(f"Lebenswerte Veedel – Protokoll des Laufs {manifest.get('run_id', '')}", body)
+    return _page(profile.page_title(f"Protokoll des Laufs {manifest.get('run_id', '')}"), body)
 
 
 # ----------------------------------------------------------------------------- the portal
@@ -198,11 +205,11 @@ def _figure(value: float | None, kind: str) -> str:
     return fmt.integer(value) if kind == "count" else fmt.percent(value, 1)
 
 
-def _key_figure_note(figures: dict) -> str:
+def _key_figure_note(figures: dict, reference: SpatialReference) -> str:
     year = figures.get("year", "")
     return (f"Eckdaten {year}: Einwohner*innen, SGB-II-Quote (Anteil an den Einwohner*innen unter 65 Jahren) und "
-            "Statusklasse im Sozialindex (Gebiet als Ganzes auf der Skala der Stadtteile). • = nicht veröffentlicht "
-            "(Geheimhaltung) oder nicht berechenbar.")
+            f"Statusklasse im Sozialindex (Gebiet als Ganzes auf der Skala der {reference.base.plural}). • = nicht "
+            "veröffentlicht (Geheimhaltung) oder nicht berechenbar.")
 
 
 def _programme_section(by_place: dict[str, dict[str, dict]], notebooks: list[str]) -> str:
@@ -230,14 +237,15 @@ def _other_section(by_place: dict[str, dict[str, dict]], known: set[str]) -> str
             'Berichte (ohne Eckdaten)</h3><ul>' + "".join(items) + "</ul></section>")
 
 
-def _bezirk_section(number: int, areas: list[dict], bezirk: dict | None, by_place: dict[str, dict[str, dict]],
-                    area_notebooks: list[str], bezirk_notebooks: list[str], figures: dict) -> str:
+def _bezirk_section(number: int | str, areas: list[dict], bezirk: dict | None, by_place: dict[str, dict[str, dict]],
+                    area_notebooks: list[str], bezirk_notebooks: list[str], reference: SpatialReference) -> str:
     """One Stadtbezirk: its Bezirksbericht and key figures, then a table of its areas with theirs and their reports."""
     place = bezirk_place(number)
     own = by_place.get(place, {})
+    profile, top = reference.profile, reference.top
     facts = ""
     if bezirk is not None:
-        facts = (f"<p>Stadtbezirk: {_figure(bezirk['residents'], 'count')} Einwohner*innen, SGB-II-Quote "
+        facts = (f"<p>{escape(top.name)}: {_figure(bezirk['residents'], 'count')} Einwohner*innen, SGB-II-Quote "
                  f"{_figure(bezirk['quote'], 'rate')}.</p>")
     reports = "".join(f"<li><strong>{escape(title_of(n))}</strong>: <span class=\"report-links\">"
                       f"{_report_links(own.get(n))}</span></li>" for n in bezirk_notebooks)
@@ -249,7 +257,7 @@ def _bezirk_section(number: int, areas: list[dict], bezirk: dict | None, by_plac
                     f'<td class="num">{_figure(area["quote"], "rate")}</td>'
                     f'<td>{escape(area["status"]) if area["status"] else WITHHELD}</td>'
                     f'<td>{_reports_cell(by_place.get(area["id"], {}), area_notebooks)}</td></tr>')
-    caption = f"Sozialraumgebiete im Stadtbezirk {number} {STADTBEZIRKE[number]}"
+    caption = f"{profile.area.plural} {top.within()} {number} {profile.district_name(number)}".rstrip()
     legend_id = f"{place}-status"
     table = (f'<div class="vtable-wrap" role="region" aria-label="Tabelle: {escape(caption)}" tabindex="0">'
              f'<table class="vtable portal-areas"><caption>{escape(caption)}</caption><colgroup><col class="c-name" />'
@@ -257,29 +265,32 @@ def _bezirk_section(number: int, areas: list[dict], bezirk: dict | None, by_plac
              f'<thead><tr><th scope="col">Gebiet</th><th scope="col">Einwohner*innen</th><th scope="col">SGB-II-Quote'
              f'</th><th scope="col" aria-describedby="{legend_id}">Status</th><th scope="col">Berichte</th>'
              f'</tr></thead>'
-             f'<tbody>{"".join(rows)}</tbody></table></div>{_status_legend(legend_id, areas)}')
+             f'<tbody>{"".join(rows)}</tbody></table></div>{_status_legend(legend_id, areas, reference)}')
     return (f'<section class="bezirk" id="{place}" aria-labelledby="{place}-titel"><h3 id="{place}-titel">'
-            f'Stadtbezirk {number} {escape(STADTBEZIRKE[number])}</h3>{facts}'
+            f'{escape(profile.district(number))}</h3>{facts}'
             + (f"<ul>{reports}</ul>" if reports else "") + table + "</section>")
 
 
-def _status_legend(legend_id: str, areas: list[dict]) -> str:
+def _status_legend(legend_id: str, areas: list[dict], reference: SpatialReference) -> str:
     """The note right under an areas table that says what its column "Status" means and which classes it shows."""
     shown = list(dict.fromkeys(a["status"] for a in areas if a["status"]))
     classes = f" Klassen in dieser Tabelle: {fmt.join([f'„{c}“' for c in shown])}." if shown else ""
     return (f'<p class="table-note status-legend" id="{legend_id}"><strong>Status</strong> = Statusklasse im '
-            f'Sozialindex: wo das Gebiet als Ganzes auf der Skala aller Stadtteile liegt; je niedriger der Status, '
+            f'Sozialindex: wo das Gebiet als Ganzes auf der Skala aller {escape(reference.base.plural)} liegt; je '
+            f'niedriger der Status, '
             f'desto höher die soziale Belastung.{escape(classes)} '
             f'{WITHHELD} = nicht veröffentlicht (Geheimhaltung) oder nicht berechenbar.</p>')
 
 
-def _bezirk_nav(numbers: list[int]) -> str:
+def _bezirk_nav(numbers: list[int | str], reference: SpatialReference) -> str:
     """Jump links at the top of the portal to every Stadtbezirk's section (the page is long)."""
     if not numbers:
         return ""
-    links = "".join(f'<li><a href="#{bezirk_place(n)}">{n} {escape(STADTBEZIRKE.get(n, ""))}</a></li>' for n in numbers)
-    return (f'<nav class="bezirk-nav" aria-label="Stadtbezirke"><p><strong>Zu den Stadtbezirken:</strong></p>'
-            f'<ul>{links}</ul></nav>')
+    top = reference.top
+    links = "".join(f'<li><a href="#{bezirk_place(n)}">{escape(f"{n} {reference.profile.district_name(n)}".rstrip())}</a>'
+                    f'</li>' for n in numbers)
+    return (f'<nav class="bezirk-nav" aria-label="{escape(top.plural)}"><p><strong>Zu den '
+            f'{escape(top.dative_plural_name)}:</strong></p><ul>{links}</ul></nav>')
 
 
 def earlier_runs(run_dir: Path) -> list[dict]:
@@ -342,25 +353,29 @@ def _numbered_areas(figures: dict) -> list[dict]:
     return [{**area, "number": number, "href": f"#gebiet-{area['id']}"} for number, area in enumerate(areas, start=1)]
 
 
-def _map_section(run_dir: Path | None, areas: list[dict]) -> str:
+def _map_section(run_dir: Path | None, areas: list[dict], reference: SpatialReference) -> str:
     data_dir = Path(run_dir) / "inputs" / "data" if run_dir else Path("/nonexistent")
-    boundaries = maps.boundaries_for(data_dir, True) if data_dir.is_dir() else maps.embedded_boundaries()
+    profile, top = reference.profile, reference.top
+    boundaries = (maps.boundaries_for(data_dir, True, profile.map_source) if data_dir.is_dir()
+                  else maps.embedded_boundaries())
     drawn = [a for a in areas if set(a["stadtteile"] + a["partial"]) & set(boundaries.rings)]
     if not drawn:
         return ""
-    title = "Karte von Köln mit den Stadtbezirken und den Sozialraumgebieten"
-    svg = maps.portal_map(boundaries, drawn, title, described_by="karte-liste")
+    title = (f"Karte von {reference.city} mit den {top.dative_plural_name} und den "
+             f"{profile.area.dative_plural_name}")
+    svg = maps.portal_map(boundaries, drawn, title, described_by="karte-liste", district_name=profile.district_name)
     hatched = any(a["partial"] for a in drawn)
     key = "".join(f'<li><span class="number-badge">{a["number"]}</span> <a href="{escape(a["href"])}">'
                   f'{escape(a["name"])}</a></li>' for a in drawn)
-    return (f'<section class="portal-section" aria-labelledby="karte"><h2 id="karte">Die Sozialraumgebiete auf der '
-            f'Karte</h2><div class="portal-map-layout"><figure class="portal-map-figure">{svg}<figcaption>Die '
-            f'{len(drawn)} Sozialraumgebiete (blau, '
-            f'mit Nummer) in den Stadtbezirken (graue Grenzen). '
-            + ("Schraffiert: Stadtteile, die nur teilweise zu einem Gebiet gehören. " if hatched else "")
+    return (f'<section class="portal-section" aria-labelledby="karte"><h2 id="karte">Die '
+            f'{escape(profile.area.plural)} auf der Karte</h2><div class="portal-map-layout"><figure '
+            f'class="portal-map-figure">{svg}<figcaption>Die {escape(profile.areas(len(drawn)))} (blau, '
+            f'mit Nummer) in den {escape(top.dative_plural_name)} (graue Grenzen). '
+            + (f"Schraffiert: {escape(reference.base.plural)}, die nur teilweise zu einem Gebiet gehören. "
+               if hatched else "")
             + "Ein Gebiet anwählen führt zu seinen Eckdaten und Berichten in der Liste unten. "
-            f"{escape(maps.SOURCE_LINE)}.</figcaption></figure><ol class=\"map-key\" id=\"karte-liste\" "
-            f"aria-label=\"Die Nummern der Karte: Sozialraumgebiete\">{key}</ol></div></section>")
+            f"{escape(boundaries.source_line)}.</figcaption></figure><ol class=\"map-key\" id=\"karte-liste\" "
+            f"aria-label=\"Die Nummern der Karte: {escape(profile.area.plural)}\">{key}</ol></div></section>")
 
 
 def configured_key(run_dir: Path | None) -> tuple[str, str] | str | None:
@@ -410,11 +425,13 @@ def render_portal(manifest: dict, run_dir: Path | None = None) -> str:
               if n in BY_NOTEBOOK}
     of_scope = {scope: [n for n, s in scopes.items() if s == scope] for scope in ("area", "bezirk", "programme")}
     areas = _numbered_areas(figures)
+    reference = _reference(run_dir)
+    profile, top_name = reference.profile, reference.top.name
     bezirke = {b["stadtbezirk"]: b for b in figures.get("bezirke", [])}
     sections = []
     for number in sorted({a["stadtbezirk"] for a in areas}):
         sections.append(_bezirk_section(number, [a for a in areas if a["stadtbezirk"] == number], bezirke.get(number),
-                                        by_place, of_scope["area"], of_scope["bezirk"], figures))
+                                        by_place, of_scope["area"], of_scope["bezirk"], reference))
     known = {a["id"] for a in areas} | {bezirk_place(b) for b in {a["stadtbezirk"] for a in areas}}
     sections.append(_other_section(by_place, known))
     notes = "".join(f'<p class="table-note">{escape(n)}</p>' for n in figures.get("notes", []))
@@ -424,8 +441,8 @@ def render_portal(manifest: dict, run_dir: Path | None = None) -> str:
                                                             f"fehlgeschlagen</strong>" if problems else ""))
     year = escape(str(parameters.get("year", "")))
     body = f"""<header class="report-title">
-<p class="kicker">Stadt Köln · Lebenswerte Veedel</p>
-<h1>Berichte {year} zu den Sozialraumgebieten</h1>
+<p class="kicker">{escape(profile.kicker)}</p>
+<h1>Berichte {year} zu den {escape(profile.area.dative_plural_name)}</h1>
 <dl class="title-facts">
 <dt>Berichtsjahr</dt><dd>{year}</dd>
 <dt>Daten</dt><dd>{escape(data_source(manifest))}</dd>
@@ -434,18 +451,18 @@ def render_portal(manifest: dict, run_dir: Path | None = None) -> str:
 <dt>Art des Laufs</dt><dd>{_kind_cell(kind_of(manifest))}</dd>
 </dl>
 </header>
-{_bezirk_nav(sorted({a["stadtbezirk"] for a in areas}))}
-{_map_section(run_dir, areas)}
+{_bezirk_nav(sorted({a["stadtbezirk"] for a in areas}), reference)}
+{_map_section(run_dir, areas, reference)}
 {_programme_section(by_place, of_scope['programme'])}
-<section class="portal-section" aria-labelledby="bezirke"><h2 id="bezirke">Berichte nach Stadtbezirk und Gebiet</h2>
-<p class="table-note">{escape(_key_figure_note(figures))}</p>
+<section class="portal-section" aria-labelledby="bezirke"><h2 id="bezirke">Berichte nach {escape(top_name)} und Gebiet</h2>
+<p class="table-note">{escape(_key_figure_note(figures, reference))}</p>
 {notes}
 {''.join(sections) or '<p>Dieser Lauf enthält keine Gebiete.</p>'}
 </section>
 {_earlier_section(earlier_runs(run_dir) if run_dir else [])}
 {_key_section(configured_key(run_dir))}
 <p>Eingangsdaten, Parameter und Prüfsummen: <a href="manifest.json">manifest.json</a>.</p>"""
-    return _page(f"Lebenswerte Veedel – Berichte {parameters.get('year', '')}", body)
+    return _page(profile.page_title(f"Berichte {parameters.get('year', '')}"), body)
 
 
 def write_portal(run_dir: Path, manifest: dict) -> Path:
@@ -454,6 +471,6 @@ def write_portal(run_dir: Path, manifest: dict) -> Path:
     key = configured_key(run_dir)
     if isinstance(key, tuple):
         atomic_write_text(run_dir / PUBLIC_KEY_FILE, key[0])
-    atomic_write_text(run_dir / LOG_PAGE, render_log(manifest))
+    atomic_write_text(run_dir / LOG_PAGE, render_log(manifest, run_dir))
     atomic_write_text(target, render_portal(manifest, run_dir))
     return target

@@ -248,10 +248,11 @@ class ReportTitle(_Renders):
     hyphenation: tuple[str, ...] = ()
     """Words with their break points ("Mindest|sicherungs|quote", ``hyphenation`` of the catalogue) for the report's
     table headers (see :mod:`veedel_lib.render.hyphenation`); not shown in the title."""
-    publisher: str = "Stadt Köln"
-    """Who publishes the report (the author of the document), above the heading."""
-    programme: str = "Lebenswerte Veedel"
-    """The programme the report belongs to, above the heading."""
+    publisher: str = ""
+    """Who publishes the report (the author of the document), above the heading: ``publisher`` of the city's
+    ``raumbezug.yml`` ("Stadt Köln")."""
+    programme: str = ""
+    """The programme the report belongs to, above the heading: its short name in ``raumbezug.yml``."""
 
     def facts(self) -> list[tuple[str, str]]:
         """The facts under the heading, as (label, value) pairs with a value."""
@@ -266,8 +267,8 @@ class ReportTitle(_Renders):
 
     @property
     def kicker(self) -> str:
-        """The line above the heading: "Stadt Köln · Lebenswerte Veedel"."""
-        return f"{self.publisher} · {self.programme}"
+        """The line above the heading: "Stadt Köln · Lebenswerte Veedel" (publisher and programme)."""
+        return " · ".join(part for part in (self.publisher, self.programme) if part)
 
     def document(self) -> dict[str, Any]:
         """The report as a document, as JSON data for the publisher: title, window title, table-of-contents flag

@@ -432,10 +432,11 @@ def stadtteil_percentiles(values: pd.DataFrame, column: str = "value") -> pd.Dat
 
 
 def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight: dict[str, str],
-                    year: int, area_name: str) -> Chart:
+                    year: int, area_name: str, city_units: str = "Stadtteilen der Stadt") -> Chart:
     """Where each Stadtteil stands among all Stadtteile, one row per indicator on one common scale: its
     percentile (0 = lowest, 100 = highest value of the Stadtteile), so % and ‰ never share an axis; each row
-    names its indicator's own range of values. The area's Stadtteile are highlighted.
+    names its indicator's own range of values. The area's Stadtteile are highlighted. ``city_units``: all units
+    in the dative plural, as the city's ``raumbezug.yml`` names them ("Kölner Stadtteilen").
 
     ``values`` has columns indicator, stadtteil (number as text), name, value (masked: withheld values are
     missing and take no rank); ``highlight`` maps the area's Stadtteil numbers to a label ("ganz" or
@@ -480,7 +481,7 @@ def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight
     ax.invert_yaxis()
     ax.set_xlim(-3, 103)
     ax.set_xticks([0, 25, 50, 75, 100], ["niedrigster\nWert", "25", "Mitte", "75", "höchster\nWert"])
-    ax.set_xlabel(f"Perzentil unter den Kölner Stadtteilen {year} (in Klammern: Spanne der Werte)", fontsize=7.5)
+    ax.set_xlabel(f"Perzentil unter den {city_units} {year} (in Klammern: Spanne der Werte)", fontsize=7.5)
     ax.tick_params(axis="x", labelsize=7)
     ax.grid(axis="y", visible=False)
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2, fontsize=8)
@@ -501,7 +502,7 @@ def stadtteil_strip(values: pd.DataFrame, indicators: list[Indicator], highlight
     headers = {"label": "Indikator", "name": "Stadtteil", "value": "Wert", "rank": "Rang (1 = höchster Wert)",
                "percentile": "Perzentil (0 bis 100)", "shown_value": "dargestellt", "smoothed": "geglättet"}
     return Chart(fig, table, alt,
-                 f"Position der Stadtteile von {area_name} unter allen Kölner Stadtteilen {year}",
+                 f"Position der Stadtteile von {area_name} unter allen {city_units} {year}",
                  {column: header for column, header in headers.items() if column in table.columns})
 
 
@@ -523,13 +524,14 @@ def heat_palette():
     return sns.diverging_palette(240, 25, s=75, l=72, as_cmap=True)
 
 
-def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) -> Chart:
+def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int, named: str = "") -> Chart:
     """All areas x key indicators as a table of colours: each cell the area's value relative to the city.
 
     ``frame`` has a column ``area`` (names, the city in the row labelled "Gesamtstadt") and one column per
     indicator id with the value. Every cell is annotated with its value (dark text on light colours), each
     column names its unit (% or ‰), and the colour bar says in words how far a cell lies from the city, so
-    colour is never the only cue.
+    colour is never the only cue. ``named`` names the areas with their number ("15 Sozialraumgebiete", from the
+    city's profile; default "15 Gebiete").
     """
     ids = [i.id for i in indicators]
     names = {i.id: i.name for i in indicators}
@@ -565,25 +567,29 @@ def area_heatmap(frame: pd.DataFrame, indicators: list[Indicator], year: int) ->
     ax.tick_params(length=0)
     ax.xaxis.tick_top()
     worst = ratio.stack().astype(float).idxmax()
-    alt = (f"Farbtabelle {year}: Werte der 15 Sozialraumgebiete je Indikator (in % bzw. ‰), eingefärbt nach dem "
+    named = named or f"{len(areas)} Gebiete"
+    alt = (f"Farbtabelle {year}: Werte der {named} je Indikator (in % bzw. ‰), eingefärbt nach dem "
            f"Verhältnis zur Gesamtstadt (blau günstiger, orange ungünstiger, bis Faktor 2 und mehr; jede Zelle "
            f"nennt den Wert). Am weitesten über dem städtischen Wert liegt {worst[0]} bei {names[worst[1]]} "
            f"({fmt.number(ratio.loc[worst], 0)} % des städtischen Werts).")
     table = frame[frame["area"] != "Gesamtstadt"].drop(columns=["area_id"], errors="ignore").reset_index(drop=True)
-    return Chart(fig, table, alt, f"Die 15 Sozialraumgebiete im Vergleich zur Gesamtstadt {year}: Farbe = "
+    return Chart(fig, table, alt, f"Die {named} im Vergleich zur Gesamtstadt {year}: Farbe = "
                  "Verhältnis zum städtischen Wert (Faktor 2 ungünstiger: doppelt so hoch wie in der Stadt, bei "
                  "der Wahlbeteiligung halb so hoch)", {"area": "Gebiet", **headers})
 
 
 def status_dynamics_scatter(data: pd.DataFrame, status_thresholds: list[float], status_labels: list[str],
                             dynamics_thresholds: list[float], dynamics_labels: list[str], year: int,
-                            base_year: int) -> Chart:
+                            base_year: int, city_units: str = "Stadtteile der Stadt",
+                            area_term: str = "einem Gebiet") -> Chart:
     """Social index: each Stadtteil's status index (x) against its dynamics index (y), in SD units.
 
     ``data`` has columns label ("802 Kalk"), status_index, dynamics_index, status_label, dynamics_label,
     coverage ("ganz" / "teilweise" for Stadtteile of a Sozialraumgebiet, "" otherwise) and areas (names).
     The programme's Stadtteile differ from the others by marker shape, size, fill and a number label, not
     by colour alone; dotted lines mark the class thresholds, whose class names stand at the margins.
+    ``city_units``: all units as the city's ``raumbezug.yml`` names them ("Kölner Stadtteile"); ``area_term``: the
+    programme's word for an area with its article in the dative ("einem Sozialraumgebiet").
     """
     shown = data.dropna(subset=["status_index", "dynamics_index"])
     others = shown[shown["coverage"] == ""]
@@ -629,9 +635,9 @@ def status_dynamics_scatter(data: pd.DataFrame, status_thresholds: list[float], 
     weak_all = shown[shown["status_label"].isin(weak)]
     weak_programme = programme[programme["status_label"].isin(weak)]
     both = weak_programme[weak_programme["dynamics_label"].isin(falling)]
-    alt = (f"Streudiagramm des Status-Index gegen den Dynamik-Index der {len(shown)} bewerteten Kölner Stadtteile "
+    alt = (f"Streudiagramm des Status-Index gegen den Dynamik-Index der {len(shown)} bewerteten {city_units} "
            f"{year} (Dynamik {base_year} bis {year}). {len(weak_programme)} der {len(programme)} Stadtteile, die ganz "
-           f"oder teilweise zu einem Sozialraumgebiet gehören, haben einen Status "
+           f"oder teilweise zu {area_term} gehören, haben einen Status "
            f"{fmt.join([f'„{w}“' for w in weak], 'oder')}; "
            f"in der ganzen Stadt sind es {len(weak_all)} von {len(shown)}.")
     if len(weak_programme):

@@ -108,3 +108,9 @@ def join(items: Iterable[str], conjunction: str = "und") -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def sentence_start(text: str) -> str:
+    """The text with its first letter upper case and the rest unchanged ("im Stadtbezirk" -> "Im Stadtbezirk";
+    unlike ``str.capitalize``, which would lower "Stadtbezirk")."""
+    return text[:1].upper() + text[1:]

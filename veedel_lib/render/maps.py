@@ -1,11 +1,12 @@
-"""Maps of the Kölner Stadtteile: real boundaries, choropleth charts, zoomed area maps and the portal's map.
+"""Maps of the city's units (Cologne: Stadtteile): real boundaries, choropleths, zoomed area maps, the portal's map.
 
 Boundaries come from a GeoJSON file in the data folder (the city's ``koeln_stadtteile_wgs84.geojson`` or
 any file ``*stadtteile*.geojson`` with the property ``stadtteil_nr``). The demo data are drawn on the real
 boundaries too: veedel embeds the city's Stadtteile and Stadtbezirke, simplified by
 ``scripts/derive_boundaries.py`` (``veedel_lib/data/koeln_stadtteile.geojson`` and
-``koeln_stadtbezirke.geojson``; Stadt Köln – Amt für Stadtentwicklung und Statistik, offenedaten-koeln.de,
-CC BY 3.0 DE). Every map names that source in its caption and under the map. With the city's data, a
+``koeln_stadtbezirke.geojson``, which name their source under ``attribution``). Every map names its source
+in its caption and under the map: the file's ``attribution``, else ``map_source`` of ``raumbezug.yml``, else the
+file's name. With the city's data, a
 ``*stadtviertel*.geojson`` in the data folder (``stadtviertel_nr``) lets a map draw the part of a Stadtteil
 that belongs to an area (its Stadtviertel) instead of the whole Stadtteil.
 
@@ -39,8 +40,6 @@ from matplotlib.text import Text
 from ..analysis.indicators import indicator_values, stadtteil_groups
 from ..analysis.smoothing import smoothed_stadtteil_values
 from ..errors import DataValidationError, Problem
-from ..params.reference import STADTBEZIRKE as STADTBEZIRKE_NAMES
-from ..params.reference import STADTTEILE
 from . import formatting as fmt
 from .blocks import Col
 from .disclosure import basis, masked, rate_basis
@@ -54,9 +53,6 @@ SUPPRESSED_COLOUR = "#ffffff"
 OUTLINE_COLOUR = "#000000"
 BEZIRK_COLOUR = "#4d4d4d"
 CLASSES = 5
-ATTRIBUTION = "Stadt Köln – Amt für Stadtentwicklung und Statistik, offenedaten-koeln.de, CC BY 3.0 DE"
-"""The source line of every map: the boundaries are the city's open data under CC BY 3.0 DE."""
-SOURCE_LINE = f"Kartengrundlage: {ATTRIBUTION}"
 EMBEDDED_STADTTEILE = "data/koeln_stadtteile.geojson"
 EMBEDDED_BEZIRKE = "data/koeln_stadtbezirke.geojson"
 NEIGHBOUR_DISTANCE_KM = 0.05
@@ -77,7 +73,13 @@ class Boundaries:
     source: str = ""
     bezirke: dict[str, list[np.ndarray]] = field(default_factory=dict)
     viertel: dict[str, list[np.ndarray]] = field(default_factory=dict)
-    attribution: str = ATTRIBUTION
+    attribution: str = ""
+    """Who made the boundaries and under which licence (the file's ``attribution`` or the city's ``map_source``)."""
+
+    @property
+    def source_line(self) -> str:
+        """The line under every map: "Kartengrundlage: <attribution>" (the file's name when none is known)."""
+        return f"Kartengrundlage: {self.attribution or self.source}"
 
     def centre(self, number: str) -> tuple[float, float]:
         """Area-weighted centre of a Stadtteil's largest ring (for labels)."""
@@ -166,16 +168,17 @@ def _read_polygons(path: Path, key: str, name_key: str | None,
 
 
 def load_boundaries(path: str | Path, bezirke: dict[str, list[np.ndarray]] | None = None,
-                    viertel: dict[str, list[np.ndarray]] | None = None) -> Boundaries:
+                    viertel: dict[str, list[np.ndarray]] | None = None, attribution: str = "") -> Boundaries:
     """Read Stadtteil boundaries from GeoJSON (Polygon or MultiPolygon features with ``stadtteil_nr``).
 
     ``bezirke`` and ``viertel`` are the Stadtbezirke's and Stadtviertel's polygons to carry along (see
-    :func:`load_areas_file`). A malformed file raises DataValidationError naming the file, the feature (as
-    "row", counted from 1) and the property or geometry at fault.
+    :func:`load_areas_file`); ``attribution`` names the boundaries' source (:attr:`Boundaries.attribution`). A
+    malformed file raises DataValidationError naming the file, the feature (as "row", counted from 1) and the
+    property or geometry at fault.
     """
     path = Path(path)
     rings, names = _read_polygons(path, "stadtteil_nr", "stadtteil_name")
-    return Boundaries(rings, names, False, path.name, dict(bezirke or {}), dict(viertel or {}))
+    return Boundaries(rings, names, False, path.name, dict(bezirke or {}), dict(viertel or {}), attribution)
 
 
 def load_areas_file(path: str | Path, key: str) -> dict[str, list[np.ndarray]]:
@@ -189,10 +192,11 @@ def _embedded_text(name: str) -> str:
 
 def embedded_boundaries() -> Boundaries:
     """The city's 86 Stadtteile and 9 Stadtbezirke as embedded in veedel (simplified, see the module text)."""
-    rings, names = _read_polygons(Path(EMBEDDED_STADTTEILE), "stadtteil_nr", "stadtteil_name",
-                                  _embedded_text(EMBEDDED_STADTTEILE))
+    text = _embedded_text(EMBEDDED_STADTTEILE)
+    rings, names = _read_polygons(Path(EMBEDDED_STADTTEILE), "stadtteil_nr", "stadtteil_name", text)
     bezirke, _ = _read_polygons(Path(EMBEDDED_BEZIRKE), "stadtbezirk_nr", None, _embedded_text(EMBEDDED_BEZIRKE))
-    return Boundaries(rings, names, False, "koeln_stadtteile.geojson (in veedel enthalten, vereinfacht)", bezirke)
+    return Boundaries(rings, names, False, "koeln_stadtteile.geojson (in veedel enthalten, vereinfacht)", bezirke,
+                      attribution=str(json.loads(text).get("attribution", "")))
 
 
 def _first(data_dir: Path, word: str) -> Path | None:
@@ -200,11 +204,11 @@ def _first(data_dir: Path, word: str) -> Path | None:
     return files[0] if files else None
 
 
-def boundaries_for(data_dir: Path, is_demo: bool) -> Boundaries | None:
+def boundaries_for(data_dir: Path, is_demo: bool, attribution: str = "") -> Boundaries | None:
     """The boundaries a data folder brings (``*stadtteil*.geojson``), the embedded ones for the demo, or None.
 
     With a folder's own Stadtteile, its ``*stadtbezirk*.geojson`` (else the embedded Stadtbezirke) and its
-    ``*stadtviertel*.geojson`` (if any) come along.
+    ``*stadtviertel*.geojson`` (if any) come along; ``attribution`` (the city's ``map_source``) names their source.
     """
     own = _first(data_dir, "stadtteil")
     if own is None:
@@ -213,7 +217,7 @@ def boundaries_for(data_dir: Path, is_demo: bool) -> Boundaries | None:
     viertel_file = _first(data_dir, "stadtviertel")
     bezirke = load_areas_file(bezirk_file, "stadtbezirk_nr") if bezirk_file else embedded_boundaries().bezirke
     viertel = load_areas_file(viertel_file, "stadtviertel_nr") if viertel_file else {}
-    return load_boundaries(own, bezirke, viertel)
+    return load_boundaries(own, bezirke, viertel, attribution)
 
 
 def _breaks(values: np.ndarray, classes: int) -> np.ndarray:
@@ -250,8 +254,11 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
                outline: set[str] | None = None, area_name: str = "", classes: int = CLASSES,
                categories: list[str] | None = None, partial: set[str] | None = None,
                parts: set[str] | None = None, zoom: bool = False, focus: set[str] | None = None,
-               unreliable: set[str] | None = None) -> Chart:
+               unreliable: set[str] | None = None, city_units: str = "") -> Chart:
     """A map of Stadtteile coloured by ``frame["value"]`` (or by ``frame["category"]`` in ``categories`` order).
+
+    ``city_units`` names all units of the map for its alternative text ("Kölner Stadtteile", from the city's
+    ``raumbezug.yml``).
 
     ``frame`` has one row per Stadtteil: ``stadtteil`` (number as text), ``name``, ``value`` (NaN where
     missing) and optionally ``suppressed`` (hidden by disclosure control: hatched, never coloured).
@@ -273,6 +280,8 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
     if "suppressed" not in frame:
         frame["suppressed"] = False
     frame = frame[frame["stadtteil"].isin(boundaries.rings)].reset_index(drop=True)
+    names = dict(zip(frame["stadtteil"], frame["name"].astype(str)))
+
     if categories is not None:
         colours = plt.get_cmap("viridis_r")(np.linspace(0.08, 0.92, len(categories)))
         position = frame["category"].map({c: i for i, c in enumerate(categories)})
@@ -319,14 +328,14 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
             _outline(ax, PathPatch(MplPath(ring), facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=1.5,
                                    linestyle=(0, (3, 2)) if dashed else "solid"))
         x, y = boundaries.centre(number)
-        label = f"{number} {_short(STADTTEILE.get(int(number), number))}" if zoom else number
+        label = f"{number} {_short(names.get(number, number))}" if zoom else number
         ax.annotate(label, (x, y), ha="center", va="center", fontsize=7, textcoords="offset points",
                     xytext=(0, 0), arrowprops=LEADER,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
     if zoom:
         for number in sorted(shown - outline):
             x, y = boundaries.centre(number)
-            ax.annotate(_short(STADTTEILE.get(int(number), number)), (x, y), ha="center", va="center",
+            ax.annotate(_short(names.get(number, number)), (x, y), ha="center", va="center",
                         fontsize=6.5, color="#222222", style="italic", textcoords="offset points", xytext=(0, 0),
                         arrowprops=LEADER,
                         bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.75})
@@ -354,7 +363,7 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=7.5, frameon=False,
               title=_unit_title(unit) if categories is None else "Klasse", title_fontsize=7.5)
     ax.set_title(title, loc="left", fontsize=9)
-    ax.text(1.0, -0.005, SOURCE_LINE, transform=ax.transAxes, ha="right", va="top", fontsize=5.5, color="#444444")
+    ax.text(1.0, -0.005, boundaries.source_line, transform=ax.transAxes, ha="right", va="top", fontsize=5.5, color="#444444")
     separate_labels(fig, ax)  # last: the legend and title above change the layout, so the labels' extents
 
     table = frame.assign(in_area=np.where(frame["stadtteil"].isin(partial), "teilweise",
@@ -366,10 +375,11 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
     caption = f"Karte: {title}" + (f" ({area_name or 'das Gebiet'} und die angrenzenden Stadtteile)" if zoom else "")
     if zoom and focus:
         caption = f"Karte: {title} ({area_name}, mit den angrenzenden Stadtteilen)"
-    caption += f". {SOURCE_LINE}"
+    caption += f". {boundaries.source_line}"
+
     return Chart(fig, table[["label", "value", "class", "in_area"]].reset_index(drop=True),
                  _alt(frame[frame["stadtteil"].isin(shown)], title, outline, area_name, categories is not None, unit,
-                      partial, zoom), caption,
+                      partial, zoom, city_units), caption,
                  {"label": "Stadtteil", "value": "Wert", "class": "Klasse", "in_area": "im Gebiet"})
 
 
@@ -441,10 +451,11 @@ def _unit_title(unit: str) -> str:
 
 
 def _alt(frame: pd.DataFrame, title: str, outline: set[str], area_name: str, categorical: bool,
-         unit: str = "percent", partial: set[str] | None = None, zoom: bool = False) -> str:
+         unit: str = "percent", partial: set[str] | None = None, zoom: bool = False, city_units: str = "") -> str:
     """Alternative text: where the highest values are and in which classes the area's Stadtteile lie."""
     shown = frame[~frame["suppressed"] & frame["value"].notna()] if not categorical else frame
-    where = f"von {area_name or 'dem Gebiet'} und den angrenzenden Stadtteilen" if zoom else "der Kölner Stadtteile"
+    where = (f"von {area_name or 'dem Gebiet'} und den angrenzenden Stadtteilen" if zoom
+             else f"der {city_units}" if city_units else "der Stadt")
     text = f"Karte {where}: {title}."
     if not categorical and len(shown):
         top = shown.sort_values("value", ascending=False).head(3)
@@ -485,7 +496,7 @@ def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set
     frame["suppressed"] = protected["value"].isna().to_numpy() & values["value"].notna().to_numpy()
     frame["name"] = [ds.spatial.base.name_of(s) for s in frame["stadtteil"]]
     place = {"outline": outline, "area_name": area_name, "partial": partial, "parts": parts, "zoom": zoom,
-             "focus": focus}
+             "focus": focus, "city_units": ds.spatial.of_city(ds.spatial.base.plural)}
     if smoothing is None:
         return choropleth(frame, boundaries, title=title or f"{indicator.name} {year} nach Stadtteilen",
                           unit=indicator.unit, **place)
@@ -549,15 +560,17 @@ def _place_label(label, points: list[tuple[float, float]], obstacles: list, plac
     return label.get_window_extent(renderer)
 
 
-def portal_map(boundaries: Boundaries, areas: list[dict], title: str, described_by: str = "") -> str:
-    """The portal's map of Cologne as inline SVG: the Stadtbezirke, and each programme area as one link.
+def portal_map(boundaries: Boundaries, areas: list[dict], title: str, described_by: str = "",
+               district_name=lambda key: "") -> str:
+    """The portal's map of the city as inline SVG: the Stadtbezirke, and each programme area as one link.
 
     ``areas`` are entries with ``id``, ``name``, ``number`` (shown on the map and in the list beside it), ``href``
     and the Stadtteile ``stadtteile`` (whole), ``partial`` and ``parts`` (Stadtviertel), in reading order: the
     links follow that order, so keyboard navigation meets them as the list below the map lists them. Stadtteile
     only partly in an area are hatched (or, where their Stadtviertel are known, the part itself is drawn).
     Each area's shape and number are one ``<a>`` with an accessible name; the SVG carries no script.
-    ``described_by``: the id of the page's list of the numbers with the areas' names (``aria-describedby``).
+    ``described_by``: the id of the page's list of the numbers with the areas' names (``aria-describedby``);
+    ``district_name(key)``: a Stadtbezirk's name for its label on the map (from the city's ``raumbezug.yml``).
     """
     import io
     import xml.etree.ElementTree as ET
@@ -599,7 +612,7 @@ def portal_map(boundaries: Boundaries, areas: list[dict], title: str, described_
                  if patch.get_gid() and patch.get_gid().startswith(("flaeche-", "marke-"))]
     placed: list = []
     for number, rings in boundaries.bezirke.items():
-        label = ax.text(0, 0, f"{number} {STADTBEZIRKE_NAMES.get(int(number), '')}", ha="center", va="center",
+        label = ax.text(0, 0, f"{number} {district_name(number)}".rstrip(), ha="center", va="center",
                         fontsize=7.5, color="#222222", style="italic", zorder=3,
                         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         label.set_gid(f"karte-bezirk-{number}")

@@ -24,7 +24,8 @@ def profile_sentences(area_name: str, stadtbezirk: str, stadtteile_whole: list[s
 
     ``population`` is the published value (NaN when withheld by disclosure control, then ``withheld`` is True,
     or when the data lack it). ``reference`` (a :class:`~veedel_lib.params.reference.SpatialReference`) gives the
-    names of the levels and of the city; None: Cologne's (Stadtbezirk, Stadtteil, "der Kölner Bevölkerung").
+    names of the levels, of the city and of its areas (``raumbezug.yml``); None: generic words (Stadtbezirk,
+    Stadtteil, Sozialraumgebiet, "der Bevölkerung der Stadt").
     """
     base = reference.base if reference is not None else None
     one = base.phrase("the", "acc") if base else "den Stadtteil"
@@ -43,13 +44,14 @@ def profile_sentences(area_name: str, stadtbezirk: str, stadtteile_whole: list[s
     if stadtbezirk:
         district = (f" {'im' if top.gender in ('m', 'n') else 'in der'} {top.name} {stadtbezirk}" if top
                     else f" im Stadtbezirk {stadtbezirk}")
-    where = f"Das Sozialraumgebiet {area_name}{district} umfasst {fmt.join(parts)}. "
+    area = fmt.sentence_start(reference.profile.area.phrase()) if reference is not None else "Das Sozialraumgebiet"
+    where = f"{area} {area_name}{district} umfasst {fmt.join(parts)}. "
     if withheld:
         return where + f"Die Zahl der Einwohner*innen Ende {year} ist {WITHHELD}."
     if not np.isfinite(population):
         return where + f"Für Ende {year} liegt keine Einwohnerzahl vor."
     share = 100 * population / city_population if city_population else np.nan
-    whole_city = ("der Kölner Bevölkerung" if reference is None else
+    whole_city = ("der Bevölkerung der Stadt" if reference is None else
                   f"der {reference.adjective} Bevölkerung" if reference.adjective else
                   f"der Bevölkerung von {reference.city}")
     return where + (f"Ende {year} lebten hier {fmt.integer(population)} Menschen, das sind {fmt.percent(share)} "

@@ -336,6 +336,9 @@ class ReportContent:
             place = {"area": self.place_name(), "area_id": PROGRAMME_ID, "stadtbezirk": f"alle {top.plural}",
                      "definition": self.definition_text()}
         place["district_level"] = top.name
+        profile = self.ds.spatial.profile
+        place.setdefault("place_level", profile.area.name)
+        place.update(publisher=profile.publisher, programme=profile.programme)
         return ReportTitle(report=self.report, year=self.year, date=fmt.date(_dt.date.today()),
                            data_status=self.data_status(), notebook=self.notebook, toc=self.toc,
                            hyphenation=tuple(self.ds.catalogue.hyphenation), **place)

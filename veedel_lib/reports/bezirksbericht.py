@@ -16,7 +16,6 @@ import pandas as pd
 
 from ..analysis.comparison import compare_with_city
 from ..analysis.indicators import CITY, aggregate, area_groups, indicator_values
-from ..params.reference import STADTBEZIRKE, STADTTEILE
 from ..planning import Plans, load_plans
 from ..planning.monitoring import current_plans, goal_effects, monitor_goals, monitor_measures, status_date
 from ..render import figures, maps, text
@@ -56,16 +55,17 @@ class BezirkReport(ReportContent):
 
     # ------------------------------------------------------------------ helpers
     @property
-    def number(self) -> int:
-        """The Stadtbezirk's official number (1 to 9)."""
-        return int(self.area_id)
+    def number(self) -> int | str:
+        """The Stadtbezirk's key in ``raumbezug.yml`` (Cologne: its official number 1 to 9; another city: "01")."""
+        key = self.ds.spatial.top.key_of(self.area_id)
+        return key if key is not None else self.area_id
 
     @property
     def bezirk_name(self) -> str:
-        return STADTBEZIRKE[self.number]
+        return self.ds.spatial.top.name_of(self.number)
 
     def place_name(self) -> str:
-        return f"Stadtbezirk {self.number} {self.bezirk_name}"
+        return f"{self.ds.spatial.top.name} {self.number} {self.bezirk_name}"
 
     def areas(self) -> list:
         """The programme areas of the Stadtbezirk, in the order of ``areas.yml``."""
@@ -74,7 +74,7 @@ class BezirkReport(ReportContent):
     def bezirk_units(self) -> list[str]:
         """Every statistical unit of the Stadtbezirk."""
         units = self.ds.units
-        return list(units.loc[units["stadtbezirk_nr"].astype(int) == self.number, "unit_id"])
+        return list(units.loc[units["stadtbezirk_nr"].astype(str) == str(self.number), "unit_id"])
 
     def groups(self) -> dict[str, list[str]]:
         """Units per area of the Bezirk, then the whole Bezirk and the whole city."""
@@ -84,7 +84,7 @@ class BezirkReport(ReportContent):
         return groups
 
     def place_names(self) -> dict[str, str]:
-        return {**{a.id: a.name for a in self.areas()}, BEZIRK: f"Stadtbezirk {self.bezirk_name}",
+        return {**{a.id: a.name for a in self.areas()}, BEZIRK: f"{self.ds.spatial.top.name} {self.bezirk_name}",
                 CITY: "Gesamtstadt"}
 
     def values(self, year: int | None = None) -> pd.DataFrame:
@@ -123,43 +123,48 @@ class BezirkReport(ReportContent):
         threshold = self.ds.catalogue.variable("population").publish_threshold
         rows = []
         for area in areas:
-            parts = [STADTTEILE[n] for n in area.stadtteile] + [f"{STADTTEILE[p.stadtteil]} (teilweise)"
-                                                                 for p in area.partial]
+            base = self.ds.spatial.base
+            parts = [base.name_of(n) for n in area.stadtteile] + [f"{base.name_of(p.stadtteil)} (teilweise)"
+                                                                  for p in area.partial]
             rows.append({"label": area.name, "stadtteile": fmt.join(parts), "population": counts.at[area.id,
                                                                                                      "population"]})
-        rows.append({"label": f"Stadtbezirk {self.bezirk_name}", "stadtteile": "alle",
+        rows.append({"label": f"{self.ds.spatial.top.name} {self.bezirk_name}", "stadtteile": "alle",
                      "population": counts.at[BEZIRK, "population"]})
         frame = pd.DataFrame(rows)
         frame["bezirk"] = counts.at[BEZIRK, "population"]
         frame["threshold"] = threshold
         frame["share"] = 100 * frame["population"] / frame["bezirk"]
-        columns = [Col("label", "Gebiet"), Col("stadtteile", "Stadtteile"),
+        columns = [Col("label", "Gebiet"), Col("stadtteile", self.ds.spatial.base.plural),
                    Col("population", "Einwohner*innen", "count", threshold="threshold"),
                    Col("share", "Anteil am Bezirk", "share", based_on=("population",))]
         public = masked(frame, columns)
         names = fmt.join([a.name for a in areas])
         shown = public.iloc[:-1]["share"].dropna()
-        text = (f"Im Stadtbezirk {self.number} {self.bezirk_name} "
-                f"{'liegt das Sozialraumgebiet' if len(areas) == 1 else f'liegen {len(areas)} Sozialraumgebiete'} "
-                f"des Programms „Lebenswerte Veedel“: {names}.")
+        top, profile = self.ds.spatial.top, self.ds.spatial.profile
+        programme = f"des Programms „{profile.programme}“" if profile.programme else "des Programms"
+        text = (f"{fmt.sentence_start(top.within())} {self.number} {self.bezirk_name} "
+                f"{f'liegt {profile.area.phrase()}' if len(areas) == 1 else f'liegen {profile.areas(len(areas))}'} "
+                f"{programme}: {names}.")
         if len(shown) == len(areas):
             text += (f" Zusammen leben dort {fmt.percent(shown.sum())} der Einwohner*innen des Bezirks "
                      f"({self.year}).")
-        blocks: list[Block] = [TextBlock(text),
-                               TableBlock("gebiete", f"Die Sozialraumgebiete im Stadtbezirk {self.bezirk_name} "
+        intro = TextBlock(f"Welche Gebiete {programme} {top.within()} liegen, wie viele Menschen dort leben und wo "
+                          "die Gebiete liegen.")
+        blocks: list[Block] = [intro, TextBlock(text),
+                               TableBlock("gebiete", f"Die {profile.area.plural} {top.within()} {self.bezirk_name} "
                                                      f"{self.year}", frame, columns)]
         return blocks + self._map()
 
     def _map(self) -> list[Block]:
         """The first key indicator per Stadtteil, zoomed to the Bezirk, its areas outlined."""
-        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo)
+        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo, self.ds.spatial.profile.map_source)
         indicators = self.key_indicators()
         if boundaries is None or not indicators:
             return []
         whole = {str(n) for a in self.areas() for n in a.stadtteile}
         partial = {str(p.stadtteil) for a in self.areas() for p in a.partial} - whole
         parts = {u for a in self.areas() for p in a.partial for u in p.units}
-        focus = {n for n in boundaries.rings if int(n) // 100 == self.number}
+        focus = {n for n in boundaries.rings if self.ds.spatial.district_of(n) == self.number}
         chart = maps.indicator_map(self.ds, indicators[0], self.year, boundaries, whole,
                                    f"Sozialraumgebiete im Bezirk {self.bezirk_name}", partial=partial, parts=parts,
                                    zoom=True, focus=focus)
@@ -223,7 +228,7 @@ class BezirkReport(ReportContent):
         scores = index.area_frame()
         mine = scores[scores["name"].isin([a.name for a in self.areas()])].reset_index(drop=True)
         table = index.stadtteil_frame()
-        table = table[table["nr"].astype(int) // 100 == self.number].reset_index(drop=True)
+        table = table[[self.ds.spatial.district_of(n) == self.number for n in table["nr"]]].reset_index(drop=True)
         blocks: list[Block] = []
         if index.notes:
             blocks.append(TextBlock("\n".join(f"**Hinweis:** {n}" for n in index.notes)))
@@ -249,7 +254,10 @@ class BezirkReport(ReportContent):
             ], note="Stadtteile ohne Klasse sind nicht bewertet (zu wenige Einwohner*innen oder fehlende Werte)."
                     + (f" {WITHHELD_NOTE}" if table[GUARD].any() else "")),
         ]
-        return blocks
+        intro = TextBlock(f"Wo die Gebiete und die {self.ds.spatial.base.plural} des Bezirks unter allen "
+                          f"{self.ds.spatial.of_city(self.ds.spatial.base.dative_plural_name)} stehen (Status und "
+                          "Dynamik).")
+        return [intro] + blocks
 
     def development(self) -> list[Block]:
         """Key indicators at the baseline and now: the areas, the Bezirk and the city, and the change."""
@@ -420,8 +428,8 @@ class BezirkReport(ReportContent):
 
     def method_notes(self) -> list[Block]:
         lines = [
-            f"- **Bezirk:** alle statistischen Einheiten des Stadtbezirks {self.number} {self.bezirk_name}; "
-            "„Gesamtstadt“: ganz Köln.",
+            f"- **Bezirk:** alle statistischen Einheiten {self.ds.spatial.top.phrase('the', 'gen')} {self.number} "
+            f"{self.bezirk_name}; „Gesamtstadt“: ganz {self.ds.spatial.city}.",
             "- **Berechnung:** Quoten aus summierten Zählwerten (erst zählen, dann teilen); "
             f"{self.level_text}-Konfidenzintervalle nach Wilson bzw. exakt nach Poisson.",
             "- **Geheimhaltung:** Zahlen unter der Veröffentlichungsschwelle sind durch „•“ ersetzt, ebenso Werte, "

@@ -55,7 +55,11 @@ class ProgrammeReport(ReportContent):
     section "Änderungen gegenüber dem Vorjahresbericht" (:meth:`changes_since_previous`)."""
 
     def place_name(self) -> str:
-        return "Alle 15 Sozialraumgebiete"
+        return f"Alle {self._areas()}"
+
+    def _areas(self, case: str = "nom") -> str:
+        """The programme's areas with their number from ``areas.yml``: "15 Sozialraumgebiete"."""
+        return self.ds.spatial.profile.areas(len(self.ds.areas.ids), case)
 
     # ------------------------------------------------------------------ sections
     def published_figures(self) -> list[Block]:
@@ -90,19 +94,21 @@ class ProgrammeReport(ReportContent):
         columns = [
             Col("label", "Kennzahl"),
             Col(GUARD, "Schutz", "count", threshold=2, show=False),
-            Col("areas", "15 Gebiete", "count", threshold="threshold", based_on=(GUARD,)),
+            Col("areas", f"{len(self.ds.areas.ids)} Gebiete", "count", threshold="threshold", based_on=(GUARD,)),
             Col("city", "Gesamtstadt", "count", threshold="threshold"),
             Col("share", f"Anteil {self.year}", "share", based_on=("areas",)),
             Col("published_share", "laut Ratsbeschluss", "share"),
             Col("note", "Hinweis"),
         ]
-        table = TableBlock("eckdaten", f"Anteil der 15 Sozialraumgebiete an der Gesamtstadt {self.year}", shares,
-                           columns, note="Ratsbeschluss: Anteile der 15 Sozialraumgebiete an der Stadt zum Zeitpunkt "
-                                         "der Beschlussfassung. Die Summe der 15 Gebiete ist geheim gehalten, wo ein "
-                                         "Gebiet eine Zahl unter der Veröffentlichungsschwelle hat: sie ließe sich "
-                                         "sonst aus den Zahlen der anderen Gebiete zurückrechnen.")
+        count = len(self.ds.areas.ids)
+        table = TableBlock("eckdaten", f"Anteil der {self._areas()} an der Gesamtstadt {self.year}", shares,
+                           columns, note=f"Ratsbeschluss: Anteile der {self._areas()} an der Stadt zum Zeitpunkt "
+                                         f"der Beschlussfassung. Die Summe der {count} Gebiete ist geheim gehalten, "
+                                         "wo ein Gebiet eine Zahl unter der Veröffentlichungsschwelle hat: sie ließe "
+                                         "sich sonst aus den Zahlen der anderen Gebiete zurückrechnen.")
         computed = masked(shares, columns).dropna(subset=["share"])
-        lines = [f"In den 15 Sozialraumgebieten leben {fmt.percent(computed.iloc[0]['share'])} der Kölner*innen."
+        lines = [f"In den {self._areas('dat')} leben {fmt.percent(computed.iloc[0]['share'])} "
+                 f"{self.ds.spatial.profile.residents}."
                  if len(computed) and computed.iloc[0]["figure"] == "residents" else ""]
         if len(computed) > 1:
             rest = computed.iloc[1:]
@@ -115,7 +121,16 @@ class ProgrammeReport(ReportContent):
                          f"die Anmerkungen nennen jeweils die fehlenden Angaben.")
             remarks.append(TextBlock("\n".join(f"- **Anm. {numbers[r.figure]} – {r.label}:** {r.reason}."
                                                for r in shares[shares["figure"].isin(numbers)].itertuples())))
-        return [table, TextBlock(" ".join(line for line in lines if line))] + remarks
+        return [self._programme_sentence(), table, TextBlock(" ".join(line for line in lines if line))] + remarks
+
+    def _programme_sentence(self) -> TextBlock:
+        """What the programme is and how many areas it has, with its full name from ``raumbezug.yml``."""
+        profile = self.ds.spatial.profile
+        named = f"das Programm „{profile.programme_full}“" if profile.programme_full else "das Programm"
+        start = f"Seit {profile.since} umfasst {named}" if profile.since else f"{fmt.sentence_start(named)} umfasst"
+        return TextBlock(f"{start} {self._areas()}. Der Ratsbeschluss begründet die Auswahl mit ihrem Anteil an der "
+                         "Bevölkerung und an den Empfänger*innen von Sozialleistungen. Die Tabelle stellt die Werte "
+                         "des Berichtsjahres daneben.")
 
     def _differencing_guard(self) -> list[int]:
         """Per programme figure 1 where the 15 areas' sum must be withheld, else 0.
@@ -159,7 +174,7 @@ class ProgrammeReport(ReportContent):
                     for i in indicators]
         columns += [Col(f"d_{i.id}", f"Bezugsgröße {i.name}", "count", threshold=f"td_{i.id}", show=False)
                     for i in indicators]
-        chart = figures.area_heatmap(masked(frame, columns), indicators, self.year)
+        chart = figures.area_heatmap(masked(frame, columns), indicators, self.year, self._areas())
         blocks: list[Block] = [ChartBlock("gebiete_grafik", chart, columns)]
         # one table per Lebenslage, so that no table is too wide for a printed page
         missing = values[values["value"].isna()]
@@ -172,19 +187,20 @@ class ProgrammeReport(ReportContent):
                      for row in missing[missing["indicator"].isin(keys)].itertuples()]
             note = missing_cases_note(self.ds, cases, list(names.values()))
             blocks.append(TableBlock(f"gebiete_im_vergleich_{number}",
-                                     f"{lebenslage}: die 15 Sozialraumgebiete {self.year}", frame, part,
+                                     f"{lebenslage}: die {self._areas()} {self.year}", frame, part,
                                      note="Gesamtstadt zum Vergleich in der letzten Zeile."
                                           + (f"\n\n{note}" if note else "")))
         return blocks + self._map(indicators)
 
     def _map(self, indicators) -> list[Block]:
         """The first key indicator per Stadtteil on a map, the programme areas' Stadtteile outlined."""
-        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo)
+        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo, self.ds.spatial.profile.map_source)
         if boundaries is None or not indicators:
             return []
         whole, partial = self.ds.areas.programme_stadtteile()
         chart = maps.indicator_map(self.ds, indicators[0], self.year, boundaries, whole,
-                                   "Stadtteile der 15 Gebiete", partial=partial)
+                                   f"{self.ds.spatial.base.plural} der {len(self.ds.areas.ids)} Gebiete",
+                                   partial=partial)
         return [ChartBlock("stadtteile_karte", chart, [
             Col("label", "Stadtteil"), Col("value", "Wert", "number"), Col("class", "Klasse"),
             Col("in_area", "in einem Gebiet")])]
@@ -197,10 +213,10 @@ class ProgrammeReport(ReportContent):
         series = indicator_series(self.ds, groups, indicators, [y for y in self.ds.years if y <= self.year],
                                   self.settings.confidence_level)
         series["role"] = np.where(series["group"] == PROGRAMME_ID, "area", "city")
-        chart = figures.trend_panels(series, indicators, "15 Sozialraumgebiete")
-        chart.caption = f"Entwicklung {chart.data['year'].min()} bis {self.year}: 15 Sozialraumgebiete und übrige Stadt"
+        chart = figures.trend_panels(series, indicators, self._areas())
+        chart.caption = f"Entwicklung {chart.data['year'].min()} bis {self.year}: {self._areas()} und übrige Stadt"
         chart.alt = chart.alt.replace("Gesamtstadt", "übrige Stadt")
-        chart.data_columns = {"label": "Indikator", "year": "Jahr", "area_value": "15 Sozialraumgebiete",
+        chart.data_columns = {"label": "Indikator", "year": "Jahr", "area_value": self._areas(),
                               "city_value": "übrige Stadt"}
         base = self.baseline_year if self.baseline_year in self.ds.years else self.ds.years[0]
         lines = []
@@ -217,7 +233,7 @@ class ProgrammeReport(ReportContent):
                              f"{fmt.points(abs(change), indicator.unit).lstrip('+±')}.")
         return [ChartBlock("entwicklung_grafik", chart, [
             Col("label", "Indikator"), Col("year", "Jahr", "year"),
-            Col("area_value", "15 Sozialraumgebiete", "rate", unit="unit"),
+            Col("area_value", self._areas(), "rate", unit="unit"),
             Col("city_value", "übrige Stadt", "rate", unit="unit")]), TextBlock("\n".join(lines))]
 
     # ------------------------------------------------------------------ Kernprozesse
@@ -276,8 +292,8 @@ class ProgrammeReport(ReportContent):
                  f"Die {len(measures)} Maßnahmen der Pläne sind mit {fmt.measure(measures['budget'].sum(), 'EUR')} "
                  f"geplant; {fmt.measure(spent, 'EUR')} sind ausgegeben, {int(measures['delayed'].sum())} Maßnahmen "
                  "liegen hinter ihrem Zeitplan.",
-                 "Ob sich die 15 Gebiete insgesamt anders entwickelt haben als die übrige Stadt, schätzt der "
-                 "eigene Bericht „Programmevaluation“."]
+                 f"Ob sich die {len(self.ds.areas.ids)} Gebiete insgesamt anders entwickelt haben als die übrige "
+                 "Stadt, schätzt der eigene Bericht „Programmevaluation“."]
         disagreements = pb.disagreement_list(goals, self._area_names(), self.level_text)
         return [TextBlock(" ".join(lines)), pb.goal_count_table(counts, self.year),
                 *([TextBlock(disagreements)] if disagreements else []),
@@ -286,9 +302,11 @@ class ProgrammeReport(ReportContent):
 
     def method_notes(self) -> list[Block]:
         lines = [
-            "- **Programmgebiete:** die 15 Sozialraumgebiete nach Ratsbeschluss vom 12.12.2019, gebildet aus "
-            "statistischen Einheiten.",
-            "- **Berechnung:** Quoten aus summierten Zählwerten; die „übrige Stadt“ ist die Stadt ohne die 15 Gebiete.",
+            f"- **Programmgebiete:** die {self._areas()}"
+            + (f" nach {self.ds.spatial.profile.resolution}" if self.ds.spatial.profile.resolution else "")
+            + ", gebildet aus statistischen Einheiten.",
+            "- **Berechnung:** Quoten aus summierten Zählwerten; die „übrige Stadt“ ist die Stadt ohne die "
+            f"{len(self.ds.areas.ids)} Gebiete.",
             "- **Geheimhaltung:** Zahlen unter der Veröffentlichungsschwelle sind durch „•“ ersetzt.",
             "- **Kernprozesse:** aus der Dokumentation der Sozialraumkoordination (Themen, Projekte, Gremien); "
             "Ziele aus der Zielvereinbarung. Freitext und Personenangaben erscheinen "

@@ -197,7 +197,7 @@ def programme_controlling(kp: Kernprozesse, year: int, area_names: dict[str, str
     columns.append(Col("missed_labels", "Nicht erreicht bei"))
     return [
         TextBlock(f"**Programmcontrolling {year}:** {_summary(table)}"),
-        TableBlock(name, f"Zielerreichung der 15 Gebiete {year}" if name == "controlling_gebiete" else
+        TableBlock(name, f"Zielerreichung der {len(area_names)} Gebiete {year}" if name == "controlling_gebiete" else
                    f"Zielerreichung {year}: {fmt.join(list(area_names.values()))}", frame, columns,
                    note=f"Zahl der vereinbarten Ziele je Ampelstufe: {LIGHTS['reached'][0]} erreicht, "
                         f"{LIGHTS['partly'][0]} teilweise erreicht, {LIGHTS['missed'][0]} nicht erreicht "

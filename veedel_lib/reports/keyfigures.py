@@ -35,7 +35,7 @@ def _number(value: object, decimals: int) -> float | None:
 def _stadtteile_of(ds: Dataset, units: list[str]) -> set[str]:
     """The Stadtteile (numbers as text) of single statistical units an area lists."""
     known = ds.units.set_index("unit_id")["stadtteil_nr"]
-    return {str(int(known[u])) for u in units if u in known.index}
+    return {str(known[u]) for u in units if u in known.index}
 
 
 def key_figures(ds: Dataset, year: int, parameters) -> dict:
@@ -50,7 +50,8 @@ def key_figures(ds: Dataset, year: int, parameters) -> dict:
     bezirke = sorted({a.stadtbezirk for a in areas})
     groups = area_groups(ds, [a.id for a in areas], city=False)
     for number in bezirke:
-        groups[bezirk_place(number)] = list(ds.units.loc[ds.units["stadtbezirk_nr"].astype(int) == number, "unit_id"])
+        groups[bezirk_place(number)] = list(ds.units.loc[ds.units["stadtbezirk_nr"].astype(str) == str(number),
+                                                       "unit_id"])
     residents = aggregate(ds, year, groups, ["population"])["population"]
     frame = pd.DataFrame({"group": list(groups), "residents": residents.reindex(list(groups)).to_numpy(),
                           "threshold": ds.catalogue.variable("population").publish_threshold})

@@ -66,7 +66,7 @@ class ProgrammeEvaluation(ReportContent):
         self.indicators: list[Indicator] = [self.ds.catalogue.indicator(i) for i in ids]
 
     def place_name(self) -> str:
-        return "Alle 15 Sozialraumgebiete"
+        return f"Alle {self.ds.spatial.profile.areas(len(self.ds.areas.ids))}"
 
     # ------------------------------------------------------------------ helpers
     def results(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -93,7 +93,7 @@ class ProgrammeEvaluation(ReportContent):
         """The columns of the effects: the robust effect (``pooled`` False), the pooled comparison (True), or both
         (None, for masking the frame the sentences read)."""
         counts = ("count_min", "denominator_min")
-        robust = [("estimate", "Effekt (15 Gebiete)"), ("ci_low", f"{self.level_text}-Intervall von"),
+        robust = [("estimate", f"Effekt ({len(self.ds.areas.ids)} Gebiete)"), ("ci_low", f"{self.level_text}-Intervall von"),
                   ("ci_high", "bis")]
         compared = [("pooled_estimate", "gepoolt (Vergleich)"), ("pooled_ci_low", "Intervall von"),
                     ("pooled_ci_high", "bis")]
@@ -306,7 +306,7 @@ class ProgrammeEvaluation(ReportContent):
             lines.append(f"- **{row.label}:** die Effekte der Gebiete reichen von {fmt.points(row.spread_min, row.unit)} "
                          f"bis {fmt.points(row.spread_max, row.unit)} (Standardabweichung "
                          f"{fmt.points(row.spread_sd, row.unit).lstrip('+±')}); günstiger als erwartet entwickelten "
-                         f"sich {int(row.areas_favourable)} von 15 Gebieten.")
+                         f"sich {int(row.areas_favourable)} von {len(self.ds.areas.ids)} Gebieten.")
         return blocks + [TextBlock("\n".join(lines))]
 
     def plan_goals(self) -> list[Block]:
@@ -320,6 +320,7 @@ class ProgrammeEvaluation(ReportContent):
 
     def evaluation_notes(self) -> list[Block]:
         """How the programme effect was estimated and how far it goes."""
+        count = len(self.ds.areas.ids)
         lines = [
             "- **Modell:** wie in den Evaluationen der Gebiete: je statistische Einheit und Jahr die Quote aus den "
             "Zählwerten, gewichtet mit der Bezugsbevölkerung; jede Einheit mit eigenem Niveau und eigenem Trend, "
@@ -334,12 +335,13 @@ class ProgrammeEvaluation(ReportContent):
             "oder je Eintrittsjahr verschiedene Wirkung verzerrt den Vergleich dadurch nicht.",
             "- **Gewichte:** Gesamteffekt, Effekte je Eintrittsjahr, je Jahr seit Beginn und je Gebiet sind Mittel "
             "der Gebiet-Jahre, gewichtet mit der Bezugsbevölkerung; die Anteile stehen in Abschnitt 2.",
-            f"- **Intervall:** Mit nur 15 behandelten Gebieten sind geclusterte Standardfehler zu klein. Das "
+            f"- **Intervall:** Mit nur {count} behandelten Gebieten sind geclusterte Standardfehler zu klein. Das "
             f"{self.level_text}-Intervall kommt aus einem Wild-Cluster-Bootstrap mit Nullhypothese (Webb-Gewichte, "
-            f"{BOOTSTRAP_DRAWS} Ziehungen, Cluster: die 15 Gebiete und die Stadtteile der übrigen Stadt), durch "
+            f"{BOOTSTRAP_DRAWS} Ziehungen, Cluster: die {count} Gebiete und die {self.ds.spatial.base.plural} der "
+            "übrigen Stadt), durch "
             "Testumkehr; eine Gruppe aus einem einzigen Gebiet erhält keines.",
             "- **Gepoolte Schätzung (Vergleich):** ein Behandlungszeitpunkt nach dem Basisjahr für alle Einheiten "
-            "der 15 Gebiete, Trends aus allen Jahren; Intervall ebenfalls aus dem Wild-Cluster-Bootstrap. "
+            f"der {count} Gebiete, Trends aus allen Jahren; Intervall ebenfalls aus dem Wild-Cluster-Bootstrap. "
             + POOLED_REASON,
             "- **Vorsicht:** Eine Abweichung vom erwarteten Verlauf zeigt, dass sich die Gebiete anders entwickelt "
             "haben; andere Ursachen (Wohnungsbau, Zuzug, andere Förderprogramme) schließt das Modell nicht aus.",

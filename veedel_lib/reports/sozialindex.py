@@ -107,7 +107,8 @@ class SozialindexReport(ReportContent):
             method_id, repr(settings))
 
     def place_name(self) -> str:
-        return "Alle Kölner Stadtteile"
+        """"Alle Kölner Stadtteile": every unit of the city's lowest level (``raumbezug.yml``)."""
+        return f"Alle {self.ds.spatial.of_city(self.ds.spatial.base.plural)}"
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -279,7 +280,12 @@ class SozialindexReport(ReportContent):
             Col("kind", "Index"), Col("label", "Klasse"), Col("code", "Kennung"), Col("range", "Indexwert"),
         ], note="Die Gesamtklasse verbindet die Kennung des Status mit der der Dynamik, z. B. „2-“ = mittlerer "
                 "Status, negative Dynamik.")
-        return [TextBlock("\n".join(lines)), indicators, class_table]
+        base = self.ds.spatial.base
+        intro = TextBlock(f"Der Sozialindex ordnet alle {self.ds.spatial.of_city(base.plural)} nach ihrer sozialen "
+                          f"Lage (Status) und deren Veränderung (Dynamik) ein. Jeder Indikator wird über die "
+                          f"{base.plural} standardisiert; die Klassen ergeben sich aus dem Abstand zum Mittel in "
+                          "Standardabweichungen, wie im Monitoring Soziale Stadtentwicklung in Berlin und Hamburg.")
+        return [intro, TextBlock("\n".join(lines)), indicators, class_table]
 
     def status_dynamics(self) -> list[Block]:
         """All Stadtteile: indices and classes, a scatter of status against dynamics, and the z-values."""
@@ -291,10 +297,12 @@ class SozialindexReport(ReportContent):
         falling = qualifying[qualifying["dynamics_label"].isin(self._falling_labels())]
         both = weak[weak["dynamics_label"].isin(self._falling_labels())]
         in_programme = weak[weak["coverage"] != ""]
-        summary = (f"{self.year} sind {len(qualifying)} von {len(frame)} Stadtteilen bewertet. "
+        base, profile = self.ds.spatial.base, self.ds.spatial.profile
+        summary = (f"{self.year} sind {len(qualifying)} von {len(frame)} {base.dative_plural_name} bewertet. "
                    f"{len(weak)} haben einen Status {quoted(self._weak_labels())}, "
-                   f"{len(in_programme)} davon gehören ganz oder teilweise zu einem der 15 Sozialraumgebiete. "
-                   f"{len(falling)} Stadtteile entwickeln sich seit {self.index.base_year} "
+                   f"{len(in_programme)} davon gehören ganz oder teilweise zu einem der "
+                   f"{profile.areas(len(self.ds.areas.ids))}. "
+                   f"{len(falling)} {base.plural} entwickeln sich seit {self.index.base_year} "
                    f"{quoted(self._falling_labels())}, {len(both)} davon bei bereits ungünstigem Status"
                    + (f" ({fmt.join(both['label'].tolist())})." if 0 < len(both) <= 8 else "."))
         unrated = frame[~frame["qualifies"]]
@@ -304,7 +312,8 @@ class SozialindexReport(ReportContent):
         chart = figures.status_dynamics_scatter(
             frame, m.status_classes.thresholds, [c.label for c in m.status_classes.classes],
             m.dynamics_classes.thresholds, [c.label for c in m.dynamics_classes.classes], self.year,
-            self.index.base_year)
+            self.index.base_year, city_units=self.ds.spatial.of_city(base.plural),
+            area_term=profile.area.phrase("a", "dat"))
         chart_block = ChartBlock("sozialindex_grafik", chart, guard + [
             Col("label", "Stadtteil"),
             Col("status_index", "Status-Index", "number", decimals=2, based_on=(GUARD,)),
@@ -404,7 +413,8 @@ class SozialindexReport(ReportContent):
                 f"Sozialraumgebiete {self.year} einen Status {quoted(weak)}")
         text += (f"; bei {len(falling)} von ihnen ist auch die Dynamik {quoted(self._falling_labels())} "
                  f"({fmt.join(falling['name'].tolist())})." if len(falling) else ".")
-        area_table = TableBlock("sozialraumgebiete", f"Die 15 Sozialraumgebiete im Sozialindex {self.year}", scores, [
+        area_table = TableBlock("sozialraumgebiete", f"Die {self.ds.spatial.profile.areas(len(scores))} im Sozialindex "
+                                                     f"{self.year}", scores, [
             Col(GUARD, "Schutz", "count", threshold=2, show=False),
             Col("name", "Sozialraumgebiet"),
             Col("status_index", "Status-Index", "number", decimals=2, based_on=(GUARD,)),
@@ -426,7 +436,9 @@ class SozialindexReport(ReportContent):
             Col("combined_code", "Klasse", based_on=(GUARD,)),
         ], note="„teilweise“: nur ein Teil des Stadtteils gehört zum Gebiet; die Klasse gilt für den ganzen Stadtteil."
                 + (" " + WITHHELD_NOTE if parts[GUARD].any() else ""))
-        return [TextBlock(text), area_table, parts_table] + self._map()
+        intro = TextBlock(f"Wo die {self.ds.spatial.profile.areas(len(self.ds.areas.ids))} als Ganzes und mit ihren "
+                          f"{self.ds.spatial.base.dative_plural_name} stehen.")
+        return [intro, TextBlock(text), area_table, parts_table] + self._map()
 
     def _public_parts(self) -> pd.DataFrame:
         """Each area's Stadtteile with their classes as published (:meth:`stadtteil_frame`)."""
@@ -455,8 +467,8 @@ class SozialindexReport(ReportContent):
         return small
 
     def _map(self) -> list[Block]:
-        """Status classes of all Stadtteile on a map, the Stadtteile of the 15 areas outlined."""
-        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo)
+        """Status classes of all Stadtteile on a map, the Stadtteile of the programme's areas outlined."""
+        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo, self.ds.spatial.profile.map_source)
         if boundaries is None:
             return []
         frame = self.map_frame()
@@ -465,9 +477,11 @@ class SozialindexReport(ReportContent):
                               "value": frame["status_index"], "category": frame["status_label"],
                               "suppressed": frame["withheld"].astype(bool)})
         whole, partial = self.ds.areas.programme_stadtteile()
-        chart = maps.choropleth(frame, boundaries, title=f"Status der Stadtteile {self.year}", unit="index",
-                                outline=whole, area_name="Stadtteile der 15 Gebiete",
-                                categories=categories, partial=partial)
+        base = self.ds.spatial.base
+        chart = maps.choropleth(frame, boundaries, title=f"Status der {base.plural} {self.year}", unit="index",
+                                outline=whole, area_name=f"{base.plural} der {len(self.ds.areas.ids)} Gebiete",
+                                categories=categories, partial=partial,
+                                city_units=self.ds.spatial.of_city(base.plural))
         return [ChartBlock("status_karte", chart, [
             Col("label", "Stadtteil"), Col("value", "Statusindex", "number"), Col("class", "Statusklasse"),
             Col("in_area", "in einem Gebiet")])]

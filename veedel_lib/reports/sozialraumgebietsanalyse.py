@@ -217,7 +217,7 @@ class AreaAnalysis(ReportContent):
         ]), TextBlock("\n".join(lines))]
 
     def stadtteil_position(self) -> list[Block]:
-        """Where the area's Stadtteile stand among all of Cologne's Stadtteile."""
+        """Where the area's Stadtteile stand among all of the city's Stadtteile."""
         indicators = self.key_indicators()
         values = smoothed_stadtteil_values(self.ds, self.year, indicators, self.settings.smoothing, self.level)
         values = values.rename(columns={"group": "stadtteil"})
@@ -229,7 +229,8 @@ class AreaAnalysis(ReportContent):
         area = self.area
         highlight = {str(n): "ganz" for n in area.stadtteile}
         highlight.update({str(p.stadtteil): "teilweise" for p in area.partial})
-        chart = figures.stadtteil_strip(values, indicators, highlight, self.year, area.name)
+        chart = figures.stadtteil_strip(values, indicators, highlight, self.year, area.name,
+                                        self.ds.spatial.of_city(self.ds.spatial.base.dative_plural_name))
         note = ("Stadtteile, die nur teilweise zum Gebiet gehören, sind mit ihrem Wert für den ganzen Stadtteil "
                 "dargestellt.") if area.partial else ""
         blocks: list[Block] = [ChartBlock("stadtteile_grafik", chart, [
@@ -251,7 +252,7 @@ class AreaAnalysis(ReportContent):
 
         Stadtteile only partly in the area are outlined dashed: the map shows the whole Stadtteil's value.
         """
-        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo)
+        boundaries = maps.boundaries_for(self.ds.data_dir, self.ds.is_demo, self.ds.spatial.profile.map_source)
         shown = [i for i in indicators if values.loc[values["indicator"] == i.id, "value"].notna().any()]
         if boundaries is None or not shown:
             return []

@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..params.run_spec import report_id
+from ..params.reference import CityProfile, default_reference, load_reference
 from ..params.yamlfiles import load_yaml
 from ..reports import registry
 from ..params.run_kind import RUN_KINDS, kind_of
@@ -589,6 +590,10 @@ class ChangeReport:
     causes: list[Cause]
     differences: list[Difference]
     reports_compared: int = 0
+    kicker: str = ""
+    """The line above the title: the newer run's publisher and programme ("Stadt Köln · Lebenswerte Veedel")."""
+    owner: str = ""
+    """Publisher and programme for the footer ("Stadt Köln – Lebenswerte Veedel")."""
 
     @property
     def without_cause(self) -> list[Difference]:
@@ -619,7 +624,15 @@ def compare_runs(old: RunView, new: RunView) -> ChangeReport:
     for d in found:
         largest[(d.report, d.place)] = max(largest.get((d.report, d.place), 0.0), d.size)
     found.sort(key=lambda d: (-largest[(d.report, d.place)], d.report, d.place, -d.size))
-    return ChangeReport(old.run_id, new.run_id, old.kind, new.kind, causes, found, len(set(before) & set(after)))
+    profile = _city_profile(new)
+    return ChangeReport(old.run_id, new.run_id, old.kind, new.kind, causes, found, len(set(before) & set(after)),
+                        profile.kicker, profile.owner)
+
+
+def _city_profile(run: RunView) -> CityProfile:
+    """The city and programme of a run, from its own ``raumbezug.yml`` (the project's for older runs without one)."""
+    local = run.local("inputs/parameters/raumbezug.yml")
+    return (load_reference(local) if local is not None else default_reference()).profile
 
 
 def complete_runs(outputs: Path) -> list[Path]:
@@ -673,7 +686,7 @@ def report_notebook(report: ChangeReport, shown_per_group: int = 15):
 
     description = {"title": "Was hat sich geändert – und warum", "toc": True,
                    "document_title": f"Was hat sich geändert – und warum – {report.old_id} → {report.new_id}"}
-    header = (f'<header class="report-title"><p class="kicker">Stadt Köln · Lebenswerte Veedel</p>'
+    header = (f'<header class="report-title"><p class="kicker">{escape(report.kicker)}</p>'
               f"<h1>Was hat sich geändert – und warum</h1><dl class=\"title-facts\"><dt>Früherer Lauf</dt>"
               f"<dd>{escape(report.old_id)} ({escape(report.old_kind)})</dd><dt>Neuer Lauf</dt>"
               f"<dd>{escape(report.new_id)} ({escape(report.new_kind)})</dd></dl></header>")
@@ -723,7 +736,8 @@ def write_change_report(report: ChangeReport, target: Path, formats: tuple[str, 
         written["csv"] = write_table(rows(report), target / "aenderungen.csv")
     if "html" in formats or "pdf" in formats:
         written["html"] = export_html(report_notebook(report), target / "aenderungen.html",
-                                      footer="Stadt Köln – Lebenswerte Veedel. Änderungsbericht, erstellt mit veedel.")
+                                      footer=(f"{report.owner}. " if report.owner else "")
+                                      + "Änderungsbericht, erstellt mit veedel.")
     if "pdf" in formats:
         from ..publish.pdf import PdfPrinter
 
