@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from veedel_lib.analysis.honest_trends import (breakdown_value, r_normal_draws, rm_confidence_set,
+from veedel_lib.analysis.honest_trends import (_problems, breakdown_value, r_normal_draws, rm_confidence_set,
                                                sensitivity)
 
 # The R package HonestDiD's example data BCdata_EventStudy (data/BCdata_EventStudy.rda, MIT licence):
@@ -28,6 +28,12 @@ BC_SIGMA = np.array([
 R_RESULTS = {0.5: (0.11812948578177346, 0.27158386602562062), 1.0: (0.06723125075039843, 0.31868372530838568),
              1.5: (0.013294315120135292, 0.36958196033976071), 2.0: (-0.042161970809571847, 0.3794577372861469)}
 GRID_STEP = 40 * np.sqrt(BC_SIGMA[4, 4]) / 999
+# R 4.2.2, lpSolveAPI 5.5.2.0-17.15, HonestDiD 6813f02 on BCdata_EventStudy at Mbar = 1.5: the least-favourable
+# critical value of each moment problem (s = -3..0, sign + then -) as .ARP_computeCI computes it,
+# .compute_least_favorable_cv(X_T = (A[, post] %*% solve(Gamma))[, -1], sigma = A %*% sigma %*% t(A),
+# hybrid_kappa = 0.005, rowsForARP = post-period rows) for A = .create_A_RM(4, 4, 1.5, s, sign), 17 digits.
+R_LF_CV_BCDATA_MBAR_15 = [2.7369298524354799, 2.8084803596409089, 2.760351707625706, 2.6790200281254735,
+                          2.7724273363407987, 2.6985309370556476, 2.7328218166716529, 2.6793673491602421]
 
 
 def test_the_normal_draws_are_those_of_r_after_set_seed():
@@ -36,17 +42,20 @@ def test_the_normal_draws_are_those_of_r_after_set_seed():
     assert r_normal_draws(42, 1)[0] == pytest.approx(1.3709584, abs=1e-7)
 
 
-@pytest.mark.parametrize("mbar", [0.5, 1.0, 2.0])
+@pytest.mark.parametrize("mbar", [0.5, 1.0, 1.5, 2.0])
 def test_the_robust_interval_equals_the_r_package_example_to_all_printed_digits(mbar):
     low, high = rm_confidence_set(BC_BETAHAT, BC_SIGMA, 4, 4, mbar)
     assert (low, high) == pytest.approx(R_RESULTS[mbar], abs=1e-12)
 
 
-def test_at_mbar_one_and_a_half_the_interval_is_within_one_grid_step_of_the_r_package():
-    # the one row of the example that differs: both ends one grid step (0.00076) wider than R's
-    low, high = rm_confidence_set(BC_BETAHAT, BC_SIGMA, 4, 4, 1.5)
-    reference = R_RESULTS[1.5]
-    assert abs(low - reference[0]) <= GRID_STEP * 1.001 and abs(high - reference[1]) <= GRID_STEP * 1.001
+def test_the_least_favourable_critical_value_is_the_quantile_of_eta_at_r_draws_themselves_not_their_negatives():
+    """R's .compute_least_favorable_cv solves min eta s.t. -[sd, X] (eta, delta) <= -xi for each draw xi, i.e.
+    xi - X delta <= sd eta. Taken at -xi instead, the 99.5 % quantile of the same 1000 draws of the BCdata
+    moment problem (s = -1, +) at Mbar = 1.5 was 2.9222 instead of R's 2.7724, and the robust set one grid step
+    too wide at both ends."""
+    problems = _problems(BC_BETAHAT, BC_SIGMA, 4, 4, np.eye(4)[0], 1.5, "LF", 0.005, 0)
+    # equal up to the draws' round-off (R's eigen() of these rank-5 covariances: about 1e-9 here)
+    assert [p.lf_cv for p in problems] == pytest.approx(R_LF_CV_BCDATA_MBAR_15, abs=1e-7)
 
 
 def test_the_robust_interval_is_not_the_estimate_plus_minus_mbar_times_periods():
