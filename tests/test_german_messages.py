@@ -59,7 +59,7 @@ BROKEN = [  # file, text to replace (first occurrence), replacement, what the Ge
     ("indicators.yml", "direction: neutral", "direction: egal", "unzulässiger Wert 'egal'"),
     ("indicators.yml", "published_share: 28.0", "published_share: 128.5", "darf höchstens 100 sein (Wert: 128,5)"),
     ("indicators.yml", "publish_threshold: 5", "publish_threshold: 0", "muss mindestens 1 sein (Wert: 0)"),
-    ("indicators.yml", "numerator: [pop_0_5]", "numerator: []", "zu wenige Einträge: mindestens 1"),
+    ("indicators.yml", "numerator: [pop_0_5]", "numerator: []", "numerator und denominator gehören zusammen"),
     ("indicators.yml", "    bounded: false", "    bounded: vielleicht", "kein Wahrheitswert"),
     ("indicators.yml", "id: share_0_5", "id: Share-0-5", "beginnend mit einem Buchstaben"),
     ("indicators.yml", "label: Anteil der Kinder unter 6 Jahren", "label: [1, 2]", "kein Text"),

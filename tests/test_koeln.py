@@ -414,7 +414,7 @@ def test_jahresbericht_on_real_data_says_which_figures_it_cannot_compute(convert
 
     _, dataset = converted
     report = ProgrammeReport.open(year=0, dataset=dataset, parameters_dir=PARAMETERS)
-    table, text, remarks = report.published_figures()
+    _, table, text, remarks = report.published_figures()
     rows = table.frame.set_index("figure")
     assert report.year == 2012
     assert rows.loc["residents", "share"] == pytest.approx(30.3, abs=0.05) and rows.loc["residents", "note"] == ""

@@ -246,7 +246,12 @@ def test_parameters_copy_and_relative_paths_are_what_the_notebooks_see(tmp_path,
     assert manifest["parameters"]["reports"] == ["sozialindex"] and manifest["parameters"]["formats"] == ["html"]
     assert (run_dir / "inputs" / "parameters" / "run.yml").read_bytes() == run_yml.read_bytes()
     (entry,) = manifest["reports"]
-    assert entry["status"] == "ok" and entry["parameters"]["data_dir"] == str(run_dir / "inputs" / "data")
+    # the kernel got the run specification, which names the run's own copy of the data and parameters
+    assert entry["status"] == "ok" and entry["parameters"]["run_spec"] == str(run_dir / "inputs" / "run_spec.json")
+    spec = json.loads((run_dir / "inputs" / "run_spec.json").read_text(encoding="utf-8"))
+    assert (run_dir / "inputs" / spec["data_folder"]).resolve() == (run_dir / "inputs" / "data").resolve()
+    assert (run_dir / "inputs" / spec["parameters_dir"]).resolve() == (run_dir / "inputs" / "parameters").resolve()
+    assert spec["analysis"]["confidence_level"] == 0.9
     assert (run_dir / "reports" / "programm" / "sozialindex.html").exists()
 
     other = tmp_path / "anders.yml"  # --config wins over COPY/run.yml, for the runner and the notebooks alike

@@ -192,38 +192,6 @@ def _level_effects(frame: pd.DataFrame, baseline_year: int) -> np.ndarray:
     return np.hstack([years, years * level])
 
 
-def fixed_effects(frame: pd.DataFrame, baseline_year: int) -> np.ndarray:
-    """The model's fixed part as one dense design (unit dummies, year dummies, a trend per unit, level-scaled year
-    effects): what :class:`_Projection` removes without building it. For checks and the benchmark only; the
-    first unit's trend is left out because all unit trends together equal a common trend.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        A panel frame with unit, year and rate.
-    baseline_year : int
-        The years up to it give each unit's level (for the level-scaled year effects).
-
-    Returns
-    -------
-    numpy.ndarray
-        Observations x columns: unit dummies, unit trends but the first, year dummies but the first and the
-        same year dummies times the unit's centred level.
-
-    Examples
-    --------
-    Five units over six years: 5 unit dummies + 4 trends + 5 year dummies + 5 level-scaled ones = 19 columns.
-
-    >>> frame = pd.DataFrame({"unit": np.repeat(list("ABCDE"), 6), "year": np.tile(range(2014, 2020), 5),
-    ...                       "rate": np.arange(30, dtype=float)})
-    >>> fixed_effects(frame, baseline_year=2016).shape
-    (30, 19)
-    """
-    units = pd.get_dummies(frame["unit"], dtype=float).to_numpy()
-    centred = (frame["year"].to_numpy(dtype=float) - frame["year"].mean())[:, None]
-    return np.hstack([units, (units * centred)[:, 1:], _level_effects(frame, baseline_year)])
-
-
 class _Projection:
     """Removes the weighted projection on the model's fixed part from any columns (Frisch-Waugh-Lovell).
 
