@@ -77,7 +77,7 @@ def test_position_chart_shows_each_indicator_as_percentile_with_its_own_range(de
 def test_percentiles_rank_the_shown_values_and_skip_withheld_ones():
     import pandas as pd
 
-    from veedel_lib.render.figures import stadtteil_percentiles
+    from veedel_lib.render.charts.positions import stadtteil_percentiles
 
     values = pd.DataFrame({"indicator": ["a"] * 5 + ["b"], "stadtteil": ["1", "2", "3", "4", "5", "1"],
                            "value": [10.0, 20.0, 20.0, 40.0, float("nan"), 3.0]})
@@ -109,7 +109,7 @@ def _panels(light: bool):
     """Four small panels as the trend figures draw them (shared years, German labels, one panel without y grid)."""
     from matplotlib.ticker import MaxNLocator
 
-    from veedel_lib.render import figures
+    from veedel_lib.render.charts import drawing as figures
 
     figure, axes = figures.panel_grid(4, 2, 1.6, 1.2)
     for n, ax in enumerate(axes):
@@ -138,7 +138,7 @@ def test_small_multiples_with_light_ticks_look_exactly_like_matplotlibs_own_tick
 def test_ticks_outside_the_limits_are_dropped_without_changing_the_figure():
     from matplotlib.ticker import MaxNLocator
 
-    from veedel_lib.render.figures import Chart, settle_ticks
+    from veedel_lib.render.charts.drawing import Chart, settle_ticks
 
     def chart():
         figure, ax = plt.subplots(figsize=(3, 2))
@@ -158,7 +158,7 @@ def test_ticks_outside_the_limits_are_dropped_without_changing_the_figure():
 
 def test_a_constrained_figure_is_laid_out_once_and_drawn_once_with_the_same_svg():
     """settle_layout runs the constrained layout itself, measured as the SVG is drawn; saving then draws once."""
-    from veedel_lib.render.figures import Chart
+    from veedel_lib.render.charts.drawing import Chart
 
     def chart():
         figure, ax = plt.subplots(figsize=(4, 3), layout="constrained")

@@ -132,7 +132,7 @@ def test_a_chart_cannot_be_published_around_disclosure_control(tmp_path):
     from veedel_lib.errors import DisclosureError
     from veedel_lib.render.blocks import ChartBlock
     from veedel_lib.render.disclosure import masked
-    from veedel_lib.render.figures import Chart
+    from veedel_lib.render.charts.drawing import Chart
 
     data = _frame({"A": 2, "B": 40})
     columns = [Col("label", "Gruppe"), Col("count", "Anzahl", "count", threshold=3, show=False),
@@ -190,7 +190,7 @@ def test_a_table_or_chart_name_that_is_no_file_stem_is_refused():
     import matplotlib.pyplot as plt
 
     from veedel_lib.render.blocks import ChartBlock
-    from veedel_lib.render.figures import Chart
+    from veedel_lib.render.charts.drawing import Chart
 
     frame = _frame({"A": 20, "B": 40})
     assert TableBlock("gebiete_im_vergleich_1", "Probe", frame, COLUMNS).name == "gebiete_im_vergleich_1"

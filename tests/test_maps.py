@@ -90,18 +90,20 @@ def test_malformed_geojson_names_the_feature(tmp_path):
 
 
 def _frame(values: dict[str, float], suppressed=()) -> pd.DataFrame:
+    """A rate per Stadtteil on its counts: 1 person (below the threshold of 3) where ``suppressed``, else 50."""
     frame = pd.DataFrame({"stadtteil": list(values), "value": list(values.values())})
     frame["name"] = [STADTTEILE[int(s)] for s in frame["stadtteil"]]
-    frame["suppressed"] = frame["stadtteil"].isin(suppressed)
-    frame.loc[frame["suppressed"], "value"] = np.nan
+    frame["numerator"] = np.where(frame["stadtteil"].isin(suppressed), 1, 50)
+    frame["denominator"] = 1000
+    frame["threshold"] = frame["denominator_threshold"] = 3
     return frame
 
 
 def test_choropleth_classes_outline_suppression_and_alt_text():
     layout = maps.embedded_boundaries()
     values = {str(n): float(i) for i, n in enumerate(sorted(STADTTEILE))}
-    chart = maps.choropleth(_frame(values, suppressed={"802"}), layout, title="Test", outline={"803", "804"},
-                            area_name="Höhenberg/Vingst")
+    chart = maps.Choropleth(layout, title="Test", outline={"803", "804"},
+                            area_name="Höhenberg/Vingst").plot(_frame(values, suppressed={"802"}))
     data = chart.data.set_index("label")
     assert len(data) == 86
     assert data.loc["802 Kalk", "class"] == "unterdrückt" and np.isnan(data.loc["802 Kalk", "value"])
@@ -122,8 +124,8 @@ def test_choropleth_classes_outline_suppression_and_alt_text():
 def test_stadtteile_only_partly_in_the_area_are_outlined_dashed():
     layout = maps.embedded_boundaries()
     values = {str(n): float(i) for i, n in enumerate(sorted(STADTTEILE))}
-    chart = maps.choropleth(_frame(values), layout, title="Test", outline={"601"}, partial={"602"},
-                            area_name="Blumenberg/Chorweiler/Seeberg-Nord")
+    chart = maps.Choropleth(layout, title="Test", outline={"601"}, partial={"602"},
+                            area_name="Blumenberg/Chorweiler/Seeberg-Nord").plot(_frame(values))
     data = chart.data.set_index("label")
     assert data.loc["601 Merkenich", "in_area"] == "ja" and data.loc["602 Fühlingen", "in_area"] == "teilweise"
     outlines = [p for p in chart.figure.axes[0].patches if isinstance(p, PathPatch) and p.get_linewidth() == 1.5]
@@ -154,8 +156,8 @@ def test_an_areas_map_is_zoomed_to_the_area_and_its_neighbours():
     layout = maps.embedded_boundaries()
     assert layout.neighbours({"802"}) == {"105", "801", "803", "804", "901", "902", "903"}
     values = {str(n): float(i) for i, n in enumerate(sorted(STADTTEILE))}
-    city = maps.choropleth(_frame(values), layout, title="Test", outline={"802"}, area_name="Kalk")
-    zoomed = maps.choropleth(_frame(values), layout, title="Test", outline={"802"}, area_name="Kalk", zoom=True)
+    city = maps.Choropleth(layout, title="Test", outline={"802"}, area_name="Kalk").plot(_frame(values))
+    zoomed = maps.Choropleth(layout, title="Test", outline={"802"}, area_name="Kalk", zoom=True).plot(_frame(values))
     assert len(city.data) == 86
     assert sorted(zoomed.data["label"].str[:3]) == sorted({"802"} | layout.neighbours({"802"}))
     width = lambda chart: np.ptp(chart.figure.axes[0].get_xlim())  # noqa: E731
@@ -169,8 +171,8 @@ def test_with_stadtviertel_the_part_of_a_stadtteil_is_outlined_itself(koeln_dir)
     """With the city's Stadtviertel, Seeberg-Nord (60301) is outlined, not the whole of Seeberg (603)."""
     boundaries = maps.boundaries_for(koeln_dir, is_demo=False)
     values = {str(n): float(i) for i, n in enumerate(sorted(STADTTEILE))}
-    chart = maps.choropleth(_frame(values), boundaries, title="Test", outline={"609", "610"}, partial={"603"},
-                            parts={"60301"}, area_name="Blumenberg/Chorweiler/Seeberg-Nord", zoom=True)
+    chart = maps.Choropleth(boundaries, title="Test", outline={"609", "610"}, partial={"603"},
+                            parts={"60301"}, area_name="Blumenberg/Chorweiler/Seeberg-Nord", zoom=True).plot(_frame(values))
     outlined = [p for p in chart.figure.axes[0].patches if isinstance(p, PathPatch) and p.get_linewidth() == 1.5]
     part = boundaries.viertel["60301"][0]
     assert any(np.array_equal(p.get_path().vertices, part) for p in outlined)
@@ -216,13 +218,13 @@ def test_no_two_labels_on_the_city_map_and_the_bezirk_maps_of_the_demo_areas_ove
     layout = maps.embedded_boundaries()
     values = {str(n): float(i) for i, n in enumerate(sorted(STADTTEILE))}
     whole, partial = _demo_area_stadtteile()
-    charts = {"Stadt": maps.choropleth(_frame(values), layout, title="Test", outline=set().union(*whole.values()),
-                                       partial=set().union(*partial.values()), area_name="Programm")}
+    charts = {"Stadt": maps.Choropleth(layout, title="Test", outline=set().union(*whole.values()),
+                                       partial=set().union(*partial.values()), area_name="Programm").plot(_frame(values))}
     for bezirk in sorted(whole):
         focus = {n for n in layout.rings if int(n) // 100 == bezirk}
-        charts[f"Bezirk {bezirk}"] = maps.choropleth(_frame(values), layout, title="Test", outline=whole[bezirk],
+        charts[f"Bezirk {bezirk}"] = maps.Choropleth(layout, title="Test", outline=whole[bezirk],
                                                      partial=partial[bezirk], area_name=f"Bezirk {bezirk}",
-                                                     zoom=True, focus=focus)
+                                                     zoom=True, focus=focus).plot(_frame(values))
     kalk = {t.get_text() for t in charts["Bezirk 8"].figure.axes[0].texts}
     assert {"801 Humboldt/\nGremberg", "803 Vingst", "804 Höhenberg", "805 Ostheim"} <= kalk
     overlaps = {name: _overlapping_labels(chart) for name, chart in charts.items()}

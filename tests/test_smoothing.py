@@ -96,7 +96,7 @@ def test_area_analysis_marks_smoothed_stadtteile_in_the_position_chart_and_descr
     from veedel_lib.reports.sozialraumgebietsanalyse import AreaAnalysis
 
     report = AreaAnalysis.open("porz-ost-finkenberg-gremberghoven-eil", dataset=demo)
-    chart = report.stadtteil_position()[0].chart
+    (chart,) = [block.chart for block in report.stadtteil_position() if getattr(block, "name", "") == "stadtteile_grafik"]
     data = chart.data
     youth = data[(data["label"] == "Jugendarbeitslosenanteil") & (data["name"] == "Gremberghoven")].iloc[0]
     assert youth["smoothed"] == "geglättet" and youth["shown_value"] < youth["value"]  # pulled towards the city

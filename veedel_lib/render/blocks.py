@@ -29,7 +29,7 @@ from ..safe_output import published_text
 from .columns import Col, ColumnKind
 from .disclosure import Protected, leaks, protect
 from .document import DOCUMENT_MIME, HEADING_MIME
-from .figures import Chart
+from .charts.drawing import Chart
 from .markup import escape, markdown_html
 from .tables import public_data, slug, table_html
 

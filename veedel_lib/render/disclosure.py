@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import DisclosureError
 from .columns import Col
 from .hyphenation import strip
 
@@ -346,7 +347,13 @@ def masked(frame: pd.DataFrame, columns: list[Col]) -> pd.DataFrame:
     Columns declared ``show=False`` (the counts behind rates) keep their values: they are never
     displayed or written, and the report needs them to mark the hidden cells again.
     """
-    result = protect(frame, columns).frame
+    return _masked(frame, columns)[0]
+
+
+def _masked(frame: pd.DataFrame, columns: list[Col]) -> tuple[pd.DataFrame, Protected]:
+    """:func:`masked` and the :class:`Protected` it comes from (which cells were hidden)."""
+    protected = protect(frame, columns)
+    result = protected.frame
     for column in columns:
         if column.key not in frame.columns:
             continue
@@ -355,7 +362,7 @@ def masked(frame: pd.DataFrame, columns: list[Col]) -> pd.DataFrame:
         elif pd.api.types.is_numeric_dtype(frame[column.key]):
             # hiding goes through an object column; figures need numbers (NaN where hidden) again
             result[column.key] = pd.to_numeric(result[column.key]).astype(float)
-    return result
+    return result, protected
 
 
 def leaks(original: pd.DataFrame, protected: Protected, columns: list[Col]) -> list[str]:
@@ -367,3 +374,97 @@ def leaks(original: pd.DataFrame, protected: Protected, columns: list[Col]) -> l
         exposed = protected.hidden[column.key].to_numpy() & original[column.key].notna().to_numpy()
         found += [f"Zeile {i + 1}, {strip(column.header)}" for i in np.flatnonzero(exposed)]
     return found
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What the values of one column of a chart's data rest on, as the chart declares it (see :func:`chart_data`).
+
+    A column is public (``PUBLIC``: labels, years, the city's values, thresholds), a count of people with its
+    publish threshold (:func:`count`), or computed from counts (:func:`rests_on`: a rate, its interval, an effect).
+    """
+
+    counts: tuple[str, ...] = ()
+    """The count columns the values are computed from: withheld in every row where one of them is."""
+    threshold: int | str | None = None
+    """For a count: its publish threshold, a number or the name of the column holding it per row."""
+    drawn: bool = False
+    """For a count: True if the chart draws the count itself (then it is withheld too); False for a count that
+    only decides what else is withheld (it keeps its value for the data table's own disclosure control)."""
+    optional: bool = False
+    """True for a column the data may lack (a chart that draws it only where it is given)."""
+
+    @property
+    def is_count(self) -> bool:
+        return self.threshold is not None
+
+
+PUBLIC = Basis()
+"""A column whose values rest on no count of people (labels, years, thresholds, the city's values)."""
+
+
+def count(threshold: int | str, drawn: bool = False, optional: bool = False) -> Basis:
+    """A count of people with its publish threshold (a number, or the column holding it per row)."""
+    return Basis(threshold=threshold, drawn=drawn, optional=optional)
+
+
+def rests_on(*counts: str, optional: bool = False) -> Basis:
+    """A column computed from the count columns ``counts`` (each declared with :func:`count`)."""
+    return Basis(counts=counts, optional=optional)
+
+
+@dataclass
+class ChartData:
+    """A chart's data as it may be drawn (see :func:`chart_data`)."""
+
+    frame: pd.DataFrame
+    """The data with every withheld value NaN (numbers stay numbers), counts behind values kept, index 0..n-1."""
+    withheld: pd.DataFrame
+    """Same shape: True where a value the data held is withheld (for a chart that marks them, e.g. hatched)."""
+
+
+def declaration_problems(frame: pd.DataFrame, declared: dict[str, Basis]) -> list[str]:
+    """What is wrong between a chart's data and its declaration, in German: columns the data hold but the chart
+    does not declare (their disclosure basis is unknown), declared columns the data lack, and values declared to
+    rest on a count that is not declared as a count."""
+    problems = []
+    undeclared = [str(c) for c in frame.columns if c not in declared]
+    if undeclared:
+        problems.append(f"nicht deklarierte Spalten {', '.join(undeclared)} (ohne Angabe, worauf ihre Werte beruhen)")
+    missing = [k for k, b in declared.items() if not b.optional and k not in frame.columns]
+    if missing:
+        problems.append(f"es fehlen die deklarierten Spalten {', '.join(missing)}")
+    unknown = sorted({c for b in declared.values() for c in b.counts
+                      if c not in declared or not declared[c].is_count})
+    if unknown:
+        problems.append(f"Werte beruhen auf {', '.join(unknown)}, die nicht als Anzahl deklariert sind")
+    return problems
+
+
+def chart_data(frame: pd.DataFrame, declared: dict[str, Basis], chart: str) -> ChartData:
+    """A chart's data after disclosure control, from the chart's declaration, before anything is drawn.
+
+    ``declared`` names every column of ``frame`` with its :class:`Basis`; ``chart`` names the chart for the
+    error. Counts from 1 to below their threshold are withheld with every value declared to rest on them (the
+    same primary and derived suppression as every table, :func:`masked`); a count the chart does not draw keeps its
+    value. Raises :class:`~veedel_lib.errors.DisclosureError` (German) for a column without declaration, so that
+    nothing reaches the drawing whose basis is unknown.
+    """
+    problems = declaration_problems(frame, declared)
+    if problems:
+        raise DisclosureError(f"Diagramm „{chart}“: {'; '.join(problems)}. Jede gezeichnete Spalte muss "
+                              "deklarieren, auf welchen Anzahlen sie beruht (disclosure.PUBLIC, count, rests_on).")
+    columns = [Col(key, key, "count", threshold=basis.threshold, show=basis.drawn)
+               for key, basis in declared.items() if basis.is_count and key in frame.columns]
+    columns += [Col(key, key, "number", based_on=basis.counts)
+                for key, basis in declared.items() if basis.counts and key in frame.columns]
+    if not columns:
+        data = frame.reset_index(drop=True)
+        return ChartData(data, pd.DataFrame(False, index=data.index, columns=data.columns))
+    data, protected = _masked(frame, columns)
+    original = frame.reset_index(drop=True)
+    withheld = protected.hidden & original.notna()
+    for column in columns:
+        if not column.show:
+            withheld[column.key] = False
+    return ChartData(data, withheld)

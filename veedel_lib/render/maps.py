@@ -15,7 +15,7 @@ whose lightness rises steadily, so classes stay apart in black-and-white print a
 readers); the area's Stadtteile are outlined in black and numbered; suppressed values are hatched and
 missing ones light grey; the legend names each class range in German number format; the Stadtbezirke's
 boundaries are drawn as grey lines. An area's own map is zoomed to the area and its neighbours. Each map
-comes as a :class:`~veedel_lib.render.figures.Chart` with its data table and an alternative text stating
+comes as a :class:`~veedel_lib.render.charts.drawing.Chart` with its data table and an alternative text stating
 where the highest values are and where the area lies.
 
 The drawing functions take their data as one frame per Stadtteil (``stadtteil``, ``name``, ``value``, the flag
@@ -28,6 +28,7 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import ClassVar
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -42,8 +43,9 @@ from ..analysis.smoothing import smoothed_stadtteil_values
 from ..errors import DataValidationError, Problem
 from . import formatting as fmt
 from .blocks import Col
-from .disclosure import basis, masked, rate_basis
-from .figures import Chart
+from .charts.base import ChartSpec, rate_counts
+from .charts.drawing import Chart
+from .disclosure import PUBLIC, Basis, ChartData, basis, masked, rate_basis, rests_on
 
 HATCH = "////"
 UNRELIABLE_HATCH = "...."
@@ -250,7 +252,7 @@ def _fit(ax, rings: list[np.ndarray]) -> None:
     ax.set_aspect("equal")
 
 
-def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit: str = "percent",
+def _choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit: str = "percent",
                outline: set[str] | None = None, area_name: str = "", classes: int = CLASSES,
                categories: list[str] | None = None, partial: set[str] | None = None,
                parts: set[str] | None = None, zoom: bool = False, focus: set[str] | None = None,
@@ -383,6 +385,54 @@ def choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit:
                  {"label": "Stadtteil", "value": "Wert", "class": "Klasse", "in_area": "im Gebiet"})
 
 
+@dataclass
+class Choropleth(ChartSpec):
+    """A map of Stadtteile coloured by their value (or class), drawn by :func:`_choropleth`.
+
+    The data have one row per Stadtteil: ``stadtteil`` (number as text), ``name``, ``value`` and optionally
+    ``category`` (the class, with ``categories``), both resting on the counts ``counts`` declares (by default a
+    rate's numerator and denominator with their thresholds, :func:`~veedel_lib.render.charts.base.rate_counts`).
+    A value or class withheld by disclosure control is hatched ("unterdrückt"), never coloured. The other
+    fields are those of :func:`_choropleth`.
+    """
+
+    label: ClassVar[str] = "Karte der Stadtteile"
+
+    boundaries: Boundaries
+    title: str
+    unit: str = "percent"
+    outline: set[str] | None = None
+    area_name: str = ""
+    classes: int = CLASSES
+    categories: list[str] | None = None
+    partial: set[str] | None = None
+    parts: set[str] | None = None
+    zoom: bool = False
+    focus: set[str] | None = None
+    unreliable: set[str] | None = None
+    city_units: str = ""
+    counts: dict[str, Basis] = field(default_factory=rate_counts)
+    """The count columns the values rest on, with their thresholds."""
+
+    def declared(self) -> dict[str, dict[str, Basis]]:
+        """Stadtteil and name are public; value and class rest on :attr:`counts`."""
+        on_counts = rests_on(*(key for key, basis in self.counts.items() if basis.is_count))
+        return {"data": {"stadtteil": PUBLIC, "name": PUBLIC, **self.counts, "value": on_counts,
+                         "category": rests_on(*on_counts.counts, optional=True)}}
+
+    def draw(self, data: ChartData) -> Chart:
+        """The map from the checked data: withheld values (or classes) marked as suppressed."""
+        withheld = data.withheld["value"]
+        if "category" in data.withheld:
+            withheld = withheld | data.withheld["category"]
+        frame = data.frame[["stadtteil", "name", "value"] + (["category"] if "category" in data.frame else [])]
+        frame = frame.assign(suppressed=withheld.to_numpy())
+        return _choropleth(frame, self.boundaries, title=self.title, unit=self.unit, outline=self.outline,
+                           area_name=self.area_name, classes=self.classes, categories=self.categories,
+                           partial=self.partial, parts=self.parts, zoom=self.zoom, focus=self.focus,
+                           unreliable=self.unreliable, city_units=self.city_units)
+
+
 LEADER = {"arrowstyle": "-", "color": "#333333", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 0}
 """The thin line from a label that had to give way to its Stadtteil's centre (hidden while the label sits there)."""
 LABEL_GAP_PX = 2.0
@@ -488,28 +538,28 @@ def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set
         values = smoothed_stadtteil_values(ds, year, [indicator], smoothing)
     else:
         values = indicator_values(ds, year, stadtteil_groups(ds), [indicator])
-    derived = [Col("value", "Wert", "rate", based_on=basis(None))]
-    if smoothing is not None:
-        derived.append(Col("shown_value", "dargestellt", "rate", based_on=basis(None)))
-    protected = masked(values, rate_basis(None) + derived)
-    frame = pd.DataFrame({"stadtteil": values["group"].astype(str), "value": protected["value"].to_numpy()})
-    frame["suppressed"] = protected["value"].isna().to_numpy() & values["value"].notna().to_numpy()
+    frame = pd.DataFrame({"stadtteil": values["group"].astype(str),
+                          "value": values["value" if smoothing is None else "shown_value"].to_numpy()})
     frame["name"] = [ds.spatial.base.name_of(s) for s in frame["stadtteil"]]
+    for key in rate_counts():
+        frame[key] = values[key].to_numpy()
     place = {"outline": outline, "area_name": area_name, "partial": partial, "parts": parts, "zoom": zoom,
              "focus": focus, "city_units": ds.spatial.of_city(ds.spatial.base.plural)}
+    title = title or f"{indicator.name} {year} nach Stadtteilen"
     if smoothing is None:
-        return choropleth(frame, boundaries, title=title or f"{indicator.name} {year} nach Stadtteilen",
-                          unit=indicator.unit, **place)
-    raw = frame["value"].copy()
-    frame["value"] = protected["shown_value"].to_numpy()
-    smoothed = values["smoothed"].to_numpy(dtype=bool) & ~frame["suppressed"].to_numpy()
+        return Choropleth(boundaries, title=title, unit=indicator.unit, **place).plot(frame)
     unreliable = set(frame.loc[values["unreliable"].to_numpy(dtype=bool), "stadtteil"])
-    chart = choropleth(frame, boundaries, title=(title or f"{indicator.name} {year} nach Stadtteilen")
-                       + "\n(kleine Stadtteile geglättet)", unit=indicator.unit, unreliable=unreliable, **place)
+    chart = Choropleth(boundaries, title=title + "\n(kleine Stadtteile geglättet)", unit=indicator.unit,
+                       unreliable=unreliable, **place).plot(frame)
+    # the data table also holds the raw rate, withheld on the same counts as the drawn one
+    protected = masked(values, rate_basis(None) + [Col(key, key, "rate", based_on=basis(None))
+                                                   for key in ("value", "shown_value")])
+    suppressed = protected["value"].isna().to_numpy() & values["value"].notna().to_numpy()
+    smoothed = values["smoothed"].to_numpy(dtype=bool) & ~suppressed
     labels = frame["stadtteil"] + " " + frame["name"]
     table = chart.data.copy()
-    table["shown_value"] = table["label"].map(dict(zip(labels, frame["value"])))
-    table["value"] = table["label"].map(dict(zip(labels, raw)))
+    table["shown_value"] = table["label"].map(dict(zip(labels, protected["shown_value"])))
+    table["value"] = table["label"].map(dict(zip(labels, protected["value"])))
     table["smoothed"] = table["label"].map(dict(zip(labels, np.where(smoothed, "geglättet", ""))))
     chart.data = table
     chart.data_columns = {"label": "Stadtteil", "value": "Wert (roh)", "shown_value": "dargestellt",

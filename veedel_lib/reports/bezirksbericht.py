@@ -18,8 +18,9 @@ from ..analysis.comparison import compare_with_city
 from ..analysis.indicators import CITY, aggregate, area_groups, indicator_values
 from ..planning import Plans, load_plans
 from ..planning.monitoring import current_plans, goal_effects, monitor_goals, monitor_measures, status_date
-from ..render import figures, maps, text
+from ..render import maps, text
 from ..render import formatting as fmt
+from ..render.charts.positions import PlaceIntervals
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked, public_comparison
 from . import kernprozess_blocks as kpr
@@ -176,11 +177,7 @@ class BezirkReport(ReportContent):
         """Key indicators of each area next to the Bezirk and the city, with intervals (figure) and as a table."""
         values = self.values()
         frame, columns = self._wide(values)
-        public = masked(values, [Col("numerator", "n", "count", threshold="threshold"),
-                                 Col("denominator", "d", "count", threshold="denominator_threshold", show=False)]
-                        + [Col(c, c, "rate", based_on=("numerator", "denominator"))
-                           for c in ("value", "ci_low", "ci_high")])
-        chart = figures.place_intervals(public, self.key_indicators(), self.place_names(), self.year)
+        chart = PlaceIntervals(self.key_indicators(), self.place_names(), self.year).plot(values)
         lines = []
         for area in self.areas():
             comparison = public_comparison(compare_with_city(self.ds, area.id, self.year, self.key_indicators(),

@@ -18,8 +18,8 @@ from ..kernprozess import Kernprozesse, load_kernprozesse
 from ..params.catalogue import Indicator, is_favourable
 from ..planning import Plans, load_plans
 from ..planning.monitoring import goal_effects, goal_paths, monitor_goals, monitor_measures, status_date
-from ..render import figures
 from ..render import formatting as fmt
+from ..render.charts.effects import EventStudyPanels
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import count_pair, masked
 from ..render.text import EFFECT_DECIMALS, evaluation_reading, interval_excludes_zero
@@ -175,13 +175,11 @@ class Evaluation(ReportContent):
                        decimals=EFFECT_DECIMALS),
                    Col("ci_low", "Intervall von", "points", unit="unit", based_on=COUNT_KEYS, decimals=EFFECT_DECIMALS),
                    Col("ci_high", "bis", "points", unit="unit", based_on=COUNT_KEYS, decimals=EFFECT_DECIMALS)]
-        shown = masked(events, columns)
-        if shown["estimate"].notna().sum() == 0:
+        chart = EventStudyPanels(self.indicators, self.area.name, self.baseline_year, self.level_text)
+        if chart.checked(events)["data"].frame["estimate"].notna().sum() == 0:
             return [TextBlock(f"Die Zahlen von {self.area.name} sind zu klein, um den Verlauf zu veröffentlichen "
                               "(Geheimhaltung).")]
-        chart = figures.event_study_panels(shown.dropna(subset=["estimate"]), self.indicators, self.area.name,
-                                           self.baseline_year, self.level_text)
-        return [ChartBlock("evaluation_verlauf", chart, columns)]
+        return [ChartBlock("evaluation_verlauf", chart.plot(events), columns)]
 
     def second_comparison(self) -> list[Block]:
         """A second comparison (synthetic control from Stadtteile outside the programme) and the sensitivity to

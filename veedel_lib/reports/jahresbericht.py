@@ -25,8 +25,10 @@ from ..params.areas import PROGRAMME_ID
 from ..planning import Plans, load_plans
 from ..planning.monitoring import current_plans, goal_effects, monitor_goals, monitor_measures, status_date
 from ..planning.schema import load_config as load_planning_config
-from ..render import figures, maps
+from ..render import maps
 from ..render import formatting as fmt
+from ..render.charts.positions import AreaHeatmap
+from ..render.charts.trends import TrendPanels
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked
 from . import kernprozess_blocks as kpr
@@ -174,7 +176,7 @@ class ProgrammeReport(ReportContent):
                     for i in indicators]
         columns += [Col(f"d_{i.id}", f"Bezugsgröße {i.name}", "count", threshold=f"td_{i.id}", show=False)
                     for i in indicators]
-        chart = figures.area_heatmap(masked(frame, columns), indicators, self.year, self._areas())
+        chart = AreaHeatmap(indicators, self.year, self._areas()).plot(frame)
         blocks: list[Block] = [ChartBlock("gebiete_grafik", chart, columns)]
         # one table per Lebenslage, so that no table is too wide for a printed page
         missing = values[values["value"].isna()]
@@ -213,7 +215,7 @@ class ProgrammeReport(ReportContent):
         series = indicator_series(self.ds, groups, indicators, [y for y in self.ds.years if y <= self.year],
                                   self.settings.confidence_level)
         series["role"] = np.where(series["group"] == PROGRAMME_ID, "area", "city")
-        chart = figures.trend_panels(series, indicators, self._areas())
+        chart = TrendPanels(indicators, self._areas()).plot(series)
         chart.caption = f"Entwicklung {chart.data['year'].min()} bis {self.year}: {self._areas()} und übrige Stadt"
         chart.alt = chart.alt.replace("Gesamtstadt", "übrige Stadt")
         chart.data_columns = {"label": "Indikator", "year": "Jahr", "area_value": self._areas(),

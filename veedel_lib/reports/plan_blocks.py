@@ -17,7 +17,7 @@ import pandas as pd
 from ..planning import Plans
 from ..planning.monitoring import MISSED, NOT_MEASURABLE, OFF_TRACK, ON_TRACK, REACHED, STATUSES, UNCERTAIN
 from ..render import formatting as fmt
-from ..render import plan_figures
+from ..render.charts.plans import GoalPaths, MeasureTimeline
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import count_pair, masked
 from ..render.text import EFFECT_DECIMALS, effect_points, interval_excludes_zero
@@ -174,7 +174,7 @@ def measures_by_field(plan: Plans, states: pd.DataFrame | None = None, period: s
     frame = _measure_frame(plan.measures)
     blocks: list[Block] = []
     if states is not None and as_of is not None:
-        chart = plan_figures.measure_timeline(_numbered(states), period, as_of, area_name)
+        chart = MeasureTimeline(period, as_of, area_name).plot(_numbered(states)[list(MeasureTimeline.columns)])
         blocks.append(ChartBlock("massnahmen_zeitplan", chart, [
             Col(k, h) for k, h in chart.data_columns.items()]))
     for number, (field, part) in enumerate(frame.groupby("field", sort=True), start=1):
@@ -362,17 +362,14 @@ def goal_paths_chart(paths: pd.DataFrame, goals: pd.DataFrame, area_name: str, p
                      level_text: str) -> ChartBlock | None:
     """The goals' figure from masked values only: yearly values on their counts, trend and judgement on the goal's
     counts (None when nothing may be shown)."""
-    series_columns = [Col("number", "Ziel"), Col("label", "Indikator"), Col("year", "Jahr", "year"),
-                      *count_pair("numerator", "denominator"),
-                      *[Col(k, k, "rate", unit="unit", based_on=("numerator", "denominator"))
-                        for k in ("value", "ci_low", "ci_high")]]
-    series = masked(paths, series_columns)
-    if series["value"].notna().sum() == 0:
+    monitored = monitoring_frame(goals)
+    monitored["status"] = monitored["status"].where(
+        monitored["assessment"].map(lambda a: isinstance(a, str) and a != ""))
+    spec = GoalPaths(area_name, period)
+    frames = {"data": paths, "goals": monitored[list(GoalPaths.frames["goals"])]}
+    if spec.checked(**frames)["data"].frame["value"].notna().sum() == 0:
         return None
-    shown = masked(monitoring_frame(goals), goal_monitoring_columns(level_text)
-                   + [Col("trend_start", "trend_start", "rate", unit="unit", based_on=TRACK)])
-    shown["status"] = shown["status"].where(shown["assessment"].map(lambda a: isinstance(a, str) and a != ""))
-    chart = plan_figures.goal_paths(series, shown, area_name, period)
+    chart = spec.plot(**frames)
     return ChartBlock("ziele_verlauf", chart, [
         Col("number", "Ziel"), Col("label", "Indikator"), Col("year", "Jahr", "year"),
         *count_pair("numerator", "denominator"),

@@ -21,7 +21,7 @@ from ..planning.monitoring import current_plans, goal_effects, monitor_goals
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import count_pair, masked
-from ..render.programme_figures import event_time_panels
+from ..render.charts.effects import EventTimePanels
 from . import plan_blocks as pb
 from .base import RUN_BASICS, ReportContent
 
@@ -251,9 +251,9 @@ class ProgrammeEvaluation(ReportContent):
                                 "Bezugsbevölkerung (so sind auch die Teile zum Gesamteffekt gewichtet). Eine Gruppe "
                                 "aus nur einem Gebiet erhält kein Intervall: Mit einem einzigen behandelten Cluster "
                                 "lässt sich Wirkung nicht von Zufall trennen.")
-        events = masked(parts[parts["kind"] == "jahr"].astype({"key": int}), [*COUNTS, *[
-            Col(k, k, "points", unit="unit", based_on=counts) for k in ("estimate", "ci_low", "ci_high")]])
-        chart = ChartBlock("effekt_nach_jahren", event_time_panels(events, self.indicators, self.baseline_year + 1),
+        events = parts[parts["kind"] == "jahr"].astype({"key": int})[list(EventTimePanels.columns)]
+        chart = ChartBlock("effekt_nach_jahren",
+                           EventTimePanels(self.indicators, self.baseline_year + 1).plot(events),
                            [Col("label", "Indikator"), Col("key", "Jahr seit Beginn", "integer"),
                             *[Col(k, h, "points", unit="unit", decimals=2) for k, h in
                               (("estimate", "Effekt"), ("ci_low", "Intervall unten"), ("ci_high", "Intervall oben"))]])

@@ -13,8 +13,8 @@ import pandas as pd
 
 from ..analysis.honest_trends import sensitivity
 from ..analysis.synthetic_control import area_synthetic_control, stadtteil_rates
-from ..render import figures
 from ..render import formatting as fmt
+from ..render.charts.effects import SyntheticControlPanels
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked
 from ..render.text import EFFECT_DECIMALS, effect_points, interval_excludes_zero
@@ -126,10 +126,9 @@ def second_comparison(content) -> list[Block]:
                      Col("actual", name, "rate", unit="unit", based_on=COUNT_KEYS),
                      Col("synthetic", "Kontrollgruppe", "rate", unit="unit", based_on=COUNT_KEYS),
                      Col("gap", "Abstand", "points", unit="unit", based_on=COUNT_KEYS, decimals=EFFECT_DECIMALS)]
-    shown = masked(paths, chart_columns).dropna(subset=["actual", "synthetic"]) if len(paths) else paths
-    if len(shown):
-        chart = figures.synthetic_control_panels(shown, content.indicators, name, baseline)
-        blocks.append(ChartBlock("synthetische_kontrolle_verlauf", chart, chart_columns))
+    spec = SyntheticControlPanels(content.indicators, name, baseline)
+    if len(paths) and len(spec.checked(paths)["data"].frame.dropna(subset=["actual", "synthetic"])):
+        blocks.append(ChartBlock("synthetische_kontrolle_verlauf", spec.plot(paths), chart_columns))
     blocks.append(TextBlock("\n\n".join([_agreement_sentence(public, name), *_sensitivity_sentences(public,
                                                                                                      baseline)])))
     return blocks

@@ -24,10 +24,11 @@ from ..analysis.sozialindex import (
 )
 from ..analysis.sozialindex_sensitivity import sozialindex_sensitivity
 from ..errors import AnalysisError, ConfigurationError
-from ..render import figures, maps, text
+from ..render import maps, text
 from ..render import formatting as fmt
+from ..render.charts.positions import StatusDynamicsScatter
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
-from ..render.disclosure import INDEX_WITHHELD, composite_withheld, masked, public_index, published_rank
+from ..render.disclosure import INDEX_WITHHELD, composite_withheld, count, masked, public_index, published_rank
 from .base import RUN_BASICS, ReportContent
 
 GUARD = "_z_guard"
@@ -309,11 +310,11 @@ class SozialindexReport(ReportContent):
         if len(unrated):
             summary += " Nicht bewertet: " + "; ".join(f"{r['label']} ({r['reason']})" for _, r in unrated.iterrows()) + "."
         summary += self._withheld_sentence(frame)
-        chart = figures.status_dynamics_scatter(
-            frame, m.status_classes.thresholds, [c.label for c in m.status_classes.classes],
-            m.dynamics_classes.thresholds, [c.label for c in m.dynamics_classes.classes], self.year,
-            self.index.base_year, city_units=self.ds.spatial.of_city(base.plural),
-            area_term=profile.area.phrase("a", "dat"))
+        scatter = StatusDynamicsScatter(
+            m.status_classes.thresholds, [c.label for c in m.status_classes.classes], m.dynamics_classes.thresholds,
+            [c.label for c in m.dynamics_classes.classes], self.year, self.index.base_year,
+            city_units=self.ds.spatial.of_city(base.plural), area_term=profile.area.phrase("a", "dat"), guard=GUARD)
+        chart = scatter.plot(frame[list(scatter.declared()["data"])])
         chart_block = ChartBlock("sozialindex_grafik", chart, guard + [
             Col("label", "Stadtteil"),
             Col("status_index", "Status-Index", "number", decimals=2, based_on=(GUARD,)),
@@ -475,13 +476,13 @@ class SozialindexReport(ReportContent):
         categories = [c.label for c in self.method_settings.status_classes.classes]
         frame = pd.DataFrame({"stadtteil": frame["nr"].astype(str), "name": frame["name"],
                               "value": frame["status_index"], "category": frame["status_label"],
-                              "suppressed": frame["withheld"].astype(bool)})
+                              GUARD: frame["withheld"].astype(bool).astype(int)})
         whole, partial = self.ds.areas.programme_stadtteile()
         base = self.ds.spatial.base
-        chart = maps.choropleth(frame, boundaries, title=f"Status der {base.plural} {self.year}", unit="index",
+        chart = maps.Choropleth(boundaries, title=f"Status der {base.plural} {self.year}", unit="index",
                                 outline=whole, area_name=f"{base.plural} der {len(self.ds.areas.ids)} Gebiete",
                                 categories=categories, partial=partial,
-                                city_units=self.ds.spatial.of_city(base.plural))
+                                city_units=self.ds.spatial.of_city(base.plural), counts={GUARD: count(2)}).plot(frame)
         return [ChartBlock("status_karte", chart, [
             Col("label", "Stadtteil"), Col("value", "Statusindex", "number"), Col("class", "Statusklasse"),
             Col("in_area", "in einem Gebiet")])]

@@ -16,7 +16,9 @@ from ..analysis.comparison import compare_with_city, handlungsbedarfe
 from ..analysis.indicators import CITY, aggregate, area_groups
 from ..analysis.smoothing import smoothed_stadtteil_values
 from ..analysis.trends import area_series, trend_table
-from ..render import figures, maps, text
+from ..render import maps, text
+from ..render.charts.positions import AgeStructure, RatioDots, StadtteilStrip
+from ..render.charts.trends import TrendPanels
 from ..render import formatting as fmt
 from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import basis, masked, public_comparison, rate_basis
@@ -123,9 +125,7 @@ class AreaAnalysis(ReportContent):
             Col("area_value", self.area.name, "rate", unit="unit", based_on=basis()),
             Col("city_value", "Gesamtstadt", "rate", unit="unit"),
         ]
-        public = masked(frame[["label", *basis(), "threshold", "denominator_threshold", "area_value", "city_value",
-                               "unit"]], chart_columns)
-        chart = figures.age_structure(public, self.area.name, self.year)
+        chart = AgeStructure(self.area.name, self.year).plot(frame[list(AgeStructure.columns)])
         table = TableBlock("altersstruktur", f"Altersstruktur {self.year}", frame, [
             Col("label", "Altersgruppe"),
             *self._rate_columns(f"Anteil {self.area.name}"),
@@ -143,7 +143,7 @@ class AreaAnalysis(ReportContent):
         public_rated = public[public["direction"] != "neutral"]
         caption = self.social_caption()
         blocks: list[Block] = [TextBlock(text.comparison_summary(public_rated, self.area.name, self.year, caption))]
-        chart = figures.ratio_dots(public_rated, self.area.name, self.year)
+        chart = RatioDots(self.area.name, self.year).plot(rated[list(RatioDots.columns)])
         blocks.append(ChartBlock("soziale_lage_grafik", chart, [
             Col("label", "Indikator"), *rate_basis(),
             Col("area_value", self.area.name, "rate", unit="unit", based_on=basis()),
@@ -209,7 +209,7 @@ class AreaAnalysis(ReportContent):
         if series.loc[series["role"] == "area"].dropna(subset=["value"])["year"].nunique() < 2:
             # one year only: a chart of single dots would suggest a development; the sentences say why there is none
             return [TextBlock("\n".join(lines))]
-        chart = figures.trend_panels(series, indicators, self.area.name)
+        chart = TrendPanels(indicators, self.area.name).plot(series)
         return [ChartBlock("entwicklung_grafik", chart, [
             Col("label", "Indikator"), Col("year", "Jahr", "year"), *rate_basis(),
             Col("area_value", self.area.name, "rate", unit="unit", based_on=basis()),
@@ -229,11 +229,14 @@ class AreaAnalysis(ReportContent):
         area = self.area
         highlight = {str(n): "ganz" for n in area.stadtteile}
         highlight.update({str(p.stadtteil): "teilweise" for p in area.partial})
-        chart = figures.stadtteil_strip(values, indicators, highlight, self.year, area.name,
-                                        self.ds.spatial.of_city(self.ds.spatial.base.dative_plural_name))
+        chart = StadtteilStrip(indicators, highlight, self.year, area.name,
+                               self.ds.spatial.of_city(self.ds.spatial.base.dative_plural_name)).plot(values)
+
         note = ("Stadtteile, die nur teilweise zum Gebiet gehören, sind mit ihrem Wert für den ganzen Stadtteil "
                 "dargestellt.") if area.partial else ""
-        blocks: list[Block] = [ChartBlock("stadtteile_grafik", chart, [
+        base = self.ds.spatial.base
+        blocks: list[Block] = [TextBlock(f"Jeder Punkt ist {base.phrase('a')}; die {base.plural} des Gebiets sind "
+                                         "hervorgehoben."), ChartBlock("stadtteile_grafik", chart, [
             Col("label", "Indikator"), Col("name", "Stadtteil"), *rate_basis(None, "Anzahl"),
             Col("value", "Wert", "number", based_on=basis(None)),
             Col("shown_value", "in der Grafik (geglättet, wo klein)", "number", based_on=basis(None)),

@@ -19,8 +19,8 @@ from ..analysis.comparison import compare_with_city
 from ..analysis.trends import MIN_YEARS_FOR_TREND, area_series, trend_table
 from ..errors import ConfigurationError
 from ..params.catalogue import Indicator, is_favourable
-from ..render import figures
 from ..render import formatting as fmt
+from ..render.charts.trends import TrendPanels
 from ..render.blocks import Block, ChartBlock, Col, ReportTitle, TableBlock, TextBlock
 from ..render.disclosure import basis, masked, public_comparison, rate_basis
 from .base import OWN_AREA, RUN_BASICS, ReportContent
@@ -196,8 +196,7 @@ class ThemeAssessment(ReportContent):
         if series.loc[series["role"] == "area", "value"].notna().sum() == 0:
             return [TextBlock(f"Für die Entwicklung liegen für {self.area.name} keine (veröffentlichbaren) Daten vor.")]
         # one row of panels for up to five indicators keeps the assessment on one printed page
-        chart = figures.trend_panels(series, self.indicators, self.area.name,
-                                     col_wrap=max(3, min(len(self.indicators), 5)))
+        chart = TrendPanels(self.indicators, self.area.name, col_wrap=max(3, min(len(self.indicators), 5))).plot(series)
         return [ChartBlock("themenbewertung_grafik", chart, [
             Col("label", "Indikator"), Col("year", "Jahr", "year"), *rate_basis(),
             Col("area_value", self.area.name, "rate", unit="unit", based_on=basis()),
