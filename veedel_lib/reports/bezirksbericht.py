@@ -25,7 +25,7 @@ from ..render.blocks import Block, ChartBlock, Col, TableBlock, TextBlock
 from ..render.disclosure import masked, public_comparison
 from . import kernprozess_blocks as kpr
 from . import plan_blocks as pb
-from .base import BEZIRK_AREAS, RUN_BASICS, ReportContent
+from .base import AREA_UNITS, BEZIRK_AREAS, RUN_BASICS, ReportContent
 from .missing import Missing, missing_cases_note
 from .sozialindex import GUARD, WITHHELD_NOTE, SozialindexReport
 
@@ -45,7 +45,7 @@ class BezirkReport(ReportContent):
     report = "Bezirksbericht"
     scope = "bezirk"
     variable = "bezirk"
-    parameter_keys = (BEZIRK_AREAS, "areas.yml:areas[*].id", "indicators.yml", "raumbezug.yml", *RUN_BASICS,
+    parameter_keys = (BEZIRK_AREAS, *AREA_UNITS, "indicators.yml", "raumbezug.yml", *RUN_BASICS,
                       "run.yml:analysis.key_indicators", "run.yml:analysis.evaluation", "sozialindex.yml",
                       "kernprozess.yml", "targets.yml", "planung.yml")
     own_area_workbooks = True
