@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import math
+import re
 import shutil
 import subprocess
 
@@ -185,25 +187,39 @@ def test_the_built_in_sgb2_effect_shows_as_positive_dynamics_of_hoehenberg_vings
 
 def test_report_sections_render_with_areas_and_protected_z_values(demo):
     from veedel_lib.reports.sozialindex import GUARD, SozialindexReport, class_ranges
-    from veedel_lib.run.floor import SilentReport
+    from veedel_lib.run.floor import RecordingReport
 
     report = SozialindexReport.open(dataset=demo)
-    silent = SilentReport()
+    recorded = RecordingReport()
+    texts = {}
     for section in report.sections:
-        silent.show(getattr(report, section)())
-    assert silent.characters > 50_000
-    parts = report.areas()[2].frame
+        start = len(recorded.parts)
+        recorded.show(getattr(report, section)())
+        markup = re.sub(r"<[^>]+>", " ", "".join(recorded.parts[start:]))
+        texts[section] = " ".join(html.unescape(markup).replace("\u00ad", "").split())
+    assert all(texts.values()), [name for name, text in texts.items() if not text]  # every section shows something
+    whole = " ".join(texts.values())
+    indicators = [demo.catalogue.indicator(i.id) for i in report.method_settings.indicators]
+    labels = [indicator.short_label or indicator.label for indicator in indicators]
+    assert len(labels) == 6 and all(label in texts["method"] for label in labels)
+    for label in ("hoch", "mittel", "niedrig", "sehr niedrig", "positiv", "stabil", "negativ"):
+        assert f" {label} " in whole
+    stadtteile = demo.units["stadtteil_nr"].nunique()
+    (parts,) = [block.frame for block in report.areas() if getattr(block, "name", "") == "stadtteile_der_gebiete"]
     assert set(parts["area_id"]) == set(demo.areas.ids)
     partial = set(parts.loc[parts["coverage"] == "teilweise", "name"])
     assert partial == {"Seeberg", "Mülheim", "Holweide", "Stammheim", "Porz", "Zündorf"}  # as in DESIGN.md
     assert len(parts) == sum(len(a.stadtteil_numbers) for a in demo.areas.areas)
     frame = report.stadtteil_frame()
+    published = int(frame["status_index"].notna().sum())
+    assert f"{published} von {stadtteile} Stadtteilen bewertet" in whole
+    # each Stadtteil without a published index is named as such in the text
+    assert all(str(key) in whole.split("nicht veröffentlicht für")[1] for key in frame.index[frame["status_index"].isna()])
     # never one or two withheld rows: the z-values of a column sum to zero and their squares to the number of rows
     assert frame[GUARD].sum() == 0 or frame[GUARD].sum() >= 3
     ranges = class_ranges(report.method_settings.status_classes)
     assert ranges == ["unter -1,0", "ab -1,0 bis +1,0", "über +1,0 bis +1,5", "über +1,5"]
     chart = report.status_dynamics()[1].chart
-    published = int(frame["status_index"].notna().sum())
     assert "Sozialraumgebiet" in chart.alt and f"der {published} " in chart.alt
 
 
@@ -312,6 +328,7 @@ def test_fallback_method_when_the_data_lack_an_indicator(demo):
     report = SozialindexReport.open(dataset=lacking, parameters_dir=PARAMETERS)
     assert report.method_id == "offene_daten"
     assert "Arbeitslosenanteil" in report.notes[0]
-    assert "Arbeitslosenanteil" in report.method()[0].markdown
+    texts = [block.markdown for block in report.method() if hasattr(block, "markdown")]
+    assert any("**Hinweis:**" in text and "Arbeitslosenanteil" in text for text in texts)
     full = SozialindexReport.open(dataset=demo, parameters_dir=PARAMETERS)
     assert full.method_id == "koeln" and full.notes == []

@@ -299,7 +299,8 @@ class SozialindexReport(ReportContent):
         both = weak[weak["dynamics_label"].isin(self._falling_labels())]
         in_programme = weak[weak["coverage"] != ""]
         base, profile = self.ds.spatial.base, self.ds.spatial.profile
-        summary = (f"{self.year} sind {len(qualifying)} von {len(frame)} {base.dative_plural_name} bewertet. "
+        rated = int(qualifying["status_index"].notna().sum())  # a unit whose index is withheld is not rated here
+        summary = (f"{self.year} sind {rated} von {len(frame)} {base.dative_plural_name} bewertet. "
                    f"{len(weak)} haben einen Status {quoted(self._weak_labels())}, "
                    f"{len(in_programme)} davon gehören ganz oder teilweise zu einem der "
                    f"{profile.areas(len(self.ds.areas.ids))}. "
