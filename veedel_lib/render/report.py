@@ -31,6 +31,9 @@ class Report:
         self.table_count = 0
         self.hyphenation: dict[str, str] = {}
         """Words with soft hyphens for table headers, from the title (the catalogue's ``hyphenation``)."""
+        self.described: dict[str, tuple[str, dict[str, str]]] = {}
+        """Each table file written so far: its name -> (the caption readers saw, column key -> header), so that a
+        later section can name a table and a column in words instead of by the file's identifiers."""
 
     # -------------------------------------------------------------- output
     def _display_html(self, markup: str) -> None:
@@ -65,6 +68,7 @@ class Report:
             self._display_html(rendered.html)
         if rendered.name is not None and rendered.table is not None:
             self._write(rendered.name, rendered.table)
+            self.described[rendered.name] = _described(block)
         return rendered
 
     def title(self, title: ReportTitle) -> None:
@@ -85,3 +89,12 @@ class Report:
         """Render one block or a list of blocks in order (each block renders itself)."""
         for block in blocks if isinstance(blocks, list) else [blocks]:
             self._present(block)
+
+
+def _described(block: SelfRendering) -> tuple[str, dict[str, str]]:
+    """A table or chart block's caption and its columns' headers, as the reader sees them."""
+    chart = getattr(block, "chart", None)
+    caption = getattr(block, "caption", "") or (f"Daten der Grafik „{chart.caption}“" if chart is not None and
+                                                 chart.caption else "")
+    columns = block.data_columns() if hasattr(block, "data_columns") else getattr(block, "columns", [])
+    return caption, {column.key: column.header for column in columns}

@@ -317,10 +317,13 @@ class ProgrammeReport(ReportContent):
         return self.method_block(lines)
 
 
-    def changes_since_previous(self, changes: dict | None = None) -> list[Block]:
+    def changes_since_previous(self, changes: dict | None = None,
+                               shown: dict[str, tuple[str, dict[str, str]]] | None = None) -> list[Block]:
         """The section "Änderungen gegenüber dem Vorjahresbericht": nothing without a previous run; else the changed
         inputs (new data year, revised data, parameters, area definitions, code) and the largest differences of the
-        published values, as :func:`veedel_lib.run.previous.changes_since` found them."""
+        published values, as :func:`veedel_lib.run.previous.changes_since` found them. ``shown`` (the renderer's
+        :attr:`~veedel_lib.render.report.Report.described`) names tables and columns as this report shows them; a table
+        this report no longer has keeps its file name."""
         if not changes:
             return []
         year = changes.get("previous_year")
@@ -331,6 +334,9 @@ class ProgrammeReport(ReportContent):
         causes = pd.DataFrame(changes.get("causes") or [["–", "keine Änderung der Eingaben erfasst"]],
                               columns=["art", "text"])
         values = pd.DataFrame(changes.get("values") or [], columns=["table", "row", "column", "old", "new"])
+        shown = shown or {}
+        values["column"] = [shown.get(t, ("", {}))[1].get(c, c) for t, c in zip(values["table"], values["column"])]
+        values["table"] = [shown.get(t, ("", {}))[0] or t for t in values["table"]]
         note = f"{changes['more']} weitere Unterschiede nicht gezeigt (alle: veedel vergleiche)." \
             if changes.get("more") else ""
         blocks: list[Block] = [TextBlock(intro),
