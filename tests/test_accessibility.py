@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from veedel_lib.publish.accessibility import axe_script, check_html
+from a11y_checks import axe_script, check_html
 from veedel_lib.publish.pdf import chromium_path
 
 

@@ -105,7 +105,9 @@ def injected_run(tmp_path_factory):
 
 @pytest.mark.slow
 def test_no_payload_runs_in_chromium(injected_run):
-    from veedel_lib.publish.pdf import checking_browser, chromium_path
+    from layout_checks import checking_browser
+
+    from veedel_lib.publish.pdf import chromium_path
 
     if chromium_path() is None:
         pytest.skip("Chromium fehlt: apt-get install chromium (make test erledigt das)")

@@ -30,7 +30,9 @@ def test_every_report_has_a4_pdf_with_page_numbers(demo_run):
 @pytest.mark.slow
 def test_no_table_or_figure_is_wider_than_the_printed_page(demo_run):
     """Laid out at the A4 text width, every table and figure of every report fits: nothing is cut off."""
-    from veedel_lib.publish.pdf import chromium_path, overflowing_elements
+    from layout_checks import overflowing_elements
+
+    from veedel_lib.publish.pdf import chromium_path
 
     if chromium_path() is None:
         pytest.skip("Chromium fehlt: apt-get install chromium (make test erledigt das)")
@@ -40,7 +42,9 @@ def test_no_table_or_figure_is_wider_than_the_printed_page(demo_run):
 
 @pytest.mark.slow
 def test_overflow_check_finds_a_table_wider_than_the_page(tmp_path):
-    from veedel_lib.publish.pdf import chromium_path, overflowing_elements
+    from layout_checks import overflowing_elements
+
+    from veedel_lib.publish.pdf import chromium_path
 
     if chromium_path() is None:
         pytest.skip("Chromium fehlt")
@@ -58,7 +62,9 @@ PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///ywAAAAAAQABAAACAUwAOw=="
 def test_layout_check_finds_a_broken_header_a_half_empty_page_and_a_figure_taller_than_a_page(tmp_path):
     """The check is not blind: a header squeezed to break inside 'Gesamtstadt', a page with three lines before a
     forced page break that starts no section, a figure taller than the printed page; a clean page passes."""
-    from veedel_lib.publish.pdf import PdfPrinter, chromium_path, layout_problems
+    from layout_checks import layout_problems
+
+    from veedel_lib.publish.pdf import PdfPrinter, chromium_path
 
     if chromium_path() is None or shutil.which("pdftoppm") is None:
         pytest.skip("Chromium oder poppler-utils fehlt")
@@ -102,7 +108,9 @@ def test_every_report_of_a_run_passes_the_layout_check(demo_run):
     """What a committee member would find, over every report of the demo run: no header broken inside a word
     at 1280 px, no figure that can break across pages, no page more than two thirds empty except where a
     section ends, no nearly blank page."""
-    from veedel_lib.publish.pdf import chromium_path, layout_problems
+    from layout_checks import layout_problems
+
+    from veedel_lib.publish.pdf import chromium_path
 
     if chromium_path() is None or shutil.which("pdftoppm") is None:
         pytest.skip("Chromium oder poppler-utils fehlt")

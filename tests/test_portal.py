@@ -122,7 +122,7 @@ def test_key_figures_pass_disclosure_control_like_the_reports(tmp_path, demo):
 
 def _links_and_tab_order(page_path: Path) -> tuple[list[str], list[str], list[str]]:
     """In Chromium: every link's href (HTML and SVG), the focusable elements in DOM order, and what Tab reaches."""
-    from veedel_lib.publish.pdf import checking_browser
+    from layout_checks import checking_browser
 
     describe = """el => el.tagName.toLowerCase() === 'a' ? 'a:' + (el.getAttribute('href') || '')
                                                        : el.tagName.toLowerCase() + ':' + (el.getAttribute('aria-label') || '')"""
@@ -142,7 +142,7 @@ def _links_and_tab_order(page_path: Path) -> tuple[list[str], list[str], list[st
 
 @pytest.mark.slow
 def test_portal_in_the_browser_every_link_resolves_keyboard_order_and_axe(demo_run):
-    from veedel_lib.publish.accessibility import axe_script, check_html
+    from a11y_checks import axe_script, check_html
     from veedel_lib.publish.pdf import chromium_path
 
     if chromium_path() is None:
@@ -204,7 +204,9 @@ def test_no_stadtbezirk_name_on_the_portal_map_is_hidden_by_an_area(demo_run):
 
     Regression: "1 Innenstadt" sat in its largest free Stadtteil and ran under the areas across the Rhine.
     """
-    from veedel_lib.publish.pdf import checking_browser, chromium_path
+    from layout_checks import checking_browser
+
+    from veedel_lib.publish.pdf import chromium_path
 
     if chromium_path() is None:
         pytest.skip("Chromium fehlt: apt-get install chromium (make test erledigt das)")

@@ -2,7 +2,7 @@
 
 The reports aim at BITV 2.0 / WCAG 2.1 AA as far as a generated report can. axe-core (npm package,
 installed by ``make test`` into ``tests/a11y/node_modules``) runs inside the page; violations of impact
-"serious" or "critical" fail the check. Used by the tests and by ``veedel accessibility RUN_DIR``.
+"serious" or "critical" fail the check. Used by the tests only (not on the run path).
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import ToolMissingError
-from ..params.run_config import project_root
-from .pdf import checking_browser, chromium_path
+from layout_checks import checking_browser
+
+from veedel_lib.errors import ToolMissingError
+from veedel_lib.params.run_config import project_root
+from veedel_lib.publish.pdf import chromium_path
 
 BLOCKING = ("serious", "critical")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
