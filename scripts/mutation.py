@@ -9,11 +9,16 @@ Mutants that cannot change any result are *equivalent*: they are named with the 
 do not count. The score is killed / (all - equivalent).
 
 The figures go to the terminal and to ``benchmarks/mutation.md`` (the table between the markers is rewritten; the
-rows of modules not measured in this call stay as they were, read back from ``benchmarks/mutation.json``).
+rows of modules not measured in this call stay as they were, read back from ``benchmarks/mutation.json``). Each row
+is one *Stand*: ``nachher`` measures this checkout, ``vorher`` another project folder given with ``--projekt`` (for
+example a ``git worktree`` at the commit before a change: its library is mutated and its tests run, with this
+script's module -> tests mapping; test files it does not have are left out).
 
     .venv/bin/python scripts/mutation.py                        # all modules (hours on a shared machine)
     .venv/bin/python scripts/mutation.py analysis/smoothing.py  # one module
     .venv/bin/python scripts/mutation.py --liste                # the modules and their tests
+    git worktree add /tmp/mut-before da96083                    # the tests before issue #30 ...
+    .venv/bin/python scripts/mutation.py run/cache.py --projekt /tmp/mut-before --stand vorher
 
 Needs the ``mutation`` extra (``pip install -e '.[mutation]'``). One worker by default: the machine is shared.
 """
@@ -24,6 +29,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -54,24 +60,60 @@ MODULES: dict[str, list[str]] = {
     "analysis/comparison.py": ["tests/test_independent_comparison.py", f"{DOCTESTS}[comparison]"],
     "render/disclosure.py": [
         "tests/test_disclosure.py", "tests/test_disclosure_composites.py", "tests/test_independent_disclosure.py",
-        "--deselect=tests/test_disclosure_composites.py::test_the_back_calculation_attack_on_a_runs_tables_cannot_"
-        "recover_a_withheld_count",
-        "--deselect=tests/test_disclosure_composites.py::test_no_published_table_of_the_run_places_the_withheld_"
-        "stadtteil_in_a_class",
     ],
-    "run/archive.py": ["tests/test_archive_safety.py", "tests/test_independent_archive.py"],
-    "run/cache.py": ["tests/test_independent_cache.py"],
+    "run/archive.py": ["tests/test_archive.py", "tests/test_archive_safety.py", "tests/test_independent_archive.py"],
+    "run/cache.py": ["tests/test_incremental.py", "tests/test_report_dependencies.py",
+                     "tests/test_independent_cache.py"],
     "inputs/validation.py": ["tests/test_validation.py", "tests/test_independent_validation.py"],
 }
 """Module (under ``veedel_lib/``) -> the tests that matter for it (files or node ids, as pytest takes them): the
-module's own tests and its independent tests, without whole demo runs (each mutant runs them again). A path that
-does not exist (yet) is left out with a note; an entry starting with ``-`` is a pytest option (``--deselect`` of a
-test that needs a whole run; ``tests/test_archive.py`` is left out whole for that reason)."""
+module's own tests and its independent tests; tests needing a fixture of :data:`HEAVY_FIXTURES` are left out
+(each mutant would make the demo data or a whole run again). A path that
+does not exist (yet) is left out with a note; an entry starting with ``-`` is passed to pytest as an option."""
 
-EQUIVALENT: dict[str, tuple[str, str]] = {}
+_PLACEHOLDER = ("Der Platzhalter für den Laufordner ist beliebiger Text: jeder feste Text macht die Schlüssel "
+                "zweier Laufordner gleich.")
+_SENTINEL = ("Für ein fehlendes Notebook steht beliebiger Text: die Prüfsummen im Manifest sind 64 Hexziffern, jeder "
+             "andere Text unterscheidet sich von allen.")
+_NO_MANIFEST = ("Ein Ordner ohne manifest.json scheitert beim Lesen mit OSError und wird im folgenden except "
+                "übersprungen; eine Datei hat nie ein manifest.json darunter.")
+_LOCALE = ("encoding=None nimmt die Kodierung des Gebietsschemas: UTF-8 auf dieser Maschine (C.UTF-8) und unter "
+           "Linux üblich, nicht prüfbar ohne ein anderes Gebietsschema; \"UTF-8\" und \"utf-8\" sind derselbe Codec.")
+
+EQUIVALENT: dict[str, tuple[str, str]] = {
+    "veedel_lib.run.cache.x_report_key__mutmut_17": ('"XX<lauf>XX"', _PLACEHOLDER),
+    "veedel_lib.run.cache.x_report_key__mutmut_18": ('"<LAUF>"', _PLACEHOLDER),
+    "veedel_lib.run.cache.x_report_key__mutmut_31": ("get(notebook, None)", _SENTINEL),
+    "veedel_lib.run.cache.x_report_key__mutmut_33": ("get(notebook, )", _SENTINEL),
+    "veedel_lib.run.cache.x_report_key__mutmut_34": ("'XX-XX'", _SENTINEL),
+    "veedel_lib.run.cache.x_earlier_reports__mutmut_6": ("p.is_dir() or (p / MANIFEST)", _NO_MANIFEST),
+    "veedel_lib.run.cache.x_earlier_key_figures__mutmut_6": ("p.is_dir() or (p / MANIFEST)", _NO_MANIFEST),
+    "veedel_lib.run.cache.x_earlier_reports__mutmut_14": ("encoding=None", _LOCALE),
+    "veedel_lib.run.cache.x_earlier_reports__mutmut_17": ('encoding="UTF-8"', _LOCALE),
+    "veedel_lib.run.cache.x_earlier_key_figures__mutmut_13": ("encoding=None", _LOCALE),
+    "veedel_lib.run.cache.x_earlier_key_figures__mutmut_16": ('encoding="UTF-8"', _LOCALE),
+}
 """Mutant name -> (a piece of its changed line, the reason it cannot change a result). The piece guards the entry:
 when the module changed and the same name now means another mutant, the entry no longer applies (noted, counted as
 not equivalent)."""
+
+HEAVY_FIXTURES = ("demo", "demo_run", "two_variants", "executed", "converted", "full_conversion", "no_effect",
+                  "thin_data", "small_count_run", "koeln_dir")
+"""Fixtures that generate the demo data, execute runs or need the city's data: seconds to minutes each, made again
+in every mutant's test process (mutmut forks a fresh pytest session per mutant). Tests using one are left out."""
+
+PLUGIN = "veedel_mutation_plugin"
+PLUGIN_SOURCE = f'''"""Written by scripts/mutation.py: leaves out the tests that need a heavy fixture."""
+
+HEAVY = set({HEAVY_FIXTURES!r})
+
+
+def pytest_collection_modifyitems(config, items):
+    heavy = [item for item in items if HEAVY & set(getattr(item, "fixturenames", ()))]
+    if heavy:
+        items[:] = [item for item in items if item not in heavy]
+        config.hook.pytest_deselected(items=heavy)
+'''
 
 STATUS_COLUMNS = ("killed", "survived", "equivalent", "timeout", "no tests", "other")
 
@@ -91,6 +133,10 @@ class ModuleResult:
     seconds: float
     survivors: list[str]
     stale_equivalents: list[str]
+    cpu_seconds: float = 0.0
+    stand: str = "nachher"
+    code: str = ""
+    command: str = ""
 
     @property
     def score(self) -> float | None:
@@ -108,6 +154,12 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("module", nargs="*", metavar="MODUL",
                         help="Module unter veedel_lib/, z. B. analysis/smoothing.py (ohne Angabe: alle)")
     parser.add_argument("--liste", action="store_true", help="nur die Module und ihre Tests zeigen")
+    parser.add_argument("--projekt", type=Path, default=ROOT, metavar="PFAD",
+                        help="Projektordner, dessen veedel_lib, tests und parameters gemessen werden (Vorgabe: "
+                             "dieses Projekt); für den Stand vor einer Änderung z. B. ein git worktree des früheren "
+                             "Commits")
+    parser.add_argument("--stand", choices=("vorher", "nachher"), default="nachher",
+                        help="unter welchem Stand das Ergebnis in benchmarks/mutation.md steht (Vorgabe: nachher)")
     parser.add_argument("--prozesse", type=int, default=1,
                         help="gleichzeitig getestete Mutanten (Vorgabe 1: die Maschine ist geteilt)")
     parser.add_argument("--zeitgrenze", type=float, default=3.0, metavar="SEKUNDEN",
@@ -125,9 +177,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def existing_tests(tests: list[str]) -> tuple[list[str], list[str]]:
-    """The tests whose file exists, and those whose file does not (left out with a note)."""
-    present = [t for t in tests if t.startswith("-") or (ROOT / t.split("::")[0]).is_file()]
+def existing_tests(tests: list[str], project: Path) -> tuple[list[str], list[str]]:
+    """The tests whose file exists in ``project``, and those whose file does not (left out with a note)."""
+    present = [t for t in tests if t.startswith("-") or (project / t.split("::")[0]).is_file()]
     return present, [t for t in tests if t not in present]
 
 
@@ -136,8 +188,8 @@ def mutmut_config(module: str, tests: list[str], args: argparse.Namespace) -> st
     config = {
         "source_paths": ["veedel_lib"],
         "only_mutate": [f"veedel_lib/{module}"],
-        "also_copy": ["parameters"],
-        "pytest_add_cli_args": ["-p", "no:xdist", "-p", "no:cacheprovider", "-m", "not slow"],
+        "also_copy": ["parameters", f"{PLUGIN}.py"],
+        "pytest_add_cli_args": ["-p", "no:xdist", "-p", "no:cacheprovider", "-p", PLUGIN, "-m", "not slow"],
         "pytest_add_cli_args_test_selection": tests,
         "timeout_multiplier": args.faktor,
         "timeout_constant": args.zeitgrenze,
@@ -158,8 +210,9 @@ def prepare(folder: Path, module: str, tests: list[str], args: argparse.Namespac
     for name in ("veedel_lib", "tests", "parameters"):
         if (folder / name).exists():
             shutil.rmtree(folder / name)
-        shutil.copytree(ROOT / name, folder / name, ignore=ignore)
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+        shutil.copytree(args.projekt / name, folder / name, ignore=ignore)
+    (folder / f"{PLUGIN}.py").write_text(PLUGIN_SOURCE, encoding="utf-8")
+    text = (args.projekt / "pyproject.toml").read_text(encoding="utf-8")
     text = re.sub(r"\n\[tool\.mutmut\][^\[]*", "\n", text)
     (folder / "pyproject.toml").write_text(text + mutmut_config(module, tests, args), encoding="utf-8")
     if not args.weiter and (folder / "mutants").exists():
@@ -188,6 +241,17 @@ def mutant_diff(folder: Path, name: str) -> str:
                           text=True).stdout
 
 
+def code_state(project: Path) -> str:
+    """The commit of the measured project folder, with a note when its library or tests differ from it."""
+    def git(*command: str) -> str:
+        done = subprocess.run(["git", "-C", str(project), *command], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "ohne git"
+    changed = git("status", "--porcelain", "--", "veedel_lib", "tests", "parameters")
+    return f"{commit} mit nicht eingecheckten Änderungen" if changed else commit
+
+
 def classify(module: str, found: dict[str, str], folder: Path, seconds: float) -> ModuleResult:
     """Count the mutants by status; named equivalents whose changed line still matches count as equivalent."""
     counts = dict.fromkeys(STATUS_COLUMNS, 0)
@@ -211,22 +275,34 @@ def classify(module: str, found: dict[str, str], folder: Path, seconds: float) -
 
 def measure(module: str, args: argparse.Namespace) -> ModuleResult | None:
     """Run mutmut over one module and count its mutants; None when the clean tests already fail."""
-    tests, missing = existing_tests(MODULES[module])
+    tests, missing = existing_tests(MODULES[module], args.projekt)
     for path in missing:
         print(f"  Hinweis: {path} fehlt, ausgelassen")
     if all(test.startswith("-") for test in tests):
         print("  keine Tests zugeordnet: nicht gemessen (pytest liefe sonst über alle Tests)")
         return None
-    folder = args.arbeitsordner / module.replace("/", "_").removesuffix(".py")
+    folder = args.arbeitsordner / f"{args.stand}-{module.replace('/', '_').removesuffix('.py')}"
     prepare(folder, module, tests, args)
     log = folder / "mutmut.log"
-    start = time.monotonic()
+    start, cpu = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     code = run_mutmut(folder, log, args)
     seconds = time.monotonic() - start
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     if code != 0:
         print(f"  mutmut endete mit Code {code}; Protokoll: {log}")
         return None
-    return classify(module, statuses(folder), folder, seconds)
+    result = classify(module, statuses(folder), folder, seconds)
+    result.cpu_seconds = round(used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime)
+    result.stand, result.code, result.command = args.stand, code_state(args.projekt), command_line(module, args)
+    return result
+
+
+def command_line(module: str, args: argparse.Namespace) -> str:
+    """The command that measures this module again with the same settings."""
+    options = [] if args.projekt == ROOT else ["--projekt", str(args.projekt)]
+    options += ["--stand", args.stand, "--zeitgrenze", f"{args.zeitgrenze:g}", "--faktor", f"{args.faktor:g}",
+                "--prozesse", str(args.prozesse)]
+    return " ".join([".venv/bin/python scripts/mutation.py", module, *options])
 
 
 def describe(result: ModuleResult) -> str:
@@ -234,41 +310,53 @@ def describe(result: ModuleResult) -> str:
     score = "–" if result.score is None else f"{100 * result.score:.1f} %"
     return (f"{result.module}: getötet {result.killed}, überlebt {result.survived}, äquivalent {result.equivalent}, "
             f"Zeitüberschreitung {result.timeout}, ohne Test {result.no_tests}, sonstige {result.other} "
-            f"-> Wert {score} ({result.seconds} s)")
+            f"-> Wert {score} ({result.seconds} s, CPU {result.cpu_seconds} s)")
 
 
-def table(results: dict[str, dict]) -> str:
-    """The markdown table and the survivor lists of all measured modules."""
-    lines = ["| Modul | getötet | überlebt | äquivalent | Zeitüberschreitung | ohne Test | sonstige | Wert | "
-             "gemessen |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
-    details = []
-    for module in sorted(results):
-        r = ModuleResult(**results[module])
+def table(results: dict[str, dict[str, dict]]) -> str:
+    """The markdown table (one row per module and Stand), the commands and the survivor lists."""
+    lines = ["| Modul | Stand | getötet | überlebt | äquivalent | Zeitüberschreitung | ohne Test | sonstige | Wert | "
+             "gemessen | Code | Dauer, CPU |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |"]
+    commands, details = [], []
+    rows = sorted(((module, stand) for stand in results for module in results[stand]),
+                  key=lambda row: (row[0], row[1] != "vorher"))
+    for module, stand in rows:
+        r = ModuleResult(**results[stand][module])
         score = "–" if r.score is None else f"{100 * r.score:.1f} %"
-        lines.append(f"| `{module}` | {r.killed} | {r.survived} | {r.equivalent} | {r.timeout} | {r.no_tests} | "
-                     f"{r.other} | {score} | {r.measured}, {r.seconds} s |")
-        if r.survivors or r.stale_equivalents:
+        lines.append(f"| `{module}` | {stand} | {r.killed} | {r.survived} | {r.equivalent} | {r.timeout} | "
+                     f"{r.no_tests} | {r.other} | {score} | {r.measured} | {r.code} | {r.seconds} s, "
+                     f"{r.cpu_seconds} s |")
+        commands.append(f"- `{module}`, {stand}: `{r.command}`")
+        if stand == "nachher" and (r.survivors or r.stale_equivalents):
             details.append(f"\nÜberlebende Mutanten in `{module}`:\n")
             details += [f"- `{name}`" for name in r.survivors]
             details += [f"- `{name}`: Äquivalenz-Eintrag passt nicht mehr zur Mutante" for name in r.stale_equivalents]
     equivalents = [f"- `{name}` (`{piece}`): {reason}" for name, (piece, reason) in sorted(EQUIVALENT.items())]
     if equivalents:
         details += ["\nÄquivalente Mutanten (zählen nicht):\n"] + equivalents
-    return "\n".join(lines + details)
+    return "\n".join(lines + ["\nBefehle:\n"] + commands + details)
 
 
 def write_report(measured: list[ModuleResult]) -> None:
     """Merge this call's modules into mutation.json and rewrite the table of mutation.md between the markers."""
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
     for result in measured:
-        results[result.module] = asdict(result)
+        results.setdefault(result.stand, {})[result.module] = asdict(result)
     RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     block = f"{BEGIN}\n{table(results)}\n{END}"
     if REPORT.is_file() and BEGIN in (text := REPORT.read_text(encoding="utf-8")):
         text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
     else:
-        text = f"# Mutationstests\n\nErzeugt mit `scripts/mutation.py`.\n\n{block}\n"
+        text = f"# Mutationstests\n\n{INTRODUCTION}\n\n{block}\n"
     REPORT.write_text(text, encoding="utf-8")
+
+
+INTRODUCTION = """Erzeugt mit `scripts/mutation.py` (mutmut 3, ein Prozess, CPU-Grenze je Mutante). Wert = getötete
+Mutanten / alle nicht äquivalenten (Zeitüberschreitungen und Mutanten ohne erreichenden Test zählen als nicht
+getötet). „vorher“: die Bibliothek und die Tests eines früheren Commits (Spalte Code, ein git worktree), mit der
+Zuordnung Modul -> Tests dieses Skripts; Testdateien, die es damals nicht gab, fehlen. „nachher“: dieser Stand.
+Tests, die die Demodaten oder ganze Läufe brauchen (Fixtures in `HEAVY_FIXTURES`), laufen je Mutante nicht mit."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -280,6 +368,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.prozesse < 1:
         print("--prozesse muss mindestens 1 sein.", file=sys.stderr)
+        return 2
+    args.projekt = args.projekt.resolve()
+    if not (args.projekt / "veedel_lib").is_dir() or not (args.projekt / "pyproject.toml").is_file():
+        print(f"--projekt {args.projekt}: kein veedel-Projektordner (veedel_lib/ und pyproject.toml fehlen).",
+              file=sys.stderr)
         return 2
     modules = args.module or list(MODULES)
     if args.liste:
