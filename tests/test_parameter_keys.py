@@ -56,8 +56,12 @@ def test_a_declared_path_selects_list_items_by_any_field_and_a_bezirk_key_names_
         "Höhenberg/Vingst", "Humboldt/Gremberg", "Kalk", "Ostheim/Neubrück"]
     keys = BezirkReport.parameter_keys_of("bezirk-8")
     assert "areas.yml:areas[stadtbezirk=8]" in keys and "areas.yml" not in keys
-    other_bezirk = _edited(tmp_path, "areas.yml", "stadtteile: [213, 206]", "stadtteile: [213]")  # Bezirk 2
-    assert key_digest(other_bezirk, keys) == key_digest(PARAMETERS, keys)
+    # another Bezirk's area: a field that does not say which units belong to it leaves the key as it is; its
+    # Stadtteile change the key (the goals' effects compare with the city without every area's units)
+    renamed = _edited(tmp_path / "name", "areas.yml", "name: Meschenich/Rondorf", "name: Rondorf/Meschenich")  # Bezirk 2
+    assert key_digest(renamed, keys) == key_digest(PARAMETERS, keys)
+    other_units = _edited(tmp_path / "units", "areas.yml", "stadtteile: [213, 206]", "stadtteile: [213]")  # Bezirk 2
+    assert key_digest(other_units, keys) != key_digest(PARAMETERS, keys)
     assert BezirkReport.place_areas_of("bezirk-8", PARAMETERS) == [
         "hoehenberg-vingst", "humboldt-gremberg", "kalk", "ostheim-neubrueck"]
     assert BezirkReport.reads_data_file("dokumentation/kalk.xlsx", "bezirk-8", ["kalk"])
