@@ -92,7 +92,24 @@ function, ``xǁ<Class>ǁ<method>`` for a method; ``*`` as in fnmatch): for run/a
 archive's checksums, manifest, signature and companion ``.sha256``), not the packing and reproducing, whose tests
 need whole runs. Modules not listed are measured whole."""
 
+_CODEC = "\"UTF-8\" und \"utf-8\" sind derselbe Codec."
+_LAST_LINE = ("Die Bedingung gilt nur für das letzte Stück nach dem letzten Zeilenumbruch: danach gibt es nichts mehr, "
+              "break und continue tun dasselbe.")
+_UNUSED = ("parse_manifest, der einzige Aufrufer, verwirft die zurückgegebene Zuordnung und nutzt nur die Probleme; "
+           "die Werte darin ändern kein Ergebnis.")
+
 EQUIVALENT: dict[str, tuple[str, str]] = {
+    "veedel_lib.run.archive.x_parse_checksums__mutmut_4": ('decode("UTF-8")', _CODEC),
+    "veedel_lib.run.archive.x_parse_manifest__mutmut_5": ('decode("UTF-8")', _CODEC),
+    "veedel_lib.run.archive.x_parse_checksums__mutmut_24": ("break  # after the last line break", _LAST_LINE),
+    "veedel_lib.run.archive.x__companion__mutmut_7": (
+        "result.checked = 1", "verify prüft die Begleitdatei als Erstes an einem neuen Ergebnis: checked ist davor 0, "
+        "= 1 und += 1 geben dasselbe."),
+    "veedel_lib.run.archive.x__companion__mutmut_13": ('.decode(errors="replace")', "bytes.decode nimmt ohne "
+                                                       "Angabe UTF-8."),
+    "veedel_lib.run.archive.x__companion__mutmut_17": ('decode("UTF-8", errors="replace")', _CODEC),
+    "veedel_lib.run.archive.x__hash_section__mutmut_22": ("good[name] = None", _UNUSED),
+    "veedel_lib.run.archive.x__hash_section__mutmut_23": ("good[name] = digest.upper()", _UNUSED),
     "veedel_lib.run.cache.x_report_key__mutmut_17": ('"XX<lauf>XX"', _PLACEHOLDER),
     "veedel_lib.run.cache.x_report_key__mutmut_18": ('"<LAUF>"', _PLACEHOLDER),
     "veedel_lib.run.cache.x_report_key__mutmut_31": ("get(notebook, None)", _SENTINEL),
@@ -126,6 +143,26 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if item not in heavy]
         config.hook.pytest_deselected(items=heavy)
 '''
+
+PLANTED: dict[str, tuple[str, str, str]] = {
+    "data_year nimmt im Wahljahr die vorige Wahl (<= -> <)": (
+        "analysis/indicators.py", "earlier = [y for y in years if y <= year]",
+        "earlier = [y for y in years if y < year]"),
+    "smooth_rates: Randwahrscheinlichkeit des Intervalls verdoppelt": (
+        "analysis/smoothing.py", "alpha = (1 - level) / 2", "alpha = (1 - level)"),
+    "smooth_rates: Priori-Mittel durch die Summe statt den Mittelwert der Nenner geteilt": (
+        "analysis/smoothing.py", "- m / du.mean()))", "- m / du.sum()))"),
+    "verify vergleicht das Archiv nicht mehr mit seiner .sha256": (
+        "run/archive.py", "    if result.archive:\n        _companion(path, result)",
+        "    if False:\n        _companion(path, result)"),
+    "report_key ohne die Eingabedaten": (
+        "run/cache.py", '            digest.update(f"{name}\\0{input_hashes[name]}\\n".encode())', "            pass"),
+    "letztes erlaubtes Datenjahr ein Jahr zu früh": (
+        "inputs/validation.py", "return FIRST_YEAR, _dt.date.today().year",
+        "return FIRST_YEAR, _dt.date.today().year - 1"),
+}
+"""The six bugs of issue #30 item 9 that the suite of 2 December 2026 did not notice: description -> (module, the
+line as it is, the line with the bug). ``--gepflanzt`` plants each in a copy and runs the module's tests."""
 
 STATUS_COLUMNS = ("killed", "survived", "equivalent", "timeout", "no tests", "other")
 
@@ -184,6 +221,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help="Ordner für die Kopien und mutmuts Zwischenstände (Vorgabe: im temporären Ordner)")
     parser.add_argument("--weiter", action="store_true",
                         help="frühere Ergebnisse im Arbeitsordner weiterverwenden statt neu zu messen")
+    parser.add_argument("--gepflanzt", action="store_true",
+                        help="statt der Mutanten die sechs Fehler aus Issue #30 (PLANTED) je einzeln in eine Kopie "
+                             "einbauen und die zugeordneten Tests des Moduls laufen lassen: gefangen oder nicht")
     parser.add_argument("--ohne-bericht", action="store_true",
                         help="benchmarks/mutation.md und mutation.json nicht schreiben")
     return parser.parse_args(argv)
@@ -389,6 +429,36 @@ Zuordnung Modul -> Tests dieses Skripts; Testdateien, die es damals nicht gab, f
 Tests, die die Demodaten oder ganze Läufe brauchen (Fixtures in `HEAVY_FIXTURES`), laufen je Mutante nicht mit."""
 
 
+def planted(args: argparse.Namespace) -> int:
+    """Plant each bug of :data:`PLANTED` alone in a copy of the project and run its module's mapped tests (those
+    of :data:`MODULES`, heavy fixtures left out); prints whether a test caught it. Returns 0 when all were caught."""
+    caught = 0
+    for description, (module, old, new) in PLANTED.items():
+        tests, _ = existing_tests(MODULES[module], args.projekt)
+        folder = args.arbeitsordner / "gepflanzt"
+        prepare(folder, module, tests, args)
+        source = folder / "veedel_lib" / module
+        text = source.read_text(encoding="utf-8")
+        if text.count(old) != 1:
+            print(f"{description}: Zeile nicht gefunden in {module}, nicht geprüft")
+            continue
+        source.write_text(text.replace(old, new), encoding="utf-8")
+        environment = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", PYTHONPATH=str(folder),
+                           VEEDEL_HOME=str(folder), VEEDEL_CACHE=str(folder / "cache"), PYTHONDONTWRITEBYTECODE="1")
+        done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-p",
+                               PLUGIN, "-m", "not slow", "-q", "-x", "--tb=no", *tests], cwd=folder, env=environment,
+                              capture_output=True, text=True)
+        failed = re.findall(r"^FAILED (\S+)", done.stdout, flags=re.M)
+        verdict = ("gefangen von " + ", ".join(failed) if done.returncode == 1 and failed else
+                   "NICHT gefangen" if done.returncode == 0 else
+                   "NICHT gefangen (jeder zugeordnete Test braucht Demodaten oder einen Lauf)" if done.returncode == 5
+                   else f"pytest endete mit Code {done.returncode}")
+        caught += bool(done.returncode == 1 and failed)
+        print(f"{description} ({module}): {verdict}", flush=True)
+    print(f"{caught} von {len(PLANTED)} gefangen")
+    return 0 if caught == len(PLANTED) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure the named modules (all by default), print and record their scores."""
     args = arguments(argv)
@@ -404,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--projekt {args.projekt}: kein veedel-Projektordner (veedel_lib/ und pyproject.toml fehlen).",
               file=sys.stderr)
         return 2
+    if args.gepflanzt:
+        return planted(args)
     modules = args.module or list(MODULES)
     if args.liste:
         for module in modules:

@@ -112,8 +112,12 @@ def test_a_companion_is_read_only_as_far_as_its_first_kilobyte(tmp_path):
     companion = tmp_path / "lauf.zip.sha256"
     companion.write_text(" " * 1024 + _sha(path.read_bytes()), encoding="utf-8")
     assert verify(path).problems == ["lauf.zip.sha256: enthält keine SHA-256-Prüfsumme"]
-    companion.write_text(" " * 960 + _sha(path.read_bytes()), encoding="utf-8")  # 1.024 characters
+    companion.write_text(" " * 961 + _sha(path.read_bytes()), encoding="utf-8")  # 1.025 bytes: one digit cut off
+    assert verify(path).problems == ["lauf.zip.sha256: enthält keine SHA-256-Prüfsumme"]
+    companion.write_text(" " * 960 + _sha(path.read_bytes()), encoding="utf-8")  # 1.024 bytes
     assert verify(path).problems == []
+    companion.write_bytes(b"\xff\xfe" + _sha(path.read_bytes()).encode())  # not UTF-8: no traceback
+    assert verify(path).problems == ["lauf.zip.sha256: enthält keine SHA-256-Prüfsumme"]
 
 
 def test_a_changed_entry_is_named_even_when_the_manifest_was_left_alone(tmp_path):
@@ -128,6 +132,10 @@ def test_a_missing_entry_is_named_and_a_listed_extra_file_too(tmp_path):
     del entries[REPORT]
     result = verify(_archive(tmp_path, entries, sums=_sums(_entries())))
     assert result.problems == [f"{REPORT}: Datei fehlt"]
+    assert result.checked == 5
+    del entries[STATISTICS]
+    result = verify(_archive(tmp_path, entries, sums=_sums(_entries()), name="zwei.zip"))
+    assert result.problems == [f"{STATISTICS}: Datei fehlt", f"{REPORT}: Datei fehlt"]
     assert result.checked == 5
     extra = verify(_archive(tmp_path, _entries(**{"reports/x.html": b"neu"}), name="extra.zip"))
     assert extra.problems == ["reports/x.html: Datei ist nicht im Manifest verzeichnet"]
@@ -190,7 +198,7 @@ def test_a_missing_path_or_a_file_that_is_no_zip_is_named(tmp_path):
 
 def test_a_manifest_of_version_0_1_is_checked_by_its_inputs_and_report_outputs(tmp_path):
     old = {"run_id": RUN_ID, "inputs": {STATISTICS: _sha(FILES[STATISTICS])},
-           "reports": [{"outputs": {REPORT: _sha(FILES[REPORT])}}, {"outputs": {}}]}
+           "reports": [{"outputs": {REPORT: _sha(FILES[REPORT])}}, {"outputs": {}}, {"status": "fehler"}]}
     files = {STATISTICS: FILES[STATISTICS], REPORT: FILES[REPORT], "manifest.json": json.dumps(old).encode()}
     run_dir = _folder(tmp_path / "alt", files)
     result = verify(run_dir)
@@ -243,6 +251,16 @@ def test_checksum_lines_are_parsed_as_written_and_broken_ones_named_by_line():
         f"SHA256SUMS, Zeile 7: erwartet „<Prüfsumme><zwei Leerzeichen><Dateiname>“, gefunden „{a}  “",
     ]
     assert parse_checksums(b"ab\xffcd") == ({}, ["SHA256SUMS: kein UTF-8-Text (Byte 3)"])
+
+
+def test_a_checksum_line_splits_at_the_first_two_spaces_and_a_long_broken_line_is_quoted_shortened():
+    a = _sha(b"a")
+    assert parse_checksums(f"{a}  mein  bericht.csv\n".encode()) == ({"mein  bericht.csv": a}, [])
+    _, problems = parse_checksums(("x" * 100 + "\n" + "y" * 100 + "  z.csv\n").encode())
+    assert problems == [  # 77 characters and "..." make the 80 a message quotes at most
+        "SHA256SUMS, Zeile 1: erwartet „<Prüfsumme><zwei Leerzeichen><Dateiname>“, gefunden „" + "x" * 77 + "...“",
+        "SHA256SUMS, Zeile 2: „" + "y" * 77 + "...“ ist keine SHA-256-Prüfsumme (64 Hexadezimalzeichen)",
+    ]
 
 
 def test_a_manifest_is_parsed_and_its_broken_parts_named():
@@ -299,6 +317,14 @@ def test_a_signed_hand_made_archive_is_authentic_with_its_key_only(tmp_path, cit
                       sums=changed_sums, name="b.zip")
     result = verify(forged, public_key=city_key.public_key())
     assert not result.authentic and result.problems[0].startswith("SIGNATURE: Signatur ungültig")
+
+
+def test_an_oversized_signature_is_named_not_read(tmp_path, city_key):
+    entries = {**_entries(), "SIGNATURE": b"x" * 700}
+    result = verify(_archive(tmp_path, entries, sums=_sums(_entries())), public_key=city_key.public_key(),
+                    limits=Limits(text_bytes=600))
+    assert result.problems == ["Eintrag „SIGNATURE“ abgelehnt: größer als 600 Bytes, die für diese Datei erlaubt sind"]
+    assert result.signed and not result.authentic
 
 
 def test_an_unsigned_archive_or_a_run_folder_is_not_authentic_with_a_key(tmp_path, city_key):
