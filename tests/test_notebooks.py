@@ -135,20 +135,26 @@ def test_shown_sections_finds_a_notebook_that_differs_from_its_entry(tmp_path):
     assert tuple(registry.shown_sections(changed, cls.variable)) != cls.sections
 
 
-@pytest.mark.slow
-def test_floor_computes_every_report(demo):
+def test_the_floor_opens_every_report_of_a_run_for_its_place(demo, monkeypatch):
+    """The benchmark's floor plans a run's reports as the runner does and opens each for its own place (rendering
+    every report through the floor is what tests/test_report_dependencies.py does, once per report)."""
+    from types import SimpleNamespace
+
     from veedel_lib.params.run_config import load_run_config
-    from veedel_lib.run.floor import compute_all
-
-    config = load_run_config(PARAMETERS / "run.yml")
-    sizes = compute_all(demo, config, demo.latest_year, areas=["kalk"])
     from veedel_lib.reports import registry
+    from veedel_lib.run import floor
 
+    opened = []
+    monkeypatch.setattr(floor, "_show", lambda report, subject: opened.append(subject) or SimpleNamespace(
+        characters=len(opened)))
+    config = load_run_config(PARAMETERS / "run.yml")
+    sizes = floor.compute_all(demo, config, demo.latest_year, areas=["kalk"])
     reports = [registry.get(n) for n in config.reports]
     assert set(sizes) == {f"kalk/{c.notebook}" for c in reports if c.scope == "area"} | \
         {f"bezirk-8/{c.notebook}" for c in reports if c.scope == "bezirk"} | \
         {f"programm/{c.notebook}" for c in reports if c.scope == "programme"}
-    assert all(size > 10_000 for size in sizes.values())
+    places = {(type(s).notebook, getattr(s, "area_id", None)) for s in opened}
+    assert ("sozialraumgebietsanalyse", "kalk") in places and len(opened) == len(sizes)
 
 
 def _parameters(path: Path) -> dict:
