@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from guide import Command, concrete, guide_commands, prepare_inputs  # noqa: E402
+from guide import FOLDERS, INPUTS, Command, concrete, guide_commands, prepare_inputs, run_values  # noqa: E402
 
 SUBCOMMANDS_NEEDING_ARGUMENTS = ("archive", "verify", "reproduce", "schluessel", "import", "validate", "template",
                                  "publish", "analyse", "demo-data", "plan-vorlage", "fetch-open-data", "clean")
@@ -121,19 +121,13 @@ def runs(project: Path) -> list[Path]:
         else []
 
 
-def values(project: Path, home: Path) -> dict[str, str]:
+def values(project: Path) -> dict[str, str]:
     """The placeholders' values now: runs made so far, the practice data folder, a parameters copy, keys."""
     made = runs(project)
     archived = [p for p in made if p.with_suffix(".zip").is_file()]
     newest = made[-1].name if made else "KEIN-LAUF"
     older = next((p.name for p in reversed(archived) if p.name != newest), made[-2].name if len(made) > 1 else newest)
-    data = "meine-daten"
-    return {"<lauf>": newest, "<neuer-lauf>": newest, "<alter-lauf>": older,
-            "<lauf-des-vorjahres>": archived[0].name if archived else older,
-            "<datenordner>": data, "<Datenordner>": data, "<ordner>": data, "/pfad/zum/datenordner": data,
-            "/pfad/zu/koeln": "koeln-daten/", "/pfad/zur/kopie": "parameter-kopie", "<parameterordner>": "parameter-kopie",
-            "NAME": "evaluation", "ORDNER": "~/schluessel-zwei", "ARCHIV": f"outputs/{newest}.zip",
-            "DATEI": "~/.config/veedel/veedel-signatur.pub"}
+    return {**FOLDERS, **run_values(newest, older, archived[0].name if archived else older)}
 
 
 def why_not(command: Command, run_make_test: bool) -> str | None:
@@ -161,7 +155,7 @@ def first_error(output: str) -> str:
 
 def expansions(command: Command, project: Path, home: Path) -> list[list[str]]:
     """The concrete argument lists of ``command``: ``<befehl>`` stands for every sub-command of ``veedel``."""
-    table = values(project, home)
+    table = values(project)
     if "<befehl>" in command.text:
         from veedel_lib.cli import build_parser
 
@@ -196,6 +190,15 @@ def koeln_data(project: Path, env: dict[str, str]) -> None:
         shutil.copytree(KOELN_SHARED, folder, dirs_exist_ok=True)
         print(f"  Hinweis: koeln-daten/ mit den Dateien aus {KOELN_SHARED} ergänzt (Portal nicht erreichbar)",
               flush=True)
+
+
+def untracked(project: Path) -> list[str]:
+    """The top-level files and folders the commands left in the copy that git would show as untracked in a checkout
+    (neither tracked nor ignored by the project's .gitignore; the inputs the reader made left out)."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    top = {name.split("/")[0] for name in tracked} | set(INPUTS) | {".venv"}
+    return sorted(p.name for p in project.iterdir() if p.name not in top and subprocess.run(
+        ["git", "check-ignore", "-q", "--no-index", p.name + ("/" if p.is_dir() else "")], cwd=ROOT).returncode == 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,7 +250,10 @@ def main(argv: list[str] | None = None) -> int:
                 detail = "" if good else f": {first_error(output)}"
                 print(f"{'✓ ok' if good else '✗ FEHLER'}  {shown}  (Exit {code}, {seconds:.0f} s) [{places}]{detail}",
                       flush=True)
-        print(f"\nZusammenfassung: {counts['ok']} ok, {counts['FEHLER']} fehlgeschlagen, "
+        loose = untracked(project)
+        print(f"\nIm Projektordner ungeschützt (weder in git noch in .gitignore): {', '.join(loose) or 'nichts'}",
+              flush=True)
+        print(f"Zusammenfassung: {counts['ok']} ok, {counts['FEHLER']} fehlgeschlagen, "
               f"{counts['nicht ausgeführt']} nicht ausgeführt (Grund jeweils oben)", flush=True)
     return 1 if counts["FEHLER"] else 0
 

@@ -191,6 +191,22 @@ def concrete(command: Command, values: dict[str, str]) -> list[str]:
 
 # ----------------------------------------------------------------------------- what the guide presumes
 
+FOLDERS = {"<datenordner>": "meine-daten", "<Datenordner>": "meine-daten", "<ordner>": "meine-daten",
+           "/pfad/zum/datenordner": "meine-daten", "/pfad/zu/koeln": "koeln-daten/", "/pfad/zur/kopie": "parameter-kopie",
+           "<parameterordner>": "parameter-kopie", "NAME": "evaluation", "ORDNER": "~/schluessel-zwei",
+           "DATEI": "~/.config/veedel/veedel-signatur.pub"}
+"""What the placeholders for folders, files and names stand for: the practice folder ``veedel demo-data meine-daten``
+writes, the city's folder ``veedel fetch-open-data koeln-daten/`` writes, a copy of the parameters, a second key
+folder (``veedel schluessel`` never overwrites a key), the public key ``veedel schluessel ~/.config/veedel`` wrote."""
+
+
+def run_values(newest: str, older: str, last_year: str) -> dict[str, str]:
+    """What the placeholders for runs stand for: the newest run (``<lauf>``, also the archive ``ARCHIV``), an older
+    one to compare with, last year's archived run."""
+    return {"<lauf>": newest, "<neuer-lauf>": newest, "<alter-lauf>": older, "<lauf-des-vorjahres>": last_year,
+            "ARCHIV": f"outputs/{newest}.zip"}
+
+
 INPUTS = ("zuordnung.yml", "bevoelkerung_2024.csv", "parameter-kopie")
 """Files the guide presumes the reader has made before a command (``veedel import``'s table and its mapping, a copy
 of the parameters): :func:`prepare_inputs` writes them into a project."""

@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from guide import INPUTS, ROOT, Command, concrete, guide_commands, placeholders, prepare_inputs, unmarked_blocks
+from guide import (FOLDERS, INPUTS, ROOT, Command, concrete, guide_commands, placeholders, prepare_inputs, run_values,
+                   unmarked_blocks)
 
 from veedel_lib import cli
 
@@ -110,13 +111,8 @@ program's own parser, the Makefile has the target, the paths exist)."""
 
 RUN_ID = "20260101-120000-abcdef12"
 
-VALUES = {"<lauf>": RUN_ID, "<alter-lauf>": RUN_ID, "<neuer-lauf>": RUN_ID, "<lauf-des-vorjahres>": RUN_ID,
-          "<datenordner>": "meine-daten", "<Datenordner>": "meine-daten", "<ordner>": "meine-daten",
-          "/pfad/zum/datenordner": "meine-daten", "/pfad/zu/koeln": "koeln-daten/",
-          "/pfad/zur/kopie": "parameter-kopie", "<parameterordner>": "parameter-kopie", "NAME": "evaluation",
-          "ORDNER": "~/schluessel-zwei", "ARCHIV": f"outputs/{RUN_ID}.zip",
-          "DATEI": "~/.config/veedel/veedel-signatur.pub"}
-"""What the placeholders stand for in the temporary project: the practice data folder, the tiny run, the keys."""
+VALUES = {**FOLDERS, **run_values(RUN_ID, RUN_ID, RUN_ID)}
+"""What the placeholders stand for in the temporary project (every run is the tiny run standing in for one)."""
 
 OUTPUT_OPTIONS = ("--out", "--output")
 WRITTEN_BY_POSITION = {"papermill": 2, "demo-data": 1, "template": 1, "schluessel": 1, "fetch-open-data": 1,
