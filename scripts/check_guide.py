@@ -39,6 +39,8 @@ SUBCOMMANDS_NEEDING_ARGUMENTS = ("archive", "verify", "reproduce", "schluessel",
 """``veedel <name>`` alone in a sentence names the sub-command: these cannot run without their arguments."""
 
 NOT_RUN = {
+    "veedel run --executor dask": "braucht einen Dask-Cluster auf dem Rechner 'rechner' (ohne ihn endet der Befehl wie "
+                                  "beschrieben mit Fehlercode 2)",
     "make test": "die ganze Testsuite (mehr als 10 Minuten auf 2 Kernen); läuft in CI (--mit-make-test führt sie aus)",
     "make lab": "startet JupyterLab, einen Server, der bis Strg+C läuft",
     "make bench": "Messlauf (viele Minuten) und installiert das Extra 'bench' in die gemeinsame .venv",
@@ -122,12 +124,14 @@ def runs(project: Path) -> list[Path]:
 
 
 def values(project: Path) -> dict[str, str]:
-    """The placeholders' values now: runs made so far, the practice data folder, a parameters copy, keys."""
-    made = runs(project)
-    archived = [p for p in made if p.with_suffix(".zip").is_file()]
-    newest = made[-1].name if made else "KEIN-LAUF"
-    older = next((p.name for p in reversed(archived) if p.name != newest), made[-2].name if len(made) > 1 else newest)
-    return {**FOLDERS, **run_values(newest, older, archived[0].name if archived else older)}
+    """The placeholders' values now: the newest complete run (every report, all areas: the one a reader archives and
+    compares) and the complete one before it, the oldest archived run as last year's, the folders of :data:`FOLDERS`."""
+    from veedel_lib.run.compare import complete_runs
+
+    made = [p.name for p in complete_runs(project / "outputs")] or [p.name for p in runs(project)] or ["KEIN-LAUF"]
+    archived = [p.name for p in runs(project) if p.with_suffix(".zip").is_file()]
+    older = made[-2] if len(made) > 1 else made[-1]
+    return {**FOLDERS, **run_values(made[-1], older, archived[0] if archived else older)}
 
 
 def why_not(command: Command, run_make_test: bool) -> str | None:
@@ -140,16 +144,19 @@ def why_not(command: Command, run_make_test: bool) -> str | None:
     if command.text == "make test" and run_make_test:
         return None
     return next((reason for part, reason in NOT_RUN.items()
-                 if command.text.startswith(part) or f" {part}" in command.text), None)
+                 if command.text.startswith(part) or (part.startswith("-") and part in command.text)), None)
 
 
 def first_error(output: str) -> str:
-    """The line of ``output`` that says what went wrong (the first with "Fehler", "Error" or "Traceback"), else the
-    last line."""
+    """The line of ``output`` that says what went wrong (the first with "Fehler", "Error", "Ungültig" or "Nicht
+    echt", with the next line where it ends in a colon; a traceback's last line), else the last line."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    for line in lines:
-        if re.search(r"Fehler|Error|Traceback|Ungültig|Nicht echt", line):
-            return line[:200]
+    if any(line.startswith("Traceback") for line in lines):
+        return lines[-1][:200]
+    for number, line in enumerate(lines):
+        if re.search(r"Fehler|Error|Ungültig|Nicht echt", line):
+            following = lines[number + 1] if line.endswith(":") and number + 1 < len(lines) else ""
+            return f"{line} {following}".strip()[:200]
     return lines[-1][:200] if lines else ""
 
 
