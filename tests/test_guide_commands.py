@@ -382,3 +382,20 @@ def test_the_cheap_commands_of_the_guide_run_as_written_in_its_order_leaving_not
     written = sorted({p.name for p in project.iterdir()} - before)
     assert _not_ignored_by_git(written) == [], "bleibt nach den Befehlen des Handbuchs ungeschützt im Projektordner"
 
+
+
+def test_the_report_runs_of_the_guide_pass_every_check_veedel_makes_before_a_run(project, capsys, monkeypatch):
+    """The checked ``veedel run``/``analyse`` examples up to the point where reports would start: options, data
+    source, notebooks, areas, the previous year's archive (made here from the tiny run), the Dask address."""
+    started = []
+    monkeypatch.setattr(cli, "_run", lambda args, config, config_file, areas: started.append(areas) or 0)
+    assert _veedel(["archive", f"outputs/{RUN_ID}"], capsys)[0] == 0
+    failed = []
+    runs = [c for c in COMMANDS if c.program == "veedel" and ("run" in c.words or "analyse" in c.words)
+            and c.text in CHECKED[REPORTS] + CHECKED[CLUSTER] and not c.is_template]
+    for command in runs:
+        code, output = _veedel(concrete(command, VALUES)[1:], capsys)
+        if code != 0:
+            failed.append(f"{command.where}: {command.text} → Exit {code}: {_first_error(output)}")
+    assert failed == [], "\n".join(failed)
+    assert len(started) == len(runs)
