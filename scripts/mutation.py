@@ -98,7 +98,69 @@ _LAST_LINE = ("Die Bedingung gilt nur für das letzte Stück nach dem letzten Ze
 _UNUSED = ("parse_manifest, der einzige Aufrufer, verwirft die zurückgegebene Zuordnung und nutzt nur die Probleme; "
            "die Werte darin ändern kein Ergebnis.")
 
+_CACHE_KEY = ("Der Name des Eintrags in ds.cache liest und schreibt nur diese Funktion: jeder andere feste Name "
+              "speichert dasselbe (ein Name, der nie passt, rechnet nur jedes Mal neu).")
+_FLOAT_TARGET = ("Das Ziel ist ein float-Array: Zuweisen wandelt die Werte in float und None in NaN, wie es die "
+                 "Angabe tat.")
+_NAN_SUMS = ("Eine Summe mit einem fehlenden (NaN) Teil ist ohnehin NaN; die Auswahl ändert nichts "
+             "(und None wird im float-Ziel NaN).")
+_OVERWRITTEN = ("Jede Stelle, an der ein Teil fehlt, wird zwei Zeilen später über 'unknown' auf NaN gesetzt: der "
+                "Ersatzwert für NaN und die Schreibweise der einsum-Indizes (Groß/klein) ändern keine Summe.")
+_NO_NA = ("Die Maske 'notna() & (...)' hat nie einen fehlenden Wert (False & NA ist False): fillna und der dtype der "
+          "Umwandlung ändern nichts.")
+_SORT_KIND = ("pandas wendet 'kind' nur beim Sortieren nach einer Spalte an; nach zwei Spalten sortiert es immer "
+              "stabil (lexsort).")
+_INDEX_RESET = "Der Index wird nach dem stabilen Sortieren ohnehin neu gesetzt (reset_index(drop=True))."
+_NO_RATE = ("Ohne veröffentlichte Rate oder ohne Gruppe aus genau einer Einheit ist das Ergebnis überall NaN, ob "
+            "die Funktion früh zurückkehrt oder die Summen einer unbekannten Variable (NaN) nachschlägt.")
+
 EQUIVALENT: dict[str, tuple[str, str]] = {
+    "veedel_lib.analysis.indicators.x__cube__mutmut_1": ('"XXcubeXX" not in ds.cache', _CACHE_KEY),
+    "veedel_lib.analysis.indicators.x__cube__mutmut_2": ('"CUBE" not in ds.cache', _CACHE_KEY),
+    "veedel_lib.analysis.indicators.x__cube__mutmut_30": ('stats["count"].to_numpy(dtype=None)', _FLOAT_TARGET),
+    "veedel_lib.analysis.indicators.x__membership__mutmut_5": ("ds.cache.setdefault(None, {})", _CACHE_KEY),
+    "veedel_lib.analysis.indicators.x__membership__mutmut_9": ('setdefault("XXmembershipXX"', _CACHE_KEY),
+    "veedel_lib.analysis.indicators.x__membership__mutmut_10": ('setdefault("MEMBERSHIP"', _CACHE_KEY),
+    "veedel_lib.analysis.indicators.x__years_with__mutmut_3": ("ds.cache.setdefault(None, {})", _CACHE_KEY),
+    "veedel_lib.analysis.indicators.x__years_with__mutmut_7": ('setdefault("XXyears_withXX"', _CACHE_KEY),
+    "veedel_lib.analysis.indicators.x__years_with__mutmut_8": ('setdefault("YEARS_WITH"', _CACHE_KEY),
+    "veedel_lib.analysis.indicators.x_aggregate_years__mutmut_37": ('"GU,YUV->YGV", membership, np.nan_to_num',
+                                                                    _OVERWRITTEN),
+    "veedel_lib.analysis.indicators.x_aggregate_years__mutmut_41": ("np.nan_to_num(block, ))", _OVERWRITTEN),
+    "veedel_lib.analysis.indicators.x_aggregate_years__mutmut_42": ("nan_to_num(block, nan=1.0)", _OVERWRITTEN),
+    "veedel_lib.analysis.indicators.x_aggregate_years__mutmut_51": ('"GU,YUV->YGV", membership, np.isnan',
+                                                                    _OVERWRITTEN),
+    "veedel_lib.analysis.indicators.x_aggregate_years__mutmut_52": ("isnan(block).astype(None)",
+                                                                    "astype(None) ist float64, wie astype(float)."),
+    "veedel_lib.analysis.indicators.x_aggregate_years__mutmut_56": ("sums[unknown] = None", _FLOAT_TARGET),
+    "veedel_lib.analysis.indicators.x_aggregate_years__mutmut_57": ("== 0, :] = None", _FLOAT_TARGET),
+    "veedel_lib.analysis.indicators.x_data_year__mutmut_15": (
+        "(indicator.rate) or True", "Ohne Rate sucht sie die Jahre der Variable None: es gibt keine, die Menge "
+        "bleibt leer wie mit []."),
+    "veedel_lib.analysis.indicators.x_published_rates__mutmut_12": ("not lookup and not any(single)", _NO_RATE),
+    "veedel_lib.analysis.indicators.x_published_rates__mutmut_13": ("indicator.rate is None and not lookup",
+                                                                    _NO_RATE),
+    "veedel_lib.analysis.indicators.x_published_rates__mutmut_33": ("sums[lookup.index(year)], None)",
+                                                                    _FLOAT_TARGET),
+    "veedel_lib.analysis.indicators.x__indicator_frame__mutmut_45": ("numerator[i] = np.where(None,", _NAN_SUMS),
+    "veedel_lib.analysis.indicators.x__indicator_frame__mutmut_46": ("isnan(parts).any(axis=1), None,", _NAN_SUMS),
+    "veedel_lib.analysis.indicators.x__indicator_frame__mutmut_57": ("denominator[i] = np.where(None,", _NAN_SUMS),
+    "veedel_lib.analysis.indicators.x__indicator_frame__mutmut_58": ("isnan(whole).any(axis=1), None,", _NAN_SUMS),
+    "veedel_lib.analysis.indicators.x__indicator_frame__mutmut_139": (
+        "(u is not None) or True", "pd.array(..., dtype=\"Int64\") macht None zu <NA>, wie die Angabe pd.NA."),
+    "veedel_lib.analysis.indicators.x_indicator_series__mutmut_25": ("concat(frames, ignore_index=None)",
+                                                                     _INDEX_RESET),
+    "veedel_lib.analysis.indicators.x_indicator_series__mutmut_27": ("concat(frames, )", _INDEX_RESET),
+    "veedel_lib.analysis.indicators.x_indicator_series__mutmut_28": ("concat(frames, ignore_index=False)",
+                                                                     _INDEX_RESET),
+    "veedel_lib.analysis.indicators.x_indicator_series__mutmut_40": ("fillna(False).to_numpy(dtype=None)", _NO_NA),
+    "veedel_lib.analysis.indicators.x_indicator_series__mutmut_41": ("fillna(None)", _NO_NA),
+    "veedel_lib.analysis.indicators.x_indicator_series__mutmut_42": ("fillna(True)", _NO_NA),
+    "veedel_lib.analysis.indicators.x_indicator_series__mutmut_48": ("kind=None)", _SORT_KIND),
+    "veedel_lib.analysis.indicators.x_indicator_series__mutmut_51": ("+                              ).reset_index",
+                                                                     _SORT_KIND),
+    "veedel_lib.analysis.indicators.x_indicator_series__mutmut_63": ('kind="XXstableXX"', _SORT_KIND),
+    "veedel_lib.analysis.indicators.x_indicator_series__mutmut_64": ('kind="STABLE"', _SORT_KIND),
     "veedel_lib.run.archive.x_parse_checksums__mutmut_4": ('decode("UTF-8")', _CODEC),
     "veedel_lib.run.archive.x_parse_manifest__mutmut_5": ('decode("UTF-8")', _CODEC),
     "veedel_lib.run.archive.x_parse_checksums__mutmut_24": ("break  # after the last line break", _LAST_LINE),

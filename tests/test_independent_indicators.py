@@ -25,6 +25,7 @@ from veedel_lib.analysis.indicators import (
     data_year,
     indicator_series,
     indicator_values,
+    is_published,
     programme_group,
     rest_of,
     stadtteil_groups,
@@ -180,6 +181,7 @@ def test_stadtteil_groups_keep_the_reference_order_and_only_the_stadtteile_valid
     ds = SimpleNamespace(units=units, spatial=SimpleNamespace(base=base))
     assert stadtteil_groups(ds) == {"905": ["u1", "u3"], "101": ["u2"], "102": ["u4"]}
     assert stadtteil_groups(ds, 2021) == {"905": ["u1", "u3"], "101": ["u2"]}
+    assert list(stadtteil_groups(ds)) == ["905", "101", "102"]  # the order of the unit table, not sorted
 
 
 # ------------------------------------------------------------------------------------------------ rates
@@ -237,3 +239,90 @@ def test_a_series_has_one_row_per_year_and_group_and_election_indicators_only_in
     assert series["value"].tolist()[:1] == pytest.approx([60.0])
     assert series["value"].tolist()[2:] == pytest.approx([10.0, 10.0, 20.0, 20.0])
     assert list(series.index) == list(range(6))
+
+
+# ------------------------------------------------------------------------------ edges of the rates and intervals
+
+def test_an_interval_takes_nullable_integer_counts_and_needs_a_denominator_of_at_least_one():
+    counts = pd.array([3, pd.NA, 1], dtype="Int64")
+    low, high = confidence_interval(counts, pd.array([10, 10, 1], dtype="Int64"), bounded=True, level=0.95)
+    assert (low[0], high[0]) == pytest.approx(_wilson(3, 10, Z95), abs=1e-9)
+    assert np.isnan(low[1]) and np.isnan(high[1])
+    assert (low[2], high[2]) == pytest.approx(_wilson(1, 1, Z95), abs=1e-9)  # 1 of 1: (0.2065, 1)
+
+
+def test_an_empty_denominator_gives_no_rate_and_no_interval_without_a_numpy_warning():
+    import warnings
+
+    ds = _dataset(_counts(2020, {"a": 5, "b": 0, "c": 1}, {"a": 0, "b": 0, "c": 1}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning would end up in a report's output
+        values = indicator_values(ds, 2020, {"a": ["a"], "b": ["b"], "c": ["c"]}, [_indicator()])
+        rates = indicator_values(ds, 2020, {"a": ["a"], "c": ["c"]}, [_indicator(unit="per_1000")])
+    assert np.isnan(values["value"].iloc[0]) and np.isnan(values["value"].iloc[1])
+    assert values["value"].iloc[2] == 100.0  # 1 of 1 resident
+    assert values[["ci_low", "ci_high"]].iloc[:2].isna().all().all()
+    assert np.isnan(rates["value"].iloc[0]) and rates["value"].iloc[1] == 1000.0
+    assert np.isnan(rates["ci_low"].iloc[0]) and np.isnan(rates["ci_high"].iloc[0])
+
+
+def test_without_indicators_the_whole_catalogue_is_used_in_its_order_with_a_fresh_index():
+    ds = _three_units()
+    per_mille = _indicator(id="promille", unit="per_1000")
+    ds.catalogue.indicators = [_indicator(), per_mille]
+    values = indicator_values(ds, 2020, {"nord": ["a", "b"], "sued": ["c"]})
+    assert values["indicator"].tolist() == ["quote", "quote", "promille", "promille"]
+    assert list(values.index) == [0, 1, 2, 3]
+    assert values["value"].tolist() == pytest.approx([6.0, 10.0, 60.0, 100.0])
+    series = indicator_series(ds, {"nord": ["a", "b"], "sued": ["c"]})  # every year of the data, 95 %
+    assert series[["year", "indicator", "group"]].values.tolist() == [
+        [2020, "quote", "nord"], [2020, "quote", "sued"], [2020, "promille", "nord"], [2020, "promille", "sued"],
+        [2021, "quote", "nord"], [2021, "quote", "sued"], [2021, "promille", "nord"], [2021, "promille", "sued"]]
+    assert list(series.columns) == list(values.columns)
+    assert series["ci_low"].iloc[1] == pytest.approx(100 * _wilson(5, 50, Z95)[0])
+    only = indicator_series(ds, {"sued": ["c"]}, years=[2021])
+    assert only["year"].tolist() == [2021, 2021] and only["value"].tolist() == pytest.approx([10.0, 100.0])
+
+
+def test_a_series_with_a_year_without_data_before_years_with_data_keeps_the_later_years():
+    ds = _dataset(_counts(2021, {"a": 2}, {"a": 10}), units=("a",), years=[2019, 2020, 2021])
+    series = indicator_series(ds, {"a": ["a"]}, [_indicator()], years=[2019, 2020, 2021])
+    assert series["year"].tolist() == [2019, 2020, 2021]
+    assert np.isnan(series["value"].iloc[0]) and series["value"].iloc[2] == pytest.approx(20.0)
+    assert str(series["data_year"].dtype) == "Int64"
+    none = indicator_values(ds, 2019, {"a": ["a"]}, [_indicator()])
+    assert str(none["data_year"].dtype) == "Int64" and pd.isna(none["data_year"].iloc[0])
+
+
+# ---------------------------------------------------------------------------------------- published rates
+
+def _published() -> SimpleNamespace:
+    """Turnout published per unit in 2009 (a: 61.5 %, b: 48.25 %), counted for unit c in 2014."""
+    rows = [("a", 2009, "turnout_published", 61.5), ("b", 2009, "turnout_published", 48.25),
+            ("c", 2014, "waehler", 30), ("c", 2014, "wahlberechtigte", 60)]
+    return _dataset(rows)
+
+
+PUBLISHED = _indicator(id="turnout", numerator=[], denominator=[], rate="turnout_published",
+                       direction="higher_is_better", latest_available=True)
+
+
+def test_a_published_rate_is_the_value_of_a_single_unit_without_counts_or_interval():
+    ds = _published()
+    values = indicator_values(ds, 2010, {"a": ["a"], "b": ["b"], "ab": ["a", "b"]}, [PUBLISHED])
+    assert values["data_year"].tolist() == [2009, 2009, 2009]
+    assert values["value"].tolist()[:2] == [61.5, 48.25] and np.isnan(values["value"].iloc[2])
+    assert values[["numerator", "denominator", "ci_low", "ci_high"]].isna().all().all()
+    assert is_published(values).tolist() == [True, True, False]
+
+
+def test_counts_win_over_a_published_rate_and_only_a_value_without_numerator_counts_as_published():
+    ds = _published()
+    both = PUBLISHED.model_copy(update={"numerator": ["waehler"], "denominator": ["wahlberechtigte"]})
+    values = indicator_values(ds, 2014, {"a": ["a"], "c": ["c"]}, [both])
+    assert values["data_year"].tolist() == [2014, 2014]
+    assert np.isnan(values["value"].iloc[0]) and values["value"].iloc[1] == pytest.approx(50.0)
+    assert is_published(values).tolist() == [False, False]
+    frame = pd.DataFrame({"value": [1.0, np.nan, 2.0, np.nan], "numerator": [np.nan, np.nan, 3.0, 4.0]})
+    assert is_published(frame).tolist() == [True, False, False, False]
+    assert data_year(ds, PUBLISHED, 2020) == 2009 and data_year(ds, both, 2020) == 2014

@@ -126,3 +126,74 @@ def test_units_without_a_bezirk_are_smoothed_together_with_the_bezirk_prior():
                        min_denominator=150, cv_threshold=0.3, prior="bezirk")
     # Bezirk 1: m = 6 / 200 = 3 %; the two units without Bezirk: m = 80 / 1000 = 8 %
     assert out["prior_value"].tolist() == pytest.approx([3.0, 3.0, 8.0, 8.0])
+
+
+# ------------------------------------------------------------------------------ per Stadtteil, from the data
+
+def _stadtteile():
+    """The hand-worked example as data: Stadtteil 101 (units u1, u2: 1 + 1 cases of 40 + 60 residents), 102 (u3:
+    10 of 200), both in Bezirk 1, and 905 (u4: 18 of 200) in Bezirk 9; a stand-in dataset with the tables read."""
+    from types import SimpleNamespace
+
+    cases, residents = {"u1": 1, "u2": 1, "u3": 10, "u4": 18}, {"u1": 40, "u2": 60, "u3": 200, "u4": 200}
+    rows = ([(u, 2020, "faelle", n) for u, n in cases.items()]
+            + [(u, 2020, "einwohner", d) for u, d in residents.items()])
+    statistics = pd.DataFrame(rows, columns=["unit", "year", "variable", "count"])
+    units = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u4"], "stadtteil_nr": [101, 101, 102, 905]})
+    bezirk = {"101": "1", "102": "1", "905": "9"}
+    spatial = SimpleNamespace(base=SimpleNamespace(valid_in=lambda nr, year: True), district_of=bezirk.get)
+    catalogue = SimpleNamespace(variable_ids=["einwohner", "faelle"], threshold=lambda indicator: 5,
+                                denominator_threshold=lambda indicator: 20)
+    return SimpleNamespace(units=units, statistics=statistics, cache={}, years=[2020], catalogue=catalogue,
+                           spatial=spatial)
+
+
+def _quote():
+    from veedel_lib.params.catalogue import Indicator
+
+    return Indicator(id="quote", label="Quote", lebenslage="Bevölkerung", numerator=["faelle"],
+                     denominator=["einwohner"], direction="higher_is_worse", source="Amt")
+
+
+def _settings(prior: str):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(min_denominator=150, cv_threshold=0.3, prior=prior)
+
+
+def test_stadtteil_values_are_the_summed_units_smoothed_with_the_hand_worked_city_prior():
+    from veedel_lib.analysis.smoothing import smoothed_stadtteil_values
+
+    out = smoothed_stadtteil_values(_stadtteile(), 2020, [_quote()], _settings("city"))
+    assert out["group"].tolist() == ["101", "102", "905"]
+    assert out["numerator"].tolist() == [2, 10, 18] and out["denominator"].tolist() == [100, 200, 200]
+    assert out["prior_group"].tolist() == ["1", "1", "9"]
+    assert out["prior_value"].tolist() == pytest.approx([6.0, 6.0, 6.0])
+    assert out["smoothed_value"].tolist() == pytest.approx([4.5, 60 / 11, 84 / 11])
+    assert out["smoothed"].tolist() == [True, False, False]
+    assert out.loc[out.index[0], "smoothed_low"] == pytest.approx(100 * gamma.ppf(0.025, 12, scale=3 / 800))
+
+
+def test_stadtteil_values_with_the_bezirk_prior_pool_each_bezirk_and_a_90_percent_level_reaches_both_intervals():
+    from veedel_lib.analysis.smoothing import smoothed_stadtteil_values
+
+    # Bezirk 1: m = 12 / 300 = 4 %; sum d (r - m)² / sum d = (100 * 0.02² + 200 * 0.01²) / 300 = 0.0002 is below
+    # m / mean(d) = 0.04 / 150, so no variation beyond chance: both get 4 %. Bezirk 9 alone: its own 9 %.
+    out = smoothed_stadtteil_values(_stadtteile(), 2020, [_quote()], _settings("bezirk"), level=0.9)
+    assert out["prior_value"].tolist() == pytest.approx([4.0, 4.0, 9.0])
+    assert out["smoothed_value"].tolist() == pytest.approx([4.0, 4.0, 9.0])
+    # the raw interval at 90 %: Wilson's score interval of 2 of 100 with z = 1.6449 (textbook formula)
+    z, p, n = 1.6448536269514722, 0.02, 100
+    centre, half = p + z * z / (2 * n), z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert out.loc[out.index[0], "ci_low"] == pytest.approx(100 * (centre - half) / (1 + z * z / n))
+    city = smoothed_stadtteil_values(_stadtteile(), 2020, [_quote()], _settings("city"), level=0.9)
+    assert city.loc[city.index[0], "smoothed_low"] == pytest.approx(100 * gamma.ppf(0.05, 12, scale=3 / 800))
+
+
+def test_stadtteil_values_of_two_indicators_are_smoothed_each_with_its_own_scale():
+    from veedel_lib.analysis.smoothing import smoothed_stadtteil_values
+
+    per_mille = _quote().model_copy(update={"id": "promille", "unit": "per_1000"})
+    out = smoothed_stadtteil_values(_stadtteile(), 2020, [_quote(), per_mille], _settings("city"))
+    assert out["indicator"].tolist() == ["quote"] * 3 + ["promille"] * 3
+    assert out["smoothed_value"].tolist() == pytest.approx([4.5, 60 / 11, 84 / 11, 45, 600 / 11, 840 / 11])
