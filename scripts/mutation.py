@@ -114,7 +114,31 @@ _INDEX_RESET = "Der Index wird nach dem stabilen Sortieren ohnehin neu gesetzt (
 _NO_RATE = ("Ohne veröffentlichte Rate oder ohne Gruppe aus genau einer Einheit ist das Ergebnis überall NaN, ob "
             "die Funktion früh zurückkehrt oder die Summen einer unbekannten Variable (NaN) nachschlägt.")
 
+_PRIOR = "Nur prior == \"bezirk\" wird geprüft: jeder andere Vorgabewert bedeutet die Stadt als Priori."
+_GROUPS = ("Die Reihenfolge, in der die Gruppen durchlaufen werden, ändert nichts: jede schreibt nur in ihre eigenen "
+           "Zeilen (über den Index).")
+_NUMERIC = ("Zähler und Nenner kommen als float-Spalten (indicator_values); für ganzzahlige Spalten rechnet numpy "
+            "dasselbe (die Quotienten sind float).")
+
 EQUIVALENT: dict[str, tuple[str, str]] = {
+    "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_2": ('prior: str = "XXcityXX"', _PRIOR),
+    "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_3": ('prior: str = "CITY"', _PRIOR),
+    "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_35": ("groupby(keys, sort=None, dropna=False)", _GROUPS),
+    "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_38": ("groupby(keys, dropna=False)", _GROUPS),
+    "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_40": ("groupby(keys, sort=True, dropna=False)", _GROUPS),
+    "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_36": (
+        "groupby(keys, sort=False, dropna=None)", "pandas liest dropna als Wahrheitswert: None ist falsch wie False "
+        "(Einheiten ohne Bezirk bleiben eine Gruppe, das prüft ein Test)."),
+    "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_43": ('rows["numerator"].to_numpy(dtype=None)', _NUMERIC),
+    "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_47": ('rows["denominator"].to_numpy(dtype=None)', _NUMERIC),
+    "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_139": ('out["numerator"].to_numpy(dtype=None)', _NUMERIC),
+    "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_180": ('out["denominator"].to_numpy(dtype=None)', _NUMERIC),
+    "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_142": (
+        "np.errstate(divide=None)", "1 / sqrt(max(n, 1e-300)) teilt nie durch null: es gibt keine Warnung, die "
+        "errstate unterdrücken müsste."),
+    "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_170": (
+        "np.maximum(n, 1.0)", "Die Untergrenze wirkt nur für 0 < n < 1; Fallzahlen sind ganze Zahlen (die Prüfung "
+        "der Eingaben weist gebrochene ab), für n ≥ 1 ist max(n, 1) = max(n, 1e-300) = n."),
     "veedel_lib.analysis.indicators.x__cube__mutmut_1": ('"XXcubeXX" not in ds.cache', _CACHE_KEY),
     "veedel_lib.analysis.indicators.x__cube__mutmut_2": ('"CUBE" not in ds.cache', _CACHE_KEY),
     "veedel_lib.analysis.indicators.x__cube__mutmut_30": ('stats["count"].to_numpy(dtype=None)', _FLOAT_TARGET),

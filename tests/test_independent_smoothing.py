@@ -132,16 +132,19 @@ def test_units_without_a_bezirk_are_smoothed_together_with_the_bezirk_prior():
 
 def _stadtteile():
     """The hand-worked example as data: Stadtteil 101 (units u1, u2: 1 + 1 cases of 40 + 60 residents), 102 (u3:
-    10 of 200), both in Bezirk 1, and 905 (u4: 18 of 200) in Bezirk 9; a stand-in dataset with the tables read."""
+    10 of 200), both in Bezirk 1, and 905 (u4: 18 of 200) in Bezirk 9; 906 (u5: 50 of 100, Bezirk 9) is not valid in
+    2020 and must stay out. A stand-in dataset with the tables read."""
     from types import SimpleNamespace
 
-    cases, residents = {"u1": 1, "u2": 1, "u3": 10, "u4": 18}, {"u1": 40, "u2": 60, "u3": 200, "u4": 200}
+    cases = {"u1": 1, "u2": 1, "u3": 10, "u4": 18, "u5": 50}
+    residents = {"u1": 40, "u2": 60, "u3": 200, "u4": 200, "u5": 100}
     rows = ([(u, 2020, "faelle", n) for u, n in cases.items()]
             + [(u, 2020, "einwohner", d) for u, d in residents.items()])
     statistics = pd.DataFrame(rows, columns=["unit", "year", "variable", "count"])
-    units = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u4"], "stadtteil_nr": [101, 101, 102, 905]})
-    bezirk = {"101": "1", "102": "1", "905": "9"}
-    spatial = SimpleNamespace(base=SimpleNamespace(valid_in=lambda nr, year: True), district_of=bezirk.get)
+    units = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u4", "u5"], "stadtteil_nr": [101, 101, 102, 905, 906]})
+    bezirk = {"101": "1", "102": "1", "905": "9", "906": "9"}
+    valid = {101: True, 102: True, 905: True, 906: False}  # 906 (unit u5) does not exist in 2020
+    spatial = SimpleNamespace(base=SimpleNamespace(valid_in=lambda nr, year: valid[nr]), district_of=bezirk.get)
     catalogue = SimpleNamespace(variable_ids=["einwohner", "faelle"], threshold=lambda indicator: 5,
                                 denominator_threshold=lambda indicator: 20)
     return SimpleNamespace(units=units, statistics=statistics, cache={}, years=[2020], catalogue=catalogue,
@@ -171,6 +174,8 @@ def test_stadtteil_values_are_the_summed_units_smoothed_with_the_hand_worked_cit
     assert out["prior_value"].tolist() == pytest.approx([6.0, 6.0, 6.0])
     assert out["smoothed_value"].tolist() == pytest.approx([4.5, 60 / 11, 84 / 11])
     assert out["smoothed"].tolist() == [True, False, False]
+    # coefficient of variation 1 / sqrt(cases): 0.707, 0.316, 0.236 against the threshold 0.3
+    assert out["unreliable"].tolist() == [True, True, False]
     assert out.loc[out.index[0], "smoothed_low"] == pytest.approx(100 * gamma.ppf(0.025, 12, scale=3 / 800))
 
 
