@@ -475,7 +475,8 @@ def table(results: dict[str, dict[str, dict]]) -> str:
              "gemessen | Code | Dauer, CPU |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |"]
     commands, details = [], []
-    rows = sorted(((module, stand) for stand in results for module in results[stand]),
+    stands = [stand for stand in ("vorher", "nachher") if stand in results]
+    rows = sorted(((module, stand) for stand in stands for module in results[stand]),
                   key=lambda row: (row[0], row[1] != "vorher"))
     for module, stand in rows:
         r = ModuleResult(**results[stand][module])
@@ -488,17 +489,42 @@ def table(results: dict[str, dict[str, dict]]) -> str:
             details.append(f"\nÜberlebende Mutanten in `{module}`:\n")
             details += [f"- `{name}`" for name in r.survivors]
             details += [f"- `{name}`: Äquivalenz-Eintrag passt nicht mehr zur Mutante" for name in r.stale_equivalents]
+    parts = [f"- `{module}`: nur {', '.join(f'`{part}`' for part in names)}" for module, names in PARTS.items()]
+    planted = planted_table(results.get(PLANTED_KEY, {}))
     equivalents = [f"- `{name}` (`{piece}`): {reason}" for name, (piece, reason) in sorted(EQUIVALENT.items())]
     if equivalents:
         details += ["\nÄquivalente Mutanten (zählen nicht):\n"] + equivalents
-    return "\n".join(lines + ["\nBefehle:\n"] + commands + details)
+    return "\n".join(lines + ["\nGemessene Teile (sonst das ganze Modul):\n"] + parts + ["\nBefehle:\n"] + commands
+                     + planted + details)
 
 
-def write_report(measured: list[ModuleResult]) -> None:
-    """Merge this call's modules into mutation.json and rewrite the table of mutation.md between the markers."""
+PLANTED_KEY = "gepflanzt"
+"""The key of the planted bugs' verdicts in mutation.json (next to the Stände ``vorher`` and ``nachher``)."""
+
+
+def planted_table(planted: dict[str, dict]) -> list[str]:
+    """The lines of the planted bugs' table: one row per bug, one column per Stand."""
+    if not planted:
+        return []
+    stands = [stand for stand in ("vorher", "nachher") if stand in planted]
+    lines = ["\nDie sechs Fehler aus Issue #30, je einzeln gepflanzt (`--gepflanzt`), mit den zugeordneten Tests:\n",
+             "| Fehler | " + " | ".join(stands) + " |", "| --- |" + " --- |" * len(stands)]
+    for description in PLANTED:
+        cells = [planted[stand]["verdicts"].get(description, "–") for stand in stands]
+        lines.append(f"| {description} | " + " | ".join(cells) + " |")
+    lines += [f"- {stand}: {planted[stand]['measured']}, Code {planted[stand]['code']}, "
+              f"`{planted[stand]['command']}`" for stand in stands]
+    return lines
+
+
+def write_report(measured: list[ModuleResult], planted: dict | None = None) -> None:
+    """Merge this call's modules (or planted bugs' verdicts) into mutation.json and rewrite the table of
+    mutation.md between the markers."""
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
     for result in measured:
         results.setdefault(result.stand, {})[result.module] = asdict(result)
+    if planted is not None:
+        results.setdefault(PLANTED_KEY, {})[planted["stand"]] = planted
     RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     block = f"{BEGIN}\n{table(results)}\n{END}"
     if REPORT.is_file() and BEGIN in (text := REPORT.read_text(encoding="utf-8")):
@@ -510,15 +536,18 @@ def write_report(measured: list[ModuleResult]) -> None:
 
 INTRODUCTION = """Erzeugt mit `scripts/mutation.py` (mutmut 3, ein Prozess, CPU-Grenze je Mutante). Wert = getötete
 Mutanten / alle nicht äquivalenten (Zeitüberschreitungen und Mutanten ohne erreichenden Test zählen als nicht
-getötet). „vorher“: die Bibliothek und die Tests eines früheren Commits (Spalte Code, ein git worktree), mit der
-Zuordnung Modul -> Tests dieses Skripts; Testdateien, die es damals nicht gab, fehlen. „nachher“: dieser Stand.
-Tests, die die Demodaten oder ganze Läufe brauchen (Fixtures in `HEAVY_FIXTURES`), laufen je Mutante nicht mit."""
+getötet). „nachher“: dieser Stand (Spalte Code). „vorher“: Bibliothek und Tests von da96083 (2. Dezember 2026, vor
+Issue #30 Punkt 9) aus `git worktree add /tmp/mut-before da96083`, gemessen mit `--projekt /tmp/mut-before --stand
+vorher`: mutiert wird die damalige Fassung des Moduls, es laufen die damaligen Tests nach der Zuordnung Modul -> Tests
+dieses Skripts (Testdateien, die es damals nicht gab, fehlen). Je Mutante laufen nur die schnellen Tests: Tests, die
+Demodaten oder ganze Läufe brauchen (Fixtures in `HEAVY_FIXTURES`), werden ausgelassen; gibt es für ein Modul nur
+solche, zählen alle seine Mutanten als „ohne Test“."""
 
 
 def planted(args: argparse.Namespace) -> int:
     """Plant each bug of :data:`PLANTED` alone in a copy of the project and run its module's mapped tests (those
     of :data:`MODULES`, heavy fixtures left out); prints whether a test caught it. Returns 0 when all were caught."""
-    caught = 0
+    caught, verdicts = 0, {}
     for description, (module, old, new) in PLANTED.items():
         tests, _ = existing_tests(MODULES[module], args.projekt)
         folder = args.arbeitsordner / "gepflanzt"
@@ -527,6 +556,7 @@ def planted(args: argparse.Namespace) -> int:
         text = source.read_text(encoding="utf-8")
         if text.count(old) != 1:
             print(f"{description}: Zeile nicht gefunden in {module}, nicht geprüft")
+            verdicts[description] = "Zeile nicht gefunden, nicht geprüft"
             continue
         source.write_text(text.replace(old, new), encoding="utf-8")
         environment = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", PYTHONPATH=str(folder),
@@ -541,7 +571,14 @@ def planted(args: argparse.Namespace) -> int:
                    else f"pytest endete mit Code {done.returncode}")
         caught += bool(done.returncode == 1 and failed)
         print(f"{description} ({module}): {verdict}", flush=True)
+        verdicts[description] = verdict.replace("tests/", "")
     print(f"{caught} von {len(PLANTED)} gefangen")
+    if not args.ohne_bericht:
+        options = [] if args.projekt == ROOT else ["--projekt", str(args.projekt)]
+        write_report([], {"stand": args.stand, "verdicts": verdicts, "code": code_state(args.projekt),
+                          "measured": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                          "command": " ".join([".venv/bin/python scripts/mutation.py --gepflanzt", *options,
+                                               "--stand", args.stand])})
     return 0 if caught == len(PLANTED) else 1
 
 

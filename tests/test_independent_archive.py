@@ -46,10 +46,10 @@ def _sums(entries: dict[str, bytes]) -> bytes:
 
 
 def _archive(folder: Path, entries: dict[str, bytes], *, sums: bytes | None = None, with_sums: bool = True,
-             companion: bool = True, name: str = "lauf.zip") -> Path:
+             companion: bool = True, name: str = "lauf.zip", compression: int = zipfile.ZIP_DEFLATED) -> Path:
     """A zip of ``entries`` in the run's folder, with SHA256SUMS over them (or ``sums``) and a ``.sha256``."""
     path = folder / name
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as packed:
+    with zipfile.ZipFile(path, "w", compression=compression) as packed:
         for entry, data in entries.items():
             packed.writestr(f"{RUN_ID}/{entry}", data)
         if with_sums:
@@ -164,6 +164,18 @@ def test_an_entry_outside_the_manifest_but_in_the_checksums_is_named_once(tmp_pa
     unlisted = {name: data for name, data in without_files.items() if name != "notizen.txt"}
     result = verify(_archive(tmp_path, without_files, sums=_sums(unlisted), name="b.zip"))
     assert result.problems == ["notizen.txt: Datei ist nicht in SHA256SUMS verzeichnet"]
+
+
+def test_a_damaged_entry_is_named_and_the_entries_after_it_are_still_checked(tmp_path):
+    entries = _entries(**{REPORT: b"<html><p>Vingst</p></html>"})  # changed, SHA256SUMS not
+    path = _archive(tmp_path, entries, sums=_sums(_entries()), companion=False, compression=zipfile.ZIP_STORED)
+    data = path.read_bytes()
+    assert data.count(FILES[STATISTICS]) == 1
+    path.write_bytes(data.replace(FILES[STATISTICS], FILES[STATISTICS].replace(b"100", b"900")))  # CRC no longer fits
+    result = verify(path)
+    assert len(result.problems) == 2
+    assert result.problems[0].startswith(f"Eintrag „{STATISTICS}“ ist beschädigt und nicht lesbar")
+    assert result.problems[1] == f"{REPORT}: Inhalt verändert (Prüfsumme stimmt nicht)"
 
 
 def test_checksums_that_disagree_with_the_manifest_are_named(tmp_path):
