@@ -90,3 +90,34 @@ def test_a_run_with_the_same_inputs_and_code_takes_the_key_figures_of_the_earlie
     assert earlier_key_figures(tmp_path, new, "A", "c1") == {"year": 2024, "areas": [2]}   # the newest of the same
     assert earlier_key_figures(tmp_path, new, "C", "c1") is None                           # other inputs
     assert earlier_key_figures(tmp_path, new, "B", "c2") is None                           # other code
+
+
+def test_a_linked_file_is_hashed_again_only_when_it_is_no_longer_the_same_file(tmp_path, monkeypatch):
+    """The manifest takes the verified hash of a taken-over (linked) file without reading it again, but a file
+    changed after linking (another size or time) or replaced by another file, even under the same inode, size and modification time, is
+    read and hashed as any other."""
+    import hashlib
+    import os
+    import time
+
+    from veedel_lib.run import manifest
+
+    run = tmp_path / "lauf"
+    (run / "reports").mkdir(parents=True)
+    kept, changed, replaced = (run / "reports" / name for name in ("a.html", "b.html", "c.html"))
+    for path in (kept, changed, replaced):
+        path.write_text("alt", encoding="utf-8")
+    known = {f"reports/{p.name}": ("bekannt", manifest.file_identity(p)) for p in (kept, changed, replaced)}
+    time.sleep(0.01)
+    changed.write_text("neu!", encoding="utf-8")
+    replaced.unlink()
+    replaced.write_text("alt", encoding="utf-8")   # same content, another file
+    os.utime(replaced, ns=(known["reports/c.html"][1][3],) * 2)
+    read = []
+    original = manifest.sha256_file
+    monkeypatch.setattr(manifest, "sha256_file", lambda path: read.append(path.name) or original(path))
+    hashes = manifest.file_hashes(run, known=known)
+    assert hashes["reports/a.html"] == "bekannt"                                   # still the linked file: not read
+    assert hashes["reports/b.html"] == hashlib.sha256(b"neu!").hexdigest()
+    assert hashes["reports/c.html"] == hashlib.sha256(b"alt").hexdigest()
+    assert sorted(read) == ["b.html", "c.html"]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaincinv
 
 from ..inputs.dataset import Dataset
 from ..params.run_config import SmoothingSettings
@@ -101,7 +100,10 @@ def smooth_rates(frame: pd.DataFrame, *, scale: float, min_denominator: float, c
             shape, rate = m * m / between, m / between
             post_shape, post_rate = shape + nu, rate + du
             mean = post_shape / post_rate
-            # quantiles of the gamma posterior (scipy.stats' gamma.ppf computes the same, after a second of import)
+            # quantiles of the gamma posterior (scipy.stats' gamma.ppf computes the same, after a second of import;
+            # scipy.special itself is imported only here: a run that takes every report over never needs it)
+            from scipy.special import gammaincinv
+
             low = gammaincinv(post_shape, alpha) / post_rate
             high = gammaincinv(post_shape, 1 - alpha) / post_rate
             weight = between / (between + m / du)

@@ -36,7 +36,6 @@ from ..files import atomic_path, cache_dir
 from ..params.catalogue import load_catalogue
 from ..params.reference import SpatialReference, reference_file, reference_for
 from ..params.run_config import parameters_dir as default_parameters_dir
-from .documentation import write_demo_documentation
 
 SEED = 20191212  # the date of the council decision on the 15 areas
 YEARS = tuple(range(2012, 2025))
@@ -375,6 +374,8 @@ def write_demo_data(target: str | Path, parameters_dir: str | Path | None = None
 
     Writes into a temporary folder first and renames it, so a half-written demo folder never looks complete.
     """
+    from .documentation import write_demo_documentation  # the workbook writer (openpyxl) only when writing
+
     target = Path(target)
     units, statistics = generate(parameters_dir, effects, seed)
     with atomic_path(target) as staging:

@@ -33,8 +33,8 @@ from ..errors import DataValidationError, Problem
 from ..files import atomic_write_text
 from ..render.document import DOCUMENT_MIME, HEADING_MIME
 from ..render.markup import CONTENT_SECURITY_POLICY, escape
+from . import TEMPLATES
 
-TEMPLATES = Path(__file__).parent / "templates"
 REMOVE_TAGS = {"remove_cell", "parameters", "injected-parameters"}
 
 

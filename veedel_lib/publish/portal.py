@@ -23,7 +23,7 @@ from ..render import formatting as fmt
 from ..render import maps
 from ..render.markup import CONTENT_SECURITY_POLICY, escape
 from ..reports.registry import BY_NOTEBOOK, title_of
-from .html import TEMPLATES
+from . import TEMPLATES
 
 LOG_PAGE = "lauf.html"
 PUBLIC_KEY_FILE = "signaturschluessel.pub"

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from functools import lru_cache
 from importlib import metadata
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..files import PARTIAL, atomic_write_text, sha256_file
@@ -32,15 +33,33 @@ def hash_tree(root: str | Path) -> dict[str, str]:
             if p.is_file() and PARTIAL not in p.name}
 
 
-def file_hashes(run_dir: str | Path) -> dict[str, str]:
+def file_hashes(run_dir: str | Path, known: Mapping[str, tuple[str, tuple]] | None = None) -> dict[str, str]:
     """SHA-256 of every file of a run folder except ``manifest.json`` itself (relative POSIX paths, sorted).
 
     The manifest's ``files`` section: inputs, executed notebooks, HTML, PDF, tables, the portal and
-    anything else, so that ``veedel verify`` notices any changed, missing or added file.
+    anything else, so that ``veedel verify`` notices any changed, missing or added file. ``known``: files whose
+    hash this process has just checked (a taken-over report's files, linked from an earlier run after their hash
+    was verified), as name -> (hash, :func:`file_identity` right after linking); such a file is not read again
+    while it is still the very same file (same inode, size and modification time), else it is hashed as any other.
     """
     root = Path(run_dir)
-    return {p.relative_to(root).as_posix(): sha256_file(p) for p in sorted(root.rglob("*"))
-            if p.is_file() and p.relative_to(root).as_posix() != MANIFEST}
+    known = known or {}
+    hashes = {}
+    for path in sorted(root.rglob("*")):
+        name = path.relative_to(root).as_posix()
+        if not path.is_file() or name == MANIFEST:
+            continue
+        digest, identity = known.get(name, (None, None))
+        hashes[name] = digest if digest is not None and file_identity(path) == identity else sha256_file(path)
+    return hashes
+
+
+def file_identity(path: Path) -> tuple:
+    """What tells one file on disk from another and from its own later versions: device, inode, size,
+    modification and status-change time in nanoseconds (the status-change time cannot be set back, so a file
+    written again, or a new file under a reused inode, never looks the same)."""
+    status = path.stat()
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
 def combined_hash(hashes: dict[str, str]) -> str:

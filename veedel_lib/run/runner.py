@@ -48,6 +48,7 @@ from .planning import planned, resolve, run_reports  # run_reports: also the run
 from .manifest import (
     combined_hash,
     file_hashes,
+    file_identity,
     git_commit,
     hash_tree,
     package_versions,
@@ -588,7 +589,7 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
         on_plan(tasks)
     key_figures = _KeyFigures(run_dir, manifest["parameters"]["year"], cache.earlier_key_figures(
         run_dir.parent, run_dir, manifest["inputs_hash"], manifest["environment"].get("veedel_code")))
-    reused, tasks = _take_over(prepared, progress) if prepared.reuse else ([], tasks)
+    reused, tasks, linked = _take_over(prepared, progress) if prepared.reuse else ([], tasks, {})
     stop = _Stop()
     printer = None
     if "pdf" in formats and tasks:
@@ -642,7 +643,7 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
         manifest["key_figures"] = key_figures.result()
     try:
         write_portal(run_dir, manifest)
-        manifest["files"] = file_hashes(run_dir)
+        manifest["files"] = file_hashes(run_dir, known=linked)
         for entry in manifest["reports"]:
             entry["files"] = _entry_files(entry, manifest["files"]) if entry["status"] == "ok" else {}
         write_manifest(run_dir, manifest)
@@ -710,21 +711,27 @@ class _KeyFigures:
         return self._future.result()
 
 
-def _take_over(prepared: _Prepared, progress) -> tuple[list[TaskResult], list[Task]]:
-    """Reports whose key a finished report of an earlier run has: linked in from there; the rest to execute."""
+def _take_over(prepared: _Prepared, progress) -> tuple[list[TaskResult], list[Task], dict[str, tuple[str, tuple]]]:
+    """Reports whose key a finished report of an earlier run has: linked in from there; the rest to execute; and
+    the linked files with their verified hash and identity (for :func:`~veedel_lib.run.manifest.file_hashes`: a
+    hard link to a file whose hash was just checked need not be read again)."""
     earlier = cache.earlier_reports(prepared.run_dir.parent, exclude=prepared.run_dir)
-    reused, remaining = [], []
+    reused, remaining, linked = [], [], {}
     for task in prepared.tasks:
         match = earlier.get(task.cache_key)
         files = cache.take_over(match, prepared.run_dir) if match is not None else None
         if files is None:
             remaining.append(task)
             continue
+        for name, digest in files.items():
+            target = prepared.run_dir / name
+            if file_identity(target)[:2] == file_identity(match.run_dir / name)[:2]:  # a link, not a copy
+                linked[name] = (digest, file_identity(target))
         outputs = {name: digest for name, digest in files.items() if "/tables/" not in name}
         result = TaskResult(task, "ok", 0.0, outputs, reused_from=match.run_id)
         reused.append(result)
         progress(result)
-    return reused, remaining
+    return reused, remaining, linked
 
 
 def _entry_files(entry: dict, files: dict[str, str]) -> dict[str, str]:
