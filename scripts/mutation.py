@@ -139,6 +139,9 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_170": (
         "np.maximum(n, 1.0)", "Die Untergrenze wirkt nur für 0 < n < 1; Fallzahlen sind ganze Zahlen (die Prüfung "
         "der Eingaben weist gebrochene ab), für n ≥ 1 ist max(n, 1) = max(n, 1e-300) = n."),
+    "veedel_lib.analysis.indicators.x_stadtteil_groups__mutmut_7": (
+        'groupby("stadtteil_nr", sort=None)', "pandas liest sort als Wahrheitswert: None ist falsch wie False "
+        "(die Reihenfolge der Einheitentabelle bleibt, das prüft ein Test)."),
     "veedel_lib.analysis.indicators.x__cube__mutmut_1": ('"XXcubeXX" not in ds.cache', _CACHE_KEY),
     "veedel_lib.analysis.indicators.x__cube__mutmut_2": ('"CUBE" not in ds.cache', _CACHE_KEY),
     "veedel_lib.analysis.indicators.x__cube__mutmut_30": ('stats["count"].to_numpy(dtype=None)', _FLOAT_TARGET),

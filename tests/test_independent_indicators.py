@@ -249,6 +249,9 @@ def test_an_interval_takes_nullable_integer_counts_and_needs_a_denominator_of_at
     assert (low[0], high[0]) == pytest.approx(_wilson(3, 10, Z95), abs=1e-9)
     assert np.isnan(low[1]) and np.isnan(high[1])
     assert (low[2], high[2]) == pytest.approx(_wilson(1, 1, Z95), abs=1e-9)  # 1 of 1: (0.2065, 1)
+    merged = pd.Series([3, None, 1], dtype=object)  # a count column as a merge of tables leaves it
+    low, high = confidence_interval(merged, pd.Series([10, 10, None], dtype=object), bounded=False, level=0.95)
+    assert low[0] == pytest.approx(chi2.ppf(0.025, 6) / 2 / 10) and np.isnan(low[1:]).all() and np.isnan(high[1:]).all()
 
 
 def test_an_empty_denominator_gives_no_rate_and_no_interval_without_a_numpy_warning():
