@@ -84,7 +84,13 @@ def main() -> None:
     parser.add_argument("pdf", type=Path, help="PDF-Datei")
     parser.add_argument("--tiefe", type=int, default=3, help="so viele Ebenen des Strukturbaums (Standard: 3)")
     args = parser.parse_args()
-    with pikepdf.open(args.pdf) as pdf:
+    try:
+        opened = pikepdf.open(args.pdf)
+    except FileNotFoundError:
+        parser.exit(2, f"Fehler: {args.pdf} gibt es nicht.\n")
+    except pikepdf.PdfError as error:
+        parser.exit(2, f"Fehler: {args.pdf} ist keine lesbare PDF-Datei ({error}).\n")
+    with opened as pdf:
         root = pdf.Root
         metadata = pdf.open_metadata()
         print(f"Datei: {args.pdf.name}, {len(pdf.pages)} Seiten")
