@@ -202,3 +202,12 @@ def test_stadtteil_values_of_two_indicators_are_smoothed_each_with_its_own_scale
     out = smoothed_stadtteil_values(_stadtteile(), 2020, [_quote(), per_mille], _settings("city"))
     assert out["indicator"].tolist() == ["quote"] * 3 + ["promille"] * 3
     assert out["smoothed_value"].tolist() == pytest.approx([4.5, 60 / 11, 84 / 11, 45, 600 / 11, 840 / 11])
+
+
+def test_stadtteil_values_of_indicators_given_as_a_generator_are_smoothed_too():
+    """Regression (a surviving mutant of the mutation test): the indicators are read twice, so a generator was used
+    up by the first reading and the values came back without any smoothing columns, silently."""
+    from veedel_lib.analysis.smoothing import smoothed_stadtteil_values
+
+    out = smoothed_stadtteil_values(_stadtteile(), 2020, (i for i in [_quote()]), _settings("city"))
+    assert out["smoothed_value"].tolist() == pytest.approx([4.5, 60 / 11, 84 / 11])

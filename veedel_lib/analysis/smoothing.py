@@ -150,7 +150,8 @@ def smoothed_stadtteil_values(ds: Dataset, year: int, indicators, settings: Smoo
         The rows of :func:`~veedel_lib.analysis.indicators.indicator_values` with ``prior_group`` and the
         columns of :func:`smooth_rates`.
     """
-    values = indicator_values(ds, year, stadtteil_groups(ds, year), list(indicators), level)
+    indicators = list(indicators)  # read twice below: a generator would be used up by the first reading
+    values = indicator_values(ds, year, stadtteil_groups(ds, year), indicators, level)
     values["prior_group"] = [ds.spatial.district_of(g) for g in values["group"]]
     parts = []
     for indicator in indicators:
