@@ -277,7 +277,8 @@ def test_a_checksum_line_splits_at_the_first_two_spaces_and_a_long_broken_line_i
 
 def test_a_manifest_is_parsed_and_its_broken_parts_named():
     good = {"files": {"a.csv": _sha(b"a").upper()}, "inputs": {}, "reports": [{"outputs": {}}]}
-    assert parse_manifest(json.dumps(good).encode()) == (good, [])
+    lower = {"files": {"a.csv": _sha(b"a")}, "inputs": {}, "reports": [{"outputs": {}}]}  # as later compared
+    assert parse_manifest(json.dumps(good).encode()) == (lower, [])
     assert parse_manifest(b"{}") == ({}, [])
     assert parse_manifest(b'{\n "files": [1,]\n}') == (None, [
         "manifest.json, Zeile 2, Spalte 14: kein gültiges JSON"])
@@ -351,3 +352,10 @@ def test_an_unsigned_archive_or_a_run_folder_is_not_authentic_with_a_key(tmp_pat
                      public_key=city_key.public_key())
     assert no_sums.problems == ["SHA256SUMS fehlt", "SIGNATURE: Datei ist nicht im Manifest verzeichnet"]
     assert no_sums.signed and not no_sums.authentic
+
+
+def test_a_manifest_with_capital_hex_digits_is_the_same_hashes(tmp_path):
+    """SHA-256 in capitals is the same hash in the manifest as in SHA256SUMS and the companion file."""
+    manifest = json.dumps({"run_id": RUN_ID, "files": {name: _sha(data).upper() for name, data in FILES.items()}})
+    result = verify(_archive(tmp_path, {**FILES, "manifest.json": manifest.encode()}))
+    assert result.problems == [] and result.ok

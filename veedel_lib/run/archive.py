@@ -404,14 +404,16 @@ def parse_manifest(data: bytes) -> tuple[dict | None, list[str]]:
     if not isinstance(manifest, dict):
         return None, [f"{MANIFEST}: muss ein JSON-Objekt sein, ist aber {type(manifest).__name__}"]
     problems: list[str] = []
-    for key in ("inputs", "files"):
-        _hash_section(manifest, key, problems)
+    for key in ("inputs", "files"):  # the hashes as compared later: lower case, as SHA256SUMS's are
+        if key in manifest:
+            manifest[key] = _hash_section(manifest, key, problems)
     reports = manifest.get("reports", [])
     if not isinstance(reports, list) or not all(isinstance(e, dict) for e in reports):
         problems.append(f"{MANIFEST}: Abschnitt „reports“ muss eine Liste von Objekten sein")
     else:
         for number, entry in enumerate(reports, start=1):
-            _hash_section(entry, "outputs", problems, f"Bericht {number}, ")
+            if "outputs" in entry:
+                entry["outputs"] = _hash_section(entry, "outputs", problems, f"Bericht {number}, ")
     return (None if problems else manifest), problems
 
 
