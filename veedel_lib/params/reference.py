@@ -49,17 +49,23 @@ def name_key(name: str) -> str:
 
 # ----------------------------------------------------------------------------- the file
 
-class LevelSpec(BaseModel):
-    """One level of the city (e.g. Stadtteil) as the file describes it."""
+class NounSpec(BaseModel):
+    """A noun the reports inflect, as the file writes it: the programme's word for its areas, a level's name."""
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=CATALOGUE_ID_PATTERN)
     name: str = Field(min_length=1)
     plural: str = Field(min_length=1)
-    gender: Literal["m", "f", "n"] = "m"
+    gender: Literal["m", "f", "n"] = "n"
     genitive: str | None = None
     dative_plural: str | None = None
+
+
+class LevelSpec(NounSpec):
+    """One level of the city (e.g. Stadtteil) as the file describes it: its id and its name as a noun."""
+
+    id: str = Field(pattern=CATALOGUE_ID_PATTERN)
+    gender: Literal["m", "f", "n"] = "m"
 
 
 class UnitSpec(BaseModel):
@@ -87,18 +93,6 @@ class UnitSpec(BaseModel):
         if year is None:
             return True
         return (self.valid_from is None or self.valid_from <= year) and (self.valid_to is None or year <= self.valid_to)
-
-
-class NounSpec(BaseModel):
-    """A noun the reports inflect, as the file writes it: the programme's word for its areas."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1)
-    plural: str = Field(min_length=1)
-    gender: Literal["m", "f", "n"] = "n"
-    genitive: str | None = None
-    dative_plural: str | None = None
 
 
 class ProgrammeSpec(BaseModel):
