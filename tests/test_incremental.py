@@ -92,8 +92,8 @@ def test_a_run_with_the_same_inputs_and_code_takes_the_key_figures_of_the_earlie
 
 def test_a_linked_file_is_hashed_again_only_when_it_is_no_longer_the_same_file(tmp_path, monkeypatch):
     """The manifest takes the verified hash of a taken-over (linked) file without reading it again, but a file
-    changed after linking (another size or time) or replaced by another file, even under the same inode, size and modification time, is
-    read and hashed as any other."""
+    changed after linking (another size or time) or replaced by another file, even under the same inode, size and
+    modification time, is read and hashed as any other."""
     import hashlib
     import os
     import time
