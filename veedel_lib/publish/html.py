@@ -11,6 +11,11 @@ HTML: the document description the title block put into its output (title, table
 author, date; :data:`~veedel_lib.render.document.DOCUMENT_MIME`) and the document's headings in order (the
 notebook's Markdown headings and the outputs of heading blocks, :data:`~veedel_lib.render.document.HEADING_MIME`).
 The page title, the footer and the table of contents are made from that data.
+
+The notebooks' Markdown names the city's levels and areas through placeholders, ``{{ Stadtteile }}``
+(:data:`~veedel_lib.render.document.PLACEHOLDERS`); the description carries their values for the run's city
+(:data:`~veedel_lib.render.document.TERMS_KEY`), and :func:`fill_terms` puts them, escaped, into every Markdown cell
+before anything reads the headings or exports: the table of contents, the HTML and the PDF name the city's words.
 """
 
 from __future__ import annotations
@@ -31,8 +36,8 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from ..errors import DataValidationError, Problem
 from ..files import atomic_write_text
-from ..render.document import DOCUMENT_MIME, HEADING_MIME
-from ..render.markup import CONTENT_SECURITY_POLICY, escape
+from ..render.document import DOCUMENT_MIME, HEADING_MIME, TERMS_KEY
+from ..render.markup import CONTENT_SECURITY_POLICY, escape, markdown_literal
 from . import TEMPLATES
 
 REMOVE_TAGS = {"remove_cell", "parameters", "injected-parameters"}
@@ -137,19 +142,110 @@ def _heading(data: object, source: str, number: int) -> tuple[Heading | None, li
                                               "(Ebene 2 bis 6, Text und Anker erwartet)")]
 
 
+def _published_cells(nb: nbformat.NotebookNode) -> Iterator[tuple[int, nbformat.NotebookNode]]:
+    """(number from 1, cell) of every cell the export keeps (cells tagged to be removed are skipped)."""
+    for number, cell in enumerate(nb.cells, start=1):
+        if not REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            yield number, cell
+
+
+def _first_description(nb: nbformat.NotebookNode) -> tuple[int, object] | None:
+    """(cell number, data) of the first document description among the outputs; None for a plain notebook."""
+    for number, cell in _published_cells(nb):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if DOCUMENT_MIME in data:
+                return number, data[DOCUMENT_MIME]
+    return None
+
+
+PLACEHOLDER = re.compile(r"(?<!\\)\{\{(?:([^{}\n]{0,100})\}\})?")
+"""A placeholder of the Markdown, ``{{ Stadtteile }}`` on one line (group 1: what stands between the braces, at most
+100 characters), or ``{{`` without such closing braces (group 1 None); ``\\{{`` is the braces as text."""
+
+
+def _terms(description: tuple[int, object], source: str) -> tuple[dict[str, str], list[Problem]]:
+    """The city's words of a document description by placeholder name; a German problem if they are malformed."""
+    number, data = description
+    terms = data.get(TERMS_KEY, {}) if isinstance(data, Mapping) else {}
+    if isinstance(terms, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in terms.items()):
+        return dict(terms), []
+    return {}, [Problem(source, None, None, f"Zelle {number}: „{TERMS_KEY}“ der Beschreibung des Berichts ist "
+                                            "kein JSON-Objekt aus Texten")]
+
+
+def _fill(text: str, terms: Mapping[str, str], number: int, source: str) -> tuple[str, list[Problem]]:
+    """One Markdown cell with its placeholders replaced by the city's words, each made literal Markdown
+    (:func:`~veedel_lib.render.markup.markdown_literal`); German problems naming the cell for an unknown or an
+    unclosed placeholder."""
+    problems: list[Problem] = []
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name is None:
+            problems.append(Problem(source, None, None, f"Zelle {number}: „{{{{“ ohne schließendes „}}}}“ in "
+                                                        "derselben Zeile (als Text: „\\{{{{“)"))
+        elif name.strip() not in terms:
+            known = ", ".join(sorted(terms)) or "keine (die Beschreibung des Berichts nennt keine Begriffe der Stadt)"
+            problems.append(Problem(source, None, None, f"Zelle {number}: unbekannter Platzhalter "
+                                                        f"„{match.group(0)}“; bekannt sind: {known}"))
+        else:
+            return markdown_literal(terms[name.strip()])
+        return match.group(0)
+
+    return PLACEHOLDER.sub(replace, text), problems
+
+
+def _filled(nb: nbformat.NotebookNode, source: str) -> tuple[nbformat.NotebookNode, list[Problem]]:
+    """The notebook with its Markdown cells' placeholders filled from its document description (a shallow copy;
+    the given notebook is not changed), and the problems found. A plain notebook (no description) as it is."""
+    description = _first_description(nb)
+    if description is None:
+        return nb, []
+    terms, problems = _terms(description, source)
+    published = {number for number, _ in _published_cells(nb)}
+    cells = []
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "markdown" and number in published and "{{" in cell.source:
+            text, found = _fill(cell.source, terms, number, source)
+            problems += found
+            cell = nbformat.NotebookNode({**cell, "source": text})
+        cells.append(cell)
+    return nbformat.NotebookNode({**nb, "cells": cells}), problems
+
+
+def fill_terms(nb: nbformat.NotebookNode, source: str = "Notebook") -> nbformat.NotebookNode:
+    """The notebook as the report prints it: every ``{{ Stadtteile }}`` of its Markdown replaced by the city's word
+    from its document description, as literal text (a hostile ``<script>`` or ``*x*`` shows as written).
+
+    A plain notebook (no description) keeps its text. An unknown or unclosed placeholder raises
+    DataValidationError (German, naming ``source`` and the cell); so do malformed terms.
+    """
+    filled, problems = _filled(nb, source)
+    if problems:
+        raise DataValidationError(problems)
+    return filled
+
+
 def read_document(nb: nbformat.NotebookNode, source: str = "Notebook") -> Document:
     """The report document of an executed notebook: the first document description among its outputs and the
-    headings of its Markdown cells and heading blocks, in document order (cells the export removes are skipped).
+    headings of its Markdown cells (placeholders filled, :func:`fill_terms`) and heading blocks, in document order
+    (cells the export removes are skipped).
 
-    A description or heading data of the wrong form raise DataValidationError (German, naming ``source`` and the
-    cell). A notebook without a description gets the defaults of :class:`Document`.
+    A description, terms, placeholders or heading data of the wrong form raise DataValidationError (German, naming
+    ``source`` and the cell), all problems together. A notebook without a description gets the defaults of
+    :class:`Document`.
     """
+    filled, problems = _filled(nb, source)
+    return _document(filled, source, problems)
+
+
+def _document(nb: nbformat.NotebookNode, source: str, problems: list[Problem]) -> Document:
+    """The document of a notebook whose placeholders are filled; raises the problems found so far and its own."""
     fields: dict | None = None
     headings: list[Heading] = []
-    problems: list[Problem] = []
-    for number, cell in enumerate(nb.cells, start=1):
-        if REMOVE_TAGS & set(cell.get("metadata", {}).get("tags", [])):
-            continue
+    problems = list(problems)
+    for number, cell in _published_cells(nb):
         if cell.cell_type == "markdown":
             headings += markdown_headings(cell.source)
         for output in cell.get("outputs", []):
@@ -222,8 +318,10 @@ _ANCHOR = re.compile(r'<a class="anchor-link" href="#[^"]*">[^<]*</a>')
 
 
 def render_html(nb: nbformat.NotebookNode, footer: str | None = None, source: str = "Notebook") -> str:
-    """The report HTML of an executed notebook, as text; ``source`` names the notebook in error messages."""
-    document = read_document(nb, source)
+    """The report HTML of an executed notebook, as text, its Markdown's placeholders filled (:func:`fill_terms`);
+    ``source`` names the notebook in error messages."""
+    filled, problems = _filled(nb, source)
+    document = _document(filled, source, problems)
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     resources = {"veedel": {
         "document_title": document.document_title or "Bericht",
@@ -233,7 +331,7 @@ def render_html(nb: nbformat.NotebookNode, footer: str | None = None, source: st
         "footer": footer or document.footer(),
         "contents": contents_html(document),
     }}
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    body, _ = _exporter().from_notebook_node(filled, resources=resources)
     return _ANCHOR.sub("", body)
 
 

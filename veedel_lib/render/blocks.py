@@ -28,7 +28,7 @@ from ..errors import DisclosureError
 from ..safe_output import published_text
 from .columns import Col, ColumnKind
 from .disclosure import Protected, leaks, protect
-from .document import DOCUMENT_MIME, HEADING_MIME
+from .document import DOCUMENT_MIME, HEADING_MIME, TERMS_KEY
 from .charts.drawing import Chart
 from .markup import escape, markdown_html
 from .tables import public_data, slug, table_html
@@ -253,6 +253,9 @@ class ReportTitle(_Renders):
     ``raumbezug.yml`` ("Stadt Köln")."""
     programme: str = ""
     """The programme the report belongs to, above the heading: its short name in ``raumbezug.yml``."""
+    terms: tuple[tuple[str, str], ...] = ()
+    """The city's words for the placeholders of the notebook's Markdown, as (placeholder, word) pairs
+    (:func:`veedel_lib.render.document.document_terms`: ("Stadtteile", "Planungsräume")); not shown in the title."""
 
     def facts(self) -> list[tuple[str, str]]:
         """The facts under the heading, as (label, value) pairs with a value."""
@@ -272,12 +275,14 @@ class ReportTitle(_Renders):
 
     def document(self) -> dict[str, Any]:
         """The report as a document, as JSON data for the publisher: title, window title, table-of-contents flag
-        (a boolean), language, author, programme, date and the report's id (notebook and place)."""
+        (a boolean), language, author, programme, date, the report's id (notebook and place) and the city's words
+        for the Markdown's placeholders."""
         return {"title": self.heading, "kicker": self.kicker,
                 "document_title": " – ".join(str(part) for part in (self.report, self.area, self.year) if part),
                 "toc": bool(self.toc), "language": "de", "author": self.publisher, "programme": self.programme,
                 "date": self.date, "year": self.year, "report": self.report, "notebook": self.notebook,
-                "place": self.area, "report_id": "/".join(part for part in (self.notebook, self.area_id) if part)}
+                "place": self.area, "report_id": "/".join(part for part in (self.notebook, self.area_id) if part),
+                TERMS_KEY: dict(self.terms)}
 
     def render(self, context: RenderContext) -> Rendered:
         """The title block, with the document description beside it (:data:`DOCUMENT_MIME`)."""

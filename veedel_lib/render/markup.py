@@ -13,6 +13,7 @@ addresses, phone numbers and bidi controls here too (:mod:`veedel_lib.safe_outpu
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 from markdown_it import MarkdownIt
@@ -36,6 +37,18 @@ def escape(text: object) -> str:
     """Text for HTML, with <, >, & and quotes escaped; contacts and bidi controls removed
     (:func:`veedel_lib.safe_output.published_text`)."""
     return html.escape(published_text(str(text)), quote=True)
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+"""ASCII punctuation, which CommonMark lets a backslash make literal: ``*``, ``_``, ``<``, ``[``, ``{``, ``$`` …"""
+
+
+def markdown_literal(text: object) -> str:
+    """Text to put into a line of Markdown source so that it shows as written: every ASCII punctuation character
+    backslash-escaped (``*x*`` stays ``*x*``, ``<script>`` becomes text, ``{{`` no placeholder), line breaks and
+    runs of white space as one space (no new heading or paragraph); contacts and bidi controls removed as in
+    :func:`escape`."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(published_text(str(text)).split()))
 
 
 def sanitize(markup: str) -> str:

@@ -38,6 +38,7 @@ from ..params.run_spec import Place, RunOptions, RunSpec, Scope, check_place, co
 from ..planning.schema import PLANS_FOLDER
 from ..render import formatting as fmt
 from ..render.blocks import ReportTitle, TextBlock
+from ..render.document import document_terms
 
 PER_AREA_FOLDERS = (DOCUMENTATION_FOLDER, PLANS_FOLDER)
 """The data folder's sub-folders with one workbook per area (Kernprozess documentation, plans)."""
@@ -338,7 +339,8 @@ class ReportContent:
         place["district_level"] = top.name
         profile = self.ds.spatial.profile
         place.setdefault("place_level", profile.area.name)
-        place.update(publisher=profile.publisher, programme=profile.programme)
+        place.update(publisher=profile.publisher, programme=profile.programme,
+                     terms=tuple(document_terms(self.ds.spatial).items()))
         return ReportTitle(report=self.report, year=self.year, date=fmt.date(_dt.date.today()),
                            data_status=self.data_status(), notebook=self.notebook, toc=self.toc,
                            hyphenation=tuple(self.ds.catalogue.hyphenation), **place)
