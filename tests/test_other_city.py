@@ -235,3 +235,29 @@ def test_no_output_of_another_city_names_cologne_or_its_programme(other_city):
                                                                                 other_city["archive"])
              for match in FORBIDDEN.finditer(text)]
     assert found == [], "\n".join(found[:40])
+
+
+COLOGNE_TERMS = re.compile(r"\b(?:Stadtteil|Sozialraumgebiet)(?:e|en|s)?\b|\{\{")
+"""Cologne's words for its lowest level and its areas in any form ("Stadtteile", "Sozialraumgebieten"), where
+Mittelsee has Planungsräume and Fördergebiete, and an unfilled placeholder of the notebooks' Markdown. Compounds are
+not these words: the reports' product names ("Sozialraumgebietsanalyse", "Sozialraumgebietsplan") stay."""
+NOTEBOOK_TEXT = re.compile(r'<div class="cell border-box-sizing text_cell rendered"[^>]*>.*?(?=<div class="cell |'
+                           r'</main>)|<nav [^>]*class="toc".*?</nav>', re.S)
+"""What a report's HTML shows of its notebook's own Markdown cells, and its table of contents (made from their
+headings); the PDF is Chromium's print of this HTML."""
+
+
+@pytest.mark.slow
+def test_the_notebooks_own_text_names_another_citys_levels_and_areas(other_city):
+    run = other_city["summary"].run_dir
+    reports = sorted(run.glob("reports/*/*.html"))
+    assert len(reports) == len(REPORTS)
+    texts = {path.relative_to(run).as_posix(): "\n".join(NOTEBOOK_TEXT.findall(path.read_text(encoding="utf-8")))
+             for path in reports}
+    found = [f"{name}: {_sentence(text, m.start())}" for name, text in texts.items()
+             for m in COLOGNE_TERMS.finditer(text)]
+    assert found == [], "\n".join(found[:40])
+    assert all(text.count("</h2>") >= 3 for text in texts.values()), texts  # the notebooks' sections were read
+    index = texts["reports/programm/sozialindex.html"]
+    assert ">2. Status und Dynamik aller Planungsräume</a>" in index  # the table of contents
+    assert "Die Punkte sind die Planungsräume." in index and ">4. Die Fördergebiete im Sozialindex</h2>" in index
