@@ -12,6 +12,7 @@ failures, durations, reuse, PDF status) is ``lauf.html``.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from ..files import atomic_write_text
@@ -98,7 +99,29 @@ def data_source(manifest: dict) -> str:
         return "offene Daten der Stadt Köln"
     if str(parameters.get("data_dir", "")) == "demo":
         return "Demodaten (keine amtlichen Werte)"
-    return f"Datenordner {Path(str(parameters.get('data_dir', ''))).name}"
+    return f"Datenordner {folder_name(str(parameters.get('data_dir', '')))}"
+
+
+def folder_name(path: str) -> str:
+    """The last part of a folder's or file's path, as a public page may name it: "mittelsee" for
+    ``/home/anna/daten/mittelsee`` or ``C:\\Users\\anna\\mittelsee`` (never the path with its home folder);
+    "anderer Ordner" for a root."""
+    return re.split(r"[/\\]", path.strip().rstrip("/\\"))[-1] or "anderer Ordner"
+
+
+_FOLDER_REASONS = ("wiederholt aus den Eingaben ", "Parameter aus ", "Laufkonfiguration ", "Daten aus ")
+"""The reasons of a run on other inputs that end in a folder or file (``run.runner``'s scope), by their words."""
+_ABSOLUTE_PATH = re.compile(r"(?<!\S)(?:~|[A-Za-z]:)?[/\\].*$")
+"""An absolute path to the end of a reason: from "/", "~/" or "C:\\" on."""
+
+
+def public_reason(reason: str) -> str:
+    """Why a run is not the configured one, as the portal shows it: a folder or file only by its name
+    ("Parameter aus meine-parameter"), since the manifest records the absolute path of the run's machine."""
+    for words in _FOLDER_REASONS:
+        if reason.startswith(words):
+            return words + folder_name(reason[len(words):])
+    return _ABSOLUTE_PATH.sub(lambda match: folder_name(match.group(0)), reason)
 
 
 # ----------------------------------------------------------------------------- the run log
@@ -153,7 +176,7 @@ def render_log(manifest: dict, run_dir: Path | None = None) -> str:
 <dt>Ergebnis</dt><dd>{summary.get('ok', 0)} fertig, {summary.get('failed', 0)} fehlgeschlagen{unfinished}</dd>
 {f"<dt>Wiederverwendet</dt><dd>{summary['reused']} unverändert übernommen, {summary.get('executed', 0)} neu berechnet</dd>" if summary.get('reused') else ''}
 <dt>Dauer</dt><dd>{fmt.number(summary.get('last_duration_s', 0), 1)} s</dd>
-<dt>Daten</dt><dd>{escape(str(parameters.get('data_dir', '')))}</dd>
+<dt>Daten</dt><dd>{escape(data_source(manifest))}</dd>
 </dl>
 </header>
 <p><a href="index.html">Zur Übersicht der Berichte</a></p>
@@ -321,7 +344,8 @@ def earlier_runs(run_dir: Path) -> list[dict]:
 def _kind_cell(run: dict) -> str:
     """The run's kind in German, why it is not complete, and the mark of the latest complete run."""
     name = RUN_KINDS.get(run.get("kind"), "nicht erfasst")
-    reasons = [r for r in run.get("kind_reasons", run.get("reasons", [])) if run.get("kind") is not None]
+    reasons = [public_reason(str(r)) for r in run.get("kind_reasons", run.get("reasons", []))
+               if run.get("kind") is not None]
     text = escape(name) + (f" ({escape('; '.join(reasons))})" if reasons else "")
     if run.get("latest_complete"):
         text = f"<strong>{text} – letzter vollständiger Lauf</strong>"
