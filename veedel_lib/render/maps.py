@@ -469,7 +469,7 @@ def separate_labels(fig, ax) -> None:
     labels = [t for t in ax.texts if hasattr(t, "xyann")]
     offsets = _candidate_offsets()
     for _ in range(2):
-        fig.canvas.draw()
+        fig.draw_without_rendering()  # the layout and the text metrics of a draw, without painting any pixel
         renderer = fig.canvas.get_renderer()
         placed = []
         for label in labels:
