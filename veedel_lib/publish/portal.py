@@ -387,7 +387,8 @@ def _map_section(run_dir: Path | None, areas: list[dict], reference: SpatialRefe
         return ""
     title = (f"Karte von {reference.city} mit den {top.dative_plural_name} und den "
              f"{profile.area.dative_plural_name}")
-    svg = maps.portal_map(boundaries, drawn, title, described_by="karte-liste", district_name=profile.district_name)
+    svg = maps.cached_portal_map(boundaries, drawn, title, described_by="karte-liste",
+                                 district_name=profile.district_name)
     hatched = any(a["partial"] for a in drawn)
     key = "".join(f'<li><span class="number-badge">{a["number"]}</span> <a href="{escape(a["href"])}">'
                   f'{escape(a["name"])}</a></li>' for a in drawn)

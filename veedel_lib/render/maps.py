@@ -24,27 +24,27 @@ The drawing functions take their data as one frame per Stadtteil (``stadtteil``,
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import sys
 from dataclasses import dataclass, field
-from importlib import resources
+from functools import lru_cache
+from importlib import metadata, resources
 from pathlib import Path
 from typing import ClassVar
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, PathPatch
-from matplotlib.path import Path as MplPath
-from matplotlib.text import Text
 
 from ..analysis.indicators import indicator_values, stadtteil_groups
 from ..analysis.smoothing import smoothed_stadtteil_values
 from ..errors import DataValidationError, Problem
+from ..files import atomic_write_text, cache_dir
 from . import formatting as fmt
 from .blocks import Col
 from .charts.base import ChartSpec, rate_counts
-from .charts.drawing import Chart
+from .charts.drawing import Chart, pyplot
 from .disclosure import PUBLIC, Basis, ChartData, basis, masked, rate_basis, rests_on
 
 HATCH = "////"
@@ -272,6 +272,11 @@ def _choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit
     ``focus``: zoom to these Stadtteile (e.g. a Stadtbezirk's) and their neighbours instead. ``unreliable``: Stadtteile whose value rests on few cases
     (coefficient of variation above the threshold of ``analysis.smoothing``): coloured, with a dotted hatching.
     """
+    plt = pyplot()  # matplotlib where drawn, not on import (see drawing.pyplot)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, PathPatch
+    from matplotlib.path import Path as MplPath
+
     unreliable = set(unreliable or ())
     partial = set(partial or ()) - set(outline or ())
     outline = set(outline or ()) | partial
@@ -453,6 +458,8 @@ def _candidate_offsets() -> list[tuple[float, float]]:
 def _label_box(label, renderer, dpi: float):
     """A label's box in display pixels: its text (``Text.get_window_extent``, without the leader line) with the
     padding of its white box (``boxstyle`` pad in units of the font size) and :data:`LABEL_GAP_PX` around."""
+    from matplotlib.text import Text
+
     patch = label.get_bbox_patch()
     pad = patch.get_boxstyle().pad * label.get_fontsize() * dpi / 72 if patch is not None else 0.0
     return Text.get_window_extent(label, renderer).padded(pad + LABEL_GAP_PX / 2)
@@ -625,6 +632,10 @@ def portal_map(boundaries: Boundaries, areas: list[dict], title: str, described_
     import io
     import xml.etree.ElementTree as ET
 
+    plt = pyplot()  # matplotlib where drawn, not on import (see drawing.pyplot)
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
     fig, ax = plt.subplots(figsize=(6.4, 6.2))
     fig.subplots_adjust(0, 0, 1, 1)
     whole = {n for a in areas for n in a["stadtteile"]}
@@ -706,3 +717,107 @@ def portal_map(boundaries: Boundaries, areas: list[dict], title: str, described_
             link.append(element)
         layer.append(link)  # links in reading order, painted above the base map
     return ET.tostring(root, encoding="unicode")
+
+
+MAP_CACHE_FOLDER = "karten"
+"""Subfolder of the user's cache folder (:func:`veedel_lib.files.cache_dir`) with drawn portal maps by key."""
+MAP_CACHE_KEEP = 16
+"""Portal maps kept in the cache (the most recently used; one map is about 0,2 MB)."""
+MAP_CACHE_MAX_BYTES = 8_000_000
+"""A cached map larger than this is not read (it is drawn anew): the cache folder is outside the run."""
+MAP_KEY_VERSION = "veedel-portal-map-1"
+"""Changes when the meaning of :func:`portal_map_key` changes."""
+
+
+@lru_cache(maxsize=1)
+def _drawing_code() -> bytes:
+    """What draws a map besides its arguments: the source of every module of the rendering room (this one, the
+    charts' style in :mod:`~veedel_lib.render.charts.drawing`, ...) and the versions of Python, matplotlib (with
+    its fonts) and numpy, as bytes to hash; read once per process."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in ("matplotlib", "numpy"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=-\0".encode())
+    digest.update(sys.version.encode())
+    return digest.digest()
+
+
+def _hash_polygons(digest, polygons: dict[str, list[np.ndarray]]) -> None:
+    """Add polygons (by number) to ``digest`` in their order (the order they are drawn in): numbers, ring counts,
+    shapes and coordinates as float64 bytes."""
+    digest.update(f"{len(polygons)}\0".encode())
+    for number, rings in polygons.items():
+        digest.update(f"{number}\0{len(rings)}\0".encode())
+        for ring in rings:
+            array = np.ascontiguousarray(ring, dtype=np.float64)
+            digest.update(f"{array.shape}\0".encode() + array.tobytes())
+
+
+def portal_map_key(boundaries: Boundaries, areas: list[dict], title: str, described_by: str = "",
+                   district_name=lambda key: "") -> str:
+    """The key of a portal map (hex SHA-256): every argument of :func:`portal_map` in full and in order — all
+    fields of the boundaries (the Stadtteile's, Stadtbezirke's and Stadtviertel's rings in drawing order, names,
+    source), every field of every area entry (id, name, number, link, Stadtteile and parts, and the key figures and
+    status class it carries, whether the map shows them or not), the title, the id of the list it points to, the
+    label of every Stadtbezirk (``district_name``, from the city's profile) — and the drawing code
+    (:func:`_drawing_code`). Two calls with the same key draw the same SVG bytes."""
+    digest = hashlib.sha256(MAP_KEY_VERSION.encode() + b"\0" + _drawing_code())
+    for polygons in (boundaries.rings, boundaries.bezirke, boundaries.viertel):
+        _hash_polygons(digest, polygons)
+    described = {
+        "names": list(boundaries.names.items()), "schematic": boundaries.schematic, "source": boundaries.source,
+        "attribution": boundaries.attribution, "areas": areas, "title": title, "described_by": described_by,
+        "districts": [(number, district_name(number)) for number in boundaries.bezirke],
+    }
+    digest.update(json.dumps(described, sort_keys=True, ensure_ascii=False, default=repr).encode())
+    return digest.hexdigest()
+
+
+def _cached_map(path: Path) -> str | None:
+    """A cached map's SVG, or None when there is none (or it is too large or not an SVG element: drawn anew)."""
+    try:
+        if path.stat().st_size > MAP_CACHE_MAX_BYTES:
+            return None
+        text = path.read_text(encoding="utf-8")
+        os.utime(path)  # most recently used: kept longest
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if text.startswith("<svg") and text.endswith("</svg>") else None
+
+
+def _keep_newest(folder: Path, keep: int) -> None:
+    """Remove all but the ``keep`` most recently used maps of the cache folder."""
+    entries = []
+    for path in folder.glob("*.svg"):
+        try:
+            entries.append((path.stat().st_mtime_ns, path))
+        except FileNotFoundError:  # removed by a parallel run meanwhile
+            continue
+    for _, path in sorted(entries, reverse=True)[keep:]:
+        path.unlink(missing_ok=True)
+
+
+def cached_portal_map(boundaries: Boundaries, areas: list[dict], title: str, described_by: str = "",
+                      district_name=lambda key: "") -> str:
+    """:func:`portal_map`, drawn once per :func:`portal_map_key` and kept in the user's cache folder.
+
+    Drawing the map (with importing matplotlib) took a second of every run, also of a re-run in which nothing
+    changed; a map whose key is in the cache is read from there instead. A cache that cannot be written only
+    costs the time of drawing.
+    """
+    folder = cache_dir() / MAP_CACHE_FOLDER
+    path = folder / f"{portal_map_key(boundaries, areas, title, described_by, district_name)}.svg"
+    svg = _cached_map(path)
+    if svg is None:
+        svg = portal_map(boundaries, areas, title, described_by, district_name)
+        try:
+            atomic_write_text(path, svg)
+            _keep_newest(folder, MAP_CACHE_KEEP)
+        except OSError:
+            pass
+    return svg

@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")  # reports are rendered headless; notebooks display the SVG through report.py
+from .. import formatting as fmt
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
-from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D  # noqa: E402
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
-
-from .. import formatting as fmt  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 AREA_COLOUR = "#0072B2"   # Okabe-Ito blue
 CITY_COLOUR = "#D55E00"   # Okabe-Ito vermillion
@@ -48,14 +44,32 @@ STYLE = {
     "figure.dpi": 100,
     "axes.titley": 1.03,  # a fixed title position: no search for the tick labels' extent above each panel
 }
-plt.rcParams.update({**STYLE, "axes.prop_cycle": matplotlib.cycler(color=PALETTE)})
+
+
+@cache
+def pyplot():
+    """matplotlib's ``pyplot`` with the reports' backend and style, imported on the first figure of a process.
+
+    Every figure starts here (and every other matplotlib import of the rendering room follows a call): the
+    backend is Agg, since reports are rendered headless (notebooks display the SVG through ``report.py``), and
+    :data:`STYLE` is set before any artist exists. Importing matplotlib costs more than half a second; a process
+    that draws nothing (``veedel run`` taking every report over from an earlier run, the portal with its map from
+    the cache) never pays it.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({**STYLE, "axes.prop_cycle": matplotlib.cycler(color=PALETTE)})
+    return plt
 
 
 @dataclass
 class Chart:
     """A figure ready for a report: the figure, its data, a caption and an alternative text."""
 
-    figure: plt.Figure | None
+    figure: Figure | None
     """The figure until it is rendered by :meth:`svg`, then ``None``."""
     data: pd.DataFrame
     alt: str
@@ -77,13 +91,13 @@ class Chart:
             settle_ticks(self.figure)
             buffer = io.StringIO()
             self.figure.savefig(buffer, format="svg", metadata={"Date": None})
-            plt.close(self.figure)
+            pyplot().close(self.figure)
             self.figure = None
             self._svg = buffer.getvalue()
         return self._svg
 
 
-def settle_layout(figure: plt.Figure) -> None:
+def settle_layout(figure: Figure) -> None:
     """Place the panels of a figure with a layout engine (constrained layout) once, then switch the engine off.
 
     Saving a figure whose layout engine is on draws it twice: once without output, only to run the layout, then
@@ -91,6 +105,8 @@ def settle_layout(figure: plt.Figure) -> None:
     drawn once and its SVG stays the same bytes. Call it before :func:`settle_ticks`: like matplotlib's own pass, the
     layout measures the ticks of the panels' first size, and the ticks are then fixed for their final size.
     """
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
     engine = figure.get_layout_engine()
     if engine is None:
         return
@@ -110,7 +126,7 @@ def _inside(locator, limits: tuple[float, float]) -> list[float]:
     return [v for v in locator() if low - slack <= v <= high + slack]
 
 
-def settle_ticks(figure: plt.Figure) -> None:
+def settle_ticks(figure: Figure) -> None:
     """Fix every axis' ticks to the ones inside its final limits and its empty label to a fixed place.
 
     Matplotlib builds a tick (two tick lines, a grid line, two labels: a millisecond) for every position a
@@ -119,6 +135,8 @@ def settle_ticks(figure: plt.Figure) -> None:
     A small-multiples figure spent a fifth of its time on both. Called just before rendering, once the limits are
     final; the picture stays the same (the same SVG bytes).
     """
+    from matplotlib.ticker import FixedLocator, MaxNLocator
+
     for ax in figure.axes:
         for axis, limits in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
             locator = axis.get_major_locator()
@@ -137,7 +155,11 @@ def light_ticks(axes) -> None:
     sizes and colours (the rc settings and each axis' :meth:`~matplotlib.axis.Axis.get_tick_params`), so the
     picture stays the same. Call once the panels are complete: their limits are fixed here.
     """
-    rc = matplotlib.rcParams
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import TICKDOWN, TICKLEFT, Line2D
+    from matplotlib.ticker import NullLocator
+
+    rc = pyplot().rcParams
     ticks = []
     for ax in axes:  # all positions first: panels sharing an axis share its locator, which is emptied below
         ax.set_xlim(ax.get_xlim())
@@ -186,7 +208,7 @@ def panel_grid(count: int, columns: int, width: float, height: float, *, left: f
     """
     rows = max(1, -(-count // columns))
     cell_w, cell_h = left + width + gap, top + height + below
-    figure = plt.figure(figsize=(columns * cell_w, rows * cell_h + bottom))
+    figure = pyplot().figure(figsize=(columns * cell_w, rows * cell_h + bottom))
     fig_w, fig_h = figure.get_size_inches()
     axes, first = [], None
     for index in range(count):
@@ -204,4 +226,6 @@ def panel_grid(count: int, columns: int, width: float, height: float, *, left: f
 
 def german_axis(axis, decimals: int = 0, suffix: str = "") -> None:
     """Format an axis' tick labels in German notation (decimal comma, thousands dot)."""
+    from matplotlib.ticker import FuncFormatter
+
     axis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt.number(x, decimals) + suffix))

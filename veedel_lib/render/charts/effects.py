@@ -15,7 +15,6 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from ...params.catalogue import Indicator
 from ..disclosure import PUBLIC, Basis, ChartData, count, rests_on
@@ -35,6 +34,8 @@ def effect_panels(events: pd.DataFrame, x: str, indicators: list[Indicator], *, 
     ``x``. With ``baseline`` (a calendar year) a dotted line marks it and the axis has up to four whole years;
     without, the axis names every value of ``x`` (years since the start of counting) and a narrow spread of values
     gets two decimals. Returns the figure, the panels' order (indicator ids) and their axes."""
+    from matplotlib.ticker import FixedLocator, MaxNLocator  # where drawn, not on import: see drawing.pyplot
+
     units = {i.id: i.unit for i in indicators}
     names = {i.id: i.name for i in indicators}
     order = [i.id for i in indicators if i.id in set(events["indicator"])]
@@ -184,6 +185,8 @@ class SyntheticControlPanels(ChartSpec):
         order = [i.id for i in indicators if i.id in set(paths["indicator"])]
         columns = min(3, max(1, len(order)))
         fig, axes = panel_grid(len(order), columns, 1.6, 1.25, left=0.7, top=0.75, bottom=0.45, sharex=False)
+        from matplotlib.ticker import MaxNLocator  # where drawn, not on import: see drawing.pyplot
+
         lines = {}
         for indicator_id, ax in zip(order, axes):
             data = paths[paths["indicator"] == indicator_id].sort_values("year")

@@ -12,16 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.patches import Patch
 
 from .. import formatting as fmt
 from ..disclosure import PUBLIC, Basis, ChartData, count, rests_on
 from .base import OPTIONAL, ChartSpec, on_rate, rate_counts
-from .drawing import AREA_COLOUR, CITY_COLOUR, OTHER_COLOUR, Chart, german_axis, panel_grid
+from .drawing import AREA_COLOUR, CITY_COLOUR, OTHER_COLOUR, Chart, german_axis, panel_grid, pyplot
 
 MEASURE_COLUMNS = ("number", "title", "field", "planned_start", "planned_end", "start", "end", "status", "delayed")
 """The measure columns the timeline draws (all public: the plan is published; a measure's person counts, its
@@ -56,6 +53,10 @@ class MeasureTimeline(ChartSpec):
         period, as_of, area_name = self.period, self.as_of, self.area_name
         data = measures.sort_values(["field", "planned_start", "number"], kind="stable").reset_index(drop=True)
         height = 0.32 * len(data) + 1.3
+        plt = pyplot()
+        import matplotlib.dates as mdates  # where drawn, not on import: see drawing.pyplot
+        from matplotlib.patches import Patch
+
         figure, ax = plt.subplots(figsize=(6.4, height), layout="constrained")
         y = np.arange(len(data))[::-1]
         stamp = pd.Timestamp(as_of)
@@ -129,6 +130,7 @@ class GoalPaths(ChartSpec):
         # a fixed grid (panels of 1,5 x 1,4 inches, a two-line title above each, one legend row below): no layout search
         figure, axes = panel_grid(len(order), columns, 1.5, 1.4, left=0.6, gap=0.2, top=0.45, below=0.3, bottom=0.35,
                                   sharex=False)
+        plt = pyplot()
         for number, ax in zip(order, axes):
             goal = goals[goals["number"] == number].iloc[0]
             own = series[series["number"] == number].dropna(subset=["value"]).sort_values("year")

@@ -8,17 +8,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 
 from ...params.catalogue import Indicator
 from .. import formatting as fmt
 from ..disclosure import PUBLIC, Basis, ChartData, count, rests_on
 from .base import LONG_TABLE, OPTIONAL, ChartSpec, on_rate, rate_counts
 from .drawing import (AREA_COLOUR, CITY_COLOUR, OTHER_COLOUR, PALETTE, Chart, german_axis, light_ticks,
-                      panel_grid)
+                      panel_grid, pyplot)
 
 
 @dataclass
@@ -39,7 +37,7 @@ class AgeStructure(ChartSpec):
         """The figure from the checked data."""
         frame = data.frame
         area_name, year = self.area_name, self.year
-        fig, ax = plt.subplots(figsize=(6.4, 2.9), layout="constrained")
+        fig, ax = pyplot().subplots(figsize=(6.4, 2.9), layout="constrained")
         positions = np.arange(len(frame))
         height = 0.38
         ax.barh(positions - height / 2, frame["area_value"], height, color=AREA_COLOUR, label=area_name)
@@ -87,7 +85,7 @@ class RatioDots(ChartSpec):
         data["index_low"] = 100 * data["area_ci_low"] / data["city_value"]
         data["index_high"] = 100 * data["area_ci_high"] / data["city_value"]
         data = data.iloc[::-1]
-        fig, ax = plt.subplots(figsize=(6.4, 0.34 * len(data) + 1.2), layout="constrained")
+        fig, ax = pyplot().subplots(figsize=(6.4, 0.34 * len(data) + 1.2), layout="constrained")
         y = np.arange(len(data))
         ax.errorbar(data["index"], y, xerr=[data["index"] - data["index_low"], data["index_high"] - data["index"]],
                     fmt="o", color=AREA_COLOUR, ecolor=AREA_COLOUR, elinewidth=1.2, capsize=2, label=area_name)
@@ -153,6 +151,8 @@ class PlaceIntervals(ChartSpec):
         # value labels below, the legend (two entries per row) under the grid; no layout search
         fig, axes = panel_grid(len(order), columns, 1.7 * 3 / columns, 0.2 * len(areas) + 0.2, left=0.15, gap=0.35,
                                top=0.38, below=0.28, bottom=0.17 * legend_rows + 0.15, sharex=False)
+        from matplotlib.ticker import MaxNLocator  # where drawn, not on import: see drawing.pyplot
+
         data = values.set_index(["group", "indicator"])
         handles = {}
         for indicator_id, ax in zip(order, axes):
@@ -258,7 +258,7 @@ class StadtteilStrip(ChartSpec):
             low, high = fmt.rate(panel.min(), units[indicator_id]), fmt.rate(panel.max(), units[indicator_id])
             return f"{names[indicator_id]}\n({low} bis {high})"
 
-        fig, ax = plt.subplots(figsize=(6.6, 0.5 * len(order) + 1.4), layout="constrained")
+        fig, ax = pyplot().subplots(figsize=(6.6, 0.5 * len(order) + 1.4), layout="constrained")
         rng = np.random.default_rng(0)  # fixed jitter: the same data give the same picture
         rows = data["indicator"].map({indicator_id: row for row, indicator_id in enumerate(order)})
         drawn = data.assign(_row=rows).sort_values("_row", kind="stable")
@@ -323,6 +323,7 @@ UNIT_SIGNS = {"percent": "%", "per_1000": "‰"}
 def heat_palette():
     """The heat table's diverging palette (blue = more favourable, orange = less favourable than the city),
     light enough that dark text on every cell has a contrast of at least 4.5:1."""
+    pyplot()  # seaborn imports pyplot: the reports' backend and style first
     import seaborn as sns  # only here: importing seaborn costs a second at every start
 
     return sns.diverging_palette(240, 25, s=75, l=72, as_cmap=True)
@@ -371,7 +372,7 @@ class AreaHeatmap(ChartSpec):
                 ratio[indicator.id] = 100 * city[indicator.id] / areas[indicator.id]
         labels = areas.map(lambda v: fmt.number(v, 1))
         values = np.log2(ratio.astype(float).to_numpy() / 100)
-        fig, ax = plt.subplots(figsize=(7.0, 0.33 * len(areas) + 2.4), layout="constrained")
+        fig, ax = pyplot().subplots(figsize=(7.0, 0.33 * len(areas) + 2.4), layout="constrained")
         for spine in ax.spines.values():
             spine.set_visible(False)
         mesh = ax.pcolormesh(np.ma.masked_invalid(values), cmap=heat_palette(), vmin=-1.5, vmax=1.5, linewidths=0.5,
@@ -447,7 +448,7 @@ class StatusDynamicsScatter(ChartSpec):
         others = shown[shown["coverage"] == ""]
         whole = shown[shown["coverage"] == "ganz"]
         part = shown[shown["coverage"] == "teilweise"]
-        fig, ax = plt.subplots(figsize=(6.6, 5.4), layout="constrained")
+        fig, ax = pyplot().subplots(figsize=(6.6, 5.4), layout="constrained")
         ax.scatter(others["status_index"], others["dynamics_index"], s=14, color=OTHER_COLOUR, alpha=0.75,
                    label="andere Stadtteile")
         ax.scatter(whole["status_index"], whole["dynamics_index"], s=44, marker="D", color=AREA_COLOUR,

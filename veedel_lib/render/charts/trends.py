@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 
 from ...params.catalogue import Indicator
 from .. import formatting as fmt
@@ -43,6 +42,8 @@ class TrendPanels(ChartSpec):
         order = [i.id for i in indicators if i.id in set(data["indicator"])]
         columns = max(1, min(col_wrap, len(order)))
         figure, axes = panel_grid(len(order), columns, 1.65, 1.2)
+        from matplotlib.ticker import MaxNLocator  # where drawn, not on import: see drawing.pyplot
+
         lines = {}
         for indicator_id, ax in zip(order, axes):
             panel = data[data["indicator"] == indicator_id].sort_values("year")
