@@ -16,6 +16,35 @@ from . import formatting as fmt
 WITHHELD = "nicht veröffentlicht (Geheimhaltung: Zahl unter der Veröffentlichungsschwelle)"
 """What a sentence says instead of a number that disclosure control withholds."""
 
+_ADJECTIVE_ENDINGS = {
+    "weak": {"nom": {"m": "e", "f": "e", "n": "e"}, "acc": {"m": "en", "f": "e", "n": "e"}},
+    "mixed": {"nom": {"m": "er", "f": "e", "n": "es"}, "acc": {"m": "en", "f": "e", "n": "es"}},
+}
+"""German adjective endings before a singular noun by declension, case and gender; dative and genitive take "en"
+(weak after "der"/"jeder", mixed after "ein"/"kein")."""
+
+
+def with_adjective(noun, adjective: str, kind: str = "the", case: str = "nom") -> str:
+    """Article, adjective and a level's or the areas' noun (``raumbezug.yml``) in one case, the adjective declined
+    by the noun's gender: ``with_adjective(stadtteil, "ganz", "the", "acc")`` -> "den ganzen Stadtteil", for a
+    Bezirksregion "die ganze Bezirksregion", for a Gebiet "das ganze Gebiet"; ``kind`` as
+    :meth:`~veedel_lib.params.reference.Noun.article` ("the", "a", "no", "every")."""
+    declension = "mixed" if kind in ("a", "no") else "weak"
+    ending = _ADJECTIVE_ENDINGS[declension].get(case, {}).get(noun.gender, "en")
+    name = noun.genitive_name if case == "gen" else noun.name
+    return f"{noun.article(kind, case)} {adjective}{ending} {name}"
+
+
+_PRONOUNS = {"nom": {"m": "er", "f": "sie", "n": "es"}, "acc": {"m": "ihn", "f": "sie", "n": "es"},
+             "possessive": {"m": "sein", "f": "ihr", "n": "sein"}}
+
+
+def pronoun(noun, case: str = "nom") -> str:
+    """The pronoun that stands for a level's or the areas' noun, by its gender: "er"/"ihn"/"sein" for a Stadtteil,
+    "sie"/"sie"/"ihr" for a Bezirksregion, "es"/"es"/"sein" for a Gebiet; ``case`` "nom", "acc" or "possessive"
+    (the possessive's stem, before a masculine or neuter noun in the nominative: "sein Index")."""
+    return _PRONOUNS[case][noun.gender]
+
 
 def profile_sentences(area_name: str, stadtbezirk: str, stadtteile_whole: list[str], stadtteile_part: list[str],
                       population: float, city_population: float, year: int, withheld: bool = False,
