@@ -133,7 +133,7 @@ def test_stadtteile_only_partly_in_the_area_are_outlined_dashed():
     assert len(outlines) == 2 and len(dashed) == 1
     assert "Fühlingen (nur teilweise, gestrichelt)" in chart.alt and "Merkenich:" in chart.alt
     legend = [t.get_text() for t in chart.figure.legends[0].get_texts()]  # one legend below the map
-    assert "Stadtteil nur teilweise im Gebiet" in legend
+    assert "Einheit nur teilweise im Gebiet" in legend  # a map without the city's words (units=) says "Einheit"
 
 
 def test_indicator_map_hides_values_on_small_counts(demo):
@@ -162,7 +162,7 @@ def test_an_areas_map_is_zoomed_to_the_area_and_its_neighbours():
     assert sorted(zoomed.data["label"].str[:3]) == sorted({"802"} | layout.neighbours({"802"}))
     width = lambda chart: np.ptp(chart.figure.axes[0].get_xlim())  # noqa: E731
     assert width(zoomed) < width(city) / 3
-    assert "Kalk und die angrenzenden Stadtteile" in zoomed.caption
+    assert "Kalk und die angrenzenden Einheiten" in zoomed.caption  # units= gives the city's word
     labels = {t.get_text() for t in zoomed.figure.axes[0].texts}
     assert {"802 Kalk", "Deutz", "Vingst"} <= labels  # the area by number and name, its neighbours by name
 

@@ -41,11 +41,13 @@ from ..analysis.indicators import indicator_values, stadtteil_groups
 from ..analysis.smoothing import smoothed_stadtteil_values
 from ..errors import DataValidationError, Problem
 from ..files import atomic_write_text, cache_dir
+from ..params.reference import Level, Noun
 from . import formatting as fmt
 from .blocks import Col
 from .charts.base import ChartSpec, rate_counts
 from .charts.drawing import Chart, pyplot
 from .disclosure import PUBLIC, Basis, ChartData, basis, masked, rate_basis, rests_on
+from .text import UNITS
 
 HATCH = "////"
 UNRELIABLE_HATCH = "...."
@@ -256,11 +258,13 @@ def _choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit
                outline: set[str] | None = None, area_name: str = "", classes: int = CLASSES,
                categories: list[str] | None = None, partial: set[str] | None = None,
                parts: set[str] | None = None, zoom: bool = False, focus: set[str] | None = None,
-               unreliable: set[str] | None = None, city_units: str = "") -> Chart:
+               unreliable: set[str] | None = None, city_units: str = "", units: Noun | Level = UNITS,
+               districts: str = "Bezirke") -> Chart:
     """A map of Stadtteile coloured by ``frame["value"]`` (or by ``frame["category"]`` in ``categories`` order).
 
     ``city_units`` names all units of the map for its alternative text ("Kölner Stadtteile", from the city's
-    ``raumbezug.yml``).
+    ``raumbezug.yml``); ``units`` is the noun of their level (Cologne's Stadtteil) and ``districts`` the plural of
+    the highest level (Stadtbezirke), for the legend, the caption, the alternative text and the table's header.
 
     ``frame`` has one row per Stadtteil: ``stadtteil`` (number as text), ``name``, ``value`` (NaN where
     missing) and optionally ``suppressed`` (hidden by disclosure control: hatched, never coloured).
@@ -358,15 +362,16 @@ def _choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit
         handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor="#888888", label="keine Daten"))
     if outline:
         handles.append(Patch(facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=1.8,
-                             label=f"{area_name or 'Gebiet'} (Zahl = Stadtteilnummer)"))
+                             label=f"{area_name or 'Gebiet'} (Zahl = {units.name}nummer)"))
     if partial - drawn_parts:
         handles.append(Patch(facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=1.5, linestyle=(0, (3, 2)),
-                             label="Stadtteil nur teilweise im Gebiet"))
+                             label=f"{units.name} nur teilweise im Gebiet"))
     if drawn_parts:
         handles.append(Patch(facecolor="none", edgecolor=OUTLINE_COLOUR, linewidth=0.8, linestyle=(0, (3, 2)),
-                             label="Stadtteil, von dem nur der umrandete Teil (Stadtviertel) zum Gebiet gehört"))
+                             label=f"{units.name}, von {units.article('the', 'dat')} nur der umrandete Teil "
+                                   "(Stadtviertel) zum Gebiet gehört"))
     if boundaries.bezirke:
-        handles.append(Line2D([], [], color=BEZIRK_COLOUR, linewidth=1.1, label="Grenze der Stadtbezirke"))
+        handles.append(Line2D([], [], color=BEZIRK_COLOUR, linewidth=1.1, label=f"Grenze der {districts}"))
     fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=7.5, frameon=False,
               title=_unit_title(unit) if categories is None else "Klasse", title_fontsize=7.5)
     ax.set_title(title, loc="left", fontsize=9)
@@ -379,15 +384,16 @@ def _choropleth(frame: pd.DataFrame, boundaries: Boundaries, *, title: str, unit
         table = table[table["stadtteil"].isin(shown)]
     table["label"] = table["stadtteil"] + " " + table["name"]
     table = table.sort_values(["in_area", "stadtteil"], ascending=[False, True])
-    caption = f"Karte: {title}" + (f" ({area_name or 'das Gebiet'} und die angrenzenden Stadtteile)" if zoom else "")
+    caption = f"Karte: {title}" + (f" ({area_name or 'das Gebiet'} und die angrenzenden {units.plural})" if zoom
+                                   else "")
     if zoom and focus:
-        caption = f"Karte: {title} ({area_name}, mit den angrenzenden Stadtteilen)"
+        caption = f"Karte: {title} ({area_name}, mit den angrenzenden {units.dative_plural_name})"
     caption += f". {boundaries.source_line}"
 
     return Chart(fig, table[["label", "value", "class", "in_area"]].reset_index(drop=True),
                  _alt(frame[frame["stadtteil"].isin(shown)], title, outline, area_name, categories is not None, unit,
-                      partial, zoom, city_units), caption,
-                 {"label": "Stadtteil", "value": "Wert", "class": "Klasse", "in_area": "im Gebiet"})
+                      partial, zoom, city_units, units), caption,
+                 {"label": units.name, "value": "Wert", "class": "Klasse", "in_area": "im Gebiet"})
 
 
 @dataclass
@@ -416,6 +422,8 @@ class Choropleth(ChartSpec):
     focus: set[str] | None = None
     unreliable: set[str] | None = None
     city_units: str = ""
+    units: Noun | Level = UNITS
+    districts: str = "Bezirke"
     counts: dict[str, Basis] = field(default_factory=rate_counts)
     """The count columns the values rest on, with their thresholds."""
 
@@ -435,7 +443,8 @@ class Choropleth(ChartSpec):
         return _choropleth(frame, self.boundaries, title=self.title, unit=self.unit, outline=self.outline,
                            area_name=self.area_name, classes=self.classes, categories=self.categories,
                            partial=self.partial, parts=self.parts, zoom=self.zoom, focus=self.focus,
-                           unreliable=self.unreliable, city_units=self.city_units)
+                           unreliable=self.unreliable, city_units=self.city_units, units=self.units,
+                           districts=self.districts)
 
 
 LEADER = {"arrowstyle": "-", "color": "#333333", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 0}
@@ -508,10 +517,11 @@ def _unit_title(unit: str) -> str:
 
 
 def _alt(frame: pd.DataFrame, title: str, outline: set[str], area_name: str, categorical: bool,
-         unit: str = "percent", partial: set[str] | None = None, zoom: bool = False, city_units: str = "") -> str:
+         unit: str = "percent", partial: set[str] | None = None, zoom: bool = False, city_units: str = "",
+         units: Noun | Level = UNITS) -> str:
     """Alternative text: where the highest values are and in which classes the area's Stadtteile lie."""
     shown = frame[~frame["suppressed"] & frame["value"].notna()] if not categorical else frame
-    where = (f"von {area_name or 'dem Gebiet'} und den angrenzenden Stadtteilen" if zoom
+    where = (f"von {area_name or 'dem Gebiet'} und den angrenzenden {units.dative_plural_name}" if zoom
              else f"der {city_units}" if city_units else "der Stadt")
     text = f"Karte {where}: {title}."
     if not categorical and len(shown):
@@ -525,7 +535,7 @@ def _alt(frame: pd.DataFrame, title: str, outline: set[str], area_name: str, cat
                  + fmt.join([f"{name}{' (nur teilweise, gestrichelt)' if number in partial else ''}: {kind}"
                              for number, name, kind in zip(own["stadtteil"], own["name"], own["class"])]) + ".")
     if frame["suppressed"].any():
-        text += f" {int(frame['suppressed'].sum())} Stadtteile sind aus Datenschutzgründen schraffiert."
+        text += f" {int(frame['suppressed'].sum())} {units.plural} sind aus Datenschutzgründen schraffiert."
     return text
 
 
@@ -551,12 +561,14 @@ def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set
     for key in rate_counts():
         frame[key] = values[key].to_numpy()
     place = {"outline": outline, "area_name": area_name, "partial": partial, "parts": parts, "zoom": zoom,
-             "focus": focus, "city_units": ds.spatial.of_city(ds.spatial.base.plural)}
-    title = title or f"{indicator.name} {year} nach Stadtteilen"
+             "focus": focus, "city_units": ds.spatial.of_city(ds.spatial.base.plural), "units": ds.spatial.base,
+             "districts": ds.spatial.top.plural}
+    units = ds.spatial.base
+    title = title or f"{indicator.name} {year} nach {units.dative_plural_name}"
     if smoothing is None:
         return Choropleth(boundaries, title=title, unit=indicator.unit, **place).plot(frame)
     unreliable = set(frame.loc[values["unreliable"].to_numpy(dtype=bool), "stadtteil"])
-    chart = Choropleth(boundaries, title=title + "\n(kleine Stadtteile geglättet)", unit=indicator.unit,
+    chart = Choropleth(boundaries, title=title + f"\n(kleine {units.plural} geglättet)", unit=indicator.unit,
                        unreliable=unreliable, **place).plot(frame)
     # the data table also holds the raw rate, withheld on the same counts as the drawn one
     protected = masked(values, rate_basis(None) + [Col(key, key, "rate", based_on=basis(None))
@@ -569,9 +581,10 @@ def indicator_map(ds, indicator, year: int, boundaries: Boundaries, outline: set
     table["value"] = table["label"].map(dict(zip(labels, protected["value"])))
     table["smoothed"] = table["label"].map(dict(zip(labels, np.where(smoothed, "geglättet", ""))))
     chart.data = table
-    chart.data_columns = {"label": "Stadtteil", "value": "Wert (roh)", "shown_value": "dargestellt",
+    chart.data_columns = {"label": units.name, "value": "Wert (roh)", "shown_value": "dargestellt",
                           "smoothed": "geglättet", "class": "Klasse", "in_area": "im Gebiet"}
-    chart.alt += f" {int(smoothed.sum())} kleine Stadtteile sind mit geglättetem Wert (Empirical Bayes) eingefärbt."
+    chart.alt += (f" {int(smoothed.sum())} kleine {units.plural} sind mit geglättetem Wert (Empirical Bayes) "
+                  "eingefärbt.")
     return chart
 
 

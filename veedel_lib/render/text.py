@@ -11,10 +11,17 @@ import numpy as np
 import pandas as pd
 
 from ..params.catalogue import is_favourable
+from ..params.reference import Noun
 from . import formatting as fmt
 
 WITHHELD = "nicht veröffentlicht (Geheimhaltung: Zahl unter der Veröffentlichungsschwelle)"
 """What a sentence says instead of a number that disclosure control withholds."""
+
+UNITS = Noun("Einheit", "Einheiten", "f", "Einheit", "Einheiten")
+"""The units of a chart or map when no city names them (a city's own: the lowest level of its ``raumbezug.yml``,
+Cologne's Stadtteil)."""
+AREA = Noun("Gebiet", "Gebiete", "n", "Gebiets", "Gebieten")
+"""The programme's word for an area when no city names one (a city's own: ``area_term`` of its ``raumbezug.yml``)."""
 
 _ADJECTIVE_ENDINGS = {
     "weak": {"nom": {"m": "e", "f": "e", "n": "e"}, "acc": {"m": "en", "f": "e", "n": "e"}},

@@ -27,7 +27,7 @@ from . import kernprozess_blocks as kpr
 from . import plan_blocks as pb
 from .base import AREA_UNITS, BEZIRK_AREAS, RUN_BASICS, ReportContent
 from .missing import Missing, missing_cases_note
-from .sozialindex import GUARD, WITHHELD_NOTE, SozialindexReport
+from .sozialindex import GUARD, SozialindexReport, withheld_note
 
 BEZIRK = "bezirk"
 """Group name of the whole Stadtbezirk in the report's tables."""
@@ -167,10 +167,10 @@ class BezirkReport(ReportContent):
         parts = {u for a in self.areas() for p in a.partial for u in p.units}
         focus = {n for n in boundaries.rings if self.ds.spatial.district_of(n) == self.number}
         chart = maps.indicator_map(self.ds, indicators[0], self.year, boundaries, whole,
-                                   f"Sozialraumgebiete im Bezirk {self.bezirk_name}", partial=partial, parts=parts,
-                                   zoom=True, focus=focus)
+                                   f"{self.ds.spatial.profile.area.plural} im Bezirk {self.bezirk_name}",
+                                   partial=partial, parts=parts, zoom=True, focus=focus)
         return [ChartBlock("bezirk_karte", chart, [
-            Col("label", "Stadtteil"), Col("value", "Wert", "number"), Col("class", "Klasse"),
+            Col("label", self.ds.spatial.base.name), Col("value", "Wert", "number"), Col("class", "Klasse"),
             Col("in_area", "in einem Gebiet")])]
 
     def indicators(self) -> list[Block]:
@@ -229,27 +229,28 @@ class BezirkReport(ReportContent):
         blocks: list[Block] = []
         if index.notes:
             blocks.append(TextBlock("\n".join(f"**Hinweis:** {n}" for n in index.notes)))
-        base = index.index.base_year
+        first = index.index.base_year
+        units, area = self.ds.spatial.base, self.ds.spatial.profile.area
         blocks += [
-            TableBlock("sozialindex_gebiete", f"Die Sozialraumgebiete des Bezirks im Sozialindex {self.year}", mine, [
+            TableBlock("sozialindex_gebiete", f"Die {area.plural} des Bezirks im Sozialindex {self.year}", mine, [
                 Col(GUARD, "Schutz", "count", threshold=2, show=False),
-                Col("name", "Sozialraumgebiet"),
+                Col("name", area.name),
                 Col("status_index", "Status-Index", "number", decimals=2, based_on=(GUARD,)),
                 Col("status_label", "Status", based_on=(GUARD,)),
-                Col("dynamics_index", f"Dynamik {base}–{self.year}", "number", decimals=2, based_on=(GUARD,)),
+                Col("dynamics_index", f"Dynamik {first}–{self.year}", "number", decimals=2, based_on=(GUARD,)),
                 Col("dynamics_label", "Dynamik", based_on=(GUARD,)),
-            ], note="Ein Gebiet als Ganzes auf der Skala der Stadtteile (höherer Status-Index = stärkere "
+            ], note=f"Ein Gebiet als Ganzes auf der Skala der {units.plural} (höherer Status-Index = stärkere "
                     "Benachteiligung). Verfahren und Klassen erläutert der Bericht „Sozialindex“."),
-            TableBlock("sozialindex_stadtteile", f"Die Stadtteile des Bezirks {self.bezirk_name} im Sozialindex "
+            TableBlock("sozialindex_stadtteile", f"Die {units.plural} des Bezirks {self.bezirk_name} im Sozialindex "
                                                  f"{self.year}", table, [
                 Col(GUARD, "Schutz", "count", threshold=2, show=False),
-                Col("label", "Stadtteil"),
+                Col("label", units.name),
                 Col("status_label", "Status", based_on=(GUARD,)),
                 Col("dynamics_label", "Dynamik", based_on=(GUARD,)),
                 Col("combined_code", "Klasse", based_on=(GUARD,)),
-                Col("areas", "Sozialraumgebiet"),
-            ], note="Stadtteile ohne Klasse sind nicht bewertet (zu wenige Einwohner*innen oder fehlende Werte)."
-                    + (f" {WITHHELD_NOTE}" if table[GUARD].any() else "")),
+                Col("areas", area.name),
+            ], note=f"{units.plural} ohne Klasse sind nicht bewertet (zu wenige Einwohner*innen oder fehlende "
+                    "Werte)." + (f" {withheld_note(units.plural)}" if table[GUARD].any() else "")),
         ]
         intro = TextBlock(f"Wo die Gebiete und die {self.ds.spatial.base.plural} des Bezirks unter allen "
                           f"{self.ds.spatial.of_city(self.ds.spatial.base.dative_plural_name)} stehen (Status und "
@@ -419,9 +420,11 @@ class BezirkReport(ReportContent):
         if kp is None:
             return kpr.missing_documentation()
         names = {a.id: a.name for a in self.areas()}
-        return (kpr.programme_indicator_table(kp, self.year, names, total=f"Gebiete im Bezirk {self.bezirk_name}",
+        term = self.ds.spatial.profile.area.name
+        return (kpr.programme_indicator_table(kp, self.year, names, term,
+                                              total=f"Gebiete im Bezirk {self.bezirk_name}",
                                               name="kernprozessindikatoren_bezirk")
-                + kpr.programme_controlling(kp, self.year, names, name="controlling_bezirk"))
+                + kpr.programme_controlling(kp, self.year, names, term, name="controlling_bezirk"))
 
     def method_notes(self) -> list[Block]:
         lines = [

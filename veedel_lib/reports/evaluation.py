@@ -256,6 +256,7 @@ class Evaluation(ReportContent):
         """How the effects were estimated and how (not) to read them."""
         settings = self.settings.evaluation
         percent = fmt.number(self.level * 100, 0)
+        base = self.ds.spatial.base
         lines = [
             f"- **Was geschätzt wird:** Für jede statistische Einheit und jedes Jahr wird der Wert aus den Zählwerten "
             f"berechnet. Ein Regressionsmodell (gewichtete kleinste Quadrate, Gewicht = Bezugsbevölkerung) beschreibt "
@@ -269,16 +270,17 @@ class Evaluation(ReportContent):
             f"nur aus den Jahren vor dem Programm stammen, wird eine nach {self.baseline_year} wachsende Abweichung "
             "nicht in den Trend der Einheit eingerechnet. Eine Abweichung ist keine Veränderung: Ein Wert kann "
             "sinken und trotzdem über dem erwarteten Verlauf liegen, wenn ein stärkerer Rückgang zu erwarten war.",
-            f"- **Intervall (Placebo-Gebiete):** Die Einheiten eines Gebiets liegen oft in nur einem oder zwei "
-            f"Stadtteilen. Ein nach Stadtteilen geclusterter Standardfehler stützt sich dann auf einen einzigen "
+            f"- **Intervall (Placebo-Gebiete):** Die Einheiten eines Gebiets liegen oft in nur "
+            f"{'einer' if base.gender == 'f' else 'einem'} oder zwei {base.dative_plural_name}. Ein nach "
+            f"{base.dative_plural_name} geclusterter Standardfehler stützt sich dann auf einen einzigen "
             f"behandelten Cluster und ist unzuverlässig (meist viel zu klein); er wird deshalb nirgends verwendet. "
             f"Stattdessen wird dieselbe Schätzung für {settings.placebo_draws} Placebo-Gebiete wiederholt, die aus "
-            f"ganzen Stadtteilen außerhalb der Programmgebiete zufällig zusammengestellt werden, jeweils so groß "
-            f"wie das Gebiet (Randomisierungsinferenz, Placebo im Raum). So groß werden „Effekte“ allein durch die "
-            f"gewöhnliche Streuung zwischen Stadtteilen. Jeder Placebo-Effekt wird auf das Niveau des Gebiets "
-            f"umgerechnet, weil die Streuung mit dem Niveau einer Quote wächst. Das {percent}-%-Intervall ist die "
-            f"Schätzung abzüglich des 2,5- und 97,5-%-Quantils der Placebo-Effekte; so entstehen auch die Bänder "
-            f"der Abbildung je Jahr.",
+            f"ganzen {base.dative_plural_name} außerhalb der Programmgebiete zufällig zusammengestellt werden, "
+            f"jeweils so groß wie das Gebiet (Randomisierungsinferenz, Placebo im Raum). So groß werden „Effekte“ "
+            f"allein durch die gewöhnliche Streuung zwischen {base.dative_plural_name}. Jeder Placebo-Effekt wird "
+            f"auf das Niveau des Gebiets umgerechnet, weil die Streuung mit dem Niveau einer Quote wächst. Das "
+            f"{percent}-%-Intervall ist die Schätzung abzüglich des 2,5- und 97,5-%-Quantils der Placebo-Effekte; "
+            f"so entstehen auch die Bänder der Abbildung je Jahr.",
             f"- **Gesichert:** Eine Abweichung heißt gesichert („größer, als der Zufall erklären könnte“), wenn das "
             f"Intervall, so wie es gerundet in Tabelle und Text steht, null ausschließt.",
             f"- **Kleinster erkennbarer Effekt:** das {fmt.number(minimum_detectable_effect(1.0, self.level), 1)}-"
@@ -292,7 +294,7 @@ class Evaluation(ReportContent):
             "erwartet. Ob das Programm die Ursache ist, lässt sich daraus allein nicht ableiten: Auch andere "
             "Entwicklungen im Gebiet (Neubau, Zuzug, andere Förderprogramme) können dahinterstehen.",
             f"- **Kleine Zahlen:** Wo im Gebiet im Mittel weniger als {settings.small_count_limit} Fälle im Jahr "
-            "gezählt werden, kommt ein Zählmodell (Poisson mit der Bevölkerung als Offset, Effekte je Stadtteilteil "
+            f"gezählt werden, kommt ein Zählmodell (Poisson mit der Bevölkerung als Offset, Effekte je {base.name}teil "
             "und Jahr, angepasst auf die Beobachtungen ohne Programm) hinzu; es gibt den Faktor an, um den die "
             "gezählten Fälle nach dem Basisjahr vom erwarteten Wert abweichen, mit einem Intervall aus denselben "
             "Placebo-Gebieten.",

@@ -204,7 +204,7 @@ class ProgrammeReport(ReportContent):
                                    f"{self.ds.spatial.base.plural} der {len(self.ds.areas.ids)} Gebiete",
                                    partial=partial)
         return [ChartBlock("stadtteile_karte", chart, [
-            Col("label", "Stadtteil"), Col("value", "Wert", "number"), Col("class", "Klasse"),
+            Col("label", self.ds.spatial.base.name), Col("value", "Wert", "number"), Col("class", "Klasse"),
             Col("in_area", "in einem Gebiet")])]
 
     def development(self) -> list[Block]:
@@ -252,7 +252,7 @@ class ProgrammeReport(ReportContent):
         kp = self._kernprozesse()
         if kp is None:
             return kpr.missing_documentation()
-        return (kpr.programme_indicator_table(kp, self.year, self._area_names())
+        return (kpr.programme_indicator_table(kp, self.year, self._area_names(), self.ds.spatial.profile.area.name)
                 + kpr.programme_development(kp, self.year))
 
     def controlling(self) -> list[Block]:
@@ -260,7 +260,7 @@ class ProgrammeReport(ReportContent):
         kp = self._kernprozesse()
         if kp is None:
             return kpr.missing_documentation()
-        return kpr.programme_controlling(kp, self.year, self._area_names())
+        return kpr.programme_controlling(kp, self.year, self._area_names(), self.ds.spatial.profile.area.name)
 
     def themes_by_field(self) -> list[Block]:
         """Themes and projects of all areas by field of action in the report year."""

@@ -116,13 +116,14 @@ def area_controlling(kp: Kernprozesse, area_id: str, area_name: str, year: int) 
     ]
 
 
-def programme_indicator_table(kp: Kernprozesse, year: int, area_names: dict[str, str], total: str = TOTAL,
-                              name: str = "kernprozessindikatoren_gebiete") -> list[Block]:
+def programme_indicator_table(kp: Kernprozesse, year: int, area_names: dict[str, str], area_term: str,
+                              total: str = TOTAL, name: str = "kernprozessindikatoren_gebiete") -> list[Block]:
     """Selected Kernprozessindikatoren of the areas ``area_names`` in ``year`` side by side, with their total.
 
-    ``total`` labels the row that sums the listed areas (all 15 in the Jahresbericht, a Bezirk's in the
-    Bezirksbericht); the table is named ``name``. Person counts in the total are protected against differencing
-    (secondary suppression with the total row).
+    ``area_term`` heads the areas' column: the programme's word for an area (``raumbezug.yml``, Cologne:
+    "Sozialraumgebiet"). ``total`` labels the row that sums the listed areas (all of them in the Jahresbericht, a
+    Bezirk's in the Bezirksbericht); the table is named ``name``. Person counts in the total are protected against
+    differencing (secondary suppression with the total row).
     """
     values = kp.values[(kp.values["year"] == year) & kp.values["area_id"].isin(list(area_names))]
     if values.empty:
@@ -133,8 +134,8 @@ def programme_indicator_table(kp: Kernprozesse, year: int, area_names: dict[str,
     frame = wide[chosen].reindex(list(area_names)).reset_index()
     frame.insert(0, "area", frame["area_id"].map(area_names))
     frame = pd.concat([frame, pd.DataFrame([{"area": total, **{i: totals[i] for i in chosen}}])], ignore_index=True)
-    columns = [Col("area", "Sozialraumgebiet")] + _measure_columns(frame, kp, chosen)
-    caption = f"Kernprozessindikatoren der 15 Gebiete {year}" if total == TOTAL else \
+    columns = [Col("area", area_term)] + _measure_columns(frame, kp, chosen)
+    caption = f"Kernprozessindikatoren der {len(area_names)} Gebiete {year}" if total == TOTAL else \
         f"Kernprozessindikatoren {year}: {total}"
     return [TableBlock(name, caption, frame,
                        columns, total_row=None if total == TOTAL else total, note="Themen: im Jahr erkannte sozialräumliche Themen, davon der Anteil, der an die Sozialplanung "
@@ -175,9 +176,10 @@ def _programme_totals(kp: Kernprozesse, year: int, area_ids: list[str] | None = 
     return totals
 
 
-def programme_controlling(kp: Kernprozesse, year: int, area_names: dict[str, str],
+def programme_controlling(kp: Kernprozesse, year: int, area_names: dict[str, str], area_term: str,
                           name: str = "controlling_gebiete") -> list[Block]:
-    """Traffic lights of the areas ``area_names`` in ``year``: how many targets were reached, partly, missed."""
+    """Traffic lights of the areas ``area_names`` in ``year``: how many targets were reached, partly, missed;
+    ``area_term`` heads the areas' column (the programme's word for an area, ``raumbezug.yml``)."""
     table = kp.controlling[(kp.controlling["year"] == year) & kp.controlling["area_id"].isin(list(area_names))]
     if table.empty:
         return [TextBlock(f"Für {year} ist keine Zielvereinbarung hinterlegt.")]
@@ -189,7 +191,7 @@ def programme_controlling(kp: Kernprozesse, year: int, area_names: dict[str, str
         rows.append({"area": area_name, "targets": len(own), **{k: int(counts.get(k, 0)) for k in LIGHTS},
                      "missed_labels": fmt.join(missed) if missed else "–"})
     frame = pd.DataFrame(rows)
-    columns = [Col("area", "Sozialraumgebiet"), Col("targets", "Ziele", "integer"),
+    columns = [Col("area", area_term), Col("targets", "Ziele", "integer"),
                Col("reached", "erreicht", "integer"), Col("partly", "teilweise", "integer"),
                Col("missed", "nicht erreicht", "integer")]
     if frame["none"].any():

@@ -155,6 +155,7 @@ class ProgrammeEvaluation(ReportContent):
         frame = self.effects()
         columns = self._effect_columns()
         public = masked(frame, columns)
+        count = len(self.ds.areas.ids)
         lines = []
         for row in public.itertuples():
             if not isinstance(row.verdict, str) or row.verdict == "nicht auswertbar":
@@ -162,12 +163,12 @@ class ProgrammeEvaluation(ReportContent):
             change = fmt.points(row.estimate, row.unit, 2)
             interval = _interval(row.ci_low, row.ci_high, row.unit)
             if row.verdict == "kein gesicherter Unterschied":
-                reading = (f"Die 15 Gebiete liegen seit Beginn der Zählung im Mittel um {change} neben dem Wert, "
-                           f"den ihr bisheriger Verlauf und die Entwicklung der übrigen Stadt erwarten ließen; das "
-                           f"Intervall ({interval}) schließt null ein: Ein Effekt des Programms ist damit weder "
+                reading = (f"Die {count} Gebiete liegen seit Beginn der Zählung im Mittel um {change} neben dem "
+                           f"Wert, den ihr bisheriger Verlauf und die Entwicklung der übrigen Stadt erwarten ließen; "
+                           f"das Intervall ({interval}) schließt null ein: Ein Effekt des Programms ist damit weder "
                            "belegt noch ausgeschlossen.")
             else:
-                reading = (f"Die 15 Gebiete haben sich seit Beginn der Zählung im Mittel um {change} "
+                reading = (f"Die {count} Gebiete haben sich seit Beginn der Zählung im Mittel um {change} "
                            f"{row.verdict} entwickelt, gemessen an ihrem bisherigen Verlauf und der Entwicklung der "
                            f"übrigen Stadt (Intervall {interval}).")
             pooled = (f" Die gepoolte Schätzung ergibt {fmt.points(row.pooled_estimate, row.unit, 2)} "
@@ -175,19 +176,21 @@ class ProgrammeEvaluation(ReportContent):
                       + ("beide Schätzungen führen zur selben Aussage." if row.agree == "ja" else
                          "die beiden Schätzungen weichen voneinander ab, maßgeblich ist die robuste."))
             lines.append(f"- **{row.label}:** {reading}{pooled}")
-        table = TableBlock("programmeffekt", "Effekt des Programms: 15 Gebiete gegenüber ihrem erwarteten Verlauf",
-                           frame, self._effect_columns(pooled=False),
+        table = TableBlock("programmeffekt",
+                           f"Effekt des Programms: {count} Gebiete gegenüber ihrem erwarteten Verlauf", frame,
+                           self._effect_columns(pooled=False),
                            note="Effekt: mittlere Abweichung der behandelten Gebiet-Jahre von ihrem erwarteten "
                                 "Verlauf (eigener Verlauf vor Beginn der Zählung und Entwicklung der übrigen Stadt), "
                                 "gewichtet mit der Bezugsbevölkerung, in Prozent- bzw. Promillepunkten; robust "
                                 "gegenüber dem gestaffelten Eintritt der Gebiete (Abschnitt 2). Intervall: "
-                                "Wild-Cluster-Bootstrap über die 15 Gebiete und die Stadtteile der übrigen Stadt. "
+                                f"Wild-Cluster-Bootstrap über die {count} Gebiete und die "
+                                f"{self.ds.spatial.base.plural} der übrigen Stadt. "
                                 "Gepoolt: die frühere Zwei-Wege-Schätzung, nur zum Vergleich."
                                 "\n\n" + POOLED_REASON)
         compared = TableBlock("programmeffekt_gepoolt", "Zum Vergleich: die gepoolte Zwei-Wege-Schätzung", frame,
                               self._effect_columns(pooled=True),
-                              note="Gepoolt: alle 15 Gebiete mit einem gemeinsamen Basisjahr, ohne Rücksicht auf den "
-                                   "gestaffelten Eintritt. Gleich gelesen: beide Schätzungen führen zur selben "
+                              note=f"Gepoolt: alle {count} Gebiete mit einem gemeinsamen Basisjahr, ohne Rücksicht "
+                                   "auf den gestaffelten Eintritt. Gleich gelesen: beide Schätzungen führen zur selben "
                                    "Aussage (beide gesichert in dieselbe Richtung oder beide nicht gesichert).")
         return [table, compared, TextBlock("\n".join(lines) or "Für keinen Indikator liegen genug Jahre vor und nach "
                                                                 "dem Basisjahr vor.")]

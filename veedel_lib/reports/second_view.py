@@ -100,33 +100,36 @@ def second_comparison(content) -> list[Block]:
                Col("agree", "beide Vergleiche stimmen überein", based_on=COUNT_KEYS),
                Col("breakdown", "Bruchpunkt M̄", "number", decimals=1, based_on=COUNT_KEYS)]
     public = masked(table, columns)
+    base = content.ds.spatial.base
     if public["sc_effect"].notna().sum() == 0:
         return [TextBlock(f"Für {name} ist keine synthetische Kontrollgruppe auswertbar oder veröffentlichbar "
-                          "(zu wenige Jahre vor oder nach dem Basisjahr, zu wenige Stadtteile ohne Programm oder "
+                          f"(zu wenige Jahre vor oder nach dem Basisjahr, zu wenige {base.plural} ohne Programm oder "
                           "Geheimhaltung).")]
     donors = int(table["donor_count"].max())
-    note = (f"Synthetische Kontrollgruppe: eine gewichtete Mischung aus {donors} Stadtteilen, in denen keine "
-            "Einheit zu einem Programmgebiet gehört (Gewichte nicht negativ, Summe 1), so gewählt, dass sie den "
-            f"Verlauf von {name} bis {baseline} möglichst genau nachzeichnet (nach Abzug des Mittelwerts bis "
+    note = (f"Synthetische Kontrollgruppe: eine gewichtete Mischung aus {donors} {base.dative_plural_name}, in "
+            "denen keine Einheit zu einem Programmgebiet gehört (Gewichte nicht negativ, Summe 1), so gewählt, dass "
+            f"sie den Verlauf von {name} bis {baseline} möglichst genau nachzeichnet (nach Abzug des Mittelwerts bis "
             f"{baseline}: die Mischung folgt dem Verlauf, nicht dem Niveau). Anpassungsfehler: mittlere "
             f"quadratische Abweichung bis {baseline} (Wurzel). Abstand danach: mittlerer Abstand von {name} zur "
-            f"Kontrollgruppe in den Jahren nach {baseline}. Placebo-p-Wert: Anteil der Stadtteile (und des Gebiets "
-            "selbst), bei denen dieselbe Rechnung, jeder Stadtteil einmal als „Programmgebiet“, einen mindestens "
-            "so großen Bruch zwischen der Zeit vor und nach dem Basisjahr zeigt. Übereinstimmung: gleiche "
+            f"Kontrollgruppe in den Jahren nach {baseline}. Placebo-p-Wert: Anteil der {base.plural} (und des Gebiets "
+            f"selbst), bei denen dieselbe Rechnung, {base.phrase('every')} einmal als „Programmgebiet“, einen "
+            "mindestens so großen Bruch zwischen der Zeit vor und nach dem Basisjahr zeigt. Übereinstimmung: gleiche "
             "beide gesichert in dieselbe Richtung oder beide nicht gesichert. Bruchpunkt M̄: siehe Text unter der "
             "Tabelle.")
     donor_columns = [Col("label", "Indikator"), *COUNTS,
-                     Col("donors", "Stadtteile mit dem größten Gewicht in der Kontrollgruppe", based_on=COUNT_KEYS)]
+                     Col("donors", f"{base.plural} mit dem größten Gewicht in der Kontrollgruppe",
+                         based_on=COUNT_KEYS)]
     blocks: list[Block] = [TableBlock("synthetische_kontrolle", caption, table, columns, note=note),
                            TableBlock("synthetische_kontrolle_stadtteile",
                                       f"{name}: woraus die synthetische Kontrollgruppe besteht", table, donor_columns,
-                                      note="Die Stadtteile mit dem größten Gewicht in der Mischung, mit ihrem Anteil.")]
+                                      note=f"Die {base.plural} mit dem größten Gewicht in der Mischung, mit ihrem "
+                                           "Anteil.")]
     paths = _paths(content, table)
     chart_columns = [Col("label", "Indikator"), Col("year", "Jahr", "year"), *COUNTS,
                      Col("actual", name, "rate", unit="unit", based_on=COUNT_KEYS),
                      Col("synthetic", "Kontrollgruppe", "rate", unit="unit", based_on=COUNT_KEYS),
                      Col("gap", "Abstand", "points", unit="unit", based_on=COUNT_KEYS, decimals=EFFECT_DECIMALS)]
-    spec = SyntheticControlPanels(content.indicators, name, baseline)
+    spec = SyntheticControlPanels(content.indicators, name, baseline, base.dative_plural_name)
     if len(paths) and len(spec.checked(paths)["data"].frame.dropna(subset=["actual", "synthetic"])):
         blocks.append(ChartBlock("synthetische_kontrolle_verlauf", spec.plot(paths), chart_columns))
     blocks.append(TextBlock("\n\n".join([_agreement_sentence(public, name), *_sensitivity_sentences(public,

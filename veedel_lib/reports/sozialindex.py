@@ -37,10 +37,16 @@ INDEX_COMPOSITES = ("status_combined", "status_index", "status_class", "status_c
                     "dynamics_combined", "dynamics_index", "dynamics_class", "dynamics_code", "dynamics_label",
                     "combined_code", "combined_label")
 """Columns of the index table built from a unit's counts (besides its values and z-values per indicator)."""
-WITHHELD_NOTE = ("Stadtteile mit einem Eingangswert unter der Veröffentlichungsschwelle erhalten keinen "
-                 "veröffentlichten Index, keine Klasse und keine z-Werte (•), ebenso so viele weitere, dass sich "
-                 "kein solcher Wert aus den veröffentlichten zurückrechnen lässt; sie bleiben in der Standardisierung.")
-"""The note under every table that withholds the index of Stadtteile (see :meth:`SozialindexReport.stadtteil_frame`)."""
+
+
+def withheld_note(units: str) -> str:
+    """The note under every table that withholds the index of units (see :meth:`SozialindexReport.stadtteil_frame`),
+    ``units`` the city's lowest level in the plural ("Stadtteile", from ``raumbezug.yml``)."""
+    return (f"{units} mit einem Eingangswert unter der Veröffentlichungsschwelle erhalten keinen veröffentlichten "
+            "Index, keine Klasse und keine z-Werte (•), ebenso so viele weitere, dass sich kein solcher Wert aus den "
+            "veröffentlichten zurückrechnen lässt; sie bleiben in der Standardisierung.")
+
+
 AREA_COLUMNS = [Col(GUARD, "Schutz", "count", threshold=2, show=False)] + [
     Col(key, key, "number" if key.endswith("index") else "text", based_on=(GUARD,))
     for key in ("status_index", "status_label", "status_code", "dynamics_index", "dynamics_label", "dynamics_code",
@@ -235,25 +241,26 @@ class SozialindexReport(ReportContent):
         m = self.method_settings
         index = self.index
         signs = m.signs(self.ds.catalogue)
-        weighting = ("ungewichtet, jeder Stadtteil zählt gleich" if m.weighting == "none"
+        base = self.ds.spatial.base
+        weighting = (f"ungewichtet, {base.phrase('every')} zählt gleich" if m.weighting == "none"
                      else "nach Einwohnerzahl gewichtet")
         combine = "Summe" if m.combine == "sum" else "Mittelwert"
         lines = [f"**Hinweis:** {note}\n" for note in self.notes] + [
             f"Verfahren: **{m.label}**. {m.description}",
             "",
-            f"- Jeder Indikator wird je Stadtteil aus summierten Zählwerten berechnet und über die "
-            f"{len(index.qualifying)} bewerteten Stadtteile z-standardisiert ({weighting}; Standardabweichung "
+            f"- Jeder Indikator wird je {base.name} aus summierten Zählwerten berechnet und über die "
+            f"{len(index.qualifying)} bewerteten {base.plural} z-standardisiert ({weighting}; Standardabweichung "
             f"{'der Grundgesamtheit' if m.ddof == 0 else 'der Stichprobe'}). Ein positiver z-Wert heißt: "
-            f"ungünstiger als der durchschnittliche Stadtteil.",
+            f"ungünstiger als {base.article()} durchschnittliche {base.name}.",
             f"- **Status-Index {self.year}:** {combine} der z-Werte"
             + (", erneut standardisiert." if m.restandardise else " (nicht erneut standardisiert)."),
             f"- **Dynamik-Index:** dieselben Schritte für die Veränderung der Indikatorwerte von "
             f"{index.base_year} bis {self.year} ({m.dynamics_years} Jahre).",
-            f"- Bewertet werden Stadtteile mit mindestens {fmt.integer(m.min_population)} Einwohner*innen"
-            + (f", ohne die ausgenommenen Stadtteile {fmt.join(map(str, m.excluded))}"
+            f"- Bewertet werden {base.plural} mit mindestens {fmt.integer(m.min_population)} Einwohner*innen"
+            + (f", ohne die ausgenommenen {base.plural} {fmt.join(map(str, m.excluded))}"
                if m.excluded else "") + " und mit Werten für alle Indikatoren"
-            + ("; nicht bewertet werden Stadtteile, bei denen eine Zahl, aus der ihr Index berechnet wird, unter der "
-               "Veröffentlichungsschwelle liegt." if m.withheld_inputs == "exclude" else "."),
+            + (f"; nicht bewertet werden {base.plural}, bei denen eine Zahl, aus der ihr Index berechnet wird, unter "
+               "der Veröffentlichungsschwelle liegt." if m.withheld_inputs == "exclude" else "."),
         ]
         rows = []
         for indicator in self._indicators():
@@ -270,9 +277,9 @@ class SozialindexReport(ReportContent):
             Col("label", "Indikator"),
             Col("direction", "Richtung"),
             Col("dynamics", "zählt zur Dynamik"),
-            Col("mean", "Mittelwert der Stadtteile", "rate", unit="unit"),
+            Col("mean", f"Mittelwert der {base.plural}", "rate", unit="unit"),
             Col("sd", "Standardabweichung (Punkte)", "number"),
-        ], note="Mittelwert und Standardabweichung über die bewerteten Stadtteile (Grundlage der z-Werte).")
+        ], note=f"Mittelwert und Standardabweichung über die bewerteten {base.plural} (Grundlage der z-Werte).")
         classes = []
         for kind, scheme in (("Status", m.status_classes), ("Dynamik", m.dynamics_classes)):
             for option, words in zip(scheme.classes, class_ranges(scheme)):
@@ -281,7 +288,6 @@ class SozialindexReport(ReportContent):
             Col("kind", "Index"), Col("label", "Klasse"), Col("code", "Kennung"), Col("range", "Indexwert"),
         ], note="Die Gesamtklasse verbindet die Kennung des Status mit der der Dynamik, z. B. „2-“ = mittlerer "
                 "Status, negative Dynamik.")
-        base = self.ds.spatial.base
         intro = TextBlock(f"Der Sozialindex ordnet alle {self.ds.spatial.of_city(base.plural)} nach ihrer sozialen "
                           f"Lage (Status) und deren Veränderung (Dynamik) ein. Jeder Indikator wird über die "
                           f"{base.plural} standardisiert; die Klassen ergeben sich aus dem Abstand zum Mittel in "
@@ -299,6 +305,7 @@ class SozialindexReport(ReportContent):
         both = weak[weak["dynamics_label"].isin(self._falling_labels())]
         in_programme = weak[weak["coverage"] != ""]
         base, profile = self.ds.spatial.base, self.ds.spatial.profile
+        area = profile.area
         rated = int(qualifying["status_index"].notna().sum())  # a unit whose index is withheld is not rated here
         summary = (f"{self.year} sind {rated} von {len(frame)} {base.dative_plural_name} bewertet. "
                    f"{len(weak)} haben einen Status {quoted(self._weak_labels())}, "
@@ -314,35 +321,35 @@ class SozialindexReport(ReportContent):
         scatter = StatusDynamicsScatter(
             m.status_classes.thresholds, [c.label for c in m.status_classes.classes], m.dynamics_classes.thresholds,
             [c.label for c in m.dynamics_classes.classes], self.year, self.index.base_year,
-            city_units=self.ds.spatial.of_city(base.plural), area_term=profile.area.phrase("a", "dat"), guard=GUARD)
+            city_units=self.ds.spatial.of_city(base.plural), units=base, area=area, guard=GUARD)
         chart = scatter.plot(frame[list(scatter.declared()["data"])])
         chart_block = ChartBlock("sozialindex_grafik", chart, guard + [
-            Col("label", "Stadtteil"),
+            Col("label", base.name),
             Col("status_index", "Status-Index", "number", decimals=2, based_on=(GUARD,)),
             Col("status_label", "Status", based_on=(GUARD,)),
             Col("dynamics_index", "Dynamik-Index", "number", decimals=2, based_on=(GUARD,)),
             Col("dynamics_label", "Dynamik", based_on=(GUARD,)),
-            Col("areas", "Sozialraumgebiet"),
+            Col("areas", area.name),
         ])
-        main = TableBlock("sozialindex", f"Sozialindex {self.year}: alle Stadtteile", frame, guard + [
-            Col("label", "Stadtteil"),
+        main = TableBlock("sozialindex", f"Sozialindex {self.year}: alle {base.plural}", frame, guard + [
+            Col("label", base.name),
             Col("status_index", "Status-Index", "number", decimals=2, based_on=(GUARD,)),
             Col("status_label", "Status", based_on=(GUARD,)),
             Col("dynamics_index", f"Dynamik-Index seit {self.index.base_year}", "number", decimals=2,
                 based_on=(GUARD,)),
             Col("dynamics_label", "Dynamik", based_on=(GUARD,)),
             Col("combined_code", "Klasse", based_on=(GUARD,)),
-            Col("areas", "Sozialraumgebiet"),
+            Col("areas", area.name),
             Col("note", "Hinweis"),
-        ], note="Sortiert vom höchsten Status-Index (stärkste Benachteiligung) an. Stadtteile, die nur teilweise "
-                "zu einem Sozialraumgebiet gehören, sind mit ihren Werten für den ganzen Stadtteil aufgeführt. "
-                + WITHHELD_NOTE)
-        z_columns = [Col("label", "Stadtteil")] + [
+        ], note=f"Sortiert vom höchsten Status-Index (stärkste Benachteiligung) an. {base.plural}, die nur teilweise "
+                f"zu {area.phrase('a', 'dat')} gehören, sind mit ihren Werten für "
+                f"{text.with_adjective(base, 'ganz', 'the', 'acc')} aufgeführt. " + withheld_note(base.plural))
+        z_columns = [Col("label", base.name)] + [
             Col(f"z_{i.id}", i.name, "number", decimals=2, based_on=(GUARD,)) for i in self._indicators()]
         z_table = TableBlock("sozialindex_z_werte", f"z-Werte der Indexindikatoren {self.year}", frame,
                              z_columns + guard,
-                             note="z-Wert: Abstand vom Mittelwert der Stadtteile in Standardabweichungen, positiv = "
-                                  "ungünstiger. " + WITHHELD_NOTE + self._published_note())
+                             note=f"z-Wert: Abstand vom Mittelwert der {base.plural} in Standardabweichungen, "
+                                  "positiv = ungünstiger. " + withheld_note(base.plural) + self._published_note())
         return [TextBlock(summary), chart_block, main, z_table]
 
     def _published_note(self) -> str:
@@ -375,14 +382,15 @@ class SozialindexReport(ReportContent):
         columns = [Col("status", "Status \\ Dynamik")] + [
             Col(c, c, "integer") for c in cross.columns] + [Col("total", "zusammen", "integer")]
         largest = cross.stack().idxmax()
-        text = (f"Die meisten Stadtteile ({int(cross.stack().max())}) haben den Status „{largest[0]}“ und die "
-                f"Dynamik „{largest[1]}“. Die Tabelle zählt Stadtteile, nicht Menschen.")
+        units = self.ds.spatial.base.plural
+        sentence = (f"Die meisten {units} ({int(cross.stack().max())}) haben den Status „{largest[0]}“ und die "
+                    f"Dynamik „{largest[1]}“. Die Tabelle zählt {units}, nicht Menschen.")
         withheld = int(self.stadtteil_frame()["withheld"].sum())
-        note = "Nur bewertete Stadtteile mit veröffentlichtem Status und veröffentlichter Dynamik." + (
-            f" Ohne {withheld} Stadtteile, deren Index und Klasse nicht veröffentlicht sind (Geheimhaltung)."
+        note = f"Nur bewertete {units} mit veröffentlichtem Status und veröffentlichter Dynamik." + (
+            f" Ohne {withheld} {units}, deren Index und Klasse nicht veröffentlicht sind (Geheimhaltung)."
             if withheld else "")
-        return [TableBlock("klassen_kreuztabelle", f"Stadtteile nach Status und Dynamik {self.year}", frame, columns,
-                           note=note), TextBlock(text)]
+        return [TableBlock("klassen_kreuztabelle", f"{units} nach Status und Dynamik {self.year}", frame, columns,
+                           note=note), TextBlock(sentence)]
 
     def _published_crosstab(self) -> pd.DataFrame:
         """Number of Stadtteile per status class (rows) and dynamics class (columns), over the published classes
@@ -403,22 +411,23 @@ class SozialindexReport(ReportContent):
     def areas(self) -> list[Block]:
         """Each Sozialraumgebiet on the Stadtteile's scale, and the classes of its Stadtteile (a sentence instead when
         ``areas.yml`` lists none)."""
+        base, area = self.ds.spatial.base, self.ds.spatial.profile.area
         if not self.ds.areas.ids:
-            return [TextBlock("Es ist kein Sozialraumgebiet konfiguriert (areas.yml: areas: []); der Sozialindex "
+            return [TextBlock(f"Es ist {area.phrase('no')} konfiguriert (areas.yml: areas: []); der Sozialindex "
                               "ordnet hier nur die Einheiten der Stadt ein.")]
         scores = self.area_frame()
         parts = self._public_parts()
         weak = self._weak_labels()
         weak_areas = scores[scores["status_label"].isin(weak)]
         falling = weak_areas[weak_areas["dynamics_label"].isin(self._falling_labels())]
-        text = (f"Als Ganzes auf der Skala der Stadtteile eingeordnet, haben {len(weak_areas)} der {len(scores)} "
-                f"Sozialraumgebiete {self.year} einen Status {quoted(weak)}")
-        text += (f"; bei {len(falling)} von ihnen ist auch die Dynamik {quoted(self._falling_labels())} "
-                 f"({fmt.join(falling['name'].tolist())})." if len(falling) else ".")
+        sentence = (f"Als Ganzes auf der Skala der {base.plural} eingeordnet, haben {len(weak_areas)} der "
+                    f"{len(scores)} {area.plural} {self.year} einen Status {quoted(weak)}")
+        sentence += (f"; bei {len(falling)} von ihnen ist auch die Dynamik {quoted(self._falling_labels())} "
+                     f"({fmt.join(falling['name'].tolist())})." if len(falling) else ".")
         area_table = TableBlock("sozialraumgebiete", f"Die {self.ds.spatial.profile.areas(len(scores))} im Sozialindex "
                                                      f"{self.year}", scores, [
             Col(GUARD, "Schutz", "count", threshold=2, show=False),
-            Col("name", "Sozialraumgebiet"),
+            Col("name", area.name),
             Col("status_index", "Status-Index", "number", decimals=2, based_on=(GUARD,)),
             Col("status_label", "Status", based_on=(GUARD,)),
             Col("dynamics_index", f"Dynamik-Index seit {self.index.base_year}", "number", decimals=2,
@@ -426,21 +435,22 @@ class SozialindexReport(ReportContent):
             Col("dynamics_label", "Dynamik", based_on=(GUARD,)),
             Col("combined_code", "Klasse", based_on=(GUARD,)),
         ], note="Werte der Gebiete aus ihren summierten Zählwerten, standardisiert mit Mittelwert und "
-                "Standardabweichung der Stadtteile; die Gebiete verändern die Skala nicht. Gebiete mit Zahlen unter "
-                "der Veröffentlichungsschwelle erhalten keinen veröffentlichten Wert.")
-        parts_table = TableBlock("stadtteile_der_gebiete", f"Stadtteile der Sozialraumgebiete {self.year}", parts, [
+                f"Standardabweichung der {base.plural}; die Gebiete verändern die Skala nicht. Gebiete mit Zahlen "
+                "unter der Veröffentlichungsschwelle erhalten keinen veröffentlichten Wert.")
+        parts_table = TableBlock("stadtteile_der_gebiete", f"{base.plural} der {area.plural} {self.year}", parts, [
             Col(GUARD, "Schutz", "count", threshold=2, show=False),
-            Col("area", "Sozialraumgebiet"),
-            Col("name", "Stadtteil"),
+            Col("area", area.name),
+            Col("name", base.name),
             Col("coverage", "gehört zum Gebiet"),
             Col("status_label", "Status", based_on=(GUARD,)),
             Col("dynamics_label", "Dynamik", based_on=(GUARD,)),
             Col("combined_code", "Klasse", based_on=(GUARD,)),
-        ], note="„teilweise“: nur ein Teil des Stadtteils gehört zum Gebiet; die Klasse gilt für den ganzen Stadtteil."
-                + (" " + WITHHELD_NOTE if parts[GUARD].any() else ""))
+        ], note=f"„teilweise“: nur ein Teil {base.phrase('the', 'gen')} gehört zum Gebiet; die Klasse gilt für "
+                f"{text.with_adjective(base, 'ganz', 'the', 'acc')}."
+                + (" " + withheld_note(base.plural) if parts[GUARD].any() else ""))
         intro = TextBlock(f"Wo die {self.ds.spatial.profile.areas(len(self.ds.areas.ids))} als Ganzes und mit ihren "
-                          f"{self.ds.spatial.base.dative_plural_name} stehen.")
-        return [intro, TextBlock(text), area_table, parts_table] + self._map()
+                          f"{base.dative_plural_name} stehen.")
+        return [intro, TextBlock(sentence), area_table, parts_table] + self._map()
 
     def _public_parts(self) -> pd.DataFrame:
         """Each area's Stadtteile with their classes as published (:meth:`stadtteil_frame`)."""
@@ -483,9 +493,10 @@ class SozialindexReport(ReportContent):
         chart = maps.Choropleth(boundaries, title=f"Status der {base.plural} {self.year}", unit="index",
                                 outline=whole, area_name=f"{base.plural} der {len(self.ds.areas.ids)} Gebiete",
                                 categories=categories, partial=partial,
-                                city_units=self.ds.spatial.of_city(base.plural), counts={GUARD: count(2)}).plot(frame)
+                                city_units=self.ds.spatial.of_city(base.plural), units=base,
+                                districts=self.ds.spatial.top.plural, counts={GUARD: count(2)}).plot(frame)
         return [ChartBlock("status_karte", chart, [
-            Col("label", "Stadtteil"), Col("value", "Statusindex", "number"), Col("class", "Statusklasse"),
+            Col("label", base.name), Col("value", "Statusindex", "number"), Col("class", "Statusklasse"),
             Col("in_area", "in einem Gebiet")])]
 
     def sensitivity(self) -> list[Block]:
@@ -540,8 +551,9 @@ class SozialindexReport(ReportContent):
         stability = TableBlock("sozialindex_sensitivitaet", f"Stabilität der Statusklassen {self.year}",
                                table.reset_index(drop=True), columns,
                                note=f"Unsicher: Klasse in weniger als {share} % der Varianten dieselbe. Sortiert "
-                                    "von der unsichersten Klasse an. Rang unter den Stadtteilen mit veröffentlichtem "
-                                    "Index." + (" " + WITHHELD_NOTE if table[GUARD].any() else ""))
+                                    f"von der unsichersten Klasse an. Rang unter den {base.dative_plural_name} mit "
+                                    "veröffentlichtem Index."
+                                    + (" " + withheld_note(base.plural) if table[GUARD].any() else ""))
         names = {i.id: i.name for i in self._indicators()}
         ids = list(correlations.columns)
         frame = correlations.rename(columns=names).reset_index(drop=True)
@@ -594,36 +606,39 @@ class SozialindexReport(ReportContent):
 
     def _disclosure_note(self) -> str:
         """The method note on the Stadtteile whose index is withheld, for the method's ``withheld_inputs``."""
-        note = ("- **Geheimhaltung:** Ein Stadtteil, bei dem eine Zahl, aus der sein Index berechnet wird (Zähler oder "
+        base, area = self.ds.spatial.base, self.ds.spatial.profile.area
+        note = (f"- **Geheimhaltung:** {fmt.sentence_start(base.phrase('a'))}, bei {base.article('the', 'dat')} eine "
+                f"Zahl, aus der {text.pronoun(base, 'possessive')} Index berechnet wird (Zähler oder "
                 "Nenner eines Indexindikators im Berichtsjahr oder im Vergleichsjahr der Dynamik), unter der "
                 "Veröffentlichungsschwelle liegt, erhält wie in der amtlichen Statistik keinen veröffentlichten "
                 "Index, keine Klasse und keine z-Werte. ")
         if self.method_settings.withheld_inputs == "exclude":
-            return note + ("Nach dem Verfahren wird er nicht bewertet und geht in keinen Mittelwert und keine "
-                           "Standardabweichung ein; aus den veröffentlichten Werten lässt sich über ihn nichts "
-                           "zurückrechnen.")
+            return note + (f"Nach dem Verfahren wird {text.pronoun(base)} nicht bewertet und geht in keinen "
+                           "Mittelwert und keine Standardabweichung ein; aus den veröffentlichten Werten lässt sich "
+                           f"über {text.pronoun(base, 'acc')} nichts zurückrechnen.")
         return note + (
-            "Er bleibt in der Standardisierung: Mittelwerte und Standardabweichungen sind die aller bewerteten "
-            "Stadtteile. Weil die z-Werte jedes Indikators (und die Indexwerte) über die bewerteten Stadtteile "
-            "zusammen null ergeben und ihre Quadrate zusammen die Zahl der Stadtteile, ließen sich bis zu drei "
-            "fehlende Werte eines Indikators aus den veröffentlichten zurückrechnen (der dritte mit der "
-            "entsprechenden Gleichung des Index). Deshalb fehlen, wenn ein Stadtteil betroffen ist, in jeder Spalte "
-            "mindestens vier Werte, die auch kein anderer Bericht nennt, und so verschiedene, dass der verborgene "
-            "Wert mindestens eine Standardabweichung Spielraum behält; dafür erhalten weitere Stadtteile keinen "
-            "veröffentlichten Index (vorzugsweise Stadtteile außerhalb der Sozialraumgebiete, deren Werte kein "
-            "Bericht zeigt). Korrelationen, Ränge und die Zahl der Stadtteile je Klasse beziehen sich nur auf "
-            "Stadtteile mit veröffentlichtem Index.")
+            f"{fmt.sentence_start(text.pronoun(base))} bleibt in der Standardisierung: Mittelwerte und "
+            f"Standardabweichungen sind die aller bewerteten {base.plural}. Weil die z-Werte jedes Indikators (und "
+            f"die Indexwerte) über die bewerteten {base.plural} zusammen null ergeben und ihre Quadrate zusammen die "
+            f"Zahl der {base.plural}, ließen sich bis zu drei fehlende Werte eines Indikators aus den "
+            "veröffentlichten zurückrechnen (der dritte mit der entsprechenden Gleichung des Index). Deshalb fehlen, "
+            f"wenn {base.phrase('a')} betroffen ist, in jeder Spalte mindestens vier Werte, die auch kein anderer "
+            "Bericht nennt, und so verschiedene, dass der verborgene Wert mindestens eine Standardabweichung "
+            f"Spielraum behält; dafür erhalten weitere {base.plural} keinen veröffentlichten Index (vorzugsweise "
+            f"{base.plural} außerhalb der {area.plural}, deren Werte kein Bericht zeigt). Korrelationen, Ränge und "
+            f"die Zahl der {base.plural} je Klasse beziehen sich nur auf {base.plural} mit veröffentlichtem Index.")
 
     def method_notes(self) -> list[Block]:
         """Sources, limits, and how robust the classes are against the other configured method(s)."""
         sources = sorted({i.source for i in self._indicators()})
+        base, area = self.ds.spatial.base, self.ds.spatial.profile.area
         lines = [
-            "- **Lesart:** Der Index ordnet Stadtteile relativ zueinander ein. Ein „mittlerer“ Status heißt nicht, "
+            f"- **Lesart:** Der Index ordnet {base.plural} relativ zueinander ein. Ein „mittlerer“ Status heißt nicht, "
             "dass es keine Benachteiligung gibt, und eine Klasse sagt nichts über einzelne Straßenzüge.",
-            "- **Teilgebiete:** Sozialraumgebiete, die Stadtteile nur teilweise umfassen, können vom Stadtteilwert "
-            "abweichen; der Gebietswert steht in der Tabelle der Sozialraumgebiete.",
-            "- **Dynamik:** Veränderungen über wenige Jahre schwanken in kleinen Stadtteilen stärker; eine einzelne "
-            "„negative“ Dynamik ist ein Hinweis, kein Befund.",
+            f"- **Teilgebiete:** {area.plural}, die {base.plural} nur teilweise umfassen, können vom {base.name}wert "
+            f"abweichen; der Gebietswert steht in der Tabelle der {area.plural}.",
+            f"- **Dynamik:** Veränderungen über wenige Jahre schwanken in kleinen {base.dative_plural_name} stärker; "
+            "eine einzelne „negative“ Dynamik ist ein Hinweis, kein Befund.",
             self._disclosure_note(),
             f"- **Quellen:** {text.sources_sentence(sources)}.",
         ]
@@ -639,6 +654,6 @@ class SozialindexReport(ReportContent):
             theirs = alternative.table["status_label"].reindex(mine.index)
             rated = (mine != "") & (theirs != "")
             same = int((mine[rated] == theirs[rated]).sum())
-            lines.append(f"- **Vergleich mit „{other.label}“:** {same} von {int(rated.sum())} Stadtteilen erhalten "
-                         f"dort dieselbe Statusklasse.")
+            lines.append(f"- **Vergleich mit „{other.label}“:** {same} von {int(rated.sum())} "
+                         f"{base.dative_plural_name} erhalten dort dieselbe Statusklasse.")
         return self.method_block(lines)

@@ -102,8 +102,9 @@ class AreaAnalysis(ReportContent):
         blocks.append(TableBlock("profil", f"Eckdaten {area.name} {self.year}", frame, columns,
                                  note=missing_cases_note(self.ds, cases, (area.name, "Gesamtstadt"))))
         if self.ds.stadtteil_level:
-            composition = ("Die Daten liegen je Stadtteil vor; das Gebiet wird aus "
-                           f"{'einem Stadtteil' if len(units) == 1 else f'{len(units)} Stadtteilen'} gebildet.")
+            base = self.ds.spatial.base
+            made_of = base.phrase("a", "dat") if len(units) == 1 else f"{len(units)} {base.dative_plural_name}"
+            composition = f"Die Daten liegen je {base.name} vor; das Gebiet wird aus {made_of} gebildet."
         else:
             composition = (f"Das Gebiet wird aus {'einer statistischen Einheit' if len(units) == 1 else f'{len(units)} statistischen Einheiten'} "
                            "(Stadtviertel bzw. statistische Bezirke) gebildet.")
@@ -230,14 +231,15 @@ class AreaAnalysis(ReportContent):
         highlight = {str(n): "ganz" for n in area.stadtteile}
         highlight.update({str(p.stadtteil): "teilweise" for p in area.partial})
         chart = StadtteilStrip(indicators, highlight, self.year, area.name,
-                               self.ds.spatial.of_city(self.ds.spatial.base.dative_plural_name)).plot(values)
+                               self.ds.spatial.of_city(self.ds.spatial.base.dative_plural_name),
+                               self.ds.spatial.base).plot(values)
 
-        note = ("Stadtteile, die nur teilweise zum Gebiet gehören, sind mit ihrem Wert für den ganzen Stadtteil "
-                "dargestellt.") if area.partial else ""
         base = self.ds.spatial.base
+        note = (f"{base.plural}, die nur teilweise zum Gebiet gehören, sind mit ihrem Wert für "
+                f"{text.with_adjective(base, 'ganz', 'the', 'acc')} dargestellt.") if area.partial else ""
         blocks: list[Block] = [TextBlock(f"Jeder Punkt ist {base.phrase('a')}; die {base.plural} des Gebiets sind "
                                          "hervorgehoben."), ChartBlock("stadtteile_grafik", chart, [
-            Col("label", "Indikator"), Col("name", "Stadtteil"), *rate_basis(None, "Anzahl"),
+            Col("label", "Indikator"), Col("name", base.name), *rate_basis(None, "Anzahl"),
             Col("value", "Wert", "number", based_on=basis(None)),
             Col("shown_value", "in der Grafik (geglättet, wo klein)", "number", based_on=basis(None)),
             Col("smoothed", "geglättet"),
@@ -263,7 +265,7 @@ class AreaAnalysis(ReportContent):
         chart = maps.indicator_map(self.ds, shown[0], self.year, boundaries, outline, self.area.name,
                                    partial=partial, parts=parts, zoom=True, smoothing=self.settings.smoothing)
         return [ChartBlock("stadtteile_karte", chart, [
-            Col("label", "Stadtteil"), Col("value", "Wert", "number"),
+            Col("label", self.ds.spatial.base.name), Col("value", "Wert", "number"),
             Col("shown_value", "in der Karte (geglättet, wo klein)", "number"), Col("smoothed", "geglättet"),
             Col("class", "Klasse"), Col("in_area", "im Gebiet")])]
 
@@ -320,16 +322,16 @@ class AreaAnalysis(ReportContent):
     def _smoothing_note(self) -> str:
         """The method note on the smoothed values of small Stadtteile in the position chart and the map."""
         smoothing = self.settings.smoothing
-        base = self.ds.spatial.base
-        towards = ("der Quote ihres " + self.ds.spatial.top.genitive_name) if smoothing.prior == "bezirk" \
-            else "der Quote der Gesamtstadt"
+        base, top = self.ds.spatial.base, self.ds.spatial.top
+        towards = (f"der Quote {'ihrer' if top.gender == 'f' else 'ihres'} {top.genitive_name}"
+                   if smoothing.prior == "bezirk" else "der Quote der Gesamtstadt")
         return (f"- **Kleine {base.plural}:** In der Positionsgrafik und in der Karte sind {base.plural}, deren "
                 f"Bezugsgröße (Nenner) unter {fmt.integer(smoothing.min_denominator)} liegt, mit einem geglätteten "
                 f"Wert dargestellt (Empirical Bayes, Gamma-Poisson-Modell): Ihr Wert ist umso stärker zu {towards} "
                 "hin gezogen, je weniger Fälle er hat, und als „geglättet“ markiert. Die Tabellen nennen immer den "
                 f"gemessenen Wert. Beruht ein Wert auf so wenigen Fällen, dass sein Variationskoeffizient "
                 f"(1/√Fälle) über {fmt.number(smoothing.cv_threshold, 2)} liegt, ist er in der Karte gepunktet "
-                "schraffiert. Die Werte der Sozialraumgebiete selbst sind nie geglättet.")
+                f"schraffiert. Die Werte der {self.ds.spatial.profile.area.plural} selbst sind nie geglättet.")
 
 
 _COMMENT = re.compile(r"<!--.*?-->[ \t]*\n?", re.S)

@@ -164,7 +164,8 @@ class SyntheticControlPanels(ChartSpec):
 
     The data have columns indicator, year, actual, synthetic, gap (in the indicator's unit) and the area's smallest
     counts they rest on; withheld years are not drawn. The gap after the dotted baseline line is the synthetic
-    control's effect path.
+    control's effect path. ``donors``: the units the control is mixed from, in the dative plural (the lowest level of
+    the city's ``raumbezug.yml``: "Stadtteilen").
     """
 
     label: ClassVar[str] = "Synthetische Kontrollgruppe"
@@ -175,6 +176,7 @@ class SyntheticControlPanels(ChartSpec):
     indicators: list[Indicator]
     area_name: str
     baseline_year: int
+    donors: str = "Einheiten"
 
     def draw(self, data: ChartData) -> Chart:
         """The figure from the checked data (years withheld by disclosure control left out)."""
@@ -206,10 +208,11 @@ class SyntheticControlPanels(ChartSpec):
         fig.suptitle(f"{area_name} und seine synthetische Kontrollgruppe (angepasst bis {baseline_year})",
                      fontsize=8.5, x=0.02, ha="left")
         last = paths[paths["year"] == paths["year"].max()]
+        gaps = ", ".join(f"{names[r.indicator]} {effect_points(r.gap, units[r.indicator])}"
+                         for r in last.itertuples() if r.indicator in names)
         alt = (f"Kleine Diagramme je Indikator: Wert von {area_name} und seiner synthetischen Kontrollgruppe (gewichtete "
-               f"Mischung von Stadtteilen ohne Programm, angepasst an den Verlauf bis {baseline_year}) je Jahr. Abstand "
-               f"im letzten Jahr: " + ", ".join(f"{names[r.indicator]} {effect_points(r.gap, units[r.indicator])}"
-                                                 for r in last.itertuples() if r.indicator in names) + ".")
+               f"Mischung von {self.donors} ohne Programm, angepasst an den Verlauf bis {baseline_year}) je Jahr. "
+               f"Abstand im letzten Jahr: {gaps}.")
         table = paths.assign(label=paths["indicator"].map(names), unit=paths["indicator"].map(units))
         table["_order"] = table["indicator"].map({i: n for n, i in enumerate(order)})
         table = table.sort_values(["_order", "year"])[["label", "year", "actual", "synthetic", "gap", "unit"]]

@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 
 from ...params.catalogue import Indicator
+from ...params.reference import Level, Noun
 from .. import formatting as fmt
 from ..disclosure import PUBLIC, Basis, ChartData, count, rests_on
+from ..text import AREA, UNITS
 from .base import LONG_TABLE, OPTIONAL, ChartSpec, on_rate, rate_counts
 from .drawing import (AREA_COLOUR, CITY_COLOUR, OTHER_COLOUR, PALETTE, Chart, german_axis, light_ticks,
                       panel_grid, pyplot)
@@ -218,7 +220,8 @@ class StadtteilStrip(ChartSpec):
     """Where each Stadtteil stands among all Stadtteile, one row per indicator on one common scale: its
     percentile (0 = lowest, 100 = highest value of the Stadtteile), so % and ‰ never share an axis; each row
     names its indicator's own range of values. The area's Stadtteile are highlighted. ``city_units``: all units
-    in the dative plural, as the city's ``raumbezug.yml`` names them ("Kölner Stadtteilen").
+    in the dative plural, as the city's ``raumbezug.yml`` names them ("Kölner Stadtteilen"); ``units``: the noun of
+    that level (Cologne's Stadtteil), for the legend, the alternative text, the caption and the table's header.
 
     ``values`` has columns indicator, stadtteil (number as text), name, value (withheld values are
     missing and take no rank); ``highlight`` maps the area's Stadtteil numbers to a label ("ganz" or
@@ -238,13 +241,14 @@ class StadtteilStrip(ChartSpec):
     highlight: dict[str, str]
     year: int
     area_name: str
-    city_units: str = "Stadtteilen der Stadt"
+    city_units: str = "Einheiten der Stadt"
+    units: Noun | Level = UNITS
 
     def draw(self, data: ChartData) -> Chart:
         """The figure from the checked data."""
         values = data.frame
         indicators, highlight, year, area_name = self.indicators, self.highlight, self.year, self.area_name
-        city_units = self.city_units
+        city_units, units_of = self.city_units, self.units
         names = {i.id: i.name for i in indicators}
         units = {i.id: i.unit for i in indicators}
         data = stadtteil_percentiles(values[values["indicator"].isin(names)],
@@ -269,14 +273,15 @@ class StadtteilStrip(ChartSpec):
         # one collection per kind of dot for all rows (the rows never overlap): a scatter per row cost a quarter of the
         # figure's time
         ax.scatter(others["percentile"], others["_row"] + jitter, s=9, color=OTHER_COLOUR, alpha=0.7,
-                   label="andere Stadtteile")
+                   label=f"andere {units_of.plural}")
         mine = drawn[own & ~own_smoothed]
         ax.scatter(mine["percentile"], mine["_row"], s=42, marker="D", color=AREA_COLOUR, edgecolor="black",
-                   linewidth=0.6, zorder=3, label=f"Stadtteile von {area_name}")
+                   linewidth=0.6, zorder=3, label=f"{units_of.plural} von {area_name}")
         mine_smoothed = drawn[own & own_smoothed]
         if len(mine_smoothed):
             ax.scatter(mine_smoothed["percentile"], mine_smoothed["_row"], s=42, marker="D", facecolor="white",
-                       edgecolor=AREA_COLOUR, linewidth=1.4, zorder=3, label="geglättet (kleiner Stadtteil)")
+                       edgecolor=AREA_COLOUR, linewidth=1.4, zorder=3,
+                       label=f"geglättet ({units_of.inflect('klein')} {units_of.name})")
         ax.set_yticks(range(len(order)), [row_label(i) for i in order], fontsize=7)
         ax.invert_yaxis()
         ax.set_xlim(-3, 103)
@@ -288,10 +293,11 @@ class StadtteilStrip(ChartSpec):
         mine = data[data["stadtteil"].isin(highlight)]
         top = mine.sort_values("rank").iloc[0] if len(mine) else None
         total = data["stadtteil"].nunique()
-        alt = (f"Punktdiagramm {year}: je Indikator die Stellung aller {total} Stadtteile als Perzentil (0 bis 100), "
-               f"die Stadtteile von {area_name} hervorgehoben.")
+        alt = (f"Punktdiagramm {year}: je Indikator die Stellung aller {total} {units_of.plural} als Perzentil (0 bis "
+               f"100), die {units_of.plural} von {area_name} hervorgehoben.")
         if top is not None:
-            alt += (f" Am höchsten unter allen Stadtteilen liegt {top['name']} bei {names[top['indicator']]} "
+            alt += (f" Am höchsten unter allen {units_of.dative_plural_name} liegt {top['name']} bei "
+                    f"{names[top['indicator']]} "
                     f"(Rang {int(top['rank'])} von {total}).")
         kept = ["label", "name", "value", "rank", "percentile"] + [
             c for c in ("shown_value", "smoothed", "numerator", "denominator", "threshold", "denominator_threshold")
@@ -299,10 +305,10 @@ class StadtteilStrip(ChartSpec):
         table = mine.assign(label=mine["indicator"].map(names))[kept].reset_index(drop=True)
         if "smoothed" in table.columns:
             table["smoothed"] = np.where(table["smoothed"].eq(True), "geglättet", "")
-        headers = {"label": "Indikator", "name": "Stadtteil", "value": "Wert", "rank": "Rang (1 = höchster Wert)",
+        headers = {"label": "Indikator", "name": units_of.name, "value": "Wert", "rank": "Rang (1 = höchster Wert)",
                    "percentile": "Perzentil (0 bis 100)", "shown_value": "dargestellt", "smoothed": "geglättet"}
         return Chart(fig, table, alt,
-                     f"Position der Stadtteile von {area_name} unter allen {city_units} {year}",
+                     f"Position der {units_of.plural} von {area_name} unter allen {city_units} {year}",
                      {column: header for column, header in headers.items() if column in table.columns})
 
 
@@ -413,8 +419,8 @@ class StatusDynamicsScatter(ChartSpec):
     coverage ("ganz" / "teilweise" for Stadtteile of a Sozialraumgebiet, "" otherwise) and areas (names).
     The programme's Stadtteile differ from the others by marker shape, size, fill and a number label, not
     by colour alone; dotted lines mark the class thresholds, whose class names stand at the margins.
-    ``city_units``: all units as the city's ``raumbezug.yml`` names them ("Kölner Stadtteile"); ``area_term``: the
-    programme's word for an area with its article in the dative ("einem Sozialraumgebiet").
+    ``city_units``: all units as the city's ``raumbezug.yml`` names them ("Kölner Stadtteile"); ``units``: the noun
+    of that level (Cologne's Stadtteil); ``area``: the programme's word for an area (Cologne's Sozialraumgebiet).
     """
 
     label: ClassVar[str] = "Sozialindex: Status und Dynamik"
@@ -434,8 +440,9 @@ class StatusDynamicsScatter(ChartSpec):
     dynamics_labels: list[str]
     year: int
     base_year: int
-    city_units: str = "Stadtteile der Stadt"
-    area_term: str = "einem Gebiet"
+    city_units: str = "Einheiten der Stadt"
+    units: Noun | Level = UNITS
+    area: Noun = AREA
     guard: str = "_z_guard"
 
     def draw(self, data: ChartData) -> Chart:
@@ -443,18 +450,19 @@ class StatusDynamicsScatter(ChartSpec):
         data = data.frame
         status_thresholds, status_labels = self.status_thresholds, self.status_labels
         dynamics_thresholds, dynamics_labels = self.dynamics_thresholds, self.dynamics_labels
-        year, base_year, city_units, area_term = self.year, self.base_year, self.city_units, self.area_term
+        year, base_year, city_units, units = self.year, self.base_year, self.city_units, self.units
+        area_term = self.area.phrase("a", "dat")
         shown = data.dropna(subset=["status_index", "dynamics_index"])
         others = shown[shown["coverage"] == ""]
         whole = shown[shown["coverage"] == "ganz"]
         part = shown[shown["coverage"] == "teilweise"]
         fig, ax = pyplot().subplots(figsize=(6.6, 5.4), layout="constrained")
         ax.scatter(others["status_index"], others["dynamics_index"], s=14, color=OTHER_COLOUR, alpha=0.75,
-                   label="andere Stadtteile")
+                   label=f"andere {units.plural}")
         ax.scatter(whole["status_index"], whole["dynamics_index"], s=44, marker="D", color=AREA_COLOUR,
-                   edgecolor="black", linewidth=0.6, zorder=3, label="Stadtteil in einem Sozialraumgebiet")
+                   edgecolor="black", linewidth=0.6, zorder=3, label=f"{units.name} in {area_term}")
         ax.scatter(part["status_index"], part["dynamics_index"], s=44, marker="D", facecolor="white",
-                   edgecolor=AREA_COLOUR, linewidth=1.4, zorder=3, label="Stadtteil teilweise in einem Sozialraumgebiet")
+                   edgecolor=AREA_COLOUR, linewidth=1.4, zorder=3, label=f"{units.name} teilweise in {area_term}")
         for _, row in pd.concat([whole, part]).iterrows():
             ax.annotate(str(row["label"]).split(" ")[0], (row["status_index"], row["dynamics_index"]),
                         xytext=(3, 3), textcoords="offset points", fontsize=6.5, color="#222222")
@@ -489,8 +497,8 @@ class StatusDynamicsScatter(ChartSpec):
         weak_programme = programme[programme["status_label"].isin(weak)]
         both = weak_programme[weak_programme["dynamics_label"].isin(falling)]
         alt = (f"Streudiagramm des Status-Index gegen den Dynamik-Index der {len(shown)} bewerteten {city_units} "
-               f"{year} (Dynamik {base_year} bis {year}). {len(weak_programme)} der {len(programme)} Stadtteile, die ganz "
-               f"oder teilweise zu {area_term} gehören, haben einen Status "
+               f"{year} (Dynamik {base_year} bis {year}). {len(weak_programme)} der {len(programme)} {units.plural}, "
+               f"die ganz oder teilweise zu {area_term} gehören, haben einen Status "
                f"{fmt.join([f'„{w}“' for w in weak], 'oder')}; "
                f"in der ganzen Stadt sind es {len(weak_all)} von {len(shown)}.")
         if len(weak_programme):
@@ -499,6 +507,6 @@ class StatusDynamicsScatter(ChartSpec):
                     + (f" ({fmt.join(both['label'].tolist())})." if 0 < len(both) <= 6 else "."))
         table = data[["label", "status_index", "status_label", "dynamics_index", "dynamics_label", "areas"]]
         return Chart(fig, table.reset_index(drop=True), alt,
-                     f"Sozialindex {year}: Status und Dynamik ({base_year} bis {year}) aller Stadtteile",
-                     {"label": "Stadtteil", "status_index": "Status-Index", "status_label": "Status",
-                      "dynamics_index": "Dynamik-Index", "dynamics_label": "Dynamik", "areas": "Sozialraumgebiet"})
+                     f"Sozialindex {year}: Status und Dynamik ({base_year} bis {year}) aller {units.plural}",
+                     {"label": units.name, "status_index": "Status-Index", "status_label": "Status",
+                      "dynamics_index": "Dynamik-Index", "dynamics_label": "Dynamik", "areas": self.area.name})
