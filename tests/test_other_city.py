@@ -4,10 +4,12 @@ and ``verify``. No output of its run may name Cologne or Cologne's programme."""
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import subprocess
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -261,3 +263,67 @@ def test_the_notebooks_own_text_names_another_citys_levels_and_areas(other_city)
     index = texts["reports/programm/sozialindex.html"]
     assert ">2. Status und Dynamik aller Planungsräume</a>" in index  # the table of contents
     assert "Die Punkte sind die Planungsräume." in index and ">4. Die Fördergebiete im Sozialindex</h2>" in index
+
+
+REPORT_TERMS = re.compile(r"\w*(?i:stadtteil|sozialraumgebiet|stadtbezirk)\w*")
+"""Cologne's words for its levels and its areas in any form and in any compound ("Stadtteile", "Stadtbezirks",
+"Stadtteilnummer"), where Mittelsee has Bezirke, Planungsräume and Fördergebiete."""
+PRODUCT_TITLES = {
+    "Sozialraumgebietsanalyse": "a report's title: a product name, as the portal and the run list it",
+    "Sozialraumgebietsanalysen": "the same reports of several areas ('die Sozialraumgebietsanalysen der Gebiete')",
+    "Sozialraumgebietsplan": "a report's title: the plan an area's Bezirksvertretung decides, a product name",
+    "Sozialraumgebietspläne": "the same plans of several areas ('Stand der Sozialraumgebietspläne')",
+    "Sozialraumgebietsplanung": "the planning that makes the Sozialraumgebietsplan, named after it",
+}
+"""The only forms a Mittelsee report may contain, with the reason: the titles of reports are product names and stay
+(and so does the planning named after one)."""
+KEY = re.compile(r"[a-z0-9_]+")
+"""A CSV column that is a machine key ("label", "stadtteile", "z_sgb2_quote"): the data's interface, the same in
+every city as the ``stadtteil`` column of a units.csv; the report's table shows its German header."""
+
+
+class _ReportText(HTMLParser):
+    """Everything a report's HTML says to a reader: its text (not its styles and scripts) and the text of its
+    attributes that a browser or a screen reader shows (alternative texts, titles, labels)."""
+
+    SHOWN = {"alt", "title", "aria-label", "aria-description", "summary", "placeholder"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._hidden += tag in ("style", "script")
+        self.parts += [value for name, value in attrs if name in self.SHOWN and value]
+
+    def handle_endtag(self, tag):
+        self._hidden -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def _report_texts(run: Path):
+    """(name, text) of every report's HTML (its text and shown attributes) and of every table's CSV, soft hyphens
+    removed (table headers carry them for line breaks)."""
+    for path in sorted(run.glob("reports/*/*.html")):
+        reader = _ReportText()
+        reader.feed(path.read_text(encoding="utf-8"))
+        yield path.relative_to(run).as_posix(), "\n".join(reader.parts).replace("\u00ad", "")
+    for path in sorted(run.glob("reports/*/tables/**/*.csv")):
+        header, _, rows = path.read_text(encoding="utf-8-sig").replace("\u00ad", "").partition("\n")
+        words = [field for field in next(csv.reader([header])) if not KEY.fullmatch(field)]
+        yield path.relative_to(run).as_posix(), "\n".join([*words, rows])
+
+
+@pytest.mark.slow
+def test_the_reports_generated_text_names_another_citys_levels_and_areas(other_city):
+    run = other_city["summary"].run_dir
+    texts = dict(_report_texts(run))
+    assert sum(name.endswith(".html") for name in texts) == len(REPORTS) and sum(
+        name.endswith(".csv") for name in texts) > 20, sorted(texts)
+    found = [f"{name}: „{m.group()}“ in {_sentence(text, m.start())}" for name, text in texts.items()
+             for m in REPORT_TERMS.finditer(text) if m.group() not in PRODUCT_TITLES]
+    assert found == [], f"{len(found)} Stellen:\n" + "\n".join(found)
