@@ -9,8 +9,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import nbformat
-
 from ..errors import ConfigurationError
 from .base import ReportContent
 from .bezirksbericht import BezirkReport
@@ -80,6 +78,8 @@ def title_of(notebook: str) -> str:
 
 def shown_sections(path: str | Path, variable: str) -> list[str]:
     """The sections a notebook shows, in order: ``report.show(<variable>.<section>(...))`` in its code cells."""
+    import nbformat  # here, not on import: the runner needs the registry, not the notebooks' cells
+
     sections = []
     for cell in nbformat.read(str(path), as_version=4).cells:
         if cell.cell_type != "code":

@@ -12,6 +12,12 @@ The key goes into the manifest. A new run looks for the same key among the finis
 in the same outputs folder; when it finds one whose files are all still there and intact (checked against that
 run's manifest), it links (or copies) the executed notebook, HTML, PDF and table files into the new run folder
 and records the earlier run's id. ``--force`` executes everything; ``veedel reproduce`` never reuses.
+
+Intact means: each file has the SHA-256 the earlier run's manifest records for it. A file is read and hashed
+again unless the manifest also records its identity (device, inode, size, modification and status-change time,
+:func:`~veedel_lib.run.manifest.file_hashes`) and the file still has exactly that identity, with a status-change
+time before the manifest's own (:func:`~veedel_lib.run.manifest.unchanged_since`): then it has not been written,
+replaced or touched since its hash was taken, and its bytes are the recorded ones.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from pathlib import Path
 from ..files import atomic_path, sha256_file
 from ..params.keys import key_digest
 from ..reports.base import ReportContent
-from .manifest import MANIFEST, library_hash, package_versions
+from .manifest import MANIFEST, combined_hash, library_hash, package_versions, unchanged_since
 
 KEY_VERSION = "veedel-report-cache-2"
 """Changes when the meaning of a key changes (then no earlier report is taken over)."""
@@ -77,6 +83,8 @@ class Earlier:
 
     run_dir: Path
     entry: dict
+    written_ns: int | None = None
+    """The status-change time of the earlier run's manifest (ns), read with it; None: every file is hashed."""
 
     @property
     def run_id(self) -> str:
@@ -91,20 +99,38 @@ def earlier_reports(outputs: Path, exclude: Path | None = None) -> dict[str, Ear
         if exclude is not None and run_dir.resolve() == exclude.resolve():
             continue
         try:
+            written_ns = (run_dir / MANIFEST).stat().st_ctime_ns  # before reading: a rewrite only makes it later
             manifest = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue
         for entry in manifest.get("reports", []):
             if entry.get("status") == "ok" and entry.get("cache_key"):
-                found[entry["cache_key"]] = Earlier(run_dir, entry)
+                found[entry["cache_key"]] = Earlier(run_dir, entry, written_ns)
     return found
 
 
-def earlier_key_figures(outputs: Path, exclude: Path, inputs_hash: str, code: str | None) -> dict | None:
+FIGURES_INPUTS = ("inputs/data/", "inputs/parameters/")
+"""The input copies the portal's key figures are computed from (:func:`veedel_lib.reports.keyfigures.key_figures`:
+the dataset and the parameters, for every area of areas.yml), not the notebooks nor the run's specification."""
+
+
+def figures_inputs_hash(inputs: dict) -> str:
+    """One hash over the manifest's hashes of the inputs in :data:`FIGURES_INPUTS`."""
+    return combined_hash({name: digest for name, digest in inputs.items()
+                          if isinstance(name, str) and name.startswith(FIGURES_INPUTS)})
+
+
+def earlier_key_figures(outputs: Path, exclude: Path, inputs_hash: str, code: str | None, *,
+                        inputs: dict | None = None, year: int | None = None) -> dict | None:
     """The portal's key figures of the newest earlier run under ``outputs`` with the same inputs (``inputs_hash``)
     and the same library code (``environment.veedel_code``), None when there is none: they depend on nothing else,
     and computing them again cost a re-run that reuses every report its longest step (loading the data, importing
-    statsmodels and scipy)."""
+    statsmodels and scipy).
+
+    With the run's ``inputs`` (its manifest's hashes of the input copies) and report ``year``, an earlier run
+    qualifies by the inputs the figures are computed from (:func:`figures_inputs_hash`) and the same year instead of
+    by all inputs: a run of other areas or reports (``--areas``), whose specification differs, takes them too."""
+    wanted = figures_inputs_hash(inputs) if inputs is not None else None
     runs = sorted((p for p in outputs.iterdir() if p.is_dir() and (p / MANIFEST).exists()), reverse=True)
     for run_dir in runs:
         if run_dir.resolve() == exclude.resolve():
@@ -114,9 +140,16 @@ def earlier_key_figures(outputs: Path, exclude: Path, inputs_hash: str, code: st
         except (OSError, json.JSONDecodeError):
             continue
         figures = manifest.get("key_figures")
-        if (manifest.get("inputs_hash") == inputs_hash and code is not None
-                and (manifest.get("environment") or {}).get("veedel_code") == code and isinstance(figures, dict)
-                and not figures.get("notes")):
+        if not isinstance(figures, dict) or figures.get("notes") or code is None \
+                or (manifest.get("environment") or {}).get("veedel_code") != code:
+            continue
+        if wanted is None:
+            same = manifest.get("inputs_hash") == inputs_hash
+        else:
+            recorded = manifest.get("inputs")
+            same = (isinstance(recorded, dict) and figures_inputs_hash(recorded) == wanted
+                    and figures.get("year") == year)
+        if same:
             return figures
     return None
 
@@ -126,23 +159,39 @@ def _files_of(earlier: Earlier) -> dict[str, str]:
     return {name: digest for name, digest in earlier.entry.get("files", {}).items()}
 
 
+def intact(earlier: Earlier, name: str, digest: str) -> bool:
+    """Whether the earlier report's file ``name`` still has the hash ``digest`` its run recorded: unchanged since
+    its manifest recorded its identity (no need to read it), else by reading and hashing it."""
+    source = earlier.run_dir / name
+    identities = earlier.entry.get("file_identities")
+    if isinstance(identities, dict) and unchanged_since(source, identities.get(name), earlier.written_ns):
+        return True
+    return source.is_file() and sha256_file(source) == digest
+
+
+def _link(source: Path, target: Path) -> None:
+    """Give ``target`` (not yet there) the bytes of ``source``: a hard link (same disk: no copy at all; the new
+    name appears with the complete file at once), else an atomic copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        with atomic_path(target) as temporary:
+            shutil.copy2(source, temporary)
+
+
 def take_over(earlier: Earlier, run_dir: Path) -> dict[str, str] | None:
-    """Link or copy an earlier report's files into ``run_dir``; None when any of them is missing or changed."""
+    """Link or copy an earlier report's files into ``run_dir``; None when any of them is missing or changed (see
+    :func:`intact`; nothing is linked then)."""
     files = _files_of(earlier)
-    if not files:
+    if not files or not all(intact(earlier, name, digest) for name, digest in files.items()):
         return None
-    for name, digest in files.items():
-        source = earlier.run_dir / name
-        if not source.is_file() or sha256_file(source) != digest:
-            return None
+    folders: set[Path] = set()
     for name in files:
         target = run_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(target) as temporary:
-            try:
-                os.link(earlier.run_dir / name, temporary)  # same disk: no copy at all
-            except OSError:
-                shutil.copy2(earlier.run_dir / name, temporary)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        _link(earlier.run_dir / name, target)
     return files
 
 

@@ -13,8 +13,6 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from ..errors import write_errno, write_failure
 from ..files import PARTIAL
 from ..params.run_spec import report_id
@@ -84,6 +82,8 @@ def _cell_number(cell_index: int, notebook: Path | None) -> int:
     after the ``parameters`` cell. The kernel's execution count is no use here: a warm kernel keeps
     counting across the reports it runs.
     """
+    import nbformat  # only to explain a failure: a run that takes every report over never reads a notebook
+
     number = cell_index + 1
     if notebook is not None and notebook.exists():
         cells = nbformat.read(str(notebook), as_version=4).cells

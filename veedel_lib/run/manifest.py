@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -33,7 +34,8 @@ def hash_tree(root: str | Path) -> dict[str, str]:
             if p.is_file() and PARTIAL not in p.name}
 
 
-def file_hashes(run_dir: str | Path, known: Mapping[str, tuple[str, tuple]] | None = None) -> dict[str, str]:
+def file_hashes(run_dir: str | Path, known: Mapping[str, tuple[str, tuple]] | None = None,
+                identities: dict[str, list[int]] | None = None) -> dict[str, str]:
     """SHA-256 of every file of a run folder except ``manifest.json`` itself (relative POSIX paths, sorted).
 
     The manifest's ``files`` section: inputs, executed notebooks, HTML, PDF, tables, the portal and
@@ -41,6 +43,10 @@ def file_hashes(run_dir: str | Path, known: Mapping[str, tuple[str, tuple]] | No
     hash this process has just checked (a taken-over report's files, linked from an earlier run after their hash
     was verified), as name -> (hash, :func:`file_identity` right after linking); such a file is not read again
     while it is still the very same file (same inode, size and modification time), else it is hashed as any other.
+    ``identities``, when given, receives the :func:`file_identity` of each file that the returned hash is known
+    to describe: the file did not change while it was hashed (the same identity before and after reading it), or
+    it is a known file still the very same. The manifest records them so that a later run can take the file over
+    without reading it again while it keeps that identity (see :func:`unchanged_since`).
     """
     root = Path(run_dir)
     known = known or {}
@@ -50,7 +56,14 @@ def file_hashes(run_dir: str | Path, known: Mapping[str, tuple[str, tuple]] | No
         if not path.is_file() or name == MANIFEST:
             continue
         digest, identity = known.get(name, (None, None))
-        hashes[name] = digest if digest is not None and file_identity(path) == identity else sha256_file(path)
+        before = file_identity(path)
+        if digest is None or before != identity:
+            digest = sha256_file(path)
+            identity = file_identity(path)
+            identity = identity if identity == before else None
+        hashes[name] = digest
+        if identities is not None and identity is not None:
+            identities[name] = list(identity)
     return hashes
 
 
@@ -60,6 +73,27 @@ def file_identity(path: Path) -> tuple:
     written again, or a new file under a reused inode, never looks the same)."""
     status = path.stat()
     return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
+def unchanged_since(path: Path, recorded: list[int] | tuple | None, written_ns: int | None) -> bool:
+    """Whether ``path`` is still the very file whose identity a manifest recorded (:func:`file_hashes`), unchanged
+    since: the same device, inode, size, modification and status-change time, and that status-change time earlier
+    than the status-change time of the manifest that recorded it (``written_ns``, ``st_ctime_ns`` of the
+    ``manifest.json``).
+
+    Any write to a file, any new file under its name, and any change of its times sets its status-change time to
+    the file system's present time, which no one can set back: a file written after its manifest has a later
+    status-change time than the manifest and never looks unchanged; one written in the same tick of the file
+    system's clock as the manifest, or one recorded without a time to compare, is not trusted either. False also
+    where the status-change time is a creation time (Windows): there, only the hash of the bytes tells.
+    """
+    if not isinstance(recorded, (list, tuple)) or not isinstance(written_ns, int) or os.name == "nt":
+        return False
+    try:
+        identity = file_identity(path)
+    except OSError:
+        return False
+    return list(identity) == list(recorded) and identity[4] < written_ns
 
 
 def combined_hash(hashes: dict[str, str]) -> str:
@@ -83,7 +117,13 @@ def library_hash() -> str:
 
 def package_versions() -> dict[str, str]:
     """Installed versions of the packages that shape the results, plus Python, the platform and ``veedel_code``,
-    the :func:`library_hash` of veedel's own code (what ``veedel reproduce`` compares with the installed code)."""
+    the :func:`library_hash` of veedel's own code (what ``veedel reproduce`` compares with the installed code).
+    A new dict each time, looked up once per process (the manifest and the reports' keys both need them)."""
+    return dict(_package_versions())
+
+
+@lru_cache(maxsize=1)
+def _package_versions() -> dict[str, str]:
     versions = {"python": sys.version.split()[0], "platform": platform.platform(), "veedel_code": library_hash()}
     for name in PACKAGES:
         try:

@@ -42,7 +42,6 @@ from ..params.run_spec import SPEC_FILE, RunOptions, RunSpec, report_id, write_s
 from ..params.run_kind import run_kind, run_scope
 from ..reports import registry
 from . import cache, control
-from .distributed import cluster_address
 from .execution import Task, TaskResult, describe_failure, execute_task, failure_record  # the first three: also the runner API
 from .planning import planned, resolve, run_reports  # run_reports: also the runner API
 from .manifest import (
@@ -562,7 +561,12 @@ def run(config: RunConfig, *, outputs: Path, parameters: Path | None = None, are
     jobs = jobs or config.jobs or default_jobs()
     if scheduler is None and config.executor == "dask":
         scheduler = config.scheduler
-    address = cluster_address(scheduler) if scheduler is not None else None
+    if scheduler is not None:
+        from .distributed import cluster_address  # asyncio and the cluster code only for a cluster run
+
+        address = cluster_address(scheduler)
+    else:
+        address = None
     started = time.perf_counter()
     with control.StopSignals() as signals:
         if retry_failed:
@@ -587,8 +591,10 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
     run_dir, manifest, tasks, formats = prepared.run_dir, prepared.manifest, prepared.tasks, prepared.formats
     if on_plan is not None:
         on_plan(tasks)
-    key_figures = _KeyFigures(run_dir, manifest["parameters"]["year"], cache.earlier_key_figures(
-        run_dir.parent, run_dir, manifest["inputs_hash"], manifest["environment"].get("veedel_code")))
+    year = manifest["parameters"]["year"]
+    key_figures = _KeyFigures(run_dir, year, cache.earlier_key_figures(
+        run_dir.parent, run_dir, manifest["inputs_hash"], manifest["environment"].get("veedel_code"),
+        inputs=manifest["inputs"], year=year))
     reused, tasks, linked = _take_over(prepared, progress) if prepared.reuse else ([], tasks, {})
     stop = _Stop()
     printer = None
@@ -643,9 +649,11 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
         manifest["key_figures"] = key_figures.result()
     try:
         write_portal(run_dir, manifest)
-        manifest["files"] = file_hashes(run_dir, known=linked)
+        identities: dict[str, list[int]] = {}
+        manifest["files"] = file_hashes(run_dir, known=linked, identities=identities)
         for entry in manifest["reports"]:
             entry["files"] = _entry_files(entry, manifest["files"]) if entry["status"] == "ok" else {}
+            entry["file_identities"] = {name: identities[name] for name in entry["files"] if name in identities}
         write_manifest(run_dir, manifest)
     except OSError as exc:
         control.remove_leftovers(run_dir)
@@ -724,9 +732,9 @@ def _take_over(prepared: _Prepared, progress) -> tuple[list[TaskResult], list[Ta
             remaining.append(task)
             continue
         for name, digest in files.items():
-            target = prepared.run_dir / name
-            if file_identity(target)[:2] == file_identity(match.run_dir / name)[:2]:  # a link, not a copy
-                linked[name] = (digest, file_identity(target))
+            identity = file_identity(prepared.run_dir / name)
+            if identity[:2] == file_identity(match.run_dir / name)[:2]:  # a link, not a copy
+                linked[name] = (digest, identity)
         outputs = {name: digest for name, digest in files.items() if "/tables/" not in name}
         result = TaskResult(task, "ok", 0.0, outputs, reused_from=match.run_id)
         reused.append(result)
