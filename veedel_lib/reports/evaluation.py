@@ -271,7 +271,7 @@ class Evaluation(ReportContent):
             "nicht in den Trend der Einheit eingerechnet. Eine Abweichung ist keine Veränderung: Ein Wert kann "
             "sinken und trotzdem über dem erwarteten Verlauf liegen, wenn ein stärkerer Rückgang zu erwarten war.",
             f"- **Intervall (Placebo-Gebiete):** Die Einheiten eines Gebiets liegen oft in nur "
-            f"{'einer' if base.gender == 'f' else 'einem'} oder zwei {base.dative_plural_name}. Ein nach "
+            f"{base.article('a', 'dat')} oder zwei {base.dative_plural_name}. Ein nach "
             f"{base.dative_plural_name} geclusterter Standardfehler stützt sich dann auf einen einzigen "
             f"behandelten Cluster und ist unzuverlässig (meist viel zu klein); er wird deshalb nirgends verwendet. "
             f"Stattdessen wird dieselbe Schätzung für {settings.placebo_draws} Placebo-Gebiete wiederholt, die aus "
