@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..params.catalogue import is_favourable
-from ..params.reference import Noun
+from ..params.reference import Noun, SpatialReference
 from . import formatting as fmt
 
 WITHHELD = "nicht veröffentlicht (Geheimhaltung: Zahl unter der Veröffentlichungsschwelle)"
@@ -54,41 +54,31 @@ def pronoun(noun, case: str = "nom") -> str:
 
 
 def profile_sentences(area_name: str, stadtbezirk: str, stadtteile_whole: list[str], stadtteile_part: list[str],
-                      population: float, city_population: float, year: int, withheld: bool = False,
-                      reference=None) -> str:
+                      population: float, city_population: float, year: int, withheld: bool = False, *,
+                      reference: SpatialReference) -> str:
     """Who and where: Stadtbezirk, Stadtteile, residents and their share of the city.
 
     ``population`` is the published value (NaN when withheld by disclosure control, then ``withheld`` is True,
-    or when the data lack it). ``reference`` (a :class:`~veedel_lib.params.reference.SpatialReference`) gives the
-    names of the levels, of the city and of its areas (``raumbezug.yml``); None: generic words (Stadtbezirk,
-    Stadtteil, Sozialraumgebiet, "der Bevölkerung der Stadt").
+    or when the data lack it). ``reference`` (the city's ``raumbezug.yml``) gives the names of the levels, of the
+    city and of its areas.
     """
-    base = reference.base if reference is not None else None
-    one = base.phrase("the", "acc") if base else "den Stadtteil"
-    many = f"die {base.plural}" if base else "die Stadtteile"
-    part_one = f"einen Teil {base.phrase('the', 'gen')}" if base else "einen Teil des Stadtteils"
-    part_many = f"Teile der {base.plural}" if base else "Teile der Stadtteile"
+    base, top = reference.base, reference.top
     parts = []
     if stadtteile_whole:
-        noun = one if len(stadtteile_whole) == 1 else many
+        noun = base.phrase("the", "acc") if len(stadtteile_whole) == 1 else f"die {base.plural}"
         parts.append(f"{noun} {fmt.join(stadtteile_whole)}")
     if stadtteile_part:
-        noun = part_one if len(stadtteile_part) == 1 else part_many
+        noun = f"einen Teil {base.phrase('the', 'gen')}" if len(stadtteile_part) == 1 else f"Teile der {base.plural}"
         parts.append(f"{noun} {fmt.join(stadtteile_part)}")
-    top = reference.top if reference is not None else None
-    district = ""
-    if stadtbezirk:
-        district = (f" {'im' if top.gender in ('m', 'n') else 'in der'} {top.name} {stadtbezirk}" if top
-                    else f" im Stadtbezirk {stadtbezirk}")
-    area = fmt.sentence_start(reference.profile.area.phrase()) if reference is not None else "Das Sozialraumgebiet"
+    district = f" {top.within()} {stadtbezirk}" if stadtbezirk else ""
+    area = fmt.sentence_start(reference.profile.area.phrase())
     where = f"{area} {area_name}{district} umfasst {fmt.join(parts)}. "
     if withheld:
         return where + f"Die Zahl der Einwohner*innen Ende {year} ist {WITHHELD}."
     if not np.isfinite(population):
         return where + f"Für Ende {year} liegt keine Einwohnerzahl vor."
     share = 100 * population / city_population if city_population else np.nan
-    whole_city = ("der Bevölkerung der Stadt" if reference is None else
-                  f"der {reference.adjective} Bevölkerung" if reference.adjective else
+    whole_city = (f"der {reference.adjective} Bevölkerung" if reference.adjective else
                   f"der Bevölkerung von {reference.city}")
     return where + (f"Ende {year} lebten hier {fmt.integer(population)} Menschen, das sind {fmt.percent(share)} "
                     f"{whole_city} ({fmt.integer(city_population)}).")
