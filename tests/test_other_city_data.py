@@ -350,3 +350,22 @@ def load_reference_of(folder: Path):
     from veedel_lib.params.reference import load_reference
 
     return load_reference(write(folder / "raumbezug.yml", SMALL_CITY))
+
+
+def test_the_notes_of_a_run_without_areas_name_the_areas_in_the_citys_own_word_and_gender():
+    """A city whose areas are "Bezirksregionen" (feminine) reads "Keine Bezirksregion konfiguriert" and "braucht
+    mindestens eine Bezirksregion"; Cologne's Sozialraumgebiet (neuter) keeps its wording."""
+    from veedel_lib.params.reference import Noun
+    from veedel_lib.reports.registry import without_areas
+
+    region = Noun("Bezirksregion", "Bezirksregionen", "f", "Bezirksregion", "Bezirksregionen")
+    kept, notes = without_areas(["sozialraumgebietsanalyse", "sozialindex"], [], region)
+    assert kept == ["sozialindex"]
+    assert notes == ["Keine Bezirksregion konfiguriert (areas.yml: areas: []): der Lauf macht nur die Berichte, die "
+                     "kein Gebiet brauchen.",
+                     "Sozialraumgebietsanalyse übersprungen: braucht mindestens eine Bezirksregion"]
+    gebiet = Noun("Sozialraumgebiet", "Sozialraumgebiete", "n", "Sozialraumgebiets", "Sozialraumgebieten")
+    assert without_areas(["jahresbericht"], [], gebiet)[1] == [
+        "Kein Sozialraumgebiet konfiguriert (areas.yml: areas: []): der Lauf macht nur die Berichte, die kein Gebiet "
+        "brauchen.", "Jahresbericht übersprungen: braucht mindestens ein Sozialraumgebiet"]
+    assert without_areas(["jahresbericht"], ["kalk"], region) == (["jahresbericht"], [])

@@ -50,23 +50,27 @@ def default_notebooks() -> list[str]:
     return [cls.notebook for cls in REPORTS if not cls.on_demand]
 
 
-NO_AREAS_NOTE = ("Kein Sozialraumgebiet konfiguriert (areas.yml: areas: []): der Lauf macht nur die Berichte, die "
-                 "kein Gebiet brauchen.")
-"""The run's note when areas.yml lists no area."""
+def no_areas_note(area) -> str:
+    """The run's note when areas.yml lists no area, in the city's word for its areas (``area``: the profile's
+    :class:`~veedel_lib.params.reference.Noun`): "Kein Sozialraumgebiet konfiguriert (areas.yml: areas: []): ..."."""
+    phrase = area.phrase("no")
+    return (f"{phrase[:1].upper()}{phrase[1:]} konfiguriert (areas.yml: areas: []): der Lauf macht nur die "
+            "Berichte, die kein Gebiet brauchen.")
 
 
-def without_areas(names: list[str], area_ids: list[str]) -> tuple[list[str], list[str]]:
+def without_areas(names: list[str], area_ids: list[str], area) -> tuple[list[str], list[str]]:
     """The reports a run keeps when it has the areas ``area_ids``, and its notes (German) on the others.
 
     With areas, every report is kept and there is no note. Without any (``areas: []``), only the reports that need
     no area (``needs_areas`` False: the Sozialindex) are kept; the note says that no area is configured and each
-    report left out is named with its reason, so it is skipped rather than failed.
+    report left out is named with its reason, so it is skipped rather than failed. ``area``: the city's word for its
+    areas (the profile's :class:`~veedel_lib.params.reference.Noun`), with which the notes name them.
     """
     if area_ids:
         return list(names), []
     needing = [n for n in names if get(n).needs_areas]
-    notes = [NO_AREAS_NOTE] + [f"{get(n).report} übersprungen: braucht mindestens ein Sozialraumgebiet"
-                               for n in needing]
+    notes = [no_areas_note(area)] + [f"{get(n).report} übersprungen: braucht mindestens {area.phrase('a')}"
+                                     for n in needing]
     return [n for n in names if n not in needing], notes
 
 

@@ -27,11 +27,15 @@ def run_reports(config: RunConfig) -> list[type[ReportContent]]:
     return [registry.get(name) for name in names]
 
 
-def _placed(reports: list[ReportKind], area_ids: list[str]) -> tuple[list[ReportKind], list[str]]:
-    """The reports without those that need an area when the run has none, with the notes saying so
-    (:func:`veedel_lib.reports.registry.without_areas`)."""
-    names, notes = registry.without_areas([cls.notebook for cls in reports], area_ids)
-    return [registry.get(name) for name in names], notes
+def _placed(data: Data):
+    """The rule for ``resolve_run``'s ``keep``: the reports without those that need an area when the run has none,
+    with the notes saying so in the city's word for its areas (:func:`veedel_lib.reports.registry.without_areas`)."""
+    def keep(reports: list[ReportKind], area_ids: list[str]) -> tuple[list[ReportKind], list[str]]:
+        names, notes = registry.without_areas([cls.notebook for cls in reports], area_ids,
+                                              data.spatial.profile.area)
+        return [registry.get(name) for name in names], notes
+
+    return keep
 
 
 def resolve(config: RunConfig, data: Data, options: RunOptions, *, parameters: Path,
@@ -40,7 +44,7 @@ def resolve(config: RunConfig, data: Data, options: RunOptions, *, parameters: P
     it: :func:`~veedel_lib.params.run_spec.resolve_run` with the run's reports (:func:`run_reports`) and the rule
     that a city without areas gets only the reports that need none."""
     return resolve_run(config, options, data, run_reports(config), parameters=parameters, data_folder=data_folder,
-                       keep=_placed)
+                       keep=_placed(data))
 
 
 SCOPES = ("area", "bezirk", "programme")
