@@ -3,7 +3,9 @@
 ``manifest.json`` sits in every run folder and is written last. It is the basis of
 :mod:`veedel_lib.run.archive` (verify, reproduce) and of the portal page. All hashes are SHA-256 of file
 bytes; the section ``files`` lists every file of the run folder (manifests of version 0.1 have only
-``inputs`` and the reports' ``outputs``).
+``inputs`` and the reports' ``outputs``). Each report's ``file_identities`` are the identities of its files on the
+disk they were hashed on (:func:`file_identity`): a later run in the same outputs folder takes a file over without
+reading it while it keeps that identity (:func:`unchanged_since`); verification never relies on them.
 """
 
 from __future__ import annotations
