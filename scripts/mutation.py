@@ -58,6 +58,11 @@ MODULES: dict[str, list[str]] = {
     "analysis/comparison.py": ["tests/test_independent_comparison.py", f"{DOCTESTS}[comparison]"],
     "render/disclosure.py": [
         "tests/test_disclosure.py", "tests/test_disclosure_composites.py", "tests/test_independent_disclosure.py",
+        # each generates the demo data set and makes a Sozialindex report (a minute per mutant)
+        "--deselect=tests/test_disclosure_composites.py::test_a_single_small_count_withholds_the_index_of_at_least_"
+        "four_stadtteile_outside_the_areas",
+        "--deselect=tests/test_disclosure_composites.py::test_a_method_that_excludes_units_with_a_withheld_input_"
+        "standardises_without_them",
     ],
     "run/archive.py": [
         "tests/test_archive.py", "tests/test_archive_safety.py", "tests/test_independent_archive.py",
@@ -119,6 +124,17 @@ _GROUPS = ("Die Reihenfolge, in der die Gruppen durchlaufen werden, ändert nich
            "Zeilen (über den Index).")
 _NUMERIC = ("Zähler und Nenner kommen als float-Spalten (indicator_values); für ganzzahlige Spalten rechnet numpy "
             "dasselbe (die Quotienten sind float).")
+
+_WHOLE_COUNTS = ("Anzahlen sind ganze Zahlen (die Prüfung der Eingaben weist gebrochene ab): keine liegt über 0 und "
+                 "unter 1, Schwelle 0 und Schwelle 1 verbergen dasselbe (nichts).")
+_FALSY = "None ist falsch wie False: die Schleife endet genauso, wenn sich in einem Durchgang nichts ändert."
+_NUMBERS = ("pd.to_numeric gibt je Zelle eine Zahl oder NaN: numpy legt daraus ohnehin ein Zahlen-Array an (int oder "
+            "float), für das dieselben Vergleiche und Summen gelten.")
+_ALIGNED = ("& richtet die beiden Reihen nach ihrem Index aus und liest fehlende Einträge als False, wie reindex mit "
+            "fill_value=False.")
+_DECLARATION = ("Überschrift und Art (kind) einer abgeleiteten Spalte wertet die Geheimhaltung nicht aus: verborgen "
+                "wird über based_on (eigene Schwellen haben nur Spalten der Art 'count', keine Mutante macht eine "
+                "daraus), und ob eine Spalte Zahl bleibt, entscheidet ihr dtype.")
 
 EQUIVALENT: dict[str, tuple[str, str]] = {
     "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_2": ('prior: str = "XXcityXX"', _PRIOR),
@@ -210,6 +226,71 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "veedel_lib.run.cache.x_earlier_reports__mutmut_17": ('encoding="UTF-8"', _LOCALE),
     "veedel_lib.run.cache.x_earlier_key_figures__mutmut_13": ("encoding=None", _LOCALE),
     "veedel_lib.run.cache.x_earlier_key_figures__mutmut_16": ('encoding="UTF-8"', _LOCALE),
+    "veedel_lib.render.disclosure.x__thresholds__mutmut_1": (
+        'fillna(None)',
+        "Eine nicht lesbare Schwelle bleibt NaN: v < NaN ist falsch wie v < 0 für jede Anzahl über 0."),
+    "veedel_lib.render.disclosure.x__thresholds__mutmut_8": ('fillna(1)', _WHOLE_COUNTS),
+    "veedel_lib.render.disclosure.x__thresholds__mutmut_15": ('column.threshold or 1', _WHOLE_COUNTS),
+    "veedel_lib.render.disclosure.x_secondary_mask__mutmut_24": ('changed = None', _FALSY),
+    "veedel_lib.render.disclosure.x_secondary_mask__mutmut_29": ('dtype=None)', _NUMBERS),
+    "veedel_lib.render.disclosure.x_secondary_mask__mutmut_31": ('for r, c in cells], )', _NUMBERS),
+    "veedel_lib.render.disclosure.x_protect__mutmut_38": (
+        'where(~hidden[column], )',
+        "Series.where setzt ohne Angabe NaN (float) ein, wie die Angabe."),
+    "veedel_lib.render.disclosure.x_hidden_range__mutmut_2": (
+        'to_numpy(dtype=None)',
+        "Die Spalten sind Zahlen (float, int, auch Int64 nach dropna ohne fehlende Werte): gerechnet wird "
+        "ohnehin in float."),
+    "veedel_lib.render.disclosure.x_standardised_mask__mutmut_7": (
+        'sort_values(kind="stable", )',
+        "pandas setzt fehlende Werte ohne Angabe ans Ende (na_position='last' ist die Vorgabe)."),
+    "veedel_lib.render.disclosure.x_standardised_mask__mutmut_10": (
+        'kind="STABLE"',
+        "numpy liest den Namen des Sortierverfahrens ohne Rücksicht auf Groß- und Kleinschreibung."),
+    "veedel_lib.render.disclosure.x_standardised_mask__mutmut_17": (
+        'pd.DataFrame(index=None)',
+        "Die Vorgabe für known hat keine Spalten: mit oder ohne Zeilen ist keine Spalte bekannt."),
+    "veedel_lib.render.disclosure.x_standardised_mask__mutmut_32": (
+        'secret[column].reindex(None, fill_value=False)', _ALIGNED),
+    "veedel_lib.render.disclosure.x_standardised_mask__mutmut_34": (
+        'secret[column].reindex(fill_value=False)', _ALIGNED),
+    "veedel_lib.render.disclosure.x_standardised_mask__mutmut_60": ('changed = None', _FALSY),
+    "veedel_lib.render.disclosure.x__masked__mutmut_13": (
+        'astype(None)',
+        "astype(None) ist float64, wie astype(float)."),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_5": (
+        'Col(key, None, "number", based_on=basis())', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_6": (
+        'Col(key, key, None, based_on=basis()) for key in COMPARISON_DERIVED', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_8": (
+        'Col(key, "number", based_on=basis()) for key in COMPARISON_DERIVED', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_9": (
+        'Col(key, "number", based_on=basis()) for key in COMPARISON_DERIVED', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_10": (
+        'Col(key, key, based_on=basis()) for key in COMPARISON_DERIVED', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_12": ('"XXnumberXX"', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_13": ('"NUMBER"', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_15": (
+        'Col(key, None, "text", based_on=basis())', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_16": (
+        'Col(key, key, None, based_on=basis()) for key in ("assessment"', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_18": ('Col(key, "text", based_on=basis())', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_19": ('Col(key, "text", based_on=basis())', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_20": (
+        'Col(key, key, based_on=basis()) for key in ("assessment"', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_22": ('"XXtextXX"', _DECLARATION),
+    "veedel_lib.render.disclosure.x_public_comparison__mutmut_23": ('"TEXT"', _DECLARATION),
+    "veedel_lib.render.disclosure.x_chart_data__mutmut_14": (
+        'Col(key, None, "count", threshold=basis.threshold', _DECLARATION),
+    "veedel_lib.render.disclosure.x_chart_data__mutmut_30": (
+        'Col(key, None, "number", based_on=basis.counts)', _DECLARATION),
+    "veedel_lib.render.disclosure.x_chart_data__mutmut_31": (
+        'Col(key, key, None, based_on=basis.counts)', _DECLARATION),
+    "veedel_lib.render.disclosure.x_chart_data__mutmut_33": ('Col(key, "number", based_on=basis.counts)', _DECLARATION),
+    "veedel_lib.render.disclosure.x_chart_data__mutmut_34": ('Col(key, "number", based_on=basis.counts)', _DECLARATION),
+    "veedel_lib.render.disclosure.x_chart_data__mutmut_35": ('Col(key, key, based_on=basis.counts)', _DECLARATION),
+    "veedel_lib.render.disclosure.x_chart_data__mutmut_37": ('"XXnumberXX", based_on=basis.counts', _DECLARATION),
+    "veedel_lib.render.disclosure.x_chart_data__mutmut_38": ('"NUMBER", based_on=basis.counts', _DECLARATION),
 }
 """Mutant name -> (a piece of its changed line, the reason it cannot change a result). The piece guards the entry:
 when the module changed and the same name now means another mutant, the entry no longer applies (noted, counted as
@@ -322,6 +403,10 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help="Ordner für die Kopien und mutmuts Zwischenstände (Vorgabe: im temporären Ordner)")
     parser.add_argument("--weiter", action="store_true",
                         help="frühere Ergebnisse im Arbeitsordner weiterverwenden statt neu zu messen")
+    parser.add_argument("--nur-ueberlebende", action="store_true",
+                        help="mit --weiter: nur die Mutanten neu testen, die im Arbeitsordner überlebt oder keinen "
+                             "Test getroffen haben (für neue Tests; der Code des Moduls muss derselbe sein, die "
+                             "übrigen Urteile bleiben)")
     parser.add_argument("--gepflanzt", action="store_true",
                         help="statt der Mutanten die sechs Fehler aus Issue #30 (PLANTED) je einzeln in eine Kopie "
                              "einbauen und die zugeordneten Tests des Moduls laufen lassen: gefangen oder nicht")
@@ -438,20 +523,34 @@ def classify(module: str, found: dict[str, str], folder: Path, seconds: float) -
                         counts["other"], round(seconds), survivors, stale)
 
 
+def survivors_of(folder: Path, module: str) -> list[str]:
+    """The mutants of an earlier measurement in ``folder`` that survived or met no test, of the measured part of
+    ``module``: with ``--weiter --nur-ueberlebende`` only they are tested again (mutmut re-tests mutants named on
+    its command line and keeps every other verdict; tests added since are mapped to the functions they reach
+    first). Timeouts are kept (a mutant that loops stays a timeout; testing it again costs its whole CPU limit).
+    Empty when nothing was measured there yet."""
+    if not (folder / "mutants").is_dir():
+        return []
+    patterns = mutant_patterns(module)
+    return sorted(name for name, status in statuses(folder).items()
+                  if status in ("survived", "no tests") and (not patterns or any(fnmatch(name, p) for p in patterns)))
+
+
 def measure(module: str, args: argparse.Namespace) -> ModuleResult | None:
     """Run mutmut over one module and count its mutants; None when the clean tests already fail."""
     tests, missing = existing_tests(MODULES[module], args.projekt)
     for path in missing:
         print(f"  Hinweis: {path} fehlt, ausgelassen")
-    if all(test.startswith("-") for test in tests):
-        print("  keine Tests zugeordnet: nicht gemessen (pytest liefe sonst über alle Tests)")
-        return None
+    if all(test.startswith("-") for test in tests):  # pytest would run every test: select none instead
+        print("  kein zugeordneter Test in diesem Stand: alle Mutanten ohne Test")
+        tests = [*tests, "tests", "-k", "kein_zugeordneter_test"]
     folder = args.arbeitsordner / f"{args.stand}-{module.replace('/', '_').removesuffix('.py')}"
+    again = survivors_of(folder, module) if args.nur_ueberlebende else []
     prepare(folder, module, tests, args)
     log = folder / "mutmut.log"
     start, cpu = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     patterns = mutant_patterns(module)
-    code = run_mutmut(folder, log, args, patterns)
+    code = run_mutmut(folder, log, args, again or patterns)
     seconds = time.monotonic() - start
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     nothing_selected = code != 0 and "runner returned 5" in log.read_text(encoding="utf-8", errors="replace")
@@ -460,7 +559,8 @@ def measure(module: str, args: argparse.Namespace) -> ModuleResult | None:
         return None
     found = statuses(folder)
     if nothing_selected:  # every mapped test needs a heavy fixture: no mutant meets a test
-        print("  Hinweis: jeder zugeordnete Test braucht Demodaten oder einen ganzen Lauf; alle Mutanten ohne Test")
+        print("  Hinweis: kein zugeordneter Test oder jeder braucht Demodaten oder einen ganzen Lauf; alle Mutanten "
+              "ohne Test")
         found = {name: "no tests" for name in found}
     if patterns:
         found = {name: status for name, status in found.items() if any(fnmatch(name, p) for p in patterns)}
@@ -475,6 +575,7 @@ def command_line(module: str, args: argparse.Namespace) -> str:
     options = [] if args.projekt == ROOT else ["--projekt", str(args.projekt)]
     options += ["--stand", args.stand, "--zeitgrenze", f"{args.zeitgrenze:g}", "--faktor", f"{args.faktor:g}",
                 "--prozesse", str(args.prozesse)]
+    options += ["--weiter", "--nur-ueberlebende"] if args.nur_ueberlebende else []
     return " ".join([".venv/bin/python scripts/mutation.py", module, *options])
 
 
@@ -562,7 +663,7 @@ Issue #30 Punkt 9) aus `git worktree add /tmp/mut-before da96083`, gemessen mit 
 vorher`: mutiert wird die damalige Fassung des Moduls, es laufen die damaligen Tests nach der Zuordnung Modul -> Tests
 dieses Skripts (Testdateien, die es damals nicht gab, fehlen). Je Mutante laufen nur die schnellen Tests: Tests, die
 Demodaten oder ganze Läufe brauchen (Fixtures in `HEAVY_FIXTURES`), werden ausgelassen; gibt es für ein Modul nur
-solche, zählen alle seine Mutanten als „ohne Test“."""
+solche oder gar keinen zugeordneten Test, zählen alle seine Mutanten als „ohne Test“."""
 
 
 def planted(args: argparse.Namespace) -> int:
@@ -610,6 +711,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in args.module if m not in MODULES]
     if unknown:
         print(f"Unbekanntes Modul: {', '.join(unknown)}. Bekannt: {', '.join(MODULES)}", file=sys.stderr)
+        return 2
+    if args.nur_ueberlebende and not args.weiter:
+        print("--nur-ueberlebende geht nur mit --weiter (die früheren Urteile im Arbeitsordner).", file=sys.stderr)
         return 2
     if args.prozesse < 1:
         print("--prozesse muss mindestens 1 sein.", file=sys.stderr)
