@@ -130,3 +130,24 @@ def test_a_run_of_other_areas_on_the_same_data_and_parameters_takes_the_key_figu
     assert figures(kalk, year=2023)["areas"] == ["20261203-080000-cccccccc"]
     assert figures({**kalk, "inputs/data/statistics.csv": "d2"}) is None
     assert figures(kalk, year=2022) is None
+
+
+def test_the_earlier_reports_wanted_are_looked_up_from_the_newest_run_on_only_until_all_are_found(tmp_path,
+                                                                                                monkeypatch):
+    outputs = tmp_path / "ausgaben"
+    for name, keys in (("20261201-080000-aaaaaaaa", ["alt", "k"]), ("20261202-080000-aaaaaaaa", ["k", "m"]),
+                       ("20261203-080000-aaaaaaaa", ["k", "m"])):
+        (outputs / name).mkdir(parents=True)
+        entries = [{"status": "ok", "cache_key": key, "run": name} for key in keys]
+        (outputs / name / manifest.MANIFEST).write_text(json.dumps({"reports": entries}), encoding="utf-8")
+    read: list[str] = []
+    loads = cache.json.loads
+    monkeypatch.setattr(cache.json, "loads", lambda text: read.append(text) or loads(text))
+    found = cache.earlier_reports(outputs, wanted={"k", "m"})
+    assert {key: e.run_id for key, e in found.items()} == {"k": "20261203-080000-aaaaaaaa",
+                                                           "m": "20261203-080000-aaaaaaaa"}
+    assert len(read) == 1                                                   # the newest run has them all
+    found = cache.earlier_reports(outputs, wanted={"k", "alt"})
+    assert found["k"].run_id == "20261203-080000-aaaaaaaa" and found["alt"].run_id == "20261201-080000-aaaaaaaa"
+    assert len(read) == 1 + 3
+    assert cache.earlier_reports(outputs).keys() == {"alt", "k", "m"}       # without: every run

@@ -91,11 +91,16 @@ class Earlier:
         return self.run_dir.name
 
 
-def earlier_reports(outputs: Path, exclude: Path | None = None) -> dict[str, Earlier]:
-    """Finished reports of the runs under ``outputs`` by key (the newest run wins), read from their manifests."""
+def earlier_reports(outputs: Path, exclude: Path | None = None, wanted: set[str] | None = None) -> dict[str, Earlier]:
+    """Finished reports of the runs under ``outputs`` by key (the newest run wins), read from their manifests.
+
+    ``wanted``: the keys the caller looks for; the runs are then read from the newest on only until each of them
+    is found (an unchanged re-run reads one manifest, not those of every run in the folder)."""
     found: dict[str, Earlier] = {}
     runs = sorted(p for p in outputs.iterdir() if p.is_dir() and (p / MANIFEST).exists()) if outputs.exists() else []
-    for run_dir in runs:
+    for run_dir in reversed(runs):
+        if wanted is not None and wanted <= found.keys():
+            break
         if exclude is not None and run_dir.resolve() == exclude.resolve():
             continue
         try:
@@ -104,7 +109,7 @@ def earlier_reports(outputs: Path, exclude: Path | None = None) -> dict[str, Ear
         except (OSError, json.JSONDecodeError):
             continue
         for entry in manifest.get("reports", []):
-            if entry.get("status") == "ok" and entry.get("cache_key"):
+            if entry.get("status") == "ok" and entry.get("cache_key") and entry["cache_key"] not in found:
                 found[entry["cache_key"]] = Earlier(run_dir, entry, written_ns)
     return found
 

@@ -69,11 +69,12 @@ def file_hashes(run_dir: str | Path, known: Mapping[str, tuple[str, tuple]] | No
     return hashes
 
 
-def file_identity(path: Path) -> tuple:
+def file_identity(path: Path, status: os.stat_result | None = None) -> tuple:
     """What tells one file on disk from another and from its own later versions: device, inode, size,
     modification and status-change time in nanoseconds (the status-change time cannot be set back, so a file
-    written again, or a new file under a reused inode, never looks the same)."""
-    status = path.stat()
+    written again, or a new file under a reused inode, never looks the same). ``status``: the file's ``stat``
+    when the caller has just taken it."""
+    status = status if status is not None else path.stat()
     return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
 
 
