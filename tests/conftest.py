@@ -19,7 +19,7 @@ KOELN = Path(os.environ.get("VEEDEL_KOELN_DATA", ROOT.parent / "shared" / "data"
 
 
 SHARED_RUNS = ("demo_run", "two_variants", "executed", "converted", "full_conversion", "no_effect", "thin_data",
-               "small_count_run", "other_city")
+               "small_count_run", "other_city", "reuse_base", "two_small_runs")
 """Fixtures that execute whole runs, convert the city's folder or generate a data set of their own (session- or
 module-scoped, each a few seconds or more): the tests using one of them stay on one pytest-xdist worker, so it is
 made once (a module fixture is otherwise made on each worker that gets one of its tests: the two disclosure runs

@@ -127,7 +127,7 @@ def _render(state: Path, notebook: str, place: str | None) -> str:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory, demo) -> Path:
+def reuse_base(tmp_path_factory, demo) -> Path:
     """The base state: a copy of the parameters (fewer placebo draws, to keep the test affordable) and of the demo
     data, laid out as a run's ``inputs/``."""
     state = tmp_path_factory.mktemp("base")
@@ -138,13 +138,14 @@ def base(tmp_path_factory, demo) -> Path:
 
 
 _cold_before: dict[tuple[str, str | None], str] = {}
-"""The base state's reports computed cold, each once per test process (the edits are separate tests, spread over
-the workers)."""
+"""The base state's reports computed cold, each once (the edits are separate tests, all on one pytest-xdist worker:
+``reuse_base`` is one of conftest's shared fixtures, so the base state is made and computed once)."""
 
 
 @pytest.mark.parametrize("label", list(EDITS))
 def test_every_report_an_incremental_run_reuses_after_a_typical_edit_is_identical_to_its_cold_computation(
-        base, tmp_path, label):
+        reuse_base, tmp_path, label):
+    base = reuse_base
     year = _dataset(base).latest_year
     before = _keys(base, year)
     state = tmp_path / "edited"
