@@ -136,6 +136,48 @@ _DECLARATION = ("Überschrift und Art (kind) einer abgeleiteten Spalte wertet di
                 "wird über based_on (eigene Schwellen haben nur Spalten der Art 'count', keine Mutante macht eine "
                 "daraus), und ob eine Spalte Zahl bleibt, entscheidet ihr dtype.")
 
+_RESOLVED = ("Bei genau einem Treffer auf der höheren Ebene ist er schon gesetzt: ist die Vorfahrin der "
+             "Einheit dieser Treffer, setzt die Zeile dasselbe, sonst nichts (validate_units meldet den "
+             "Widerspruch); ohne aufgelöste Einheit ist ancestor(None) None und steht in keiner Trefferliste.")
+_YEAR_BOUNDS = ("Ganze Jahre und ±inf: numpy legt ohnehin ein float-Array an; sind alle Grenzen ganze Jahre, "
+                "vergleicht ein int-Array genauso.")
+_FLOAT_COLUMN = ("Die Spalte ist schon float (Anzahlen und Einwohnersummen, fehlende Werte NaN) bzw. bool "
+                 "(suppressed): to_numpy ohne dtype gibt dasselbe Array.")
+_TEXT_INDEX = ("Einheiten und Variablen sind Texte, die Jahre float (parse_numbers): np.asarray gibt ohne dtype "
+               "dasselbe object- bzw. float-Array.")
+_NONE_NAN = ("In ein float-Array geschrieben wird None zu NaN: Anzahl > NaN ist falsch wie Anzahl > unendlich,"
+             " und NaN im Zähler vergleicht sich mit nichts.")
+_NEVER_READ = ("Der Anfangswert von row_of wird nie gelesen: gemeldet werden nur Zellen mit bekanntem Zähler, "
+               "und dessen erste Variable hat dann eine Zeile; int() liest -1.0 wie -1.")
+_INT_YEARS = ("Jahre sind ganze Zahlen: ob numpy sie als int oder float hält, ändert keinen Vergleich mit den "
+              "float-Grenzen (±inf) und kein int(year).")
+_KEY_DTYPE = ("Die Schlüssel einer Ebene sind alle ganze Zahlen oder alle Texte: pandas wählt ohnehin int64 "
+              "bzw. object, astype(int) gibt dasselbe.")
+_EMPTY_FAILURE = ("Eine leere Zelle (None, NaN: fehlende Einheit, Variable oder Jahr, unterdrückte Anzahl, "
+                  "veröffentlichte Rate) wäre ein Fehlerfall not_nullable ohne Wert: _schema_problems überspringt "
+                  "ihn; fehlende Werte meldet der Aufrufer schon selbst.")
+
+_FOUR_NUMBERS = ("Vier Zahlen (NaN für fehlende): numpy legt ein float- oder int-Array an, mit dem die Prüfungen und "
+                 "die Tests dasselbe rechnen.")
+_SCORE_DEFAULT = "score ist die Vorgabe von statsmodels' test_poisson_2indep (method=None)."
+
+_DECIMAL = "parse_numbers unterscheidet nur ',' von allem anderen: None und 'XX.XX' lesen wie '.'."
+_ELEMENT_WISE = ("element_wise=False ist die Vorgabe von pandera.Check; None ist falsch wie False.")
+_FLOAT_SCHEMA = ("Die Spalte ist immer float (parse_numbers): die Prüfung des Datentyps schlägt nie an.")
+_PROBLEM_ORDER = ("DataValidationError ordnet die Probleme nach ihrem Ort: die Reihenfolge der Gruppen ändert "
+                  "nichts.")
+_SAME_GROUP = ("In einer Gruppe doppelter Einträge haben alle Zeilen dieselbe Einheit, dasselbe Jahr und "
+               "dieselbe Variable, und es sind mindestens zwei.")
+_UNIQUE_KEY = ("Der Schlüssel bleibt für verschiedene (Zelle, Variable) verschieden: 0 ≤ variable < Faktor, mit "
+               "+ wie mit −, mit dem Faktor 1 oder 2 wie mit der Zahl der Variablen (wenn sie 1 ist).")
+_NAN_YEARS = ("Zeilen ohne Jahr sind schon ein Problem; groupby lässt Gruppen mit fehlendem Jahr weg (dropna), "
+              "und die Zellen werden erst ohne Probleme gelesen: ob NaN den Code -1 bekommt, ändert nichts.")
+
+_ROW_TYPES = ("Auch ohne die Umwandlung bleiben die Zahlen einer Zeile float und ein fehlendes Datenjahr NA (pandas 2: "
+              "values.loc gibt die Zeile mit den Werten ihrer Spalten); der unabhängige Test prüft lauter float.")
+_LEVEL_ORDER = ("Nur die Reihenfolge zählt: 'erhöht' kommt mit dem Rang 1, 2 oder ohne Rang (pandas sortiert fehlende "
+                "ans Ende) nach 'deutlich erhöht' (0); andere Stufen gibt es nicht.")
+
 EQUIVALENT: dict[str, tuple[str, str]] = {
     "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_2": ('prior: str = "XXcityXX"', _PRIOR),
     "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_3": ('prior: str = "CITY"', _PRIOR),
@@ -291,6 +333,218 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "veedel_lib.render.disclosure.x_chart_data__mutmut_35": ('Col(key, key, based_on=basis.counts)', _DECLARATION),
     "veedel_lib.render.disclosure.x_chart_data__mutmut_37": ('"XXnumberXX", based_on=basis.counts', _DECLARATION),
     "veedel_lib.render.disclosure.x_chart_data__mutmut_38": ('"NUMBER", based_on=basis.counts', _DECLARATION),
+    "veedel_lib.inputs.validation.x__resolved_units__mutmut_34": (
+        'len(given) > 1 or reference.ancestor', _RESOLVED),
+    "veedel_lib.inputs.validation.x__resolved_units__mutmut_37": (
+        'len(given) >= 1 and', _RESOLVED),
+    "veedel_lib.inputs.validation.x_unit_periods__mutmut_12": (
+        'dtype=None)', _YEAR_BOUNDS),
+    "veedel_lib.inputs.validation.x_unit_periods__mutmut_14": (
+        'for k in units["stadtteil_nr"]], )', _YEAR_BOUNDS),
+    "veedel_lib.inputs.validation.x_unit_periods__mutmut_23": (
+        'dtype=None)', _YEAR_BOUNDS),
+    "veedel_lib.inputs.validation.x_unit_periods__mutmut_25": (
+        'for k in units["stadtteil_nr"]], )', _YEAR_BOUNDS),
+    "veedel_lib.inputs.validation.x__period_problems__mutmut_23": (
+        'data["year"].to_numpy(dtype=None)', _INT_YEARS),
+    "veedel_lib.inputs.validation.x__city_problems__mutmut_30": (
+        'map(city).to_numpy(dtype=None, copy=True)', _FLOAT_COLUMN),
+    "veedel_lib.inputs.validation.x__city_problems__mutmut_32": (
+        'map(city).to_numpy(copy=True)', _FLOAT_COLUMN),
+    "veedel_lib.inputs.validation.x__city_problems__mutmut_39": (
+        'to_numpy()] = None', _NONE_NAN),
+    "veedel_lib.inputs.validation.x__city_problems__mutmut_45": (
+        'data["count"].to_numpy(dtype=None) > limit', _FLOAT_COLUMN),
+    "veedel_lib.inputs.validation.xǁ_Keysǁorder__mutmut_5": (
+        'np.asarray(self.units, dtype=None)', _TEXT_INDEX),
+    "veedel_lib.inputs.validation.xǁ_Keysǁorder__mutmut_7": (
+        'np.asarray(self.units, )', _TEXT_INDEX),
+    "veedel_lib.inputs.validation.xǁ_Keysǁorder__mutmut_12": (
+        'np.asarray(self.variables, dtype=None)', _TEXT_INDEX),
+    "veedel_lib.inputs.validation.xǁ_Keysǁorder__mutmut_14": (
+        'np.asarray(self.variables, )', _TEXT_INDEX),
+    "veedel_lib.inputs.validation.xǁ_Keysǁorder__mutmut_19": (
+        'np.asarray(self.years, dtype=None)', _TEXT_INDEX),
+    "veedel_lib.inputs.validation.xǁ_Keysǁorder__mutmut_21": (
+        'np.asarray(self.years, )', _TEXT_INDEX),
+    "veedel_lib.inputs.validation.x__ratio_problems__mutmut_7": (
+        'max(len(keys.years), 2)',
+        "Mehr Zeilen als Zellen: die zusätzlichen bleiben leer (kein Wert, nicht unterdrückt, keine Zeile) "
+        "und ergeben keinen Vergleich; die Zellnummern aus _Keys bleiben gültig."),
+    "veedel_lib.inputs.validation.x__ratio_problems__mutmut_14": (
+        'data["count"].to_numpy(dtype=None)', _FLOAT_COLUMN),
+    "veedel_lib.inputs.validation.x__ratio_problems__mutmut_23": (
+        'data["suppressed"].to_numpy(dtype=None)', _FLOAT_COLUMN),
+    "veedel_lib.inputs.validation.x__ratio_problems__mutmut_29": (
+        '-1, dtype=None)', _NEVER_READ),
+    "veedel_lib.inputs.validation.x__ratio_problems__mutmut_32": (
+        'np.full((cells, width), -1, )', _NEVER_READ),
+    "veedel_lib.inputs.validation.x__ratio_problems__mutmut_33": (
+        '+1, dtype=np.int64)', _NEVER_READ),
+    "veedel_lib.inputs.validation.x__ratio_problems__mutmut_34": (
+        '-2, dtype=np.int64)', _NEVER_READ),
+    "veedel_lib.inputs.validation.x__ratio_problems__mutmut_65": (
+        'all(axis=1)] = None', _NONE_NAN),
+    "veedel_lib.inputs.validation.x_completeness_gaps__mutmut_2": (
+        'units["unit_id"].to_numpy(dtype=None)', _TEXT_INDEX),
+    "veedel_lib.inputs.validation.x_completeness_gaps__mutmut_15": (
+        'np.asarray(variables, dtype=None)', _TEXT_INDEX),
+    "veedel_lib.inputs.validation.x_completeness_gaps__mutmut_17": (
+        'np.asarray(variables, )', _TEXT_INDEX),
+    "veedel_lib.inputs.validation.x_completeness_gaps__mutmut_142": (
+        'np.arange(first, last + 1, dtype=None)', _INT_YEARS),
+    "veedel_lib.inputs.validation.x_completeness_gaps__mutmut_145": (
+        'np.arange(first, last + 1, )', _INT_YEARS),
+    "veedel_lib.inputs.validation.x_completeness_gaps__mutmut_186": (
+        'groupby(["stadtteil_nr", "stadtteil_name"], )',
+        "groupby sortiert ohne Angabe (sort=True ist die Vorgabe)."),
+    "veedel_lib.inputs.validation.x_completeness_gaps__mutmut_255": (
+        'missing_cells[~has_rows] = None',
+        "In ein bool-Array geschrieben wird None zu False, wie die Angabe."),
+    "veedel_lib.inputs.validation.x__schema_problems__mutmut_8": (
+        'itertuples(index=None)',
+        "Die Felder werden über ihre Namen gelesen: ein zusätzliches Feld Index ändert nichts, None ist "
+        "falsch wie False."),
+    "veedel_lib.inputs.validation.x__schema_problems__mutmut_9": (
+        'itertuples(index=True)',
+        "Die Felder werden über ihre Namen gelesen: ein zusätzliches Feld Index ändert nichts, None ist "
+        "falsch wie False."),
+    "veedel_lib.inputs.validation.x__schema_problems__mutmut_10": (
+        'case.index is None and pd.isna(case.index)',
+        "Ein Fehlerfall ohne Zeile hat bei pandera den Index None, und pd.isna(None) ist wahr: 'and' geht "
+        "denselben Weg wie 'or'."),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_8": (
+        'nullable=None, checks=pa.Check(lambda s: s.isin(unit_ids)', _EMPTY_FAILURE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_11": (
+        'pa.Column(None, checks=pa.Check(lambda s: s.isin(unit_ids)', _EMPTY_FAILURE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_10": (
+        'pa.Column(nullable=True, checks=pa.Check(lambda s: s.isin(unit_ids)',
+        "Der Datentyp None ist die Vorgabe von pandera.Column."),
+    "veedel_lib.inputs.validation.x_validate_units__mutmut_149": (
+        'pd.Series(resolved[base.id], dtype=None)', _KEY_DTYPE),
+    "veedel_lib.inputs.validation.x_validate_units__mutmut_151": (
+        'pd.Series(resolved[base.id], )', _KEY_DTYPE),
+    "veedel_lib.inputs.validation.x_validate_units__mutmut_178": (
+        'units["stadtteil_nr"]], dtype=None)', _KEY_DTYPE),
+    "veedel_lib.inputs.validation.x_validate_units__mutmut_180": (
+        'units["stadtteil_nr"]], )', _KEY_DTYPE),
+    "veedel_lib.analysis.trends.x_linear_trend__mutmut_15": (
+        "years[mask].astype(float) + years[mask].min()",
+        "Eine Verschiebung der Jahre ändert die OLS-Steigung, ihre Residuen und ihre HAC-Varianz nicht (nur den "
+        "Achsenabschnitt, der nicht ausgegeben wird)."),
+    "veedel_lib.analysis.trends.x_linear_trend__mutmut_16": (
+        "years[mask].astype(None)", "astype(None) ist float64, wie astype(float)."),
+    "veedel_lib.analysis.trends.x_linear_trend__mutmut_27": (
+        'cov_type="hac"', "statsmodels liest cov_type ohne Rücksicht auf Groß- und Kleinschreibung."),
+    "veedel_lib.analysis.comparison.x__p_value__mutmut_3": ("rest_den)], dtype=None)", _FOUR_NUMBERS),
+    "veedel_lib.analysis.comparison.x__p_value__mutmut_5": ("rest_den)], )", _FOUR_NUMBERS),
+    "veedel_lib.analysis.comparison.x__p_value__mutmut_43": (
+        'method="SCORE"', "statsmodels liest method ohne Rücksicht auf Groß- und Kleinschreibung."),
+    "veedel_lib.analysis.comparison.x__p_value__mutmut_49": ("rest_den, method=None)", _SCORE_DEFAULT),
+    "veedel_lib.analysis.comparison.x__p_value__mutmut_54": ("rest_den, ).pvalue", _SCORE_DEFAULT),
+    "veedel_lib.analysis.comparison.x_assess__mutmut_22": (
+        "difference >= 0", "Ein Unterschied 0 ist schon zwei Zeilen vorher 'kein deutlicher Unterschied'."),
+    "veedel_lib.analysis.comparison.x_compare_with_city__mutmut_27": (
+        "indicator_values(ds, year, groups, None, level)",
+        "indicator_values rechnet dann alle Indikatoren des Katalogs; die Schleife liest nur die gewählten, und "
+        "deren Werte hängen nicht von den anderen ab."),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_15": (
+        'isin(unit_ids), element_wise=None', _ELEMENT_WISE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_18": (
+        'isin(unit_ids), error="unbekannte Einheit', _ELEMENT_WISE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_35": (
+        'between(first, last), element_wise=None', _ELEMENT_WISE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_38": (
+        'between(first, last), error=', _ELEMENT_WISE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_57": (
+        'isin(variables), element_wise=None', _ELEMENT_WISE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_60": (
+        'isin(variables), error="unbekannte Variable', _ELEMENT_WISE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_77": (
+        '(s >= 0), element_wise=None', _ELEMENT_WISE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_80": (
+        '(s >= 0), error=', _ELEMENT_WISE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_91": (
+        '_whole_number, element_wise=None', _ELEMENT_WISE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_94": (
+        '_whole_number, error=', _ELEMENT_WISE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_101": (
+        '(s <= MAX_COUNT), element_wise=None', _ELEMENT_WISE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_104": (
+        '(s <= MAX_COUNT), error=', _ELEMENT_WISE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_13": (
+        'pa.Column(None, nullable=False, checks=pa.Check(lambda s: s.isin(unit_ids)', _EMPTY_FAILURE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_30": (
+        'nullable=None),', _EMPTY_FAILURE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_33": (
+        '+                          ),', _EMPTY_FAILURE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_47": (
+        'nullable=False),', _EMPTY_FAILURE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_50": (
+        'pa.Column(None, nullable=None, checks=pa.Check(lambda s: s.isin(variables)', _EMPTY_FAILURE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_53": (
+        'pa.Column(None, checks=pa.Check(lambda s: s.isin(variables)', _EMPTY_FAILURE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_55": (
+        'pa.Column(None, nullable=False, checks=pa.Check(lambda s: s.isin(variables)', _EMPTY_FAILURE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_72": (
+        '], nullable=None),', _EMPTY_FAILURE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_75": (
+        '+        ], ),', _EMPTY_FAILURE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_114": (
+        '], nullable=False),', _EMPTY_FAILURE),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_52": (
+        'pa.Column(nullable=True, checks=pa.Check(lambda s: s.isin(variables)',
+        "Der Datentyp None ist die Vorgabe von pandera.Column."),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_28": (
+        '"year": pa.Column(None, pa.Check', _FLOAT_SCHEMA),
+    "veedel_lib.inputs.validation.x__statistics_schema__mutmut_70": (
+        '"count": pa.Column(None, [', _FLOAT_SCHEMA),
+    "veedel_lib.inputs.validation.x__duplicate_problems__mutmut_19": (
+        'groupby(["unit", "year", "variable"], sort=None)', _PROBLEM_ORDER),
+    "veedel_lib.inputs.validation.x__duplicate_problems__mutmut_21": (
+        'groupby(["unit", "year", "variable"], )', _PROBLEM_ORDER),
+    "veedel_lib.inputs.validation.x__duplicate_problems__mutmut_28": (
+        'groupby(["unit", "year", "variable"], sort=True)', _PROBLEM_ORDER),
+    "veedel_lib.inputs.validation.x__duplicate_problems__mutmut_2": (
+        'max(len(keys.variables), 1) - keys.variable', _UNIQUE_KEY),
+    "veedel_lib.inputs.validation.x__duplicate_problems__mutmut_8": (
+        'max(len(keys.variables), 2) + keys.variable', _UNIQUE_KEY),
+    "veedel_lib.inputs.validation.x__duplicate_problems__mutmut_58": (
+        'group.index[1]', _SAME_GROUP),
+    "veedel_lib.inputs.validation.x__duplicate_problems__mutmut_64": (
+        "group['year'].iloc[1]", _SAME_GROUP),
+    "veedel_lib.inputs.validation.x__duplicate_problems__mutmut_67": (
+        "group['variable'].iloc[1]", _SAME_GROUP),
+    "veedel_lib.inputs.validation.x__rate_problems__mutmut_21": (
+        '"unter 0" if value <= low',
+        "Ein Wert gleich der Untergrenze ist nur dann ein Problem, wenn er über der Obergrenze liegt, und die"
+        " liegt nie unter der Untergrenze: die Grenze wird dann richtig als 'über' genannt."),
+    "veedel_lib.inputs.validation.x__rate_problems__mutmut_3": (
+        'typed["count"].to_numpy(dtype=None)', _FLOAT_COLUMN),
+    "veedel_lib.inputs.validation.x_validate_statistics__mutmut_178": (
+        'schema_frame.loc[published, "count"] = None',
+        "In eine float-Spalte geschrieben wird None zu NaN, wie die Angabe."),
+    "veedel_lib.inputs.validation.x_validate_statistics__mutmut_244": (
+        'problems = _ratio_problems(data, tables, catalogue, keys)',
+        "Die Zeile steht unter 'if not problems': die Liste ist dort leer, = und += geben dasselbe."),
+    "veedel_lib.inputs.validation.x_validate_statistics__mutmut_39": (
+        'parse_numbers(raw["year"], None)', _DECIMAL),
+    "veedel_lib.inputs.validation.x_validate_statistics__mutmut_44": (
+        'parse_numbers(raw["year"], "XX.XX")', _DECIMAL),
+    "veedel_lib.inputs.validation.xǁ_Keysǁ__init____mutmut_11": (
+        'use_na_sentinel=None)', _NAN_YEARS),
+    "veedel_lib.inputs.validation.xǁ_Keysǁ__init____mutmut_13": (
+        'pd.factorize(data["year"], )',
+        "use_na_sentinel=True ist die Vorgabe von pd.factorize."),
+    "veedel_lib.inputs.validation.xǁ_Keysǁ__init____mutmut_16": (
+        'use_na_sentinel=False)', _NAN_YEARS),
+    "veedel_lib.analysis.comparison.x__p_value__mutmut_18": (
+        "values[3] < 0", "Mit dem Nenner 0 der übrigen Stadt geben beide statsmodels-Tests ohnehin NaN."),
+    "veedel_lib.analysis.comparison.x_compare_with_city__mutmut_35": ('values["XXdata_yearXX"]', _ROW_TYPES),
+    "veedel_lib.analysis.comparison.x_compare_with_city__mutmut_36": ('values["DATA_YEAR"]', _ROW_TYPES),
+    "veedel_lib.analysis.comparison.x_handlungsbedarfe__mutmut_17": ('"XXerhöhtXX": 1', _LEVEL_ORDER),
+    "veedel_lib.analysis.comparison.x_handlungsbedarfe__mutmut_18": ('"ERHÖHT": 1', _LEVEL_ORDER),
+    "veedel_lib.analysis.comparison.x_handlungsbedarfe__mutmut_19": ('"erhöht": 2', _LEVEL_ORDER),
 }
 """Mutant name -> (a piece of its changed line, the reason it cannot change a result). The piece guards the entry:
 when the module changed and the same name now means another mutant, the entry no longer applies (noted, counted as
@@ -663,7 +917,11 @@ Issue #30 Punkt 9) aus `git worktree add /tmp/mut-before da96083`, gemessen mit 
 vorher`: mutiert wird die damalige Fassung des Moduls, es laufen die damaligen Tests nach der Zuordnung Modul -> Tests
 dieses Skripts (Testdateien, die es damals nicht gab, fehlen). Je Mutante laufen nur die schnellen Tests: Tests, die
 Demodaten oder ganze Läufe brauchen (Fixtures in `HEAVY_FIXTURES`), werden ausgelassen; gibt es für ein Modul nur
-solche oder gar keinen zugeordneten Test, zählen alle seine Mutanten als „ohne Test“."""
+solche oder gar keinen zugeordneten Test, zählen alle seine Mutanten als „ohne Test“. Eine Zeile, deren Befehl
+`--weiter --nur-ueberlebende` trägt, ist die zweite Messung nach einer vollen im selben Arbeitsordner: neu getestet
+wurden nur die Mutanten, die dort überlebt hatten (mit den seither hinzugekommenen Tests), alle anderen Urteile
+stammen aus der vollen Messung; die Dauer ist die der zweiten. Zeitüberschreitungen sind hier Mutanten, die eine
+Schleife nie enden lassen (ein Test hinge)."""
 
 
 def planted(args: argparse.Namespace) -> int:
