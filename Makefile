@@ -41,9 +41,12 @@ run: install system-deps
 	@echo "Erzeuge jetzt die Berichte aller Gebiete mit den eingebauten Demodaten (etwa eine Minute) ..."
 	$(BIN)/veedel run
 
-# Two workers (pytest-xdist): the tests that share one demo run stay together on one of them (tests/conftest.py)
+# pytest-xdist with one worker more than the machine has cores: the tests wait about a fifth of their time for kernels,
+# Chromium and other processes to start, and the extra worker fills those gaps (on 2 cores 558 s with 2 workers). The
+# tests that share one demo run stay together on one worker (tests/conftest.py).
+WORKERS := $(shell expr $$(nproc 2>/dev/null || echo 1) + 1)
 test: install system-deps-test
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 # JupyterLab and nbstripout, installed once (again only when pyproject.toml changes)
 $(LAB_STAMP): $(STAMP)
