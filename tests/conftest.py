@@ -29,7 +29,7 @@ using several goes with the first of them here (test_publish's ``converted`` is 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Tests using a shared run go to one xdist group (``make test`` runs ``pytest -n auto --dist loadgroup``).
+    """Tests using a shared run go to one xdist group (``make test`` runs ``pytest -n <cores + 1> --dist loadgroup``).
 
     First among the hooks: pytest-xdist reads the groups in its own hook of the same name, which otherwise ran
     before this one and found no group (the demo run was made on both workers)."""
