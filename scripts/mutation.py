@@ -73,6 +73,31 @@ MODULES: dict[str, list[str]] = {
     "run/cache.py": ["tests/test_incremental.py", "tests/test_report_dependencies.py",
                      "tests/test_independent_cache.py"],
     "inputs/validation.py": ["tests/test_validation.py", "tests/test_independent_validation.py"],
+    "analysis/evaluation.py": [
+        "tests/test_evaluation.py", "tests/test_evaluation_inference.py", "tests/test_independent_evaluation.py",
+        f"{DOCTESTS}[evaluation]",
+    ],
+    "analysis/programme.py": ["tests/test_independent_programme.py", f"{DOCTESTS}[programme]"],
+    "analysis/programme_evaluation.py": [
+        "tests/test_programme_evaluation.py", "tests/test_independent_programme_evaluation.py",
+        f"{DOCTESTS}[programme_evaluation]",
+    ],
+    "analysis/staggered.py": ["tests/test_independent_staggered.py", f"{DOCTESTS}[staggered]"],
+    "analysis/honest_trends.py": [
+        "tests/test_honest_trends.py", "tests/test_independent_honest_trends.py", f"{DOCTESTS}[honest_trends]",
+    ],
+    "analysis/synthetic_control.py": [
+        "tests/test_synthetic_control.py", "tests/test_independent_synthetic_control.py",
+        f"{DOCTESTS}[synthetic_control]",
+    ],
+    "analysis/sozialindex.py": [
+        "tests/test_sozialindex.py", "tests/test_sozialindex_methods.py", "tests/test_independent_sozialindex.py",
+        f"{DOCTESTS}[sozialindex]",
+    ],
+    "analysis/sozialindex_sensitivity.py": [
+        "tests/test_sozialindex_sensitivity.py", "tests/test_independent_sozialindex_sensitivity.py",
+        f"{DOCTESTS}[sozialindex_sensitivity]",
+    ],
 }
 """Module (under ``veedel_lib/``) -> the tests that matter for it (files or node ids, as pytest takes them): the
 module's own tests and its independent tests; tests needing a fixture of :data:`HEAVY_FIXTURES` are left out
@@ -545,6 +570,10 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "veedel_lib.analysis.comparison.x_handlungsbedarfe__mutmut_17": ('"XXerhöhtXX": 1', _LEVEL_ORDER),
     "veedel_lib.analysis.comparison.x_handlungsbedarfe__mutmut_18": ('"ERHÖHT": 1', _LEVEL_ORDER),
     "veedel_lib.analysis.comparison.x_handlungsbedarfe__mutmut_19": ('"erhöht": 2', _LEVEL_ORDER),
+    # --- analysis/evaluation.py, analysis/programme.py ---
+    # --- analysis/sozialindex.py, analysis/sozialindex_sensitivity.py ---
+    # --- analysis/staggered.py, analysis/programme_evaluation.py ---
+    # --- analysis/honest_trends.py, analysis/synthetic_control.py ---
 }
 """Mutant name -> (a piece of its changed line, the reason it cannot change a result). The piece guards the entry:
 when the module changed and the same name now means another mutant, the entry no longer applies (noted, counted as
@@ -556,6 +585,10 @@ SURVIVOR_NOTES: dict[str, str] = {
         "list(indicators) ihn, die Schleife läuft nie und die Funktion gibt die Werte ohne Glättung zurück (ein "
         "Fehler der Funktion); die Mutante bricht dort mit ValueError ab. Ein Test, der sie tötet, schriebe den "
         "Fehler fest."),
+    # --- analysis/evaluation.py, analysis/programme.py ---
+    # --- analysis/sozialindex.py, analysis/sozialindex_sensitivity.py ---
+    # --- analysis/staggered.py, analysis/programme_evaluation.py ---
+    # --- analysis/honest_trends.py, analysis/synthetic_control.py ---
 }
 """Surviving mutants that are not equivalent, with why no test kills them (shown next to them in the report)."""
 
