@@ -78,7 +78,7 @@ def _installed_venv(tmp_path: Path, *stamps: str) -> Path:
 
 def test_make_lab_opens_the_project_root_and_installs_the_lab_extras_once(tmp_path):
     first = _dry_run("lab", _installed_venv(tmp_path / "a", ".installed", ".jupyter-installed"))
-    assert first.count("pip install --quiet -e '.[lab]'") == 1
+    assert first.count("-e '.[lab]'") == 1
     again = _dry_run("lab", _installed_venv(tmp_path / "b", ".installed", ".jupyter-installed", ".lab-installed"))
     assert "pip install" not in again
     for commands in (first, again):
