@@ -77,6 +77,8 @@ def test_gamma_starts_with_l_and_adds_the_unit_vectors_that_keep_it_invertible()
     assert _construct_gamma(np.array([1.0, 0.0, 0.0])).tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
     assert _construct_gamma(np.array([0.0, 0.0, 1.0])).tolist() == [[0, 0, 1], [1, 0, 0], [0, 1, 0]]
     assert _construct_gamma(np.array([2.0])).tolist() == [[2.0]]
+    # l = (1, 1e-12): [l, e1] has a singular value of 7e-13, below the rank tolerance 1e-10: e2 is taken instead
+    assert _construct_gamma(np.array([1.0, 1e-12])).tolist() == [[1.0, 1e-12], [0.0, 1.0]]
 
 
 def _primal_eta(y: np.ndarray, sd: np.ndarray, x: np.ndarray) -> float:
@@ -125,8 +127,10 @@ def test_the_linear_programmes_over_the_dual_vertices_equal_scipys_linprog():
 
 
 def test_the_truncated_normal_quantile_is_scipys_also_far_in_the_tail():
+    """Both tails: below -7 the distribution function itself is accurate, the mirrored one (1 - Phi) is not."""
     for p, low, high in ((0.95, -np.inf, np.inf), (0.9, 0.5, np.inf), (0.95, -1.0, 2.0), (0.5, -np.inf, -1.5),
-                         (0.95, 9.0, np.inf), (0.3, 12.0, 15.0), (0.975, 1.2, 1.3)):
+                         (0.95, 9.0, np.inf), (0.3, 12.0, 15.0), (0.975, 1.2, 1.3), (0.5, -8.0, -7.0),
+                         (0.9, -7.5, -6.9)):
         assert _truncated_normal_quantile(p, low, high) == pytest.approx(truncnorm.ppf(p, low, high), rel=1e-7)
     # beyond double precision on both sides: the lower end, within scipy's quantile's distance to it
     for p, low, high in ((0.95, 40.0, np.inf), (0.5, 45.0, 46.0)):
