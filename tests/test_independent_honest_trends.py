@@ -253,9 +253,9 @@ SIGMA = np.array([[0.04, 0.01, 0.005], [0.01, 0.05, 0.01], [0.005, 0.01, 0.09]])
 
 def test_the_robust_set_for_one_post_period_year_is_the_written_out_conditional_and_hybrid_test():
     """Two pre-period years, one post-period year (no nuisance parameters), correlated coefficients: for both tests,
-    several Mbar and two levels, the ends of the robust set over a grid of 201 values equal the written-out test's."""
+    two Mbar and two levels, the ends of the robust set over a grid of 201 values equal the written-out test's."""
     for method in ("C-LF", "Conditional"):
-        for mbar, alpha in ((0.0, 0.05), (2.0, 0.05), (0.5, 0.2)):
+        for mbar, alpha in ((0.0, 0.05), (0.5, 0.2)):
             expected, _ = _robust_set(BETA, SIGMA, 2, mbar, alpha, method)
             got = rm_confidence_set(BETA, SIGMA, 2, 1, mbar, alpha=alpha, method=method, grid_points=201)
             assert got == pytest.approx(expected, abs=1e-12), (method, mbar, alpha)
@@ -331,6 +331,15 @@ def test_with_nuisance_parameters_the_conditional_test_equals_the_dual_approach_
         assert excludes_zero(beta, sigma, 2, 2, mbar, l_vec=l_vec) == (not zero_accepted)
     # at Mbar = 1 the mean of the two years includes zero, the first year alone (the default l) does not
     assert not excludes_zero(beta, sigma, 2, 2, 1.0, l_vec=(0.5, 0.5)) and excludes_zero(beta, sigma, 2, 2, 1.0)
+    # so the breakdown value of the mean lies below 1 (on [0, 10] to 0.01: steps of 10 / 1024)
+    value = breakdown_value(beta, sigma, 2, 2, l_vec=(0.5, 0.5))
+    assert 0 < value < 1 and excludes_zero(beta, sigma, 2, 2, value, l_vec=(0.5, 0.5))
+    assert not excludes_zero(beta, sigma, 2, 2, value + 10 / 1024, l_vec=(0.5, 0.5))
+    # no departure in the first post-period year, one of 1 in the second: only l = (0, 1) excludes zero
+    second = np.array([0.2, -0.1, 0.0, 1.0])
+    assert not excludes_zero(second, sigma, 2, 2, 0.0) and excludes_zero(second, sigma, 2, 2, 0.25, l_vec=(0, 1))
+    assert 0.25 < breakdown_value(second, sigma, 2, 2, l_vec=(0, 1)) < 10
+    assert breakdown_value(second, sigma, 2, 2, l_vec=(0, 1), upper=0.25) == 0.25
 
 
 def test_excludes_zero_and_the_breakdown_value_follow_the_written_out_test_at_zero():
@@ -354,6 +363,14 @@ def test_excludes_zero_and_the_breakdown_value_follow_the_written_out_test_at_ze
     default = breakdown_value(BETA, SIGMA, 2, 1)  # Conditional, upper 10, tolerance 0.01
     assert rejects(default) and not rejects(default + 10 / 1024)
     assert default / (10 / 1024) == pytest.approx(round(default / (10 / 1024)))
+    # the hybrid test excludes zero at Mbar = 0 (and 0.1) here, the plain conditional one does not (written out)
+    hybrid_only, diagonal = np.array([0.32, 0.26, 0.79]), np.diag([0.015, 0.041, 0.056])
+    for mbar in (0.0, 0.1):
+        assert not _robust_set(hybrid_only, diagonal, 2, mbar, 0.05, "C-LF", at=[0.0])[1][0]
+        assert _robust_set(hybrid_only, diagonal, 2, mbar, 0.05, "Conditional", at=[0.0])[1][0]
+    assert breakdown_value(hybrid_only, diagonal, 2, 1, method="C-LF") > 0.1
+    assert breakdown_value(hybrid_only, diagonal, 2, 1, method="C-LF", upper=0.1) == 0.1
+    assert breakdown_value(hybrid_only, diagonal, 2, 1) == 0.0
     # robust beyond every Mbar tried, and not even at Mbar = 0
     assert breakdown_value(BETA, SIGMA, 2, 1, upper=0.5) == 0.5
     assert breakdown_value(np.array([0.3, -0.1, 0.2]), SIGMA, 2, 1) == 0.0
