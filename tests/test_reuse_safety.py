@@ -128,12 +128,13 @@ def _render(state: Path, notebook: str, place: str | None) -> str:
 
 @pytest.fixture(scope="module")
 def reuse_base(tmp_path_factory, demo) -> Path:
-    """The base state: a copy of the parameters (fewer placebo draws, to keep the test affordable) and of the demo
-    data, laid out as a run's ``inputs/``."""
+    """The base state: a copy of the parameters (fewer placebo draws and Sozialindex bootstrap draws, to keep the
+    test affordable; the same rules) and of the demo data, laid out as a run's ``inputs/``."""
     state = tmp_path_factory.mktemp("base")
     shutil.copytree(PARAMETERS, state / "inputs" / "parameters")
     shutil.copytree(demo.data_dir, state / "inputs" / "data")
     _replace(state / "inputs" / "parameters" / "run.yml", "placebo_draws: 400", "placebo_draws: 100")
+    _replace(state / "inputs" / "parameters" / "sozialindex.yml", "draws: 200", "draws: 50")
     return state
 
 
