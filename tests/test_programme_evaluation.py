@@ -263,3 +263,49 @@ def test_a_unit_with_one_year_before_entry_gets_no_trend_and_no_effect_rather_th
     without_trends = Imputation(frame["unit"], frame["year"], frame["y"], np.ones(len(frame)), frame["first_treated"],
                                 frame["cluster"], trends=False)
     assert without_trends.estimable[lone & (frame["year"] >= 2002).to_numpy()].all()
+
+
+def _within(seconds: int):
+    """A context that fails the test instead of hanging when its block runs longer than ``seconds``."""
+    import contextlib
+    import signal
+
+    @contextlib.contextmanager
+    def limit():
+        def expired(signum, frame):
+            raise AssertionError(f"läuft länger als {seconds} s (Endlosschleife)")
+        previous = signal.signal(signal.SIGALRM, expired)
+        signal.alarm(seconds)
+        try:
+            yield
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+    return limit()
+
+
+@pytest.mark.parametrize("draws", [9, 99])
+def test_a_regressor_that_is_zero_everywhere_gives_no_effect_no_interval_and_no_p_value(draws):
+    """Regression: with no treated year the coefficient is 0/0; the interval search never ended with 19 draws or
+    fewer (a p-value of 1/(draws + 1) never falls below 5 %) and with more it gave a p-value of 0.01 for NaN."""
+    from veedel_lib.analysis.programme_evaluation import wild_cluster_interval
+
+    with _within(20):
+        effect = wild_cluster_interval(np.zeros(6), np.arange(6.0), np.ones(6), np.array(list("aabbcc")),
+                                       draws=draws)
+    values = [effect.estimate, effect.ci_low, effect.ci_high, effect.p_value, effect.naive_ci_low,
+              effect.naive_ci_high, effect.naive_p_value]
+    assert np.isnan(values).all(), values
+    assert (effect.clusters, effect.draws) == (3, draws)
+
+
+def test_an_interval_end_of_an_estimate_that_is_no_number_is_no_number():
+    """The test inversion has nothing to invert for a NaN estimate or scale (its doubling would never end)."""
+    from veedel_lib.analysis.staggered import inverted_bound
+
+    always = lambda b0: 1.0  # noqa: E731 - a test that never rejects
+    with _within(20):
+        assert np.isnan(inverted_bound(always, np.nan, 1.0, 0.05, 1.0, 1e6, 30))
+        assert np.isnan(inverted_bound(always, 0.0, -1.0, 0.05, np.nan, 1e6, 30))
+        assert np.isnan(inverted_bound(always, 0.0, 1.0, 0.05, 1.0, np.nan, 30))
+        assert inverted_bound(always, 0.0, 1.0, 0.05, 1.0, 1e6, 30) == np.inf  # finite: the interval is open

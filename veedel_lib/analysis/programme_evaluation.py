@@ -206,6 +206,8 @@ def wild_cluster_interval(x: np.ndarray, y: np.ndarray, weights: np.ndarray, clu
     n = len(y)
     factor = count / (count - 1) * (n - 1) / max(n - rank - 1, 1)
     sxx = float(np.sum(weights * x * x))
+    if not sxx > 0:  # the regressor is zero everywhere (no treated year): no coefficient, no interval, no test
+        return PooledEffect(np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, treated_clusters, count, draws)
     estimate = float(np.sum(weights * x * y) / sxx)
     residual = y - estimate * x
     se = _crv1(x, residual, weights, codes, count, factor)

@@ -148,7 +148,10 @@ def inverted_bound(p_value, estimate: float, direction: float, alpha: float, ste
     where ``p_value`` (of the null that the effect equals the value) falls below ``alpha``.
 
     The distance is doubled from ``step`` until the test rejects (infinite past ``limit``), then the crossing is
-    bisected ``bisections`` times; points of the indicator, like ``estimate``."""
+    bisected ``bisections`` times; points of the indicator, like ``estimate``. NaN when the estimate, the step or
+    the limit is not a finite number: there is nothing to invert (and the doubling would never end)."""
+    if not (np.isfinite(estimate) and np.isfinite(step) and np.isfinite(limit)):
+        return np.nan
     inside, outside = estimate, estimate + direction * step
     while p_value(outside) >= alpha:
         inside, step = outside, step * 2
