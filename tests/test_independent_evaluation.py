@@ -754,3 +754,19 @@ def test_placebo_areas_without_an_earlier_year_or_without_an_earlier_count_drop_
     alone = sum(s in ([103], [108]) for s in _placebo_sets(sizes, 2, 80, 11))
     assert alone > 0 and effect.placebos == 80 - alone
     assert np.isfinite([effect.ci_low, effect.ci_high, effect.placebo_sd]).all()
+
+
+def test_a_count_suppressed_at_source_leaves_its_unit_year_out_instead_of_counting_as_zero(tmp_path):
+    """Regression (found by the mutation tests): a numerator given as "*" in statistics.csv (suppressed at source)
+    became a real 0 in the unit counts, so the unit-year entered the evaluation with a rate of 0 %. By hand: Kalk 1
+    50 of 100 + 200 = 300 (16,67 %), Altstadt-Süd 1 40 of 300 (13,33 %), Kalk 2 unknown: no row."""
+    rows = [(unit, 2023, variable, count) for unit in ("80201", "80202", "10101")
+            for variable, count in (("pop_0_5", 100), ("pop_6_14", 200))]
+    rows += [("80201", 2023, "sgb2_u15", 50), ("80202", 2023, "sgb2_u15", "*"), ("10101", 2023, "sgb2_u15", 40)]
+    folder = write(tmp_path / "data" / "statistics.csv", statistics_rows(rows)).parent
+    write(folder / "units.csv", UNITS_CSV)
+    ds = load_dataset(folder, PARAMETERS, use_cache=False)
+    counts = evaluation.unit_counts(ds, ds.catalogue.indicator("sgb2_children_quote"))
+    assert counts["unit"].tolist() == ["10101", "80201"]
+    assert counts["numerator"].tolist() == [40.0, 50.0] and counts["denominator"].tolist() == [300.0, 300.0]
+    assert counts["rate"].tolist() == pytest.approx([40 / 3, 50 / 3])

@@ -162,7 +162,9 @@ def _unit_counts(ds: Dataset, indicator: Indicator, last_year: int | None) -> pd
     data = ds.statistics[ds.statistics["variable"].isin(variables)]
     if last_year is not None:
         data = data[data["year"] <= last_year]
-    wide = data.pivot_table(index=["unit", "year"], columns="variable", values="count", aggfunc="sum",
+    # one count per unit, year and variable (validated): "first" keeps a count suppressed at source (NaN, "*")
+    # missing, where "sum" made it a real 0 that entered the panel
+    wide = data.pivot_table(index=["unit", "year"], columns="variable", values="count", aggfunc="first",
                             dropna=False).reindex(columns=variables)
     numerator = wide[indicator.numerator].sum(axis=1, min_count=len(indicator.numerator))
     numerator[wide[indicator.numerator].isna().any(axis=1)] = np.nan
