@@ -331,15 +331,6 @@ def test_with_nuisance_parameters_the_conditional_test_equals_the_dual_approach_
         assert excludes_zero(beta, sigma, 2, 2, mbar, l_vec=l_vec) == (not zero_accepted)
     # at Mbar = 1 the mean of the two years includes zero, the first year alone (the default l) does not
     assert not excludes_zero(beta, sigma, 2, 2, 1.0, l_vec=(0.5, 0.5)) and excludes_zero(beta, sigma, 2, 2, 1.0)
-    # so the breakdown value of the mean lies below 1 (on [0, 10] to 0.01: steps of 10 / 1024)
-    value = breakdown_value(beta, sigma, 2, 2, l_vec=(0.5, 0.5))
-    assert 0 < value < 1 and excludes_zero(beta, sigma, 2, 2, value, l_vec=(0.5, 0.5))
-    assert not excludes_zero(beta, sigma, 2, 2, value + 10 / 1024, l_vec=(0.5, 0.5))
-    # no departure in the first post-period year, one of 1 in the second: only l = (0, 1) excludes zero
-    second = np.array([0.2, -0.1, 0.0, 1.0])
-    assert not excludes_zero(second, sigma, 2, 2, 0.0) and excludes_zero(second, sigma, 2, 2, 0.25, l_vec=(0, 1))
-    assert 0.25 < breakdown_value(second, sigma, 2, 2, l_vec=(0, 1)) < 10
-    assert breakdown_value(second, sigma, 2, 2, l_vec=(0, 1), upper=0.25) == 0.25
 
 
 def test_excludes_zero_and_the_breakdown_value_follow_the_written_out_test_at_zero():
@@ -371,6 +362,17 @@ def test_excludes_zero_and_the_breakdown_value_follow_the_written_out_test_at_ze
     assert breakdown_value(hybrid_only, diagonal, 2, 1, method="C-LF") > 0.1
     assert breakdown_value(hybrid_only, diagonal, 2, 1, method="C-LF", upper=0.1) == 0.1
     assert breakdown_value(hybrid_only, diagonal, 2, 1) == 0.0
+    # two post-period years (the example of the dual approach above): at Mbar = 1 the mean of the two includes
+    # zero, the first year alone does not, so the breakdown value of the mean lies below 1 (steps of 10 / 1024)
+    beta, sigma = np.array([0.2, -0.1, 0.8, 1.1]), 0.02 * (np.eye(4) + 0.3)
+    value = breakdown_value(beta, sigma, 2, 2, l_vec=(0.5, 0.5))
+    assert 0 < value < 1 and excludes_zero(beta, sigma, 2, 2, value, l_vec=(0.5, 0.5))
+    assert not excludes_zero(beta, sigma, 2, 2, value + 10 / 1024, l_vec=(0.5, 0.5))
+    # no departure in the first post-period year, one of 1 in the second: only l = (0, 1) excludes zero
+    second = np.array([0.2, -0.1, 0.0, 1.0])
+    assert not excludes_zero(second, sigma, 2, 2, 0.0) and excludes_zero(second, sigma, 2, 2, 0.25, l_vec=(0, 1))
+    assert 0.25 < breakdown_value(second, sigma, 2, 2, l_vec=(0, 1)) < 10
+    assert breakdown_value(second, sigma, 2, 2, l_vec=(0, 1), upper=0.25) == 0.25
     # robust beyond every Mbar tried, and not even at Mbar = 0
     assert breakdown_value(BETA, SIGMA, 2, 1, upper=0.5) == 0.5
     assert breakdown_value(np.array([0.3, -0.1, 0.2]), SIGMA, 2, 1) == 0.0
