@@ -290,13 +290,18 @@ def test_a_regressor_that_is_zero_everywhere_gives_no_effect_no_interval_and_no_
     fewer (a p-value of 1/(draws + 1) never falls below 5 %) and with more it gave a p-value of 0.01 for NaN."""
     from veedel_lib.analysis.programme_evaluation import wild_cluster_interval
 
+    clusters = np.array(list("aabbcc"))
     with _within(20):
-        effect = wild_cluster_interval(np.zeros(6), np.arange(6.0), np.ones(6), np.array(list("aabbcc")),
-                                       draws=draws)
+        effect = wild_cluster_interval(np.zeros(6), np.arange(6.0), np.ones(6), clusters, draws=draws,
+                                       treated_clusters=2)
     values = [effect.estimate, effect.ci_low, effect.ci_high, effect.p_value, effect.naive_ci_low,
               effect.naive_ci_high, effect.naive_p_value]
     assert np.isnan(values).all(), values
-    assert (effect.clusters, effect.draws) == (3, draws)
+    assert (effect.treated_clusters, effect.clusters, effect.draws) == (2, 3, draws)
+    # a small regressor is no zero one: x = ±0.1 gives sum(w x²) = 0.06 and sum(w x y) = 1.2, the estimate 20
+    x = np.array([0.1, -0.1, 0.1, -0.1, 0.1, -0.1])
+    small = wild_cluster_interval(x, np.array([3.0, -2.5, 1.5, -1.5, 2.0, -1.5]), np.ones(6), clusters, draws=draws)
+    assert small.estimate == pytest.approx(20.0) and np.isfinite([small.naive_ci_low, small.naive_p_value]).all()
 
 
 def test_an_interval_end_of_an_estimate_that_is_no_number_is_no_number():
