@@ -244,6 +244,11 @@ def test_the_event_study_starts_at_the_baseline_with_zero_and_pre_trend_moves_th
     placebo = [_placebo_of(tuple(s), 2013)[0] for s in _placebo_sets(SIZES, 2, 80, 2020)]
     assert slope == pytest.approx(estimate, rel=1e-8)
     assert p == pytest.approx(_interval(estimate, placebo, 0.95)[2], rel=1e-9)
+    # another seed draws other placebo areas, and the p-value follows them
+    other = [_placebo_of(tuple(s), 2013)[0] for s in _placebo_sets(SIZES, 2, 80, 3)]
+    assert _interval(estimate, other, 0.95)[2] != pytest.approx(p, rel=1e-9)   # the premise: the seed matters
+    assert evaluation.pre_trend(_panel(), draws=80, seed=3)[1] == pytest.approx(_interval(estimate, other, 0.95)[2],
+                                                                                rel=1e-9)
     # two years earlier: the fake start after 2014 leaves five years before it
     later = evaluation.pre_trend(_panel(), shift=2, draws=60, seed=11)[0]
     pre = FRAME[FRAME["year"] <= BASELINE].reset_index(drop=True)
