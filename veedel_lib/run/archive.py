@@ -42,7 +42,7 @@ from importlib import metadata
 from pathlib import Path
 
 
-from ..errors import ConfigurationError, IntegrityError, write_errno, write_failure
+from ..errors import ConfigurationError, IntegrityError, german_number, write_errno, write_failure
 from ..files import PARTIAL, atomic_path, atomic_write_text, sha256_file
 from ..params.run_config import RunConfig, load_run_config, project_root
 from .compare import ChangeReport, RunView, compare_runs
@@ -127,12 +127,12 @@ def _kind_problem(info: zipfile.ZipInfo) -> str | None:
 def _size_problem(info: zipfile.ZipInfo, limits: Limits) -> str | None:
     """Why an entry's declared size or compression ratio is beyond the limits; None if it is within."""
     if info.file_size > limits.entry_bytes:
-        return (f"angegebene Größe {info.file_size:,} Bytes über der Grenze von {limits.entry_bytes:,} Bytes je "
-                f"Eintrag").replace(",", ".")
+        return (f"angegebene Größe {german_number(info.file_size)} Bytes über der Grenze von "
+                f"{german_number(limits.entry_bytes)} Bytes je Eintrag")
     if info.file_size >= limits.ratio_from_bytes and info.file_size > limits.ratio * max(info.compress_size, 1):
         ratio = info.file_size / max(info.compress_size, 1)
-        return (f"Kompressionsverhältnis {ratio:,.0f} : 1 über der Grenze von {limits.ratio:,.0f} : 1 "
-                f"(eine Kompressionsbombe)").replace(",", ".")
+        return (f"Kompressionsverhältnis {german_number(round(ratio))} : 1 über der Grenze von "
+                f"{german_number(round(limits.ratio))} : 1 (eine Kompressionsbombe)")
     return None
 
 
@@ -221,9 +221,9 @@ class ArchiveReader:
                 self._members[name[len(self.prefix):]] = info
                 total += info.file_size
         if total > self.limits.total_bytes:
-            raise IntegrityError(f"{self.path.name}: zusammen {total:,} Bytes ausgepackt, mehr als die Grenze von "
-                                 f"{self.limits.total_bytes:,} Bytes; das Archiv wird nicht gelesen"
-                                 .replace(",", "."))
+            raise IntegrityError(f"{self.path.name}: zusammen {german_number(total)} Bytes ausgepackt, mehr als die "
+                                 f"Grenze von {german_number(self.limits.total_bytes)} Bytes; das Archiv wird nicht "
+                                 "gelesen")
 
     def refusals(self) -> list[str]:
         """One German sentence per refused entry, naming it."""
