@@ -82,7 +82,10 @@ MODULES: dict[str, list[str]] = {
         "tests/test_programme_evaluation.py", "tests/test_independent_programme_evaluation.py",
         f"{DOCTESTS}[programme_evaluation]",
     ],
-    "analysis/staggered.py": ["tests/test_independent_staggered.py", f"{DOCTESTS}[staggered]"],
+    "analysis/staggered.py": [
+        "tests/test_independent_staggered.py", f"{DOCTESTS}[staggered]",
+        "tests/test_programme_evaluation.py::test_an_interval_end_of_an_estimate_that_is_no_number_is_no_number",
+    ],
     "analysis/honest_trends.py": [
         "tests/test_honest_trends.py", "tests/test_independent_honest_trends.py", f"{DOCTESTS}[honest_trends]",
     ],
@@ -115,18 +118,23 @@ _LOCALE = ("encoding=None nimmt die Kodierung des Gebietsschemas: UTF-8 auf dies
 
 PARTS: dict[str, tuple[str, ...]] = {
     "run/archive.py": ("parse_checksums", "_hash_section", "parse_manifest", "_recorded", "xǁVerificationǁ*",
-                       "_companion", "_read_checked", "_check_origin", "_verify_source", "_open", "verify"),
+                       "_companion", "_read_checked", "_check_origin", "_verify_source", "_open", "verify",
+                       "shown", "unsafe_name", "_kind_problem", "_size_problem", "_declared_entries",
+                       "xǁArchiveReaderǁ*", "xǁ_RunFolderǁ*", "_run_files", "_file_hash", "create_archive", "_pack",
+                       "open_run", "compare", "recorded_reports", "_run_parameters", "code_differences",
+                       "_refuse_archived_code", "_unpack_inputs", "reproduced_config"),
 }
 """Module -> the functions measured when only a part of it matters (mutmut's names: ``x<function>`` for a
 function, ``xǁ<Class>ǁ<method>`` for a method; ``*`` as in fnmatch): for run/archive.py its verification (the
-archive's checksums, manifest, signature and companion ``.sha256``), not the packing and reproducing, whose tests
-need whole runs. Modules not listed are measured whole."""
+archive's checksums, manifest, signature and companion ``.sha256``), the reading of hostile archives
+(``ArchiveReader``, the run folder's reader, names, kinds, sizes and limits), packing, comparing and the parts of
+reproducing that need no run (run parameters, code differences, the refusal of archived code, unpacking the inputs,
+the re-run's configuration), not ``reproduce`` itself (it executes whole runs) nor ``installed_packages`` and
+``installed_notebooks`` (lookups in the environment). Modules not listed are measured whole."""
 
 _CODEC = "\"UTF-8\" und \"utf-8\" sind derselbe Codec."
 _LAST_LINE = ("Die Bedingung gilt nur für das letzte Stück nach dem letzten Zeilenumbruch: danach gibt es nichts mehr, "
               "break und continue tun dasselbe.")
-_UNUSED = ("parse_manifest, der einzige Aufrufer, verwirft die zurückgegebene Zuordnung und nutzt nur die Probleme; "
-           "die Werte darin ändern kein Ergebnis.")
 
 _CACHE_KEY = ("Der Name des Eintrags in ds.cache liest und schreibt nur diese Funktion: jeder andere feste Name "
               "speichert dasselbe (ein Name, der nie passt, rechnet nur jedes Mal neu).")
@@ -202,6 +210,301 @@ _ROW_TYPES = ("Auch ohne die Umwandlung bleiben die Zahlen einer Zeile float und
               "values.loc gibt die Zeile mit den Werten ihrer Spalten); der unabhängige Test prüft lauter float.")
 _LEVEL_ORDER = ("Nur die Reihenfolge zählt: 'erhöht' kommt mit dem Rang 1, 2 oder ohne Rang (pandas sortiert fehlende "
                 "ans Ende) nach 'deutlich erhöht' (0); andere Stufen gibt es nicht.")
+
+_EV_CATALOGUE = ("Ohne Auswahl summiert aggregate alle Variablen des Katalogs; die Prüfung des Katalogs verlangt, dass "
+                 "jede Variable einer Kennzahl darin steht: dieselben Summen, die übrigen Spalten liest niemand.")
+_EV_NAN = "float() liest 'nan' ohne Rücksicht auf Groß- und Kleinschreibung: float(\"NAN\") ist NaN."
+
+_HH_ROOT = ("Die Werte werden gleich danach mit root multipliziert (float: Wurzel aus Einsen oder aus v, np.sqrt gibt "
+            "auch für ganze Zahlen float): ab da rechnet alles in float, wie mit dtype=float.")
+_HH_NEVER_ZERO = ("Mit der Strafzeile ist die Summe der nnls-Lösung nie 0: Gewichte mit Summe 1 tilgen die Strafe "
+                  "(1e4 x größter Betrag, mindestens 1e-8) im Rest, lauter Nullen lassen sie ganz stehen; der "
+                  "Ersatzzweig für die Summe 0 wird nie erreicht.")
+_HH_SUM_ONE = ("Die Lösung des KKT-Systems erfüllt dessen letzte Gleichung sum w = 1 bis auf Rundung (1e-16): durch "
+               "die Summe teilen oder mit ihr malnehmen ändert die Gewichte nur in der 16. Stelle.")
+_HH_EMPTY_RATES = ("Ohne Zeilen hat die Tabelle auch keine Spalten (stadtteil_rates gibt pd.DataFrame(), sonst hat "
+                   "die Spalte des Gebiets einen Wert): usable ist schon an rates.shape[1] >= 6 falsch, years wird "
+                   "nie verglichen.")
+_HH_MAXITER = ("nicht äquivalent, aber nicht zu töten: mit der Strafzeile endet Lawson-Hanson nach höchstens so "
+               "vielen Schritten, wie es Spender gibt (in 20 000 Zufallsproblemen mit 2 bis 11 Spendern nie mehr "
+               "als 3n, scipys Vorgabe); eine andere Obergrenze über 3n ändert nur, wann ein nie beobachteter Fehler "
+               "käme.")
+_HH_AT_THRESHOLD = ("nicht äquivalent nur für einen Wert von genau ±1e-12 (nnls-Gewicht bzw. exakte Lösung): Werte "
+                    "aus der Rechnung treffen diese Grenze nicht gezielt; ein Test dafür wäre Zufall der Rundung.")
+
+_DS_SHAPE = ("Ohne shape nimmt scipy die größte Gruppennummer + 1 und die Zahl der Beobachtungen: die Codes kommen aus "
+             "pd.factorize bzw. sind 0 bis max, jede Gruppe kommt vor, die Form ist dieselbe.")
+_DS_FLOAT_INPUT = ("Die Eingabe ist schon ein float-Array (y, die Gewichte omega, die Spalten von both und adjoint): "
+                   "np.asarray ohne dtype gibt dasselbe.")
+_DS_NUMERIC = ("Jahre, Ergebnisse, Gewichte, Niveaus und Eintrittsjahre sind Zahlen (int oder float, inf für nie): alle"
+               " Rechnungen danach (Vergleiche, Mittel, Produkte mit float) geben für int wie für float dasselbe.")
+_DS_BOOL = "unit_ok ist schon ein bool-Array (trends & Vergleich bzw. der Vergleich s0 > 0)."
+_DS_UNUSED_DET = ("Der Ersatzwert der Determinante gilt nur für Einheiten ohne eigenen Trend, deren Quotienten np.where"
+                  " verwirft: 1 oder 2 ändert kein Ergebnis.")
+_DS_EMPTY_UNIT = ("Der Ersatznenner gilt nur für Einheiten ohne Beobachtung in der Stichprobe: ihre Summen sx bzw. m0 "
+                  "sind 0 (Gewicht 0 außerhalb der Stichprobe, omega nur auf schätzbaren Beobachtungen), 0/1 = 0/2.")
+_DS_CENTRING = ("Die Zentrierung des Niveaus ändert nur die Parametrisierung: Jahresdummies mal (Niveau - c) = "
+                "Jahresdummies mal Niveau - c mal Jahresdummies, und die Jahresdummies sind schon im Modell.")
+_DS_NAN_FIRST = ("NaN als Eintrittsjahr macht np.isfinite(first) ohnehin falsch: ob nan_to_num NaN zu inf oder 0 macht,"
+                 " ändert treated nicht.")
+_DS_SEPARATOR = ("Der Trenner macht aus Zelle und Jahr einen Text: Jahre sind Ziffern, mit '|' wie mit 'XX|XX' sind "
+                 "verschiedene Paare verschiedene Texte, factorize gibt dieselben Gruppen.")
+_DS_EXTRA_GROUP = ("Eine zusätzliche leere Gruppe am Ende wird über groups nie ausgewählt: die Mittel der echten "
+                   "Gruppen bleiben dieselben.")
+_DS_ZERO_ROWS = ("Außerhalb von inside liegen nur behandelte Beobachtungen ohne Gewicht im Aggregat: v und die Spalten "
+                 "der Score-Matrix sind dort 0, der Ersatzwert 0 oder 1 wird immer mit 0 multipliziert.")
+_DS_FACTOR_UNUSED = ("Mit höchstens einem Cluster gibt es weniger als MIN_CLUSTERS behandelte Cluster: aggregate kehrt "
+                     "vor jeder Verwendung des Faktors zurück.")
+_DS_POWER_OF_TWO = ("Die Schrittweite wächst von se aus in Zweierpotenzen: 2^19 < 1e6 < 1000001 < 2^20, der Abbruch "
+                    "kommt bei beiden Grenzen nach derselben Verdopplung.")
+_DS_TIE = ("nicht äquivalent nur bei exakter Gleichheit einer Bootstrap-Statistik mit der beobachteten: beide werden "
+           "auf verschiedenen Rechenwegen bestimmt, Gleichheit auf alle Stellen kommt bei stetigen Daten nicht vor; ein"
+           " Test dafür wäre Zufall der Rundung.")
+_DS_AT_THRESHOLD = ("nicht äquivalent nur für eine Determinante bzw. einen Eigenwert von genau der Schwelle (1e-9 des "
+                    "Größten, positiv): Werte aus der Rechnung treffen sie nicht gezielt; ein Test dafür wäre Zufall "
+                    "der Rundung.")
+_DS_DEGENERATE = ("nicht äquivalent nur, wenn alle Eigenwerte 0 sind (kein Jahreseffekt aus der Stichprobe bestimmbar, "
+                  "jede Einheit ohne Behandlung nur in einem Jahr): dann ist jede Imputation willkürlich, die Mutante "
+                  "gibt NaN statt eines Vorher-nachher-Vergleichs; keines davon ließe sich als richtig festschreiben.")
+_DS_SEARCH = ("nicht äquivalent nur in den letzten Stellen: ein anderes Suchraster (Richtung ±2 statt ±1, eine "
+              "Bisektion mehr) findet denselben Übergang des p-Werts bis auf 2^-30 der Klammer; ein anderer Übergang "
+              "käme nur bei mehreren Übergängen nahe beieinander.")
+_DS_LIMIT = ("nicht äquivalent nur, wenn der p-Wert erst zwischen 1e6 Standardfehlern und 1e6 Einheiten unter das "
+             "Niveau fällt (die Mutante sucht bei se < 1 weiter): bei einer Grenze so weit draußen ist das Intervall "
+             "für jeden Zweck unendlich; ein Test dafür bräuchte einen gezielt konstruierten p-Wert-Verlauf.")
+
+_HH_METHOD = ("Nur method == \"C-LF\" wählt den hybriden Test: jeder andere Text ist der bedingte "
+              "(\"Conditional\").")
+_HH_NO_BASELINE = ("years enthält das Basisjahr nicht (event_study_from_rates lässt es aus): y <= baseline_year und "
+                   "y < baseline_year zählen dieselben Jahre.")
+_HH_COV = ("np.cov liest rowvar als Wahrheitswert (None ist falsch wie False) und teilt ohne ddof (oder mit None) "
+           "durch N - 1 wie mit ddof=1.")
+_HH_X_NEVER_NONE = ("x ist hier nie None: _max_program gibt None nur ohne Ecken, und dann ist schon solves(eta) falsch "
+                    "und die Funktion kehrt vorher zurück.")
+_HH_DIFF = "Nur difference > tolerance_c zählt: tolerance_c + 1 und + 2 starten die Bisektion gleichermaßen."
+_HH_CAP = ("Die Newton-Schritte enden spätestens beim zehnten, die Bisektion halbiert eine Spanne von höchstens "
+           "einigen Hundert in rund 30 Schritten auf 1e-6: die Obergrenze von 10000 Schritten (und wie gezählt "
+           "wird) greift nie.")
+_HH_ROUNDING = ("nicht äquivalent, aber nur um Rundungsgröße: die Schwelle, unter der x' s als 0 gelesen wird "
+                "(eps^0.75, etwa 1.8e-12), verschiebt eine Grenze um höchstens einige 1e-12, weit unter der Toleranz "
+                "1e-6 der Suche; ein Test müsste genau diese Rundung festschreiben.")
+_HH_NEWTON_STEPS = ("nicht äquivalent, aber ohne sinnvollen Test: ändert nur, wie viele Newton-Schritte vor der "
+                    "Bisektion laufen (ein Schritt mehr oder weniger); beide Wege finden dieselbe Grenze auf 1e-6 "
+                    "genau, nur die Stellen unter der Toleranz unterscheiden sich.")
+_HH_AT_TOLERANCE = ("nicht äquivalent nur, wenn ein Abstand genau die Toleranz 1e-6 (bzw. die Rundungsschwelle) "
+                    "trifft; Werte aus der Rechnung treffen sie nicht gezielt.")
+_HH_FLOAT_INPUT = ("betahat und sigma gehen nur in Produkte mit den float-Matrizen der Momente ein (a @ betahat, "
+                   "a @ sigma @ a.T): ganze Zahlen oder Listen geben dieselben float-Ergebnisse.")
+_HH_BISECTION = ("nicht äquivalent, aber ohne sinnvollen Test: die Bisektion läuft bis zur Obergrenze der Schritte "
+                 "weiter statt bis 1e-6; die Grenze ändert sich um weniger als die Toleranz der Suche.")
+_SZ_SIGN = "Die Vorzeichen sind +1 oder -1: mit ihnen zu multiplizieren oder durch sie zu teilen gibt dasselbe."
+_SZ_MEAN_ZERO = ("combined_mean ist der Mittelwert der kombinierten z-Werte über dieselben Einheiten mit denselben "
+                 "Gewichten: jeder z-Wert hat dort den Mittelwert 0, also auch ihre Summe und ihr Mittel (bis auf "
+                 "Rundung, 1e-16); ohne Neustandardisierung ist er genau 0. Plus und minus 0 sind gleich.")
+_SZ_NAN_ROWS = ("Jede Zeile mit einem fehlenden z-Wert setzt die nächste Zeile ohnehin auf NaN: min_count ändert nur "
+                "diese Zeilen.")
+_SZ_NONE_FLOAT = "In eine float-Reihe bzw. ein IntegerArray geschrieben wird None zu NaN bzw. NA, wie np.nan und pd.NA."
+_SZ_EMPTY_SUM = ("pd.Series(None, index=...) und pd.Series(index=...) geben wie pd.Series(np.nan, index=...) eine "
+                 "float64-Reihe aus NaN (pandas 3, geprüft).")
+_SZ_INT_POSITION = ("position zählt mit += bool auch als float nur ganze Zahlen; pd.array(..., dtype=\"Int64\") "
+                    "übernimmt ganzzahlige floats verlustfrei.")
+_SZ_INFER_INT64 = "pd.array erkennt ein int64-Array ohne dtype ohnehin als Int64 (geprüft)."
+_SZ_CROSSTAB = ("Zeilen ohne Dynamikklasse bilden eine Spalte '' der Kreuztabelle, die reindex auf die Namen der "
+                "Klassen gleich wieder weglässt.")
+_SZ_ALL_INDICATORS = ("Ohne Auswahl rechnet indicator_values alle Indikatoren des Katalogs; pivot und "
+                      "reindex(columns=ids) behalten nur die gewählten: nur mehr Rechenzeit.")
+_SZ_ALIGNED = ("Die Reihenfolge der Zeilen zählt hier nicht: alle Gruppen stehen im Ergebnis, und jede weitere "
+               "Verwendung in compute_sozialindex und area_scores greift über den Index zu (loc, Zuweisung an "
+               "Spalten einer Tabelle mit diesem Index), nicht über die Position.")
+_SZ_ALL_VARIABLES = ("Ohne Auswahl summiert aggregate alle Variablen des Katalogs; [variable] bzw. [\"population\"] "
+                     "wählt dieselbe Spalte: nur mehr Rechenzeit.")
+_SZ_SAME_ORDER = ("Beide Reihen haben dieselben Gruppen in derselben Reihenfolge (list(groups) bzw. table.index): "
+                  "reindex ändert nichts.")
+_SZ_ASSIGN_ALIGNS = ("Eine Reihe wird beim Zuweisen an eine Spalte ohnehin nach dem Index der Tabelle ausgerichtet "
+                     "(fehlende Zeilen NaN): reindex vorher ändert nichts.")
+_SZ_BOOL_FLOAT = "astype(None) gibt float 0.0/1.0: 'elif small[stadtteil]' liest sie wie False/True."
+_SZ_OBJECT = "pandas legt eine Reihe aus Texten ohnehin mit dtype object an."
+_SZ_UNUSED_ARG = "_check_assumptions liest den Parameter missing nicht (die Lücken stehen in reasons)."
+_SZ_NO_STATUS_ONLY = ("Nur bewertete Einheiten bekommen eine Dynamik, und jede bewertete hat einen Status: ein "
+                      "Dynamikcode ohne Statuscode kommt in compute_sozialindex nicht vor.")
+_SZ_FALSY = "city=None ist falsch wie False."
+_SZ_NONE_WAY = ("Ein Weg [None] ist nie in den vorhandenen Variablennamen enthalten: ein zusätzlicher Weg, der nie "
+                "zutrifft; Indikatoren ohne Zählgrößen haben immer eine Rate.")
+_SZ_UNREACHABLE = ("Die Ausnahme tritt nicht ein: _excluded_key wird nur für eine Datei gerufen, die parse_model "
+                   "schon geprüft hat (methods mit diesem Verfahren als Abbildung); der Wert wäre nur der Ort einer "
+                   "Meldung.")
+_SZ_ERROR_PATH = ("Bei einem nicht auflösbaren Eintrag gibt es ein Problem, und die Funktion endet mit "
+                  "DataValidationError: die Liste method.excluded wird dann nie gelesen.")
+_SZ_DESCRSTATS = ("DescrStatsW wandelt Werte und Gewichte selbst in float (auch aus Int64 oder object, geprüft); "
+                  "fit_reference gibt ohnehin float-Spalten.")
+_HH_ARP_NAME = ("Der Name des nicht hybriden Tests wird nie gelesen: _conditional_test fragt nur hybrid == "
+                "\"LF\"; \"ARP\", \"arp\" und jeder andere Text sind der bedingte Test.")
+_HH_L_FLOAT = ("l_vec geht nur in _construct_gamma ein, das es neben np.eye (float) stapelt und invertiert: ganze "
+               "Zahlen oder eine Liste geben dieselbe float-Matrix.")
+_EV_ALL_INDICATORS = ("Ohne Auswahl berechnet indicator_values alle Indikatoren des Katalogs, darunter die gewählten: "
+                      "dieselben Werte, die übrigen liest niemand.")
+_EV_ALL_STADTTEILE = ("Jeder Stadtteil der Vergleichsgruppen hat Einheiten außerhalb des Gebiets: reindex findet "
+                      "jeden, es gibt nichts zu füllen.")
+_EV_ASTYPE = "astype(None) ist float64, wie astype(float)."
+_EV_AXIS = "np.argsort sortiert ohne Angabe entlang der letzten Achse, hier axis=1."
+_EV_BOOL_SETS = ("Die Mengen sind 0/1-Werte (bool): als bool- oder float-Matrix multipliziert geben sie dieselben "
+                 "Summen.")
+_EV_BROADCAST = ("Für eine Menge von Sätzen (2-D) gibt treated[..., :, None] & post[None, :] dieselbe Form und "
+                 "dieselben Zellen wie der andere Zweig.")
+_EV_CENTRE = ("Die Geraden [1, t] je Einheit spannen für jede Verschiebung von t denselben Raum auf: dieselben "
+              "Anpassungen und Reste, nur die Rundung ändert sich (weit unter den Toleranzen der Tests).")
+_EV_COLUMNS = ("Es gibt immer ein Jahr nach dem Stichtag (sonst kehrt did_effect vorher zurück), und jede Zeile hat "
+               "die Schlüssel in der Reihenfolge von YEAR_COLUMNS.")
+_EV_CORRECTION = "use_correction=True ist die Vorgabe von statsmodels' cov_cluster."
+_EV_DETERMINANT = ("s0·s2 − s1² = Σ w_i·w_j·(t_i − t_j)²: für eine Einheit mit zwei verschiedenen Jahren mindestens "
+                   "ein Produkt zweier Nenner (≥ 1) und weit über der Schwelle, für eine mit einem Jahr 0 bis auf "
+                   "Rundung weit darunter; Gleichheit mit der Schwelle oder eine Schwelle von 1e-9 bei s0·s2 < 1 "
+                   "ändern keine Entscheidung.")
+_EV_DROPNA = ("dropna wirkt in pivot_table nur auf ganz leere Spalten (und auf Randsummen, die es hier nicht gibt); "
+              "reindex(columns=variables) fügt fehlende Spalten ohnehin als NaN an.")
+_EV_EIGEN = ("Die Eigenwerte der Jahresmatrix sind entweder Rundungsnullen (die gemeinsame Trendrichtung) oder weit "
+             "über der Schwelle, der größte weit über 1 (die Gewichte sind Nenner): Gleichheit mit der Schwelle und "
+             "die Untergrenze 1 ändern keine Auswahl.")
+_EV_EMPTY_COLUMN = "Ohne Placebos ist placebo_years ein Array mit 0 Zeilen: seine Spalte ist so leer wie np.array([])."
+_EV_EMPTY_MIN = "Das Minimum einer leeren Reihe ist NaN, wie der Ersatzwert."
+_EV_EMPTY_SERIES = "Eine leere Reihe gibt mit .get den Ersatzwert NaN, gleich welcher dtype."
+_EV_FAKE_POST = ("did_effect liest 'post' nur für die Prüfung, ob es Jahre vor und nach dem Stichtag gibt: mit "
+                 "mindestens drei Jahren bis zum angenommenen Start und Jahren bis zum echten Stichtag danach gilt "
+                 "beides auch mit >=; die Schätzung selbst trennt nach year <= baseline_year.")
+_EV_FALSY = "None ist falsch wie False."
+_EV_FEW = ("Ohne Placebos gibt es kein Band (weniger als 50): ob die leere Tabelle der Jahre 0 oder 1 Zeile hat, "
+           "ändert nichts.")
+_EV_FLOAT = ("Die Werte sind schon Zahlen (float; ganze Jahre als int; bool für Zugehörigkeit): ohne dtype rechnet "
+             "numpy mit denselben Werten, und das Rechnen mit float-Werten gibt dasselbe float-Ergebnis.")
+_EV_INDEX_COLUMN = "Eine zusätzliche Spalte 'index' liest did_effect nicht."
+_EV_INT_YEARS = "Die Jahre sind ganze Zahlen: np.array legt ohne dtype ohnehin ein int64-Array an."
+_EV_LEVEL = ("gap_closure liest aus indicator_values nur Werte und Anzahlen, nicht die Intervalle, für die die Stufe "
+             "gilt.")
+_EV_MARK = "Nur 'stadtteil_of >= 0' wird gelesen: jede negative Markierung wirkt wie -1."
+_EV_MIN_COUNT = "Fehlt ein Teil, setzt die folgende Zeile die Summe ohnehin auf NaN."
+_EV_NAN_MDE = "Mit sd = NaN ist auch (z + z_Macht)·sd NaN."
+_EV_NONE_NAN = "In eine float-Reihe geschrieben wird None zu NaN, wie die Angabe np.nan."
+_EV_NOT_EMPTY = ("did_effect baut _Imputation nur mit Beobachtungen (ohne Gebiets- oder Vergleichseinheiten kehrt es "
+                 "vorher zurück): len(rank) ist nie 0.")
+_EV_NO_CELLS = ("Ohne Gebiet oder ohne spätere Jahre gibt es keine gewählte Zelle: das Verhältnis ist 0/0 = NaN, und "
+                "die Funktion gibt danach ohnehin viermal NaN zurück.")
+_EV_NO_CONTROLS = "Sind alle Einheiten im Gebiet, gibt did_effect ohne Vergleichseinheiten ohnehin NaN zurück."
+_EV_NO_DIVIDE = ("Eine Summe 0 im Nenner hat auch 0 im Zähler (dieselben Zellen bzw. Beobachtungen): es gibt nur 0/0 "
+                 "(invalid, das prüft ein Test), keine Division x/0, deren Warnung 'divide' unterdrücken müsste.")
+_EV_NULL = ("Die Richtungen der Jahreskoeffizienten, die keine Daten bestimmen, legt ein beliebiges Vielfaches c ≠ 0 "
+            "ihrer Projektion fest: G ± c·P ist invertierbar, die rechte Seite steht senkrecht auf diesen Richtungen, "
+            "die Lösung bleibt dieselbe.")
+_EV_ONES = "Eine Maske aus float-Einsen wirkt wie eine aus True: Gewicht mal 1."
+_EV_ORDER = ("Die Kölner Stadtteil-Nummern sind dreistellig (101 bis 909): als Zahlen (groupby) und als Text in den "
+             "Gruppennamen gleich geordnet, reindex ändert die Reihenfolge nicht.")
+_EV_PADDING = "Eine zusätzliche Zeile aus Nullen je Einheit ändert keine Kreuzprodukte."
+_EV_REDUNDANT = ("Das Verhältnis ist die Anzahl des Gebiets durch ihre positive Erwartung: es ist genau dann ≤ 0, "
+                 "wenn die Anzahl ≤ 0 ist, und ein unendliches oder NaN-Verhältnis gibt über log ohnehin ein "
+                 "NaN-Intervall; jede der Bedingungen allein genügt.")
+_EV_RESHAPE = "numpy liest in reshape eine negative Länge als die eine offene Dimension: -2 wie -1."
+_EV_SEPARATOR = ("Der Trenner benennt nur die Gruppen: jede Kombination aus Stadtteil und Gebiet bleibt eine eigene "
+                 "Gruppe, die Reihenfolge der (dreistelligen) Stadtteil-Nummern bleibt.")
+_EV_SHAPE = ("Jede Einheit (pd.factorize) und jede Beobachtung kommt in den Indizes vor: die daraus abgeleitete Form "
+             "ist (count, len(codes)).")
+_EV_TWO_DIMENSIONS = "counts ist immer zweidimensional (Gruppen × Jahre): shape[1] ist shape[-1]."
+_EV_UNUSED_BRANCH = ("Wo keine Gerade geschätzt wird, nimmt np.where die Steigung 0 und den Mittelwert; der "
+                     "Ersatzwert der Determinante wird nur im verworfenen Zweig gelesen.")
+
+_SZ_FLOAT_FRAMES = ("Werte, Zähler und Nenner kommen als float-Tabellen (value_-Spalten des Index, pivot von "
+                    "indicator_values): to_numpy gibt ohne dtype dasselbe float-Array.")
+_SZ_ONE_CASE = ("Mit Nenner 1 ist der Zähler 0 oder 1, der Anteil 0 oder 1: die Ziehung gibt genau den beobachteten "
+                "Wert, und v·d/n ist für diese Zeile derselbe Maßstab wie für die anderen (v = Maßstab·n/d).")
+_SZ_MASKED = ("Der Ersatzteiler gilt nur für Zeilen, die die Maske 'usable & (n > 0)' ohnehin verwirft; für n = 1 "
+              "ist v·d/1 = v·d/n, gebrochene Zähler gibt es nicht.")
+_SZ_CLIP = ("Im binomialen Zweig gilt 0 ≤ n ≤ d für alle Zeilen (Anzahlen sind nicht negativ): der Anteil liegt "
+            "schon in [0, 1], jede der Grenzen ändert nichts.")
+_SZ_SAME_INDEX = ("Die Reihen haben schon den Index keys (Zeilen der bewerteten Stadtteile in deren Reihenfolge): "
+                  "index=keys bzw. reindex(keys) ändert nichts.")
+_SZ_FLOAT_DEFAULT = "astype(None) ist astype(float64): die Einwohnerzahlen sind schon float."
+_SZ_CLASS_DTYPE = ("Jeder bewertete Stadtteil hat eine Statusklasse (kein NA): ob Int64, int64 oder float, eq "
+                   "vergleicht dieselben ganzen Zahlen.")
+_SZ_METHOD_INDICATORS = ("_status_class liest aus dem Verfahren nur Gewichtung, ddof, Kombination, "
+                         "Neustandardisierung und Klassen; welche Indikatoren zählen, geben die Spalten von values "
+                         "vor.")
+_SZ_YEAR_FILTER = ("Ohne Jahr kommen nur Stadtteile hinzu, die im Berichtsjahr nicht gelten; sie sind nicht unter den "
+                   "bewerteten (keys) und fallen im Filter gleich wieder heraus.")
+_SZ_ASCENDING_NONE = "pandas liest ascending=None wie False (geprüft: dieselben Ränge)."
+_SZ_EMPTY_MEAN = ("Ohne Ziehungen ist same[[]].mean(axis=1) NaN in jeder Zeile, mal 100 wieder NaN: wie np.nan.")
+_DP_NO_START = ("Ohne valid_from zählt nur, dass die Untergrenze unter jedem Jahr liegt: -10**6, -60, -11**6 und -10**7"
+                " geben mit max(since, Untergrenze) dasselbe Eintrittsjahr.")
+_DP_SAME_ENTRIES = ("Der Aufrufer gibt entries an (programme_evaluation) oder nicht: angegeben sind es dieselben Einträge, "
+               "die unit_entries(ds, baseline_year) neu berechnet; es ändert sich nur die Rechenzeit.")
+_DP_FLOAT = ("Die Spalten und Arrays sind schon float (Eintrittsjahre mit NaN, Nenner, Raten, Koeffizienten): "
+             "astype(None), to_numpy und np.asarray ohne dtype geben float64 wie die Angabe.")
+_DP_BINCOUNT = ("Die Cluster-Codes kommen aus pd.factorize: jeder Code von 0 bis count - 1 kommt vor, bincount gibt "
+                "ohne minlength dieselbe Länge.")
+_DP_POWER_OF_TWO = ("Die Schrittweite wächst von se aus in Zweierpotenzen: 2^19 < 1e6 < 1000001 < 2^20, der Abbruch "
+                    "kommt bei beiden Grenzen nach derselben Verdopplung.")
+_DP_CORRECTION = ("use_correction=True ist die Vorgabe von statsmodels' cov_cluster.")
+_DP_FIRST_AFTER_BASELINE = ("first_treated ist mindestens baseline_year + 1 (unit_entries): ein Jahr bis zur Basis ist "
+                            "nie >= und nie > first_treated, beide Vergleiche wählen dasselbe.")
+_DP_TRENDS_DEFAULT = ("trends=True ist die Vorgabe von Imputation.")
+_DP_NEVER = ("Imputation liest first_treated als float: None wird NaN, und NaN heißt wie inf nie behandelt.")
+_DP_CELLS = ("Zellen zählen nur für behandelte Beobachtungen, deren Eintrittsjahr bekannt ist: die Bezeichnung der nie "
+             "behandelten (0 oder 1) und die Schreibweise der Jahre (2006 oder 2006.0) ändern keine Gruppe.")
+_DP_NONE_WEIGHT = ("aggregate liest die Gewichte als float: None wird NaN, und NaN zählt wie 0.")
+_DP_ONE_CLUSTER = ("Jedes Gebiet ist ein Cluster (gebiet:<id>, programme_panel): mit einem behandelten Cluster gibt "
+                   "aggregate ohnehin kein Intervall und keine Ziehungen; Ziehungen für Gebiete kosten nur Zeit.")
+_DP_NO_PARTS = ("Ohne Gewicht insgesamt gibt es keine schätzbare Beobachtung und damit keinen Teil: die Zeile wird nie "
+                "berechnet.")
+_DP_EMPTY_MIN = ("Ohne behandelte Jahre ist sums leer, sein min() NaN und float(NaN) NaN wie die Alternative.")
+_DP_GRID = ("nicht äquivalent nur in den letzten Stellen: der Faktor des Cluster-Standardfehlers kürzt sich im p-Wert "
+            "(beobachtete und Bootstrap-t-Statistik tragen ihn gleich) und bestimmt nur die erste Schrittweite der "
+            "Suche; wie Richtung ±2 statt ±1 oder eine Bisektion mehr findet ein anderes Suchraster denselben Übergang "
+            "des p-Werts bis auf 2^-40 der Klammer (ein anderer Übergang nur bei mehreren nahe beieinander).")
+_DP_LIMIT = ("nicht äquivalent nur, wenn der p-Wert erst zwischen 1e6 Standardfehlern und 1e6 Einheiten unter das "
+             "Niveau fällt (die Mutante sucht bei se < 1 weiter): bei einer Grenze so weit draußen ist das Intervall "
+             "für jeden Zweck unendlich; ein Test dafür bräuchte einen gezielt konstruierten p-Wert-Verlauf.")
+_DP_TIE = ("nicht äquivalent nur bei exakter Gleichheit einer Bootstrap-t-Statistik mit der beobachteten: Gleichheit "
+           "auf alle Stellen kommt bei stetigen Daten nicht vor; ein Test dafür wäre Zufall der Rundung.")
+
+_HH_RANK_TOL = ("nicht äquivalent nur für fast abhängige Spalten: mit numpys Vorgabe statt 1e-10 als Rangschwelle "
+                "gälte ein System mit einem Singulärwert zwischen etwa 1e-15 und 1e-10 als lösbar; seine Lösung "
+                "verwirft dann meist schon die Prüfung des Rests (1e-9). Die Momente des Verfahrens (Differenzen "
+                "mit Koeffizienten 1 und Mbar) kommen solchen Spalten nicht nahe.")
+_HH_DISCARDED = ("nicht äquivalent nur, wenn numpy an einem NaN-System abbräche: die Lösungen der Systeme mit "
+                 "abhängigen Spalten werden ohnehin verworfen (Rest unendlich), was statt der Einheitsmatrix dort "
+                 "steht, ändert sonst nichts; solve gibt für NaN-Systeme NaN zurück.")
+_EV_ALL_ROWS = ("indicator_values gibt für jede Gruppe und jeden Indikator eine Zeile (ohne Daten mit NaN): der "
+                "Schlüssel (Indikator, Jahr) steht immer in counts, der Ersatzwert wird nie gebraucht.")
+_EV_DUMMIES = ("pd.get_dummies gibt ohne dtype bool-Spalten: mit dem Niveau malgenommen und neben float-Spalten "
+               "gestapelt werden sie 0.0 und 1.0, wie mit dtype=float.")
+_EV_GUARDED = ("Der Nenner ist, wo er 0 wäre, schon durch 1 ersetzt: es gibt keine Division durch 0 und nichts zu "
+               "unterdrücken.")
+_EV_NOT_IMPUTABLE = ("Eine Einheit ohne Jahr bis zum Stichtag hat nur spätere Beobachtungen: products(carried, "
+                     "before) gewichtet sie mit 0, und _post nimmt nur schätzbare; ob dort 0 oder 1 steht, wird nie "
+                     "gelesen (NaN dagegen schon: 0 · NaN).")
+_EV_START = ("Startwerte und Höchstzahl der Schritte ändern nur, wie schnell das iterative proportionale Anpassen zum "
+             "selben Maximum-Likelihood-Schätzer findet (Abbruch bei 1e-10 relativer Änderung; die Tests vergleichen "
+             "mit statsmodels auf 1e-9).")
+_EV_UNSEEN = ("Wo s0 = 0 ist (Einheit ohne Jahr in der Maske), verwirft np.where(self.seen, ...) den Quotienten "
+              "ohnehin und setzt 0.")
+_EV_WHOLE_WEIGHTS = ("Die Gewichte sind Nenner, ganze Zahlen ≥ 1: eine Summe s0 über 0 ist mindestens 1, und für s0 = "
+                     "1 ist sx / 1 = sx / s0.")
+
+_AR_SHORT_TAIL = ("Bei at < 20 ist tail[at - 20:at] ohnehin leer: hinter dem Endsatz folgen noch mindestens 22 Bytes, "
+                  "der Anfang len(tail) + at - 20 liegt also hinter at.")
+_AR_NO_LOCATOR = ("Vier X sind so wenig die Signatur PK\\x06\\x07 wie ein leeres Stück: der ZIP64-Zweig wird genauso "
+                  "übersprungen.")
+_AR_FIRST_PART = "Gelesen wird nur das Stück vor dem ersten /: wie oft danach noch geteilt wird, ändert es nicht."
+_AR_DECLARED = ("zipfile liefert von einem Eintrag nie mehr als seine angegebene Größe (ZipExtFile hört danach auf und "
+                "prüft die CRC), und allowed ist diese Größe (größere Einträge lehnt _check schon ab): read > allowed "
+                "wird nie wahr, Zählung und Meldung dieses Zweigs ändern nichts.")
+_AR_PRESENT_KEY = ("parse_manifest, der einzige Aufrufer, ruft _hash_section nur für einen vorhandenen Schlüssel "
+                   "(\"inputs\", \"files\", \"outputs\"): der Ersatzwert wird nie gebraucht.")
+_AR_LEVEL = ("Jeder Eintrag wird über eine eigene ZipInfo mit gesetzter Kompressionsart geschrieben: zipfile nimmt dann "
+             "Art und Stufe der ZipInfo (Stufe: zlibs Vorgabe 6), die Angaben am ZipFile gelten für keinen Eintrag "
+             "(Stufe 1, 6, 9 und None geben dieselben Bytes).")
+_AR_NOTEBOOKS_DIR = ("inputs/notebooks gibt es hier nie schon: das Auspacken davor überspringt jeden Eintrag unter "
+                     "inputs/notebooks/ (ein gleichnamiger Datei-Eintrag scheitert auch mit exist_ok=True).")
+_AR_ZIP64 = ("nicht äquivalent, aber nicht sinnvoll zu töten: force_zip64 zählt nur für Dateien über 1 GiB (ab "
+             "2 GiB / 1,05 schaltet zipfile ZIP64 selbst ein); dazwischen ändert sich nur das Kopfformat eines "
+             "Eintrags, sein Inhalt bleibt gleich und lesbar. Ein Test bräuchte eine Datei von über 1 GiB.")
 
 EQUIVALENT: dict[str, tuple[str, str]] = {
     "veedel_lib.analysis.smoothing.x_smooth_rates__mutmut_2": ('prior: str = "XXcityXX"', _PRIOR),
@@ -280,8 +583,6 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "veedel_lib.run.archive.x__companion__mutmut_13": ('.decode(errors="replace")', "bytes.decode nimmt ohne "
                                                        "Angabe UTF-8."),
     "veedel_lib.run.archive.x__companion__mutmut_17": ('decode("UTF-8", errors="replace")', _CODEC),
-    "veedel_lib.run.archive.x__hash_section__mutmut_22": ("good[name] = None", _UNUSED),
-    "veedel_lib.run.archive.x__hash_section__mutmut_23": ("good[name] = digest.upper()", _UNUSED),
     "veedel_lib.run.cache.x_report_key__mutmut_17": ('"XX<lauf>XX"', _PLACEHOLDER),
     "veedel_lib.run.cache.x_report_key__mutmut_18": ('"<LAUF>"', _PLACEHOLDER),
     "veedel_lib.run.cache.x_report_key__mutmut_31": ("get(notebook, None)", _SENTINEL),
@@ -570,10 +871,491 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "veedel_lib.analysis.comparison.x_handlungsbedarfe__mutmut_17": ('"XXerhöhtXX": 1', _LEVEL_ORDER),
     "veedel_lib.analysis.comparison.x_handlungsbedarfe__mutmut_18": ('"ERHÖHT": 1', _LEVEL_ORDER),
     "veedel_lib.analysis.comparison.x_handlungsbedarfe__mutmut_19": ('"erhöht": 2', _LEVEL_ORDER),
+    # --- run/archive.py (rest) ---
+    "veedel_lib.run.archive.x__declared_entries__mutmut_52": ("if (at >= 20) or True else", _AR_SHORT_TAIL),
+    "veedel_lib.run.archive.x__declared_entries__mutmut_57": ('else b"XXXX"', _AR_NO_LOCATOR),
+    "veedel_lib.run.archive.xǁArchiveReaderǁ_folder__mutmut_5": ('split("/", )[0]', _AR_FIRST_PART),
+    "veedel_lib.run.archive.xǁArchiveReaderǁ_folder__mutmut_8": ('split("/", 2)[0]', _AR_FIRST_PART),
+    "veedel_lib.run.archive.xǁArchiveReaderǁchunks__mutmut_11": ("read = len(chunk)", _AR_DECLARED),
+    "veedel_lib.run.archive.xǁArchiveReaderǁchunks__mutmut_12": ("read -= len(chunk)", _AR_DECLARED),
+    "veedel_lib.run.archive.xǁArchiveReaderǁchunks__mutmut_16": ("raise IntegrityError(None)", _AR_DECLARED),
+    "veedel_lib.run.archive.xǁArchiveReaderǁchunks__mutmut_17": ("Eintrag {shown(None)} abgelehnt: enthält mehr Daten", _AR_DECLARED),
+    "veedel_lib.run.archive.x__hash_section__mutmut_4": ("manifest.get(key, None)", _AR_PRESENT_KEY),
+    "veedel_lib.run.archive.x__hash_section__mutmut_6": ("manifest.get(key, )", _AR_PRESENT_KEY),
+    "veedel_lib.run.archive.x__file_hash__mutmut_4": (
+        'tail = b"XXXX"', "Der Anfangswert steht nur vor dem ersten Stück, und X kommt in „PRIVATE KEY-----“ nicht "
+        "vor: kein Ende von XXXX beginnt die Marke, gefunden wird dasselbe."),
+    "veedel_lib.run.archive.x_create_archive__mutmut_48": ("compresslevel=None", _AR_LEVEL),
+    "veedel_lib.run.archive.x_create_archive__mutmut_51": ('ZipFile(temporary, "w", compresslevel=6)', _AR_LEVEL),
+    "veedel_lib.run.archive.x_create_archive__mutmut_52": ("compression=zipfile.ZIP_DEFLATED, )", _AR_LEVEL),
+    "veedel_lib.run.archive.x_create_archive__mutmut_55": ("compresslevel=7", _AR_LEVEL),
+    "veedel_lib.run.archive.x__run_parameters__mutmut_12": (
+        '("baseline_year", 2021)', "Der Vorgabewert wird hier nur auf seinen Typ geprüft (zurückgegeben wird "
+        "parameters.get(\"baseline_year\", 2020)): 2020 und 2021 sind beide ganze Zahlen."),
+    "veedel_lib.run.archive.x_code_differences__mutmut_26": (
+        'metadata.version("VEEDEL")', "importlib.metadata vergleicht Paketnamen normalisiert (PEP 503): „VEEDEL“ "
+        "findet dieselbe Verteilung."),
+    "veedel_lib.run.archive.x__unpack_inputs__mutmut_23": ("mkdir(exist_ok=None)", _AR_NOTEBOOKS_DIR),
+    "veedel_lib.run.archive.x__unpack_inputs__mutmut_27": ("mkdir(exist_ok=False)", _AR_NOTEBOOKS_DIR),
     # --- analysis/evaluation.py, analysis/programme.py ---
+    "veedel_lib.analysis.evaluation.x__unit_counts__mutmut_22": (
+        'values="count", dropna=False)',
+        "Ohne aggfunc mittelt pivot_table. Je Einheit, Jahr und Variable gibt es genau eine Anzahl (die Prüfung "
+        "weist doppelte ab): der Mittelwert eines Werts ist der Wert, der einer an der Quelle unterdrückten (NaN) "
+        "Anzahl NaN, wie bei \"first\"."),
+    "veedel_lib.analysis.programme.x_programme_shares__mutmut_5": ("available = None", _EV_CATALOGUE),
+    "veedel_lib.analysis.programme.x_programme_shares__mutmut_11": ('list(ds.units["unit_id"])}, None)',
+                                                                    _EV_CATALOGUE),
+    "veedel_lib.analysis.programme.x_programme_shares__mutmut_15": ('list(ds.units["unit_id"])}, )', _EV_CATALOGUE),
+    "veedel_lib.analysis.programme.x_programme_shares__mutmut_39": ('float("NAN")', _EV_NAN),
+    "veedel_lib.analysis.evaluation.x__level_effects__mutmut_3": (
+        'get_dummies(frame["year"], dtype=None)', _EV_DUMMIES),
+    "veedel_lib.analysis.evaluation.x__level_effects__mutmut_5": ('get_dummies(frame["year"], )', _EV_DUMMIES),
+    "veedel_lib.analysis.evaluation.xǁ_UnitLinesǁ__init____mutmut_35": ("self._s2, 1.0)", _EV_DETERMINANT),
+    "veedel_lib.analysis.evaluation.xǁ_UnitLinesǁ__init____mutmut_43": ("determinant, 2.0)", _EV_UNUSED_BRANCH),
+    "veedel_lib.analysis.evaluation.xǁ_UnitLinesǁfitted__mutmut_21": (
+        'errstate(divide=None, invalid="ignore")', _EV_GUARDED),
+    "veedel_lib.analysis.evaluation.xǁ_UnitLinesǁfitted__mutmut_22": (
+        'errstate(divide="ignore", invalid=None)', _EV_GUARDED),
+    "veedel_lib.analysis.evaluation.xǁ_UnitLinesǁfitted__mutmut_23": ('errstate(invalid="ignore")', _EV_GUARDED),
+    "veedel_lib.analysis.evaluation.xǁ_UnitLinesǁfitted__mutmut_24": ('errstate(divide="ignore", )', _EV_GUARDED),
+    "veedel_lib.analysis.evaluation.xǁ_UnitLinesǁfitted__mutmut_43": ("np.where(s0 >= 0, s0, 1.0)", _EV_UNSEEN),
+    "veedel_lib.analysis.evaluation.xǁ_UnitLinesǁfitted__mutmut_45": ("np.where(s0 > 0, s0, 2.0)", _EV_UNSEEN),
+    "veedel_lib.analysis.evaluation.xǁ_UnitLinesǁfitted__mutmut_44": ("np.where(s0 > 1, s0, 1.0)", _EV_WHOLE_WEIGHTS),
+    "veedel_lib.analysis.evaluation.x_gap_closure__mutmut_66": (
+        "counts[kind].get((indicator.id, when), None)", _EV_ALL_ROWS),
+    "veedel_lib.analysis.evaluation.x_gap_closure__mutmut_68": (
+        "counts[kind].get((indicator.id, when), )", _EV_ALL_ROWS),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_65": (
+        "carried[~imputable] = 1.0", _EV_NOT_IMPUTABLE),
+    "veedel_lib.analysis.evaluation.x__poisson_expected__mutmut_1": ("iterations: int = 201", _EV_START),
+    "veedel_lib.analysis.evaluation.x__poisson_expected__mutmut_8": (
+        "if (start is None) or True else start", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_18": ("if treated.ndim == 3:", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_29": ("np.where(None, exposure, 1.0)", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_35": ("np.where(present, exposure, 2.0)", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_36": ("np.argmax(None)", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_37": ("present.sum(axis=None)", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_39": ("        start = None", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_40": ("start = start * start[..., :1]", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_47": ("else 50, start=None)", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_51": (
+        "+                                 start=start)", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_52": ("else 50, )", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_56": ("(start is None) and False", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_57": ("(start is None) or True", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_58": ("iterations=201 if", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_59": ("if start is not None else 50", _EV_START),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_60": ("else 51, start=start", _EV_START),
+    "veedel_lib.analysis.evaluation.x__unit_counts__mutmut_18": ("dropna=None).reindex", _EV_DROPNA),
+    "veedel_lib.analysis.evaluation.x__unit_counts__mutmut_23": (
+        "                            ).reindex(columns=variables)", _EV_DROPNA),
+    "veedel_lib.analysis.evaluation.x__unit_counts__mutmut_34": ("dropna=True).reindex", _EV_DROPNA),
+    "veedel_lib.analysis.evaluation.x__unit_counts__mutmut_39": ("numerator].sum(axis=1, )", _EV_MIN_COUNT),
+    "veedel_lib.analysis.evaluation.x__unit_counts__mutmut_48": ("denominator].sum(axis=1, )", _EV_MIN_COUNT),
+    "veedel_lib.analysis.evaluation.x__unit_counts__mutmut_41": ("isna().any(axis=1)] = None", _EV_NONE_NAN),
+    "veedel_lib.analysis.evaluation.x__unit_counts__mutmut_50": ("isna().any(axis=1)] = None", _EV_NONE_NAN),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁ__init____mutmut_2": (
+        'frame["denominator"].to_numpy(dtype=None)', _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁ__init____mutmut_13": ("shape=None)", _EV_SHAPE),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁ__init____mutmut_15": (
+        "+                                      )", _EV_SHAPE),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁ__init____mutmut_19": (
+        'to_numpy(dtype=float) + frame["year"].mean()', _EV_CENTRE),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁ__init____mutmut_20": (
+        'frame["year"].to_numpy(dtype=None)', _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁ__init____mutmut_38": ("determinant >= 1e-9", _EV_DETERMINANT),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁ__init____mutmut_46": ("self._s2, 1.0)", _EV_DETERMINANT),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁ__init____mutmut_54": ("determinant, 2.0)", _EV_UNUSED_BRANCH),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁ__init____mutmut_66": ("keep = values >= max", _EV_EIGEN),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁ__init____mutmut_72": ("max(values.max(), 1.0) * 1e-9", _EV_EIGEN),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁ__init____mutmut_87": (
+        'frame["rate"].to_numpy(dtype=None)', _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁfit__mutmut_20": ("cov_cluster(fit, self.groups, )", _EV_CORRECTION),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁfit__mutmut_30": ("np.asarray(fit.params, dtype=None)", _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.xǁ_Projectionǁfit__mutmut_32": ("np.asarray(fit.params, )", _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.x__treatment__mutmut_1": (".astype(None)", _EV_ASTYPE),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_2": (
+        'frame["denominator"].to_numpy(dtype=None)', _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_15": (
+        "year.astype(float) + year.mean()", _EV_CENTRE),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_16": ("year.astype(None) - year.mean()", _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_21": (
+        'frame["rate"].to_numpy(dtype=None)', _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_42": ("np.ones(len(year), dtype=None))", _EV_ONES),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_44": ("np.ones(len(year), ))", _EV_ONES),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_103": ("np.ones(len(year), dtype=None))", _EV_ONES),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_105": ("np.ones(len(year), ))", _EV_ONES),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_71": (
+        "if (len(rank)) or True else 0", _EV_NOT_EMPTY),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_75": ("if len(rank) else 1, width)", _EV_NOT_EMPTY),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_74": ("int(rank.max()) + 2", _EV_PADDING),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_96": ("reshape(count, -2)", _EV_RESHAPE),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_117": ("dtype=None)", _EV_INT_YEARS),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_119": (
+        "sorted(set(year[~before])), )", _EV_INT_YEARS),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_160": ("values < max(values.max(), 0.0)", _EV_EIGEN),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_166": (
+        "values <= max(values.max(), 1.0)", _EV_EIGEN),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁ__init____mutmut_174": (
+        "max(values.max(), 2.0) * (null @ null.T)", _EV_NULL),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁeffects__mutmut_28": ("cross[:, 1:, 1:] - self._null", _EV_NULL),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁeffects__mutmut_4": ("np.asarray(fitted, dtype=None)", _EV_BOOL_SETS),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁeffects__mutmut_6": ("np.asarray(fitted, ).T", _EV_BOOL_SETS),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁeffects__mutmut_13": (
+        "np.asarray(counted, dtype=None)", _EV_BOOL_SETS),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁeffects__mutmut_15": ("np.asarray(counted, ).T", _EV_BOOL_SETS),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁeffects__mutmut_26": ("reshape(-2, width, width)", _EV_RESHAPE),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁeffects__mutmut_50": ("reshape(len(self.units), -2)", _EV_RESHAPE),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁeffects__mutmut_62": (
+        'errstate(divide=None, invalid="ignore")', _EV_NO_DIVIDE),
+    "veedel_lib.analysis.evaluation.xǁ_Imputationǁeffects__mutmut_64": ('errstate(invalid="ignore")', _EV_NO_DIVIDE),
+    "veedel_lib.analysis.evaluation.x__stadtteil_draws__mutmut_7": ("len(sizes))), )", _EV_AXIS),
+    "veedel_lib.analysis.evaluation.x_pre_trend__mutmut_4": ("reset_index(drop=None)", _EV_INDEX_COLUMN),
+    "veedel_lib.analysis.evaluation.x_pre_trend__mutmut_8": ("reset_index(drop=False)", _EV_INDEX_COLUMN),
+    "veedel_lib.analysis.evaluation.x_pre_trend__mutmut_11": (
+        'not pre["treated"].any() and pre["treated"].all()', _EV_NO_CONTROLS),
+    "veedel_lib.analysis.evaluation.x_pre_trend__mutmut_37": ('post=pre["year"] >= fake', _EV_FAKE_POST),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_4": (
+        'not frame["treated"].any() and not frame["post"].any()', _EV_NO_CELLS),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_21": ("as_index=None)", _EV_FALSY),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_30": ('"XX/XX"', _EV_SEPARATOR),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_96": ('info["treated"].to_numpy(dtype=None)', _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_100": ("counts.to_numpy(dtype=None)", _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_101": ("exposure.to_numpy(dtype=None)", _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_130": (
+        "reindex(stadtteile).fillna(None)", _EV_ALL_STADTTEILE),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_137": ("reindex(stadtteile).fillna(1)", _EV_ALL_STADTTEILE),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_131": ("nunique().reindex(None)", _EV_ORDER),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_138": ("ratio <= 0 and area_count <= 0", _EV_REDUNDANT),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_139": (
+        "not np.isfinite(ratio) and ratio <= 0", _EV_REDUNDANT),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_151": ("or ratio < 0", _EV_REDUNDANT),
+    "veedel_lib.analysis.evaluation.x_count_model__mutmut_153": ("or area_count < 0:", _EV_REDUNDANT),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_3": ("np.asarray(treated, dtype=None)", _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_5": ("np.asarray(treated, )", _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_8": ("if (treated.ndim == 1) or True else", _EV_BROADCAST),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_26": ("present.astype(None)", _EV_ASTYPE),
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_53": ("(present & ~cells).astype(None)", _EV_ASTYPE),
+    "veedel_lib.analysis.evaluation.x__poisson_expected__mutmut_11": ("counts.shape[+1]", _EV_TWO_DIMENSIONS),
+    "veedel_lib.analysis.evaluation.x__poisson_expected__mutmut_30": (
+        'errstate(divide=None, invalid="ignore")', _EV_NO_DIVIDE),
+    "veedel_lib.analysis.evaluation.x__poisson_expected__mutmut_32": ('errstate(invalid="ignore")', _EV_NO_DIVIDE),
+    "veedel_lib.analysis.evaluation.x_gap_closure__mutmut_1": ("level: float = 1.95", _EV_LEVEL),
+    "veedel_lib.analysis.evaluation.x_gap_closure__mutmut_20": (
+        "indicator_values(ds, when, groups, indicators, )", _EV_LEVEL),
+    "veedel_lib.analysis.evaluation.x_gap_closure__mutmut_14": (
+        "indicator_values(ds, when, groups, None, level)", _EV_ALL_INDICATORS),
+    "veedel_lib.analysis.evaluation.x_gap_closure__mutmut_64": ("pd.Series(dtype=None)", _EV_EMPTY_SERIES),
+    "veedel_lib.analysis.evaluation.x_evaluate__mutmut_52": ("if (len(area_sums)) or True else np.nan", _EV_EMPTY_MIN),
+    "veedel_lib.analysis.evaluation.x_evaluate__mutmut_59": ("if (len(area_sums)) or True else np.nan", _EV_EMPTY_MIN),
+    "veedel_lib.analysis.evaluation.xǁ_UnitLinesǁ__init____mutmut_6": ("shape=None)", _EV_SHAPE),
+    "veedel_lib.analysis.evaluation.xǁ_UnitLinesǁ__init____mutmut_8": (
+        "+                                      )", _EV_SHAPE),
+    "veedel_lib.analysis.evaluation.xǁ_UnitLinesǁ__init____mutmut_27": ("determinant >= 1e-9", _EV_DETERMINANT),
+    "veedel_lib.analysis.evaluation.x_did_effect__mutmut_96": (
+        "if (len(placebo_years)) or True else", _EV_EMPTY_COLUMN),
+    "veedel_lib.analysis.evaluation.x_did_effect__mutmut_120": ("pd.DataFrame(rows, columns=None)", _EV_COLUMNS),
+    "veedel_lib.analysis.evaluation.x_did_effect__mutmut_122": ("pd.DataFrame(rows, )", _EV_COLUMNS),
+    "veedel_lib.analysis.evaluation.x_did_effect__mutmut_183": ("if (np.isfinite(sd)) or True", _EV_NAN_MDE),
+    "veedel_lib.analysis.evaluation.x__placebo_effects__mutmut_4": ("np.zeros((1, len(imputation.years)))", _EV_FEW),
+    "veedel_lib.analysis.evaluation.x__placebo_effects__mutmut_41": ("np.full(len(imputation.units), -2)", _EV_MARK),
+    "veedel_lib.analysis.evaluation.x__placebo_effects__mutmut_78": ('"numerator"].to_numpy(dtype=None)', _EV_FLOAT),
+    "veedel_lib.analysis.evaluation.x__placebo_effects__mutmut_88": ('"denominator"].to_numpy(dtype=None)', _EV_FLOAT),
     # --- analysis/sozialindex.py, analysis/sozialindex_sensitivity.py ---
+    "veedel_lib.analysis.sozialindex_sensitivity.x__draw_values__mutmut_3": (
+        'n = numerators[column].to_numpy(dtype=None)', _SZ_FLOAT_FRAMES),
+    "veedel_lib.analysis.sozialindex_sensitivity.x__draw_values__mutmut_5": (
+        'd = denominators[column].to_numpy(dtype=None)', _SZ_FLOAT_FRAMES),
+    "veedel_lib.analysis.sozialindex_sensitivity.x__draw_values__mutmut_7": (
+        'v = values[column].to_numpy(dtype=None)', _SZ_FLOAT_FRAMES),
+    "veedel_lib.analysis.sozialindex_sensitivity.x__draw_values__mutmut_15": ('(d > 1) & np.isfinite(v)', _SZ_ONE_CASE),
+    "veedel_lib.analysis.sozialindex_sensitivity.x__draw_values__mutmut_39": ('np.where(n > 1, n, 1)', _SZ_MASKED),
+    "veedel_lib.analysis.sozialindex_sensitivity.x__draw_values__mutmut_40": ('np.where(n > 0, n, 2)', _SZ_MASKED),
+    "veedel_lib.analysis.sozialindex_sensitivity.x__draw_values__mutmut_53": ('d[usable], None, 1)', _SZ_CLIP),
+    "veedel_lib.analysis.sozialindex_sensitivity.x__draw_values__mutmut_54": ('d[usable], 0, None)', _SZ_CLIP),
+    "veedel_lib.analysis.sozialindex_sensitivity.x__draw_values__mutmut_60": ('d[usable], 0, 2)', _SZ_CLIP),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_8": (
+        'for i in ids}, index=None)', _SZ_SAME_INDEX),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_10": (
+        'for i in ids}, )', _SZ_SAME_INDEX),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_12": (
+        'qualifying["population"].astype(None)', _SZ_FLOAT_DEFAULT),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_18": (
+        'qualifying["status_class"].astype(None)', _SZ_CLASS_DTYPE),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_22": (
+        'qualifying["status_class"].astype("int64")', _SZ_CLASS_DTYPE),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_55": (
+        'method.model_copy(update=None)', _SZ_METHOD_INDICATORS),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_56": (
+        'update={"XXindicatorsXX": kept}', _SZ_METHOD_INDICATORS),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_57": (
+        'update={"INDICATORS": kept}', _SZ_METHOD_INDICATORS),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_123": (
+        'stadtteil_groups(ds, None)', _SZ_YEAR_FILTER),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_125": (
+        'stadtteil_groups(ds, )', _SZ_YEAR_FILTER),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_151": (
+        'numerators.reindex(None)', _SZ_SAME_INDEX),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_152": (
+        'denominators.reindex(None)', _SZ_SAME_INDEX),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_197": (
+        'status.rank(ascending=None, method="min")', _SZ_ASCENDING_NONE),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_206": (
+        'pd.DataFrame(classes, index=None)', _SZ_SAME_INDEX),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_208": (
+        'pd.DataFrame(classes, )', _SZ_SAME_INDEX),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_227": (
+        'qualifying["status_label"]}, index=None)', _SZ_SAME_INDEX),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_229": (
+        'qualifying["status_label"]}, )', _SZ_SAME_INDEX),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_256": (
+        'if (boot_ids) or True else np.nan', _SZ_EMPTY_MEAN),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_265": (
+        'rank(ascending=None, method="min").astype(int)', _SZ_ASCENDING_NONE),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_319": (
+        'signed = values / pd.Series(signs)[ids]', _SZ_SIGN),
+    "veedel_lib.analysis.sozialindex.x_missing_indicators__mutmut_28": (
+        'if (indicator.rate) or True else', _SZ_NONE_WAY),
+    "veedel_lib.analysis.sozialindex.x__excluded_key__mutmut_10": ('return "XXexcludedXX"', _SZ_UNREACHABLE),
+    "veedel_lib.analysis.sozialindex.x__excluded_key__mutmut_11": ('return "EXCLUDED"', _SZ_UNREACHABLE),
+    "veedel_lib.analysis.sozialindex.x_load_sozialindex_config__mutmut_40": (
+        'key if (key is not None) or True else value', _SZ_ERROR_PATH),
+    "veedel_lib.analysis.sozialindex.x_weighted_stats__mutmut_12": (
+        'DescrStatsW(values.to_numpy(dtype=None)', _SZ_DESCRSTATS),
+    "veedel_lib.analysis.sozialindex.x_weighted_stats__mutmut_13": (
+        'weights=weights.to_numpy(dtype=None)', _SZ_DESCRSTATS),
+    "veedel_lib.analysis.sozialindex.xǁReferenceǁzscores__mutmut_2": (
+        'values[self.signs.index] / self.signs', _SZ_SIGN),
+    "veedel_lib.analysis.sozialindex.xǁReferenceǁcombined__mutmut_7": ('total = z.sum(axis=1, ) if', _SZ_NAN_ROWS),
+    "veedel_lib.analysis.sozialindex.xǁReferenceǁcombined__mutmut_10": (
+        'pd.Series(None, index=z.index)', _SZ_EMPTY_SUM),
+    "veedel_lib.analysis.sozialindex.xǁReferenceǁcombined__mutmut_12": ('else pd.Series(index=z.index)', _SZ_EMPTY_SUM),
+    "veedel_lib.analysis.sozialindex.xǁReferenceǁcombined__mutmut_14": (
+        'total[z.isna().any(axis=1)] = None', _SZ_NONE_FLOAT),
+    "veedel_lib.analysis.sozialindex.xǁReferenceǁscore__mutmut_7": ('(combined + self.combined_mean)', _SZ_MEAN_ZERO),
+    "veedel_lib.analysis.sozialindex.x_fit_reference__mutmut_12": ('signed = values / signed_signs', _SZ_SIGN),
+    "veedel_lib.analysis.sozialindex.x_classify__mutmut_5": ('np.zeros(len(x), dtype=None)', _SZ_INT_POSITION),
+    "veedel_lib.analysis.sozialindex.x_classify__mutmut_7": ('np.zeros(len(x), )', _SZ_INT_POSITION),
+    "veedel_lib.analysis.sozialindex.x_classify__mutmut_18": ('pd.array(position, dtype=None)', _SZ_INFER_INT64),
+    "veedel_lib.analysis.sozialindex.x_classify__mutmut_20": ('pd.array(position, )', _SZ_INFER_INT64),
+    "veedel_lib.analysis.sozialindex.x_classify__mutmut_24": ('result[np.isnan(x)] = None', _SZ_NONE_FLOAT),
+    "veedel_lib.analysis.sozialindex.xǁSozialindexǁcrosstab__mutmut_8": (
+        'data["dynamics_label"] != "XXXX"', _SZ_CROSSTAB),
+    "veedel_lib.analysis.sozialindex.x__values__mutmut_3": ('indicators = None', _SZ_ALL_INDICATORS),
+    "veedel_lib.analysis.sozialindex.x__values__mutmut_9": (
+        'indicator_values(ds, year, groups, None)', _SZ_ALL_INDICATORS),
+    "veedel_lib.analysis.sozialindex.x__values__mutmut_13": (
+        'indicator_values(ds, year, groups, )', _SZ_ALL_INDICATORS),
+    "veedel_lib.analysis.sozialindex.x__values_and_counts__mutmut_1": ('indicators = None', _SZ_ALL_INDICATORS),
+    "veedel_lib.analysis.sozialindex.x__values_and_counts__mutmut_7": (
+        'indicator_values(ds, year, groups, None)', _SZ_ALL_INDICATORS),
+    "veedel_lib.analysis.sozialindex.x__values_and_counts__mutmut_11": (
+        'indicator_values(ds, year, groups, )', _SZ_ALL_INDICATORS),
+    "veedel_lib.analysis.sozialindex.x__values_and_counts__mutmut_13": (
+        'reindex(index=None, columns=ids)', _SZ_ALIGNED),
+    "veedel_lib.analysis.sozialindex.x__values_and_counts__mutmut_15": (
+        'values=field).reindex(columns=ids)', _SZ_ALIGNED),
+    "veedel_lib.analysis.sozialindex.x_published_changes__mutmut_5": (
+        'aggregate(ds, year, groups, None)[variable]', _SZ_ALL_VARIABLES),
+    "veedel_lib.analysis.sozialindex.x_published_changes__mutmut_9": (
+        'aggregate(ds, year, groups, )[variable]', _SZ_ALL_VARIABLES),
+    "veedel_lib.analysis.sozialindex.x_published_changes__mutmut_15": ('single.reindex(None)', _SZ_SAME_ORDER),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_45": (
+        'aggregate(ds, year, groups, None)["population"]', _SZ_ALL_VARIABLES),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_49": (
+        'aggregate(ds, year, groups, )["population"]', _SZ_ALL_VARIABLES),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_93": ('population.reindex(None)', _SZ_SAME_ORDER),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_124": (
+        'fill_value=False).astype(None)', _SZ_BOOL_FLOAT),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_134": (
+        'pd.Series("", index=table.index, dtype=None)', _SZ_OBJECT),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_137": (
+        'pd.Series("", index=table.index, )', _SZ_OBJECT),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_174": ('excluded, None, base)', _SZ_UNUSED_ARG),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_214": ('scored[i].reindex(None)', _SZ_ASSIGN_ALIGNS),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_218": (
+        'scored["combined"].reindex(None)', _SZ_ASSIGN_ALIGNS),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_224": (
+        'scored["index"].reindex(None)', _SZ_ASSIGN_ALIGNS),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_295": ('moved[i].reindex(None)', _SZ_ASSIGN_ALIGNS),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_299": (
+        'moved["combined"].reindex(None)', _SZ_ASSIGN_ALIGNS),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_305": (
+        'moved["index"].reindex(None)', _SZ_ASSIGN_ALIGNS),
+    "veedel_lib.analysis.sozialindex.x_compute_sozialindex__mutmut_333": (
+        '(table["status_code"] != "XXXX")', _SZ_NO_STATUS_ONLY),
+    "veedel_lib.analysis.sozialindex.x_area_scores__mutmut_5": ('area_groups(ds, area_ids, city=None)', _SZ_FALSY),
     # --- analysis/staggered.py, analysis/programme_evaluation.py ---
+    "veedel_lib.analysis.staggered.x__membership__mutmut_2": ("shape=None)", _DS_SHAPE),
+    "veedel_lib.analysis.staggered.x__membership__mutmut_4": ("np.arange(len(codes)))), )", _DS_SHAPE),
+    "veedel_lib.analysis.staggered.xǁ_FirstStageǁ__init____mutmut_40": (
+        "np.where(self._trend, determinant, 2.0)", _DS_UNUSED_DET),
+    "veedel_lib.analysis.staggered.xǁ_FirstStageǁ__init____mutmut_84": ("np.asarray(unit_ok, dtype=None)", _DS_BOOL),
+    "veedel_lib.analysis.staggered.xǁ_FirstStageǁ__init____mutmut_86": ("np.asarray(unit_ok, )", _DS_BOOL),
+    "veedel_lib.analysis.staggered.xǁ_FirstStageǁ_lines__mutmut_33": ("np.where(s0 > 0, s0, 2.0)", _DS_EMPTY_UNIT),
+    "veedel_lib.analysis.staggered.xǁ_FirstStageǁfit__mutmut_3": ("np.asarray(y, dtype=None)", _DS_FLOAT_INPUT),
+    "veedel_lib.analysis.staggered.xǁ_FirstStageǁfit__mutmut_5": ("np.asarray(y, )", _DS_FLOAT_INPUT),
+    "veedel_lib.analysis.staggered.xǁ_FirstStageǁinfluence__mutmut_3": (
+        "np.asarray(omega, dtype=None)", _DS_FLOAT_INPUT),
+    "veedel_lib.analysis.staggered.xǁ_FirstStageǁinfluence__mutmut_5": ("np.asarray(omega, )", _DS_FLOAT_INPUT),
+    "veedel_lib.analysis.staggered.xǁ_FirstStageǁinfluence__mutmut_40": ("np.where(s0 > 0, s0, 2.0)", _DS_EMPTY_UNIT),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_4": ("np.asarray(year, dtype=None)", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_6": ("np.asarray(year, )", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_9": ("np.asarray(y, dtype=None)", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_11": ("np.asarray(y, )", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_14": ("np.asarray(weights, dtype=None)", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_16": ("np.asarray(weights, )", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_19": (
+        "np.asarray(first_treated, dtype=None)", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_21": ("np.asarray(first_treated, )", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_29": ("np.nan_to_num(first, ))", _DS_NAN_FIRST),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_41": ("years[None, 1:]).astype(None)", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_48": ("np.asarray(level, dtype=None)", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_50": ("np.asarray(level, )", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_52": (
+        "centred + np.average(centred, weights=self.w)", _DS_CENTRING),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_54": (
+        "np.average(centred, weights=None)", _DS_CENTRING),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_56": ("np.average(centred, )", _DS_CENTRING),
+    "veedel_lib.analysis.staggered.xǁImputationǁ__init____mutmut_105": ("\"XX|XX\"", _DS_SEPARATOR),
+    "veedel_lib.analysis.staggered.xǁImputationǁnormalised__mutmut_10": ("np.asarray(stated, dtype=None)", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁnormalised__mutmut_12": ("np.asarray(stated, )", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁ_score_matrix__mutmut_38": ("groups.max() + 2", _DS_EXTRA_GROUP),
+    "veedel_lib.analysis.staggered.xǁImputationǁaggregate__mutmut_12": ("np.asarray(stated, dtype=None)", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁaggregate__mutmut_14": ("np.asarray(stated, )", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁaggregate__mutmut_61": ("if count > 1 else 2.0", _DS_FACTOR_UNUSED),
+    "veedel_lib.analysis.staggered.xǁImputationǁaggregate__mutmut_111": ("support.astype(None)", _DS_NUMERIC),
+    "veedel_lib.analysis.staggered.xǁImputationǁaggregate__mutmut_121": ("restricted.fit(both), 1.0)", _DS_ZERO_ROWS),
+    "veedel_lib.analysis.staggered.xǁImputationǁaggregate__mutmut_210": ("1000001.0 * max(se, 1e-9)", _DS_POWER_OF_TWO),
+    "veedel_lib.analysis.programme_evaluation.x_unit_entries__mutmut_20": ("else -10 * 6", _DP_NO_START),
+    "veedel_lib.analysis.programme_evaluation.x_unit_entries__mutmut_21": ("else -11**6", _DP_NO_START),
+    "veedel_lib.analysis.programme_evaluation.x_unit_entries__mutmut_22": ("else -10**7", _DP_NO_START),
+    "veedel_lib.analysis.programme_evaluation.x_programme_panel__mutmut_43": (
+        "map(current[\"entry\"]).astype(None)", _DP_FLOAT),
+    "veedel_lib.analysis.programme_evaluation.x_programme_panel__mutmut_52": (
+        "map(current[\"first_treated\"]).astype(None)", _DP_FLOAT),
+    "veedel_lib.analysis.programme_evaluation.x__crv1__mutmut_7": ("weights * x * residual, )", _DP_BINCOUNT),
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_128": (
+        "weights * x * y, )", _DP_BINCOUNT),
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_137": (
+        "weights * x * x, )", _DP_BINCOUNT),
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_199": (
+        "1000001.0 * max(se, 1e-12)", _DP_POWER_OF_TWO),
+    "veedel_lib.analysis.programme_evaluation.x_pooled_effect__mutmut_12": ("& post).astype(None)[:, None]", _DP_FLOAT),
+    "veedel_lib.analysis.programme_evaluation.x_pooled_effect__mutmut_47": (
+        "& post).astype(None) for a in areas", _DP_FLOAT),
+    "veedel_lib.analysis.programme_evaluation.x_pooled_effect__mutmut_65": (
+        "pd.factorize(panel[\"cluster\"])[0], )", _DP_CORRECTION),
+    "veedel_lib.analysis.programme_evaluation.x_pooled_effect__mutmut_78": (
+        "np.asarray(fit.params, dtype=None)", _DP_FLOAT),
+    "veedel_lib.analysis.programme_evaluation.x_pooled_effect__mutmut_80": ("np.asarray(fit.params, )", _DP_FLOAT),
+    "veedel_lib.analysis.programme_evaluation.x__pre_level__mutmut_9": (
+        "~(panel[\"year\"] > panel[\"first_treated\"])", _DP_FIRST_AFTER_BASELINE),
+    "veedel_lib.analysis.programme_evaluation.x__pre_level__mutmut_21": ("to_numpy(dtype=None)", _DP_FLOAT),
+    "veedel_lib.analysis.programme_evaluation.x_staggered_effects__mutmut_3": (
+        "panel[\"first_treated\"].to_numpy(dtype=None)", _DP_FLOAT),
+    "veedel_lib.analysis.programme_evaluation.x_staggered_effects__mutmut_24": (
+        "                       )", _DP_TRENDS_DEFAULT),
+    "veedel_lib.analysis.programme_evaluation.x_staggered_effects__mutmut_35": (
+        "np.where(np.isfinite(first), first, None)", _DP_NEVER),
+    "veedel_lib.analysis.programme_evaluation.x_staggered_effects__mutmut_46": ("fillna(0).astype(None)", _DP_CELLS),
+    "veedel_lib.analysis.programme_evaluation.x_staggered_effects__mutmut_50": ("fillna(1).astype(int)", _DP_CELLS),
+    "veedel_lib.analysis.programme_evaluation.x_staggered_effects__mutmut_53": (
+        "panel[\"denominator\"].to_numpy(dtype=None)", _DP_FLOAT),
+    "veedel_lib.analysis.programme_evaluation.x_staggered_effects__mutmut_111": (
+        "np.where(chosen, stated, None)", _DP_NONE_WEIGHT),
+    "veedel_lib.analysis.programme_evaluation.x_staggered_effects__mutmut_117": (
+        "(kind != \"gebiet\") or True", _DP_ONE_CLUSTER),
+    "veedel_lib.analysis.programme_evaluation.x_staggered_effects__mutmut_119": ("\"XXgebietXX\"", _DP_ONE_CLUSTER),
+    "veedel_lib.analysis.programme_evaluation.x_staggered_effects__mutmut_120": ("\"GEBIET\"", _DP_ONE_CLUSTER),
+    "veedel_lib.analysis.programme_evaluation.x_staggered_effects__mutmut_121": (
+        "kind != \"gebiet\" else 1)", _DP_ONE_CLUSTER),
+    "veedel_lib.analysis.programme_evaluation.x_staggered_effects__mutmut_143": (
+        "(overall.weight) or True", _DP_NO_PARTS),
+    "veedel_lib.analysis.programme_evaluation.x_programme_evaluation__mutmut_3": ("entries = None", _DP_SAME_ENTRIES),
+    "veedel_lib.analysis.programme_evaluation.x_programme_evaluation__mutmut_13": (
+        "baseline_year, year, None)", _DP_SAME_ENTRIES),
+    "veedel_lib.analysis.programme_evaluation.x_programme_evaluation__mutmut_18": (
+        "baseline_year, year, )", _DP_SAME_ENTRIES),
+    "veedel_lib.analysis.programme_evaluation.x_programme_evaluation__mutmut_41": (
+        "(len(sums)) or True", _DP_EMPTY_MIN),
+    "veedel_lib.analysis.programme_evaluation.x_programme_evaluation__mutmut_48": (
+        "(len(sums)) or True", _DP_EMPTY_MIN),
     # --- analysis/honest_trends.py, analysis/synthetic_control.py ---
+    "veedel_lib.analysis.honest_trends.x__truncated_normal_quantile__mutmut_30": (
+        "float(low if (np.isfinite(low)) or True else", "Mit low = -inf erreicht die Rechnung diesen Zweig nur "
+        "für high unter etwa -7 (Phi(high) < 1e-12, 1 - Phi(-high) rundet zu 0); der einzige Aufrufer lehnt nur ab, "
+        "wenn die Statistik (<= high < 0) über max(0, Quantil) liegt: mit -inf wie mit dem Quantil der "
+        "Normalverteilung nie."),
+    "veedel_lib.analysis.honest_trends.x_breakdown_value__mutmut_2": ('method: str = "XXConditionalXX"', _HH_METHOD),
+    "veedel_lib.analysis.honest_trends.x_breakdown_value__mutmut_3": ('method: str = "conditional"', _HH_METHOD),
+    "veedel_lib.analysis.honest_trends.x_breakdown_value__mutmut_4": ('method: str = "CONDITIONAL"', _HH_METHOD),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_22": ("np.asarray(l_vec, dtype=None)", _HH_L_FLOAT),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_24": ("np.asarray(l_vec, )", _HH_L_FLOAT),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_33": ('else "XXARPXX"), alpha / 10', _HH_ARP_NAME),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_34": ('else "arp"), alpha / 10', _HH_ARP_NAME),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_8": ("np.asarray(betahat, dtype=None)", _HH_FLOAT_INPUT),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_10": ("np.asarray(betahat, )", _HH_FLOAT_INPUT),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_12": ("np.asarray(sigma, dtype=None)", _HH_FLOAT_INPUT),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_14": ("np.asarray(sigma, )", _HH_FLOAT_INPUT),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_2": ('method: str = "XXConditionalXX"', _HH_METHOD),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_3": ('method: str = "conditional"', _HH_METHOD),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_4": ('method: str = "CONDITIONAL"', _HH_METHOD),
+    "veedel_lib.analysis.honest_trends.x_sensitivity__mutmut_18": (
+        'sum(y <= baseline_year for y in years)', _HH_NO_BASELINE),
+    "veedel_lib.analysis.honest_trends.x_event_study_from_rates__mutmut_40": (
+        'np.cov(placebo, rowvar=None, ddof=1)', _HH_COV),
+    "veedel_lib.analysis.honest_trends.x_event_study_from_rates__mutmut_41": (
+        'np.cov(placebo, rowvar=False, ddof=None)', _HH_COV),
+    "veedel_lib.analysis.honest_trends.x_event_study_from_rates__mutmut_44": (
+        'np.cov(placebo, rowvar=False, )', _HH_COV),
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_71": (
+        'if (x is not None) or True else start', _HH_X_NEVER_NONE),
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_97": (
+        'if (x is not None) or True else mid', _HH_X_NEVER_NONE),
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_93": ("difference = tolerance_c + 2", _HH_DIFF),
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_83": ("if ok or iterations > 10000:", _HH_CAP),
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_84": ("if ok or iterations >= 10001:", _HH_CAP),
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_110": ("iterations <= 10000:", _HH_CAP),
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_111": ("iterations < 10001:", _HH_CAP),
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_112": ("iterations = 1", _HH_CAP),
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_113": ("iterations -= 1", _HH_CAP),
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_114": ("iterations += 2", _HH_CAP),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_3": ("np.asarray(donors, dtype=None)", _HH_ROOT),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_5": ("np.asarray(donors, )", _HH_ROOT),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_8": (
+        "np.asarray(treated, dtype=None)", _HH_ROOT),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_10": ("np.asarray(treated, )", _HH_ROOT),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_18": ("np.asarray(v, dtype=None)", _HH_ROOT),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_20": ("np.asarray(v, ))", _HH_ROOT),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_58": (
+        "if (start.sum() > 0) or True else", _HH_NEVER_ZERO),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_60": (
+        "if start.sum() >= 0 else", _HH_NEVER_ZERO),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_62": (
+        "np.full(None, 1 / a.shape[1])", _HH_NEVER_ZERO),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_63": (
+        "np.full(a.shape[1], None)", _HH_NEVER_ZERO),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_64": ("np.full(1 / a.shape[1])", _HH_NEVER_ZERO),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_65": ("np.full(a.shape[1], )", _HH_NEVER_ZERO),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_66": (
+        "np.full(a.shape[2], 1 / a.shape[1])", _HH_NEVER_ZERO),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_67": (
+        "np.full(a.shape[1], 1 * a.shape[1])", _HH_NEVER_ZERO),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_68": (
+        "np.full(a.shape[1], 2 / a.shape[1])", _HH_NEVER_ZERO),
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_69": (
+        "np.full(a.shape[1], 1 / a.shape[2])", _HH_NEVER_ZERO),
+    "veedel_lib.analysis.synthetic_control.x__exact_on_support__mutmut_40": (
+        "return weights * weights.sum()", _HH_SUM_ONE),
+    "veedel_lib.analysis.synthetic_control.x_area_synthetic_control__mutmut_21": (
+        "if (len(rates)) or True else", _HH_EMPTY_RATES),
+    "veedel_lib.analysis.synthetic_control.x_area_synthetic_control__mutmut_22": (
+        "else np.array(None)", _HH_EMPTY_RATES),
+    "veedel_lib.analysis.synthetic_control.x_stadtteil_rates__mutmut_59": (
+        "frame.dropna(subset=None)", "Nach unit_counts fehlt außer in group kein Wert (Zähler endlich, Nenner > 0, "
+        "jede Einheit der geprüften Daten hat einen Stadtteil): dropna ohne subset verwirft dieselben Zeilen."),
 }
 """Mutant name -> (a piece of its changed line, the reason it cannot change a result). The piece guards the entry:
 when the module changed and the same name now means another mutant, the entry no longer applies (noted, counted as
@@ -585,10 +1367,92 @@ SURVIVOR_NOTES: dict[str, str] = {
         "list(indicators) ihn, die Schleife läuft nie und die Funktion gibt die Werte ohne Glättung zurück (ein "
         "Fehler der Funktion); die Mutante bricht dort mit ValueError ab. Ein Test, der sie tötet, schriebe den "
         "Fehler fest."),
+    # --- run/archive.py (rest) ---
+    "veedel_lib.run.archive.x__pack__mutmut_11": _AR_ZIP64,
+    "veedel_lib.run.archive.x__pack__mutmut_14": _AR_ZIP64,
+    "veedel_lib.run.archive.x__pack__mutmut_17": _AR_ZIP64,
+    "veedel_lib.run.archive.x__pack__mutmut_19": _AR_ZIP64,
+    "veedel_lib.run.archive.x__pack__mutmut_20": _AR_ZIP64,
     # --- analysis/evaluation.py, analysis/programme.py ---
+    "veedel_lib.analysis.evaluation.x__count_ratio__mutmut_28": (
+        "nicht äquivalent im Allgemeinen: der Startwert der Poisson-Anpassung je Placebo-Menge (Erwartung mal statt "
+        "durch die Exposition) liegt weit daneben; die Anpassung konvergiert in den Tests (und auf den Demodaten) "
+        "trotzdem in 50 Schritten zum selben Maximum-Likelihood-Ergebnis, mit mehr Schritten immer. Ein Test, "
+        "der sie tötet, bräuchte Daten, auf denen 50 Schritte aus diesem Start nicht reichen."),
     # --- analysis/sozialindex.py, analysis/sozialindex_sensitivity.py ---
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_291": (
+        "nicht äquivalent, aber ohne sinnvollen Test: das Perzentil low/101 statt low/100 liegt weniger als ein "
+        "Hundertstel daneben; nach floor ändert das die Untergrenze des Rangs nur, wenn das genaue Perzentil auf "
+        "einen ganzen Rang fällt und die nächsttiefere Ziehung einen besseren Rang hat. Ob das eintritt, hängt an "
+        "den einzelnen Ziehungen des Zufallsgenerators, die ein Test nicht unabhängig vorhersagen kann (die Ränge "
+        "je Ziehung gibt die Funktion nicht heraus)."),
+    "veedel_lib.analysis.sozialindex_sensitivity.x_sozialindex_sensitivity__mutmut_303": (
+        "nicht äquivalent, aber ohne sinnvollen Test: wie bei der Untergrenze (high/101 statt high/100, nach ceil); "
+        "bei benachbarten Rängen (Abstand 1) gibt ceil für jedes Perzentil zwischen zwei Ziehungen ohnehin den "
+        "oberen Rang, ein Unterschied bräuchte Ziehungen mit Rangsprüngen von mindestens 2 genau an dieser Stelle."),
     # --- analysis/staggered.py, analysis/programme_evaluation.py ---
+    "veedel_lib.analysis.staggered.xǁ_FirstStageǁ__init____mutmut_24": _DS_AT_THRESHOLD,
+    "veedel_lib.analysis.staggered.xǁ_FirstStageǁ__init____mutmut_62": _DS_DEGENERATE,
+    "veedel_lib.analysis.staggered.xǁImputationǁaggregate__mutmut_183": _DS_TIE,
+    "veedel_lib.analysis.staggered.xǁImputationǁaggregate__mutmut_215": _DS_LIMIT,
+    "veedel_lib.analysis.staggered.xǁImputationǁaggregate__mutmut_216": _DS_SEARCH,
+    "veedel_lib.analysis.staggered.xǁImputationǁaggregate__mutmut_237": _DS_SEARCH,
+    "veedel_lib.analysis.staggered.xǁImputationǁaggregate__mutmut_239": _DS_SEARCH,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_10": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_11": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_12": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_13": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_14": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_15": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_16": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_21": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_22": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_23": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_24": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_205": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_228": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_230": _DP_GRID,
+    "veedel_lib.analysis.programme_evaluation.x_wild_cluster_interval__mutmut_204": _DP_LIMIT,
     # --- analysis/honest_trends.py, analysis/synthetic_control.py ---
+    "veedel_lib.analysis.honest_trends.x__truncated_normal_quantile__mutmut_32": (
+        "nicht äquivalent (inv_cdf(None) bricht ab), aber nur für ein Intervall von -inf bis unter etwa -7 "
+        "erreichbar, in dem die Teststatistik liegen müsste (ein Moment 7 Standardabweichungen im Erlaubten, die "
+        "Grenze vup ebenso); ein Test müsste ein solches Momentproblem eigens bauen (noch nicht mit mutmut "
+        "gemessen, Stichprobe mit der neuen Testdatei allein)."),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_36": (
+        "nicht äquivalent: kappa = alpha/11 statt alpha/10 ändert nur die erste Stufe des hybriden Tests "
+        "(0,45 % statt 0,5 %); in allen Beispielen der Tests entscheidet am Rand die zweite, bedingte Stufe, "
+        "der Umschlagpunkt bleibt derselbe (geprüft auf 0,005 genau). Ein Beispiel, in dem nur die erste Stufe "
+        "entscheidet, fehlt noch."),
+    "veedel_lib.analysis.honest_trends.x__least_squares__mutmut_14": _HH_RANK_TOL,
+    "veedel_lib.analysis.honest_trends.x__least_squares__mutmut_16": _HH_RANK_TOL,
+    "veedel_lib.analysis.honest_trends.x__least_squares__mutmut_19": _HH_DISCARDED,
+    "veedel_lib.analysis.honest_trends.x__truncated_normal_quantile__mutmut_5": (
+        "nicht äquivalent nur, wenn Phi(high) - Phi(low) genau 1e-12 ist: dann rechnet die Mutante direkt "
+        "statt gespiegelt, beide Wege geben dort dasselbe auf viele Stellen."),
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_108": _HH_BISECTION,
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_44": _HH_AT_TOLERANCE,
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_49": _HH_AT_TOLERANCE,
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_109": _HH_AT_TOLERANCE,
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_45": _HH_ROUNDING,
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_50": _HH_ROUNDING,
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_52": _HH_ROUNDING,
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_67": _HH_NEWTON_STEPS,
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_70": _HH_NEWTON_STEPS,
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_78": _HH_NEWTON_STEPS,
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_88": _HH_NEWTON_STEPS,
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_89": _HH_NEWTON_STEPS,
+    "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_90": _HH_NEWTON_STEPS,
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_45": _HH_MAXITER,
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_48": _HH_MAXITER,
+    "veedel_lib.analysis.synthetic_control.x_synthetic_weights__mutmut_54": _HH_MAXITER,
+    "veedel_lib.analysis.synthetic_control.x__exact_on_support__mutmut_3": _HH_AT_THRESHOLD,
+    "veedel_lib.analysis.synthetic_control.x__exact_on_support__mutmut_28": _HH_AT_THRESHOLD,
+    "veedel_lib.analysis.synthetic_control.x__exact_on_support__mutmut_30": (
+        "nicht äquivalent: liefert die exakte Lösung auf dem Träger ein Gewicht unter -1e-12 (etwa -2e-11, ein "
+        "Beispiel steht in test_independent_synthetic_control.py), gibt die Funktion die Lösung mit der Strafzeile "
+        "zurück (1e-10 neben dem Optimum); die Mutante schneidet das negative Gewicht ab und ist damit sogar näher am "
+        "Optimum. Ein Test, der sie tötet, schriebe die Ungenauigkeit des Rückfalls fest."),
 }
 """Surviving mutants that are not equivalent, with why no test kills them (shown next to them in the report)."""
 
@@ -823,6 +1687,15 @@ def survivors_of(folder: Path, module: str) -> list[str]:
                   if status in ("survived", "no tests") and (not patterns or any(fnmatch(name, p) for p in patterns)))
 
 
+def kept_verdicts(found: dict[str, str], earlier: dict[str, str], again: list[str]) -> dict[str, str]:
+    """The statuses after a ``--nur-ueberlebende`` measurement, with the earlier verdict of every mutant that was
+    not tested again: mutmut resets the verdicts it keeps to "not checked" when the mapped tests changed since
+    (a new test file), and they would count as "sonstige"."""
+    retested = set(again)
+    return {name: earlier[name] if status == "not checked" and name not in retested and earlier.get(name)
+            not in (None, "not checked") else status for name, status in found.items()}
+
+
 def measure(module: str, args: argparse.Namespace) -> ModuleResult | None:
     """Run mutmut over one module and count its mutants; None when the clean tests already fail."""
     tests, missing = existing_tests(MODULES[module], args.projekt)
@@ -833,6 +1706,7 @@ def measure(module: str, args: argparse.Namespace) -> ModuleResult | None:
         tests = [*tests, "tests", "-k", "kein_zugeordneter_test"]
     folder = args.arbeitsordner / f"{args.stand}-{module.replace('/', '_').removesuffix('.py')}"
     again = survivors_of(folder, module) if args.nur_ueberlebende else []
+    earlier = statuses(folder) if again else {}
     prepare(folder, module, tests, args)
     log = folder / "mutmut.log"
     start, cpu = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -844,7 +1718,7 @@ def measure(module: str, args: argparse.Namespace) -> ModuleResult | None:
     if code != 0 and not nothing_selected:
         print(f"  mutmut endete mit Code {code}; Protokoll: {log}")
         return None
-    found = statuses(folder)
+    found = kept_verdicts(statuses(folder), earlier, again)
     if nothing_selected:  # every mapped test needs a heavy fixture: no mutant meets a test
         print("  Hinweis: kein zugeordneter Test oder jeder braucht Demodaten oder einen ganzen Lauf; alle Mutanten "
               "ohne Test")
