@@ -52,6 +52,8 @@ def test_a_run_without_areas_plans_only_the_sozialindex_and_names_every_skipped_
     assert plan.manifest["parameters"]["reports"] == ["sozialindex"]
 
 
+# regression: the empty area and coverage columns were filled with text as floats (pandas 4 will refuse that)
+@pytest.mark.filterwarnings("error::DeprecationWarning:veedel_lib")
 def test_the_sozialindex_without_areas_ranks_the_city_and_says_that_no_area_is_configured(demo, tmp_path):
     from veedel_lib.params.areas import load_areas, resolve_membership
     from veedel_lib.reports.sozialindex import SozialindexReport

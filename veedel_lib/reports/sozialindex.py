@@ -202,8 +202,10 @@ class SozialindexReport(ReportContent):
 
     def _public_frame(self) -> pd.DataFrame:
         table = self.index.table.copy()
-        table["areas"] = table.index.map(self._areas_of_stadtteile()).fillna("")
-        table["coverage"] = table.index.map(self._coverage()).fillna("")
+        # as text columns: without any area the mapped values are all missing (float), which pandas 4 will not
+        # fill with text
+        table["areas"] = table.index.map(self._areas_of_stadtteile()).astype(object).fillna("")
+        table["coverage"] = table.index.map(self._coverage()).astype(object).fillna("")
         ids = self.method_settings.status_ids
         composites = [*INDEX_COMPOSITES, *(f"{p}_{i}" for i in ids for p in ("z", "dz", "value", "change"))]
         standardised = [[*(f"z_{i}" for i in ids), "status_index"],
