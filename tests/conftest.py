@@ -108,6 +108,21 @@ UNITS_CSV = """unit_id;unit_name;stadtteil;stadtbezirk
 """
 
 
+def zip_file(target: Path, entries: dict[str, bytes], modes: dict[str, int] | None = None) -> Path:
+    """A zip file of exactly these entries (nothing added); ``modes`` gives some of them a Unix mode (e.g. a symbolic
+    link or a device)."""
+    import stat
+    import zipfile
+
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as packed:
+        for name, data in entries.items():
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (modes or {}).get(name, stat.S_IFREG | 0o644) << 16
+            packed.writestr(info, data)
+    return target
+
+
 def statistics_rows(rows: list[tuple]) -> str:
     """A statistics.csv text from (unit, year, variable, count) tuples."""
     lines = ["unit;year;variable;count"] + [";".join(str(v) for v in row) for row in rows]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import zip_file
 
 from veedel_lib import cli
 from veedel_lib.errors import ConfigurationError, IntegrityError
@@ -62,13 +63,7 @@ def _entries(path: Path) -> dict[str, bytes]:
 
 def _write(target: Path, entries: dict[str, bytes], special: dict[str, int] | None = None) -> Path:
     """A zip file of these entries; ``special`` gives some of them a Unix mode (e.g. a symbolic link)."""
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as packed:
-        for name, data in entries.items():
-            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = (special or {}).get(name, stat.S_IFREG | 0o644) << 16
-            packed.writestr(info, data)
-    return target
+    return zip_file(target, entries, special)
 
 
 def _rechecksummed(source: Path, target: Path, changes: dict[str, bytes], special: dict[str, int] | None = None,

@@ -25,6 +25,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from conftest import zip_file
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from veedel_lib.errors import ConfigurationError, IntegrityError, StorageError
@@ -383,15 +384,8 @@ def test_a_manifest_with_capital_hex_digits_is_the_same_hashes(tmp_path):
 # archives, run folders, packing, comparing and the parts of reproducing that need no run
 
 
-def _zip_of(path: Path, entries: dict[str, bytes], modes: dict[str, int] | None = None) -> Path:
-    """A zip file of exactly these entry names (nothing added), some with a Unix mode."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as packed:
-        for name, data in entries.items():
-            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = (modes or {}).get(name, stat.S_IFREG | 0o644) << 16
-            packed.writestr(info, data)
-    return path
+_zip_of = zip_file
+"""A zip file of exactly these entry names (nothing added), some with a Unix mode (conftest's)."""
 
 
 def test_a_name_from_an_archive_is_quoted_shortened_and_with_its_control_characters_spelt_out():
