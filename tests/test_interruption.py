@@ -116,16 +116,22 @@ class _Veedel:
             self.lines.put(line)
         self.lines.put(None)
 
-    def wait_for_report(self, timeout_s: float = 600) -> str:
-        """Wait for the first line of a finished report ("✓ ...")."""
+    def wait_for_report(self, timeout_s: float = 300) -> str:
+        """Wait for the first line of a finished report ("✓ ..."); a run that shows none within ``timeout_s``
+        seconds (one report takes well under a minute) is killed, and the test fails with its output."""
         end = time.monotonic() + timeout_s
-        while time.monotonic() < end:
-            line = self.lines.get(timeout=end - time.monotonic())
-            assert line is not None, "".join(self.output)
-            self.output.append(line)
-            if line.startswith("✓"):
-                return line
-        raise AssertionError("kein Bericht fertig: " + "".join(self.output))
+        try:
+            while (left := end - time.monotonic()) > 0:
+                line = self.lines.get(timeout=left)
+                assert line is not None, "".join(self.output)
+                self.output.append(line)
+                if line.startswith("✓"):
+                    return line
+        except queue.Empty:
+            pass
+        for process in [psutil.Process(self.process.pid), *psutil.Process(self.process.pid).children(recursive=True)]:
+            process.kill()  # also the kernels, which may sit in sessions of their own
+        raise AssertionError(f"kein Bericht fertig nach {timeout_s} s: " + "".join(self.output))
 
     def finish(self, timeout_s: float = 120) -> tuple[int, str]:
         code = self.process.wait(timeout_s)

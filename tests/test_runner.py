@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import threading
 
 import nbformat
 import pytest
@@ -104,6 +106,53 @@ def test_veedel_run_publishes_an_on_demand_notebook(tmp_path):
     assert "Themenbewertung" in html and "Kinderarmut" in html
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert [(e["area_id"], e["notebook"]) for e in manifest["reports"]] == [("kalk", "themenbewertung")]
+
+
+# ----------------------------------------------------------------------------- threads and forked workers
+
+_THREADS_AT_FORK: list[list[str]] = []
+_THREADS_BEFORE: set[threading.Thread] = set()
+_RECORDING = threading.Event()
+
+
+def _our_threads_at_fork() -> None:
+    """Before every fork of this process while recording: the names of the threads alive then that were not alive
+    before the run (the test runner's own threads are not the run's)."""
+    if _RECORDING.is_set():
+        _THREADS_AT_FORK.append(sorted(t.name for t in set(threading.enumerate()) - _THREADS_BEFORE))
+
+
+os.register_at_fork(before=_our_threads_at_fork)
+
+
+def _failing_task(task, run_dir, formats):
+    """A worker's task that fails at once (the run around it is what the test is about)."""
+    return runner.TaskResult(task, "failed", 0.0, error=runner.failure_record(RuntimeError("Probe")))
+
+
+def test_no_thread_of_the_run_is_alive_while_its_workers_are_forked(tmp_path, monkeypatch):
+    """A worker forked while the PDF thread imports the browser's modules inherits their import locks, held: its
+    first ``import asyncio`` then waits for ever (a whole run hung so in CI). Likewise a worker forked while the
+    progress bar's thread writes to the terminal. The workers are forked before any thread of the run starts."""
+    from veedel_lib.cli import ProgressPrinter
+
+    monkeypatch.setattr(runner, "execute_task", _failing_task)
+    config = RunConfig(reports=["sozialindex"], formats=["html", "pdf"])
+    bar = ProgressPrinter()
+    _THREADS_AT_FORK.clear()
+    _THREADS_BEFORE.clear()
+    _THREADS_BEFORE.update(threading.enumerate())
+    _RECORDING.set()
+    try:
+        summary = runner.run(config, outputs=tmp_path, parameters=PARAMETERS, areas=["kalk"], jobs=1,
+                             on_plan=bar.on_plan, progress=bar.on_result)
+    finally:
+        _RECORDING.clear()
+        bar.stop()
+    assert [r.status for r in summary.results] == ["failed"]
+    assert _THREADS_AT_FORK == [[]]
+    manifest = json.loads((summary.run_dir / "manifest.json").read_text())
+    assert manifest["pdf"] == {"status": "ok", "message": "0 PDF-Dateien"}
 
 
 # ----------------------------------------------------------------------------- checks before anything runs

@@ -388,7 +388,9 @@ class ProgressPrinter:
 
     The bar appears only once the run knows its tasks (``on_plan``), so an error in the options or the
     data is printed alone, without a bar in front of it. ``veedel run``, ``analyse`` and ``reproduce``
-    use it alike.
+    use it alike. It is redrawn at each finished report, never by a thread of its own: the run's workers are
+    forked after the bar appears, and a worker forked while a thread writes to the terminal inherits the
+    output's lock, held, and hangs at its first line of output.
     """
 
     def __init__(self) -> None:
@@ -401,9 +403,10 @@ class ProgressPrinter:
         if not tasks:
             return
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=console, transient=False)
+                                 TimeElapsedColumn(), console=console, transient=False, auto_refresh=False)
         self.task = self.progress.add_task("Berichte", total=len(tasks))
         self.progress.start()
+        self.progress.refresh()
 
     def on_result(self, result) -> None:
         mark = "[green]✓[/]" if result.status == "ok" else "[red]✗[/]"
@@ -414,7 +417,8 @@ class ProgressPrinter:
             console.print(line)
             return
         self.progress.console.print(line)
-        self.progress.update(self.task, advance=1, description=f"{result.task.area_name} · {result.task.notebook}")
+        self.progress.update(self.task, advance=1, description=f"{result.task.area_name} · {result.task.notebook}",
+                             refresh=True)
 
     def stop(self) -> None:
         if self.progress is not None:

@@ -255,8 +255,10 @@ def mark_accessible(pdf_file: Path, link_texts: dict[str, str] | None = None,
 class BackgroundPrinter:
     """Prints reports to PDF in a thread while the notebooks of the run are still executing.
 
-    One browser serves the whole run. ``submit`` queues a finished report; ``close`` waits for the queue
-    to drain and returns the status entry for the manifest. Without a browser every report stays HTML-only
+    One browser serves the whole run. ``start`` starts the thread (once the run's worker processes exist: a
+    process forked while this thread imports the browser's modules inherits their import locks, held, and
+    hangs for ever on its first ``import asyncio``); ``submit`` queues a finished report; ``close`` waits for
+    the queue to drain and returns the status entry for the manifest. Without a browser every report stays HTML-only
     and the status says why. ``abort`` (an interrupted run) drops what is still queued, lets the page being
     printed finish and closes the browser. A PDF that cannot be written for lack of space or permission
     (``write_error``) stops the printing: the run then stops as a whole.
@@ -274,7 +276,11 @@ class BackgroundPrinter:
         self.write_error: OSError | None = None
         self._aborted = threading.Event()
         self.thread = threading.Thread(target=self._work, name="veedel-pdf", daemon=True)
-        self.thread.start()
+
+    def start(self) -> None:
+        """Start the printing thread (once; later calls do nothing)."""
+        if self.thread.ident is None:
+            self.thread.start()
 
     def submit(self, result) -> None:
         """Queue the HTML of a successful report (``result`` is a runner TaskResult)."""
@@ -326,7 +332,8 @@ class BackgroundPrinter:
             except queue.Empty:
                 break
         self.queue.put(None)
-        self.thread.join(timeout_s)
+        if self.thread.ident is not None:  # a printer never started has no browser to close
+            self.thread.join(timeout_s)
         files = "PDF-Datei" if self.printed == 1 else "PDF-Dateien"
         return {"status": "interrupted", "message": f"PDF-Ausgabe abgebrochen nach {self.printed} {files}"}
 
@@ -336,6 +343,7 @@ class BackgroundPrinter:
         ``should_stop()`` is asked twice a second while waiting: when it turns true the printing is aborted.
         """
         self.queue.put(None)
+        self.start()
         while self.thread.is_alive():
             self.thread.join(0.5)
             if should_stop is not None and should_stop():

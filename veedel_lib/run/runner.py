@@ -602,7 +602,14 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
     if "pdf" in formats and tasks:
         from ..publish.pdf import BackgroundPrinter
 
-        printer = BackgroundPrinter(run_dir)
+        printer = BackgroundPrinter(run_dir)  # its thread starts with the key figures' (see threads_start)
+
+    def threads_start() -> None:
+        """Start the main process's threads (key figures, PDF printing), never before the workers are forked:
+        a worker forked while a thread imports a module inherits that module's lock, held, and hangs."""
+        key_figures.start()
+        if printer is not None:
+            printer.start()
 
     def finished(result: TaskResult) -> None:
         if printer is not None and result.status == "ok":
@@ -612,16 +619,16 @@ def _execute_run(prepared: _Prepared, jobs: int, progress, on_plan, signals, sta
     if prepared.scheduler is not None:
         from .distributed import ClusterUnavailable, execute_on_cluster
 
-        try:  # key figures once connected: the cluster's workers are not forked from this process
+        try:  # threads once connected: the cluster's workers are not forked from this process
             results = reused + execute_on_cluster(tasks, run_dir, formats, prepared.scheduler, finished,
                                                   _Watch(stop, signals), prepared.scheduler_timeout_s,
-                                                  connected=key_figures.start)
+                                                  connected=threads_start)
         except ClusterUnavailable as exc:
             stop.set("cluster", str(exc))
             results = reused
     else:
         results = reused + _execute_all(tasks, run_dir, formats, jobs, finished, signals, printer, stop,
-                                        workers_started=key_figures.start)
+                                        workers_started=threads_start)
     if printer is not None:
         manifest["pdf"] = printer.abort() if stop.reason else printer.close(lambda: signals.requested)
         if printer.write_error is not None:
