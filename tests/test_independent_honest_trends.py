@@ -27,8 +27,10 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 from scipy.stats import truncnorm
+from test_honest_trends import BC_BETAHAT, BC_SIGMA
 
-from veedel_lib.analysis.honest_trends import (Sensitivity, _construct_gamma, _eta, _least_favourable_cv,
+from veedel_lib.analysis.honest_trends import (Sensitivity, _conditional_test, _construct_gamma, _eta,
+                                               _least_favourable_cv,
                                                _max_program, _problems, _rm_constraints, _truncated_normal_quantile,
                                                _vertices, _vlo_vup_dual, breakdown_value, event_study_from_rates,
                                                excludes_zero, r_normal_draws, rm_confidence_set, sensitivity)
@@ -130,8 +132,10 @@ def test_the_truncated_normal_quantile_is_scipys_also_far_in_the_tail():
     """Both tails: below -7 the distribution function itself is accurate, the mirrored one (1 - Phi) is not."""
     for p, low, high in ((0.95, -np.inf, np.inf), (0.9, 0.5, np.inf), (0.95, -1.0, 2.0), (0.5, -np.inf, -1.5),
                          (0.95, 9.0, np.inf), (0.3, 12.0, 15.0), (0.975, 1.2, 1.3), (0.5, -8.0, -7.0),
-                         (0.9, -7.5, -6.9)):
+                         (0.9, -7.5, -6.9), (0.5, 8.0, 8.3)):
         assert _truncated_normal_quantile(p, low, high) == pytest.approx(truncnorm.ppf(p, low, high), rel=1e-7)
+    # an interval of one point, far in the tail: the point itself, exactly
+    assert _truncated_normal_quantile(0.5, 8.0, 8.0) == 8.0
     # beyond double precision on both sides: the lower end, within scipy's quantile's distance to it
     for p, low, high in ((0.95, 40.0, np.inf), (0.5, 45.0, 46.0)):
         assert _truncated_normal_quantile(p, low, high) == pytest.approx(truncnorm.ppf(p, low, high), abs=0.1)
@@ -275,14 +279,21 @@ def test_the_robust_set_for_one_post_period_year_is_the_written_out_conditional_
     assert np.isnan(lows[0]) and np.isnan(lows[1])
 
 
-def _dual_rejects(y: np.ndarray, x: np.ndarray, cov: np.ndarray, alpha: float) -> bool:
+def _dual_rejects(y: np.ndarray, x: np.ndarray, cov: np.ndarray, alpha: float, lf_cv: float = np.inf,
+                  kappa: float = 0.0) -> bool:
     """The conditional test with nuisance parameters by the dual approach alone (Andrews, Roth and Pakes 2023):
     eta and its dual weights gamma from HiGHS; eta / sd_gamma is normal, truncated to the c for which
     max_lambda lambda' (s + b c) <= c, i.e. for which some delta has s + b c - x delta <= sd c (two linear
-    programmes in (c, delta)); s = y - b gamma' y, b = cov gamma / gamma' cov gamma."""
+    programmes in (c, delta)); s = y - b gamma' y, b = cov gamma / gamma' cov gamma. With a finite least-favourable
+    critical value ``lf_cv`` it is the hybrid: eta above it rejects at once, else the truncation ends there too and
+    the level is (alpha - kappa) / (1 - kappa)."""
     sd, k = np.sqrt(np.diag(cov)), x.shape[1]
     free = [(None, None)] * (1 + k)
     primal = linprog(np.r_[1.0, np.zeros(k)], A_ub=-np.column_stack([sd, x]), b_ub=-y, bounds=free, method="highs")
+    if primal.fun > lf_cv:
+        return True
+    if np.isfinite(lf_cv):
+        alpha = (alpha - kappa) / (1 - kappa)
     gamma = -primal.ineqlin.marginals
     variance = gamma @ cov @ gamma
     b = cov @ gamma / variance
@@ -290,7 +301,7 @@ def _dual_rejects(y: np.ndarray, x: np.ndarray, cov: np.ndarray, alpha: float) -
     ends = [linprog(np.r_[sign, np.zeros(k)], A_ub=np.column_stack([b - sd, -x]), b_ub=-s, bounds=free,
                     method="highs") for sign in (1.0, -1.0)]
     low = ends[0].fun if ends[0].status == 0 else -np.inf
-    high = -ends[1].fun if ends[1].status == 0 else np.inf
+    high = min(-ends[1].fun if ends[1].status == 0 else np.inf, lf_cv)
     z, low, high = primal.fun / np.sqrt(variance), low / np.sqrt(variance), high / np.sqrt(variance)
     if not low - 1e-9 <= z <= high + 1e-9:
         return False
@@ -331,6 +342,115 @@ def test_with_nuisance_parameters_the_conditional_test_equals_the_dual_approach_
         assert excludes_zero(beta, sigma, 2, 2, mbar, l_vec=l_vec) == (not zero_accepted)
     # at Mbar = 1 the mean of the two years includes zero, the first year alone (the default l) does not
     assert not excludes_zero(beta, sigma, 2, 2, 1.0, l_vec=(0.5, 0.5)) and excludes_zero(beta, sigma, 2, 2, 1.0)
+
+
+def _edge(rejects, low: float, high: float) -> float:
+    """Where ``rejects(t)`` turns from False (at ``low``) to True (at ``high``), by bisection to 1e-9."""
+    while high - low > 1e-9:
+        middle = (low + high) / 2
+        low, high = (low, middle) if rejects(middle) else (middle, high)
+    return (low + high) / 2
+
+
+def _edge_cases():
+    """Moment problems (y0, x, covariance, vertices): random ones with zero to two nuisance columns (their optimal
+    dual weights bind 1 + nuisance moments; one with variances of the size of real departures, 0,01), and the structured ones of the relative-magnitudes restriction for
+    two pre- and two post-period years (many of them bind fewer: the degenerate case)."""
+    rng = np.random.default_rng(30)
+    for moments, k, scale in ((3, 0, 1.0), (4, 0, 1.0), (4, 1, 1.0), (5, 1, 1.0), (5, 2, 1.0), (6, 2, 1.0),
+                              (5, 1, 0.01), (6, 1, 0.01)):
+        if moments == 6 and k == 1:  # a problem whose non-binding moments truncate from both sides
+            rng = np.random.default_rng(1)
+        root = rng.normal(size=(moments, moments))
+        cov = scale * (root @ root.T / moments + 0.05 * np.eye(moments))
+        x = rng.normal(size=(moments, k))
+        vertices = _vertices(np.column_stack([np.sqrt(np.diag(cov)), x]))
+        if len(vertices):  # else eta is unbounded below: no test (checked above)
+            yield rng.normal(size=moments) * np.sqrt(np.diag(cov)), x, cov, vertices
+    beta, sigma = np.array([0.2, -0.1, 0.8, 1.1]), 0.02 * (np.eye(4) + 0.3 + 0.2 * np.eye(4)[::-1])
+    for p in _problems(beta, sigma, 2, 2, np.array([0.5, 0.5]), 2.0, "ARP", 0.005, 0)[:2]:
+        yield p.y0, p.x, p.sigma, p.vertices
+    bcdata = _problems(BC_BETAHAT, BC_SIGMA, 4, 4, np.eye(4)[0], 0.5, "ARP", 0.005, 0)
+    for index, theta in ((0, 0.0), (4, 0.2)):  # dual weights on one and on two of eight moments, three nuisance
+        p = bcdata[index]
+        yield p.y0 - p.a1 * theta, p.x, p.sigma, p.vertices
+
+
+def test_at_the_edge_of_rejection_the_conditional_test_decides_as_the_written_out_one():
+    """Every moment moved by t of its standard deviations moves eta by t (the dual weights sum to one there), so
+    the test turns from accepting to rejecting at one t. Just below and above that edge (1e-4 either side) the
+    module's test, plain and hybrid (the least-favourable critical value put 0.3 or 1.5 above eta at t = 0), at
+    alpha 0.05 and 0.3, decides as the written-out dual approach: the truncation bounds, the level of the hybrid,
+    the critical value and the comparisons are all where the test's decision changes."""
+    checked, degenerate = 0, 0
+    for y0, x, cov, vertices in _edge_cases():
+        sd = np.sqrt(np.diag(cov))
+        eta0, lam, _ = _eta(y0, vertices)
+        degenerate += int((lam > 1e-6).sum()) != x.shape[1] + 1
+        for alpha in (0.05, 0.3):
+            for lf_cv in (np.inf, eta0 + 0.3, eta0 + 1.5):
+                hybrid, kappa = ("ARP", 0.0) if np.isinf(lf_cv) else ("LF", alpha / 10)
+
+                def module(t: float) -> bool:
+                    return _conditional_test(y0 + t * sd, x, cov, vertices, alpha, hybrid, kappa, lf_cv)
+
+                assert not module(-30.0) and module(30.0)
+                edge = _edge(module, -30.0, 30.0)
+                for t in (edge - 1e-4, edge + 1e-4):
+                    assert module(t) == _dual_rejects(y0 + t * sd, x, cov, alpha, lf_cv, kappa), (alpha, lf_cv, t)
+                checked += 1
+    assert checked == 6 * 11 and degenerate == 2
+
+
+def test_the_conditional_test_at_its_limits_decides_by_hand_and_warns_of_nothing():
+    """Cases worked out by hand, with every warning an error (a warning would show in a report's notebook):
+
+    - no dual vertex: eta is unbounded below, nothing can be rejected;
+    - three moments perfectly correlated: no moment truncates the binding one (rho = 0, bounds +-inf or 0 / 0), so
+      the test is the one-sided z test of the largest standardised moment against 1,645; with only two of them
+      perfectly correlated, the third truncates;
+    - two moments perfectly negatively correlated whose mean is the only dual vertex: the statistic has no variance,
+      and the test rejects exactly when eta > 0;
+    - the hybrid when eta equals the least-favourable critical value: not rejected by the first stage (eta must
+      exceed it), then the statistic sits at the upper truncation end and is rejected, unless that end is negative;
+    - eta = 0 under a truncation [-1, 0,01]: the 95,5 % quantile is negative, the critical value 0, and 0 is not
+      above 0."""
+    import warnings
+
+    identity2 = np.eye(2)
+    vertices2 = _vertices(np.ones((2, 1)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not _conditional_test(np.array([5.0, 5.0]), np.zeros((2, 0)), identity2, np.zeros((0, 2)), 0.05,
+                                     "ARP", 0.0, np.inf)
+        ones = np.ones((3, 3))
+        flat = _vertices(np.ones((3, 1)))
+        for y, rejected in (((1.0, 1.0, 0.0), False), ((1.7, 1.7, 0.0), True), ((1.6, 0.0, 1.6), False),
+                            ((0.0, 2.0, 1.0), True), ((1.64, 3.0, -2.0), True), ((1.6, -5.0, 1.0), False)):
+            assert _conditional_test(np.array(y), np.zeros((3, 0)), ones, flat, 0.05, "ARP", 0.0, np.inf) == rejected
+        # two of them perfectly correlated (0 / 0 for the tie), the third independent (rho = 1): V_lo =
+        # y_3 = 0,5, and the 95 % quantile of a normal truncated to [0,5, inf) is 2,16
+        pair = np.array([[1.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+        for y, rejected in (((2.3, 2.3, 0.5), True), ((2.1, 2.1, 0.5), False)):
+            assert _conditional_test(np.array(y), np.zeros((3, 0)), pair, flat, 0.05, "ARP", 0.0, np.inf) == rejected
+        # two independent moments with sd 0,5: rho = 0,5 truncates below only, at 0 (y = (1,5, 0): statistic 3)
+        assert _conditional_test(np.array([1.5, 0.0]), np.zeros((2, 0)), 0.25 * identity2, _vertices(
+            np.full((2, 1), 0.5)), 0.05, "ARP", 0.0, np.inf)
+        opposite = np.array([[1.0, -1.0, 0.0], [-1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+        x = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]])
+        only = _vertices(np.column_stack([np.ones(3), x]))
+        assert only.tolist() == [[0.5, 0.5, 0.0]]
+        for y, rejected in (((1.0, -1.0, 7.0), False), ((0.5, 0.5, -3.0), True), ((0.1, -0.1, 0.0), False),
+                            ((0.2, -0.1, 9.0), True)):
+            assert _conditional_test(np.array(y), x, opposite, only, 0.05, "ARP", 0.0, np.inf) == rejected
+        for y, rejected in (((0.7, 0.2), True), ((-0.3, -0.4), False)):
+            eta = max(y)
+            assert _conditional_test(np.array(y), np.zeros((2, 0)), identity2, vertices2, 0.05, "LF", 0.005,
+                                     eta) == rejected
+        assert not _conditional_test(np.array([0.0, -1.0]), np.zeros((2, 0)), identity2, vertices2, 0.05, "LF",
+                                     0.005, 0.01)
+        assert _conditional_test(np.array([0.0, -1.0]), np.zeros((2, 0)), identity2, vertices2, 0.05, "LF",
+                                 0.005, 0.0 - 1e-12)
 
 
 def test_excludes_zero_and_the_breakdown_value_follow_the_written_out_test_at_zero():
