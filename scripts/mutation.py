@@ -463,6 +463,10 @@ _DP_LIMIT = ("nicht äquivalent nur, wenn der p-Wert erst zwischen 1e6 Standardf
 _DP_TIE = ("nicht äquivalent nur bei exakter Gleichheit einer Bootstrap-t-Statistik mit der beobachteten: Gleichheit "
            "auf alle Stellen kommt bei stetigen Daten nicht vor; ein Test dafür wäre Zufall der Rundung.")
 
+_HH_ROUTE_EXACT = ("Bei 1 + k bindenden Momenten einer Ecke (einer Basislösung) ist [sd_b, x_b] invertierbar, x_b hat "
+                   "also immer vollen Rang; nur ohne Störparameter (k = 0, dann ohnehin full_rank = True) oder ohne "
+                   "bindendes Moment ist min(x_b.shape) 0, und dann ist die Ecke schon entartet: der Weg bleibt "
+                   "derselbe.")
 _HH_RANK_TOL = ("nicht äquivalent nur für fast abhängige Spalten: mit numpys Vorgabe statt 1e-10 als Rangschwelle "
                 "gälte ein System mit einem Singulärwert zwischen etwa 1e-15 und 1e-10 als lösbar; seine Lösung "
                 "verwirft dann meist schon die Prüfung des Rests (1e-9). Die Momente des Verfahrens (Differenzen "
@@ -470,6 +474,51 @@ _HH_RANK_TOL = ("nicht äquivalent nur für fast abhängige Spalten: mit numpys 
 _HH_DISCARDED = ("nicht äquivalent nur, wenn numpy an einem NaN-System abbräche: die Lösungen der Systeme mit "
                  "abhängigen Spalten werden ohnehin verworfen (Rest unendlich), was statt der Einheitsmatrix dort "
                  "steht, ändert sonst nichts; solve gibt für NaN-Systeme NaN zurück.")
+_HH_LF_INF = ("Ohne hybriden Test ist lf_cv unendlich (_each_problem gibt np.inf): min(vup, inf) ist vup.")
+_HH_LF_UNUSED = ("_conditional_test liest lf_cv nur im hybriden Test (hybrid == \"LF\"): der auch für den bedingten "
+                 "Test berechnete Wert wird nie gelesen, nur die Rechenzeit wächst.")
+_HH_NAN_RESIDUAL = ("None wird in der float-Reihe zu NaN; der einzige Leser, _vertices, fragt residual < 1e-9, und das "
+                    "ist für NaN falsch wie für inf.")
+_HH_ROW_NORMS = ("Jede nicht verschwindende Zeile ist eine Differenz von Einheitsschritten (mit 1 und Mbar >= 0 "
+                 "gewichtet): ihr Quadratbetrag ist mindestens 1,5 (Minimum Mbar^2 + (1 - Mbar)^2 + 1 bei "
+                 "Mbar = 0,5), die übrigen sind genau 0. Jede Schwelle zwischen 0 und 1,5 behält dieselben Zeilen.")
+_HH_EMPTY_SUBSET = ("Die leere Teilmenge gibt ein System ohne Spalten: sein Rest ist |e1| = 1, nie unter 1e-9, "
+                    "also keine Ecke.")
+_HH_TOO_MANY = ("Eine Teilmenge mit mehr Momenten als Spalten (1 + Störparameter) gibt eine singuläre Gram-Matrix: "
+                "Rest unendlich, keine Ecke.")
+_HH_SUBSET_DTYPE = ("Kombinationen ganzer Zahlen werden ohne dtype ohnehin int64; die leere Liste (float64) wird "
+                    "gleich danach übersprungen.")
+_HH_EMPTY_LATER = ("Leer ist die Liste der Teilmengen erst, wenn size die Zahl der Momente übersteigt, und dann auch "
+                   "für jedes größere size: break und continue lassen dieselben Schleifenläufe aus.")
+_HH_AT_LOW = ("Liegt die Statistik genau auf low, liegt der kritische Wert (ein Quantil der auf [low, high] "
+              "gestutzten Normalverteilung, mindestens 0) nicht unter ihr: abgelehnt wird so oder so nicht.")
+_HH_INSIDE = ("nicht äquivalent nur durch Rundung: nach dem polyedrischen Lemma liegt eta immer zwischen vlo und vup "
+              "(die Bisektion des entarteten Falls sucht ihre Grenzen zwischen eta und dem Start, im hybriden Test "
+              "lehnt eta > lf_cv schon vorher ab); der Zweig fängt nur Rundung bei einer Statistik genau auf der "
+              "Grenze ab, die kein Test gezielt erzeugt.")
+_HH_RHO_ZERO = ("nicht äquivalent nur für ein rho von genau 0 neben negativen: negative rho gibt es nur mit "
+                "Störparametern, und dann läuft rho durch eine Matrixinverse, deren Rundung aus 0 etwa ±1e-17 macht "
+                "(Grenze ±1e17, ohne Einfluss). Ohne Störparameter (wo rho genau 0 wird, im Test belegt) ist rho nie "
+                "negativ.")
+_HH_ROUTE = ("nicht äquivalent nur innerhalb der Toleranz 1e-6: schickt ein Momentproblem, das die geschlossenen "
+             "Formeln (nicht entartet, voller Rang) lösen, durch den dualen Weg des entarteten Falls, der dieselben "
+             "Stutzungsgrenzen per Bisektion auf 1e-6 genau findet (beides ist der Test von Andrews, Roth und Pakes; "
+             "test_at_the_edge_of_rejection prüft die Entscheidung 1e-4 neben dem Umschlagpunkt, auf beiden Wegen "
+             "gleich). Nur dicht an der Toleranz kann die Entscheidung kippen.")
+_HH_ROUTE_BASIC = ("nicht äquivalent nur für Ecken mit einem Gewicht zwischen 1e-12 und 1e-6: eine Ecke ist eine "
+                   "Basislösung, bei weniger als 1 + k bindenden Momenten (entartet) gilt x_b' lambda_b = 0, x_b hat "
+                   "also nicht vollen Rang, und bei 1 + k bindenden ist [sd_b, x_b] invertierbar, x_b hat vollen "
+                   "Rang: entartet und nicht voller Rang fallen zusammen, solange alle Gewichte der Basis über 1e-6 "
+                   "liegen oder genau 0 sind.")
+_HH_CLIP = ("nicht äquivalent, aber nur um Rundungsgröße: ohne Abschneiden bleiben Gewichte zwischen -1e-12 und 0 "
+            "negativ (gerundet auf 12 Stellen -1e-12 oder -0,0); eta verschiebt sich um höchstens 1e-12 mal |y|.")
+_HH_ROUND13 = ("nicht äquivalent, aber nur um Rundungsgröße: auf 13 statt 12 Stellen gerundet bleiben Ecken doppelt, "
+               "die aus verschiedenen Teilmengen bis auf die 13. Stelle gleich herauskommen; das Maximum über die "
+               "Ecken ändert sich höchstens um 1e-13 mal |y|.")
+_HH_SUPPORT = ("nicht äquivalent, aber nur um Rundungsgröße: eine Basislösung mit einem Gewicht unter 1e-12 fällt "
+               "weg, dieselbe Ecke kommt aber aus der Teilmenge ohne dieses Moment (deren System ist ebenso exakt "
+               "lösbar) bis auf Rundung wieder heraus.")
+
 _EV_ALL_ROWS = ("indicator_values gibt für jede Gruppe und jeden Indikator eine Zeile (ohne Daten mit NaN): der "
                 "Schlüssel (Indikator, Jahr) steht immer in counts, der Ersatzwert wird nie gebraucht.")
 _EV_DUMMIES = ("pd.get_dummies gibt ohne dtype bool-Spalten: mit dem Niveau malgenommen und neben float-Spalten "
@@ -1310,6 +1359,28 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         'np.cov(placebo, rowvar=False, ddof=None)', _HH_COV),
     "veedel_lib.analysis.honest_trends.x_event_study_from_rates__mutmut_44": (
         'np.cov(placebo, rowvar=False, )', _HH_COV),
+    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_7": ('np.asarray(betahat, dtype=None)', _HH_FLOAT_INPUT),
+    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_9": ('np.asarray(betahat, )', _HH_FLOAT_INPUT),
+    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_11": ('np.asarray(sigma, dtype=None)', _HH_FLOAT_INPUT),
+    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_13": ('np.asarray(sigma, )', _HH_FLOAT_INPUT),
+    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_21": ('np.asarray(l_vec, dtype=None)', _HH_L_FLOAT),
+    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_23": ('np.asarray(l_vec, )', _HH_L_FLOAT),
+    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_32": ('else "XXARPXX"), alpha / 10', _HH_ARP_NAME),
+    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_33": ('else "arp"), alpha / 10', _HH_ARP_NAME),
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_86": ('if (hybrid == "LF") or True else vup) / sigma_b', _HH_LF_INF),
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_149": ('if (hybrid == "LF") or True else vup) / sigma_b', _HH_LF_INF),
+    "veedel_lib.analysis.honest_trends.x__each_problem__mutmut_53": ('if (hybrid == "LF") or True else np.inf', _HH_LF_UNUSED),
+    "veedel_lib.analysis.honest_trends.x__least_squares__mutmut_45": ('residual[~determinant_ok] = None', _HH_NAN_RESIDUAL),
+    "veedel_lib.analysis.honest_trends.x__rm_constraints__mutmut_54": ('(rows ** 2).sum(axis=1) >= 1e-10', _HH_ROW_NORMS),
+    "veedel_lib.analysis.honest_trends.x__rm_constraints__mutmut_55": ('(rows ** 2).sum(axis=1) > 1.0000000001', _HH_ROW_NORMS),
+    "veedel_lib.analysis.honest_trends.x__vertices__mutmut_10": ('for size in range(width + 1):', _HH_EMPTY_SUBSET),
+    "veedel_lib.analysis.honest_trends.x__vertices__mutmut_14": ('for size in range(1, width + 2):', _HH_TOO_MANY),
+    "veedel_lib.analysis.honest_trends.x__vertices__mutmut_17": ('combinations(range(moments), size)), dtype=None)', _HH_SUBSET_DTYPE),
+    "veedel_lib.analysis.honest_trends.x__vertices__mutmut_19": ('combinations(range(moments), size)), )', _HH_SUBSET_DTYPE),
+    "veedel_lib.analysis.honest_trends.x__vertices__mutmut_27": ('break', _HH_EMPTY_LATER),
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_158": ('if not (low < statistic <= high):', _HH_AT_LOW),
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_31": ('min(x_b.shape) > 0 or np.linalg.matrix_rank(x_b)', _HH_ROUTE_EXACT),
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_33": ('min(x_b.shape) >= 0 and np.linalg.matrix_rank(x_b)', _HH_ROUTE_EXACT),
     "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_71": (
         'if (x is not None) or True else start', _HH_X_NEVER_NONE),
     "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_97": (
@@ -1424,6 +1495,30 @@ SURVIVOR_NOTES: dict[str, str] = {
         "(0,45 % statt 0,5 %); in allen Beispielen der Tests entscheidet am Rand die zweite, bedingte Stufe, "
         "der Umschlagpunkt bleibt derselbe (geprüft auf 0,005 genau). Ein Beispiel, in dem nur die erste Stufe "
         "entscheidet, fehlt noch."),
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_22": _HH_AT_TOLERANCE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_62": _HH_AT_TOLERANCE,
+    "veedel_lib.analysis.honest_trends.x__vertices__mutmut_45": _HH_AT_TOLERANCE,
+    "veedel_lib.analysis.honest_trends.x__vertices__mutmut_49": _HH_AT_TOLERANCE,
+    "veedel_lib.analysis.honest_trends.x__vertices__mutmut_50": _HH_SUPPORT,
+    "veedel_lib.analysis.honest_trends.x__vertices__mutmut_63": _HH_CLIP,
+    "veedel_lib.analysis.honest_trends.x__vertices__mutmut_81": _HH_ROUND13,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_160": _HH_INSIDE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_138": _HH_RHO_ZERO,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_24": _HH_ROUTE_BASIC,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_45": _HH_ROUTE_BASIC,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_23": _HH_ROUTE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_26": _HH_ROUTE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_27": _HH_ROUTE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_28": _HH_ROUTE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_30": _HH_ROUTE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_34": _HH_ROUTE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_35": _HH_ROUTE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_36": _HH_ROUTE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_38": _HH_ROUTE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_39": _HH_ROUTE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_40": _HH_ROUTE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_41": _HH_ROUTE,
+    "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_46": _HH_ROUTE,
     "veedel_lib.analysis.honest_trends.x__least_squares__mutmut_14": _HH_RANK_TOL,
     "veedel_lib.analysis.honest_trends.x__least_squares__mutmut_16": _HH_RANK_TOL,
     "veedel_lib.analysis.honest_trends.x__least_squares__mutmut_19": _HH_DISCARDED,
