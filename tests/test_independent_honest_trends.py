@@ -33,7 +33,9 @@ from veedel_lib.analysis.honest_trends import (Sensitivity, _conditional_test, _
                                                _least_favourable_cv,
                                                _max_program, _problems, _rm_constraints, _truncated_normal_quantile,
                                                _vertices, _vlo_vup_dual, breakdown_value, event_study_from_rates,
-                                               excludes_zero, r_normal_draws, rm_confidence_set, sensitivity)
+                                               excludes_zero, r_normal_draws, regular_covariance, rm_confidence_set,
+                                               sensitivity)
+from veedel_lib.errors import AnalysisError
 
 
 def _rm_rows(pre: int, post: int, mbar: float, s: int, positive: bool) -> np.ndarray:
@@ -582,3 +584,30 @@ def test_sensitivity_summarises_the_event_study_and_needs_two_years_before_one_a
     assert sensitivity(rates.drop(columns="E"), "G", 2017) is None
     assert sensitivity(rates, "G", 2016) is None and sensitivity(rates, "G", 2019) is None
     assert sensitivity(rates, "G", 2018).post == 1
+
+
+def test_a_singular_covariance_is_refused_with_a_german_reason_and_gives_no_sensitivity():
+    """A covariance of rank 3 for four coefficients (one combination of the years without variance; rounding puts
+    its eigenvalue at -1,4e-18): the square root of a moment's variance would be NaN and linear algebra fail.
+    Every entry point says so in German instead; the area's sensitivity is None, as with too few donors. The limit
+    is a smallest eigenvalue of 1e-10 times the largest: 1,2e-10 times passes, 0,8e-10 times does not."""
+    s = np.array([[0.096, 0.144, 0.048, 0.072], [0.144, 0.396, 0.252, 0.108], [0.048, 0.252, 0.204, 0.036],
+                  [0.072, 0.108, 0.036, 0.108]])
+    beta = np.array([0.5, 0.2, 1.0, 2.5])
+    assert np.linalg.eigvalsh(s)[0] < 1e-15 and not regular_covariance(s)
+    calls = (lambda: excludes_zero(beta, s, 2, 2, 1.0, np.array([0.5, 0.5])),
+             lambda: breakdown_value(beta, s, 2, 2, (0.5, 0.5)),
+             lambda: rm_confidence_set(beta, s, 2, 2, 1.0, method="Conditional", grid_points=5))
+    for call in calls:
+        with pytest.raises(AnalysisError, match="Kovarianzmatrix der Ereignisstudie ist singulär"):
+            call()
+    assert not regular_covariance(np.zeros((2, 2))) and not regular_covariance(-np.eye(2))
+    assert regular_covariance(np.diag([1.0, 1.2e-10])) and not regular_covariance(np.diag([1.0, 0.8e-10]))
+    assert regular_covariance([[2, 1], [1, 2]])  # lists of integers too
+    # six years and five donors: the placebo departures span at most four of the five coefficients
+    rates = pd.concat([RATES, pd.DataFrame([RATES.iloc[-1] + [0.6, 0.9, 0.2, 0.8, 1.1]], index=[2020])])
+    rates = rates.assign(G=rates.mean(axis=1) + [0.4, 0.2, 0.0, 1.6, 2.2, 2.4])
+    _, _, sigma = event_study_from_rates(rates, "G", 2017)
+    assert sigma.shape == (5, 5) and not regular_covariance(sigma)
+    assert sensitivity(rates, "G", 2017) is None
+    assert sensitivity(rates.drop(index=2020), "G", 2017) is not None

@@ -34,11 +34,44 @@ from statistics import NormalDist
 
 import numpy as np
 
+from ..errors import AnalysisError
+
 GRID_POINTS = 1000
 """Values of theta tested per confidence set (the reference implementation's default)."""
 
 LF_SIMULATIONS = 1000
 """Normal draws for the least-favourable critical value (the reference implementation's default)."""
+
+SINGULAR_RATIO = 1e-10
+"""A covariance whose smallest eigenvalue is at most this fraction of its largest counts as singular."""
+
+
+def regular_covariance(sigma) -> bool:
+    """Whether the covariance ``sigma`` is positive definite beyond rounding: its smallest eigenvalue above
+    :data:`SINGULAR_RATIO` times its largest.
+
+    A singular covariance gives some combination of the coefficients no variance (with placebo Stadtteile: fewer of
+    them than years, or departures that move in lockstep); a moment of the test along it has a standard deviation
+    of 0 or the square root of a rounding error below 0, and the test is not determined.
+
+    Examples
+    --------
+    >>> regular_covariance(np.diag([0.04, 0.04])), regular_covariance(np.array([[1.0, 1.0], [1.0, 1.0]]))
+    (True, False)
+    """
+    values = np.linalg.eigvalsh(np.asarray(sigma, dtype=float))
+    return bool(values[-1] > 0 and values[0] > SINGULAR_RATIO * values[-1])
+
+
+def _checked(betahat, sigma) -> tuple[np.ndarray, np.ndarray]:
+    """``betahat`` and ``sigma`` as float arrays; an :class:`~veedel_lib.errors.AnalysisError` for a singular
+    ``sigma`` (see :func:`regular_covariance`)."""
+    betahat, sigma = np.asarray(betahat, dtype=float), np.asarray(sigma, dtype=float)
+    if not regular_covariance(sigma):
+        raise AnalysisError("Die Kovarianzmatrix der Ereignisstudie ist singulär: mindestens eine Kombination der "
+                            "Jahre streut unter den Placebo-Stadtteilen nicht (etwa weil es weniger Stadtteile als "
+                            "Jahre gibt). Der Test von Rambachan und Roth ist dann nicht bestimmt.")
+    return betahat, sigma
 
 
 def _rm_constraints(pre: int, post: int, mbar: float, s: int, positive: bool) -> np.ndarray:
@@ -402,6 +435,11 @@ def rm_confidence_set(betahat, sigma, pre: int, post: int, mbar: float, l_vec=No
     lower, upper : float
         Ends of the robust confidence set (points of the coefficients' unit).
 
+    Raises
+    ------
+    AnalysisError
+        When ``sigma`` is singular (:func:`regular_covariance`).
+
     Examples
     --------
     Two pre-period years with departures 0.1 and 0 (relative to the baseline) and one post-period year with 2,
@@ -413,7 +451,7 @@ def rm_confidence_set(betahat, sigma, pre: int, post: int, mbar: float, l_vec=No
     >>> bool(0 < low0 < 2.0 < high0), bool(low1 < low0 and high1 > high0)
     (True, True)
     """
-    betahat, sigma = np.asarray(betahat, dtype=float), np.asarray(sigma, dtype=float)
+    betahat, sigma = _checked(betahat, sigma)
     l_vec = np.eye(post)[0] if l_vec is None else np.asarray(l_vec, dtype=float)
     hybrid, kappa = ("LF" if method == "C-LF" else "ARP"), alpha / 10
     sd_theta = float(np.sqrt(l_vec @ sigma[pre:, pre:] @ l_vec))
@@ -439,6 +477,11 @@ def excludes_zero(betahat, sigma, pre: int, post: int, mbar: float, l_vec=None, 
     -------
     bool
 
+    Raises
+    ------
+    AnalysisError
+        When ``sigma`` is singular (:func:`regular_covariance`).
+
     Examples
     --------
     Two pre-period years with departures 0.1 and 0 (relative to the baseline) and one post-period year with 2,
@@ -448,7 +491,7 @@ def excludes_zero(betahat, sigma, pre: int, post: int, mbar: float, l_vec=None, 
     >>> excludes_zero(betahat, sigma, pre=2, post=1, mbar=1.0), excludes_zero(betahat, sigma, 2, 1, mbar=10.0)
     (True, False)
     """
-    betahat, sigma = np.asarray(betahat, dtype=float), np.asarray(sigma, dtype=float)
+    betahat, sigma = _checked(betahat, sigma)
     l_vec = np.eye(post)[0] if l_vec is None else np.asarray(l_vec, dtype=float)
     hybrid, kappa = ("LF" if method == "C-LF" else "ARP"), alpha / 10
     return not _accepts(_each_problem(betahat, sigma, pre, post, l_vec, mbar, hybrid, kappa, seed), 0.0, alpha,
@@ -474,6 +517,11 @@ def breakdown_value(betahat, sigma, pre: int, post: int, l_vec=None, alpha: floa
     -------
     float
         The breakdown value Mbar.
+
+    Raises
+    ------
+    AnalysisError
+        When ``sigma`` is singular (:func:`regular_covariance`).
 
     Examples
     --------
@@ -578,7 +626,9 @@ def sensitivity(rates, treated: str, baseline_year: int, alpha: float = 0.05, up
                 tolerance: float = 0.05) -> Sensitivity | None:
     """:class:`Sensitivity` of column ``treated`` of ``rates`` (years x units, the baseline year among them)
     for the mean departure over the years after the baseline (C-LF, as the reference implementation's
-    default); None with fewer than two years before the baseline, none after it or fewer than five donors.
+    default); None with fewer than two years before the baseline, none after it, fewer than five donors or a
+    singular placebo covariance (:func:`regular_covariance`: too few donors for the years, or departures in
+    lockstep).
 
     Parameters
     ----------
@@ -604,7 +654,7 @@ def sensitivity(rates, treated: str, baseline_year: int, alpha: float = 0.05, up
     years, betahat, sigma = event_study_from_rates(rates, treated, baseline_year)
     pre = sum(y < baseline_year for y in years)
     post = len(years) - pre
-    if pre < 2 or post < 1:
+    if pre < 2 or post < 1 or not regular_covariance(sigma):
         return None
     l_vec = np.full(post, 1.0 / post)
     path = np.concatenate([betahat[:pre], [0.0]])

@@ -57,12 +57,15 @@ def second_view_table(content) -> pd.DataFrame:
         if bound is not None:
             entry.update({"breakdown": bound.breakdown, "largest_pre_change": bound.largest_pre_change,
                           "event_effect": bound.effect})
+        else:
+            entry["breakdown_missing"] = True
         rows.append(entry)
     frame = pd.DataFrame(rows)
     for column in ("rmspe_pre", "sc_effect", "sc_p", "donors", "did_estimate", "agree", "breakdown",
                    "largest_pre_change", "event_effect", "donor_count"):
         if column not in frame:
             frame[column] = np.nan
+    frame["breakdown_missing"] = frame.get("breakdown_missing", pd.Series(False, index=frame.index)).eq(True)
     return frame
 
 
@@ -132,8 +135,8 @@ def second_comparison(content) -> list[Block]:
     spec = SyntheticControlPanels(content.indicators, name, baseline, base.dative_plural_name)
     if len(paths) and len(spec.checked(paths)["data"].frame.dropna(subset=["actual", "synthetic"])):
         blocks.append(ChartBlock("synthetische_kontrolle_verlauf", spec.plot(paths), chart_columns))
-    blocks.append(TextBlock("\n\n".join([_agreement_sentence(public, name), *_sensitivity_sentences(public,
-                                                                                                     baseline)])))
+    blocks.append(TextBlock("\n\n".join([_agreement_sentence(public, name), *_sensitivity_sentences(public, baseline,
+                                                                                                     base)])))
     return blocks
 
 
@@ -148,8 +151,9 @@ def _agreement_sentence(public: pd.DataFrame, name: str) -> str:
                    "vergleicht, und ist mit besonderer Vorsicht zu lesen." if differing else ".")
 
 
-def _sensitivity_sentences(public: pd.DataFrame, baseline: int) -> list[str]:
-    """The breakdown values in words: per indicator with a robust result one sentence, the others together."""
+def _sensitivity_sentences(public: pd.DataFrame, baseline: int, base) -> list[str]:
+    """The breakdown values in words: per indicator with a robust result one sentence, the others together, and
+    the indicators without one (too few years or comparison units of ``base``, the spatial base level) by name."""
     sentences = []
     rated = public[public["breakdown"].notna()]
     # below 0,05 the value rounds to "0,0": as fragile as none at all
@@ -176,4 +180,10 @@ def _sensitivity_sentences(public: pd.DataFrame, baseline: int) -> list[str]:
             f"Maß. M̄ ist das Vielfache davon, um das sich der Abstand nach {baseline} auch ohne Programm von Jahr "
             "zu Jahr hätte verändern dürfen, ohne dass das Ergebnis kippt. Ein M̄ unter 1 heißt: schon eine "
             "Schwankung wie vor dem Programm könnte das Ergebnis erklären.")
+    missing = public.loc[public["breakdown_missing"], "label"].tolist()
+    if missing:
+        sentences.append(
+            f"**Trendannahme:** Für {', '.join(missing)} lässt sich kein Bruchpunkt berechnen: dafür braucht es "
+            f"mindestens zwei Jahre vor {baseline} und eines danach sowie genug {base.plural} mit voneinander "
+            "unabhängigen Verläufen (mindestens fünf und mindestens so viele wie Jahre).")
     return sentences
