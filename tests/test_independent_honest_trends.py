@@ -599,11 +599,19 @@ def test_a_singular_covariance_is_refused_with_a_german_reason_and_gives_no_sens
              lambda: breakdown_value(beta, s, 2, 2, (0.5, 0.5)),
              lambda: rm_confidence_set(beta, s, 2, 2, 1.0, method="Conditional", grid_points=5))
     for call in calls:
-        with pytest.raises(AnalysisError, match="Kovarianzmatrix der Ereignisstudie ist singulär"):
+        with pytest.raises(AnalysisError) as raised:
             call()
+        assert str(raised.value) == (
+            "Die Kovarianzmatrix der Ereignisstudie ist singulär: mindestens eine Kombination der Jahre streut unter "
+            "den Placebo-Stadtteilen nicht (etwa weil es weniger Stadtteile als Jahre gibt). Der Test von Rambachan "
+            "und Roth ist dann nicht bestimmt.")
     assert not regular_covariance(np.zeros((2, 2))) and not regular_covariance(-np.eye(2))
     assert regular_covariance(np.diag([1.0, 1.2e-10])) and not regular_covariance(np.diag([1.0, 0.8e-10]))
-    assert regular_covariance([[2, 1], [1, 2]])  # lists of integers too
+    assert not regular_covariance(np.diag([1.0, 1e-10]))  # the limit itself is singular
+    # relative to the largest eigenvalue, not the middle one, and the same for every scale
+    assert not regular_covariance(np.diag([100.0, 1e-9])) and regular_covariance(np.diag([100.0, 1e-7]))
+    assert not regular_covariance(np.diag([1.0, 1e-3, 1e-12]))
+    assert regular_covariance([[2, 1], [1, 2]]) and regular_covariance([[0.04]])  # integers, one coefficient
     # six years and five donors: the placebo departures span at most four of the five coefficients
     rates = pd.concat([RATES, pd.DataFrame([RATES.iloc[-1] + [0.6, 0.9, 0.2, 0.8, 1.1]], index=[2020])])
     rates = rates.assign(G=rates.mean(axis=1) + [0.4, 0.2, 0.0, 1.6, 2.2, 2.4])

@@ -60,7 +60,7 @@ def regular_covariance(sigma) -> bool:
     (True, False)
     """
     values = np.linalg.eigvalsh(np.asarray(sigma, dtype=float))
-    return bool(values[-1] > 0 and values[0] > SINGULAR_RATIO * values[-1])
+    return bool(values[0] > SINGULAR_RATIO * values[-1])  # false too when the largest is not above 0
 
 
 def _checked(betahat, sigma) -> tuple[np.ndarray, np.ndarray]:
