@@ -474,6 +474,8 @@ _HH_RANK_TOL = ("nicht äquivalent nur für fast abhängige Spalten: mit numpys 
 _HH_DISCARDED = ("nicht äquivalent nur, wenn numpy an einem NaN-System abbräche: die Lösungen der Systeme mit "
                  "abhängigen Spalten werden ohnehin verworfen (Rest unendlich), was statt der Einheitsmatrix dort "
                  "steht, ändert sonst nichts; solve gibt für NaN-Systeme NaN zurück.")
+_HH_EIGVALSH_FLOAT = ("np.linalg.eigvalsh rechnet eine Matrix ganzer Zahlen ohnehin in float64: dieselben "
+                      "Eigenwerte.")
 _HH_LF_INF = ("Ohne hybriden Test ist lf_cv unendlich (_each_problem gibt np.inf): min(vup, inf) ist vup.")
 _HH_LF_UNUSED = ("_conditional_test liest lf_cv nur im hybriden Test (hybrid == \"LF\"): der auch für den bedingten "
                  "Test berechnete Wert wird nie gelesen, nur die Rechenzeit wächst.")
@@ -1340,14 +1342,6 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "veedel_lib.analysis.honest_trends.x_breakdown_value__mutmut_2": ('method: str = "XXConditionalXX"', _HH_METHOD),
     "veedel_lib.analysis.honest_trends.x_breakdown_value__mutmut_3": ('method: str = "conditional"', _HH_METHOD),
     "veedel_lib.analysis.honest_trends.x_breakdown_value__mutmut_4": ('method: str = "CONDITIONAL"', _HH_METHOD),
-    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_22": ("np.asarray(l_vec, dtype=None)", _HH_L_FLOAT),
-    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_24": ("np.asarray(l_vec, )", _HH_L_FLOAT),
-    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_33": ('else "XXARPXX"), alpha / 10', _HH_ARP_NAME),
-    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_34": ('else "arp"), alpha / 10', _HH_ARP_NAME),
-    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_8": ("np.asarray(betahat, dtype=None)", _HH_FLOAT_INPUT),
-    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_10": ("np.asarray(betahat, )", _HH_FLOAT_INPUT),
-    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_12": ("np.asarray(sigma, dtype=None)", _HH_FLOAT_INPUT),
-    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_14": ("np.asarray(sigma, )", _HH_FLOAT_INPUT),
     "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_2": ('method: str = "XXConditionalXX"', _HH_METHOD),
     "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_3": ('method: str = "conditional"', _HH_METHOD),
     "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_4": ('method: str = "CONDITIONAL"', _HH_METHOD),
@@ -1359,14 +1353,6 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         'np.cov(placebo, rowvar=False, ddof=None)', _HH_COV),
     "veedel_lib.analysis.honest_trends.x_event_study_from_rates__mutmut_44": (
         'np.cov(placebo, rowvar=False, )', _HH_COV),
-    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_7": ('np.asarray(betahat, dtype=None)', _HH_FLOAT_INPUT),
-    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_9": ('np.asarray(betahat, )', _HH_FLOAT_INPUT),
-    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_11": ('np.asarray(sigma, dtype=None)', _HH_FLOAT_INPUT),
-    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_13": ('np.asarray(sigma, )', _HH_FLOAT_INPUT),
-    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_21": ('np.asarray(l_vec, dtype=None)', _HH_L_FLOAT),
-    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_23": ('np.asarray(l_vec, )', _HH_L_FLOAT),
-    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_32": ('else "XXARPXX"), alpha / 10', _HH_ARP_NAME),
-    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_33": ('else "arp"), alpha / 10', _HH_ARP_NAME),
     "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_86": ('if (hybrid == "LF") or True else vup) / sigma_b', _HH_LF_INF),
     "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_149": ('if (hybrid == "LF") or True else vup) / sigma_b', _HH_LF_INF),
     "veedel_lib.analysis.honest_trends.x__each_problem__mutmut_53": ('if (hybrid == "LF") or True else np.inf', _HH_LF_UNUSED),
@@ -1381,6 +1367,20 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_158": ('if not (low < statistic <= high):', _HH_AT_LOW),
     "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_31": ('min(x_b.shape) > 0 or np.linalg.matrix_rank(x_b)', _HH_ROUTE_EXACT),
     "veedel_lib.analysis.honest_trends.x__conditional_test__mutmut_33": ('min(x_b.shape) >= 0 and np.linalg.matrix_rank(x_b)', _HH_ROUTE_EXACT),
+    "veedel_lib.analysis.honest_trends.x__checked__mutmut_3": ('np.asarray(betahat, dtype=None)', _HH_FLOAT_INPUT),
+    "veedel_lib.analysis.honest_trends.x__checked__mutmut_5": ('np.asarray(betahat, )', _HH_FLOAT_INPUT),
+    "veedel_lib.analysis.honest_trends.x__checked__mutmut_7": ('np.asarray(sigma, dtype=None)', _HH_FLOAT_INPUT),
+    "veedel_lib.analysis.honest_trends.x__checked__mutmut_9": ('np.asarray(sigma, )', _HH_FLOAT_INPUT),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_18": ('np.asarray(l_vec, dtype=None)', _HH_L_FLOAT),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_20": ('np.asarray(l_vec, )', _HH_L_FLOAT),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_29": ('else "XXARPXX"), alpha / 10', _HH_ARP_NAME),
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_30": ('else "arp"), alpha / 10', _HH_ARP_NAME),
+    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_17": ('np.asarray(l_vec, dtype=None)', _HH_L_FLOAT),
+    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_19": ('np.asarray(l_vec, )', _HH_L_FLOAT),
+    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_28": ('else "XXARPXX"), alpha / 10', _HH_ARP_NAME),
+    "veedel_lib.analysis.honest_trends.x_rm_confidence_set__mutmut_29": ('else "arp"), alpha / 10', _HH_ARP_NAME),
+    "veedel_lib.analysis.honest_trends.x_regular_covariance__mutmut_4": ('np.asarray(sigma, dtype=None)', _HH_EIGVALSH_FLOAT),
+    "veedel_lib.analysis.honest_trends.x_regular_covariance__mutmut_6": ('np.asarray(sigma, ))', _HH_EIGVALSH_FLOAT),
     "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_71": (
         'if (x is not None) or True else start', _HH_X_NEVER_NONE),
     "veedel_lib.analysis.honest_trends.x__vlo_vup_dual__mutmut_97": (
@@ -1490,7 +1490,7 @@ SURVIVOR_NOTES: dict[str, str] = {
         "erreichbar, in dem die Teststatistik liegen müsste (ein Moment 7 Standardabweichungen im Erlaubten, die "
         "Grenze vup ebenso); ein Test müsste ein solches Momentproblem eigens bauen (noch nicht mit mutmut "
         "gemessen, Stichprobe mit der neuen Testdatei allein)."),
-    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_36": (
+    "veedel_lib.analysis.honest_trends.x_excludes_zero__mutmut_32": (
         "nicht äquivalent: kappa = alpha/11 statt alpha/10 ändert nur die erste Stufe des hybriden Tests "
         "(0,45 % statt 0,5 %); in allen Beispielen der Tests entscheidet am Rand die zweite, bedingte Stufe, "
         "der Umschlagpunkt bleibt derselbe (geprüft auf 0,005 genau). Ein Beispiel, in dem nur die erste Stufe "
