@@ -143,3 +143,21 @@ def test_veedel_publish_of_one_notebook_fills_the_terms_and_refuses_an_unknown_o
     assert main(["publish", str(bad), "--formats", "html"]) == 2
     assert "falsch.ipynb: Zelle 2: unbekannter Platzhalter „{{ Stadtviertel }}“" in capsys.readouterr().out
     assert not (tmp_path / "falsch.html").exists()
+
+
+def test_the_change_report_reads_the_sections_with_the_citys_words_as_the_report_prints_them(mittelsee, tmp_path):
+    """veedel reproduce named a Bezirksbericht section "1. Die {{ Sozialraumgebiete }} im Bezirk": it compared the
+    notebook's Markdown as written. Its sections and sentences are now those of the printed report."""
+    from veedel_lib.run.compare import statements
+
+    path = tmp_path / "sozialindex.ipynb"
+    nbformat.write(_notebook(mittelsee, MARKDOWN), path)
+    sections = statements(path)
+    assert sections == {
+        "2. Status und Dynamik aller Planungsräume": [
+            "Die Punkte sind die Planungsräume; die der Fördergebiete sind hervorgehoben."],
+        "3. Die Fördergebiete im Vergleich mit Planungsräumen ohne Programm": ["Die Lage Planungsraums im Bezirk"]}
+    assert not any("{{" in key or any("{{" in s for s in text) for key, text in sections.items())
+    # a placeholder the city does not know: the report could not be published; its text is compared as written
+    nbformat.write(_notebook(mittelsee, ["## 1. Die {{ Unbekannte }} im Bezirk\n\nEin Satz."]), path)
+    assert statements(path) == {"1. Die {{ Unbekannte }} im Bezirk": ["Ein Satz."]}

@@ -482,13 +482,25 @@ def _markdown_blocks(source: str) -> list[tuple[str, str]]:
 def statements(notebook: Path | None) -> dict[str, list[str]]:
     """The sentences of an executed notebook's published text by section (the last heading above them), in order.
 
-    Read from Markdown cells and the Markdown and HTML display outputs; tables and figures are left out."""
+    Read from Markdown cells and the Markdown and HTML display outputs; tables and figures are left out. The
+    Markdown's placeholders (``{{ Stadtteile }}``) are filled with the city's words as the report prints them
+    (:func:`veedel_lib.publish.html.fill_terms`); a notebook whose placeholders cannot be filled is read as
+    written (its report could not have been published)."""
+    import nbformat
+
+    from ..errors import DataValidationError
+    from ..publish.html import fill_terms
+
     if notebook is None:
         return {}
     try:
-        nb = json.loads(notebook.read_text(encoding="utf-8"))
+        nb = nbformat.reads(notebook.read_text(encoding="utf-8"), as_version=nbformat.NO_CONVERT)
     except (OSError, ValueError):
         return {}
+    try:
+        nb = fill_terms(nb, notebook.name)
+    except (DataValidationError, AttributeError, TypeError):  # no cell list: the text is read as far as it goes
+        pass
     sections: dict[str, list[str]] = {}
     section = "Anfang"
     for cell in nb.get("cells", []):
