@@ -161,3 +161,7 @@ def test_the_change_report_reads_the_sections_with_the_citys_words_as_the_report
     # a placeholder the city does not know: the report could not be published; its text is compared as written
     nbformat.write(_notebook(mittelsee, ["## 1. Die {{ Unbekannte }} im Bezirk\n\nEin Satz."]), path)
     assert statements(path) == {"1. Die {{ Unbekannte }} im Bezirk": ["Ein Satz."]}
+    # not a notebook at all (a hostile archive's file): no text, no traceback
+    for junk in ("[1, 2]", '{"cells": 5}', "null", '{"cells": [5]}'):
+        path.write_text(junk, encoding="utf-8")
+        assert statements(path) == {}

@@ -487,6 +487,7 @@ def statements(notebook: Path | None) -> dict[str, list[str]]:
     (:func:`veedel_lib.publish.html.fill_terms`); a notebook whose placeholders cannot be filled is read as
     written (its report could not have been published)."""
     import nbformat
+    from nbformat.v4.rwbase import rejoin_lines
 
     from ..errors import DataValidationError
     from ..publish.html import fill_terms
@@ -494,16 +495,20 @@ def statements(notebook: Path | None) -> dict[str, list[str]]:
     if notebook is None:
         return {}
     try:
-        nb = nbformat.reads(notebook.read_text(encoding="utf-8"), as_version=nbformat.NO_CONVERT)
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells", []), list):
+        return {}  # not a notebook: no text to compare
     try:
-        nb = fill_terms(nb, notebook.name)
-    except (DataValidationError, AttributeError, TypeError):  # no cell list: the text is read as far as it goes
-        pass
+        nb = fill_terms(rejoin_lines(nbformat.from_dict(nb)), notebook.name)
+    except (DataValidationError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # not a notebook the publisher could fill (nor publish): its text as written, as far as it goes
     sections: dict[str, list[str]] = {}
     section = "Anfang"
     for cell in nb.get("cells", []):
+        if not isinstance(cell, dict):
+            continue
         blocks: list[tuple[str, str]] = []
         if cell.get("cell_type") == "markdown":
             blocks = _markdown_blocks("".join(cell.get("source", "")))
