@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,16 @@ def isolated_cache(tmp_path_factory):
         os.environ.pop("VEEDEL_CACHE", None)
     else:
         os.environ["VEEDEL_CACHE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def no_figure_left_open():
+    """After each test, pyplot's figures are closed: a chart drawn but never rendered (the renderer closes its
+    figure) would stay open for the rest of the worker, and pyplot warns from 21 open figures on."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")  # only where a test has drawn: no import for the others
+    if pyplot is not None:
+        pyplot.close("all")
 
 
 @pytest.fixture(scope="session")
